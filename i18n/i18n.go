@@ -89,8 +89,9 @@ func (b *Bundle) Languages() []string {
 
 // Localizer picks the best supported language for one request. uiLocales
 // (the OpenID Connect ui_locales parameter: space-separated tags, most
-// preferred first) wins over acceptLanguage (an HTTP Accept-Language header
-// value). Unparsable or unsupported input selects the default language.
+// preferred first) come before acceptLanguage (an HTTP Accept-Language header
+// value) in the order of preference. Unparsable entries are skipped; when
+// nothing supported is asked for, the default language is used.
 func (b *Bundle) Localizer(acceptLanguage string, uiLocales ...string) *Localizer {
 	var wanted []language.Tag
 	for _, ui := range uiLocales {
@@ -100,9 +101,9 @@ func (b *Bundle) Localizer(acceptLanguage string, uiLocales ...string) *Localize
 			}
 		}
 	}
-	if len(wanted) == 0 && acceptLanguage != "" {
+	if acceptLanguage != "" {
 		if tags, _, err := language.ParseAcceptLanguage(acceptLanguage); err == nil {
-			wanted = tags
+			wanted = append(wanted, tags...)
 		}
 	}
 	tag := b.tags[0]

@@ -70,7 +70,11 @@ func attributeField(p Page, a AttributeInput, errs FieldErrors) field {
 	if spec.LabelID != "" {
 		label = p.T(spec.LabelID)
 	} else {
-		label = p.T("attr.generic", map[string]any{"Name": humanizeAttribute(a.Name)})
+		human := humanizeAttribute(a.Name)
+		if human == "" {
+			human = a.Name
+		}
+		label = p.T("attr.generic", map[string]any{"Name": human})
 	}
 	help := ""
 	if spec.HelpID != "" {
@@ -101,6 +105,9 @@ func humanizeAttribute(name string) string {
 	name = strings.TrimPrefix(name, "custom:")
 	name = strings.NewReplacer("_", " ", "-", " ", ".", " ").Replace(name)
 	name = strings.TrimSpace(name)
+	if name == "" {
+		return ""
+	}
 	r, size := utf8.DecodeRuneInString(name)
 	return string(unicode.ToUpper(r)) + name[size:]
 }

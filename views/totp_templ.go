@@ -139,14 +139,14 @@ func TOTPSetupPage(p Page, m TOTPSetup) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "</p><div class=\"mt-2 flex items-center gap-2\"><code id=\"totp-secret\" aria-labelledby=\"totp-secret-label\" class=\"flex-1 select-all break-all rounded-lg bg-slate-50 px-3 py-2 font-mono text-base tracking-wider text-slate-900 ring-1 ring-inset ring-slate-300\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "</p><div class=\"mt-2 flex items-center gap-2\"><code id=\"totp-secret\" aria-labelledby=\"totp-secret-label\" class=\"flex-1 select-all break-words rounded-lg bg-slate-50 px-3 py-2 font-mono text-base tracking-wider text-slate-900 ring-1 ring-inset ring-slate-300\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var8 string
 			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(groupSecret(m.Secret))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `totp.templ`, Line: 24, Col: 240}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `totp.templ`, Line: 24, Col: 242}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 			if templ_7745c5c3_Err != nil {
