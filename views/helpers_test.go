@@ -66,8 +66,9 @@ func attr(n *html.Node, key string) (string, bool) {
 	return "", false
 }
 
-// selector is a tiny CSS-like selector: tag, #id and [key=value] / [key]
-// clauses, e.g. `input[name=code]`, `#username`, `button[value=EMAIL_OTP]`.
+// A selector part is a tiny CSS-like selector: tag, #id and [key=value] /
+// [key] clauses, e.g. `input[name=code]`, `#username`, `button[value=EMAIL_OTP]`.
+// Values cannot contain spaces or "]".
 var selectorPart = regexp.MustCompile(`^([a-z0-9]*)((?:#[^\[\s]+)?)((?:\[[^\]]+\])*)$`)
 var selectorAttr = regexp.MustCompile(`\[([^=\]]+)(?:=([^\]]*))?\]`)
 
@@ -96,10 +97,22 @@ func matches(n *html.Node, sel string) bool {
 	return true
 }
 
+// findAll returns the elements matching sel, which may be a descendant
+// chain such as `form[action=/x] input[name=code]`.
 func findAll(root *html.Node, sel string) []*html.Node {
+	parts := strings.Fields(sel)
 	var out []*html.Node
 	walk(root, func(n *html.Node) {
-		if matches(n, sel) {
+		if !matches(n, parts[len(parts)-1]) {
+			return
+		}
+		rest := parts[:len(parts)-1]
+		for a := n.Parent; a != nil && len(rest) > 0; a = a.Parent {
+			if a.Type == html.ElementNode && matches(a, rest[len(rest)-1]) {
+				rest = rest[:len(rest)-1]
+			}
+		}
+		if len(rest) == 0 {
 			out = append(out, n)
 		}
 	})
@@ -132,7 +145,7 @@ func text(n *html.Node) string {
 }
 
 // messageIDLike matches text that looks like an untranslated message id.
-var messageIDLike = regexp.MustCompile(`\b(app|layout|summary|form|common|signin|newpassword|policy|attr|code|selectmfa|mfa|mfasetup|totpsetup|emailsetup|account|signedout|errorpage|error|validation|notice|outbox|demo)\.[A-Za-z0-9_]+`)
+var messageIDLike = regexp.MustCompile(`\b(app|layout|summary|form|common|signin|newpassword|policy|attr|code|selectmfa|mfa|mfasetup|totpsetup|emailsetup|account|signedout|errorpage|error|validation|notice|outbox|demo|delivery|forgot|reset|confirm|custom)\.[A-Za-z0-9_]+`)
 
 // checkDocument asserts what every page must get right: language, title,
 // stylesheet, skip link, no inline script or style, CSRF on every POST form,

@@ -12,6 +12,7 @@ const (
 	FieldDeviceName      = "device_name"
 	FieldEmail           = "email"
 	FieldRememberDevice  = "remember_device"
+	FieldAnswer          = "answer"
 )
 
 // Cognito MFA method names, used as the value of the FieldMethod buttons.
@@ -255,4 +256,82 @@ type DemoSession struct {
 type Claim struct {
 	Name  string
 	Value string
+}
+
+// ForgotPassword asks for the username a password reset code goes to. It
+// posts FieldUsername.
+type ForgotPassword struct {
+	// Action is the URL the form posts to.
+	Action string
+	// Username pre-fills the field.
+	Username string
+	// Error is a general error sentence.
+	Error string
+	// FieldErrors holds the error for FieldUsername.
+	FieldErrors FieldErrors
+	// BackURL links back to sign-in; empty hides the link.
+	BackURL string
+}
+
+// ResetPassword asks for the reset code and a new password (after
+// ForgotPassword, or PasswordResetRequiredException at sign-in). It posts
+// FieldUsername (hidden), FieldCode, FieldPassword and FieldPasswordConfirm.
+type ResetPassword struct {
+	// Action is the URL the form posts to.
+	Action string
+	// Username is the account being reset, shown and sent as a hidden field.
+	Username string
+	// Destination is the masked address the code went to; may be empty.
+	Destination string
+	// Notice is an informational sentence (e.g. error.PasswordResetRequired).
+	Notice string
+	// Policy lists the password rules as localised phrases.
+	Policy []string
+	// Error is a general error sentence.
+	Error string
+	// FieldErrors holds per-field errors, keyed by form field name.
+	FieldErrors FieldErrors
+	// ResendAction is the URL a "Send a new code" form posts FieldUsername
+	// to; empty hides it.
+	ResendAction string
+	// BackURL links back to sign-in; empty hides the link.
+	BackURL string
+}
+
+// ConfirmSignUp asks for the code that confirms a new account
+// (UserNotConfirmedException). It posts FieldUsername (hidden) and FieldCode.
+type ConfirmSignUp struct {
+	// Action is the URL the form posts to.
+	Action string
+	// Username is the account being confirmed.
+	Username string
+	// Destination is the masked address the code went to; may be empty.
+	Destination string
+	// Notice is an informational sentence (e.g. error.UserNotConfirmed).
+	Notice string
+	// Error is a general error sentence.
+	Error string
+	// FieldErrors holds the error for FieldCode.
+	FieldErrors FieldErrors
+	// ResendAction is the URL a "Send a new code" form posts FieldUsername
+	// to; empty hides it.
+	ResendAction string
+	// BackURL links back to sign-in; empty hides the link.
+	BackURL string
+}
+
+// CustomChallenge is a question from the pool's custom authentication
+// Lambdas (CUSTOM_CHALLENGE). It posts FieldAnswer.
+type CustomChallenge struct {
+	// Action is the URL the form posts to.
+	Action string
+	// Question is the prompt from the challenge's public parameters; empty
+	// uses a generic label.
+	Question string
+	// Error is a general error sentence.
+	Error string
+	// FieldErrors holds the error for FieldAnswer.
+	FieldErrors FieldErrors
+	// StartOverURL links to a fresh sign-in; empty hides the link.
+	StartOverURL string
 }
