@@ -1,10 +1,13 @@
 package views
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/a-h/templ"
+	"golang.org/x/net/html"
 )
 
 func TestHostileInputIsEscaped(t *testing.T) {
@@ -103,5 +106,41 @@ func TestPageWithoutTranslatorOrAssets(t *testing.T) {
 	}
 	if !strings.Contains(raw, "signin.heading") {
 		t.Error("without a translator the page should show message ids")
+	}
+}
+
+func TestLayouts(t *testing.T) {
+	body := templ.Raw(`<h1 id="custom">Hello</h1>`)
+	for _, tt := range []struct {
+		name  string
+		c     templ.Component
+		class string
+	}{
+		{"narrow", Layout(testPage(t), "Custom"), "max-w-md"},
+		{"wide", WideLayout(testPage(t), "Custom"), "max-w-4xl"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := templ.WithChildren(context.Background(), body)
+			var buf bytes.Buffer
+			if err := tt.c.Render(ctx, &buf); err != nil {
+				t.Fatal(err)
+			}
+			raw := buf.String()
+			doc, err := html.Parse(strings.NewReader(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkDocument(t, raw, doc, "en")
+			if got := text(findOne(t, doc, "title")); got != "Custom · Bridgekeeper" {
+				t.Errorf("title = %q", got)
+			}
+			h := findOne(t, doc, "main h1#custom")
+			if text(h) != "Hello" {
+				t.Errorf("children not rendered inside main")
+			}
+			if !strings.Contains(raw, `class="w-full `+tt.class+`"`) {
+				t.Errorf("layout lacks %s", tt.class)
+			}
+		})
 	}
 }
