@@ -1,0 +1,2 @@
+// Package oidc is Bridgekeeper's OpenID Connect provider.
+package oidc
