@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -132,6 +133,9 @@ func testClients() []Client {
 // secrets of the test clients.
 var testSecrets = map[string]string{"app": "app-secret", "app2": "app2-secret", "es": "es-secret", "ed": "ed-secret", "limited": "limited-secret"}
 
+// decodeB64 decodes unpadded base64url.
+func decodeB64(s string) ([]byte, error) { return base64.RawURLEncoding.DecodeString(s) }
+
 // redirectOf returns a client's first redirect URI.
 func redirectOf(id string) string {
 	for _, c := range testClients() {
@@ -179,8 +183,16 @@ type testEnv struct {
 	up      *fakeUpstream
 	browser *http.Client
 
+	serving     atomic.Pointer[Provider] // what the server runs; e.p is the test's view
 	mu          sync.Mutex
 	startLogins []*AuthRequest
+}
+
+// setProvider replaces the provider the server runs (a restart with a new
+// configuration over the same store).
+func (e *testEnv) setProvider(p *Provider) {
+	e.p = p
+	e.serving.Store(p)
 }
 
 // newEnv starts a test environment; opts adjust the configuration.
@@ -217,8 +229,10 @@ func newEnv(t *testing.T, opts ...func(*Config)) *testEnv {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	e.p = p
-	mux.Handle("/", p.Handler())
+	e.setProvider(p)
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e.serving.Load().Handler().ServeHTTP(w, r)
+	}))
 	mux.HandleFunc(opHostSignInURL, e.signInPage)
 
 	jar, err := cookiejar.New(nil)
@@ -286,7 +300,7 @@ func (e *testEnv) signInPage(w http.ResponseWriter, r *http.Request) {
 		}
 		http.SetCookie(w, &http.Cookie{Name: "flow", Path: "/", MaxAge: -1})
 	}
-	if err := e.p.Login(w, r, req, id); err != nil {
+	if err := e.serving.Load().Login(w, r, req, id); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
