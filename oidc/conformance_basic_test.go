@@ -587,7 +587,7 @@ func TestConformance_oidcc_refresh_token(t *testing.T) {
 	if rt == "" {
 		t.Fatal("no refresh token for offline_access")
 	}
-	if len(rt) < 43 || strings.Trim(rt, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
+	if len(rt) < 43 || strings.Trim(rt, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") != "" {
 		t.Errorf("refresh token %d chars, unexpected characters", len(rt))
 	}
 	e.clock.Advance(2 * time.Second)

@@ -183,9 +183,34 @@ type testEnv struct {
 	up      *fakeUpstream
 	browser *http.Client
 
-	serving     atomic.Pointer[Provider] // what the server runs; e.p is the test's view
-	mu          sync.Mutex
-	startLogins []*AuthRequest
+	serving *atomic.Pointer[Provider] // what the server runs; e.p is the test's view
+	logins  *loginLog
+}
+
+// loginLog records the requests StartLogin parked.
+type loginLog struct {
+	mu   sync.Mutex
+	reqs []*AuthRequest
+}
+
+// newBrowser returns a view of the environment with a browser of its own
+// (empty cookie jar).
+func (e *testEnv) newBrowser() *testEnv {
+	e.t.Helper()
+	other := *e
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	other.browser = &http.Client{Jar: jar, CheckRedirect: e.browser.CheckRedirect}
+	return &other
+}
+
+// loginCount is how many sign-ins StartLogin started.
+func (e *testEnv) loginCount() int {
+	e.logins.mu.Lock()
+	defer e.logins.mu.Unlock()
+	return len(e.logins.reqs)
 }
 
 // setProvider replaces the provider the server runs (a restart with a new
@@ -198,7 +223,7 @@ func (e *testEnv) setProvider(p *Provider) {
 // newEnv starts a test environment; opts adjust the configuration.
 func newEnv(t *testing.T, opts ...func(*Config)) *testEnv {
 	t.Helper()
-	e := &testEnv{t: t, clock: &fakeClock{t: time.Now().Truncate(time.Second)}}
+	e := &testEnv{t: t, clock: &fakeClock{t: time.Now().Truncate(time.Second)}, serving: &atomic.Pointer[Provider]{}, logins: &loginLog{}}
 	e.store = newMemStore(e.clock.Now)
 	e.up = &fakeUpstream{denied: map[string]bool{}, claims: map[string]map[string]any{
 		"sub-alice": testUsers()["alice"].Claims,
@@ -252,9 +277,9 @@ func newEnv(t *testing.T, opts ...func(*Config)) *testEnv {
 // startLogin is the test web layer's StartLogin: park the request in a
 // cookie and go to the sign-in page.
 func (e *testEnv) startLogin(w http.ResponseWriter, r *http.Request, req *AuthRequest) {
-	e.mu.Lock()
-	e.startLogins = append(e.startLogins, req)
-	e.mu.Unlock()
+	e.logins.mu.Lock()
+	e.logins.reqs = append(e.logins.reqs, req)
+	e.logins.mu.Unlock()
 	raw, err := json.Marshal(req)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -266,12 +291,12 @@ func (e *testEnv) startLogin(w http.ResponseWriter, r *http.Request, req *AuthRe
 
 // lastStartLogin returns the request most recently parked.
 func (e *testEnv) lastStartLogin() *AuthRequest {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if len(e.startLogins) == 0 {
+	e.logins.mu.Lock()
+	defer e.logins.mu.Unlock()
+	if len(e.logins.reqs) == 0 {
 		return nil
 	}
-	return e.startLogins[len(e.startLogins)-1]
+	return e.logins.reqs[len(e.logins.reqs)-1]
 }
 
 // signInPage is the test web layer's sign-in page: GET shows it, POST signs

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -75,25 +76,24 @@ func (p *Provider) grantOfToken(ctx context.Context, c *client, tok, hint string
 	return "", nil
 }
 
-// refreshGrantOf returns the grant of a refresh token belonging to c.
+// refreshGrantOf returns the grant of a refresh token belonging to c: the
+// current token of its family or, unless activeOnly, a recently rotated one.
 func (p *Provider) refreshGrantOf(ctx context.Context, c *client, tok string, activeOnly bool) (string, error) {
-	if strings.Count(tok, ".") == 2 { // a JWT, not one of our opaque tokens
-		return "", nil
-	}
-	var rt refreshRecord
-	found, err := p.getJSON(ctx, keyRefresh+hashSecret(tok), &rt)
-	if err != nil || !found {
-		return "", err
-	}
-	if activeOnly && (rt.Rotated || p.now().Unix() >= rt.Expires) {
+	gid, hash, ok := splitRefreshToken(tok)
+	if !ok {
 		return "", nil
 	}
 	var g grantRecord
-	found, err = p.getJSON(ctx, keyGrant+rt.GrantID, &g)
-	if err != nil || !found || g.ClientID != c.ID {
+	found, err := p.getJSON(ctx, keyGrant+gid, &g)
+	if err != nil || !found || !g.Offline || g.ClientID != c.ID {
 		return "", err
 	}
-	return rt.GrantID, nil
+	current := sameHash(hash, g.RefreshHash) && p.now().Unix() < g.RefreshExpires
+	rotated := slices.ContainsFunc(g.RotatedHashes, func(h string) bool { return sameHash(h, hash) })
+	if current || !activeOnly && (rotated || sameHash(hash, g.RefreshHash)) {
+		return gid, nil
+	}
+	return "", nil
 }
 
 // accessGrantOf returns the grant of a valid access token issued to c.
@@ -183,17 +183,13 @@ func (p *Provider) introspect(ctx context.Context, c *client, tok string) (*intr
 	if err != nil || gid == "" {
 		return &introspection{}, err
 	}
-	var rt refreshRecord
 	var gr grantRecord
-	if _, err := p.getJSON(ctx, keyRefresh+hashSecret(tok), &rt); err != nil {
-		return nil, err
-	}
 	found, err := p.getJSON(ctx, keyGrant+gid, &gr)
 	if err != nil || !found {
 		return &introspection{}, err
 	}
 	return &introspection{
 		Active: true, Scope: strings.Join(gr.Scopes, " "), ClientID: gr.ClientID, Username: gr.Username,
-		TokenType: "refresh_token", Exp: rt.Expires, Sub: gr.Subject, Iss: p.issuer,
+		TokenType: "refresh_token", Exp: gr.RefreshExpires, Sub: gr.Subject, Iss: p.issuer,
 	}, nil
 }

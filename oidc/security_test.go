@@ -577,3 +577,41 @@ func TestSecurity_MalformedInput(t *testing.T) {
 		}
 	}
 }
+
+// A refresh-token family takes constant store space however often it
+// rotates; a stale token from a few rotations back still revokes the
+// family; a forged secret for a known grant id (visible in access tokens)
+// is refused without harming the family.
+func TestSecurity_RefreshFamilyBoundedAndForgery(t *testing.T) {
+	e := newEnv(t)
+	tok := e.newRP("app", "openid", "offline_access").flow("alice")
+	rts := []string{tok.oauth.RefreshToken}
+	res := e.refresh("app", rts[0])
+	rts = append(rts, res.body["refresh_token"].(string))
+	size := e.store.size()
+	for range 20 {
+		res = e.refresh("app", rts[len(rts)-1])
+		if res.status != 200 {
+			t.Fatal(res.raw)
+		}
+		rts = append(rts, res.body["refresh_token"].(string))
+	}
+	if got := e.store.size(); got != size {
+		t.Fatalf("store grew from %d to %d entries over 20 rotations", size, got)
+	}
+
+	gid, _, _ := strings.Cut(rts[len(rts)-1], ".")
+	forged := gid + "." + encodeB64(make([]byte, 32))
+	wantTokenError(t, e.refresh("app", forged), 400, errInvalidGrant)
+	wantTokenError(t, e.refresh("app", gid), 400, errInvalidGrant)
+	wantTokenError(t, e.refresh("app", rts[len(rts)-1]+".x"), 400, errInvalidGrant)
+	res = e.refresh("app", rts[len(rts)-1])
+	if res.status != 200 {
+		t.Fatalf("a forged secret harmed the family: %s", res.raw)
+	}
+	rts = append(rts, res.body["refresh_token"].(string))
+
+	// A token from five rotations back is recognised as reuse.
+	wantTokenError(t, e.refresh("app", rts[len(rts)-6]), 400, errInvalidGrant)
+	wantTokenError(t, e.refresh("app", rts[len(rts)-1]), 400, errInvalidGrant)
+}

@@ -31,16 +31,15 @@ type Store interface {
 	SRem(ctx context.Context, key, member string) error
 }
 
-// Keys in the store. Codes and tokens are stored under their SHA-256 hash,
-// never in clear.
+// Keys in the store. Codes and refresh tokens are stored as SHA-256
+// hashes, never in clear.
 const (
 	keyCode       = "oidc:code:"  // + hash(code) → codeRecord or a redeemed marker
 	keySession    = "oidc:sso:"   // + session id → sessionRecord
 	keyUpstream   = "oidc:up:"    // + session id → upstreamRecord (the Cognito refresh token)
 	keySessGrants = "oidc:ssog:"  // + session id → set of grant ids issued under the session
 	keySubject    = "oidc:subj:"  // + subject → set of session ids
-	keyGrant      = "oidc:grant:" // + grant id → grantRecord (one per code redemption; the refresh-token family)
-	keyRefresh    = "oidc:rt:"    // + hash(refresh token) → refreshRecord
+	keyGrant      = "oidc:grant:" // + grant id → grantRecord (one per code redemption, with its refresh-token family)
 )
 
 // hashSecret is the store key part for a high-entropy secret (code or token).

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 )
 
 // Token serves the token endpoint: authorization_code and refresh_token
@@ -131,6 +130,13 @@ func (p *Provider) codeGrant(ctx context.Context, c *client, form url.Values) (*
 		Offline:   slices.Contains(rec.Scopes, scopeOfflineAccess),
 		Created:   p.now().Unix(),
 	}
+	var refreshToken string
+	if g.Offline {
+		if refreshToken, g.RefreshHash, err = p.newRefreshToken(gid); err != nil {
+			return nil, p.serverError(ctx, "refresh token", err)
+		}
+		g.RefreshExpires = p.now().Add(c.refreshTokenTTL).Unix()
+	}
 	// Write the grant before consuming the code, so a replay that sees the
 	// redeemed marker always finds something to revoke.
 	if err := p.setJSON(ctx, keyGrant+gid, g, grantTTL(c, g)); err != nil {
@@ -154,7 +160,7 @@ func (p *Provider) codeGrant(ctx context.Context, c *client, form url.Values) (*
 	if err := p.store.SAdd(ctx, keySessGrants+g.SessionID, gid, p.maxTTL); err != nil {
 		return nil, p.serverError(ctx, "index grant", err)
 	}
-	resp, err := p.issueTokens(ctx, c, gid, g, g.Scopes, rec.Nonce)
+	resp, err := p.issueTokens(c, gid, g, g.Scopes, rec.Nonce, refreshToken)
 	if err != nil {
 		return nil, p.serverError(ctx, "issue tokens", err)
 	}
@@ -179,42 +185,39 @@ func pkceMatches(verifier, challenge string) bool {
 	return subtle.ConstantTimeCompare([]byte(encodeB64(sum[:])), []byte(challenge)) == 1
 }
 
-// refreshGrant rotates a refresh token: the presented token becomes used
-// (presenting it again revokes the whole family), the person is re-checked
-// upstream, and new tokens are issued.
+// refreshGrant rotates a refresh token: the presented token is replaced in
+// its family (presenting it again revokes the family), the person is
+// re-checked upstream, and new tokens are issued.
 func (p *Provider) refreshGrant(ctx context.Context, c *client, form url.Values) (*tokenResponse, *oauthError) {
 	tok := form.Get("refresh_token")
 	if tok == "" {
 		return nil, newError(errInvalidRequest, "refresh_token is missing")
 	}
-	key := keyRefresh + hashSecret(tok)
 	invalid := newError(errInvalidGrant, "the refresh token is invalid, expired or revoked")
-	var rt refreshRecord
-	found, err := p.getJSON(ctx, key, &rt)
-	if err != nil {
-		return nil, p.serverError(ctx, "read refresh token", err)
-	}
-	if !found {
-		return nil, invalid
-	}
-	if rt.Rotated {
-		p.refreshReused(ctx, rt.GrantID)
-		return nil, invalid
-	}
-	now := p.now()
-	if now.Unix() >= rt.Expires {
+	gid, hash, ok := splitRefreshToken(tok)
+	if !ok {
 		return nil, invalid
 	}
 	var g grantRecord
-	found, err = p.getJSON(ctx, keyGrant+rt.GrantID, &g)
+	found, err := p.getJSON(ctx, keyGrant+gid, &g)
 	if err != nil {
 		return nil, p.serverError(ctx, "read grant", err)
 	}
 	if !found || !g.Offline {
 		return nil, invalid
 	}
+	if !sameHash(hash, g.RefreshHash) {
+		if slices.ContainsFunc(g.RotatedHashes, func(h string) bool { return sameHash(h, hash) }) {
+			p.refreshReused(ctx, gid)
+		}
+		return nil, invalid
+	}
 	if g.ClientID != c.ID {
 		p.log.WarnContext(ctx, "refresh token presented by another client", "client_id", c.ID)
+		return nil, invalid
+	}
+	now := p.now()
+	if now.Unix() >= g.RefreshExpires {
 		return nil, invalid
 	}
 	scopes := g.Scopes
@@ -228,37 +231,40 @@ func (p *Provider) refreshGrant(ctx context.Context, c *client, form url.Values)
 	}
 
 	if g.Upstream && p.upstream != nil {
-		if oe := p.refreshUpstream(ctx, rt.GrantID, &g); oe != nil {
+		if oe := p.refreshUpstream(ctx, gid, &g); oe != nil {
 			return nil, oe
 		}
 	}
 
-	// Rotate: mark the presented token used. Two concurrent uses race here;
-	// the loser sees Rotated and revokes the family.
-	var prev refreshRecord
-	ttl := max(time.Unix(rt.Expires, 0).Sub(now), time.Second)
-	found, err = p.swapJSON(ctx, key, refreshRecord{GrantID: rt.GrantID, Rotated: true, Expires: rt.Expires}, &prev, ttl)
+	// Rotate. Two concurrent uses race on the swap: the loser finds another
+	// token current and revokes the family.
+	newToken, newHash, err := p.newRefreshToken(gid)
+	if err != nil {
+		return nil, p.serverError(ctx, "refresh token", err)
+	}
+	g.RotatedHashes = append([]string{hash}, g.RotatedHashes...)[:min(len(g.RotatedHashes)+1, maxRotatedHashes)]
+	g.RefreshHash = newHash
+	g.RefreshExpires = now.Add(c.refreshTokenTTL).Unix()
+	var prev grantRecord
+	found, err = p.swapJSON(ctx, keyGrant+gid, g, &prev, c.refreshTokenTTL)
 	if err != nil {
 		return nil, p.serverError(ctx, "rotate refresh token", err)
 	}
 	if !found {
-		return nil, invalid
+		return nil, invalid // revoked meanwhile
 	}
-	if prev.Rotated {
-		p.refreshReused(ctx, rt.GrantID)
+	if !sameHash(prev.RefreshHash, hash) {
+		p.refreshReused(ctx, gid)
 		return nil, invalid
-	}
-	if err := p.setJSON(ctx, keyGrant+rt.GrantID, g, grantTTL(c, &g)); err != nil {
-		return nil, p.serverError(ctx, "store grant", err)
 	}
 	// Keep the indexes that sign-out uses alive as long as the family is.
-	if err := p.store.SAdd(ctx, keySessGrants+g.SessionID, rt.GrantID, p.maxTTL); err != nil {
+	if err := p.store.SAdd(ctx, keySessGrants+g.SessionID, gid, p.maxTTL); err != nil {
 		return nil, p.serverError(ctx, "index grant", err)
 	}
 	if err := p.store.SAdd(ctx, keySubject+g.Subject, g.SessionID, p.maxTTL); err != nil {
 		return nil, p.serverError(ctx, "index session", err)
 	}
-	resp, err := p.issueTokens(ctx, c, rt.GrantID, &g, scopes, "")
+	resp, err := p.issueTokens(c, gid, &g, scopes, "", newToken)
 	if err != nil {
 		return nil, p.serverError(ctx, "issue tokens", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/sha512"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -25,7 +26,7 @@ const (
 // grantRecord is one authorization (a code redemption) in the store: the
 // person, the client, the scopes and, with offline_access, the refresh-token
 // family rotating under it. Deleting it revokes the grant's access tokens
-// (for userinfo and introspection) and its refresh tokens.
+// (for userinfo and introspection) and every refresh token of the family.
 type grantRecord struct {
 	ClientID  string         `json:"cid"`
 	Subject   string         `json:"sub"`
@@ -38,16 +39,43 @@ type grantRecord struct {
 	AuthTime  int64          `json:"at"`
 	AMR       []string       `json:"amr,omitempty"`
 	Upstream  bool           `json:"up,omitempty"`
-	Offline   bool           `json:"off,omitempty"`
 	Created   int64          `json:"c"`
+	// Offline grants have a refresh-token family: the hash of the current
+	// token's secret, when it expires, and the hashes of the most recently
+	// rotated ones (presenting one of those again revokes the family).
+	Offline        bool     `json:"off,omitempty"`
+	RefreshHash    string   `json:"rh,omitempty"`
+	RefreshExpires int64    `json:"re,omitempty"`
+	RotatedHashes  []string `json:"ro,omitempty"`
 }
 
-// refreshRecord is a refresh token in the store. A used token stays as
-// Rotated until it would have expired, so presenting it again is detected.
-type refreshRecord struct {
-	GrantID string `json:"gid"`
-	Rotated bool   `json:"rot,omitempty"`
-	Expires int64  `json:"e"`
+// maxRotatedHashes bounds the rotated refresh tokens remembered per family
+// for reuse detection. An older token is still refused, only without
+// revoking the family.
+const maxRotatedHashes = 8
+
+// newRefreshToken makes a refresh token for grant gid: "<gid>.<secret>".
+// Only the secret's hash is stored (in the grant).
+func (p *Provider) newRefreshToken(gid string) (token, hash string, err error) {
+	secret, err := p.randomToken(32)
+	if err != nil {
+		return "", "", err
+	}
+	return gid + "." + secret, hashSecret(secret), nil
+}
+
+// splitRefreshToken splits a refresh token into grant id and secret hash.
+func splitRefreshToken(tok string) (gid, hash string, ok bool) {
+	gid, secret, ok := strings.Cut(tok, ".")
+	if !ok || gid == "" || secret == "" || strings.Contains(secret, ".") {
+		return "", "", false
+	}
+	return gid, hashSecret(secret), true
+}
+
+// sameHash compares two secret hashes in constant time.
+func sameHash(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
 // accessClaims are the claims of Bridgekeeper's JWT access tokens (RFC 9068).
@@ -84,23 +112,12 @@ type tokenResponse struct {
 	Scope        string `json:"scope"`
 }
 
-// issueTokens writes the grant and mints the token response for it: an
-// access token, an ID token (nonce only on the first issue) and, for
-// offline grants, a new refresh token.
-func (p *Provider) issueTokens(ctx context.Context, c *client, gid string, g *grantRecord, scopes []string, nonce string) (*tokenResponse, error) {
+// issueTokens mints the token response for a grant: an access token, an ID
+// token (nonce only on the first issue) and the refresh token, if any.
+func (p *Provider) issueTokens(c *client, gid string, g *grantRecord, scopes []string, nonce, refreshToken string) (*tokenResponse, error) {
 	now := p.now()
-	resp := &tokenResponse{TokenType: "Bearer", ExpiresIn: int64(c.accessTokenTTL / time.Second), Scope: strings.Join(scopes, " ")}
-	if g.Offline {
-		rt, err := p.randomToken(32)
-		if err != nil {
-			return nil, err
-		}
-		rec := refreshRecord{GrantID: gid, Expires: now.Add(c.refreshTokenTTL).Unix()}
-		if err := p.setJSON(ctx, keyRefresh+hashSecret(rt), rec, c.refreshTokenTTL); err != nil {
-			return nil, err
-		}
-		resp.RefreshToken = rt
-	}
+	resp := &tokenResponse{TokenType: "Bearer", ExpiresIn: int64(c.accessTokenTTL / time.Second), Scope: strings.Join(scopes, " "),
+		RefreshToken: refreshToken}
 	at, err := p.mintAccessToken(c, gid, g, scopes, now)
 	if err != nil {
 		return nil, err
