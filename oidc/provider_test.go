@@ -63,7 +63,9 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"mapping mapped twice", func(c *Config) {
 			c.ClaimMappings = []ClaimMapping{{Attribute: "custom:x", Claim: "x"}, {Attribute: "custom:y", Claim: "x"}}
 		}},
-		{"mapping released by openid", func(c *Config) { c.ClaimMappings = []ClaimMapping{{Attribute: "custom:x", Claim: "x", Scope: "openid"}} }},
+		{"mapping released by openid", func(c *Config) {
+			c.ClaimMappings = []ClaimMapping{{Attribute: "custom:x", Claim: "x", Scope: "openid"}}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
