@@ -378,6 +378,9 @@ func (p *Provider) checkParked(req *AuthRequest) (*client, error) {
 	if c == nil || !c.redirectURIAllowed(req.RedirectURI) {
 		return nil, errors.New("oidc: the parked authorization request's client or redirect URI is no longer registered")
 	}
+	if age := p.now().Sub(time.Unix(req.RequestedAt, 0)); age > maxParkedAge || age < -time.Minute {
+		return nil, errors.New("oidc: the parked authorization request is too old")
+	}
 	return c, nil
 }
 
@@ -403,6 +406,10 @@ type codeRecord struct {
 	Redeemed    bool           `json:"rd,omitempty"`
 	GrantID     string         `json:"gid,omitempty"`
 }
+
+// maxParkedAge bounds how long a parked authorization request may wait for
+// the person to sign in.
+const maxParkedAge = time.Hour
 
 // codeReplayWindow is how long a redeemed code's marker is kept, so a replay
 // within it revokes the tokens the code issued.

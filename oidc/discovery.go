@@ -31,7 +31,6 @@ type discoveryDocument struct {
 	RequestParameterSupported              bool     `json:"request_parameter_supported"`
 	RequestURIParameterSupported           bool     `json:"request_uri_parameter_supported"`
 	PromptValuesSupported                  []string `json:"prompt_values_supported"`
-	DisplayValuesSupported                 []string `json:"display_values_supported"`
 	UILocalesSupported                     []string `json:"ui_locales_supported,omitempty"`
 	AuthorizationResponseIssParameter      bool     `json:"authorization_response_iss_parameter_supported"`
 }
@@ -63,7 +62,6 @@ func (p *Provider) discovery() discoveryDocument {
 		RequestParameterSupported:              false,
 		RequestURIParameterSupported:           false,
 		PromptValuesSupported:                  []string{"none", "login", "consent", "select_account"},
-		DisplayValuesSupported:                 []string{"page", "popup", "touch", "wap"},
 		UILocalesSupported:                     p.cfg.UILocales,
 		AuthorizationResponseIssParameter:      true,
 	}

@@ -747,3 +747,63 @@ func TestStoredClaimsAndGroups(t *testing.T) {
 		t.Error("stringList(42)")
 	}
 }
+
+// An id_token_hint for someone other than the signed-in person: prompt=none
+// fails with login_required; otherwise the person is asked to sign in.
+func TestIDTokenHintForAnotherPerson(t *testing.T) {
+	e := newEnv(t)
+	bobToken := e.newBrowser().newRP("app").flow("bob")
+	e.newRP("app").flow("alice")
+	wantAuthError(t, e.authorize(authParams("app", "prompt", "none", "id_token_hint", bobToken.raw)), appRedirect, errLoginRequired, "state-app")
+	res := e.authorize(authParams("app", "id_token_hint", bobToken.raw))
+	if !res.atSignIn() {
+		t.Fatal("a hint for another person did not lead to the sign-in page")
+	}
+	if got := e.lastStartLogin().HintSubject; got != "sub-bob" {
+		t.Errorf("HintSubject = %q", got)
+	}
+}
+
+// End-session edge cases: no session at all, and a hint for another person.
+func TestEndSessionEdgeCases(t *testing.T) {
+	e := newEnv(t)
+	bobToken := e.newBrowser().newRP("app").flow("bob")
+
+	// Nobody signed in here: a valid request just goes back to the app.
+	res := e.endSession(url.Values{"id_token_hint": {bobToken.raw}, "post_logout_redirect_uri": {appLogout}, "state": {"s"}})
+	if res.location == nil || res.location.String() != appLogout+"?state=s" {
+		t.Fatalf("went to %v", res.location)
+	}
+
+	// Alice is signed in; the app holds Bob's token: ask Alice first.
+	e.newRP("app").flow("alice")
+	page := e.endSession(url.Values{"id_token_hint": {bobToken.raw}, "post_logout_redirect_uri": {appLogout}})
+	if page.location != nil || !strings.Contains(page.body, "logout_confirm") {
+		t.Fatalf("signed out without asking: %v", page.location)
+	}
+	wantStillSignedIn(t, e)
+	// A confirmation token from another session, or a stale one, does not count.
+	form := url.Values{"logout_confirm": {"forged"}, "client_id": {"app"}}
+	if res := e.postForm(PathEndSession, form); !strings.Contains(res.body, "logout_confirm") {
+		t.Fatal("a forged confirmation signed the person out")
+	}
+	e.clock.Advance(confirmTTL + time.Second)
+	if res := e.confirmLogout(page); !strings.Contains(res.body, "logout_confirm") {
+		t.Fatal("an expired confirmation signed the person out")
+	}
+	wantStillSignedIn(t, e)
+	// client_id naming a different app than the hint is refused.
+	wantErrorPage(t, e.endSession(url.Values{"id_token_hint": {bobToken.raw}, "client_id": {"app2"}}))
+}
+
+// A parked request older than an hour cannot complete.
+func TestParkedRequestExpires(t *testing.T) {
+	e := newEnv(t)
+	if !e.authorize(authParams("app")).atSignIn() {
+		t.Fatal("not at sign-in")
+	}
+	e.clock.Advance(maxParkedAge + time.Minute)
+	if res := e.signIn("alice"); res.status != http.StatusInternalServerError || res.location != nil {
+		t.Fatalf("stale parked request completed: %d %v", res.status, res.location)
+	}
+}
