@@ -16,12 +16,11 @@ import (
 // small (it rides in a cookie).
 const (
 	maxStateLength     = 512
-	maxNonceLength     = 256
-	maxLoginHintLength = 256
-	maxUILocales       = 8
-	maxLocaleLength    = 35
+	maxNonceLength     = 128
+	maxLoginHintLength = 128 // Cognito usernames are at most 128 characters
+	maxUILocalesLength = 64  // the whole space-separated list
 	maxClaimsParam     = 4096
-	maxRequestedClaims = 32
+	maxRequestedClaims = 8 // per target (userinfo, id_token)
 )
 
 // AuthRequest is a validated authorization request. It is a small,
@@ -292,10 +291,12 @@ func (p *Provider) parseAuthRequest(params url.Values) (*AuthRequest, *client, e
 	if len(req.LoginHint) > maxLoginHintLength {
 		req.LoginHint = ""
 	}
+	n := 0
 	for _, l := range strings.Fields(params.Get("ui_locales")) {
-		if len(req.UILocales) < maxUILocales && len(l) <= maxLocaleLength {
-			req.UILocales = append(req.UILocales, l)
+		if n += len(l) + 1; n > maxUILocalesLength+1 {
+			break
 		}
+		req.UILocales = append(req.UILocales, l)
 	}
 
 	if raw := params.Get("claims"); raw != "" {
@@ -357,13 +358,12 @@ func (p *Provider) parseClaimsParam(raw string, c *client) (userinfo, idToken []
 	pick := func(m map[string]json.RawMessage) []string {
 		var out []string
 		for name := range m {
-			scope, ok := p.claimScope(name)
-			if ok && c.allowsScope(scope) && len(out) < maxRequestedClaims {
+			if scope, ok := p.claimScope(name); ok && c.allowsScope(scope) {
 				out = append(out, name)
 			}
 		}
 		slices.Sort(out)
-		return out
+		return out[:min(len(out), maxRequestedClaims)]
 	}
 	return pick(req.Userinfo), pick(req.IDToken), nil
 }

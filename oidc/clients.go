@@ -15,9 +15,12 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-// maxRedirectURILength bounds registered redirect URIs so an authorization
-// request stays small enough to park in a cookie.
-const maxRedirectURILength = 512
+// Bounds on registered values, so an authorization request stays small
+// enough to park in a cookie.
+const (
+	maxRedirectURILength = 256
+	maxClientIDLength    = 64
+)
 
 // client is a registered client after validation, with resolved defaults.
 type client struct {
@@ -36,8 +39,8 @@ func newClient(c Client, cfg *Config, ks *keySet) (*client, error) {
 	if c.ID == "" {
 		return nil, errors.New("client without id")
 	}
-	if len(c.ID) > 128 {
-		return nil, fmt.Errorf("client %q: id longer than 128 characters", c.ID)
+	if len(c.ID) > maxClientIDLength {
+		return nil, fmt.Errorf("client %q: id longer than %d characters", c.ID, maxClientIDLength)
 	}
 	cl := &client{Client: c, scopes: map[string]bool{}}
 	switch {

@@ -651,29 +651,45 @@ func TestCancelAndStaleRequests(t *testing.T) {
 	}
 }
 
-// The parked request stays small enough for a cookie next to a Cognito session.
+// The parked request stays small: its worst case is measured here and
+// documented in doc.go (the web layer parks it next to a Cognito session).
 func TestAuthRequestWorstCaseSize(t *testing.T) {
 	long := func(n int) string { return strings.Repeat("x", n) }
 	maxAge := int64(1 << 40)
+	// The longest claim names a client can request individually.
+	var names []string
+	for _, s := range claimScopes() {
+		names = append(names, scopeClaims(s)...)
+	}
+	slices.SortFunc(names, func(a, b string) int { return len(b) - len(a) })
 	req := AuthRequest{
-		ClientID: long(128), RedirectURI: long(maxRedirectURILength), Scopes: supportedScopes(nil),
+		ClientID: long(maxClientIDLength), RedirectURI: long(maxRedirectURILength), Scopes: supportedScopes(nil),
 		State: long(maxStateLength), Nonce: long(maxNonceLength), CodeChallenge: long(43),
 		Prompt: []string{"login", "consent", "select_account"}, MaxAge: &maxAge, LoginHint: long(maxLoginHintLength),
+		UILocales:   strings.Fields(strings.Repeat("x ", maxUILocalesLength/2)),
 		HintSubject: long(64), RequestedAt: time.Now().Unix(),
-	}
-	for range maxUILocales {
-		req.UILocales = append(req.UILocales, long(maxLocaleLength))
+		UserinfoClaims: names[:maxRequestedClaims], IDTokenClaims: names[:maxRequestedClaims],
 	}
 	raw, err := json.Marshal(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Documented in doc.go; the claims request lists add at most
-	// 2 × maxRequestedClaims short claim names on top.
-	if len(raw) > 2400 {
+	if len(raw) > 2000 {
 		t.Fatalf("worst-case AuthRequest is %d bytes of JSON", len(raw))
 	}
-	t.Logf("worst-case AuthRequest JSON without requested claims: %d bytes", len(raw))
+	t.Logf("worst-case AuthRequest JSON: %d bytes", len(raw))
+
+	// The parser enforces those bounds.
+	e := newEnv(t)
+	e.authorize(authParams("app", "ui_locales", strings.Repeat("fr-CA ", 40), "login_hint", long(maxLoginHintLength+1),
+		"claims", `{"userinfo":{"name":null,"email":null,"email_verified":null,"phone_number":null,"phone_number_verified":null,`+
+			`"address":null,"given_name":null,"family_name":null,"nickname":null,"locale":null}}`))
+	parked := e.lastStartLogin()
+	if strings.Join(parked.UILocales, " ") != strings.TrimSpace(strings.Repeat("fr-CA ", 10)) || parked.LoginHint != "" ||
+		len(parked.UserinfoClaims) != maxRequestedClaims {
+		t.Errorf("bounds not applied: %d locales, hint %d, %d claims", len(parked.UILocales), len(parked.LoginHint), len(parked.UserinfoClaims))
+	}
+	wantAuthError(t, e.authorize(authParams("app", "nonce", long(maxNonceLength+1))), appRedirect, errInvalidRequest, "state-app")
 }
 
 func TestNormalizeAMR(t *testing.T) {
