@@ -124,7 +124,7 @@ func (p *Provider) needsLogin(req *AuthRequest, sess *sessionState) string {
 		return "prompt"
 	case req.HintSubject != "" && req.HintSubject != sess.rec.Subject:
 		return "id_token_hint names another person"
-	case req.MaxAge != nil && p.now().Sub(time.Unix(sess.rec.AuthTime, 0)) >= time.Duration(*req.MaxAge)*time.Second:
+	case req.MaxAge != nil && p.now().Unix()-sess.rec.AuthTime >= *req.MaxAge:
 		return "max_age"
 	}
 	return ""

@@ -353,8 +353,11 @@ func TestConformance_oidcc_max_age_10000(t *testing.T) {
 	e := newEnv(t)
 	c := e.newRP("app")
 	first := c.flow("alice", oauth2.SetAuthURLParam("max_age", "15000"))
+	// A huge max_age is no constraint at all (and must not overflow).
+	res := e.authorize(c.authParams("s1", "n1", oauth2.SetAuthURLParam("max_age", "9223372036854775807")))
+	e.codeFrom(res, appRedirect, "s1")
 	e.clock.Advance(time.Minute)
-	res := e.authorize(c.authParams("s2", "n2", oauth2.SetAuthURLParam("max_age", "10000")))
+	res = e.authorize(c.authParams("s2", "n2", oauth2.SetAuthURLParam("max_age", "10000")))
 	second := c.exchange(e.codeFrom(res, appRedirect, "s2"), "n2")
 	if second.claims["sub"] != first.claims["sub"] || second.claims["auth_time"] != first.claims["auth_time"] {
 		t.Errorf("sub/auth_time changed")

@@ -160,6 +160,14 @@ func (p *Provider) codeGrant(ctx context.Context, c *client, form url.Values) (*
 	if err := p.store.SAdd(ctx, keySessGrants+g.SessionID, gid, p.maxTTL); err != nil {
 		return nil, p.serverError(ctx, "index grant", err)
 	}
+	// A sign-out that ran since the first check may have missed the new grant.
+	if alive, err = p.sessionAlive(ctx, rec.SessionID, rec.Upstream); err != nil || !alive {
+		p.revokeQuietly(ctx, gid)
+		if err != nil {
+			return nil, p.serverError(ctx, "check session", err)
+		}
+		return nil, newError(errInvalidGrant, "the sign-in session has ended")
+	}
 	resp, err := p.issueTokens(c, gid, g, g.Scopes, rec.Nonce, refreshToken)
 	if err != nil {
 		return nil, p.serverError(ctx, "issue tokens", err)

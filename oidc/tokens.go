@@ -256,7 +256,7 @@ func (p *Provider) verifyAccessToken(ctx context.Context, tok string) (*accessCl
 // provider issued (its expiry is not checked: hints are often expired).
 func (p *Provider) verifyIDTokenHint(tok string) (*idTokenClaims, error) {
 	payload, typ, err := p.keys.verify(tok)
-	if err != nil || typ == typAccessToken {
+	if err != nil || typ != typIDToken {
 		return nil, errors.New("id_token_hint not issued by this provider")
 	}
 	var claims idTokenClaims
