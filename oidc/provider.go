@@ -35,7 +35,8 @@ const maxFormBytes = 64 << 10
 // for concurrent use.
 type Provider struct {
 	cfg         Config
-	issuer      string // issuer URL without a trailing slash
+	issuer      string // the issuer URL exactly as configured
+	endpoints   string // the issuer URL without a trailing slash, to append paths to
 	basePath    string // the issuer URL's path, without a trailing slash
 	keys        *keySet
 	clients     map[string]*client
@@ -101,7 +102,8 @@ func New(cfg Config) (*Provider, error) {
 	}
 	p := &Provider{
 		cfg:         cfg,
-		issuer:      strings.TrimSuffix(cfg.Issuer, "/"),
+		issuer:      cfg.Issuer,
+		endpoints:   strings.TrimSuffix(cfg.Issuer, "/"),
 		basePath:    strings.TrimSuffix(iss.EscapedPath(), "/"),
 		keys:        ks,
 		clients:     map[string]*client{},
@@ -220,12 +222,12 @@ func (p *Provider) routes() http.Handler {
 	return mux
 }
 
-// Issuer returns the issuer URL.
+// Issuer returns the issuer URL, exactly as configured (the "iss" value).
 func (p *Provider) Issuer() string { return p.issuer }
 
 // EndpointURL returns the absolute URL of an endpoint path (PathToken, ...).
 func (p *Provider) EndpointURL(path string) string {
-	return p.issuer + path
+	return p.endpoints + path
 }
 
 // ClientName returns a registered client's display name (its id when it

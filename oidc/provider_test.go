@@ -823,3 +823,24 @@ func TestParkedRequestExpires(t *testing.T) {
 		t.Fatalf("stale parked request completed: %d %v", res.status, res.location)
 	}
 }
+
+// An issuer with a trailing slash is kept exactly ("iss" is compared
+// verbatim); endpoints are built without the slash.
+func TestIssuerTrailingSlash(t *testing.T) {
+	e := newEnv(t)
+	cfg := e.cfg
+	cfg.Issuer = e.srv.URL + "/"
+	p, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := p.discovery()
+	if doc.Issuer != e.srv.URL+"/" || doc.TokenEndpoint != e.srv.URL+"/token" || doc.JWKSURI != e.srv.URL+PathJWKS {
+		t.Fatalf("doc %+v", doc)
+	}
+	e.setProvider(p)
+	tok := e.newRP("app").flow("alice") // go-oidc checks iss against the discovered issuer
+	if tok.claims["iss"] != e.srv.URL+"/" {
+		t.Errorf("iss = %v", tok.claims["iss"])
+	}
+}
