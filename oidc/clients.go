@@ -276,3 +276,15 @@ func firstPositive(ds ...time.Duration) time.Duration {
 	}
 	return 0
 }
+
+// HashClientSecret returns the bcrypt hash to configure as Client.SecretHash.
+func HashClientSecret(secret string) (string, error) {
+	if len(secret) < 16 {
+		return "", errors.New("oidc: a client secret needs at least 16 characters")
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(secret), bcrypt.DefaultCost)
+	if err != nil {
+		return "", fmt.Errorf("oidc: hash client secret: %w", err)
+	}
+	return string(h), nil
+}

@@ -844,3 +844,20 @@ func TestIssuerTrailingSlash(t *testing.T) {
 		t.Errorf("iss = %v", tok.claims["iss"])
 	}
 }
+
+func TestHashClientSecret(t *testing.T) {
+	if _, err := HashClientSecret("short"); err == nil {
+		t.Fatal("short secret accepted")
+	}
+	h, err := HashClientSecret("a-long-enough-client-secret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := newClient(Client{ID: "x", SecretHash: h, RedirectURIs: []string{"https://x.example/cb"}}, &Config{}, &keySet{signers: map[string]SigningKey{RS256: testKeys()[0]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.secretMatches("a-long-enough-client-secret") || c.secretMatches("a-long-enough-client-secreT") {
+		t.Fatal("hash does not verify the secret")
+	}
+}
