@@ -17,8 +17,8 @@ import (
 const DefaultMaxKeys = 1_000_000
 
 // sweepBudget bounds how many expired entries one write reclaims, so no single
-// request pays for a large backlog (unless the store is at its limit, when
-// every expired entry is reclaimed before a write is refused).
+// request pays for a large backlog. Each write adds at most one entry and
+// reclaims up to sweepBudget, so expired entries never crowd out live ones.
 const sweepBudget = 64
 
 // MemoryOptions configures [NewMemory].
@@ -106,7 +106,7 @@ func (m *Memory) Set(ctx context.Context, key string, value []byte, ttl time.Dur
 		if old != nil {
 			delta -= old.weight()
 		}
-		if err := m.reserve(now, delta); err != nil {
+		if err := m.reserve(delta); err != nil {
 			return err
 		}
 		m.remove(key)
@@ -125,7 +125,7 @@ func (m *Memory) SetNX(ctx context.Context, key string, value []byte, ttl time.D
 		if m.live(key, now) != nil {
 			return nil
 		}
-		if err := m.reserve(now, 1); err != nil {
+		if err := m.reserve(1); err != nil {
 			return err
 		}
 		m.remove(key)
@@ -177,7 +177,7 @@ func (m *Memory) Incr(ctx context.Context, key string, ttl time.Duration) (int64
 	err := m.write(ctx, "incr", func(now time.Time) error {
 		e := m.live(key, now)
 		if e == nil {
-			if err := m.reserve(now, 1); err != nil {
+			if err := m.reserve(1); err != nil {
 				return err
 			}
 			m.remove(key)
@@ -215,7 +215,7 @@ func (m *Memory) SAdd(ctx context.Context, key, member string, ttl time.Duration
 		exp := now.Add(ttl)
 		if e != nil {
 			if _, ok := e.set[member]; !ok {
-				if err := m.reserve(now, 1); err != nil {
+				if err := m.reserve(1); err != nil {
 					return err
 				}
 				e.set[member] = struct{}{}
@@ -226,7 +226,7 @@ func (m *Memory) SAdd(ctx context.Context, key, member string, ttl time.Duration
 			}
 			return nil
 		}
-		if err := m.reserve(now, 1); err != nil {
+		if err := m.reserve(1); err != nil {
 			return err
 		}
 		m.remove(key)
@@ -335,13 +335,10 @@ func (m *Memory) live(key string, now time.Time) *memEntry {
 	return e
 }
 
-// reserve checks that delta more entries fit, reclaiming every expired entry
-// first if they would not.
-func (m *Memory) reserve(now time.Time, delta int) error {
-	if m.used+delta <= m.maxKeys {
-		return nil
-	}
-	m.sweep(now, math.MaxInt)
+// reserve checks that delta more entries fit. It need not sweep: write has
+// already swept, and since the heap yields the soonest expiry first, that
+// sweep removed at least one expired entry if there was any.
+func (m *Memory) reserve(delta int) error {
 	if m.used+delta <= m.maxKeys {
 		return nil
 	}
