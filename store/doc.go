@@ -62,6 +62,6 @@
 // The memory backend caps the number of entries (keys plus set members) at
 // [MemoryOptions].MaxKeys; writes that would exceed it fail with [ErrFull]
 // rather than letting unauthenticated traffic grow the heap without bound.
-// Expired entries are reclaimed on writes, oldest first, with bounded work per
+// Expired entries are reclaimed on writes, soonest-expiring first, with bounded work per
 // write; no background goroutine runs.
 package store
