@@ -27,7 +27,7 @@ type RedisOptions struct {
 
 // Redis is a [Store] kept in Redis or Valkey, shared by every instance.
 type Redis struct {
-	client *redis.Client
+	client redis.UniversalClient // a *redis.Client today; cluster and sentinel clients fit too
 	prefix string
 	incr   *redis.Script
 	sadd   *redis.Script

@@ -2,9 +2,12 @@ package testredis
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"net"
 	"net/url"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -101,4 +104,45 @@ func roundTrip(t *testing.T, addr, cmd string) string {
 		parts = append(parts, strings.TrimRight(l, "\r\n"))
 	}
 	return strings.Join(parts, " ")
+}
+
+// TestStartWithoutRedisServer runs this test binary again with an empty PATH:
+// Start must skip the test, or fail it when CI is set.
+func TestStartWithoutRedisServer(t *testing.T) {
+	if os.Getenv("TESTREDIS_CHILD") == "1" {
+		Start(t)
+		t.Log("Start returned without redis-server")
+		return
+	}
+	for _, tc := range []struct {
+		ci       string
+		wantFail bool
+		wantOut  string
+	}{
+		{ci: "", wantFail: false, wantOut: "--- SKIP"},
+		{ci: "true", wantFail: true, wantOut: "CI must run the Redis tests"},
+	} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestStartWithoutRedisServer$", "-test.v")
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, "PATH=") && !strings.HasPrefix(kv, "CI=") {
+				cmd.Env = append(cmd.Env, kv)
+			}
+		}
+		cmd.Env = append(cmd.Env, "PATH="+t.TempDir(), "TESTREDIS_CHILD=1")
+		if tc.ci != "" {
+			cmd.Env = append(cmd.Env, "CI="+tc.ci)
+		}
+		out, err := cmd.CombinedOutput()
+		var exitErr *exec.ExitError
+		failed := errors.As(err, &exitErr)
+		if err != nil && !failed {
+			t.Fatalf("run child: %v", err)
+		}
+		if failed != tc.wantFail || !strings.Contains(string(out), tc.wantOut) {
+			t.Errorf("CI=%q: failed=%v, want %v; output:\n%s", tc.ci, failed, tc.wantFail, out)
+		}
+		if strings.Contains(string(out), "Start returned") {
+			t.Errorf("CI=%q: Start returned without redis-server", tc.ci)
+		}
+	}
 }
