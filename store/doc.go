@@ -54,14 +54,15 @@
 //     1…n, each once.
 //   - SAdd adds the member and extends the expiry in one step.
 //
-// The Redis backend uses SET … XX GET for Swap and Lua scripts for Incr and
-// SAdd (each touches a single key, so it also works on Redis Cluster).
+// The Redis backend uses SET … XX GET for Swap (Redis 6.2 or later, or any
+// Valkey) and Lua scripts for Incr and SAdd; each command touches a single
+// key, so the same commands would work on Redis Cluster.
 //
 // # Bounded memory
 //
 // The memory backend caps the number of entries (keys plus set members) at
 // [MemoryOptions].MaxKeys; writes that would exceed it fail with [ErrFull]
 // rather than letting unauthenticated traffic grow the heap without bound.
-// Expired entries are reclaimed on writes, soonest-expiring first, with bounded work per
-// write; no background goroutine runs.
+// Expired entries are reclaimed on writes, soonest-expiring first, with
+// bounded work per write; no background goroutine runs.
 package store
