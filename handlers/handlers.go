@@ -55,10 +55,25 @@ type Deps struct {
 	Cookies  *CookieJar
 	Logger   *slog.Logger
 	Now      func() time.Time
-	// PasswordPolicy lists the pool's password rules as catalog message ids (optional).
-	PasswordPolicy []string
+	// PasswordPolicy lists the pool's password rules (optional; Cognito's default when empty).
+	PasswordPolicy []PolicyRule
 	// CSRFContextKey is the echo context key holding the CSRF token ("csrf" for echo's middleware).
 	CSRFContextKey string
+}
+
+// PolicyRule is one password rule: a catalog message id and its data ("policy.min_length",
+// {"Count": 8}).
+type PolicyRule struct {
+	ID   string
+	Data map[string]any
+}
+
+// DefaultPasswordPolicy is Cognito's default password policy.
+func DefaultPasswordPolicy() []PolicyRule {
+	return []PolicyRule{
+		{ID: "policy.min_length", Data: map[string]any{"Count": 8}},
+		{ID: "policy.lowercase"}, {ID: "policy.uppercase"}, {ID: "policy.number"}, {ID: "policy.symbol"},
+	}
 }
 
 // Handlers serves the pages people see.
@@ -77,6 +92,9 @@ func New(d Deps) (*Handlers, error) {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if len(d.PasswordPolicy) == 0 {
+		d.PasswordPolicy = DefaultPasswordPolicy()
 	}
 	if d.CSRFContextKey == "" {
 		d.CSRFContextKey = "csrf"

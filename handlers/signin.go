@@ -78,10 +78,10 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 	password := c.FormValue(views.FieldPassword)
 	m := views.SignIn{Action: PathSignIn, Username: username, FieldErrors: views.FieldErrors{}}
 	if username == "" || len(username) > maxUsername {
-		m.FieldErrors[views.FieldUsername] = p.T("field.username.required")
+		m.FieldErrors[views.FieldUsername] = p.T("validation.username.required")
 	}
 	if password == "" || len(password) > maxPassword {
-		m.FieldErrors[views.FieldPassword] = p.T("field.password.required")
+		m.FieldErrors[views.FieldPassword] = p.T("validation.password.required")
 	}
 	if len(m.FieldErrors) > 0 {
 		if len(username) > maxUsername {

@@ -73,18 +73,26 @@ func (h *Handlers) parseAnswer(c echo.Context, p views.Page, st cognito.State) (
 		a.NewPassword = c.FormValue(views.FieldPassword)
 		confirm := c.FormValue(views.FieldPasswordConfirm)
 		switch {
-		case a.NewPassword == "" || len(a.NewPassword) > maxPassword:
-			errs[views.FieldPassword] = p.T("field.password.required")
+		case a.NewPassword == "":
+			errs[views.FieldPassword] = p.T("validation.password.new_required")
+		case len(a.NewPassword) > maxPassword:
+			errs[views.FieldPassword] = p.T("validation.too_long", map[string]any{"Max": maxPassword})
+		case confirm == "":
+			errs[views.FieldPasswordConfirm] = p.T("validation.password.confirm_required")
 		case confirm != a.NewPassword:
-			errs[views.FieldPasswordConfirm] = p.T("field.password.mismatch")
+			errs[views.FieldPasswordConfirm] = p.T("validation.password.mismatch")
 		}
 		a.Attributes = map[string]string{}
 		form.Attributes = map[string]string{}
 		for _, name := range st.RequiredAttributes {
 			v := strings.TrimSpace(c.FormValue(views.AttributeFieldName(name)))
 			form.Attributes[name] = v
-			if v == "" || len(v) > maxAttr {
-				errs[views.AttributeFieldName(name)] = p.T("field.attribute.required")
+			switch {
+			case v == "":
+				errs[views.AttributeFieldName(name)] = p.T("validation.attribute.required", map[string]any{"Field": views.AttributeLabel(p, name)})
+				continue
+			case len(v) > maxAttr:
+				errs[views.AttributeFieldName(name)] = p.T("validation.too_long", map[string]any{"Max": maxAttr})
 				continue
 			}
 			a.Attributes[name] = v
@@ -92,28 +100,28 @@ func (h *Handlers) parseAnswer(c echo.Context, p views.Page, st cognito.State) (
 	case cognito.StepSMSCode, cognito.StepEmailCode, cognito.StepTOTPCode:
 		a.Code = strings.TrimSpace(c.FormValue(views.FieldCode))
 		if !validCode(a.Code) {
-			errs[views.FieldCode] = p.T("field.code.invalid")
+			errs[views.FieldCode] = p.T("validation.code.format", map[string]any{"Digits": 6})
 		}
 	case cognito.StepTOTPSetup:
 		a.Code = strings.TrimSpace(c.FormValue(views.FieldCode))
 		a.DeviceName = strings.TrimSpace(c.FormValue(views.FieldDeviceName))
 		form.DeviceName = a.DeviceName
 		if !validCode(a.Code) {
-			errs[views.FieldCode] = p.T("field.code.invalid")
+			errs[views.FieldCode] = p.T("validation.code.format", map[string]any{"Digits": 6})
 		}
 		if len(a.DeviceName) > 64 {
-			errs[views.FieldDeviceName] = p.T("field.device_name.too_long")
+			errs[views.FieldDeviceName] = p.T("validation.too_long", map[string]any{"Max": 64})
 		}
 	case cognito.StepSelectMFA, cognito.StepMFASetupChoice:
 		a.Method = c.FormValue(views.FieldMethod)
 		if !contains(st.Options, a.Method) {
-			errs[views.FieldMethod] = p.T("field.method.invalid")
+			errs[views.FieldMethod] = p.T("validation.method.required")
 		}
 	case cognito.StepEmailSetup:
 		a.Email = strings.TrimSpace(c.FormValue(views.FieldEmail))
 		form.Email = a.Email
 		if !strings.Contains(a.Email, "@") || len(a.Email) > 254 {
-			errs[views.FieldEmail] = p.T("field.email.invalid")
+			errs[views.FieldEmail] = p.T("validation.email.format")
 		}
 	default:
 		errs[""] = p.T("error.Internal")
@@ -127,8 +135,8 @@ func (h *Handlers) stepView(c echo.Context, st cognito.State, form stepForm, err
 	switch st.Kind {
 	case cognito.StepNewPassword:
 		m := views.NewPassword{Action: PathStep, Error: errMsg, FieldErrors: errs, StartOverURL: PathRestart}
-		for _, id := range h.d.PasswordPolicy {
-			m.Policy = append(m.Policy, p.T(id))
+		for _, rule := range h.d.PasswordPolicy {
+			m.Policy = append(m.Policy, p.T(rule.ID, rule.Data))
 		}
 		for _, name := range st.RequiredAttributes {
 			m.Attributes = append(m.Attributes, views.AttributeInput{Name: name, Value: form.Attributes[name]})

@@ -34,6 +34,8 @@ type Counter interface {
 type Options struct {
 	// Listen is the address to listen on ("127.0.0.1:8080"; port 0 picks a free one).
 	Listen string
+	// Listener, when set, is used instead of listening on Listen.
+	Listener net.Listener
 	// SecureCookies marks cookies Secure and uses the __Host- prefix.
 	SecureCookies bool
 	// HSTS sends Strict-Transport-Security (public URL is https).
@@ -89,7 +91,7 @@ func New(opts Options, d Deps) (*Server, error) {
 	if opts.SignInRateLimit <= 0 {
 		opts.SignInRateLimit = 60
 	}
-	s := &Server{opts: opts, d: d, e: echo.New()}
+	s := &Server{opts: opts, d: d, e: echo.New(), ln: opts.Listener}
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.handleError
 	s.middleware()
