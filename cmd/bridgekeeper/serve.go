@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/bridgekeeper/bridgekeeper/cognito"
+	"github.com/bridgekeeper/bridgekeeper/config"
+	"github.com/bridgekeeper/bridgekeeper/oidc"
+)
+
+// serve runs Bridgekeeper against the user pool in a configuration file.
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "bridgekeeper.yaml", "configuration file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(*path, getenv)
+	if err != nil {
+		return err
+	}
+	if err := cfg.Validate().Err(); err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.Log.Level, cfg.Log.Format)
+	ac, err := appConfigFrom(cfg, getenv)
+	if err != nil {
+		return err
+	}
+	ac.Logger = log
+	a, err := build(ctx, ac)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.server.Listen(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Bridgekeeper is listening on http://%s (public URL %s)\n", a.server.Addr(), cfg.PublicURL)
+	log.InfoContext(ctx, "listening", "addr", a.server.Addr(), "public_url", cfg.PublicURL, "version", version())
+	return a.server.Serve(ctx)
+}
+
+// appConfigFrom turns a validated configuration file into wiring settings.
+func appConfigFrom(cfg *config.Config, getenv func(string) string) (appConfig, error) {
+	keys, err := cfg.Cookies.KeyBytes()
+	if err != nil {
+		return appConfig{}, fmt.Errorf("cookies.keys: %w", err)
+	}
+	ac := appConfig{
+		Listen:    cfg.Listen,
+		PublicURL: cfg.PublicURL,
+		Pool: cognito.Config{
+			Region:       cfg.Pool.Region,
+			UserPoolID:   cfg.Pool.UserPoolID,
+			ClientID:     cfg.Pool.ClientID,
+			ClientSecret: string(cfg.Pool.ClientSecret),
+			Endpoint:     cfg.Pool.Endpoint,
+			Issuer:       cfg.Pool.Issuer,
+			JWKSURL:      cfg.Pool.JWKSURL,
+			AuthFlow:     cfg.Pool.AuthFlow,
+		},
+		CookieKeys:      keys,
+		SecureCookies:   cfg.Cookies.Secure,
+		StoreURL:        string(cfg.Store.URL),
+		StorePrefix:     cfg.Store.KeyPrefix,
+		SigningKeyID:    cfg.OIDC.SigningKeyID,
+		CodeTTL:         cfg.OIDC.CodeTTL,
+		SessionTTL:      cfg.OIDC.SSOSessionTTL,
+		ShutdownTimeout: cfg.ShutdownTimeout,
+	}
+	// An emulator endpoint takes any credentials; real Cognito uses the standard AWS chain.
+	if cfg.Pool.Endpoint != "" && getenv("AWS_ACCESS_KEY_ID") == "" {
+		creds := credentials.NewStaticCredentialsProvider("local", "local", "")
+		ac.Pool.StaticCredentials = &creds
+	}
+	for _, k := range cfg.OIDC.SigningKeys {
+		loaded, err := oidc.LoadKeyFiles(k.File)
+		if err != nil {
+			return appConfig{}, fmt.Errorf("oidc.signing_keys: %w", err)
+		}
+		ac.SigningKeys = append(ac.SigningKeys, loaded...)
+	}
+	if len(ac.SigningKeys) == 0 {
+		return appConfig{}, fmt.Errorf("oidc.signing_keys: at least one key file is required")
+	}
+	for _, c := range cfg.OIDC.Clients {
+		ac.Clients = append(ac.Clients, oidc.Client{
+			ID: c.ID, Name: c.Name, Secret: string(c.Secret), SecretHash: c.SecretHash, Public: c.Public,
+			RedirectURIs: c.RedirectURIs, PostLogoutRedirectURIs: c.PostLogoutRedirectURIs, Scopes: c.Scopes,
+			AccessTokenTTL: c.AccessTokenTTL, IDTokenTTL: c.IDTokenTTL, RefreshTokenTTL: c.RefreshTokenTTL, SigningAlg: c.SigningAlg,
+		})
+	}
+	for _, m := range cfg.OIDC.ClaimMappings {
+		ac.ClaimMappings = append(ac.ClaimMappings, oidc.ClaimMapping{Attribute: m.Attribute, Claim: m.Claim, Scope: m.Scope, Type: m.Type})
+	}
+	return ac, nil
+}
+
+// checkConfig validates a configuration file and names every problem.
+func checkConfig(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) != 1 {
+		fmt.Fprintln(stderr, "usage: bridgekeeper check-config FILE")
+		return 2
+	}
+	cfg, err := config.Load(args[0], getenv)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s:\n%v\n", args[0], err)
+		return 1
+	}
+	if probs := cfg.Validate(); len(probs) > 0 {
+		fmt.Fprintf(stderr, "%s has %d problem(s):\n", args[0], len(probs))
+		for _, p := range probs {
+			fmt.Fprintf(stderr, "  - %s\n", p)
+		}
+		return 1
+	}
+	fmt.Fprintf(stdout, "%s: ok\n", args[0])
+	return 0
+}
