@@ -1,0 +1,79 @@
+# Bridgekeeper: the two commands people need are
+#   make demo   run the service with a built-in local user pool
+#   make test   install what the tests need, then run every check and test
+# The other targets are the steps of `make test` and a few conveniences.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+# The steps of `make test` must run in order, even under `make -j`.
+.NOTPARALLEL:
+
+GO ?= go
+# Generous: the whole suite should take a few minutes; this only stops a hung test.
+TEST_TIMEOUT ?= 30m
+TEST_FLAGS ?=
+
+# Generated files, committed to git: templ's Go code and the Tailwind stylesheet.
+TEMPL_SOURCES = $(shell find . -name node_modules -prune -o -name '.?*' -prune -o -name '*.templ' -print)
+TAILWIND_INPUTS = tailwind.config.js static/src/input.css
+CSS_OUTPUT = static/css/app.css
+
+.PHONY: demo test deps test-steps generate check-generated vet lint build bench go-test
+
+## demo: run the service with its built-in local user pool and demo app
+demo:
+	$(GO) run ./cmd/bridgekeeper demo
+
+## test: the whole suite, from a fresh machine: deps, generated files, vet, staticcheck, tests
+test:
+	@start=$$(date +%s); status=0; \
+	$(MAKE) --no-print-directory test-steps || status=$$?; \
+	elapsed=$$(( $$(date +%s) - start )); \
+	if [[ $$status -eq 0 ]]; then result=passed; else result=FAILED; fi; \
+	printf 'make test: %s in %dm%02ds\n' "$$result" $$((elapsed / 60)) $$((elapsed % 60)); \
+	exit $$status
+
+test-steps: deps check-generated vet lint go-test
+
+## deps: install system packages, npm packages and Go modules the build and tests need
+deps:
+	@bash scripts/install-deps.sh
+
+## go-test: the Go tests, with the race detector
+go-test:
+	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) $(TEST_FLAGS) ./...
+
+## generate: regenerate templ's Go code and the Tailwind stylesheet (each only if its inputs exist)
+generate:
+	@if [[ -n "$(strip $(TEMPL_SOURCES))" ]]; then \
+		echo "templ generate"; \
+		$(GO) tool templ generate -log-level error; \
+	fi
+	@if [[ -f tailwind.config.js && -f static/src/input.css ]]; then \
+		echo "tailwindcss -> $(CSS_OUTPUT)"; \
+		npx --no tailwindcss -c tailwind.config.js -i static/src/input.css -o $(CSS_OUTPUT) --minify; \
+	fi
+
+## check-generated: fail if generating again changes any generated file (a .templ, the Tailwind
+## config or a class used in a template was edited without running `make generate`)
+check-generated:
+	@bash scripts/check-generated.sh
+
+## vet: go vet
+vet:
+	$(GO) vet ./...
+
+## lint: staticcheck
+lint:
+	$(GO) tool staticcheck ./...
+
+## build: compile every package and the bridgekeeper binary into bin/
+build:
+	$(GO) build ./...
+	@if [[ -d cmd/bridgekeeper ]]; then \
+		$(GO) build -o bin/bridgekeeper ./cmd/bridgekeeper && echo "built bin/bridgekeeper"; \
+	fi
+
+## bench: run the benchmarks (no tests)
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./...
