@@ -1,0 +1,453 @@
+package oidc
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Limits on authorization request parameters, so a parked AuthRequest stays
+// small (it rides in a cookie).
+const (
+	maxStateLength     = 512
+	maxNonceLength     = 128
+	maxLoginHintLength = 128 // Cognito usernames are at most 128 characters
+	maxUILocalesLength = 64  // the whole space-separated list
+	maxClaimsParam     = 4096
+	maxRequestedClaims = 8 // per target (userinfo, id_token)
+)
+
+// AuthRequest is a validated authorization request. It is a small,
+// JSON-friendly value: the web layer parks it (in its flow cookie) while the
+// person signs in, then hands it back to Provider.Login.
+type AuthRequest struct {
+	ClientID    string `json:"c"`
+	RedirectURI string `json:"r"`
+	// Scopes are the granted scopes: requested, supported and allowed for the client.
+	Scopes []string `json:"s"`
+	State  string   `json:"st,omitempty"`
+	Nonce  string   `json:"n,omitempty"`
+	// CodeChallenge is the PKCE S256 challenge (the only method accepted).
+	CodeChallenge string `json:"cc,omitempty"`
+	// Prompt holds the prompt values understood (login, consent, select_account).
+	Prompt []string `json:"p,omitempty"`
+	// MaxAge is max_age in seconds, when given.
+	MaxAge *int64 `json:"ma,omitempty"`
+	// LoginHint pre-fills the username field.
+	LoginHint string `json:"lh,omitempty"`
+	// UILocales are the requested page languages, most preferred first.
+	UILocales []string `json:"ul,omitempty"`
+	// HintSubject is the subject of a valid id_token_hint.
+	HintSubject string `json:"hs,omitempty"`
+	// UserinfoClaims and IDTokenClaims are claims asked for individually with
+	// the claims request parameter.
+	UserinfoClaims []string `json:"uc,omitempty"`
+	IDTokenClaims  []string `json:"ic,omitempty"`
+	// RequestedAt is when the request arrived (Unix seconds).
+	RequestedAt int64 `json:"t"`
+}
+
+// ForceLogin reports whether the client demanded a fresh sign-in (prompt=login,
+// prompt=select_account or max_age), so the sign-in pages must not take any
+// shortcut for an already signed-in person.
+func (a *AuthRequest) ForceLogin() bool {
+	return slices.Contains(a.Prompt, "login") || slices.Contains(a.Prompt, "select_account") || a.MaxAge != nil
+}
+
+// Authorize serves the authorization endpoint (GET or form POST). It shows
+// an error page for an unknown client or unregistered redirect URI, sends
+// every other error to the client, issues a code at once when the browser's
+// SSO session suffices, and otherwise calls StartLogin.
+func (p *Provider) Authorize(w http.ResponseWriter, r *http.Request) {
+	var params url.Values
+	switch r.Method {
+	case http.MethodGet:
+		params = r.URL.Query()
+	case http.MethodPost:
+		form, err := parseForm(w, r)
+		if err != nil {
+			p.renderError(w, r, &pageError{http.StatusBadRequest, "Invalid sign-in request", "The sign-in request could not be read."})
+			return
+		}
+		params = form
+	default:
+		methodNotAllowed(w, "GET, POST")
+		return
+	}
+	ctx := r.Context()
+	req, c, err := p.parseAuthRequest(params)
+	var pe *pageError
+	if errors.As(err, &pe) {
+		p.log.InfoContext(ctx, "authorize request shown as error", "client_id", truncate(params.Get("client_id"), 64), "reason", pe.msg)
+		p.renderError(w, r, pe)
+		return
+	}
+	var oe *oauthError
+	if errors.As(err, &oe) {
+		p.log.InfoContext(ctx, "authorize request refused", "client_id", c.ID, "error", oe.code, "reason", oe.desc)
+		p.redirectError(w, r, req, oe)
+		return
+	}
+
+	sess, err := p.currentSession(r)
+	if err != nil {
+		p.log.ErrorContext(ctx, "read SSO session", "err", err)
+		p.redirectError(w, r, req, newError(errServerError, "The sign-in service is unavailable."))
+		return
+	}
+	if reason := p.needsLogin(req, sess); reason != "" {
+		if slices.Contains(strings.Fields(params.Get("prompt")), "none") {
+			p.log.InfoContext(ctx, "prompt=none needs a sign-in", "client_id", c.ID, "reason", reason)
+			p.redirectError(w, r, req, newError(errLoginRequired, "The person must sign in."))
+			return
+		}
+		p.log.InfoContext(ctx, "authorize starts sign-in", "client_id", c.ID, "reason", reason)
+		p.cfg.StartLogin(w, r, req)
+		return
+	}
+	p.completeAuthorization(w, r, req, c, sess, http.StatusFound)
+}
+
+// needsLogin says why the request cannot be answered from the SSO session,
+// or "" when it can.
+func (p *Provider) needsLogin(req *AuthRequest, sess *sessionState) string {
+	switch {
+	case sess == nil:
+		return "no session"
+	case slices.Contains(req.Prompt, "login"), slices.Contains(req.Prompt, "select_account"):
+		return "prompt"
+	case req.HintSubject != "" && req.HintSubject != sess.rec.Subject:
+		return "id_token_hint names another person"
+	case req.MaxAge != nil && p.now().Unix()-sess.rec.AuthTime >= *req.MaxAge:
+		return "max_age"
+	}
+	return ""
+}
+
+// completeAuthorization issues a code for the session and redirects to the client.
+func (p *Provider) completeAuthorization(w http.ResponseWriter, r *http.Request, req *AuthRequest, c *client, sess *sessionState, status int) {
+	code, err := p.issueCode(r.Context(), req, sess)
+	if err != nil {
+		p.log.ErrorContext(r.Context(), "issue authorization code", "client_id", c.ID, "err", err)
+		p.redirectError(w, r, req, newError(errServerError, "The sign-in service is unavailable."))
+		return
+	}
+	p.log.InfoContext(r.Context(), "authorization code issued", "client_id", c.ID, "sub", sess.rec.Subject)
+	v := url.Values{"code": {code}}
+	if req.State != "" {
+		v.Set("state", req.State)
+	}
+	v.Set("iss", p.issuer)
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, appendQuery(req.RedirectURI, v), status)
+}
+
+// redirectError sends an authorization error to the client's redirect URI.
+func (p *Provider) redirectError(w http.ResponseWriter, r *http.Request, req *AuthRequest, e *oauthError) {
+	v := url.Values{"error": {e.code}}
+	if e.desc != "" {
+		v.Set("error_description", e.desc)
+	}
+	if req.State != "" {
+		v.Set("state", req.State)
+	}
+	v.Set("iss", p.issuer)
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, appendQuery(req.RedirectURI, v), http.StatusFound)
+}
+
+// Cancel sends access_denied to the client of a parked request (the person
+// cancelled the sign-in). It re-checks the request's client and redirect URI.
+func (p *Provider) Cancel(w http.ResponseWriter, r *http.Request, req *AuthRequest) error {
+	if _, err := p.checkParked(req); err != nil {
+		return err
+	}
+	p.redirectError(w, r, req, newError(errAccessDenied, "The person cancelled the sign-in."))
+	return nil
+}
+
+// appendQuery adds v to the query of raw, keeping raw's own query as it is.
+func appendQuery(raw string, v url.Values) string {
+	sep := "?"
+	if i := strings.IndexByte(raw, '?'); i >= 0 {
+		sep = "&"
+		if i == len(raw)-1 || strings.HasSuffix(raw, "&") {
+			sep = ""
+		}
+	}
+	return raw + sep + v.Encode()
+}
+
+// parseAuthRequest validates authorization request parameters. It returns a
+// *pageError when the request cannot be answered on a redirect URI, and an
+// *oauthError (with req filled enough to redirect) otherwise.
+func (p *Provider) parseAuthRequest(params url.Values) (*AuthRequest, *client, error) {
+	if len(params["client_id"]) > 1 || len(params["redirect_uri"]) > 1 {
+		return nil, nil, &pageError{http.StatusBadRequest, "Invalid sign-in request", "The application sent a malformed sign-in request."}
+	}
+	clientID := params.Get("client_id")
+	if clientID == "" {
+		return nil, nil, &pageError{http.StatusBadRequest, "Invalid sign-in request", "The application did not say who it is (client_id is missing)."}
+	}
+	c := p.clients[clientID]
+	if c == nil {
+		return nil, nil, &pageError{http.StatusBadRequest, "Unknown application", "The application asking you to sign in is not registered here."}
+	}
+	redirectURI := params.Get("redirect_uri")
+	if redirectURI == "" {
+		return nil, nil, &pageError{http.StatusBadRequest, "Invalid sign-in request", "The application did not say where to return to (redirect_uri is missing)."}
+	}
+	if !c.redirectURIAllowed(redirectURI) {
+		return nil, nil, &pageError{http.StatusBadRequest, "Invalid sign-in request", "The application asked to return to an address that is not registered for it."}
+	}
+	req := &AuthRequest{ClientID: c.ID, RedirectURI: redirectURI, State: params.Get("state"), RequestedAt: p.now().Unix()}
+	fail := func(code, desc string) (*AuthRequest, *client, error) {
+		return req, c, newError(code, desc)
+	}
+	if name, dup := duplicated(params); dup {
+		return fail(errInvalidRequest, "parameter "+name+" is repeated")
+	}
+	if params.Has("request") {
+		return fail(errRequestNotSupported, "request objects are not supported")
+	}
+	if params.Has("request_uri") {
+		return fail(errRequestURINotSupported, "request_uri is not supported")
+	}
+	switch rt := params.Get("response_type"); {
+	case rt == "":
+		return fail(errInvalidRequest, "response_type is missing")
+	case rt != "code":
+		return fail(errUnsupportedResponseType, "only response_type=code is supported")
+	}
+	if rm := params.Get("response_mode"); rm != "" && rm != "query" {
+		return fail(errInvalidRequest, "only response_mode=query is supported")
+	}
+	if len(req.State) > maxStateLength {
+		return fail(errInvalidRequest, "state is too long")
+	}
+
+	requested := strings.Fields(params.Get("scope"))
+	if !slices.Contains(requested, scopeOpenID) {
+		return fail(errInvalidScope, "the openid scope is required")
+	}
+	supported := supportedScopes(p.cfg.ClaimMappings)
+	for _, s := range requested {
+		if slices.Contains(supported, s) && c.allowsScope(s) && !slices.Contains(req.Scopes, s) {
+			req.Scopes = append(req.Scopes, s)
+		}
+	}
+
+	req.Nonce = params.Get("nonce")
+	if len(req.Nonce) > maxNonceLength {
+		return fail(errInvalidRequest, "nonce is too long")
+	}
+
+	challenge, method := params.Get("code_challenge"), params.Get("code_challenge_method")
+	switch {
+	case challenge == "" && method != "":
+		return fail(errInvalidRequest, "code_challenge_method without code_challenge")
+	case challenge == "" && c.Public:
+		return fail(errInvalidRequest, "PKCE (code_challenge with S256) is required for this client")
+	case challenge != "" && method != "S256":
+		return fail(errInvalidRequest, "code_challenge_method must be S256")
+	case challenge != "" && !validChallenge(challenge):
+		return fail(errInvalidRequest, "code_challenge is malformed")
+	}
+	req.CodeChallenge = challenge
+
+	prompts := strings.Fields(params.Get("prompt"))
+	if slices.Contains(prompts, "none") && len(prompts) > 1 {
+		return fail(errInvalidRequest, "prompt=none cannot be combined with other values")
+	}
+	for _, pv := range prompts {
+		if (pv == "login" || pv == "consent" || pv == "select_account") && !slices.Contains(req.Prompt, pv) {
+			req.Prompt = append(req.Prompt, pv)
+		}
+	}
+
+	if ma := params.Get("max_age"); ma != "" {
+		n, err := strconv.ParseInt(ma, 10, 64)
+		if err != nil || n < 0 {
+			return fail(errInvalidRequest, "max_age must be a non-negative integer")
+		}
+		req.MaxAge = &n
+	}
+
+	if hint := params.Get("id_token_hint"); hint != "" {
+		claims, err := p.verifyIDTokenHint(hint)
+		if err != nil {
+			return fail(errInvalidRequest, "id_token_hint is not valid")
+		}
+		req.HintSubject = claims.Subject
+	}
+
+	req.LoginHint = params.Get("login_hint")
+	if len(req.LoginHint) > maxLoginHintLength {
+		req.LoginHint = ""
+	}
+	n := 0
+	for _, l := range strings.Fields(params.Get("ui_locales")) {
+		if n += len(l) + 1; n > maxUILocalesLength+1 {
+			break
+		}
+		req.UILocales = append(req.UILocales, l)
+	}
+
+	if raw := params.Get("claims"); raw != "" {
+		ui, id, err := p.parseClaimsParam(raw, c)
+		if err != nil {
+			return fail(errInvalidRequest, "the claims parameter is malformed")
+		}
+		req.UserinfoClaims, req.IDTokenClaims = ui, id
+	}
+	return req, c, nil
+}
+
+// validChallenge checks an S256 code challenge: 43 base64url characters.
+func validChallenge(s string) bool {
+	if len(s) != 43 {
+		return false
+	}
+	for _, ch := range s {
+		if !isUnreserved(ch) || ch == '.' || ch == '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// validVerifier checks a PKCE code verifier: 43–128 unreserved characters.
+func validVerifier(s string) bool {
+	if len(s) < 43 || len(s) > 128 {
+		return false
+	}
+	for _, ch := range s {
+		if !isUnreserved(ch) {
+			return false
+		}
+	}
+	return true
+}
+
+// isUnreserved reports RFC 3986 unreserved characters.
+func isUnreserved(ch rune) bool {
+	return ch >= 'A' && ch <= 'Z' || ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' ||
+		ch == '-' || ch == '.' || ch == '_' || ch == '~'
+}
+
+// parseClaimsParam reads the claims request parameter (OpenID Connect Core
+// §5.5) into the lists of claim names requested for userinfo and the ID
+// token, keeping only claims the client may receive.
+func (p *Provider) parseClaimsParam(raw string, c *client) (userinfo, idToken []string, err error) {
+	if len(raw) > maxClaimsParam {
+		return nil, nil, errors.New("claims parameter too long")
+	}
+	var req struct {
+		Userinfo map[string]json.RawMessage `json:"userinfo"`
+		IDToken  map[string]json.RawMessage `json:"id_token"`
+	}
+	if err := json.Unmarshal([]byte(raw), &req); err != nil {
+		return nil, nil, err
+	}
+	pick := func(m map[string]json.RawMessage) []string {
+		var out []string
+		for name := range m {
+			if scope, ok := p.claimScope(name); ok && c.allowsScope(scope) {
+				out = append(out, name)
+			}
+		}
+		slices.Sort(out)
+		return out[:min(len(out), maxRequestedClaims)]
+	}
+	return pick(req.Userinfo), pick(req.IDToken), nil
+}
+
+// checkParked re-validates a parked request's client and redirect URI (the
+// configuration may have changed while the person signed in).
+func (p *Provider) checkParked(req *AuthRequest) (*client, error) {
+	if req == nil {
+		return nil, errors.New("oidc: no authorization request")
+	}
+	c := p.clients[req.ClientID]
+	if c == nil || !c.redirectURIAllowed(req.RedirectURI) {
+		return nil, errors.New("oidc: the parked authorization request's client or redirect URI is no longer registered")
+	}
+	if age := p.now().Sub(time.Unix(req.RequestedAt, 0)); age > maxParkedAge || age < -time.Minute {
+		return nil, errors.New("oidc: the parked authorization request is too old")
+	}
+	return c, nil
+}
+
+// codeRecord is an authorization code in the store. After redemption the
+// record is replaced by a marker (Redeemed, GrantID) so a replay can revoke
+// what the code issued.
+type codeRecord struct {
+	ClientID    string         `json:"cid"`
+	RedirectURI string         `json:"ru,omitempty"`
+	Scopes      []string       `json:"sc,omitempty"`
+	Nonce       string         `json:"n,omitempty"`
+	Challenge   string         `json:"cc,omitempty"`
+	ClaimsUI    []string       `json:"cu,omitempty"`
+	ClaimsID    []string       `json:"ci,omitempty"`
+	SessionID   string         `json:"sid,omitempty"`
+	Subject     string         `json:"sub,omitempty"`
+	Username    string         `json:"usr,omitempty"`
+	Claims      map[string]any `json:"cl,omitempty"`
+	AuthTime    int64          `json:"at,omitempty"`
+	AMR         []string       `json:"amr,omitempty"`
+	Upstream    bool           `json:"up,omitempty"`
+	Expires     int64          `json:"exp"`
+	Redeemed    bool           `json:"rd,omitempty"`
+	GrantID     string         `json:"gid,omitempty"`
+}
+
+// maxParkedAge bounds how long a parked authorization request may wait for
+// the person to sign in.
+const maxParkedAge = time.Hour
+
+// codeReplayWindow is how long a redeemed code's marker is kept, so a replay
+// within it revokes the tokens the code issued.
+const codeReplayWindow = 10 * time.Minute
+
+// issueCode stores a new single-use code for req and the session.
+func (p *Provider) issueCode(ctx context.Context, req *AuthRequest, sess *sessionState) (string, error) {
+	code, err := p.randomToken(32)
+	if err != nil {
+		return "", err
+	}
+	rec := codeRecord{
+		ClientID:    req.ClientID,
+		RedirectURI: req.RedirectURI,
+		Scopes:      req.Scopes,
+		Nonce:       req.Nonce,
+		Challenge:   req.CodeChallenge,
+		ClaimsUI:    req.UserinfoClaims,
+		ClaimsID:    req.IDTokenClaims,
+		SessionID:   sess.id,
+		Subject:     sess.rec.Subject,
+		Username:    sess.rec.Username,
+		Claims:      sess.rec.Claims,
+		AuthTime:    sess.rec.AuthTime,
+		AMR:         sess.rec.AMR,
+		Upstream:    sess.rec.Upstream,
+		Expires:     p.now().Add(p.cfg.CodeTTL).Unix(),
+	}
+	if err := p.setJSON(ctx, keyCode+hashSecret(code), rec, p.cfg.CodeTTL); err != nil {
+		return "", err
+	}
+	return code, nil
+}
+
+// truncate shortens s for logging.
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

@@ -1,0 +1,300 @@
+package oidc
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/securecookie"
+)
+
+// Endpoint paths, relative to the issuer URL's path.
+const (
+	PathDiscovery  = "/.well-known/openid-configuration"
+	PathJWKS       = "/.well-known/jwks.json"
+	PathAuthorize  = "/authorize"
+	PathToken      = "/token"
+	PathUserInfo   = "/userinfo"
+	PathRevoke     = "/revoke"
+	PathIntrospect = "/introspect"
+	PathEndSession = "/end_session"
+)
+
+// maxFormBytes bounds request bodies of the POST endpoints.
+const maxFormBytes = 64 << 10
+
+// Provider is the OpenID Connect provider. Create it with New; it is safe
+// for concurrent use.
+type Provider struct {
+	cfg         Config
+	issuer      string // the issuer URL exactly as configured
+	endpoints   string // the issuer URL without a trailing slash, to append paths to
+	basePath    string // the issuer URL's path, without a trailing slash
+	keys        *keySet
+	clients     map[string]*client
+	clientList  []*client
+	codecs      []securecookie.Codec
+	cookieName  string
+	store       Store
+	notFound    error
+	upstream    Upstream
+	log         *slog.Logger
+	now         func() time.Time
+	rand        io.Reader
+	corsOrigins map[string]bool
+	maxTTL      time.Duration // longest a session's upstream token may be needed
+	secretCache sync.Map      // client id → SHA-256 of the last secret that passed bcrypt
+	handler     http.Handler
+}
+
+// New validates cfg and builds a Provider.
+func New(cfg Config) (*Provider, error) {
+	iss, err := url.Parse(cfg.Issuer)
+	if err != nil || iss.Host == "" || iss.RawQuery != "" || iss.Fragment != "" || iss.User != nil {
+		return nil, fmt.Errorf("oidc: issuer %q must be an absolute URL without query or fragment", cfg.Issuer)
+	}
+	if iss.Scheme != "https" && (iss.Scheme != "http" || !isLoopbackHost(iss.Hostname())) {
+		return nil, fmt.Errorf("oidc: issuer %q must use https (http only on a loopback host)", cfg.Issuer)
+	}
+	if cfg.Store == nil || cfg.NotFound == nil {
+		return nil, errors.New("oidc: a store and its not-found error are required")
+	}
+	if cfg.StartLogin == nil {
+		return nil, errors.New("oidc: StartLogin is required")
+	}
+	if len(cfg.CookieKeys) == 0 || len(cfg.CookieKeys)%2 != 0 {
+		return nil, errors.New("oidc: cookie keys must be hash key / block key pairs")
+	}
+	ks, err := newKeySet(cfg.Keys, cfg.SigningKeyID)
+	if err != nil {
+		return nil, fmt.Errorf("oidc: %w", err)
+	}
+	if err := checkMappings(cfg.ClaimMappings); err != nil {
+		return nil, fmt.Errorf("oidc: %w", err)
+	}
+	cfg.SessionTTL = firstPositive(cfg.SessionTTL, DefaultSessionTTL)
+	cfg.CodeTTL = firstPositive(cfg.CodeTTL, DefaultCodeTTL)
+	if cfg.RenderError == nil {
+		cfg.RenderError = defaultRenderError
+	}
+	if cfg.ConfirmLogout == nil {
+		cfg.ConfirmLogout = defaultConfirmLogout
+	}
+	if cfg.LoggedOut == nil {
+		cfg.LoggedOut = defaultLoggedOut
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Reader
+	}
+	p := &Provider{
+		cfg:         cfg,
+		issuer:      cfg.Issuer,
+		endpoints:   strings.TrimSuffix(cfg.Issuer, "/"),
+		basePath:    strings.TrimSuffix(iss.EscapedPath(), "/"),
+		keys:        ks,
+		clients:     map[string]*client{},
+		store:       cfg.Store,
+		notFound:    cfg.NotFound,
+		upstream:    cfg.Upstream,
+		log:         cfg.Logger,
+		now:         cfg.Now,
+		rand:        cfg.Rand,
+		corsOrigins: map[string]bool{},
+		maxTTL:      cfg.SessionTTL,
+	}
+	for i := 0; i < len(cfg.CookieKeys); i += 2 {
+		hashKey, blockKey := cfg.CookieKeys[i], cfg.CookieKeys[i+1]
+		if len(hashKey) < 32 {
+			return nil, fmt.Errorf("oidc: cookie hash key %d is shorter than 32 bytes", i/2+1)
+		}
+		if n := len(blockKey); n != 16 && n != 24 && n != 32 {
+			return nil, fmt.Errorf("oidc: cookie block key %d must be 16, 24 or 32 bytes", i/2+1)
+		}
+		sc := securecookie.New(hashKey, blockKey).MaxAge(int(cfg.SessionTTL / time.Second)).SetSerializer(securecookie.JSONEncoder{})
+		p.codecs = append(p.codecs, sc)
+	}
+	p.cookieName = cfg.CookieName
+	if p.cookieName == "" {
+		p.cookieName = "__Host-bk_sso"
+		if cfg.InsecureCookie {
+			p.cookieName = "bk_sso"
+		}
+	}
+	if strings.HasPrefix(p.cookieName, "__Host-") && cfg.InsecureCookie {
+		return nil, errors.New("oidc: a __Host- cookie needs the Secure attribute")
+	}
+	for _, c := range cfg.Clients {
+		cl, err := newClient(c, &cfg, ks)
+		if err != nil {
+			return nil, fmt.Errorf("oidc: %w", err)
+		}
+		if _, dup := p.clients[cl.ID]; dup {
+			return nil, fmt.Errorf("oidc: duplicate client id %q", cl.ID)
+		}
+		p.clients[cl.ID] = cl
+		p.clientList = append(p.clientList, cl)
+		p.maxTTL = max(p.maxTTL, cl.refreshTokenTTL)
+		for _, u := range cl.RedirectURIs {
+			if o := webOrigin(u); o != "" {
+				p.corsOrigins[o] = true
+			}
+		}
+	}
+	p.handler = p.routes()
+	return p, nil
+}
+
+// checkMappings validates claim mappings.
+func checkMappings(ms []ClaimMapping) error {
+	seen := map[string]bool{}
+	for _, m := range ms {
+		if m.Attribute == "" || m.Claim == "" {
+			return errors.New("claim mapping needs an attribute and a claim name")
+		}
+		for _, c := range protocolClaims() {
+			if m.Claim == c {
+				return fmt.Errorf("claim mapping may not set the protocol claim %q", c)
+			}
+		}
+		if seen[m.Claim] {
+			return fmt.Errorf("claim %q is mapped twice", m.Claim)
+		}
+		seen[m.Claim] = true
+		switch m.Type {
+		case "", "string", "boolean", "number", "json":
+		default:
+			return fmt.Errorf("claim mapping %q: unknown type %q", m.Claim, m.Type)
+		}
+		if m.Scope == scopeOpenID || m.Scope == scopeOfflineAccess {
+			return fmt.Errorf("claim mapping %q: scope %q cannot release claims", m.Claim, m.Scope)
+		}
+	}
+	return nil
+}
+
+// isLoopbackHost reports whether host is localhost or a loopback IP.
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// webOrigin returns the origin (scheme://host[:port]) of an http(s) URI.
+func webOrigin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// Handler returns an http.Handler serving every endpoint at its path below
+// the issuer URL's path.
+func (p *Provider) Handler() http.Handler { return p.handler }
+
+// routes mounts the endpoints.
+func (p *Provider) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc(p.basePath+PathDiscovery, p.Discovery)
+	mux.HandleFunc(p.basePath+PathJWKS, p.JWKS)
+	mux.HandleFunc(p.basePath+PathAuthorize, p.Authorize)
+	mux.HandleFunc(p.basePath+PathToken, p.Token)
+	mux.HandleFunc(p.basePath+PathUserInfo, p.UserInfo)
+	mux.HandleFunc(p.basePath+PathRevoke, p.Revoke)
+	mux.HandleFunc(p.basePath+PathIntrospect, p.Introspect)
+	mux.HandleFunc(p.basePath+PathEndSession, p.EndSession)
+	return mux
+}
+
+// Issuer returns the issuer URL, exactly as configured (the "iss" value).
+func (p *Provider) Issuer() string { return p.issuer }
+
+// EndpointURL returns the absolute URL of an endpoint path (PathToken, ...).
+func (p *Provider) EndpointURL(path string) string {
+	return p.endpoints + path
+}
+
+// ClientName returns a registered client's display name (its id when it
+// has none) and whether the client exists.
+func (p *Provider) ClientName(clientID string) (string, bool) {
+	c := p.clients[clientID]
+	if c == nil {
+		return "", false
+	}
+	if c.Name == "" {
+		return c.ID, true
+	}
+	return c.Name, true
+}
+
+// randomToken returns n random bytes, base64url-encoded.
+func (p *Provider) randomToken(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := io.ReadFull(p.rand, b); err != nil {
+		return "", fmt.Errorf("random: %w", err)
+	}
+	return encodeB64(b), nil
+}
+
+// parseForm parses a POST body (bounded) as application/x-www-form-urlencoded
+// and returns its values; query parameters are not included.
+func parseForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		return nil, fmt.Errorf("parse form: %w", err)
+	}
+	return r.PostForm, nil
+}
+
+// duplicated returns the name of a parameter given more than once, if any.
+func duplicated(v url.Values) (string, bool) {
+	for k, vs := range v {
+		if len(vs) > 1 {
+			return k, true
+		}
+	}
+	return "", false
+}
+
+// cors answers CORS for a browser-callable endpoint. anyOrigin allows every
+// origin (no credentials are involved); otherwise only origins of registered
+// redirect URIs. It reports true when the request was a preflight it answered.
+func (p *Provider) cors(w http.ResponseWriter, r *http.Request, anyOrigin bool, methods string) bool {
+	origin := r.Header.Get("Origin")
+	if origin != "" {
+		h := w.Header()
+		switch {
+		case anyOrigin:
+			h.Set("Access-Control-Allow-Origin", "*")
+		case p.corsOrigins[origin]:
+			h.Set("Access-Control-Allow-Origin", origin)
+			h.Add("Vary", "Origin")
+		}
+	}
+	if r.Method != http.MethodOptions || r.Header.Get("Access-Control-Request-Method") == "" {
+		return false
+	}
+	if w.Header().Get("Access-Control-Allow-Origin") != "" {
+		w.Header().Set("Access-Control-Allow-Methods", methods)
+		w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+		w.Header().Set("Access-Control-Max-Age", "600")
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return true
+}

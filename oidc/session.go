@@ -1,0 +1,321 @@
+package oidc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/securecookie"
+)
+
+// Identity is a person who just signed in, as the web layer hands it over.
+type Identity struct {
+	// Subject is the pool's immutable user id (Cognito "sub"); it becomes the
+	// "sub" of Bridgekeeper's tokens.
+	Subject string
+	// Username is the pool's username (cognito:username).
+	Username string
+	// Claims are the verified upstream ID token claims (email, email_verified,
+	// name, phone_number, cognito:groups, custom:*, ...).
+	Claims map[string]any
+	// AuthTime is when the person authenticated; zero means now.
+	AuthTime time.Time
+	// AMR are the authentication methods used (RFC 8176: pwd, otp, sms, swk,
+	// hwk, ...); "mfa" is added when factors of different kinds were used.
+	AMR []string
+	// UpstreamRefreshToken is the pool's refresh token. It stays in the
+	// store, is used on every refresh and revoked at sign-out.
+	UpstreamRefreshToken string
+}
+
+// Session is a browser's single sign-on session.
+type Session struct {
+	// ID is the public session id, the "sid" claim of tokens issued under it.
+	ID        string
+	Subject   string
+	Username  string
+	Claims    map[string]any
+	AuthTime  time.Time
+	AMR       []string
+	ExpiresAt time.Time
+}
+
+// sessionRecord is an SSO session in the store.
+type sessionRecord struct {
+	Subject  string         `json:"sub"`
+	Username string         `json:"usr,omitempty"`
+	Claims   map[string]any `json:"cl,omitempty"`
+	AuthTime int64          `json:"at"`
+	AMR      []string       `json:"amr,omitempty"`
+	Upstream bool           `json:"up,omitempty"`
+	Created  int64          `json:"c"`
+	Expires  int64          `json:"e"`
+}
+
+// sessionState is a live session: its private id and record.
+type sessionState struct {
+	id  string
+	rec sessionRecord
+}
+
+// upstreamRecord holds a session's upstream refresh token.
+type upstreamRecord struct {
+	Token string `json:"t"`
+}
+
+// ssoCookie is the SSO cookie's content (authenticated and encrypted).
+type ssoCookie struct {
+	ID       string `json:"i"`
+	Subject  string `json:"s"`
+	AuthTime int64  `json:"t"`
+}
+
+// publicSID derives the public "sid" claim from a private session id.
+func publicSID(id string) string {
+	return hashSecret("sid:" + id)[:22]
+}
+
+// currentSession returns the browser's live SSO session, or nil when there
+// is none (no cookie, a cookie that does not decode, an ended or expired
+// session). Only store failures are errors.
+func (p *Provider) currentSession(r *http.Request) (*sessionState, error) {
+	for _, ck := range r.CookiesNamed(p.cookieName) {
+		var c ssoCookie
+		if err := securecookie.DecodeMulti(p.cookieName, ck.Value, &c, p.codecs...); err != nil || c.ID == "" {
+			continue
+		}
+		var rec sessionRecord
+		found, err := p.getJSON(r.Context(), keySession+c.ID, &rec)
+		if err != nil {
+			return nil, err
+		}
+		if !found || rec.Subject != c.Subject || p.now().Unix() >= rec.Expires {
+			continue
+		}
+		return &sessionState{id: c.ID, rec: rec}, nil
+	}
+	return nil, nil
+}
+
+// CurrentSession returns the browser's SSO session, or ErrNoSession.
+func (p *Provider) CurrentSession(r *http.Request) (*Session, error) {
+	s, err := p.currentSession(r)
+	if err != nil {
+		return nil, fmt.Errorf("oidc: read session: %w", err)
+	}
+	if s == nil {
+		return nil, ErrNoSession
+	}
+	return &Session{
+		ID:        publicSID(s.id),
+		Subject:   s.rec.Subject,
+		Username:  s.rec.Username,
+		Claims:    s.rec.Claims,
+		AuthTime:  time.Unix(s.rec.AuthTime, 0),
+		AMR:       s.rec.AMR,
+		ExpiresAt: time.Unix(s.rec.Expires, 0),
+	}, nil
+}
+
+// Login records a completed sign-in: it creates (or, for the same person,
+// renews) the SSO session, keeps the upstream refresh token server-side and
+// sets the SSO cookie. With a parked request it then redirects the browser
+// to the client with a code (303); with req nil it writes nothing else, so
+// the web layer can show its account page. An error means nothing was
+// redirected; the web layer shows an error page.
+func (p *Provider) Login(w http.ResponseWriter, r *http.Request, req *AuthRequest, id Identity) error {
+	ctx := r.Context()
+	if id.Subject == "" {
+		return errors.New("oidc: login without a subject")
+	}
+	var c *client
+	if req != nil {
+		var err error
+		if c, err = p.checkParked(req); err != nil {
+			return err
+		}
+	}
+	now := p.now()
+	authTime := id.AuthTime
+	if authTime.IsZero() || authTime.After(now) {
+		authTime = now
+	}
+	prev, err := p.currentSession(r)
+	if err != nil {
+		return fmt.Errorf("oidc: login: %w", err)
+	}
+	var sid string
+	if prev != nil && prev.rec.Subject == id.Subject {
+		sid = prev.id // the same person again: renew the session, keep its grants linked
+	} else {
+		if prev != nil {
+			if err := p.endSession(ctx, prev.id); err != nil {
+				return fmt.Errorf("oidc: end previous session: %w", err)
+			}
+		}
+		if sid, err = p.randomToken(32); err != nil {
+			return fmt.Errorf("oidc: login: %w", err)
+		}
+	}
+	rec := sessionRecord{
+		Subject:  id.Subject,
+		Username: id.Username,
+		Claims:   storedClaims(id.Claims),
+		AuthTime: authTime.Unix(),
+		AMR:      normalizeAMR(id.AMR),
+		Created:  now.Unix(),
+		Expires:  now.Add(p.cfg.SessionTTL).Unix(),
+		Upstream: prev != nil && prev.id == sid && prev.rec.Upstream,
+	}
+	if id.UpstreamRefreshToken != "" {
+		if err := p.replaceUpstreamToken(ctx, sid, id.UpstreamRefreshToken); err != nil {
+			return fmt.Errorf("oidc: login: %w", err)
+		}
+		rec.Upstream = true
+	}
+	if err := p.setJSON(ctx, keySession+sid, rec, p.cfg.SessionTTL); err != nil {
+		return fmt.Errorf("oidc: login: %w", err)
+	}
+	if err := p.store.SAdd(ctx, keySubject+id.Subject, sid, p.maxTTL); err != nil {
+		return fmt.Errorf("oidc: login: index session: %w", err)
+	}
+	if err := p.setCookie(w, ssoCookie{ID: sid, Subject: id.Subject, AuthTime: rec.AuthTime}); err != nil {
+		return err
+	}
+	p.log.InfoContext(ctx, "SSO session started", "sub", id.Subject, "amr", rec.AMR)
+	if req != nil {
+		p.completeAuthorization(w, r, req, c, &sessionState{id: sid, rec: rec}, http.StatusSeeOther)
+	}
+	return nil
+}
+
+// replaceUpstreamToken stores a session's upstream refresh token, revoking
+// the one it replaces.
+func (p *Provider) replaceUpstreamToken(ctx context.Context, sid, token string) error {
+	var old upstreamRecord
+	found, err := p.getJSON(ctx, keyUpstream+sid, &old)
+	if err != nil {
+		return err
+	}
+	if err := p.setJSON(ctx, keyUpstream+sid, upstreamRecord{Token: token}, p.maxTTL); err != nil {
+		return err
+	}
+	if found && old.Token != token && p.upstream != nil {
+		if err := p.upstream.Revoke(ctx, old.Token); err != nil {
+			p.log.WarnContext(ctx, "revoke replaced upstream refresh token", "err", err)
+		}
+	}
+	return nil
+}
+
+// Logout ends the browser's SSO session (revoking the refresh tokens issued
+// under it and the upstream refresh token) and clears the SSO cookie.
+func (p *Provider) Logout(w http.ResponseWriter, r *http.Request) error {
+	p.clearCookie(w)
+	s, err := p.currentSession(r)
+	if err != nil {
+		return fmt.Errorf("oidc: logout: %w", err)
+	}
+	if s == nil {
+		return nil
+	}
+	if err := p.endSession(r.Context(), s.id); err != nil {
+		return fmt.Errorf("oidc: logout: %w", err)
+	}
+	p.log.InfoContext(r.Context(), "SSO session ended", "sub", s.rec.Subject)
+	return nil
+}
+
+// EndAllSessions ends every SSO session of subject and revokes every grant
+// issued under them (for an admin's "sign out everywhere").
+func (p *Provider) EndAllSessions(ctx context.Context, subject string) error {
+	ids, err := p.store.SMembers(ctx, keySubject+subject)
+	if err != nil {
+		return fmt.Errorf("oidc: list sessions: %w", err)
+	}
+	for _, id := range ids {
+		if err := p.endSession(ctx, id); err != nil {
+			return fmt.Errorf("oidc: end session: %w", err)
+		}
+	}
+	if err := p.store.Delete(ctx, keySubject+subject); err != nil {
+		return fmt.Errorf("oidc: end sessions: %w", err)
+	}
+	return nil
+}
+
+// endSession deletes a session, its grants and its upstream token, and
+// revokes the upstream token.
+func (p *Provider) endSession(ctx context.Context, sid string) error {
+	var rec sessionRecord
+	if _, err := p.getJSON(ctx, keySession+sid, &rec); err != nil {
+		return err
+	}
+	var up upstreamRecord
+	hasUp, err := p.getJSON(ctx, keyUpstream+sid, &up)
+	if err != nil {
+		return err
+	}
+	grants, err := p.store.SMembers(ctx, keySessGrants+sid)
+	if err != nil {
+		return fmt.Errorf("store smembers: %w", err)
+	}
+	keys := []string{keySession + sid, keyUpstream + sid, keySessGrants + sid}
+	for _, g := range grants {
+		keys = append(keys, keyGrant+g)
+	}
+	if err := p.store.Delete(ctx, keys...); err != nil {
+		return fmt.Errorf("store delete: %w", err)
+	}
+	if rec.Subject != "" {
+		if err := p.store.SRem(ctx, keySubject+rec.Subject, sid); err != nil {
+			return fmt.Errorf("store srem: %w", err)
+		}
+	}
+	if hasUp && p.upstream != nil {
+		if err := p.upstream.Revoke(ctx, up.Token); err != nil {
+			p.log.WarnContext(ctx, "revoke upstream refresh token", "err", err)
+		}
+	}
+	return nil
+}
+
+// sessionAlive reports whether the session a code or grant came from has
+// not been ended: its upstream token (when it has one) or its record exists.
+func (p *Provider) sessionAlive(ctx context.Context, sid string, upstream bool) (bool, error) {
+	key := keySession + sid
+	if upstream {
+		key = keyUpstream + sid
+	}
+	_, err := p.store.Get(ctx, key)
+	if p.isNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store get: %w", err)
+	}
+	return true, nil
+}
+
+// setCookie writes the SSO cookie.
+func (p *Provider) setCookie(w http.ResponseWriter, c ssoCookie) error {
+	v, err := securecookie.EncodeMulti(p.cookieName, c, p.codecs...)
+	if err != nil {
+		return fmt.Errorf("oidc: encode SSO cookie: %w", err)
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: p.cookieName, Value: v, Path: "/", MaxAge: int(p.cfg.SessionTTL / time.Second),
+		Secure: !p.cfg.InsecureCookie, HttpOnly: true, SameSite: http.SameSiteLaxMode,
+	})
+	return nil
+}
+
+// clearCookie deletes the SSO cookie.
+func (p *Provider) clearCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{
+		Name: p.cookieName, Value: "", Path: "/", MaxAge: -1,
+		Secure: !p.cfg.InsecureCookie, HttpOnly: true, SameSite: http.SameSiteLaxMode,
+	})
+}

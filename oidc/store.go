@@ -1,0 +1,101 @@
+package oidc
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Store is the subset of the shared state store the provider uses. Its
+// methods have the signatures of the store package's implementations, so
+// *store.Memory and the Redis store satisfy it.
+type Store interface {
+	// Get returns the value at key, or the store's not-found error.
+	Get(ctx context.Context, key string) ([]byte, error)
+	// Set writes value at key for ttl.
+	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
+	// Swap atomically replaces an existing value and returns the old one; it
+	// returns the not-found error (and creates nothing) when key is absent.
+	Swap(ctx context.Context, key string, value []byte, ttl time.Duration) ([]byte, error)
+	// Delete removes keys; absent keys are not an error.
+	Delete(ctx context.Context, keys ...string) error
+	// SAdd adds member to the set at key and sets the set's ttl.
+	SAdd(ctx context.Context, key, member string, ttl time.Duration) error
+	// SMembers lists the set at key (empty when absent).
+	SMembers(ctx context.Context, key string) ([]string, error)
+	// SRem removes member from the set at key.
+	SRem(ctx context.Context, key, member string) error
+}
+
+// Keys in the store. Codes and refresh tokens are stored as SHA-256
+// hashes, never in clear.
+const (
+	keyCode       = "oidc:code:"  // + hash(code) → codeRecord or a redeemed marker
+	keySession    = "oidc:sso:"   // + session id → sessionRecord
+	keyUpstream   = "oidc:up:"    // + session id → upstreamRecord (the Cognito refresh token)
+	keySessGrants = "oidc:ssog:"  // + session id → set of grant ids issued under the session
+	keySubject    = "oidc:subj:"  // + subject → set of session ids
+	keyGrant      = "oidc:grant:" // + grant id → grantRecord (one per code redemption, with its refresh-token family)
+)
+
+// hashSecret is the store key part for a high-entropy secret (code or token).
+func hashSecret(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return base64.RawURLEncoding.EncodeToString(h[:])
+}
+
+// getJSON reads key into v; found is false when the key does not exist.
+func (p *Provider) getJSON(ctx context.Context, key string, v any) (found bool, err error) {
+	raw, err := p.store.Get(ctx, key)
+	if p.isNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store get: %w", err)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return false, fmt.Errorf("decode stored record: %w", err)
+	}
+	return true, nil
+}
+
+// setJSON writes v at key for ttl.
+func (p *Provider) setJSON(ctx context.Context, key string, v any, ttl time.Duration) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode record: %w", err)
+	}
+	if err := p.store.Set(ctx, key, raw, ttl); err != nil {
+		return fmt.Errorf("store set: %w", err)
+	}
+	return nil
+}
+
+// swapJSON atomically replaces the value at key with v and decodes the old
+// value into old; found is false when the key did not exist.
+func (p *Provider) swapJSON(ctx context.Context, key string, v, old any, ttl time.Duration) (found bool, err error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return false, fmt.Errorf("encode record: %w", err)
+	}
+	prev, err := p.store.Swap(ctx, key, raw, ttl)
+	if p.isNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store swap: %w", err)
+	}
+	if err := json.Unmarshal(prev, old); err != nil {
+		return false, fmt.Errorf("decode stored record: %w", err)
+	}
+	return true, nil
+}
+
+// isNotFound reports whether err is the store's not-found error.
+func (p *Provider) isNotFound(err error) bool {
+	return err != nil && errors.Is(err, p.notFound)
+}

@@ -1,0 +1,330 @@
+package oidc
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// Token serves the token endpoint: authorization_code and refresh_token
+// grants, with client_secret_basic, client_secret_post, or none for public
+// clients. Responses are never cached.
+func (p *Provider) Token(w http.ResponseWriter, r *http.Request) {
+	if p.cors(w, r, false, "POST") {
+		return
+	}
+	if r.Method != http.MethodPost {
+		methodNotAllowed(w, "POST")
+		return
+	}
+	ctx := r.Context()
+	form, err := parseForm(w, r)
+	if err != nil {
+		writeTokenError(w, newError(errInvalidRequest, "the request body could not be read"))
+		return
+	}
+	if name, dup := duplicated(form); dup {
+		writeTokenError(w, newError(errInvalidRequest, "parameter "+name+" is repeated"))
+		return
+	}
+	c, err := p.authenticateClient(r, form, true)
+	if err != nil {
+		p.log.InfoContext(ctx, "token request: client authentication failed", "client_id", truncate(form.Get("client_id"), 64), "reason", err.Error())
+		writeTokenError(w, newError(errInvalidClient, "client authentication failed"))
+		return
+	}
+	var (
+		resp *tokenResponse
+		oe   *oauthError
+	)
+	switch gt := form.Get("grant_type"); gt {
+	case "authorization_code":
+		resp, oe = p.codeGrant(ctx, c, form)
+	case "refresh_token":
+		resp, oe = p.refreshGrant(ctx, c, form)
+	case "":
+		oe = newError(errInvalidRequest, "grant_type is missing")
+	default:
+		oe = newError(errUnsupportedGrantType, "only authorization_code and refresh_token are supported")
+	}
+	if oe != nil {
+		p.log.InfoContext(ctx, "token request refused", "client_id", c.ID, "grant_type", truncate(form.Get("grant_type"), 32), "error", oe.code, "reason", oe.desc)
+		writeTokenError(w, oe)
+		return
+	}
+	writeNoStoreJSON(w, http.StatusOK, resp)
+}
+
+// serverError logs err and returns the generic server_error.
+func (p *Provider) serverError(ctx context.Context, what string, err error) *oauthError {
+	p.log.ErrorContext(ctx, what, "err", err)
+	return &oauthError{code: errServerError, desc: "the server could not complete the request", status: http.StatusInternalServerError}
+}
+
+// codeGrant redeems an authorization code.
+func (p *Provider) codeGrant(ctx context.Context, c *client, form url.Values) (*tokenResponse, *oauthError) {
+	code := form.Get("code")
+	if code == "" {
+		return nil, newError(errInvalidRequest, "code is missing")
+	}
+	key := keyCode + hashSecret(code)
+	var rec codeRecord
+	found, err := p.getJSON(ctx, key, &rec)
+	if err != nil {
+		return nil, p.serverError(ctx, "read authorization code", err)
+	}
+	invalid := newError(errInvalidGrant, "the authorization code is invalid, expired or already used")
+	if !found {
+		return nil, invalid
+	}
+	if rec.Redeemed {
+		p.codeReplayed(ctx, rec)
+		return nil, invalid
+	}
+	if rec.ClientID != c.ID {
+		p.log.WarnContext(ctx, "authorization code presented by another client", "client_id", c.ID)
+		return nil, invalid
+	}
+	if p.now().Unix() >= rec.Expires {
+		return nil, invalid
+	}
+	if form.Get("redirect_uri") != rec.RedirectURI {
+		return nil, newError(errInvalidGrant, "redirect_uri does not match the authorization request")
+	}
+	verifier := form.Get("code_verifier")
+	switch {
+	case rec.Challenge != "" && !pkceMatches(verifier, rec.Challenge):
+		return nil, newError(errInvalidGrant, "PKCE verification failed")
+	case rec.Challenge == "" && verifier != "":
+		return nil, newError(errInvalidGrant, "code_verifier sent but the authorization request had no code_challenge")
+	}
+	alive, err := p.sessionAlive(ctx, rec.SessionID, rec.Upstream)
+	if err != nil {
+		return nil, p.serverError(ctx, "check session", err)
+	}
+	if !alive {
+		return nil, newError(errInvalidGrant, "the sign-in session has ended")
+	}
+
+	gid, err := p.randomToken(16)
+	if err != nil {
+		return nil, p.serverError(ctx, "grant id", err)
+	}
+	g := &grantRecord{
+		ClientID:  c.ID,
+		Subject:   rec.Subject,
+		Username:  rec.Username,
+		SessionID: rec.SessionID,
+		Scopes:    rec.Scopes,
+		ClaimsUI:  rec.ClaimsUI,
+		ClaimsID:  rec.ClaimsID,
+		Claims:    rec.Claims,
+		AuthTime:  rec.AuthTime,
+		AMR:       rec.AMR,
+		Upstream:  rec.Upstream,
+		Offline:   slices.Contains(rec.Scopes, scopeOfflineAccess),
+		Created:   p.now().Unix(),
+	}
+	var refreshToken string
+	if g.Offline {
+		if refreshToken, g.RefreshHash, err = p.newRefreshToken(gid); err != nil {
+			return nil, p.serverError(ctx, "refresh token", err)
+		}
+		g.RefreshExpires = p.now().Add(c.refreshTokenTTL).Unix()
+	}
+	// Write the grant before consuming the code, so a replay that sees the
+	// redeemed marker always finds something to revoke.
+	if err := p.setJSON(ctx, keyGrant+gid, g, grantTTL(c, g)); err != nil {
+		return nil, p.serverError(ctx, "store grant", err)
+	}
+	var prev codeRecord
+	marker := codeRecord{ClientID: c.ID, Redeemed: true, GrantID: gid, Expires: p.now().Add(codeReplayWindow).Unix()}
+	found, err = p.swapJSON(ctx, key, marker, &prev, codeReplayWindow)
+	if err != nil || !found || prev.Redeemed {
+		if rerr := p.revokeGrant(ctx, gid); rerr != nil {
+			p.log.ErrorContext(ctx, "revoke grant", "err", rerr)
+		}
+		if err != nil {
+			return nil, p.serverError(ctx, "consume authorization code", err)
+		}
+		if prev.Redeemed {
+			p.codeReplayed(ctx, prev)
+		}
+		return nil, invalid
+	}
+	if err := p.store.SAdd(ctx, keySessGrants+g.SessionID, gid, p.maxTTL); err != nil {
+		return nil, p.serverError(ctx, "index grant", err)
+	}
+	// A sign-out that ran since the first check may have missed the new grant.
+	if alive, err = p.sessionAlive(ctx, rec.SessionID, rec.Upstream); err != nil || !alive {
+		p.revokeQuietly(ctx, gid)
+		if err != nil {
+			return nil, p.serverError(ctx, "check session", err)
+		}
+		return nil, newError(errInvalidGrant, "the sign-in session has ended")
+	}
+	resp, err := p.issueTokens(c, gid, g, g.Scopes, rec.Nonce, refreshToken)
+	if err != nil {
+		return nil, p.serverError(ctx, "issue tokens", err)
+	}
+	p.log.InfoContext(ctx, "tokens issued", "client_id", c.ID, "sub", g.Subject, "grant_type", "authorization_code", "refresh", g.Offline)
+	return resp, nil
+}
+
+// codeReplayed revokes what a replayed code issued (RFC 6749 §4.1.2).
+func (p *Provider) codeReplayed(ctx context.Context, marker codeRecord) {
+	p.log.WarnContext(ctx, "authorization code replayed; revoking its tokens", "client_id", marker.ClientID)
+	if err := p.revokeGrant(ctx, marker.GrantID); err != nil {
+		p.log.ErrorContext(ctx, "revoke grant of replayed code", "err", err)
+	}
+}
+
+// pkceMatches checks an S256 code verifier against the challenge.
+func pkceMatches(verifier, challenge string) bool {
+	if !validVerifier(verifier) {
+		return false
+	}
+	sum := sha256.Sum256([]byte(verifier))
+	return subtle.ConstantTimeCompare([]byte(encodeB64(sum[:])), []byte(challenge)) == 1
+}
+
+// refreshGrant rotates a refresh token: the presented token is replaced in
+// its family (presenting it again revokes the family), the person is
+// re-checked upstream, and new tokens are issued.
+func (p *Provider) refreshGrant(ctx context.Context, c *client, form url.Values) (*tokenResponse, *oauthError) {
+	tok := form.Get("refresh_token")
+	if tok == "" {
+		return nil, newError(errInvalidRequest, "refresh_token is missing")
+	}
+	invalid := newError(errInvalidGrant, "the refresh token is invalid, expired or revoked")
+	gid, hash, ok := splitRefreshToken(tok)
+	if !ok {
+		return nil, invalid
+	}
+	var g grantRecord
+	found, err := p.getJSON(ctx, keyGrant+gid, &g)
+	if err != nil {
+		return nil, p.serverError(ctx, "read grant", err)
+	}
+	if !found || !g.Offline {
+		return nil, invalid
+	}
+	if !sameHash(hash, g.RefreshHash) {
+		if slices.ContainsFunc(g.RotatedHashes, func(h string) bool { return sameHash(h, hash) }) {
+			p.refreshReused(ctx, gid)
+		}
+		return nil, invalid
+	}
+	if g.ClientID != c.ID {
+		p.log.WarnContext(ctx, "refresh token presented by another client", "client_id", c.ID)
+		return nil, invalid
+	}
+	now := p.now()
+	if now.Unix() >= g.RefreshExpires {
+		return nil, invalid
+	}
+	scopes := g.Scopes
+	if raw, ok := form["scope"]; ok {
+		scopes = strings.Fields(raw[0])
+		for _, s := range scopes {
+			if !slices.Contains(g.Scopes, s) {
+				return nil, newError(errInvalidScope, "the requested scope exceeds the granted scope")
+			}
+		}
+	}
+
+	if g.Upstream && p.upstream != nil {
+		if oe := p.refreshUpstream(ctx, gid, &g); oe != nil {
+			return nil, oe
+		}
+	}
+
+	// Rotate. Two concurrent uses race on the swap: the loser finds another
+	// token current and revokes the family.
+	newToken, newHash, err := p.newRefreshToken(gid)
+	if err != nil {
+		return nil, p.serverError(ctx, "refresh token", err)
+	}
+	g.RotatedHashes = append([]string{hash}, g.RotatedHashes...)[:min(len(g.RotatedHashes)+1, maxRotatedHashes)]
+	g.RefreshHash = newHash
+	g.RefreshExpires = now.Add(c.refreshTokenTTL).Unix()
+	var prev grantRecord
+	found, err = p.swapJSON(ctx, keyGrant+gid, g, &prev, c.refreshTokenTTL)
+	if err != nil {
+		return nil, p.serverError(ctx, "rotate refresh token", err)
+	}
+	if !found {
+		return nil, invalid // revoked meanwhile
+	}
+	if !sameHash(prev.RefreshHash, hash) {
+		p.refreshReused(ctx, gid)
+		return nil, invalid
+	}
+	// Keep the indexes that sign-out uses alive as long as the family is.
+	if err := p.store.SAdd(ctx, keySessGrants+g.SessionID, gid, p.maxTTL); err != nil {
+		return nil, p.serverError(ctx, "index grant", err)
+	}
+	if err := p.store.SAdd(ctx, keySubject+g.Subject, g.SessionID, p.maxTTL); err != nil {
+		return nil, p.serverError(ctx, "index session", err)
+	}
+	resp, err := p.issueTokens(c, gid, &g, scopes, "", newToken)
+	if err != nil {
+		return nil, p.serverError(ctx, "issue tokens", err)
+	}
+	p.log.InfoContext(ctx, "tokens issued", "client_id", c.ID, "sub", g.Subject, "grant_type", "refresh_token")
+	return resp, nil
+}
+
+// refreshUpstream re-checks the person upstream with the session's upstream
+// refresh token, updating the grant's claims and the stored token.
+func (p *Provider) refreshUpstream(ctx context.Context, gid string, g *grantRecord) *oauthError {
+	var up upstreamRecord
+	found, err := p.getJSON(ctx, keyUpstream+g.SessionID, &up)
+	if err != nil {
+		return p.serverError(ctx, "read upstream token", err)
+	}
+	denied := newError(errInvalidGrant, "the refresh token is invalid, expired or revoked")
+	if !found {
+		p.revokeQuietly(ctx, gid)
+		return denied
+	}
+	res, err := p.upstream.Refresh(ctx, g.Subject, g.Username, up.Token)
+	if errors.Is(err, ErrUpstreamDenied) {
+		p.log.InfoContext(ctx, "upstream refused the refresh; revoking the grant", "sub", g.Subject, "client_id", g.ClientID)
+		p.revokeQuietly(ctx, gid)
+		return denied
+	}
+	if err != nil {
+		return p.serverError(ctx, "upstream refresh", err)
+	}
+	if res.Claims != nil {
+		g.Claims = storedClaims(res.Claims)
+	}
+	token := up.Token
+	if res.RefreshToken != "" {
+		token = res.RefreshToken
+	}
+	// Re-store (also extending its lifetime while the session's grants are in use).
+	if err := p.setJSON(ctx, keyUpstream+g.SessionID, upstreamRecord{Token: token}, p.maxTTL); err != nil {
+		return p.serverError(ctx, "store upstream token", err)
+	}
+	return nil
+}
+
+// refreshReused revokes a family whose used refresh token came back.
+func (p *Provider) refreshReused(ctx context.Context, gid string) {
+	p.log.WarnContext(ctx, "refresh token reused; revoking its family")
+	p.revokeQuietly(ctx, gid)
+}
+
+// revokeQuietly revokes a grant, logging failures.
+func (p *Provider) revokeQuietly(ctx context.Context, gid string) {
+	if err := p.revokeGrant(ctx, gid); err != nil {
+		p.log.ErrorContext(ctx, "revoke grant", "err", err)
+	}
+}

@@ -1,0 +1,294 @@
+package oidc
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/sha512"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-jose/go-jose/v4/jwt"
+)
+
+// JWT "typ" header values.
+const (
+	typIDToken     = "JWT"
+	typAccessToken = "at+jwt" // RFC 9068
+)
+
+// grantRecord is one authorization (a code redemption) in the store: the
+// person, the client, the scopes and, with offline_access, the refresh-token
+// family rotating under it. Deleting it revokes the grant's access tokens
+// (for userinfo and introspection) and every refresh token of the family.
+type grantRecord struct {
+	ClientID  string         `json:"cid"`
+	Subject   string         `json:"sub"`
+	Username  string         `json:"usr,omitempty"`
+	SessionID string         `json:"sid"`
+	Scopes    []string       `json:"sc"`
+	ClaimsUI  []string       `json:"cu,omitempty"`
+	ClaimsID  []string       `json:"ci,omitempty"`
+	Claims    map[string]any `json:"cl,omitempty"`
+	AuthTime  int64          `json:"at"`
+	AMR       []string       `json:"amr,omitempty"`
+	Upstream  bool           `json:"up,omitempty"`
+	Created   int64          `json:"c"`
+	// Offline grants have a refresh-token family: the hash of the current
+	// token's secret, when it expires, and the hashes of the most recently
+	// rotated ones (presenting one of those again revokes the family).
+	Offline        bool     `json:"off,omitempty"`
+	RefreshHash    string   `json:"rh,omitempty"`
+	RefreshExpires int64    `json:"re,omitempty"`
+	RotatedHashes  []string `json:"ro,omitempty"`
+}
+
+// maxRotatedHashes bounds the rotated refresh tokens remembered per family
+// for reuse detection. An older token is still refused, only without
+// revoking the family.
+const maxRotatedHashes = 8
+
+// newRefreshToken makes a refresh token for grant gid: "<gid>.<secret>".
+// Only the secret's hash is stored (in the grant).
+func (p *Provider) newRefreshToken(gid string) (token, hash string, err error) {
+	secret, err := p.randomToken(32)
+	if err != nil {
+		return "", "", err
+	}
+	return gid + "." + secret, hashSecret(secret), nil
+}
+
+// splitRefreshToken splits a refresh token into grant id and secret hash.
+func splitRefreshToken(tok string) (gid, hash string, ok bool) {
+	gid, secret, ok := strings.Cut(tok, ".")
+	if !ok || gid == "" || secret == "" || strings.Contains(secret, ".") {
+		return "", "", false
+	}
+	return gid, hashSecret(secret), true
+}
+
+// sameHash compares two secret hashes in constant time.
+func sameHash(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// accessClaims are the claims of Bridgekeeper's JWT access tokens (RFC 9068).
+type accessClaims struct {
+	Issuer   string       `json:"iss"`
+	Subject  string       `json:"sub"`
+	Audience jwt.Audience `json:"aud"`
+	Expiry   int64        `json:"exp"`
+	IssuedAt int64        `json:"iat"`
+	ID       string       `json:"jti"`
+	ClientID string       `json:"client_id"`
+	Scope    string       `json:"scope"`
+	AuthTime int64        `json:"auth_time,omitempty"`
+	AMR      []string     `json:"amr,omitempty"`
+	SID      string       `json:"sid,omitempty"`
+	GrantID  string       `json:"gid"`
+}
+
+// idTokenClaims are the ID token claims read back from an id_token_hint.
+type idTokenClaims struct {
+	Issuer   string       `json:"iss"`
+	Subject  string       `json:"sub"`
+	Audience jwt.Audience `json:"aud"`
+	SID      string       `json:"sid"`
+}
+
+// tokenResponse is a successful token endpoint answer.
+type tokenResponse struct {
+	AccessToken  string `json:"access_token"`
+	TokenType    string `json:"token_type"`
+	ExpiresIn    int64  `json:"expires_in"`
+	IDToken      string `json:"id_token,omitempty"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+	Scope        string `json:"scope"`
+}
+
+// issueTokens mints the token response for a grant: an access token, an ID
+// token (nonce only on the first issue) and the refresh token, if any.
+func (p *Provider) issueTokens(c *client, gid string, g *grantRecord, scopes []string, nonce, refreshToken string) (*tokenResponse, error) {
+	now := p.now()
+	resp := &tokenResponse{TokenType: "Bearer", ExpiresIn: int64(c.accessTokenTTL / time.Second), Scope: strings.Join(scopes, " "),
+		RefreshToken: refreshToken}
+	at, err := p.mintAccessToken(c, gid, g, scopes, now)
+	if err != nil {
+		return nil, err
+	}
+	resp.AccessToken = at
+	if slices.Contains(scopes, scopeOpenID) {
+		idt, err := p.mintIDToken(c, g, scopes, nonce, at, now)
+		if err != nil {
+			return nil, err
+		}
+		resp.IDToken = idt
+	}
+	return resp, nil
+}
+
+// grantTTL is how long a grant lives: as long as its refresh tokens, or its
+// access token when it has none.
+func grantTTL(c *client, g *grantRecord) time.Duration {
+	if g.Offline {
+		return c.refreshTokenTTL
+	}
+	return c.accessTokenTTL
+}
+
+// mintAccessToken signs an RFC 9068 JWT access token.
+func (p *Provider) mintAccessToken(c *client, gid string, g *grantRecord, scopes []string, now time.Time) (string, error) {
+	jti, err := p.randomToken(16)
+	if err != nil {
+		return "", err
+	}
+	claims := map[string]any{
+		"iss":       p.issuer,
+		"sub":       g.Subject,
+		"aud":       audienceValue(c.atAudience),
+		"exp":       now.Add(c.accessTokenTTL).Unix(),
+		"iat":       now.Unix(),
+		"jti":       jti,
+		"client_id": c.ID,
+		"scope":     strings.Join(scopes, " "),
+		"auth_time": g.AuthTime,
+		"sid":       publicSID(g.SessionID),
+		"gid":       gid,
+	}
+	if len(g.AMR) > 0 {
+		claims["amr"] = g.AMR
+	}
+	if slices.Contains(scopes, scopeGroups) {
+		if groups, ok := stringList(g.Claims["cognito:groups"]); ok {
+			claims["groups"] = groups
+		}
+	}
+	tok, err := p.keys.sign(c.alg, typAccessToken, claims)
+	if err != nil {
+		return "", fmt.Errorf("sign access token: %w", err)
+	}
+	return tok, nil
+}
+
+// mintIDToken signs an ID token with the person's claims released by scopes
+// and by the claims request parameter.
+func (p *Provider) mintIDToken(c *client, g *grantRecord, scopes []string, nonce, accessToken string, now time.Time) (string, error) {
+	claims := p.userClaims(g.Subject, g.Username, g.Claims, scopes, g.ClaimsID)
+	claims["iss"] = p.issuer
+	claims["aud"] = c.ID
+	claims["exp"] = now.Add(c.idTokenTTL).Unix()
+	claims["iat"] = now.Unix()
+	claims["auth_time"] = g.AuthTime
+	claims["sid"] = publicSID(g.SessionID)
+	if len(g.AMR) > 0 {
+		claims["amr"] = g.AMR
+	}
+	if nonce != "" {
+		claims["nonce"] = nonce
+	}
+	if accessToken != "" {
+		claims["at_hash"] = tokenHash(c.alg, accessToken)
+	}
+	tok, err := p.keys.sign(c.alg, typIDToken, claims)
+	if err != nil {
+		return "", fmt.Errorf("sign ID token: %w", err)
+	}
+	return tok, nil
+}
+
+// tokenHash computes at_hash: the left half of the token's hash with the
+// hash of the signing algorithm (SHA-512 for EdDSA), base64url.
+func tokenHash(alg, token string) string {
+	var h hash.Hash
+	if alg == EdDSA {
+		h = sha512.New()
+	} else {
+		h = sha256.New()
+	}
+	h.Write([]byte(token))
+	sum := h.Sum(nil)
+	return base64.RawURLEncoding.EncodeToString(sum[:len(sum)/2])
+}
+
+// audienceValue is a single audience as a string, several as an array.
+func audienceValue(aud []string) any {
+	if len(aud) == 1 {
+		return aud[0]
+	}
+	return aud
+}
+
+// errInvalidAccessToken covers every reason an access token is refused.
+var errInvalidAccessToken = errors.New("access token is invalid, expired or revoked")
+
+// verifyAccessToken checks an access token's signature, type, issuer and
+// expiry, and that its grant has not been revoked.
+func (p *Provider) verifyAccessToken(ctx context.Context, tok string) (*accessClaims, *grantRecord, error) {
+	payload, typ, err := p.keys.verify(tok)
+	if err != nil || typ != typAccessToken {
+		return nil, nil, errInvalidAccessToken
+	}
+	var claims accessClaims
+	if err := json.Unmarshal(payload, &claims); err != nil {
+		return nil, nil, errInvalidAccessToken
+	}
+	if claims.Issuer != p.issuer || claims.GrantID == "" || p.now().Unix() >= claims.Expiry {
+		return nil, nil, errInvalidAccessToken
+	}
+	var g grantRecord
+	found, err := p.getJSON(ctx, keyGrant+claims.GrantID, &g)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !found || g.ClientID != claims.ClientID || g.Subject != claims.Subject {
+		return nil, nil, errInvalidAccessToken
+	}
+	return &claims, &g, nil
+}
+
+// verifyIDTokenHint checks that an id_token_hint is an ID token this
+// provider issued (its expiry is not checked: hints are often expired).
+func (p *Provider) verifyIDTokenHint(tok string) (*idTokenClaims, error) {
+	payload, typ, err := p.keys.verify(tok)
+	if err != nil || typ != typIDToken {
+		return nil, errors.New("id_token_hint not issued by this provider")
+	}
+	var claims idTokenClaims
+	if err := json.Unmarshal(payload, &claims); err != nil {
+		return nil, fmt.Errorf("decode id_token_hint: %w", err)
+	}
+	if claims.Issuer != p.issuer || claims.Subject == "" || len(claims.Audience) != 1 || p.clients[claims.Audience[0]] == nil {
+		return nil, errors.New("id_token_hint not issued by this provider")
+	}
+	return &claims, nil
+}
+
+// revokeGrant deletes a grant, revoking its tokens.
+func (p *Provider) revokeGrant(ctx context.Context, gid string) error {
+	if gid == "" {
+		return nil
+	}
+	var g grantRecord
+	found, err := p.getJSON(ctx, keyGrant+gid, &g)
+	if err != nil {
+		return err
+	}
+	if err := p.store.Delete(ctx, keyGrant+gid); err != nil {
+		return fmt.Errorf("store delete: %w", err)
+	}
+	if found {
+		if err := p.store.SRem(ctx, keySessGrants+g.SessionID, gid); err != nil {
+			return fmt.Errorf("store srem: %w", err)
+		}
+	}
+	return nil
+}
+
+// encodeB64 is unpadded base64url.
+func encodeB64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
