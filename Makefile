@@ -18,7 +18,10 @@ TEMPL_SOURCES = $(shell find . -name node_modules -prune -o -name '.?*' -prune -
 TAILWIND_INPUTS = tailwind.config.js static/src/input.css
 CSS_OUTPUT = static/css/app.css
 
-.PHONY: demo test deps test-steps generate check-generated vet lint build bench go-test
+# The steps of `make test`, in order.
+TEST_STEPS = deps check-generated vet lint go-test
+
+.PHONY: demo test deps generate check-generated vet lint build bench go-test
 
 ## demo: run the service with its built-in local user pool and demo app
 demo:
@@ -26,14 +29,17 @@ demo:
 
 ## test: the whole suite, from a fresh machine: deps, generated files, vet, staticcheck, tests
 test:
-	@start=$$(date +%s); status=0; \
-	$(MAKE) --no-print-directory test-steps || status=$$?; \
+	@start=$$(date +%s); status=0; failed=; times=; \
+	for step in $(TEST_STEPS); do \
+		t0=$$(date +%s); \
+		$(MAKE) --no-print-directory $$step || { status=$$?; failed=$$step; }; \
+		times="$$times$${times:+, }$$step $$(( $$(date +%s) - t0 ))s"; \
+		[[ $$status -eq 0 ]] || break; \
+	done; \
 	elapsed=$$(( $$(date +%s) - start )); \
-	if [[ $$status -eq 0 ]]; then result=passed; else result=FAILED; fi; \
-	printf 'make test: %s in %dm%02ds\n' "$$result" $$((elapsed / 60)) $$((elapsed % 60)); \
+	if [[ $$status -eq 0 ]]; then result=passed; else result="FAILED at $$failed"; fi; \
+	printf 'make test: %s in %dm%02ds (%s)\n' "$$result" $$((elapsed / 60)) $$((elapsed % 60)) "$$times"; \
 	exit $$status
-
-test-steps: deps check-generated vet lint go-test
 
 ## deps: install system packages, npm packages and Go modules the build and tests need
 deps:
