@@ -13,11 +13,6 @@ GO ?= go
 TEST_TIMEOUT ?= 30m
 TEST_FLAGS ?=
 
-# Generated files, committed to git: templ's Go code and the Tailwind stylesheet.
-TEMPL_SOURCES = $(shell find . -name node_modules -prune -o -name '.?*' -prune -o -name '*.templ' -print)
-TAILWIND_INPUTS = tailwind.config.js static/src/input.css
-CSS_OUTPUT = static/css/app.css
-
 # The steps of `make test`, in order.
 TEST_STEPS = deps check-generated vet lint go-test
 
@@ -51,14 +46,7 @@ go-test:
 
 ## generate: regenerate templ's Go code and the Tailwind stylesheet (each only if its inputs exist)
 generate:
-	@if [[ -n "$(strip $(TEMPL_SOURCES))" ]]; then \
-		echo "templ generate"; \
-		$(GO) tool templ generate -log-level error; \
-	fi
-	@if [[ -f tailwind.config.js && -f static/src/input.css ]]; then \
-		echo "tailwindcss -> $(CSS_OUTPUT)"; \
-		npx --no tailwindcss -c tailwind.config.js -i static/src/input.css -o $(CSS_OUTPUT) --minify; \
-	fi
+	@bash scripts/generate.sh
 
 ## check-generated: fail if generating again changes any generated file (a .templ, the Tailwind
 ## config or a class used in a template was edited without running `make generate`)

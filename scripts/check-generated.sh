@@ -32,8 +32,9 @@ if [[ "$before" != "$after" ]]; then
 		echo
 		echo "check-generated: FAILED: generated files were out of date with their sources:"
 		# Files that changed or appeared, then files that are no longer generated.
-		comm -13 <(echo "$before") <(echo "$after") | sed 's/^[0-9a-f]*  \.\//  /'
-		comm -23 <(echo "$before" | sed 's/^[0-9a-f]*  //' | LC_ALL=C sort) \
+		LC_ALL=C comm -13 <(echo "$before" | LC_ALL=C sort) <(echo "$after" | LC_ALL=C sort) |
+			sed 's/^[0-9a-f]*  \.\//  /'
+		LC_ALL=C comm -23 <(echo "$before" | sed 's/^[0-9a-f]*  //' | LC_ALL=C sort) \
 			<(echo "$after" | sed 's/^[0-9a-f]*  //' | LC_ALL=C sort) | sed 's/^\.\//  (no longer generated) /'
 		echo "A .templ file, tailwind.config.js or static/src/input.css was changed without running"
 		echo "'make generate'. They have now been regenerated: review them (git diff) and commit them."
