@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # install-deps.sh installs everything `make test` needs beyond Go and node/npm:
-#   - Debian packages: chromium (browser tests) and redis-server (the Redis store's tests);
+#   - Debian packages: chromium and fonts-liberation (browser tests), redis-server (the Redis
+#     store's tests), git (check-generated);
 #   - npm packages: the repository root's (Tailwind, when a root package.json exists) and
 #     e2e/node's (cognito-local, amazon-cognito-identity-js, openid-client), from their lock files;
 #   - Go modules (go mod download), including the tools named in go.mod (templ, staticcheck).
@@ -15,15 +16,16 @@ log() { printf 'install-deps: %s\n' "$*" >&2; }
 die() { printf 'install-deps: error: %s\n' "$*" >&2; exit 1; }
 
 # --- Debian packages -------------------------------------------------------------------------
-# command -> package that provides it
-declare -A apt_packages=(
-	[chromium]=chromium
-	[redis-server]=redis-server
-	[git]=git
-)
+# present PACKAGE reports whether what the tests use from PACKAGE is installed.
+present() {
+	case $1 in
+	fonts-liberation) [[ -d /usr/share/fonts/truetype/liberation ]] ;; # text metrics in browser tests
+	*) command -v "$1" >/dev/null 2>&1 ;;                             # chromium, redis-server, git
+	esac
+}
 missing=()
-for cmd in chromium redis-server git; do
-	command -v "$cmd" >/dev/null 2>&1 || missing+=("${apt_packages[$cmd]}")
+for pkg in chromium fonts-liberation redis-server git; do
+	present "$pkg" || missing+=("$pkg")
 done
 if ((${#missing[@]} > 0)); then
 	if [[ $(id -u) -ne 0 ]]; then
@@ -46,11 +48,16 @@ fi
 # --- npm packages ----------------------------------------------------------------------------
 command -v node >/dev/null 2>&1 || die "node is not installed (need node 20 or later): apt-get install nodejs npm"
 command -v npm >/dev/null 2>&1 || die "npm is not installed: apt-get install npm"
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
+	die "node $(node --version) is too old: the test tools need node 20 or later"
 
 # npm_install DIR installs DIR's npm dependencies unless node_modules already matches the lock
 # file (recorded as a hash in node_modules/.install-deps-stamp).
 npm_install() {
-	local dir=$1 stamp want
+	local dir=$1 stamp want rel
+	rel=${dir#"$root"}
+	rel=${rel#/}
+	rel=${rel:-.}
 	[[ -f "$dir/package.json" ]] || return 0
 	stamp="$dir/node_modules/.install-deps-stamp"
 	if [[ -f "$dir/package-lock.json" ]]; then
@@ -62,10 +69,10 @@ npm_install() {
 		return 0
 	fi
 	if [[ -f "$dir/package-lock.json" ]]; then
-		log "npm ci in ${dir#"$root"/}"
+		log "npm ci in $rel"
 		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 	else
-		log "npm install in ${dir#"$root"/} (no package-lock.json: commit the one this creates)"
+		log "npm install in $rel (no package-lock.json: commit the one this creates)"
 		(cd "$dir" && npm install --no-audit --no-fund --loglevel=error)
 	fi
 	echo "$want" >"$stamp"
