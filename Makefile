@@ -14,15 +14,15 @@ TEST_TIMEOUT ?= 30m
 TEST_FLAGS ?=
 
 # The steps of `make test`, in order.
-TEST_STEPS = deps check-generated vet lint go-test
+TEST_STEPS = deps check-generated fmt vet lint go-test
 
-.PHONY: demo test deps generate check-generated vet lint build bench go-test
+.PHONY: demo test deps generate check-generated fmt vet lint build bench go-test
 
 ## demo: run the service with its built-in local user pool and demo app
 demo:
 	$(GO) run ./cmd/bridgekeeper demo
 
-## test: the whole suite, from a fresh machine: deps, generated files, vet, staticcheck, tests
+## test: the whole suite, from a fresh machine: deps, generated files, gofmt, vet, staticcheck, tests
 test:
 	@start=$$(date +%s); status=0; failed=; times=; \
 	for step in $(TEST_STEPS); do \
@@ -52,6 +52,15 @@ generate:
 ## config or a class used in a template was edited without running `make generate`)
 check-generated:
 	@bash scripts/check-generated.sh
+
+## fmt: fail if any Go file is not gofmt-formatted (fix with: gofmt -w <file>)
+fmt:
+	@files=$$(find . -name node_modules -prune -o -name '.?*' -prune -o -name '*.go' -print | xargs -r gofmt -l); \
+	if [[ -n $$files ]]; then \
+		echo "fmt: these Go files are not gofmt-formatted (fix with: gofmt -w <file>):"; \
+		echo "$$files" | sed 's/^\.\//  /'; \
+		exit 1; \
+	fi
 
 ## vet: go vet
 vet:
