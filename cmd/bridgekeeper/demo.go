@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -131,7 +130,7 @@ func outboxMessages(pool *localpool.Server) []views.OutboxMessage {
 }
 
 func printDemo(w io.Writer, base string, seed *demoSeed, mfaRequired bool) {
-	fmt.Fprintf(w, "Bridgekeeper demo is running at %s\n\n", base)
+	fmt.Fprintf(w, "Bridgekeeper demo\n\n")
 	fmt.Fprintf(w, "  Sign in:        %s/signin\n", base)
 	fmt.Fprintf(w, "  Demo app:       %s%s   (OpenID client %q, secret %q)\n", base, handlers.PathDemoApp, demoAppClientID, demoAppClientSecret)
 	fmt.Fprintf(w, "  Codes sent:     %s%s\n", base, handlers.PathDemoOutbox)
@@ -146,5 +145,5 @@ func printDemo(w io.Writer, base string, seed *demoSeed, mfaRequired bool) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\n", u.Username, u.Password, u.What)
 	}
 	_ = tw.Flush()
-	fmt.Fprintln(w, strings.Repeat("-", 20))
+	fmt.Fprintf(w, "\nBridgekeeper demo is running at %s (Ctrl-C to stop)\n", base)
 }
