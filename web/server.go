@@ -51,16 +51,16 @@ type Options struct {
 
 // Deps are the parts the server mounts.
 type Deps struct {
-	Pages    *handlers.Handlers
-	OIDC     *oidc.Provider
-	Static   fs.FS
-	Demo     *handlers.Demo // optional: the demo pages
-	Checks   []Check
-	Counter  Counter // optional: rate limits are off without it
-	Logger   *slog.Logger
-	CSRFKey  string // echo context key for the CSRF token (default "csrf")
-	Extra    func(e *echo.Echo)
-	Now      func() time.Time
+	Pages   *handlers.Handlers
+	OIDC    *oidc.Provider
+	Static  fs.FS
+	Demo    *handlers.Demo // optional: the demo pages
+	Checks  []Check
+	Counter Counter // optional: rate limits are off without it
+	Logger  *slog.Logger
+	CSRFKey string // echo context key for the CSRF token (default "csrf")
+	Extra   func(e *echo.Echo)
+	Now     func() time.Time
 }
 
 // Server is the assembled HTTP server.

@@ -140,7 +140,9 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 		func() error {
 			return create("alice", map[string]string{"name": "Alice Example", "email": "alice@example.com", "email_verified": "true"}, true, demoPassword)
 		},
-		func() error { return create("bob", map[string]string{"email": "bob@example.com"}, false, "TempPassw0rd!") },
+		func() error {
+			return create("bob", map[string]string{"email": "bob@example.com"}, false, "TempPassw0rd!")
+		},
 		func() error {
 			if err := create("carol", map[string]string{"name": "Carol Example", "email": "carol@example.com"}, true, demoPassword); err != nil {
 				return err

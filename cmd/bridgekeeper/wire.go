@@ -129,12 +129,12 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		return fail(fmt.Errorf("OpenID provider: %w", err))
 	}
 	pages, err = handlers.New(handlers.Deps{
-		Engine:         engine,
-		Provider:       provider,
-		Bundle:         bundle,
-		Assets:         manifest,
-		Cookies:        handlers.NewCookieJar(codecs, ac.SecureCookies, int(flowCookieMaxAge.Seconds())),
-		Logger:         log,
+		Engine:   engine,
+		Provider: provider,
+		Bundle:   bundle,
+		Assets:   manifest,
+		Cookies:  handlers.NewCookieJar(codecs, ac.SecureCookies, int(flowCookieMaxAge.Seconds())),
+		Logger:   log,
 	})
 	if err != nil {
 		return fail(err)

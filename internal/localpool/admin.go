@@ -145,8 +145,10 @@ type mfaConfigIn struct {
 	UserPoolId                    string
 	MfaConfiguration              string
 	SoftwareTokenMfaConfiguration *struct{ Enabled bool }
-	SmsMfaConfiguration           *struct{ SmsConfiguration *struct{ SnsCallerArn string } }
-	EmailMfaConfiguration         *struct{ Message string }
+	SmsMfaConfiguration           *struct {
+		SmsConfiguration *struct{ SnsCallerArn string }
+	}
+	EmailMfaConfiguration *struct{ Message string }
 }
 
 func (s *Server) setUserPoolMfaConfig(r *http.Request, body []byte) (any, error) {
@@ -335,7 +337,7 @@ func poolName(id string) string {
 func (s *Server) adminCreateUser(r *http.Request, body []byte) (any, error) {
 	var in struct {
 		UserPoolId, Username, TemporaryPassword, MessageAction string
-		UserAttributes                                        []attr
+		UserAttributes                                         []attr
 	}
 	if err := decode(body, &in); err != nil {
 		return nil, err

@@ -51,21 +51,21 @@ type Server struct {
 }
 
 type pool struct {
-	id, name                                string
-	key                                     *rsa.PrivateKey
-	kid                                     string
-	mfa                                     string // OFF, OPTIONAL, ON
-	smsMFA, totpMFA, emailMFA               bool
-	policy                                  passwordPolicy
-	required                                []string
-	users                                   map[string]*user
-	tempValidity                            time.Duration
-	groups                                  map[string]bool
-	created                                 time.Time
+	id, name                  string
+	key                       *rsa.PrivateKey
+	kid                       string
+	mfa                       string // OFF, OPTIONAL, ON
+	smsMFA, totpMFA, emailMFA bool
+	policy                    passwordPolicy
+	required                  []string
+	users                     map[string]*user
+	tempValidity              time.Duration
+	groups                    map[string]bool
+	created                   time.Time
 }
 
 type passwordPolicy struct {
-	MinimumLength                                                int
+	MinimumLength                                                      int
 	RequireUppercase, RequireLowercase, RequireNumbers, RequireSymbols bool
 }
 

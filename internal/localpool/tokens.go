@@ -148,4 +148,3 @@ func (s *Server) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 		"authorization_endpoint":   iss + "/oauth2/authorize", "token_endpoint": iss + "/oauth2/token",
 	})
 }
-
