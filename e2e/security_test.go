@@ -1,0 +1,160 @@
+package e2e
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/webclient"
+)
+
+// TestPagesAreSafeByDefault checks the HTTP surface a person's browser sees: security headers,
+// CSRF on every form, friendly error pages with a request id and no internals, body limits, and
+// broken cookies that restart the sign-in instead of failing.
+func TestPagesAreSafeByDefault(t *testing.T) {
+	p := start(t, "demo", "--listen", "127.0.0.1:0")
+	ctx := context.Background()
+
+	t.Run("security headers", func(t *testing.T) {
+		page, err := newClient().Get(ctx, p.BaseURL+"/signin")
+		must(t, err)
+		want := map[string]string{
+			"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'",
+			"X-Frame-Options":         "DENY",
+			"X-Content-Type-Options":  "nosniff",
+			"Referrer-Policy":         "no-referrer",
+			"Cache-Control":           "no-store",
+		}
+		for h, v := range want {
+			if !strings.Contains(page.Header.Get(h), v) {
+				t.Errorf("%s = %q, want it to contain %q", h, page.Header.Get(h), v)
+			}
+		}
+		if csp := page.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("CSP = %q", csp)
+		}
+		if len(page.Header.Get("X-Request-Id")) < 8 {
+			t.Error("no request id")
+		}
+		for _, in := range page.Find("input", "name", "username") {
+			if got := webclient.Attr(in, "autocomplete"); got != "username" {
+				t.Errorf("username autocomplete = %q", got)
+			}
+		}
+		for _, in := range page.Find("input", "name", "password") {
+			if got := webclient.Attr(in, "autocomplete"); got != "current-password" {
+				t.Errorf("password autocomplete = %q", got)
+			}
+		}
+	})
+
+	t.Run("a form without its CSRF token is refused", func(t *testing.T) {
+		c := newClient()
+		_, err := c.Get(ctx, p.BaseURL+"/signin")
+		must(t, err)
+		page, err := c.PostForm(ctx, p.BaseURL+"/signin", url.Values{"username": {"alice"}, "password": {demoPassword}})
+		must(t, err)
+		if page.Status != http.StatusForbidden || page.URL.Path != "/signin" {
+			t.Fatalf("POST without CSRF token: %d at %s", page.Status, page.URL.Path)
+		}
+		if !strings.Contains(page.Text(), "expired or came from somewhere else") {
+			t.Errorf("the CSRF page does not explain: %s", page.Text())
+		}
+		if !strings.Contains(page.Text(), page.Header.Get("X-Request-Id")) {
+			t.Error("the error page does not show the request id")
+		}
+		if strings.Contains(strings.ToLower(page.Body), "goroutine") || strings.Contains(page.Body, ".go:") {
+			t.Error("the error page shows internals")
+		}
+	})
+
+	t.Run("unknown page", func(t *testing.T) {
+		page, err := newClient().Get(ctx, p.BaseURL+"/no/such/page")
+		must(t, err)
+		if page.Status != http.StatusNotFound || !strings.Contains(page.Header.Get("Content-Type"), "text/html") {
+			t.Fatalf("unknown page: %d %s", page.Status, page.Header.Get("Content-Type"))
+		}
+	})
+
+	t.Run("oversized body", func(t *testing.T) {
+		c := newClient()
+		signin, err := c.Get(ctx, p.BaseURL+"/signin")
+		must(t, err)
+		form, err := signin.Form("password")
+		must(t, err)
+		must(t, form.Set("username", strings.Repeat("a", 100<<10)))
+		page, err := c.Submit(ctx, form, "", "")
+		must(t, err)
+		if page.Status != http.StatusRequestEntityTooLarge {
+			t.Fatalf("100 KiB form: status %d", page.Status)
+		}
+	})
+
+	t.Run("overlong username is a 4xx, not echoed", func(t *testing.T) {
+		c := newClient()
+		signin, err := c.Get(ctx, p.BaseURL+"/signin")
+		must(t, err)
+		form, err := signin.Form("password")
+		must(t, err)
+		long := strings.Repeat("b", 5000)
+		must(t, form.Set("username", long))
+		must(t, form.Set("password", "x"))
+		page, err := c.Submit(ctx, form, "", "")
+		must(t, err)
+		if page.Status < 400 || page.Status >= 500 || strings.Contains(page.Body, long) {
+			t.Fatalf("overlong username: status %d", page.Status)
+		}
+	})
+
+	t.Run("a tampered flow cookie restarts the sign-in", func(t *testing.T) {
+		c := newClient()
+		page := signIn(ctx, t, c, p.BaseURL, "carol", demoPassword)
+		expectStep(t, page, "authenticator")
+		u, _ := url.Parse(p.BaseURL)
+		var tampered []*http.Cookie
+		for _, ck := range c.HTTP.Jar.Cookies(u) {
+			if ck.Name == "bk_flow" {
+				ck.Value = ck.Value[:len(ck.Value)/2] + "x" + ck.Value[len(ck.Value)/2+1:]
+				tampered = append(tampered, ck)
+			}
+		}
+		if len(tampered) != 1 {
+			t.Fatalf("flow cookie not found")
+		}
+		c.HTTP.Jar.SetCookies(u, tampered)
+		page, err := c.Get(ctx, p.BaseURL+"/signin/step")
+		must(t, err)
+		if page.Status != http.StatusOK || page.URL.Path != "/signin" {
+			t.Fatalf("tampered cookie: %d at %s", page.Status, page.URL.Path)
+		}
+		// Posting an answer without a usable flow also starts again, with an explanation.
+		page, err = c.PostForm(ctx, p.BaseURL+"/signin/step", url.Values{"code": {"123456"}, "_csrf": {csrfToken(t, c.HTTP.Jar, u)}})
+		must(t, err)
+		if page.Status != http.StatusOK || page.URL.Path != "/signin" {
+			t.Fatalf("answer without a flow: %d at %s", page.Status, page.URL.Path)
+		}
+	})
+
+	t.Run("health", func(t *testing.T) {
+		for _, path := range []string{"/healthz", "/readyz"} {
+			page, err := newClient().Get(ctx, p.BaseURL+path)
+			must(t, err)
+			if page.Status != http.StatusOK {
+				t.Errorf("%s: %d", path, page.Status)
+			}
+		}
+	})
+}
+
+func csrfToken(t *testing.T, c interface{ Cookies(*url.URL) []*http.Cookie }, u *url.URL) string {
+	t.Helper()
+	for _, ck := range c.Cookies(u) {
+		if ck.Name == "bk_csrf" {
+			return ck.Value
+		}
+	}
+	t.Fatal("no CSRF cookie")
+	return ""
+}
