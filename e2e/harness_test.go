@@ -53,10 +53,14 @@ func bridgekeeperBinary(t *testing.T) string {
 // process is a running bridgekeeper.
 type process struct {
 	BaseURL string
+	stop    func()
 	mu      sync.Mutex
 	stdout  strings.Builder
 	stderr  strings.Builder
 }
+
+// Stop sends SIGTERM and waits for a clean exit (also done at cleanup).
+func (p *process) Stop() { p.stop() }
 
 // Stdout returns what the process printed so far.
 func (p *process) Stdout() string {
@@ -111,17 +115,23 @@ func start(t *testing.T, args ...string) *process {
 	}()
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("bridgekeeper exited with %v after SIGTERM\nlogs:\n%s", err, p.Logs())
+	var once sync.Once
+	p.stop = func() {
+		once.Do(func() {
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("bridgekeeper exited with %v after SIGTERM\nlogs:\n%s", err, p.Logs())
+				}
+			case <-time.After(20 * time.Second):
+				_ = cmd.Process.Kill()
+				t.Errorf("bridgekeeper did not stop within 20s of SIGTERM")
 			}
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-			t.Errorf("bridgekeeper did not stop within 20s of SIGTERM")
-		}
+		})
+	}
+	t.Cleanup(func() {
+		p.stop()
 		if t.Failed() {
 			t.Logf("bridgekeeper stdout:\n%s\nlogs (last 4000 bytes):\n%s", p.Stdout(), tail(p.Logs(), 4000))
 		}
