@@ -215,6 +215,34 @@ func TestDemoUsers(t *testing.T) {
 		must(t, err)
 		expectStep(t, again, "authenticator")
 	})
+	t.Run("a used Cognito session restarts the sign-in, keeping the username", func(t *testing.T) {
+		c := newClient()
+		page := signIn(ctx, t, c, p.BaseURL, "dave", demoPassword)
+		expectStep(t, page, "text message")
+		u, _ := url.Parse(p.BaseURL)
+		var saved *http.Cookie
+		for _, ck := range c.HTTP.Jar.Cookies(u) {
+			if ck.Name == "bk_flow" {
+				saved = ck
+			}
+		}
+		if saved == nil {
+			t.Fatal("no flow cookie")
+		}
+		form, err := page.Form("code")
+		must(t, err)
+		must(t, form.Set("code", latestCode(ctx, t, p, "SMS", "+15555550104")))
+		done, err := c.Submit(ctx, form, "", "")
+		must(t, err)
+		expectAccount(t, done, "dave")
+		// Replaying the step with the old cookie reuses Cognito's single-use session.
+		c.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: "bk_flow", Value: saved.Value, Path: "/"}})
+		page, err = c.Submit(ctx, form, "", "")
+		must(t, err)
+		if page.URL.Path != "/signin" || !strings.Contains(page.Text(), "took too long") || len(page.Find("input", "value", "dave")) != 1 {
+			t.Fatalf("replayed session: %s %s", page.URL.Path, page.Text())
+		}
+	})
 	t.Run("logs hold no secrets", func(t *testing.T) {
 		logs := p.Logs()
 		for _, secret := range []string{demoPassword, "TempPassw0rd!", "N3w-Passw0rd!", carolSecret} {
