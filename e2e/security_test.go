@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -157,4 +159,31 @@ func csrfToken(t *testing.T, c interface{ Cookies(*url.URL) []*http.Cookie }, u 
 	}
 	t.Fatal("no CSRF cookie")
 	return ""
+}
+
+// TestDemoConfigAddsClients: `demo --config` takes a serve configuration for everything but the
+// pool, so an app registered there can sign in against the demo pool.
+func TestDemoConfigAddsClients(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo.yaml")
+	must(t, os.WriteFile(path, []byte(`log: {level: info, format: text}
+oidc:
+  clients:
+    - id: grafana
+      secret: grafana-secret-0123456789
+      redirect_uris: [http://127.0.0.1:3000/login/generic_oauth]
+      scopes: [openid, email, profile]
+`), 0o600))
+	p := start(t, "demo", "--listen", "127.0.0.1:0", "--config", path)
+	q := url.Values{"client_id": {"grafana"}, "redirect_uri": {"http://127.0.0.1:3000/login/generic_oauth"}, "response_type": {"code"}, "scope": {"openid"}, "state": {"s"}}
+	page, err := newClient().Get(context.Background(), p.BaseURL+"/authorize?"+q.Encode())
+	must(t, err)
+	if page.URL.Path != "/signin" || page.Status != http.StatusOK {
+		t.Fatalf("authorize for a client from --config: %d at %s: %s", page.Status, page.URL.Path, page.Text())
+	}
+	q.Set("client_id", "unknown")
+	page, err = newClient().Get(context.Background(), p.BaseURL+"/authorize?"+q.Encode())
+	must(t, err)
+	if page.Status != http.StatusBadRequest {
+		t.Fatalf("unknown client: %d", page.Status)
+	}
 }

@@ -9,12 +9,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/bridgekeeper/bridgekeeper/cognito"
+	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/handlers"
 	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
@@ -36,10 +38,27 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on")
 	mfaRequired := fs.Bool("mfa-required", false, "start the demo pool with MFA required (Cognito's ON)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	configPath := fs.String("config", "", "a serve configuration file; everything but the pool applies (clients, store, keys, logs)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	log := newLogger(stderr, *logLevel, "text")
+	file, err := demoConfigFile(*configPath, getenv)
+	if err != nil {
+		return err
+	}
+	logFormat := "text"
+	if file != nil {
+		if file.Log.Level != "" && !flagSet(fs, "log-level") {
+			*logLevel = file.Log.Level
+		}
+		if file.Log.Format != "" {
+			logFormat = file.Log.Format
+		}
+		if file.Listen != "" && !flagSet(fs, "listen") {
+			*listen = file.Listen
+		}
+	}
+	log := newLogger(stderr, *logLevel, logFormat)
 
 	// The local user pool, on its own loopback port, reached over HTTP by the real AWS SDK.
 	pool := localpool.New(localpool.Options{Logger: log})
@@ -78,7 +97,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	if err != nil {
 		return fmt.Errorf("signing key: %w", err)
 	}
-	a, err := build(ctx, appConfig{
+	ac := appConfig{
 		Listener:      ln,
 		PublicURL:     base,
 		Pool:          poolCfg,
@@ -106,7 +125,13 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 			ClientSecret: demoAppClientSecret,
 		},
 		Logger: log,
-	})
+	}
+	if file != nil {
+		if err := applyDemoConfig(&ac, file, getenv); err != nil {
+			return err
+		}
+	}
+	a, err := build(ctx, ac)
 	if err != nil {
 		return err
 	}
@@ -146,4 +171,54 @@ func printDemo(w io.Writer, base string, seed *demoSeed, mfaRequired bool) {
 	}
 	_ = tw.Flush()
 	fmt.Fprintf(w, "\nBridgekeeper demo is running at %s (Ctrl-C to stop)\n", base)
+}
+
+// demoConfigFile loads an optional serve configuration for the demo. The pool section is ignored
+// (the demo brings its own), and so are the settings the demo fills in itself.
+func demoConfigFile(path string, getenv func(string) string) (*config.Config, error) {
+	if path == "" {
+		return nil, nil
+	}
+	cfg, err := config.Load(path, getenv)
+	if err != nil {
+		return nil, err
+	}
+	var probs config.Problems
+	for _, p := range cfg.Validate() {
+		switch {
+		case strings.HasPrefix(p.Path, "pool"), p.Path == "public_url", strings.HasPrefix(p.Path, "cookies.keys"), strings.HasPrefix(p.Path, "oidc.signing_keys"):
+			continue // the demo provides these
+		}
+		probs = append(probs, p)
+	}
+	if err := probs.Err(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// applyDemoConfig adds a configuration file's clients, store, keys and lifetimes to the demo's.
+func applyDemoConfig(ac *appConfig, cfg *config.Config, getenv func(string) string) error {
+	from, err := appConfigFrom(cfg, getenv, false)
+	if err != nil {
+		return err
+	}
+	ac.Clients = append(ac.Clients, from.Clients...)
+	ac.ClaimMappings = from.ClaimMappings
+	ac.StoreURL, ac.StorePrefix = from.StoreURL, from.StorePrefix
+	if len(from.CookieKeys) > 0 {
+		ac.CookieKeys = from.CookieKeys
+	}
+	if len(from.SigningKeys) > 0 {
+		ac.SigningKeys = from.SigningKeys
+		ac.SigningKeyID = from.SigningKeyID
+	}
+	ac.CodeTTL, ac.SessionTTL, ac.ShutdownTimeout = from.CodeTTL, from.SessionTTL, from.ShutdownTimeout
+	return nil
+}
+
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

@@ -29,7 +29,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 		return err
 	}
 	log := newLogger(stderr, cfg.Log.Level, cfg.Log.Format)
-	ac, err := appConfigFrom(cfg, getenv)
+	ac, err := appConfigFrom(cfg, getenv, true)
 	if err != nil {
 		return err
 	}
@@ -47,8 +47,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv 
 	return a.server.Serve(ctx)
 }
 
-// appConfigFrom turns a validated configuration file into wiring settings.
-func appConfigFrom(cfg *config.Config, getenv func(string) string) (appConfig, error) {
+// appConfigFrom turns a validated configuration file into wiring settings. requireKeys is false
+// for the demo, which brings its own keys.
+func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys bool) (appConfig, error) {
 	keys, err := cfg.Cookies.KeyBytes()
 	if err != nil {
 		return appConfig{}, fmt.Errorf("cookies.keys: %w", err)
@@ -87,7 +88,7 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string) (appConfig, e
 		}
 		ac.SigningKeys = append(ac.SigningKeys, loaded...)
 	}
-	if len(ac.SigningKeys) == 0 {
+	if len(ac.SigningKeys) == 0 && requireKeys {
 		return appConfig{}, fmt.Errorf("oidc.signing_keys: at least one key file is required")
 	}
 	for _, c := range cfg.OIDC.Clients {
