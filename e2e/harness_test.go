@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -28,7 +29,7 @@ var binary struct {
 }
 
 // bridgekeeperBinary builds the binary once per test run.
-func bridgekeeperBinary(t *testing.T) string {
+func bridgekeeperBinary(t testing.TB) string {
 	t.Helper()
 	binary.once.Do(func() {
 		dir, err := os.MkdirTemp("", "bk-e2e-bin-")
@@ -37,7 +38,12 @@ func bridgekeeperBinary(t *testing.T) string {
 			return
 		}
 		binary.path = filepath.Join(dir, "bridgekeeper")
-		cmd := exec.Command("go", "build", "-race", "-o", binary.path, "./cmd/bridgekeeper")
+		args := []string{"build", "-race", "-o", binary.path, "./cmd/bridgekeeper"}
+		if f := flag.Lookup("test.bench"); f != nil && f.Value.String() != "" {
+			// Benchmarks measure the binary as shipped, without the race detector.
+			args = []string{"build", "-o", binary.path, "./cmd/bridgekeeper"}
+		}
+		cmd := exec.Command("go", args...)
 		cmd.Dir = testenv.RepoRoot(t)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
@@ -80,7 +86,7 @@ var listeningRE = regexp.MustCompile(`(?:running at|listening on) (http://127\.0
 
 // start runs bridgekeeper with args and waits until it prints the URL it listens on. The process
 // gets SIGTERM at cleanup and must exit cleanly.
-func start(t *testing.T, args ...string) *process {
+func start(t testing.TB, args ...string) *process {
 	t.Helper()
 	cmd := exec.Command(bridgekeeperBinary(t), args...)
 	cmd.Env = append(os.Environ(), "NO_COLOR=1")

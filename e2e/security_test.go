@@ -187,3 +187,26 @@ oidc:
 		t.Fatalf("unknown client: %d", page.Status)
 	}
 }
+
+// TestSignInRateLimit: one address gets rate_limit.sign_in_per_ip sign-in attempts per window,
+// then a 429 page with Retry-After.
+func TestSignInRateLimit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo.yaml")
+	must(t, os.WriteFile(path, []byte("rate_limit: {sign_in_per_ip: 3, window: 1h}\n"), 0o600))
+	p := start(t, "demo", "--listen", "127.0.0.1:0", "--config", path)
+	ctx := context.Background()
+	c := newClient()
+	for i := 1; i <= 4; i++ {
+		page := signIn(ctx, t, c, p.BaseURL, "alice", "wrong-password")
+		want := http.StatusUnauthorized
+		if i == 4 {
+			want = http.StatusTooManyRequests
+		}
+		if page.Status != want {
+			t.Fatalf("attempt %d: status %d, want %d", i, page.Status, want)
+		}
+		if i == 4 && page.Header.Get("Retry-After") == "" {
+			t.Error("429 without Retry-After")
+		}
+	}
+}

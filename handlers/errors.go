@@ -26,7 +26,7 @@ func (h *Handlers) ErrorPage(c echo.Context, status int, err error) error {
 	case status == http.StatusRequestEntityTooLarge, status == http.StatusBadRequest:
 		msg = p.T("error.BadRequest")
 	case status == http.StatusTooManyRequests:
-		msg = p.T("error.TooManyRequests")
+		msg = p.T("error.RateLimited")
 	}
 	return render(c, status, views.ErrorPageView(p, views.ErrorPage{
 		Status:       status,

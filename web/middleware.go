@@ -144,21 +144,22 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// rateLimit allows each client address SignInRateLimit requests a minute on the routes it wraps.
+// rateLimit allows each client address SignInRateLimit requests per window on the routes it wraps.
 func (s *Server) rateLimit(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if s.d.Counter == nil {
 			return next(c)
 		}
-		window := s.d.Now().Unix() / 60
+		secs := int64(s.opts.SignInRateWindow / time.Second)
+		window := s.d.Now().Unix() / secs
 		key := fmt.Sprintf("rl:signin:%s:%d", c.RealIP(), window)
-		n, err := s.d.Counter.Incr(c.Request().Context(), key, 2*time.Minute)
+		n, err := s.d.Counter.Incr(c.Request().Context(), key, 2*s.opts.SignInRateWindow)
 		if err != nil {
 			s.d.Logger.WarnContext(c.Request().Context(), "rate limit counter unavailable", "err", err)
 			return next(c)
 		}
 		if n > s.opts.SignInRateLimit {
-			c.Response().Header().Set("Retry-After", "60")
+			c.Response().Header().Set("Retry-After", fmt.Sprint(secs-s.d.Now().Unix()%secs))
 			return echo.NewHTTPError(http.StatusTooManyRequests)
 		}
 		return next(c)

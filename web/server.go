@@ -45,8 +45,10 @@ type Options struct {
 	FormActions []string
 	// ShutdownTimeout bounds how long in-flight requests may take to finish on shutdown.
 	ShutdownTimeout time.Duration
-	// SignInRateLimit is how many sign-in POSTs one address may make per minute (0: 60).
+	// SignInRateLimit is how many sign-in POSTs one address may make per window (0: 60).
 	SignInRateLimit int64
+	// SignInRateWindow is the rate limit's fixed window (0: one minute).
+	SignInRateWindow time.Duration
 }
 
 // Deps are the parts the server mounts.
@@ -90,6 +92,9 @@ func New(opts Options, d Deps) (*Server, error) {
 	}
 	if opts.SignInRateLimit <= 0 {
 		opts.SignInRateLimit = 60
+	}
+	if opts.SignInRateWindow < time.Second {
+		opts.SignInRateWindow = time.Minute
 	}
 	s := &Server{opts: opts, d: d, e: echo.New(), ln: opts.Listener}
 	s.e.HideBanner, s.e.HidePort = true, true

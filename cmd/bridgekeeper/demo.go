@@ -214,6 +214,7 @@ func applyDemoConfig(ac *appConfig, cfg *config.Config, getenv func(string) stri
 		ac.SigningKeyID = from.SigningKeyID
 	}
 	ac.CodeTTL, ac.SessionTTL, ac.ShutdownTimeout = from.CodeTTL, from.SessionTTL, from.ShutdownTimeout
+	ac.SignInPerIP, ac.SignInWindow = from.SignInPerIP, from.SignInWindow
 	return nil
 }
 

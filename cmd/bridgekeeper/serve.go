@@ -75,6 +75,8 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 		CodeTTL:         cfg.OIDC.CodeTTL,
 		SessionTTL:      cfg.OIDC.SSOSessionTTL,
 		ShutdownTimeout: cfg.ShutdownTimeout,
+		SignInPerIP:     cfg.RateLimit.SignInPerIP,
+		SignInWindow:    cfg.RateLimit.Window,
 	}
 	// An emulator endpoint takes any credentials; real Cognito uses the standard AWS chain.
 	if cfg.Pool.Endpoint != "" && getenv("AWS_ACCESS_KEY_ID") == "" {

@@ -44,6 +44,8 @@ type appConfig struct {
 	CodeTTL         time.Duration
 	SessionTTL      time.Duration
 	ShutdownTimeout time.Duration
+	SignInPerIP     int
+	SignInWindow    time.Duration
 	Demo            *handlers.DemoConfig
 	Logger          *slog.Logger
 	// PoolHTTP reaches the pool's JWKS (nil: http.DefaultClient).
@@ -144,12 +146,14 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		demo = handlers.NewDemo(pages, *ac.Demo)
 	}
 	srv, err := web.New(web.Options{
-		Listen:          ac.Listen,
-		Listener:        ac.Listener,
-		SecureCookies:   ac.SecureCookies,
-		HSTS:            strings.HasPrefix(ac.PublicURL, "https://"),
-		FormActions:     formActions(ac.Clients),
-		ShutdownTimeout: ac.ShutdownTimeout,
+		Listen:           ac.Listen,
+		Listener:         ac.Listener,
+		SecureCookies:    ac.SecureCookies,
+		HSTS:             strings.HasPrefix(ac.PublicURL, "https://"),
+		FormActions:      formActions(ac.Clients),
+		ShutdownTimeout:  ac.ShutdownTimeout,
+		SignInRateLimit:  int64(ac.SignInPerIP),
+		SignInRateWindow: ac.SignInWindow,
 	}, web.Deps{
 		Pages:   pages,
 		OIDC:    provider,
