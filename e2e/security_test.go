@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"os"
@@ -208,5 +209,35 @@ func TestSignInRateLimit(t *testing.T) {
 		if i == 4 && page.Header.Get("Retry-After") == "" {
 			t.Error("429 without Retry-After")
 		}
+	}
+}
+
+// TestRateLimitIgnoresForgedForwarding: without trusted proxies, X-Forwarded-For cannot be used to
+// get a fresh allowance.
+func TestRateLimitIgnoresForgedForwarding(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo.yaml")
+	must(t, os.WriteFile(path, []byte("rate_limit: {sign_in_per_ip: 2, window: 1h}\n"), 0o600))
+	p := start(t, "demo", "--listen", "127.0.0.1:0", "--config", path)
+	ctx := context.Background()
+	c := newClient()
+	page, err := c.Get(ctx, p.BaseURL+"/signin")
+	must(t, err)
+	form, err := page.Form("password")
+	must(t, err)
+	must(t, form.Set("username", "alice"))
+	must(t, form.Set("password", "wrong"))
+	var last int
+	for i := 0; i < 3; i++ {
+		req, err := http.NewRequest(http.MethodPost, p.BaseURL+"/signin", strings.NewReader(form.Values.Encode()))
+		must(t, err)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1))
+		resp, err := c.HTTP.Do(req)
+		must(t, err)
+		resp.Body.Close()
+		last = resp.StatusCode
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("third attempt with forged X-Forwarded-For: %d, want 429", last)
 	}
 }

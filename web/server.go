@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -49,6 +50,9 @@ type Options struct {
 	SignInRateLimit int64
 	// SignInRateWindow is the rate limit's fixed window (0: one minute).
 	SignInRateWindow time.Duration
+	// TrustedProxies are the load balancers (CIDR ranges or addresses) whose X-Forwarded-For is
+	// believed; empty means the TCP peer is the client, and forwarding headers are ignored.
+	TrustedProxies []string
 }
 
 // Deps are the parts the server mounts.
@@ -99,6 +103,7 @@ func New(opts Options, d Deps) (*Server, error) {
 	s := &Server{opts: opts, d: d, e: echo.New(), ln: opts.Listener}
 	s.e.HideBanner, s.e.HidePort = true, true
 	s.e.HTTPErrorHandler = s.handleError
+	s.e.IPExtractor = ipExtractor(opts.TrustedProxies)
 	s.middleware()
 	s.routes()
 	return s, nil
@@ -181,4 +186,25 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if rerr := s.d.Pages.ErrorPage(c, status, err); rerr != nil {
 		s.d.Logger.ErrorContext(c.Request().Context(), "render error page", "err", rerr)
 	}
+}
+
+// ipExtractor finds the client's address: the TCP peer, unless it is a trusted proxy.
+func ipExtractor(trusted []string) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, t := range trusted {
+		if !strings.Contains(t, "/") {
+			if strings.Contains(t, ":") {
+				t += "/128"
+			} else {
+				t += "/32"
+			}
+		}
+		if _, n, err := net.ParseCIDR(t); err == nil {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }

@@ -77,6 +77,7 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 		ShutdownTimeout: cfg.ShutdownTimeout,
 		SignInPerIP:     cfg.RateLimit.SignInPerIP,
 		SignInWindow:    cfg.RateLimit.Window,
+		TrustedProxies:  cfg.TrustedProxies,
 	}
 	// An emulator endpoint takes any credentials; real Cognito uses the standard AWS chain.
 	if cfg.Pool.Endpoint != "" && getenv("AWS_ACCESS_KEY_ID") == "" {

@@ -46,6 +46,7 @@ type appConfig struct {
 	ShutdownTimeout time.Duration
 	SignInPerIP     int
 	SignInWindow    time.Duration
+	TrustedProxies  []string
 	Demo            *handlers.DemoConfig
 	Logger          *slog.Logger
 	// PoolHTTP reaches the pool's JWKS (nil: http.DefaultClient).
@@ -154,6 +155,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		ShutdownTimeout:  ac.ShutdownTimeout,
 		SignInRateLimit:  int64(ac.SignInPerIP),
 		SignInRateWindow: ac.SignInWindow,
+		TrustedProxies:   ac.TrustedProxies,
 	}, web.Deps{
 		Pages:   pages,
 		OIDC:    provider,
