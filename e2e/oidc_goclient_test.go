@@ -150,7 +150,7 @@ func TestOIDCGoClient(t *testing.T) {
 		if q.Get("state") != a.state || q.Get("code") == "" || q.Get("error") != "" {
 			t.Fatalf("callback query = %v, want state %q and a code", q, a.state)
 		}
-		if iss := q.Get("iss"); iss != "" && iss != p.BaseURL {
+		if iss := q.Get("iss"); iss != p.BaseURL {
 			t.Fatalf("callback iss = %q, want %q", iss, p.BaseURL)
 		}
 		tok, err := conf.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(a.verifier))
