@@ -60,15 +60,15 @@ func localPool(t *testing.T) (endpoint, poolID, clientID, clientSecret string) {
 	return srv.URL, poolID, aws.ToString(client.UserPoolClient.ClientId), aws.ToString(client.UserPoolClient.ClientSecret)
 }
 
-// callbackServer records what an app's redirect URI receives.
-type callbackServer struct {
+// redisCallback records what an app's redirect URI receives.
+type redisCallback struct {
 	*httptest.Server
 	mu   sync.Mutex
 	last url.Values
 }
 
-func newCallbackServer(t *testing.T) *callbackServer {
-	cb := &callbackServer{}
+func newRedisCallback(t *testing.T) *redisCallback {
+	cb := &redisCallback{}
 	cb.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		cb.mu.Lock()
 		cb.last = r.URL.Query()
@@ -80,7 +80,7 @@ func newCallbackServer(t *testing.T) *callbackServer {
 	return cb
 }
 
-func (cb *callbackServer) Last() url.Values {
+func (cb *redisCallback) Last() url.Values {
 	cb.mu.Lock()
 	defer cb.mu.Unlock()
 	return cb.last
@@ -92,7 +92,7 @@ func TestMultipleInstancesShareRedis(t *testing.T) {
 	ctx := context.Background()
 	redisURL := testredis.Start(t)
 	endpoint, poolID, clientID, clientSecret := localPool(t)
-	cb := newCallbackServer(t)
+	cb := newRedisCallback(t)
 	redirectURI := cb.URL + "/callback"
 
 	dir := t.TempDir()
