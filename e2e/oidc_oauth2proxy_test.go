@@ -65,12 +65,13 @@ func oauth2ProxyBinary(t *testing.T) string {
 	return bin
 }
 
-// oauth2ProxyPool starts an in-process local user pool seeded through the AWS SDK with one
-// user, alice, and an app client with a secret for SRP, as a deployment's pool would be.
+// seededPool is a running local user pool and its app client.
 type seededPool struct {
 	Endpoint, PoolID, ClientID, ClientSecret string
 }
 
+// startSeededPool starts an in-process local user pool seeded through the AWS SDK with one user,
+// alice, and an app client with a secret for SRP, as a deployment's pool would be.
 func startSeededPool(ctx context.Context, t *testing.T) seededPool {
 	t.Helper()
 	pool := localpool.New(localpool.Options{})
