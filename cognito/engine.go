@@ -153,8 +153,12 @@ func New(api API, cfg Config, d Deps) (*Engine, error) {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.AuthFlow == "" {
+	switch cfg.AuthFlow {
+	case "":
 		cfg.AuthFlow = FlowUserSRP
+	case FlowUserSRP, FlowUserPassword:
+	default:
+		return nil, fmt.Errorf("cognito: auth flow %q is not supported (use %s or %s)", cfg.AuthFlow, FlowUserSRP, FlowUserPassword)
 	}
 	if cfg.TOTPIssuer == "" {
 		cfg.TOTPIssuer = "Bridgekeeper"

@@ -216,8 +216,8 @@ func formActions(clients []oidc.Client) []string {
 	for _, c := range clients {
 		for _, raw := range c.RedirectURIs {
 			u, err := url.Parse(raw)
-			if err != nil || u.Host == "" {
-				continue
+			if err != nil || u.Host == "" || (c.Public && isLoopback(u.Hostname())) {
+				continue // loopback redirects of public clients are covered below, on any port
 			}
 			add(u.Scheme + "://" + u.Host)
 		}
@@ -242,3 +242,5 @@ func newLogger(w io.Writer, level, format string) *slog.Logger {
 	}
 	return slog.New(web.LogHandler{Handler: h})
 }
+
+func isLoopback(host string) bool { return host == "127.0.0.1" || host == "::1" || host == "localhost" }
