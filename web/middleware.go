@@ -1,0 +1,276 @@
+package web
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/bridgekeeper/bridgekeeper/config"
+)
+
+// CSRF settings: pages put the token (echo context key CSRFContextKey) in a
+// hidden form field named CSRFFormField; scripts may send it in CSRFHeader.
+const (
+	CSRFContextKey = "csrf"
+	CSRFFormField  = "_csrf"
+	CSRFHeader     = "X-CSRF-Token"
+)
+
+// maxRequestIDLen bounds an incoming X-Request-Id that is honoured.
+const maxRequestIDLen = 64
+
+// requestID gives every request an id: a sane incoming X-Request-Id (from a
+// load balancer) or a random one. It is echoed in the response header and
+// carried in the request context for logging (see RequestID).
+func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := c.Request().Header.Get(echo.HeaderXRequestID)
+		if !saneRequestID(id) {
+			b := make([]byte, 16)
+			if _, err := io.ReadFull(s.deps.Rand, b); err != nil {
+				return fmt.Errorf("request id: %w", err)
+			}
+			id = hex.EncodeToString(b)
+		}
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		c.SetRequest(c.Request().WithContext(WithRequestID(c.Request().Context(), id)))
+		return next(c)
+	}
+}
+
+// saneRequestID accepts ids of 1 to 64 letters, digits, '-', '_', '.' and ':'.
+func saneRequestID(id string) bool {
+	if id == "" || len(id) > maxRequestIDLen {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' || r == ':') {
+			return false
+		}
+	}
+	return true
+}
+
+// maxLoggedPath bounds the path written to the access log.
+const maxLoggedPath = 256
+
+// accessLog writes one record per request: method, path (never the query
+// string), route, status, size, duration, client IP and (through the log
+// handler) the request id. Bodies, cookies and headers are never logged.
+func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := s.deps.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err) // render the error now, so its status is logged
+		}
+		req, res := c.Request(), c.Response()
+		path := req.URL.Path
+		if len(path) > maxLoggedPath {
+			path = path[:maxLoggedPath] + "…"
+		}
+		level := slog.LevelInfo
+		if res.Status >= http.StatusInternalServerError {
+			level = slog.LevelError
+		}
+		s.log.LogAttrs(req.Context(), level, "request",
+			slog.String("method", req.Method),
+			slog.String("path", path),
+			slog.String("route", c.Path()),
+			slog.Int("status", res.Status),
+			slog.Int64("bytes", res.Size),
+			slog.Duration("duration", s.deps.Now().Sub(start)),
+			slog.String("remote_ip", c.RealIP()),
+		)
+		return nil
+	}
+}
+
+// errPanic is the error a recovered panic turns into; details are logged only.
+var errPanic = errors.New("handler panicked")
+
+// recoverPanic turns a panic into a 500 error page; the panic and the stack
+// go to the log only.
+func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			r := recover()
+			if r == nil {
+				return
+			}
+			if r == http.ErrAbortHandler {
+				panic(r) // the server's way to abort a response; let it through
+			}
+			s.log.ErrorContext(c.Request().Context(), "panic serving request",
+				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = echo.NewHTTPError(http.StatusInternalServerError).SetInternal(errPanic)
+		}()
+		return next(c)
+	}
+}
+
+// newSecurityHeaders returns the middleware setting the security headers on
+// every response, and Cache-Control: no-store unless a handler sets its own.
+func newSecurityHeaders(cfg *config.Config) (echo.MiddlewareFunc, error) {
+	formAction := []string{"'self'"}
+	for _, o := range cfg.RedirectOrigins() {
+		u, err := url.Parse(o)
+		if err != nil {
+			return nil, fmt.Errorf("web: redirect origin %q: %w", o, err)
+		}
+		if u.Scheme == "http" && config.IsLoopbackHost(u.Hostname()) {
+			// Loopback redirect URIs match any port (RFC 8252).
+			o = "http://" + hostForCSP(u.Hostname()) + ":*"
+		}
+		if !slices.Contains(formAction, o) {
+			formAction = append(formAction, o)
+		}
+	}
+	csp := strings.Join([]string{
+		"default-src 'self'",
+		"script-src 'self'",
+		"style-src 'self'",
+		"img-src 'self' data:",
+		"form-action " + strings.Join(formAction, " "),
+		"frame-ancestors 'none'",
+		"base-uri 'none'",
+		"object-src 'none'",
+	}, "; ")
+	hsts := ""
+	if u, err := url.Parse(cfg.PublicURL); err == nil && u.Scheme == "https" {
+		hsts = "max-age=31536000"
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Response().Header()
+			h.Set("Content-Security-Policy", csp)
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("Referrer-Policy", "no-referrer")
+			h.Set("X-Frame-Options", "DENY")
+			h.Set("Cross-Origin-Opener-Policy", "same-origin")
+			h.Set("Cache-Control", "no-store")
+			if hsts != "" {
+				h.Set("Strict-Transport-Security", hsts)
+			}
+			return next(c)
+		}
+	}, nil
+}
+
+// hostForCSP brackets IPv6 literals.
+func hostForCSP(h string) string {
+	if strings.Contains(h, ":") {
+		return "[" + h + "]"
+	}
+	return h
+}
+
+// bodyLimit refuses bodies over BodyLimit with 413.
+func bodyLimit() echo.MiddlewareFunc {
+	return middleware.BodyLimit(BodyLimit)
+}
+
+// errCSRF marks a request refused by the CSRF check.
+var errCSRF = errors.New("csrf check failed")
+
+// IsCSRFError reports whether err is the refusal of the CSRF check (a form
+// posted without a valid token, or a cross-site post); such requests get 403.
+func IsCSRFError(err error) bool { return errors.Is(err, errCSRF) }
+
+// OIDCPaths are the OpenID Connect protocol endpoints Deps.OIDC is mounted
+// at. CSRF does not apply to them: /token, /revoke, /introspect and
+// /userinfo are called by apps with client credentials or bearer tokens, and
+// apps may POST /authorize and /end_session across sites by design (the
+// provider guards sign-out with its own confirmation token).
+func OIDCPaths() []string {
+	return []string{
+		"/.well-known/openid-configuration",
+		"/.well-known/jwks.json",
+		"/authorize",
+		"/token",
+		"/userinfo",
+		"/revoke",
+		"/introspect",
+		"/end_session",
+	}
+}
+
+// csrf checks a token on every POST (and other unsafe methods) to a matched
+// route outside OIDCPaths: the token lives in a cookie (__Host-bk_csrf with
+// secure cookies, bk_csrf otherwise) and comes back in the _csrf form field
+// or the X-CSRF-Token header. Browsers that send Sec-Fetch-Site:
+// same-origin pass without a token. Every refusal is a 403 for which
+// IsCSRFError is true.
+func (s *Server) csrf() echo.MiddlewareFunc {
+	name := "bk_csrf"
+	if s.cfg.Cookies.Secure {
+		name = "__Host-bk_csrf"
+	}
+	oidcPaths := OIDCPaths()
+	mw := middleware.CSRFWithConfig(middleware.CSRFConfig{
+		Skipper: func(c echo.Context) bool {
+			// Unknown routes and wrong methods get their 404 or 405.
+			return c.Path() == "" || c.Get(echo.ContextKeyHeaderAllow) != nil || slices.Contains(oidcPaths, c.Path())
+		},
+		TokenLookup:    "form:" + CSRFFormField + ",header:" + CSRFHeader,
+		ContextKey:     CSRFContextKey,
+		CookieName:     name,
+		CookiePath:     "/",
+		CookieSecure:   s.cfg.Cookies.Secure,
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteLaxMode,
+	})
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			reached := false
+			err := mw(func(c echo.Context) error {
+				reached = true
+				return next(c)
+			})(c)
+			if err != nil && !reached {
+				// echo reports these as 400 or 403 with assorted messages;
+				// make every one a 403 the error page can recognise.
+				return &echo.HTTPError{Code: http.StatusForbidden, Message: "invalid csrf token", Internal: fmt.Errorf("%w: %w", errCSRF, err)}
+			}
+			return err
+		}
+	}
+}
+
+// signInRateLimit allows rate_limit.sign_in_per_ip POSTs per client IP per
+// rate_limit.window, counted in Deps.Counter; beyond that it answers 429
+// with Retry-After. If the counter fails the request is refused (503)
+// rather than let through uncounted.
+func (s *Server) signInRateLimit() echo.MiddlewareFunc {
+	limit := int64(s.cfg.RateLimit.SignInPerIP)
+	window := s.cfg.RateLimit.Window
+	retryAfter := strconv.Itoa(int(max(window.Round(time.Second), time.Second) / time.Second))
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if c.Request().Method != http.MethodPost {
+				return next(c)
+			}
+			n, err := s.deps.Counter.Incr(c.Request().Context(), "ratelimit:signin:"+c.RealIP(), window)
+			if err != nil {
+				return echo.NewHTTPError(http.StatusServiceUnavailable).SetInternal(fmt.Errorf("rate limit counter: %w", err))
+			}
+			if n > limit {
+				c.Response().Header().Set("Retry-After", retryAfter)
+				return echo.NewHTTPError(http.StatusTooManyRequests).SetInternal(fmt.Errorf("sign-in rate limit: %d posts in %s", n, window))
+			}
+			return next(c)
+		}
+	}
+}

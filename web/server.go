@@ -1,0 +1,271 @@
+// Package web assembles Bridgekeeper's HTTP server: an echo instance with the
+// middleware every request goes through (request id, access log, panic
+// recovery, security headers, body limit, CSRF, per-IP rate limits on sign-in
+// posts), the route table (routes.go), static files, the error pages and
+// graceful shutdown.
+//
+// The pages people use and the OpenID provider are plugged in through Deps:
+// Deps.OIDC is mounted at the protocol endpoints, and Deps.Routes mounts
+// everything else with the Middlewares it is given.
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/bridgekeeper/bridgekeeper/config"
+)
+
+// Counter counts events per key in fixed windows; the store package
+// implements it. Incr adds one to the counter at key and returns the new
+// count; a new counter expires after ttl.
+type Counter interface {
+	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
+}
+
+// ReadyCheck is one readiness check run by /readyz.
+type ReadyCheck struct {
+	// Name is shown when the check fails, e.g. "store" or "pool".
+	Name string
+	// Check returns nil when the dependency is usable. Its error is logged,
+	// never shown.
+	Check func(ctx context.Context) error
+}
+
+// ErrorRenderer writes the page for an error status. err is the error the
+// handler returned; the page must not show its text (it may hold internals).
+// It is called only for requests that are not API calls (those get JSON).
+type ErrorRenderer func(c echo.Context, status int, err error) error
+
+// Middlewares are the middlewares a Routes hook may attach to its routes.
+// CSRF protection, security headers, the body limit and the others apply to
+// every route already.
+type Middlewares struct {
+	// SignInRateLimit limits form posts per client IP address (settings
+	// rate_limit.*). Put it on every route that posts credentials or codes:
+	// sign-in steps, password recovery, sign-up confirmation. It counts POST
+	// requests only.
+	SignInRateLimit echo.MiddlewareFunc
+}
+
+// Deps are the parts the server is assembled from. Logger, Counter are
+// required; the rest are optional.
+type Deps struct {
+	// Logger receives access logs and error details. Its handler is wrapped
+	// with NewLogHandler if it is not already one.
+	Logger *slog.Logger
+	// Counter backs the sign-in rate limit (the store).
+	Counter Counter
+	// Static holds the files served under /static/ (static.FS). Nil serves none.
+	Static fs.FS
+	// ReadyChecks are run by /readyz (store ping, pool reachable, ...).
+	ReadyChecks []ReadyCheck
+	// ErrorRenderer renders error pages for people. Default: plain text.
+	ErrorRenderer ErrorRenderer
+	// OIDC serves the OpenID Connect endpoints (oidc.Provider.Handler()); it
+	// is mounted at the paths in OIDCPaths. Nil mounts none.
+	OIDC http.Handler
+	// Routes mounts the pages people use (package handlers). It is called
+	// once, after the built-in routes are registered.
+	Routes func(e *echo.Echo, mw Middlewares)
+	// Now is the clock (access log durations). Default time.Now.
+	Now func() time.Time
+	// Rand is the random source for request ids. Default crypto/rand.
+	Rand io.Reader
+}
+
+// Server is Bridgekeeper's HTTP server.
+type Server struct {
+	cfg      *config.Config
+	deps     Deps
+	log      *slog.Logger
+	echo     *echo.Echo
+	http     *http.Server
+	mu       sync.Mutex
+	ln       net.Listener
+	draining atomic.Bool
+}
+
+// Limits and timeouts of the HTTP server.
+const (
+	// BodyLimit bounds request bodies; sign-in forms are a few hundred bytes.
+	BodyLimit         = "64K"
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+	maxHeaderBytes    = 64 << 10
+	readyCheckTimeout = 3 * time.Second
+)
+
+// New assembles the server from a validated configuration. It does not
+// listen: call Start, or Listen and Serve.
+func New(cfg *config.Config, deps Deps) (*Server, error) {
+	if cfg == nil {
+		return nil, errors.New("web: configuration is required")
+	}
+	if deps.Logger == nil {
+		return nil, errors.New("web: Deps.Logger is required")
+	}
+	if deps.Counter == nil {
+		return nil, errors.New("web: Deps.Counter is required (it backs the sign-in rate limit)")
+	}
+	for _, rc := range deps.ReadyChecks {
+		if rc.Name == "" || rc.Check == nil {
+			return nil, errors.New("web: every ready check needs a name and a function")
+		}
+	}
+	if deps.ErrorRenderer == nil {
+		deps.ErrorRenderer = PlainErrorRenderer
+	}
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if deps.Rand == nil {
+		deps.Rand = rand.Reader
+	}
+	s := &Server{
+		cfg:  cfg,
+		deps: deps,
+		log:  slog.New(NewLogHandler(deps.Logger.Handler())),
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	ipx, err := ipExtractor(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	e.IPExtractor = ipx
+	s.echo = e
+
+	sec, err := newSecurityHeaders(cfg)
+	if err != nil {
+		return nil, err
+	}
+	e.Pre(s.requestID)
+	e.Use(s.accessLog, s.recoverPanic, sec, bodyLimit(), s.csrf())
+	s.routes()
+
+	s.http = &http.Server{
+		Handler:           e,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	return s, nil
+}
+
+// ipExtractor finds a client's IP address: the TCP peer, or with trusted
+// proxies the address they put in X-Forwarded-For.
+func ipExtractor(trusted []string) (echo.IPExtractor, error) {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect(), nil
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, t := range trusted {
+		p, err := netip.ParsePrefix(t)
+		if err != nil {
+			a, aerr := netip.ParseAddr(t)
+			if aerr != nil {
+				return nil, fmt.Errorf("web: trusted proxy %q is not an IP address or CIDR range", t)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		_, ipNet, err := net.ParseCIDR(p.Masked().String())
+		if err != nil {
+			return nil, fmt.Errorf("web: trusted proxy %q: %w", t, err)
+		}
+		opts = append(opts, echo.TrustIPRange(ipNet))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...), nil
+}
+
+// Handler returns the server's HTTP handler (for tests and embedding).
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Listen binds the configured listen address. Addr reports the address.
+func (s *Server) Listen() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln != nil {
+		return errors.New("web: already listening")
+	}
+	ln, err := net.Listen("tcp", s.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("web: listen on %s: %w", s.cfg.Listen, err)
+	}
+	s.ln = ln
+	return nil
+}
+
+// Addr returns the address the server listens on, or nil before Listen.
+func (s *Server) Addr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return nil
+	}
+	return s.ln.Addr()
+}
+
+// Serve serves on the listener bound by Listen until ctx is cancelled, then
+// shuts down gracefully: /readyz starts answering 503, new connections are
+// refused and in-flight requests get the configured shutdown_timeout to
+// finish. It returns nil after a clean shutdown.
+func (s *Server) Serve(ctx context.Context) error {
+	s.mu.Lock()
+	ln := s.ln
+	s.mu.Unlock()
+	if ln == nil {
+		return errors.New("web: Serve called before Listen")
+	}
+	s.http.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
+	served := make(chan error, 1)
+	go func() { served <- s.http.Serve(ln) }()
+	s.log.InfoContext(ctx, "listening", "addr", ln.Addr().String(), "public_url", s.cfg.PublicURL)
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("web: serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.draining.Store(true)
+	s.log.InfoContext(ctx, "shutting down", "timeout", s.cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := s.http.Shutdown(sctx); err != nil {
+		closeErr := s.http.Close()
+		return errors.Join(fmt.Errorf("web: graceful shutdown: %w", err), closeErr)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("web: serve: %w", err)
+	}
+	s.log.InfoContext(ctx, "stopped")
+	return nil
+}
+
+// Start listens and serves until ctx is cancelled (see Serve).
+func (s *Server) Start(ctx context.Context) error {
+	if err := s.Listen(); err != nil {
+		return err
+	}
+	return s.Serve(ctx)
+}
