@@ -63,19 +63,22 @@ func attributeSpecFor(name string) attributeSpec {
 	}
 }
 
+// AttributeLabel is the localised label of a user attribute ("Full name" for name).
+func AttributeLabel(p Page, name string) string {
+	if spec := attributeSpecFor(name); spec.LabelID != "" {
+		return p.T(spec.LabelID)
+	}
+	human := humanizeAttribute(name)
+	if human == "" {
+		human = name
+	}
+	return p.T("attr.generic", map[string]any{"Name": human})
+}
+
 // attributeField builds the input for one missing required attribute.
 func attributeField(p Page, a AttributeInput, errs FieldErrors) field {
 	spec := attributeSpecFor(a.Name)
-	label := ""
-	if spec.LabelID != "" {
-		label = p.T(spec.LabelID)
-	} else {
-		human := humanizeAttribute(a.Name)
-		if human == "" {
-			human = a.Name
-		}
-		label = p.T("attr.generic", map[string]any{"Name": human})
-	}
+	label := AttributeLabel(p, a.Name)
 	help := ""
 	if spec.HelpID != "" {
 		help = p.T(spec.HelpID)

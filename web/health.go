@@ -27,20 +27,20 @@ func (s *Server) readyz(c echo.Context) error {
 		return c.JSON(http.StatusServiceUnavailable, readiness{Status: "shutting down"})
 	}
 	ctx := c.Request().Context()
-	errs := make([]error, len(s.deps.ReadyChecks))
+	errs := make([]error, len(s.deps.Checks))
 	var wg sync.WaitGroup
-	for i, rc := range s.deps.ReadyChecks {
+	for i, chk := range s.deps.Checks {
 		wg.Go(func() {
 			cctx, cancel := context.WithTimeout(ctx, readyCheckTimeout)
 			defer cancel()
-			errs[i] = rc.Check(cctx)
+			errs[i] = chk.Fn(cctx)
 		})
 	}
 	wg.Wait()
 	var failed []string
 	for i, err := range errs {
 		if err != nil {
-			name := s.deps.ReadyChecks[i].Name
+			name := s.deps.Checks[i].Name
 			failed = append(failed, name)
 			s.log.WarnContext(ctx, "ready check failed", "check", name, "err", err)
 		}

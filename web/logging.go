@@ -25,41 +25,35 @@ func RequestID(ctx context.Context) string {
 
 // LogHandler wraps a slog.Handler and adds a request_id attribute to every
 // record logged with a context that carries one (any *Context logging call
-// made while serving a request).
-type LogHandler struct {
-	inner slog.Handler
-}
+// made while serving a request). Build one as LogHandler{Handler: h} or with
+// NewLogHandler.
+type LogHandler struct{ slog.Handler }
 
-// NewLogHandler wraps h. Wrapping a LogHandler again returns it unchanged.
-func NewLogHandler(h slog.Handler) *LogHandler {
-	if lh, ok := h.(*LogHandler); ok {
+// NewLogHandler wraps h, unless it is a LogHandler already.
+func NewLogHandler(h slog.Handler) slog.Handler {
+	if lh, ok := h.(LogHandler); ok {
 		return lh
 	}
-	return &LogHandler{inner: h}
-}
-
-// Enabled reports whether the wrapped handler logs at level.
-func (h *LogHandler) Enabled(ctx context.Context, level slog.Level) bool {
-	return h.inner.Enabled(ctx, level)
+	return LogHandler{Handler: h}
 }
 
 // Handle adds request_id from ctx, then passes the record on.
-func (h *LogHandler) Handle(ctx context.Context, r slog.Record) error {
+func (h LogHandler) Handle(ctx context.Context, r slog.Record) error {
 	if id := RequestID(ctx); id != "" {
 		r = r.Clone()
 		r.AddAttrs(slog.String("request_id", id))
 	}
-	return h.inner.Handle(ctx, r)
+	return h.Handler.Handle(ctx, r)
 }
 
-// WithAttrs wraps the wrapped handler's WithAttrs.
-func (h *LogHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
-	return &LogHandler{inner: h.inner.WithAttrs(attrs)}
+// WithAttrs keeps the wrapper around the derived handler.
+func (h LogHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return LogHandler{Handler: h.Handler.WithAttrs(attrs)}
 }
 
-// WithGroup wraps the wrapped handler's WithGroup.
-func (h *LogHandler) WithGroup(name string) slog.Handler {
-	return &LogHandler{inner: h.inner.WithGroup(name)}
+// WithGroup keeps the wrapper around the derived handler.
+func (h LogHandler) WithGroup(name string) slog.Handler {
+	return LogHandler{Handler: h.Handler.WithGroup(name)}
 }
 
 // NewLogger builds the process logger from the log settings, writing to w,

@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/bridgekeeper/bridgekeeper/config"
+	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
 
 // CSRF settings: pages put the token (echo context key CSRFContextKey) in a
@@ -27,6 +28,9 @@ const (
 	CSRFFormField  = "_csrf"
 	CSRFHeader     = "X-CSRF-Token"
 )
+
+// csrfCookieMaxAge is how long a CSRF cookie lives: longer than any sign-in.
+const csrfCookieMaxAge = 12 * time.Hour
 
 // maxRequestIDLen bounds an incoming X-Request-Id that is honoured.
 const maxRequestIDLen = 64
@@ -160,6 +164,7 @@ func newSecurityHeaders(cfg *config.Config) (echo.MiddlewareFunc, error) {
 			h.Set("Referrer-Policy", "no-referrer")
 			h.Set("X-Frame-Options", "DENY")
 			h.Set("Cross-Origin-Opener-Policy", "same-origin")
+			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
 			h.Set("Cache-Control", "no-store")
 			if hsts != "" {
 				h.Set("Strict-Transport-Security", hsts)
@@ -196,14 +201,14 @@ func IsCSRFError(err error) bool { return errors.Is(err, errCSRF) }
 // provider guards sign-out with its own confirmation token).
 func OIDCPaths() []string {
 	return []string{
-		"/.well-known/openid-configuration",
-		"/.well-known/jwks.json",
-		"/authorize",
-		"/token",
-		"/userinfo",
-		"/revoke",
-		"/introspect",
-		"/end_session",
+		oidc.PathDiscovery,
+		oidc.PathJWKS,
+		oidc.PathAuthorize,
+		oidc.PathToken,
+		oidc.PathUserInfo,
+		oidc.PathRevoke,
+		oidc.PathIntrospect,
+		oidc.PathEndSession,
 	}
 }
 
@@ -231,6 +236,7 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 		CookieSecure:   s.cfg.Cookies.Secure,
 		CookieHTTPOnly: true,
 		CookieSameSite: http.SameSiteLaxMode,
+		CookieMaxAge:   int(csrfCookieMaxAge / time.Second),
 	})
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {

@@ -1,44 +1,75 @@
 package web
 
 import (
+	"net/http"
+
 	"github.com/labstack/echo/v4"
+
+	"github.com/bridgekeeper/bridgekeeper/handlers"
+	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
 
 // routes is the whole HTTP surface. Every request first goes through the
-// middleware in New: request id, access log, panic recovery, security
-// headers, body limit and CSRF (except OIDCPaths).
+// middleware set up in New: request id, access log, panic recovery, security
+// headers, body limit, and CSRF (except on OIDCPaths).
 func (s *Server) routes() {
 	e := s.echo
+	signInLimit := s.signInRateLimit()
 
-	// Operations: liveness and readiness for load balancers and orchestrators.
-	e.GET("/healthz", s.healthz)
-	e.HEAD("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
-	e.HEAD("/readyz", s.readyz)
+	// Operations: liveness and readiness for load balancers.
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/healthz", s.healthz)
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/readyz", s.readyz)
 
-	// Static files (CSS, scripts, images), cached for long when versioned.
+	// Static files (CSS, scripts, images); versioned URLs are cached for a year.
 	if s.deps.Static != nil {
-		e.GET("/static/*", s.static)
-		e.HEAD("/static/*", s.static)
+		e.Match([]string{http.MethodGet, http.MethodHead}, "/static/*", s.static)
+		e.GET("/favicon.ico", func(c echo.Context) error {
+			return c.Redirect(http.StatusMovedPermanently, "/static/img/favicon.svg")
+		})
 	}
 
-	// OpenID Connect provider (package oidc), at OIDCPaths:
-	//   /.well-known/openid-configuration, /.well-known/jwks.json,
-	//   /authorize, /token, /userinfo, /revoke, /introspect, /end_session.
-	// It answers every method itself (including 405 and CORS preflights).
-	if s.deps.OIDC != nil {
-		h := echo.WrapHandler(s.deps.OIDC)
-		for _, p := range OIDCPaths() {
-			e.Any(p, h)
-		}
+	// People signing in (package handlers). Every POST that carries a
+	// password or a code is rate-limited per client address.
+	if h := s.deps.Pages; h != nil {
+		e.GET(handlers.PathHome, h.Home)
+		e.GET(handlers.PathSignIn, h.SignInGET)
+		e.POST(handlers.PathSignIn, h.SignInPOST, signInLimit)
+		e.GET(handlers.PathStep, h.StepGET)
+		e.POST(handlers.PathStep, h.StepPOST, signInLimit)
+		e.GET(handlers.PathRestart, h.Restart)
+		e.GET(handlers.PathAccount, h.AccountGET)
+		e.POST(handlers.PathSignOut, h.SignOutPOST)
+		e.GET(handlers.PathSignedOut, h.SignedOutGET)
 	}
 
-	// Pages people use (package handlers), mounted by Deps.Routes:
-	//   /                              home: account page or sign-in
-	//   /signin, /signin/step, /signin/restart   the sign-in steps   (POSTs: mw.SignInRateLimit)
-	//   /account, /signout, /signed-out          account and sign-out
-	//   admin console and /demo/... pages        when enabled
-	if s.deps.Routes != nil {
-		s.deps.Routes(e, Middlewares{SignInRateLimit: s.signInRateLimit()})
+	// OpenID Connect provider (package oidc). Apps call these with their own
+	// credentials, or across sites by design, so CSRF does not apply (see
+	// OIDCPaths); the provider answers CORS preflights itself.
+	if p := s.deps.OIDC; p != nil {
+		wrap := func(f http.HandlerFunc) echo.HandlerFunc { return echo.WrapHandler(f) }
+		e.GET(oidc.PathDiscovery, wrap(p.Discovery))
+		e.GET(oidc.PathJWKS, wrap(p.JWKS))
+		e.Match([]string{http.MethodGet, http.MethodPost}, oidc.PathAuthorize, wrap(p.Authorize))
+		e.Match([]string{http.MethodPost, http.MethodOptions}, oidc.PathToken, wrap(p.Token))
+		e.Match([]string{http.MethodGet, http.MethodPost, http.MethodOptions}, oidc.PathUserInfo, wrap(p.UserInfo))
+		e.Match([]string{http.MethodPost, http.MethodOptions}, oidc.PathRevoke, wrap(p.Revoke))
+		e.POST(oidc.PathIntrospect, wrap(p.Introspect))
+		e.Match([]string{http.MethodGet, http.MethodPost}, oidc.PathEndSession, wrap(p.EndSession))
+	}
+
+	// The demo's outbox and app (bridgekeeper demo only).
+	if d := s.deps.Demo; d != nil {
+		e.GET(handlers.PathDemoOutbox, d.OutboxGET)
+		e.GET(handlers.PathDemoOutboxJSON, d.OutboxJSON)
+		e.GET(handlers.PathDemoApp, d.AppGET)
+		e.GET(handlers.PathDemoAppLogin, d.AppLogin)
+		e.GET(handlers.PathDemoAppCallback, d.AppCallback)
+		e.POST(handlers.PathDemoAppRefresh, d.AppRefresh)
+		e.POST(handlers.PathDemoAppSignOut, d.AppSignOut)
+	}
+
+	// More routes: the admin console (to come) and tests.
+	if s.deps.Extra != nil {
+		s.deps.Extra(e, Middlewares{SignInRateLimit: signInLimit})
 	}
 }

@@ -4,9 +4,9 @@
 // posts), the route table (routes.go), static files, the error pages and
 // graceful shutdown.
 //
-// The pages people use and the OpenID provider are plugged in through Deps:
-// Deps.OIDC is mounted at the protocol endpoints, and Deps.Routes mounts
-// everything else with the Middlewares it is given.
+// The parts come in through Deps: the pages (package handlers), the OpenID
+// provider (package oidc), static files, readiness checks, and an Extra hook
+// for further routes.
 package web
 
 import (
@@ -27,22 +27,24 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/bridgekeeper/bridgekeeper/config"
+	"github.com/bridgekeeper/bridgekeeper/handlers"
+	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
 
-// Counter counts events per key in fixed windows; the store package
-// implements it. Incr adds one to the counter at key and returns the new
-// count; a new counter expires after ttl.
+// Counter counts events per key in fixed windows; the store implements it.
+// Incr adds one to the counter at key and returns the new count; a new
+// counter expires after ttl.
 type Counter interface {
 	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
 }
 
-// ReadyCheck is one readiness check run by /readyz.
-type ReadyCheck struct {
+// Check is one readiness probe run by /readyz.
+type Check struct {
 	// Name is shown when the check fails, e.g. "store" or "pool".
 	Name string
-	// Check returns nil when the dependency is usable. Its error is logged,
+	// Fn returns nil when the dependency is usable. Its error is logged,
 	// never shown.
-	Check func(ctx context.Context) error
+	Fn func(ctx context.Context) error
 }
 
 // ErrorRenderer writes the page for an error status. err is the error the
@@ -50,37 +52,43 @@ type ReadyCheck struct {
 // It is called only for requests that are not API calls (those get JSON).
 type ErrorRenderer func(c echo.Context, status int, err error) error
 
-// Middlewares are the middlewares a Routes hook may attach to its routes.
-// CSRF protection, security headers, the body limit and the others apply to
-// every route already.
+// Middlewares are the middlewares a Deps.Extra hook may attach to its
+// routes. CSRF protection, security headers, the body limit and the others
+// apply to every route already.
 type Middlewares struct {
 	// SignInRateLimit limits form posts per client IP address (settings
-	// rate_limit.*). Put it on every route that posts credentials or codes:
-	// sign-in steps, password recovery, sign-up confirmation. It counts POST
-	// requests only.
+	// rate_limit.*). Put it on every route that posts credentials or codes.
+	// It counts POST requests only.
 	SignInRateLimit echo.MiddlewareFunc
 }
 
-// Deps are the parts the server is assembled from. Logger, Counter are
-// required; the rest are optional.
+// Deps are the parts the server is assembled from. Logger and Counter are
+// required; a nil part is simply not mounted, so tests can assemble a server
+// from a few parts.
 type Deps struct {
 	// Logger receives access logs and error details. Its handler is wrapped
-	// with NewLogHandler if it is not already one.
+	// in a LogHandler if it is not one already.
 	Logger *slog.Logger
 	// Counter backs the sign-in rate limit (the store).
 	Counter Counter
-	// Static holds the files served under /static/ (static.FS). Nil serves none.
+	// Pages are the pages people use: sign-in steps, account, error pages.
+	Pages *handlers.Handlers
+	// OIDC is the OpenID provider, mounted at its endpoints (OIDCPaths).
+	OIDC *oidc.Provider
+	// Demo adds the demo app and outbox pages (bridgekeeper demo only).
+	Demo *handlers.Demo
+	// Static holds the files served under /static/ (static.FS).
 	Static fs.FS
-	// ReadyChecks are run by /readyz (store ping, pool reachable, ...).
-	ReadyChecks []ReadyCheck
-	// ErrorRenderer renders error pages for people. Default: plain text.
+	// Checks are run by /readyz (store ping, pool reachable, ...).
+	Checks []Check
+	// ErrorRenderer renders error pages for people. Default: Pages.ErrorPage,
+	// or plain text without Pages.
 	ErrorRenderer ErrorRenderer
-	// OIDC serves the OpenID Connect endpoints (oidc.Provider.Handler()); it
-	// is mounted at the paths in OIDCPaths. Nil mounts none.
-	OIDC http.Handler
-	// Routes mounts the pages people use (package handlers). It is called
-	// once, after the built-in routes are registered.
-	Routes func(e *echo.Echo, mw Middlewares)
+	// Extra mounts more routes (the admin console, tests) after the others.
+	Extra func(e *echo.Echo, mw Middlewares)
+	// Listener, when set, is served instead of listening on cfg.Listen (the
+	// demo opens its port early to know its URL).
+	Listener net.Listener
 	// Now is the clock (access log durations). Default time.Now.
 	Now func() time.Time
 	// Rand is the random source for request ids. Default crypto/rand.
@@ -123,12 +131,16 @@ func New(cfg *config.Config, deps Deps) (*Server, error) {
 	if deps.Counter == nil {
 		return nil, errors.New("web: Deps.Counter is required (it backs the sign-in rate limit)")
 	}
-	for _, rc := range deps.ReadyChecks {
-		if rc.Name == "" || rc.Check == nil {
-			return nil, errors.New("web: every ready check needs a name and a function")
+	for _, chk := range deps.Checks {
+		if chk.Name == "" || chk.Fn == nil {
+			return nil, errors.New("web: every readiness check needs a name and a function")
 		}
 	}
-	if deps.ErrorRenderer == nil {
+	switch {
+	case deps.ErrorRenderer != nil:
+	case deps.Pages != nil:
+		deps.ErrorRenderer = deps.Pages.ErrorPage
+	default:
 		deps.ErrorRenderer = PlainErrorRenderer
 	}
 	if deps.Now == nil {
@@ -141,6 +153,7 @@ func New(cfg *config.Config, deps Deps) (*Server, error) {
 		cfg:  cfg,
 		deps: deps,
 		log:  slog.New(NewLogHandler(deps.Logger.Handler())),
+		ln:   deps.Listener,
 	}
 	e := echo.New()
 	e.HideBanner = true
@@ -216,26 +229,32 @@ func (s *Server) Listen() error {
 	return nil
 }
 
-// Addr returns the address the server listens on, or nil before Listen.
-func (s *Server) Addr() net.Addr {
+// Addr returns the address the server listens on ("127.0.0.1:43567"), or
+// "" before Listen.
+func (s *Server) Addr() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ln == nil {
-		return nil
+		return ""
 	}
-	return s.ln.Addr()
+	return s.ln.Addr().String()
 }
 
-// Serve serves on the listener bound by Listen until ctx is cancelled, then
-// shuts down gracefully: /readyz starts answering 503, new connections are
-// refused and in-flight requests get the configured shutdown_timeout to
-// finish. It returns nil after a clean shutdown.
+// Serve serves until ctx is cancelled (listening first if Listen was not
+// called), then shuts down gracefully: /readyz starts answering 503, new
+// connections are refused and in-flight requests get the configured
+// shutdown_timeout to finish. It returns nil after a clean shutdown.
 func (s *Server) Serve(ctx context.Context) error {
 	s.mu.Lock()
 	ln := s.ln
 	s.mu.Unlock()
 	if ln == nil {
-		return errors.New("web: Serve called before Listen")
+		if err := s.Listen(); err != nil {
+			return err
+		}
+		s.mu.Lock()
+		ln = s.ln
+		s.mu.Unlock()
 	}
 	s.http.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 	served := make(chan error, 1)
@@ -262,10 +281,5 @@ func (s *Server) Serve(ctx context.Context) error {
 	return nil
 }
 
-// Start listens and serves until ctx is cancelled (see Serve).
-func (s *Server) Start(ctx context.Context) error {
-	if err := s.Listen(); err != nil {
-		return err
-	}
-	return s.Serve(ctx)
-}
+// Start serves until ctx is cancelled; it is Serve.
+func (s *Server) Start(ctx context.Context) error { return s.Serve(ctx) }

@@ -1,0 +1,38 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/bridgekeeper/bridgekeeper/views"
+)
+
+// AccountGET shows who is signed in, or sends the person to sign in.
+func (h *Handlers) AccountGET(c echo.Context) error {
+	s, err := h.d.Provider.CurrentSession(c.Request())
+	if err != nil {
+		return c.Redirect(http.StatusSeeOther, PathSignIn)
+	}
+	email, _ := s.Claims["email"].(string)
+	return render(c, http.StatusOK, views.AccountPage(h.page(c), views.Account{
+		Username:      s.Username,
+		Email:         email,
+		SignOutAction: PathSignOut,
+	}))
+}
+
+// SignOutPOST ends the browser's session (and what was issued under it) and confirms it.
+func (h *Handlers) SignOutPOST(c echo.Context) error {
+	if err := h.d.Provider.Logout(c.Response(), c.Request()); err != nil {
+		return h.internal(c, "sign out", err)
+	}
+	h.d.Cookies.clear(c.Response(), flowCookieName)
+	h.d.Cookies.clear(c.Response(), authzCookieName)
+	return c.Redirect(http.StatusSeeOther, PathSignedOut)
+}
+
+// SignedOutGET confirms that the person is signed out.
+func (h *Handlers) SignedOutGET(c echo.Context) error {
+	return render(c, http.StatusOK, views.SignedOutPage(h.page(c), views.SignedOut{SignInURL: PathSignIn}))
+}

@@ -1,0 +1,47 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/bridgekeeper/bridgekeeper/views"
+)
+
+// ErrorPage renders the friendly error page for status. It is the web server's error renderer:
+// it never shows internals, only a plain sentence, a "start again" link and the request id.
+func (h *Handlers) ErrorPage(c echo.Context, status int, err error) error {
+	p := h.page(c)
+	msg := ""
+	var he *echo.HTTPError
+	switch {
+	case status == http.StatusNotFound:
+		msg = p.T("error.NotFound")
+	case status == http.StatusForbidden && errors.As(err, &he) && isCSRF(he):
+		msg = p.T("error.CSRF")
+	case status == http.StatusRequestEntityTooLarge, status == http.StatusBadRequest:
+		msg = p.T("error.BadRequest")
+	case status == http.StatusTooManyRequests:
+		msg = p.T("error.TooManyRequests")
+	}
+	return render(c, status, views.ErrorPageView(p, views.ErrorPage{
+		Status:       status,
+		Message:      msg,
+		StartOverURL: PathSignIn,
+		RequestID:    c.Response().Header().Get(echo.HeaderXRequestID),
+	}))
+}
+
+// OIDCError renders a page for an error the OpenID provider shows to the person (an unknown
+// client or an unregistered redirect URI).
+func (h *Handlers) OIDCError(w http.ResponseWriter, r *http.Request, status int, title, message string) {
+	c := echo.New().NewContext(r, echo.NewResponse(w, echo.New()))
+	p := h.page(c)
+	_ = render(c, status, views.ErrorPageView(p, views.ErrorPage{Status: status, Title: title, Message: message, RequestID: w.Header().Get(echo.HeaderXRequestID)}))
+}
+
+func isCSRF(he *echo.HTTPError) bool {
+	m, _ := he.Message.(string)
+	return m == "invalid csrf token" || m == "missing csrf token in the form parameter"
+}

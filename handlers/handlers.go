@@ -1,0 +1,128 @@
+// Package handlers holds the HTTP handlers people use: the sign-in steps, the account page, the
+// error pages and the demo pages. Handlers are thin: they parse the form, call the sign-in engine
+// (package cognito) or the OpenID provider (package oidc), and pick a view.
+package handlers
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"github.com/bridgekeeper/bridgekeeper/cognito"
+	"github.com/bridgekeeper/bridgekeeper/i18n"
+	"github.com/bridgekeeper/bridgekeeper/oidc"
+	"github.com/bridgekeeper/bridgekeeper/views"
+)
+
+// Routes the handlers link to. web/routes.go mounts the handlers at these paths.
+const (
+	PathHome       = "/"
+	PathSignIn     = "/signin"
+	PathStep       = "/signin/step"
+	PathRestart    = "/signin/restart"
+	PathAccount    = "/account"
+	PathSignOut    = "/signout"
+	PathSignedOut  = "/signed-out"
+	PathDemoOutbox = "/demo/outbox"
+)
+
+// Engine runs a Cognito sign-in, step by step. *cognito.Engine implements it.
+type Engine interface {
+	Start(ctx context.Context, username, password string) (cognito.Result, error)
+	Answer(ctx context.Context, st cognito.State, a cognito.Answer) (cognito.Result, error)
+}
+
+// Provider is the part of the OpenID provider the pages use. *oidc.Provider implements it.
+type Provider interface {
+	Login(w http.ResponseWriter, r *http.Request, req *oidc.AuthRequest, id oidc.Identity) error
+	Cancel(w http.ResponseWriter, r *http.Request, req *oidc.AuthRequest) error
+	CurrentSession(r *http.Request) (*oidc.Session, error)
+	Logout(w http.ResponseWriter, r *http.Request) error
+}
+
+// Deps are what the handlers need; every field is required unless marked optional.
+type Deps struct {
+	Engine   Engine
+	Provider Provider
+	Bundle   *i18n.Bundle
+	Assets   views.Assets
+	Cookies  *CookieJar
+	Logger   *slog.Logger
+	Now      func() time.Time
+	// PasswordPolicy lists the pool's password rules (optional; Cognito's default when empty).
+	PasswordPolicy []PolicyRule
+	// CSRFContextKey is the echo context key holding the CSRF token ("csrf" for echo's middleware).
+	CSRFContextKey string
+}
+
+// PolicyRule is one password rule: a catalog message id and its data ("policy.min_length",
+// {"Count": 8}).
+type PolicyRule struct {
+	ID   string
+	Data map[string]any
+}
+
+// DefaultPasswordPolicy is Cognito's default password policy.
+func DefaultPasswordPolicy() []PolicyRule {
+	return []PolicyRule{
+		{ID: "policy.min_length", Data: map[string]any{"Count": 8}},
+		{ID: "policy.lowercase"}, {ID: "policy.uppercase"}, {ID: "policy.number"}, {ID: "policy.symbol"},
+	}
+}
+
+// Handlers serves the pages people see.
+type Handlers struct {
+	d Deps
+}
+
+// New checks deps and returns the handlers.
+func New(d Deps) (*Handlers, error) {
+	switch {
+	case d.Engine == nil, d.Provider == nil, d.Bundle == nil, d.Cookies == nil:
+		return nil, errors.New("handlers: Engine, Provider, Bundle and Cookies are required")
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if len(d.PasswordPolicy) == 0 {
+		d.PasswordPolicy = DefaultPasswordPolicy()
+	}
+	if d.CSRFContextKey == "" {
+		d.CSRFContextKey = "csrf"
+	}
+	return &Handlers{d: d}, nil
+}
+
+// page builds what every view needs for this request, in the language the person asked for
+// (ui_locales from the app's request first, then Accept-Language).
+func (h *Handlers) page(c echo.Context) views.Page {
+	var uiLocales []string
+	var req oidc.AuthRequest
+	if h.d.Cookies.load(c.Request(), authzCookieName, &req) && len(req.UILocales) > 0 {
+		uiLocales = append(uiLocales, strings.Join(req.UILocales, " "))
+	}
+	csrf, _ := c.Get(h.d.CSRFContextKey).(string)
+	return views.Page{
+		L:       h.d.Bundle.Localizer(c.Request().Header.Get("Accept-Language"), uiLocales...),
+		CSRF:    csrf,
+		Assets:  h.d.Assets,
+		HomeURL: PathHome,
+	}
+}
+
+// render writes a templ component as an HTML page with status.
+func render(c echo.Context, status int, comp templ.Component) error {
+	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	c.Response().Header().Set("Cache-Control", "no-store")
+	c.Response().WriteHeader(status)
+	return comp.Render(c.Request().Context(), c.Response())
+}

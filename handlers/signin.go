@@ -1,0 +1,194 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/bridgekeeper/bridgekeeper/cognito"
+	"github.com/bridgekeeper/bridgekeeper/oidc"
+	"github.com/bridgekeeper/bridgekeeper/views"
+)
+
+// flowState is what the flow cookie carries between sign-in steps.
+type flowState struct {
+	// State is the engine's state for the current step (Cognito session included); nil when the
+	// cookie only remembers a username for a restarted sign-in.
+	State *cognito.State `json:"s,omitempty"`
+	// Username is the name as the person typed it, kept for a restart.
+	Username string `json:"u,omitempty"`
+	// Notice is a catalog id shown on the sign-in page (e.g. the session expired).
+	Notice string `json:"n,omitempty"`
+}
+
+// Limits on what people type, well above any real value and below Cognito's own limits.
+const (
+	maxUsername = 128
+	maxPassword = 256
+	maxCode     = 16
+	maxAttr     = 2048
+)
+
+// StartLogin is the OpenID provider's hook: it parks the app's request in the authorization
+// cookie and sends the browser to the sign-in page.
+func (h *Handlers) StartLogin(w http.ResponseWriter, r *http.Request, req *oidc.AuthRequest) {
+	if err := h.d.Cookies.save(w, authzCookieName, req); err != nil {
+		h.d.Logger.ErrorContext(r.Context(), "park authorization request", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h.d.Cookies.clear(w, flowCookieName)
+	target := PathSignIn
+	if req.LoginHint != "" && len(req.LoginHint) <= maxUsername {
+		h.saveFlow(w, r, flowState{Username: req.LoginHint})
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// Home sends the person to their account page when signed in, and to the sign-in page otherwise.
+func (h *Handlers) Home(c echo.Context) error {
+	if _, err := h.d.Provider.CurrentSession(c.Request()); err == nil {
+		return c.Redirect(http.StatusSeeOther, PathAccount)
+	}
+	return c.Redirect(http.StatusSeeOther, PathSignIn)
+}
+
+// SignInGET shows the username and password form.
+func (h *Handlers) SignInGET(c echo.Context) error {
+	var f flowState
+	h.d.Cookies.load(c.Request(), flowCookieName, &f)
+	if f.State != nil {
+		// A sign-in is under way: a reload of /signin shows the current step.
+		return c.Redirect(http.StatusSeeOther, PathStep)
+	}
+	p := h.page(c)
+	m := views.SignIn{Action: PathSignIn, Username: f.Username}
+	if f.Notice != "" {
+		m.Notice = p.T(f.Notice)
+	}
+	return render(c, http.StatusOK, views.SignInPage(p, m))
+}
+
+// SignInPOST starts the Cognito flow with the username and password.
+func (h *Handlers) SignInPOST(c echo.Context) error {
+	p := h.page(c)
+	username := strings.TrimSpace(c.FormValue(views.FieldUsername))
+	password := c.FormValue(views.FieldPassword)
+	m := views.SignIn{Action: PathSignIn, Username: username, FieldErrors: views.FieldErrors{}}
+	if username == "" || len(username) > maxUsername {
+		m.FieldErrors[views.FieldUsername] = p.T("validation.username.required")
+	}
+	if password == "" || len(password) > maxPassword {
+		m.FieldErrors[views.FieldPassword] = p.T("validation.password.required")
+	}
+	if len(m.FieldErrors) > 0 {
+		if len(username) > maxUsername {
+			m.Username = ""
+		}
+		return render(c, http.StatusUnprocessableEntity, views.SignInPage(p, m))
+	}
+	res, err := h.d.Engine.Start(c.Request().Context(), username, password)
+	if err != nil {
+		var ce *cognito.Error
+		if errors.As(err, &ce) {
+			h.logEngineError(c, "start sign-in", ce)
+			m.Error = p.T(ce.Kind.MessageID())
+			return render(c, statusFor(ce), views.SignInPage(p, m))
+		}
+		return h.internal(c, "start sign-in", err)
+	}
+	return h.advance(c, username, res)
+}
+
+// Restart abandons the sign-in under way and shows the sign-in form with the username kept.
+func (h *Handlers) Restart(c echo.Context) error {
+	var f flowState
+	h.d.Cookies.load(c.Request(), flowCookieName, &f)
+	h.saveFlow(c.Response(), c.Request(), flowState{Username: f.Username})
+	return c.Redirect(http.StatusSeeOther, PathSignIn)
+}
+
+// advance stores the next step in the flow cookie and shows it, or finishes the sign-in.
+func (h *Handlers) advance(c echo.Context, username string, res cognito.Result) error {
+	if res.Success != nil {
+		return h.finish(c, res.Success)
+	}
+	if res.Step == nil {
+		return h.internal(c, "advance", errors.New("engine returned neither a step nor success"))
+	}
+	st := res.Step.State
+	if err := h.d.Cookies.save(c.Response(), flowCookieName, flowState{State: &st, Username: username}); err != nil {
+		return h.internal(c, "save flow", err)
+	}
+	// Post/redirect/get: a reload shows the step again instead of re-posting the form.
+	return c.Redirect(http.StatusSeeOther, PathStep)
+}
+
+// finish hands the signed-in person to the OpenID provider: back to the app with a code, or to
+// the account page when no app asked.
+func (h *Handlers) finish(c echo.Context, s *cognito.Success) error {
+	w, r := c.Response(), c.Request()
+	var req *oidc.AuthRequest
+	var parked oidc.AuthRequest
+	if h.d.Cookies.load(r, authzCookieName, &parked) {
+		req = &parked
+	}
+	h.d.Cookies.clear(w, flowCookieName)
+	h.d.Cookies.clear(w, authzCookieName)
+	id := oidc.Identity{
+		Subject:              s.Subject,
+		Username:             s.Username,
+		Claims:               s.Claims,
+		AuthTime:             s.AuthTime,
+		AMR:                  s.AMR,
+		UpstreamRefreshToken: s.RefreshToken,
+	}
+	if err := h.d.Provider.Login(w, r, req, id); err != nil {
+		return h.internal(c, "finish sign-in", err)
+	}
+	if req != nil {
+		return nil // Login redirected to the app.
+	}
+	return c.Redirect(http.StatusSeeOther, PathAccount)
+}
+
+func (h *Handlers) saveFlow(w http.ResponseWriter, r *http.Request, f flowState) {
+	if err := h.d.Cookies.save(w, flowCookieName, f); err != nil {
+		h.d.Logger.ErrorContext(r.Context(), "save flow cookie", "err", err)
+	}
+}
+
+// restartWithNotice ends a sign-in whose Cognito session can no longer be used, keeping the
+// username, and explains why on the sign-in page.
+func (h *Handlers) restartWithNotice(c echo.Context, username, notice string) error {
+	h.saveFlow(c.Response(), c.Request(), flowState{Username: username, Notice: notice})
+	return c.Redirect(http.StatusSeeOther, PathSignIn)
+}
+
+func (h *Handlers) internal(c echo.Context, what string, err error) error {
+	h.d.Logger.ErrorContext(c.Request().Context(), what, "err", err)
+	return echo.NewHTTPError(http.StatusInternalServerError).SetInternal(err)
+}
+
+func (h *Handlers) logEngineError(c echo.Context, what string, ce *cognito.Error) {
+	level := h.d.Logger.InfoContext
+	if ce.Kind == cognito.InvalidParameter || ce.Kind == cognito.Internal {
+		level = h.d.Logger.ErrorContext
+	}
+	level(c.Request().Context(), what, "kind", ce.Kind.String(), "code", ce.Code)
+}
+
+func statusFor(ce *cognito.Error) int {
+	switch ce.Kind {
+	case cognito.TooManyRequests, cognito.LimitExceeded, cognito.TooManyFailedAttempts, cognito.PasswordAttemptsExceeded:
+		return http.StatusTooManyRequests
+	case cognito.Internal:
+		return http.StatusBadGateway
+	case cognito.WrongCredentials, cognito.UserDisabled:
+		return http.StatusUnauthorized
+	default:
+		return http.StatusUnprocessableEntity
+	}
+}

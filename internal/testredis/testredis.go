@@ -1,0 +1,229 @@
+// Package testredis starts a real, throwaway redis-server for tests.
+//
+// Each call to [Start] runs its own server on a free 127.0.0.1 port with
+// persistence off, in a temporary directory, and stops it when the test ends.
+// The server is ready (it answers commands) when Start returns.
+package testredis
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+const (
+	// startTimeout bounds how long a server may take to answer.
+	startTimeout = 15 * time.Second
+	// stopTimeout bounds how long a server may take to exit after SIGTERM.
+	stopTimeout = 10 * time.Second
+	// attempts is how many ports Start tries (another process may take the
+	// port between choosing it and the server binding it).
+	attempts = 5
+)
+
+// Start runs a redis-server for the test and returns its URL
+// (redis://127.0.0.1:PORT/0). If redis-server is not on PATH the test is
+// skipped, unless the environment variable CI is set, when it fails: CI must
+// run the Redis tests.
+func Start(t testing.TB) string {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		msg := "redis-server is not on PATH (Debian: apt-get install -y redis-server)"
+		if os.Getenv("CI") != "" {
+			t.Fatalf("testredis: %s; CI must run the Redis tests", msg)
+		}
+		t.Skipf("testredis: skipping: %s", msg)
+	}
+	var errs []error
+	for range attempts {
+		s, err := start(bin, t.TempDir())
+		if err == nil {
+			t.Cleanup(func() {
+				if err := s.stop(); err != nil {
+					t.Errorf("testredis: %v", err)
+				}
+				if t.Failed() {
+					t.Logf("testredis: server output:\n%s", s.out.String())
+				}
+			})
+			return fmt.Sprintf("redis://%s/0", s.addr)
+		}
+		errs = append(errs, err)
+	}
+	t.Fatalf("testredis: could not start redis-server: %v", errors.Join(errs...))
+	return ""
+}
+
+// server is one running redis-server.
+type server struct {
+	cmd    *exec.Cmd
+	addr   string
+	out    *lockedBuffer
+	exited chan struct{} // closed when the process has exited
+}
+
+// start runs redis-server on a free port and waits until it answers.
+func start(bin, dir string) (*server, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	s := &server{
+		addr:   net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
+		out:    &lockedBuffer{},
+		exited: make(chan struct{}),
+	}
+	s.cmd = exec.Command(bin,
+		"--port", strconv.Itoa(port),
+		"--bind", "127.0.0.1",
+		"--save", "",
+		"--appendonly", "no",
+		"--dir", dir,
+		"--logfile", "",
+		"--daemonize", "no",
+	)
+	s.cmd.Dir = dir
+	s.cmd.Stdout = s.out
+	s.cmd.Stderr = s.out
+	if err := s.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", bin, err)
+	}
+	go func() {
+		_ = s.cmd.Wait() // the exit status is reported through s.out and s.exited
+		close(s.exited)
+	}()
+	if err := s.waitReady(); err != nil {
+		return nil, errors.Join(err, s.stop())
+	}
+	return s, nil
+}
+
+// waitReady polls the port until this process (not some other server that
+// took the port) answers INFO, or the process exits, or the deadline passes.
+func (s *server) waitReady() error {
+	deadline := time.NewTimer(startTimeout)
+	defer deadline.Stop()
+	poll := time.NewTicker(5 * time.Millisecond)
+	defer poll.Stop()
+	for {
+		pid, err := serverPID(s.addr)
+		if err == nil {
+			if pid == s.cmd.Process.Pid {
+				return nil
+			}
+			err = fmt.Errorf("%s is served by another process (pid %d)", s.addr, pid)
+		}
+		select {
+		case <-s.exited:
+			return fmt.Errorf("redis-server on %s exited early: %s", s.addr, strings.TrimSpace(s.out.String()))
+		case <-deadline.C:
+			return fmt.Errorf("redis-server on %s not ready after %s: %w", s.addr, startTimeout, err)
+		case <-poll.C:
+		}
+	}
+}
+
+// stop terminates the server and waits for it to exit.
+func (s *server) stop() error {
+	select {
+	case <-s.exited:
+		return nil
+	default:
+	}
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		return fmt.Errorf("stop redis-server: %w", err)
+	}
+	timer := time.NewTimer(stopTimeout)
+	defer timer.Stop()
+	select {
+	case <-s.exited:
+		return nil
+	case <-timer.C:
+		_ = s.cmd.Process.Kill() // escalate; the result shows in the error below
+		<-s.exited
+		return fmt.Errorf("redis-server on %s ignored SIGTERM for %s and was killed", s.addr, stopTimeout)
+	}
+}
+
+// serverPID connects to addr, sends INFO server and returns the process_id
+// the server reports.
+func serverPID(addr string) (int, error) {
+	conn, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(time.Now().Add(2 * time.Second)); err != nil {
+		return 0, err
+	}
+	if _, err := io.WriteString(conn, "INFO server\r\n"); err != nil {
+		return 0, err
+	}
+	r := bufio.NewReader(conn)
+	header, err := r.ReadString('\n')
+	if err != nil {
+		return 0, err
+	}
+	header = strings.TrimRight(header, "\r\n")
+	if !strings.HasPrefix(header, "$") {
+		// For example "-LOADING …" while the server starts.
+		return 0, fmt.Errorf("unexpected reply %q", header)
+	}
+	n, err := strconv.Atoi(header[1:])
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("unexpected reply %q", header)
+	}
+	body := make([]byte, n)
+	if _, err := io.ReadFull(r, body); err != nil {
+		return 0, err
+	}
+	for line := range strings.Lines(string(body)) {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "process_id:"); ok {
+			return strconv.Atoi(v)
+		}
+	}
+	return 0, errors.New("INFO reply has no process_id")
+}
+
+// freePort asks the kernel for a free TCP port on 127.0.0.1.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("find a free port: %w", err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	if err := l.Close(); err != nil {
+		return 0, fmt.Errorf("find a free port: %w", err)
+	}
+	return port, nil
+}
+
+// lockedBuffer collects the server's output from the exec goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

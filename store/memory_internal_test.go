@@ -1,0 +1,95 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+)
+
+// TestMemorySweepReclaims checks the bookkeeping behind expiry: expired
+// entries leave the map (not just become invisible), a bounded number per
+// write, soonest-expiring first.
+func TestMemorySweepReclaims(t *testing.T) {
+	ctx := t.Context()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	m := NewMemory(MemoryOptions{Now: func() time.Time { return now }, MaxKeys: 10_000})
+	const n = 3*sweepBudget + 10
+	for i := range n {
+		// Key i expires after i+1 minutes.
+		if err := m.Set(ctx, fmt.Sprint("k", i), []byte("v"), time.Duration(i+1)*time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := m.SAdd(ctx, "set", "a", time.Hour*24); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SAdd(ctx, "set", "b", time.Hour*24); err != nil {
+		t.Fatal(err)
+	}
+	check := func(wantKeys, wantUsed int) {
+		t.Helper()
+		if len(m.entries) != wantKeys || len(m.byExpiry) != wantKeys || m.used != wantUsed {
+			t.Fatalf("entries=%d heap=%d used=%d, want %d, %d, %d",
+				len(m.entries), len(m.byExpiry), m.used, wantKeys, wantKeys, wantUsed)
+		}
+	}
+	check(n+1, n+2)
+
+	now = now.Add(time.Duration(n) * time.Minute) // every k expired, the set has not
+	if err := m.Delete(ctx, "nothing"); err != nil {
+		t.Fatal(err)
+	}
+	check(n+1-sweepBudget, n+2-sweepBudget)
+	// The oldest went first.
+	for i := range sweepBudget {
+		if _, ok := m.entries[fmt.Sprint("k", i)]; ok {
+			t.Fatalf("k%d survived the sweep but later keys were removed", i)
+		}
+	}
+	for range 3 {
+		if err := m.Delete(ctx, "nothing"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check(1, 2)
+	// Reads never reclaim (they hold the read lock only) but never see expired keys.
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if m.entries != nil || m.used != 0 {
+		t.Fatal("Close kept the entries")
+	}
+}
+
+// TestMemoryFullOnlyWhenLive checks that a store at its limit with only
+// expired entries accepts as many new ones as the limit allows, reclaiming the
+// old ones as it goes.
+func TestMemoryFullOnlyWhenLive(t *testing.T) {
+	ctx := t.Context()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	const limit = 4 * sweepBudget
+	m := NewMemory(MemoryOptions{Now: func() time.Time { return now }, MaxKeys: limit})
+	for i := range limit {
+		if err := m.Set(ctx, fmt.Sprint("old", i), []byte("v"), time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now = now.Add(2 * time.Minute)
+	for i := range limit {
+		if _, err := m.Incr(ctx, fmt.Sprint("new", i), time.Minute); err != nil {
+			t.Fatalf("Incr %d with only expired entries in the way: %v", i, err)
+		}
+	}
+	if len(m.entries) != limit || m.used != limit {
+		t.Fatalf("entries=%d used=%d, want %d live new ones", len(m.entries), m.used, limit)
+	}
+	for k := range m.entries {
+		if k[:3] != "new" {
+			t.Fatalf("expired %s still held", k)
+		}
+	}
+	if _, err := m.Incr(ctx, "one-more", time.Minute); !errors.Is(err, ErrFull) {
+		t.Fatalf("Incr past the limit: %v, want ErrFull", err)
+	}
+}

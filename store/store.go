@@ -1,0 +1,166 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ErrNotFound is returned (wrapped) when a key is absent or has expired.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrWrongType is returned (wrapped) when an operation meets a key holding the
+// other kind of value (a set where a string was expected or the reverse), or
+// when Incr meets a value that is not a decimal integer.
+var ErrWrongType = errors.New("store: key holds a value of another kind")
+
+// ErrFull is returned (wrapped) by the memory backend when a write would take
+// it past its MaxKeys limit.
+var ErrFull = errors.New("store: full")
+
+// ErrClosed is returned (wrapped) by operations on a closed store.
+var ErrClosed = errors.New("store: closed")
+
+// Store is the shared state used by every Bridgekeeper instance. All methods
+// are safe for concurrent use and atomic; see the package documentation for
+// the exact expiry and atomicity guarantees.
+type Store interface {
+	// Get returns the value of key, or ErrNotFound if it is absent or expired.
+	Get(ctx context.Context, key string) ([]byte, error)
+	// Set stores value under key for ttl (which must be positive), replacing
+	// any previous value and expiry.
+	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
+	// SetNX stores value under key for ttl only if key is absent, and reports
+	// whether it did.
+	SetNX(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error)
+	// Swap atomically replaces an existing key's value (new ttl) and returns
+	// the previous value. If the key is absent it returns ErrNotFound and
+	// creates nothing. Used for single-use codes and refresh rotation.
+	Swap(ctx context.Context, key string, value []byte, ttl time.Duration) ([]byte, error)
+	// Delete removes keys; missing keys are fine.
+	Delete(ctx context.Context, keys ...string) error
+	// Incr adds one to the counter at key and returns the new count. A new
+	// counter starts at 1 and expires after ttl; later increments keep that
+	// expiry (a fixed window).
+	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
+	// SAdd adds member to the set at key and extends the set's expiry to at
+	// least ttl from now (never shortening it).
+	SAdd(ctx context.Context, key, member string, ttl time.Duration) error
+	// SMembers returns the members of the set at key in sorted order, or an
+	// empty slice if it is absent.
+	SMembers(ctx context.Context, key string) ([]string, error)
+	// SRem removes member from the set at key; a set left empty disappears.
+	// Missing keys and members are fine.
+	SRem(ctx context.Context, key, member string) error
+	// Ping reports whether the store can serve requests (used by /readyz).
+	Ping(ctx context.Context) error
+	// Close releases the store's resources; later calls fail with ErrClosed.
+	Close() error
+}
+
+// checkTTL rejects the non-positive ttls that would otherwise store a key
+// forever (Redis) or never (memory).
+func checkTTL(op string, ttl time.Duration) error {
+	if ttl <= 0 {
+		return fmt.Errorf("%s: ttl must be positive, got %s", op, ttl)
+	}
+	return nil
+}
+
+// Option configures [Open].
+type Option func(*openConfig)
+
+type openConfig struct {
+	now       func() time.Time
+	maxKeys   int
+	keyPrefix string
+}
+
+// WithClock sets the clock of a memory store (default time.Now). Redis uses
+// its own clock and ignores it.
+func WithClock(now func() time.Time) Option {
+	return func(c *openConfig) { c.now = now }
+}
+
+// WithMaxKeys sets the entry limit of a memory store (see
+// [MemoryOptions].MaxKeys). It overrides a max_keys URL parameter.
+func WithMaxKeys(n int) Option {
+	return func(c *openConfig) { c.maxKeys = n }
+}
+
+// WithKeyPrefix sets the prefix of every Redis key (default
+// [DefaultKeyPrefix]). The memory backend ignores it.
+func WithKeyPrefix(prefix string) Option {
+	return func(c *openConfig) { c.keyPrefix = prefix }
+}
+
+// Open returns the store described by rawURL:
+//
+//   - "" or "memory://" (optionally "memory://?max_keys=N"): a [Memory] store;
+//   - "redis://…", "rediss://…" or "unix://…": a [Redis] store, in the URL
+//     format of go-redis's ParseURL (password, database number and pool
+//     settings included). Open pings the server before returning.
+//
+// Errors never contain the URL, which may carry a password.
+func Open(ctx context.Context, rawURL string, opts ...Option) (Store, error) {
+	var cfg openConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if rawURL == "" {
+		return NewMemory(MemoryOptions{Now: cfg.now, MaxKeys: cfg.maxKeys}), nil
+	}
+	scheme, _, ok := strings.Cut(rawURL, "://")
+	if !ok {
+		return nil, errors.New("store: open: URL must look like memory:// or redis://host:port")
+	}
+	switch strings.ToLower(scheme) {
+	case "memory":
+		maxKeys, err := parseMemoryURL(rawURL)
+		if err != nil {
+			return nil, err
+		}
+		if cfg.maxKeys != 0 {
+			maxKeys = cfg.maxKeys
+		}
+		return NewMemory(MemoryOptions{Now: cfg.now, MaxKeys: maxKeys}), nil
+	case "redis", "rediss", "unix":
+		r, err := NewRedis(ctx, RedisOptions{URL: rawURL, KeyPrefix: cfg.keyPrefix})
+		if err != nil {
+			return nil, err
+		}
+		return r, nil
+	default:
+		return nil, fmt.Errorf("store: open: unsupported URL scheme %q (want memory, redis, rediss or unix)", scheme)
+	}
+}
+
+// parseMemoryURL reads the optional max_keys parameter of a memory:// URL.
+func parseMemoryURL(rawURL string) (int, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return 0, errors.New("store: open: malformed memory:// URL")
+	}
+	if u.Host != "" || (u.Path != "" && u.Path != "/") {
+		return 0, errors.New("store: open: a memory:// URL takes no host or path")
+	}
+	q := u.Query()
+	maxKeys := 0
+	for name, vals := range q {
+		switch name {
+		case "max_keys":
+			n, err := strconv.Atoi(vals[len(vals)-1])
+			if err != nil || n <= 0 {
+				return 0, fmt.Errorf("store: open: max_keys must be a positive integer, got %q", vals[len(vals)-1])
+			}
+			maxKeys = n
+		default:
+			return 0, fmt.Errorf("store: open: unknown memory:// parameter %q", name)
+		}
+	}
+	return maxKeys, nil
+}
