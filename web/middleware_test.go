@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/bridgekeeper/bridgekeeper/config"
+	"github.com/bridgekeeper/bridgekeeper/oidc"
 	"github.com/bridgekeeper/bridgekeeper/store"
 )
 
@@ -527,5 +528,62 @@ func TestNewRejectsMissingParts(t *testing.T) {
 		if _, err := New(tt.cfg, tt.deps); err == nil {
 			t.Errorf("%s: New succeeded", tt.name)
 		}
+	}
+}
+
+// TestOIDCMount mounts a real OpenID provider and checks its endpoints are
+// reachable at their paths, without CSRF, with echo answering wrong methods.
+func TestOIDCMount(t *testing.T) {
+	st := store.NewMemory(store.MemoryOptions{})
+	t.Cleanup(func() { _ = st.Close() })
+	key, err := oidc.GenerateKey(oidc.ES256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig()
+	p, err := oidc.New(oidc.Config{
+		Issuer:     cfg.PublicURL,
+		Clients:    []oidc.Client{{ID: "app", Secret: "0123456789abcdef0123", SigningAlg: oidc.ES256, RedirectURIs: []string{"https://app.example.com/cb"}}},
+		Keys:       []oidc.SigningKey{key},
+		CookieKeys: [][]byte{bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)},
+		Store:      st,
+		NotFound:   store.ErrNotFound,
+		StartLogin: func(w http.ResponseWriter, r *http.Request, _ *oidc.AuthRequest) {
+			http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := newTestServer(t, cfg, func(d *Deps) { d.OIDC = p })
+
+	rec := do(s, httptest.NewRequest(http.MethodGet, oidc.PathDiscovery, nil))
+	var disc struct {
+		Issuer        string `json:"issuer"`
+		TokenEndpoint string `json:"token_endpoint"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &disc); rec.Code != http.StatusOK || err != nil || disc.Issuer != cfg.PublicURL || disc.TokenEndpoint != cfg.PublicURL+"/token" {
+		t.Errorf("discovery = %d %s", rec.Code, rec.Body)
+	}
+	if rec := do(s, httptest.NewRequest(http.MethodGet, oidc.PathJWKS, nil)); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), key.ID) {
+		t.Errorf("JWKS = %d %s", rec.Code, rec.Body)
+	}
+	// A token request with bad client credentials is answered by the
+	// provider (OAuth error JSON), not refused by CSRF.
+	r := postForm(oidc.PathToken, url.Values{"grant_type": {"authorization_code"}, "code": {"x"}})
+	r.SetBasicAuth("app", "wrong-secret")
+	rec = do(s, r)
+	if rec.Code != http.StatusUnauthorized || !strings.Contains(rec.Body.String(), "invalid_client") {
+		t.Errorf("POST /token with a wrong secret = %d %s, want 401 invalid_client", rec.Code, rec.Body)
+	}
+	// A cross-site POST to /authorize (allowed by OpenID Connect) reaches the provider.
+	r = postForm(oidc.PathAuthorize, url.Values{"client_id": {"app"}, "redirect_uri": {"https://app.example.com/cb"},
+		"response_type": {"code"}, "scope": {"openid"}, "code_challenge": {strings.Repeat("a", 43)}, "code_challenge_method": {"S256"}})
+	r.Header.Set("Sec-Fetch-Site", "cross-site")
+	if rec := do(s, r); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/signin" {
+		t.Errorf("cross-site POST /authorize = %d %q, want the sign-in redirect", rec.Code, rec.Header().Get("Location"))
+	}
+	if rec := do(s, httptest.NewRequest(http.MethodGet, oidc.PathToken, nil)); rec.Code != http.StatusMethodNotAllowed {
+		t.Errorf("GET /token = %d, want 405", rec.Code)
 	}
 }
