@@ -268,7 +268,7 @@ func (s *Server) signInRateLimit() echo.MiddlewareFunc {
 			if c.Request().Method != http.MethodPost {
 				return next(c)
 			}
-			n, err := s.deps.Counter.Incr(c.Request().Context(), "ratelimit:signin:"+c.RealIP(), window)
+			n, err := s.deps.Counter.Incr(c.Request().Context(), "rl:signin:"+c.RealIP(), window)
 			if err != nil {
 				return echo.NewHTTPError(http.StatusServiceUnavailable).SetInternal(fmt.Errorf("rate limit counter: %w", err))
 			}

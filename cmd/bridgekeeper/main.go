@@ -1,0 +1,69 @@
+// Command bridgekeeper serves sign-in pages for an Amazon Cognito user pool
+// and an OpenID Connect provider in front of it.
+//
+//	bridgekeeper serve --config FILE    run with the configuration in FILE
+//	bridgekeeper check-config FILE      name every problem in a configuration file
+//	bridgekeeper version                print the version
+//
+// Build with -ldflags "-X main.buildVersion=v1.2.3" to stamp a version.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// command is a subcommand: it returns the process exit code.
+type command func(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int
+
+// commands maps subcommand names to their functions.
+func commands() map[string]command {
+	return map[string]command{
+		"serve":        runServe,
+		"check-config": checkConfig,
+		"version":      printVersion,
+	}
+}
+
+// run dispatches a subcommand and returns the process exit code: 0 on
+// success, 1 when the command failed, 2 for a usage mistake.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	switch args[0] {
+	case "help", "-h", "-help", "--help":
+		usage(stdout)
+		return 0
+	case "--version":
+		return printVersion(ctx, nil, stdout, stderr, getenv)
+	}
+	cmd, ok := commands()[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "bridgekeeper: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	return cmd(ctx, args[1:], stdout, stderr, getenv)
+}
+
+// usage prints the list of subcommands.
+func usage(w io.Writer) {
+	fmt.Fprint(w, `Usage:
+  bridgekeeper serve --config FILE   run with the configuration in FILE
+  bridgekeeper check-config FILE     check a configuration file and name every problem
+  bridgekeeper version               print the version
+`)
+}
