@@ -73,8 +73,9 @@ type State struct {
 	RequiredAttributes []string `json:"r,omitempty"`
 	// SecretCode is the TOTP secret being enrolled.
 	SecretCode string `json:"t,omitempty"`
-	// OTPAuthURI is the otpauth:// URI of SecretCode, for the QR code.
-	OTPAuthURI string `json:"q,omitempty"`
+	// OTPAuthURI is the otpauth:// URI of SecretCode, for the QR code. It is not kept in the
+	// encoded state (it is derived from SecretCode and Username with OTPAuthURI).
+	OTPAuthURI string `json:"-"`
 	// DeviceName is the authenticator's friendly name (SOFTWARE_TOKEN_MFA).
 	DeviceName string `json:"n,omitempty"`
 	// AMR lists the authentication methods used so far (RFC 8176 values).

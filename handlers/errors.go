@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,14 +17,16 @@ func (h *Handlers) ErrorPage(c echo.Context, status int, err error) error {
 	msg := ""
 	var he *echo.HTTPError
 	switch {
+	case errors.As(err, &he) && isCSRF(he):
+		// A missing or stale token: usually a form left open too long.
+		status = http.StatusForbidden
+		msg = p.T("error.CSRF")
 	case status == http.StatusNotFound:
 		msg = p.T("error.NotFound")
-	case status == http.StatusForbidden && errors.As(err, &he) && isCSRF(he):
-		msg = p.T("error.CSRF")
 	case status == http.StatusRequestEntityTooLarge, status == http.StatusBadRequest:
 		msg = p.T("error.BadRequest")
 	case status == http.StatusTooManyRequests:
-		msg = p.T("error.TooManyRequests")
+		msg = p.T("error.RateLimited")
 	}
 	return render(c, status, views.ErrorPageView(p, views.ErrorPage{
 		Status:       status,
@@ -43,5 +46,5 @@ func (h *Handlers) OIDCError(w http.ResponseWriter, r *http.Request, status int,
 
 func isCSRF(he *echo.HTTPError) bool {
 	m, _ := he.Message.(string)
-	return m == "invalid csrf token" || m == "missing csrf token in the form parameter"
+	return strings.Contains(m, "csrf token")
 }

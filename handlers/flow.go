@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -14,6 +15,9 @@ const (
 	flowCookieName  = "bk_flow"
 	authzCookieName = "bk_authz"
 	valueKey        = "v"
+	// sessionKey holds the Cognito session as raw bytes when it is base64 (it always is from
+	// Cognito), so the cookie carries it in one layer of encoding instead of two.
+	sessionKey = "s"
 )
 
 // CookieJar reads and writes the two short-lived sign-in cookies: the flow cookie (the Cognito
@@ -44,17 +48,52 @@ func (j *CookieJar) name(base string) string {
 	return base
 }
 
+// loadFlow reads the flow cookie; false means no sign-in is under way (absent or unreadable).
+func (j *CookieJar) loadFlow(r *http.Request, f *flowState) bool {
+	values, ok := j.loadValues(r, flowCookieName)
+	if !ok || !decodeJSON(values, f) {
+		return false
+	}
+	if raw, isBytes := values[sessionKey].([]byte); isBytes && f.State != nil {
+		f.State.Session = base64.StdEncoding.EncodeToString(raw)
+	}
+	return true
+}
+
+// saveFlow writes the flow cookie.
+func (j *CookieJar) saveFlow(w http.ResponseWriter, f flowState) error {
+	values := map[any]any{}
+	if f.State != nil {
+		if raw, err := base64.StdEncoding.Strict().DecodeString(f.State.Session); err == nil && f.State.Session != "" {
+			st := *f.State
+			st.Session = ""
+			f.State = &st
+			values[sessionKey] = raw
+		}
+	}
+	return j.saveValues(w, flowCookieName, f, values)
+}
+
 // load decodes the cookie named base into dst. It reports false, without an error, when the
 // cookie is absent, expired, tampered with or unreadable: the caller starts afresh.
 func (j *CookieJar) load(r *http.Request, base string, dst any) bool {
+	values, ok := j.loadValues(r, base)
+	return ok && decodeJSON(values, dst)
+}
+
+func (j *CookieJar) loadValues(r *http.Request, base string) (map[any]any, bool) {
 	c, err := r.Cookie(j.name(base))
 	if err != nil || c.Value == "" {
-		return false
+		return nil, false
 	}
 	values := map[any]any{}
 	if err := securecookie.DecodeMulti(j.name(base), c.Value, &values, j.store.Codecs...); err != nil {
-		return false
+		return nil, false
 	}
+	return values, true
+}
+
+func decodeJSON(values map[any]any, dst any) bool {
 	raw, ok := values[valueKey].([]byte)
 	if !ok {
 		if s, isStr := values[valueKey].(string); isStr {
@@ -68,11 +107,16 @@ func (j *CookieJar) load(r *http.Request, base string, dst any) bool {
 
 // save encodes v as JSON into the cookie named base.
 func (j *CookieJar) save(w http.ResponseWriter, base string, v any) error {
+	return j.saveValues(w, base, v, map[any]any{})
+}
+
+func (j *CookieJar) saveValues(w http.ResponseWriter, base string, v any, values map[any]any) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("encode %s cookie: %w", base, err)
 	}
-	enc, err := securecookie.EncodeMulti(j.name(base), map[any]any{valueKey: raw}, j.store.Codecs...)
+	values[valueKey] = raw
+	enc, err := securecookie.EncodeMulti(j.name(base), values, j.store.Codecs...)
 	if err != nil {
 		return fmt.Errorf("seal %s cookie: %w", base, err)
 	}

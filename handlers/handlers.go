@@ -57,6 +57,8 @@ type Deps struct {
 	Now      func() time.Time
 	// PasswordPolicy lists the pool's password rules (optional; Cognito's default when empty).
 	PasswordPolicy []PolicyRule
+	// TOTPIssuer names this service in authenticator apps (default "Bridgekeeper").
+	TOTPIssuer string
 	// CSRFContextKey is the echo context key holding the CSRF token ("csrf" for echo's middleware).
 	CSRFContextKey string
 }
@@ -95,6 +97,9 @@ func New(d Deps) (*Handlers, error) {
 	}
 	if len(d.PasswordPolicy) == 0 {
 		d.PasswordPolicy = DefaultPasswordPolicy()
+	}
+	if d.TOTPIssuer == "" {
+		d.TOTPIssuer = "Bridgekeeper"
 	}
 	if d.CSRFContextKey == "" {
 		d.CSRFContextKey = "csrf"

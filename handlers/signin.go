@@ -58,7 +58,7 @@ func (h *Handlers) Home(c echo.Context) error {
 // SignInGET shows the username and password form.
 func (h *Handlers) SignInGET(c echo.Context) error {
 	var f flowState
-	h.d.Cookies.load(c.Request(), flowCookieName, &f)
+	h.d.Cookies.loadFlow(c.Request(), &f)
 	if f.State != nil {
 		// A sign-in is under way: a reload of /signin shows the current step.
 		return c.Redirect(http.StatusSeeOther, PathStep)
@@ -105,7 +105,7 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 // Restart abandons the sign-in under way and shows the sign-in form with the username kept.
 func (h *Handlers) Restart(c echo.Context) error {
 	var f flowState
-	h.d.Cookies.load(c.Request(), flowCookieName, &f)
+	h.d.Cookies.loadFlow(c.Request(), &f)
 	h.saveFlow(c.Response(), c.Request(), flowState{Username: f.Username})
 	return c.Redirect(http.StatusSeeOther, PathSignIn)
 }
@@ -119,7 +119,7 @@ func (h *Handlers) advance(c echo.Context, username string, res cognito.Result) 
 		return h.internal(c, "advance", errors.New("engine returned neither a step nor success"))
 	}
 	st := res.Step.State
-	if err := h.d.Cookies.save(c.Response(), flowCookieName, flowState{State: &st, Username: username}); err != nil {
+	if err := h.d.Cookies.saveFlow(c.Response(), flowState{State: &st, Username: username}); err != nil {
 		return h.internal(c, "save flow", err)
 	}
 	// Post/redirect/get: a reload shows the step again instead of re-posting the form.
@@ -155,7 +155,7 @@ func (h *Handlers) finish(c echo.Context, s *cognito.Success) error {
 }
 
 func (h *Handlers) saveFlow(w http.ResponseWriter, r *http.Request, f flowState) {
-	if err := h.d.Cookies.save(w, flowCookieName, f); err != nil {
+	if err := h.d.Cookies.saveFlow(w, f); err != nil {
 		h.d.Logger.ErrorContext(r.Context(), "save flow cookie", "err", err)
 	}
 }

@@ -57,7 +57,7 @@ func (h *Handlers) StepPOST(c echo.Context) error {
 
 func (h *Handlers) currentFlow(c echo.Context) (flowState, bool) {
 	var f flowState
-	if !h.d.Cookies.load(c.Request(), flowCookieName, &f) || f.State == nil {
+	if !h.d.Cookies.loadFlow(c.Request(), &f) || f.State == nil {
 		return flowState{}, false
 	}
 	return f, true
@@ -153,7 +153,7 @@ func (h *Handlers) stepView(c echo.Context, st cognito.State, form stepForm, err
 	case cognito.StepMFASetupChoice:
 		return views.MFASetupChoicePage(p, views.MFASetupChoice{Action: PathStep, Methods: st.Options, Error: errMsg, StartOverURL: PathRestart})
 	case cognito.StepTOTPSetup:
-		return views.TOTPSetupPage(p, views.TOTPSetup{Action: PathStep, Secret: st.SecretCode, URI: st.OTPAuthURI, Account: st.Username, DeviceName: form.DeviceName, Error: errMsg, FieldErrors: errs, StartOverURL: PathRestart})
+		return views.TOTPSetupPage(p, views.TOTPSetup{Action: PathStep, Secret: st.SecretCode, URI: cognito.OTPAuthURI(h.d.TOTPIssuer, st.Username, st.SecretCode), Account: st.Username, DeviceName: form.DeviceName, Error: errMsg, FieldErrors: errs, StartOverURL: PathRestart})
 	case cognito.StepEmailSetup:
 		return views.EmailMFASetupPage(p, views.EmailMFASetup{Action: PathStep, Email: form.Email, Error: errMsg, FieldErrors: errs, StartOverURL: PathRestart})
 	default:

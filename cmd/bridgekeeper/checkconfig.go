@@ -23,10 +23,7 @@ func checkConfig(_ context.Context, args []string, stdout, stderr io.Writer, get
 			fmt.Fprintf(stderr, "%s: %v\n", path, err)
 			return 1
 		}
-		fmt.Fprintf(stderr, "%s has %d problem(s):\n", path, len(probs))
-		for _, p := range probs {
-			fmt.Fprintf(stderr, "  - %s\n", p)
-		}
+		printProblems(stderr, path, probs)
 		return 1
 	}
 	fmt.Fprintf(stdout, "%s: ok\n", path)
@@ -44,4 +41,12 @@ func loadConfig(path string, getenv func(string) string) (*config.Config, error)
 		return nil, err
 	}
 	return cfg, nil
+}
+
+// printProblems lists configuration problems, one per line.
+func printProblems(w io.Writer, path string, probs config.Problems) {
+	fmt.Fprintf(w, "%s has %d problem(s):\n", path, len(probs))
+	for _, p := range probs {
+		fmt.Fprintf(w, "  - %s\n", p)
+	}
 }

@@ -1,7 +1,8 @@
 // Command bridgekeeper serves sign-in pages for an Amazon Cognito user pool
 // and an OpenID Connect provider in front of it.
 //
-//	bridgekeeper serve --config FILE    run with the configuration in FILE
+//	bridgekeeper serve --config FILE    run against the user pool in FILE
+//	bridgekeeper demo [flags]           run with a built-in local user pool and demo users
 //	bridgekeeper check-config FILE      name every problem in a configuration file
 //	bridgekeeper version                print the version
 //
@@ -10,6 +11,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -31,8 +34,24 @@ type command func(ctx context.Context, args []string, stdout, stderr io.Writer, 
 func commands() map[string]command {
 	return map[string]command{
 		"serve":        runServe,
+		"demo":         withError(demo),
 		"check-config": checkConfig,
 		"version":      printVersion,
+	}
+}
+
+// withError adapts a command that returns an error: exit 1 after printing
+// it, 0 without one.
+func withError(f func(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error) command {
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+		if err := f(ctx, args, stdout, stderr, getenv); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			fmt.Fprintln(stderr, "bridgekeeper:", err)
+			return 1
+		}
+		return 0
 	}
 }
 
@@ -62,7 +81,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 // usage prints the list of subcommands.
 func usage(w io.Writer) {
 	fmt.Fprint(w, `Usage:
-  bridgekeeper serve --config FILE   run with the configuration in FILE
+  bridgekeeper serve --config FILE   run against the user pool in FILE
+  bridgekeeper demo [flags]          run with a built-in local user pool and demo users
   bridgekeeper check-config FILE     check a configuration file and name every problem
   bridgekeeper version               print the version
 `)

@@ -3,7 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
 	"encoding/base64"
+	"encoding/pem"
 	"io"
 	"net/http"
 	"os"
@@ -44,7 +49,29 @@ pool:
 cookies:
   keys: ["${COOKIE_KEY}"]
   secure: false
+oidc:
+  signing_keys: [{file: signing.pem}]
 `
+
+// writeConfigWithKey writes a configuration file and, next to it, the
+// signing key file goodConfig names.
+func writeConfigWithKey(t *testing.T, content string) string {
+	t.Helper()
+	path := writeConfig(t, content)
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemData := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+	if err := os.WriteFile(filepath.Join(filepath.Dir(path), "signing.pem"), pemData, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
 
 func TestVersion(t *testing.T) {
 	var out, errOut bytes.Buffer
@@ -129,7 +156,7 @@ oidc:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			path := writeConfig(t, tt.content)
+			path := writeConfigWithKey(t, tt.content)
 			var out, errOut bytes.Buffer
 			code := run(context.Background(), []string{"check-config", path}, &out, &errOut, env(tt.env))
 			if code != tt.code {
@@ -205,7 +232,7 @@ func (w *lineWriter) String() string {
 }
 
 func TestServe(t *testing.T) {
-	path := writeConfig(t, goodConfig)
+	path := writeConfigWithKey(t, goodConfig)
 	stdout := &lineWriter{first: make(chan string, 1)}
 	stderr := &lineWriter{first: make(chan string, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -220,12 +247,15 @@ func TestServe(t *testing.T) {
 	case code := <-exited:
 		t.Fatalf("serve exited %d early: %s", code, stderr.String())
 	}
-	m := regexp.MustCompile(`listening on (127\.0\.0\.1:[0-9]+) \(public URL http://localhost:8080\)`).FindStringSubmatch(line)
+	m := regexp.MustCompile(`listening on http://(127\.0\.0\.1:[0-9]+) \(public URL http://localhost:8080\)`).FindStringSubmatch(line)
 	if m == nil {
 		t.Fatalf("serve printed %q", line)
 	}
 	base := "http://" + m[1]
-	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/static/css/app.css": 200, "/nowhere": 404} {
+	for path, want := range map[string]int{
+		"/healthz": 200, "/readyz": 200, "/static/css/app.css": 200, "/nowhere": 404,
+		"/signin": 200, "/.well-known/openid-configuration": 200,
+	} {
 		res, err := http.Get(base + path)
 		if err != nil {
 			t.Fatal(err)

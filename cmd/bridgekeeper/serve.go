@@ -7,14 +7,16 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/bridgekeeper/bridgekeeper/cognito"
 	"github.com/bridgekeeper/bridgekeeper/config"
-	"github.com/bridgekeeper/bridgekeeper/static"
-	"github.com/bridgekeeper/bridgekeeper/store"
-	"github.com/bridgekeeper/bridgekeeper/web"
+	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
 
-// runServe is the serve command: it runs until ctx is cancelled (SIGINT or
-// SIGTERM) and then shuts down gracefully.
+// runServe is the serve command: it runs Bridgekeeper against the user pool
+// in a configuration file until ctx is cancelled (SIGINT or SIGTERM), then
+// shuts down gracefully.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -30,50 +32,98 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		var probs config.Problems
 		if errors.As(err, &probs) {
-			fmt.Fprintf(stderr, "%s has %d problem(s):\n", *path, len(probs))
-			for _, p := range probs {
-				fmt.Fprintf(stderr, "  - %s\n", p)
-			}
+			printProblems(stderr, *path, probs)
 		} else {
 			fmt.Fprintf(stderr, "bridgekeeper: %v\n", err)
 		}
 		return 1
 	}
-	if err := serve(ctx, cfg, stdout, stderr); err != nil {
+	if err := serve(ctx, cfg, stdout, stderr, getenv); err != nil {
 		fmt.Fprintf(stderr, "bridgekeeper: %v\n", err)
 		return 1
 	}
 	return 0
 }
 
-// serve wires a validated configuration into a running server: logger →
-// store → web server, and serves until ctx is cancelled.
-func serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer) (err error) {
-	log, err := web.NewLogger(stderr, cfg.Log)
+// serve wires a validated configuration into a running server (config →
+// logger → store → engine → provider → pages → web server) and serves until
+// ctx is cancelled.
+func serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, getenv func(string) string) error {
+	log := newLogger(stderr, cfg.Log.Level, cfg.Log.Format)
+	ac, err := appConfigFrom(cfg, getenv, true)
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, string(cfg.Store.URL), store.WithKeyPrefix(cfg.Store.KeyPrefix))
+	ac.Logger = log
+	a, err := build(ctx, ac)
 	if err != nil {
-		return fmt.Errorf("open store: %w", err)
+		return err
 	}
-	defer func() {
-		if cerr := st.Close(); cerr != nil {
-			err = errors.Join(err, fmt.Errorf("close store: %w", cerr))
+	defer a.Close()
+	if err := a.server.Listen(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Bridgekeeper is listening on http://%s (public URL %s)\n", a.server.Addr(), cfg.PublicURL)
+	log.InfoContext(ctx, "listening", "addr", a.server.Addr(), "public_url", cfg.PublicURL, "version", version())
+	return a.server.Serve(ctx)
+}
+
+// appConfigFrom turns a validated configuration file into wiring settings. requireKeys is false
+// for the demo, which brings its own keys.
+func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys bool) (appConfig, error) {
+	keys, err := cfg.Cookies.KeyBytes()
+	if err != nil {
+		return appConfig{}, fmt.Errorf("cookies.keys: %w", err)
+	}
+	ac := appConfig{
+		Listen:    cfg.Listen,
+		PublicURL: cfg.PublicURL,
+		Pool: cognito.Config{
+			Region:       cfg.Pool.Region,
+			UserPoolID:   cfg.Pool.UserPoolID,
+			ClientID:     cfg.Pool.ClientID,
+			ClientSecret: string(cfg.Pool.ClientSecret),
+			Endpoint:     cfg.Pool.Endpoint,
+			Issuer:       cfg.Pool.Issuer,
+			JWKSURL:      cfg.Pool.JWKSURL,
+			AuthFlow:     cfg.Pool.AuthFlow,
+		},
+		CookieKeys:      keys,
+		SecureCookies:   cfg.Cookies.Secure,
+		StoreURL:        string(cfg.Store.URL),
+		StorePrefix:     cfg.Store.KeyPrefix,
+		SigningKeyID:    cfg.OIDC.SigningKeyID,
+		CodeTTL:         cfg.OIDC.CodeTTL,
+		SessionTTL:      cfg.OIDC.SSOSessionTTL,
+		ShutdownTimeout: cfg.ShutdownTimeout,
+		SignInPerIP:     cfg.RateLimit.SignInPerIP,
+		SignInWindow:    cfg.RateLimit.Window,
+		TrustedProxies:  cfg.TrustedProxies,
+	}
+	// An emulator endpoint takes any credentials; real Cognito uses the standard AWS chain.
+	if cfg.Pool.Endpoint != "" && getenv("AWS_ACCESS_KEY_ID") == "" {
+		creds := credentials.NewStaticCredentialsProvider("local", "local", "")
+		ac.Pool.StaticCredentials = &creds
+	}
+	for _, k := range cfg.OIDC.SigningKeys {
+		loaded, err := oidc.LoadKeyFiles(k.File)
+		if err != nil {
+			return appConfig{}, fmt.Errorf("oidc.signing_keys: %w", err)
 		}
-	}()
-	srv, err := web.New(cfg, web.Deps{
-		Logger:  log,
-		Counter: st,
-		Static:  static.FS,
-		Checks:  []web.Check{{Name: "store", Fn: st.Ping}},
-	})
-	if err != nil {
-		return err
+		ac.SigningKeys = append(ac.SigningKeys, loaded...)
 	}
-	if err := srv.Listen(); err != nil {
-		return err
+	if len(ac.SigningKeys) == 0 && requireKeys {
+		return appConfig{}, fmt.Errorf("oidc.signing_keys: at least one key file is required")
 	}
-	fmt.Fprintf(stdout, "Bridgekeeper %s is listening on %s (public URL %s)\n", version(), srv.Addr(), cfg.PublicURL)
-	return srv.Serve(ctx)
+	for _, c := range cfg.OIDC.Clients {
+		ac.Clients = append(ac.Clients, oidc.Client{
+			ID: c.ID, Name: c.Name, Secret: string(c.Secret), SecretHash: c.SecretHash, Public: c.Public,
+			RedirectURIs: c.RedirectURIs, PostLogoutRedirectURIs: c.PostLogoutRedirectURIs, Scopes: c.Scopes,
+			AccessTokenTTL: c.AccessTokenTTL, IDTokenTTL: c.IDTokenTTL, RefreshTokenTTL: c.RefreshTokenTTL, SigningAlg: c.SigningAlg,
+		})
+	}
+	for _, m := range cfg.OIDC.ClaimMappings {
+		ac.ClaimMappings = append(ac.ClaimMappings, oidc.ClaimMapping{Attribute: m.Attribute, Claim: m.Claim, Scope: m.Scope, Type: m.Type})
+	}
+	return ac, nil
 }

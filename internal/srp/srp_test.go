@@ -154,3 +154,43 @@ func TestDeterministicWithFixedRandom(t *testing.T) {
 		t.Fatal("same random source gave different A")
 	}
 }
+
+// BenchmarkPasswordClaim is the client's cost of one SRP sign-in (A, the key and the signature).
+func BenchmarkPasswordClaim(b *testing.B) {
+	salt := []byte("0123456789abcdef")
+	srv, err := NewServer(rand.Reader, Verifier("pool", "alice", "Passw0rd!", salt))
+	if err != nil {
+		b.Fatal(err)
+	}
+	block := base64.StdEncoding.EncodeToString([]byte("secret block"))
+	now := time.Now()
+	b.ReportAllocs()
+	for b.Loop() {
+		cl, err := NewClient(rand.Reader)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := cl.PasswordClaim("pool", "alice", "Passw0rd!", hex.EncodeToString(salt), srv.BHex(), block, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkServerAuthKey is the local pool's cost of checking one SRP sign-in.
+func BenchmarkServerAuthKey(b *testing.B) {
+	v := Verifier("pool", "alice", "Passw0rd!", []byte("0123456789abcdef"))
+	cl, err := NewClient(rand.Reader)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		srv, err := NewServer(rand.Reader, v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := srv.AuthKey(cl.AHex()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,82 @@
+# Bridgekeeper: the two commands people need are
+#   make demo   run the service with a built-in local user pool
+#   make test   install what the tests need, then run every check and test
+# The other targets are the steps of `make test` and a few conveniences.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+# The steps of `make test` must run in order, even under `make -j`.
+.NOTPARALLEL:
+
+GO ?= go
+# Generous: the whole suite should take a few minutes; this only stops a hung test.
+TEST_TIMEOUT ?= 30m
+TEST_FLAGS ?=
+
+# The steps of `make test`, in order.
+TEST_STEPS = deps check-generated fmt vet lint go-test
+
+.PHONY: demo test deps generate check-generated fmt vet lint build bench go-test
+
+## demo: run the service with its built-in local user pool and demo app
+demo:
+	$(GO) run ./cmd/bridgekeeper demo
+
+## test: the whole suite, from a fresh machine: deps, generated files, gofmt, vet, staticcheck, tests
+test:
+	@start=$$(date +%s); status=0; failed=; times=; \
+	for step in $(TEST_STEPS); do \
+		t0=$$(date +%s); \
+		$(MAKE) --no-print-directory $$step || { status=$$?; failed=$$step; }; \
+		times="$$times$${times:+, }$$step $$(( $$(date +%s) - t0 ))s"; \
+		[[ $$status -eq 0 ]] || break; \
+	done; \
+	elapsed=$$(( $$(date +%s) - start )); \
+	if [[ $$status -eq 0 ]]; then result=passed; else result="FAILED at $$failed"; fi; \
+	printf 'make test: %s in %dm%02ds (%s)\n' "$$result" $$((elapsed / 60)) $$((elapsed % 60)) "$$times"; \
+	exit $$status
+
+## deps: install system packages, npm packages and Go modules the build and tests need
+deps:
+	@bash scripts/install-deps.sh
+
+## go-test: the Go tests, with the race detector
+go-test:
+	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) $(TEST_FLAGS) ./...
+
+## generate: regenerate templ's Go code and the Tailwind stylesheet (each only if its inputs exist)
+generate:
+	@bash scripts/generate.sh
+
+## check-generated: fail if generating again changes any generated file (a .templ, the Tailwind
+## config or a class used in a template was edited without running `make generate`)
+check-generated:
+	@bash scripts/check-generated.sh
+
+## fmt: fail if any Go file is not gofmt-formatted (fix with: gofmt -w <file>)
+fmt:
+	@files=$$(find . -name node_modules -prune -o -name '.?*' -prune -o -name '*.go' -print | xargs -r gofmt -l); \
+	if [[ -n $$files ]]; then \
+		echo "fmt: these Go files are not gofmt-formatted (fix with: gofmt -w <file>):"; \
+		echo "$$files" | sed 's/^\.\//  /'; \
+		exit 1; \
+	fi
+
+## vet: go vet
+vet:
+	$(GO) vet ./...
+
+## lint: staticcheck
+lint:
+	$(GO) tool staticcheck ./...
+
+## build: compile every package and the bridgekeeper binary into bin/
+build:
+	$(GO) build ./...
+	@if [[ -d cmd/bridgekeeper ]]; then \
+		$(GO) build -o bin/bridgekeeper ./cmd/bridgekeeper && echo "built bin/bridgekeeper"; \
+	fi
+
+## bench: run the benchmarks (no tests)
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./...

@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/bridgekeeper/bridgekeeper/cognito"
+	"github.com/bridgekeeper/bridgekeeper/config"
+	"github.com/bridgekeeper/bridgekeeper/handlers"
+	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
+	"github.com/bridgekeeper/bridgekeeper/oidc"
+	"github.com/bridgekeeper/bridgekeeper/views"
+)
+
+// Demo client ids and secrets, as the README documents them.
+const (
+	demoAppClientID     = "demo-app"
+	demoAppClientSecret = "demo-app-secret"
+	demoCLIClientID     = "demo-cli"
+)
+
+// demo runs Bridgekeeper against a built-in local user pool with seeded demo users, an in-memory
+// store, ephemeral keys and a demo app.
+func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on")
+	mfaRequired := fs.Bool("mfa-required", false, "start the demo pool with MFA required (Cognito's ON)")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
+	configPath := fs.String("config", "", "a serve configuration file; everything but the pool applies (clients, store, keys, logs)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	file, err := demoConfigFile(*configPath, getenv)
+	if err != nil {
+		return err
+	}
+	logFormat := "text"
+	if file != nil {
+		if file.Log.Level != "" && !flagSet(fs, "log-level") {
+			*logLevel = file.Log.Level
+		}
+		if file.Log.Format != "" {
+			logFormat = file.Log.Format
+		}
+		if file.Listen != "" && !flagSet(fs, "listen") {
+			*listen = file.Listen
+		}
+	}
+	log := newLogger(stderr, *logLevel, logFormat)
+
+	// The local user pool, on its own loopback port, reached over HTTP by the real AWS SDK.
+	pool := localpool.New(localpool.Options{Logger: log})
+	poolLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("local pool: %w", err)
+	}
+	poolURL := "http://" + poolLn.Addr().String()
+	poolSrv := &http.Server{Handler: pool.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = poolSrv.Serve(poolLn) }() // ends with Shutdown below
+	defer func() { _ = poolSrv.Shutdown(context.WithoutCancel(ctx)) }()
+
+	creds := credentials.NewStaticCredentialsProvider("demo", "demo", "")
+	poolCfg := cognito.Config{Region: "us-east-1", Endpoint: poolURL, StaticCredentials: &creds, TOTPIssuer: "Bridgekeeper demo"}
+	api, err := cognito.NewAPI(ctx, poolCfg)
+	if err != nil {
+		return err
+	}
+	seed, err := seedDemo(ctx, api, *mfaRequired, time.Now)
+	if err != nil {
+		return fmt.Errorf("seed the demo pool: %w", err)
+	}
+	poolCfg.UserPoolID, poolCfg.ClientID, poolCfg.ClientSecret = seed.PoolID, seed.ClientID, seed.ClientSecret
+	poolCfg.Issuer = poolURL + "/" + seed.PoolID
+
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *listen, err)
+	}
+	base := "http://" + ln.Addr().String()
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return fmt.Errorf("cookie key: %w", err)
+	}
+	signing, err := oidc.GenerateKey(oidc.RS256)
+	if err != nil {
+		return fmt.Errorf("signing key: %w", err)
+	}
+	ac := appConfig{
+		Listener:      ln,
+		PublicURL:     base,
+		Pool:          poolCfg,
+		CookieKeys:    [][]byte{key},
+		SecureCookies: false,
+		SigningKeys:   []oidc.SigningKey{signing},
+		Clients: []oidc.Client{
+			{
+				ID: demoAppClientID, Name: "Demo app", Secret: demoAppClientSecret,
+				RedirectURIs:           []string{base + handlers.PathDemoAppCallback},
+				PostLogoutRedirectURIs: []string{base + handlers.PathDemoApp},
+				Scopes:                 []string{"openid", "profile", "email", "phone", "address", "groups", "offline_access"},
+			},
+			{
+				ID: demoCLIClientID, Name: "Demo CLI", Public: true,
+				RedirectURIs:           []string{"http://127.0.0.1/callback", "http://[::1]/callback"},
+				PostLogoutRedirectURIs: []string{"http://127.0.0.1/logged-out"},
+				Scopes:                 []string{"openid", "profile", "email", "phone", "groups", "offline_access"},
+			},
+		},
+		Demo: &handlers.DemoConfig{
+			Outbox:       func() []views.OutboxMessage { return outboxMessages(pool) },
+			Issuer:       base,
+			ClientID:     demoAppClientID,
+			ClientSecret: demoAppClientSecret,
+		},
+		Logger: log,
+	}
+	if file != nil {
+		if err := applyDemoConfig(&ac, file, getenv); err != nil {
+			return err
+		}
+	}
+	a, err := build(ctx, ac)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+
+	printDemo(stdout, base, seed, *mfaRequired)
+	err = a.server.Serve(ctx)
+	if errors.Is(ctx.Err(), context.Canceled) {
+		fmt.Fprintln(stdout, "Bridgekeeper demo stopped.")
+	}
+	return err
+}
+
+func outboxMessages(pool *localpool.Server) []views.OutboxMessage {
+	msgs := pool.Outbox().Messages()
+	out := make([]views.OutboxMessage, 0, len(msgs))
+	for _, m := range msgs {
+		out = append(out, views.OutboxMessage{To: m.To, Medium: m.Medium, Code: m.Code, Message: m.Message, SentAt: m.SentAt})
+	}
+	return out
+}
+
+func printDemo(w io.Writer, base string, seed *demoSeed, mfaRequired bool) {
+	fmt.Fprintf(w, "Bridgekeeper demo\n\n")
+	fmt.Fprintf(w, "  Sign in:        %s/signin\n", base)
+	fmt.Fprintf(w, "  Demo app:       %s%s   (OpenID client %q, secret %q)\n", base, handlers.PathDemoApp, demoAppClientID, demoAppClientSecret)
+	fmt.Fprintf(w, "  Codes sent:     %s%s\n", base, handlers.PathDemoOutbox)
+	fmt.Fprintf(w, "  OpenID config:  %s/.well-known/openid-configuration\n", base)
+	fmt.Fprintf(w, "  Public client:  %q (PKCE, redirect http://127.0.0.1:<any port>/callback)\n\n", demoCLIClientID)
+	if mfaRequired {
+		fmt.Fprintln(w, "MFA is required in this pool: users without MFA set up an authenticator at sign-in.")
+	}
+	fmt.Fprintln(w, "Demo users:")
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	for _, u := range seed.Users {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", u.Username, u.Password, u.What)
+	}
+	_ = tw.Flush()
+	fmt.Fprintf(w, "\nBridgekeeper demo is running at %s (Ctrl-C to stop)\n", base)
+}
+
+// demoConfigFile loads an optional serve configuration for the demo. The pool section is ignored
+// (the demo brings its own), and so are the settings the demo fills in itself.
+func demoConfigFile(path string, getenv func(string) string) (*config.Config, error) {
+	if path == "" {
+		return nil, nil
+	}
+	cfg, err := config.Load(path, getenv)
+	if err != nil {
+		return nil, err
+	}
+	var probs config.Problems
+	for _, p := range cfg.Validate() {
+		switch {
+		case strings.HasPrefix(p.Path, "pool"), p.Path == "public_url", strings.HasPrefix(p.Path, "cookies.keys"), strings.HasPrefix(p.Path, "oidc.signing_keys"):
+			continue // the demo provides these
+		}
+		probs = append(probs, p)
+	}
+	if err := probs.Err(); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// applyDemoConfig adds a configuration file's clients, store, keys and lifetimes to the demo's.
+func applyDemoConfig(ac *appConfig, cfg *config.Config, getenv func(string) string) error {
+	from, err := appConfigFrom(cfg, getenv, false)
+	if err != nil {
+		return err
+	}
+	ac.Clients = append(ac.Clients, from.Clients...)
+	ac.ClaimMappings = from.ClaimMappings
+	ac.StoreURL, ac.StorePrefix = from.StoreURL, from.StorePrefix
+	if len(from.CookieKeys) > 0 {
+		ac.CookieKeys = from.CookieKeys
+	}
+	if len(from.SigningKeys) > 0 {
+		ac.SigningKeys = from.SigningKeys
+		ac.SigningKeyID = from.SigningKeyID
+	}
+	ac.CodeTTL, ac.SessionTTL, ac.ShutdownTimeout = from.CodeTTL, from.SessionTTL, from.ShutdownTimeout
+	ac.SignInPerIP, ac.SignInWindow = from.SignInPerIP, from.SignInWindow
+	return nil
+}
+
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
+)
+
+// demoPassword is every demo user's password unless said otherwise.
+const demoPassword = "Passw0rd!"
+
+// demoUser is one seeded account, as the demo prints it.
+type demoUser struct {
+	Username, Password, What string
+}
+
+// demoSeed is what seeding created.
+type demoSeed struct {
+	PoolID, ClientID, ClientSecret string
+	CarolSecret                    string
+	Users                          []demoUser
+}
+
+// seedDemo creates the demo pool, its app client and the demo users through the Cognito API, as
+// an administrator would against a real pool.
+func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func() time.Time) (*demoSeed, error) {
+	pool, err := api.CreateUserPool(ctx, &cip.CreateUserPoolInput{
+		PoolName: aws.String("bridgekeeper-demo"),
+		Schema: []types.SchemaAttributeType{
+			{Name: aws.String("name"), AttributeDataType: types.AttributeDataTypeString, Required: aws.Bool(true), Mutable: aws.Bool(true)},
+			{Name: aws.String("email"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
+			{Name: aws.String("phone_number"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create pool: %w", err)
+	}
+	poolID := aws.ToString(pool.UserPool.Id)
+	// Users are seeded with MFA optional (so carol's authenticator can be enrolled by signing her
+	// in), then MFA becomes required if asked.
+	setMFA := func(mfa types.UserPoolMfaType) error {
+		if _, err := api.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{
+			UserPoolId:                    aws.String(poolID),
+			MfaConfiguration:              mfa,
+			SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true},
+			SmsMfaConfiguration:           &types.SmsMfaConfigType{SmsConfiguration: &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::000000000000:role/demo-sms")}},
+			EmailMfaConfiguration:         &types.EmailMfaConfigType{Message: aws.String("Your Bridgekeeper demo code is {####}")},
+		}); err != nil {
+			return fmt.Errorf("configure MFA: %w", err)
+		}
+		return nil
+	}
+	if err := setMFA(types.UserPoolMfaTypeOptional); err != nil {
+		return nil, err
+	}
+	client, err := api.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
+		UserPoolId:        aws.String(poolID),
+		ClientName:        aws.String("bridgekeeper"),
+		GenerateSecret:    true,
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create app client: %w", err)
+	}
+	// A second client lets seeding sign carol in to enrol her authenticator.
+	seeder, err := api.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
+		UserPoolId:        aws.String(poolID),
+		ClientName:        aws.String("demo-seeder"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create seeding client: %w", err)
+	}
+	s := &demoSeed{
+		PoolID:       poolID,
+		ClientID:     aws.ToString(client.UserPoolClient.ClientId),
+		ClientSecret: aws.ToString(client.UserPoolClient.ClientSecret),
+	}
+
+	create := func(username string, attrs map[string]string, permanent bool, password string) error {
+		var ua []types.AttributeType
+		for k, v := range attrs {
+			ua = append(ua, types.AttributeType{Name: aws.String(k), Value: aws.String(v)})
+		}
+		if _, err := api.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
+			UserPoolId:        aws.String(poolID),
+			Username:          aws.String(username),
+			TemporaryPassword: aws.String(password),
+			MessageAction:     types.MessageActionTypeSuppress,
+			UserAttributes:    ua,
+		}); err != nil {
+			return fmt.Errorf("create %s: %w", username, err)
+		}
+		if permanent {
+			if _, err := api.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{
+				UserPoolId: aws.String(poolID), Username: aws.String(username), Password: aws.String(password), Permanent: true,
+			}); err != nil {
+				return fmt.Errorf("set %s's password: %w", username, err)
+			}
+		}
+		return nil
+	}
+	prefs := func(username string, in cip.AdminSetUserMFAPreferenceInput) error {
+		in.UserPoolId, in.Username = aws.String(poolID), aws.String(username)
+		if _, err := api.AdminSetUserMFAPreference(ctx, &in); err != nil {
+			return fmt.Errorf("set %s's MFA preference: %w", username, err)
+		}
+		return nil
+	}
+	enrolTOTP := func(username string) (string, error) {
+		auth, err := api.InitiateAuth(ctx, &cip.InitiateAuthInput{
+			ClientId:       seeder.UserPoolClient.ClientId,
+			AuthFlow:       types.AuthFlowTypeUserPasswordAuth,
+			AuthParameters: map[string]string{"USERNAME": username, "PASSWORD": demoPassword},
+		})
+		if err != nil || auth.AuthenticationResult == nil {
+			return "", fmt.Errorf("sign %s in to enrol TOTP: %w", username, err)
+		}
+		access := auth.AuthenticationResult.AccessToken
+		assoc, err := api.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{AccessToken: access})
+		if err != nil {
+			return "", fmt.Errorf("associate %s's authenticator: %w", username, err)
+		}
+		secret := aws.ToString(assoc.SecretCode)
+		if _, err := api.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{
+			AccessToken: access, UserCode: aws.String(localpool.TOTP(secret, now())), FriendlyDeviceName: aws.String("Demo authenticator"),
+		}); err != nil {
+			return "", fmt.Errorf("verify %s's authenticator: %w", username, err)
+		}
+		return secret, nil
+	}
+
+	steps := []func() error{
+		func() error {
+			return create("alice", map[string]string{"name": "Alice Example", "email": "alice@example.com", "email_verified": "true"}, true, demoPassword)
+		},
+		func() error {
+			return create("bob", map[string]string{"email": "bob@example.com"}, false, "TempPassw0rd!")
+		},
+		func() error {
+			if err := create("carol", map[string]string{"name": "Carol Example", "email": "carol@example.com"}, true, demoPassword); err != nil {
+				return err
+			}
+			secret, err := enrolTOTP("carol")
+			if err != nil {
+				return err
+			}
+			s.CarolSecret = secret
+			return prefs("carol", cip.AdminSetUserMFAPreferenceInput{SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: true, PreferredMfa: true}})
+		},
+		func() error {
+			if err := create("dave", map[string]string{"name": "Dave Example", "phone_number": "+15555550104", "phone_number_verified": "true"}, true, demoPassword); err != nil {
+				return err
+			}
+			return prefs("dave", cip.AdminSetUserMFAPreferenceInput{SMSMfaSettings: &types.SMSMfaSettingsType{Enabled: true, PreferredMfa: true}})
+		},
+		func() error {
+			if err := create("erin", map[string]string{"name": "Erin Example", "email": "erin@example.com", "email_verified": "true"}, true, demoPassword); err != nil {
+				return err
+			}
+			return prefs("erin", cip.AdminSetUserMFAPreferenceInput{EmailMfaSettings: &types.EmailMfaSettingsType{Enabled: true, PreferredMfa: true}})
+		},
+		func() error {
+			if err := create("frank", map[string]string{"name": "Frank Example", "phone_number": "+15555550106", "phone_number_verified": "true"}, true, demoPassword); err != nil {
+				return err
+			}
+			if _, err := enrolTOTP("frank"); err != nil {
+				return err
+			}
+			return prefs("frank", cip.AdminSetUserMFAPreferenceInput{
+				SMSMfaSettings:           &types.SMSMfaSettingsType{Enabled: true},
+				SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: true},
+			})
+		},
+		func() error {
+			return create("grace", map[string]string{"name": "Grace Example", "email": "grace@example.com", "email_verified": "true"}, true, demoPassword)
+		},
+	}
+	if mfaRequired {
+		steps = append(steps, func() error { return setMFA(types.UserPoolMfaTypeOn) })
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	s.Users = []demoUser{
+		{"alice", demoPassword, "password only"},
+		{"bob", "TempPassw0rd!", "temporary password: chooses a new one and gives a name"},
+		{"carol", demoPassword, "authenticator app, TOTP secret: " + s.CarolSecret},
+		{"dave", demoPassword, "SMS code (see /demo/outbox)"},
+		{"erin", demoPassword, "email code (see /demo/outbox)"},
+		{"frank", demoPassword, "SMS and authenticator: chooses one"},
+		{"grace", demoPassword, "no MFA yet (sets up an authenticator with --mfa-required)"},
+	}
+	return s, nil
+}

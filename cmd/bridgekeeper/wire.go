@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/securecookie"
+
+	"github.com/bridgekeeper/bridgekeeper/cognito"
+	"github.com/bridgekeeper/bridgekeeper/config"
+	"github.com/bridgekeeper/bridgekeeper/handlers"
+	"github.com/bridgekeeper/bridgekeeper/i18n"
+	"github.com/bridgekeeper/bridgekeeper/internal/cookiecodec"
+	"github.com/bridgekeeper/bridgekeeper/oidc"
+	"github.com/bridgekeeper/bridgekeeper/static"
+	"github.com/bridgekeeper/bridgekeeper/store"
+	"github.com/bridgekeeper/bridgekeeper/web"
+)
+
+// appConfig is everything wiring needs, whether it came from a file (serve) or from the demo.
+type appConfig struct {
+	Listen          string
+	Listener        net.Listener // optional: already listening (the demo needs its port early)
+	PublicURL       string
+	Pool            cognito.Config
+	CookieKeys      [][]byte // 32 bytes each, newest first
+	LogLevel        string
+	SecureCookies   bool
+	StoreURL        string
+	StorePrefix     string
+	SigningKeys     []oidc.SigningKey
+	SigningKeyID    string
+	Clients         []oidc.Client
+	ClaimMappings   []oidc.ClaimMapping
+	CodeTTL         time.Duration
+	SessionTTL      time.Duration
+	ShutdownTimeout time.Duration
+	SignInPerIP     int
+	SignInWindow    time.Duration
+	TrustedProxies  []string
+	Demo            *handlers.DemoConfig
+	Logger          *slog.Logger
+	// PoolHTTP reaches the pool's JWKS (nil: http.DefaultClient).
+	PoolHTTP *http.Client
+}
+
+// flowCookieMaxAge bounds an in-progress sign-in: Cognito sessions last at most 15 minutes.
+const flowCookieMaxAge = 15 * time.Minute
+
+// app is a wired server and what must be closed after it.
+type app struct {
+	server *web.Server
+	store  store.Store
+}
+
+func (a *app) Close() error { return a.store.Close() }
+
+// build wires config → store → engine → provider → pages → server.
+func build(ctx context.Context, ac appConfig) (*app, error) {
+	log := ac.Logger
+	st, err := store.Open(ctx, ac.StoreURL, store.WithKeyPrefix(ac.StorePrefix))
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	a := &app{store: st}
+	fail := func(err error) (*app, error) {
+		_ = st.Close() // the wiring error is what matters
+		return nil, err
+	}
+
+	api, err := cognito.NewAPI(ctx, ac.Pool)
+	if err != nil {
+		return fail(fmt.Errorf("cognito client: %w", err))
+	}
+	engine, err := cognito.New(api, ac.Pool, cognito.Deps{
+		Rand:     rand.Reader,
+		Logger:   log,
+		Verifier: cognito.NewJWKSVerifier(context.WithoutCancel(ctx), ac.Pool, ac.PoolHTTP),
+	})
+	if err != nil {
+		return fail(err)
+	}
+
+	bundle, err := i18n.New()
+	if err != nil {
+		return fail(fmt.Errorf("message catalog: %w", err))
+	}
+	manifest, err := static.NewManifest(static.FS, "/static/")
+	if err != nil {
+		return fail(err)
+	}
+	codecs, err := flowCodecs(ac.CookieKeys)
+	if err != nil {
+		return fail(err)
+	}
+
+	var pages *handlers.Handlers
+	provider, err := oidc.New(oidc.Config{
+		Issuer:         ac.PublicURL,
+		Clients:        ac.Clients,
+		Keys:           ac.SigningKeys,
+		SigningKeyID:   ac.SigningKeyID,
+		ClaimMappings:  ac.ClaimMappings,
+		UILocales:      bundle.Languages(),
+		CookieName:     cookieName("bk_sso", ac.SecureCookies),
+		CookieKeys:     ssoCookieKeys(ac.CookieKeys),
+		InsecureCookie: !ac.SecureCookies,
+		SessionTTL:     ac.SessionTTL,
+		CodeTTL:        ac.CodeTTL,
+		Store:          st,
+		NotFound:       store.ErrNotFound,
+		Upstream:       handlers.Upstream{R: engine},
+		StartLogin: func(w http.ResponseWriter, r *http.Request, req *oidc.AuthRequest) {
+			pages.StartLogin(w, r, req)
+		},
+		RenderError: func(w http.ResponseWriter, r *http.Request, status int, title, message string) {
+			pages.OIDCError(w, r, status, title, message)
+		},
+		Logger: log,
+		Rand:   rand.Reader,
+	})
+	if err != nil {
+		return fail(fmt.Errorf("OpenID provider: %w", err))
+	}
+	pages, err = handlers.New(handlers.Deps{
+		Engine:   engine,
+		Provider: provider,
+		Bundle:   bundle,
+		Assets:   manifest,
+		Cookies:  handlers.NewCookieJar(codecs, ac.SecureCookies, int(flowCookieMaxAge.Seconds())),
+		Logger:   log,
+	})
+	if err != nil {
+		return fail(err)
+	}
+	var demo *handlers.Demo
+	if ac.Demo != nil {
+		demo = handlers.NewDemo(pages, *ac.Demo)
+	}
+	srv, err := web.New(webConfig(ac), web.Deps{
+		Pages:    pages,
+		OIDC:     provider,
+		Static:   static.FS,
+		Demo:     demo,
+		Counter:  st,
+		Logger:   log,
+		Checks:   []web.Check{{Name: "store", Fn: st.Ping}},
+		Listener: ac.Listener,
+	})
+	if err != nil {
+		return fail(err)
+	}
+	a.server = srv
+	return a, nil
+}
+
+// flowCodecs builds the compact AEAD codecs for the sign-in cookies, newest key first.
+func flowCodecs(keys [][]byte) ([]securecookie.Codec, error) {
+	if len(keys) == 0 {
+		return nil, errors.New("no cookie keys configured")
+	}
+	codec, err := cookiecodec.New(keys, cookiecodec.Options{MaxAge: flowCookieMaxAge})
+	if err != nil {
+		return nil, fmt.Errorf("cookie keys: %w", err)
+	}
+	return []securecookie.Codec{codec}, nil
+}
+
+// ssoCookieKeys derives securecookie hash/block key pairs for the SSO cookie from the configured
+// keys, so one list of keys rotates every cookie.
+func ssoCookieKeys(keys [][]byte) [][]byte {
+	var out [][]byte
+	for _, k := range keys {
+		h := sha256.Sum256(append([]byte("bridgekeeper sso hash\x00"), k...))
+		b := sha256.Sum256(append([]byte("bridgekeeper sso block\x00"), k...))
+		out = append(out, h[:], b[:])
+	}
+	return out
+}
+
+func cookieName(base string, secure bool) string {
+	if secure {
+		return "__Host-" + base
+	}
+	return base
+}
+
+// webConfig gives the web server its settings from the wiring settings: the
+// listen address, public URL, cookies, limits, proxies, and the apps'
+// redirect URIs (their origins go into the CSP form-action).
+func webConfig(ac appConfig) *config.Config {
+	c := config.Default()
+	c.Listen = ac.Listen
+	c.PublicURL = ac.PublicURL
+	c.Cookies.Secure = ac.SecureCookies
+	c.TrustedProxies = ac.TrustedProxies
+	if ac.ShutdownTimeout > 0 {
+		c.ShutdownTimeout = ac.ShutdownTimeout
+	}
+	if ac.SignInPerIP > 0 {
+		c.RateLimit.SignInPerIP = ac.SignInPerIP
+	}
+	if ac.SignInWindow > 0 {
+		c.RateLimit.Window = ac.SignInWindow
+	}
+	for _, cl := range ac.Clients {
+		c.OIDC.Clients = append(c.OIDC.Clients, config.Client{
+			ID: cl.ID, RedirectURIs: cl.RedirectURIs, PostLogoutRedirectURIs: cl.PostLogoutRedirectURIs,
+		})
+	}
+	return c
+}
+
+// newLogger builds the structured logger; every line logged with a request context carries its
+// request id.
+func newLogger(w io.Writer, level, format string) *slog.Logger {
+	var lv slog.Level
+	_ = lv.UnmarshalText([]byte(level)) // validated by config; unknown means info
+	opts := &slog.HandlerOptions{Level: lv}
+	var h slog.Handler = slog.NewJSONHandler(w, opts)
+	if format == "text" {
+		h = slog.NewTextHandler(w, opts)
+	}
+	return slog.New(web.LogHandler{Handler: h})
+}

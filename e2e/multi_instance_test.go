@@ -1,0 +1,260 @@
+package e2e
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	gooidc "github.com/coreos/go-oidc/v3/oidc"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
+	"github.com/bridgekeeper/bridgekeeper/internal/testenv"
+	"github.com/bridgekeeper/bridgekeeper/internal/testredis"
+	"github.com/bridgekeeper/bridgekeeper/internal/webclient"
+	"github.com/bridgekeeper/bridgekeeper/oidc"
+)
+
+// localPool starts an in-process local user pool with one SRP app client (with a secret) and a
+// user alice, created through the AWS SDK.
+func localPool(t *testing.T) (endpoint, poolID, clientID, clientSecret string) {
+	t.Helper()
+	ctx := context.Background()
+	srv := httptest.NewServer(localpool.New(localpool.Options{}).Handler())
+	t.Cleanup(srv.Close)
+	api := cip.New(cip.Options{
+		Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
+		Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""),
+	})
+	pool, err := api.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("e2e")})
+	must(t, err)
+	poolID = aws.ToString(pool.UserPool.Id)
+	client, err := api.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
+		UserPoolId: aws.String(poolID), ClientName: aws.String("bridgekeeper"), GenerateSecret: true,
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	})
+	must(t, err)
+	_, err = api.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
+		UserPoolId: aws.String(poolID), Username: aws.String("alice"), MessageAction: types.MessageActionTypeSuppress,
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("alice@example.com")}},
+	})
+	must(t, err)
+	_, err = api.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: aws.String(poolID), Username: aws.String("alice"), Password: aws.String(demoPassword), Permanent: true})
+	must(t, err)
+	return srv.URL, poolID, aws.ToString(client.UserPoolClient.ClientId), aws.ToString(client.UserPoolClient.ClientSecret)
+}
+
+// callbackServer records what an app's redirect URI receives.
+type callbackServer struct {
+	*httptest.Server
+	mu   sync.Mutex
+	last url.Values
+}
+
+func newCallbackServer(t *testing.T) *callbackServer {
+	cb := &callbackServer{}
+	cb.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cb.mu.Lock()
+		cb.last = r.URL.Query()
+		cb.mu.Unlock()
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, "<p>callback received</p>")
+	}))
+	t.Cleanup(cb.Close)
+	return cb
+}
+
+func (cb *callbackServer) Last() url.Values {
+	cb.mu.Lock()
+	defer cb.mu.Unlock()
+	return cb.last
+}
+
+// TestMultipleInstancesShareRedis runs three instances on one Redis and sends each step of one
+// sign-in to a different instance; then one instance stops and a fourth one serves the refresh.
+func TestMultipleInstancesShareRedis(t *testing.T) {
+	ctx := context.Background()
+	redisURL := testredis.Start(t)
+	endpoint, poolID, clientID, clientSecret := localPool(t)
+	cb := newCallbackServer(t)
+	redirectURI := cb.URL + "/callback"
+
+	dir := t.TempDir()
+	key, err := oidc.GenerateKey(oidc.ES256)
+	must(t, err)
+	pemBytes, err := oidc.MarshalKeyPEM(key)
+	must(t, err)
+	keyFile := filepath.Join(dir, "signing.pem")
+	must(t, os.WriteFile(keyFile, pemBytes, 0o600))
+	cookieKey := make([]byte, 32)
+	_, err = rand.Read(cookieKey)
+	must(t, err)
+
+	ports := []int{testenv.FreePort(t), testenv.FreePort(t), testenv.FreePort(t), testenv.FreePort(t)}
+	issuer := fmt.Sprintf("http://127.0.0.1:%d", ports[0])
+	config := func(i int) string {
+		cfg := fmt.Sprintf(`listen: 127.0.0.1:%d
+public_url: %s
+log: {level: info, format: json}
+pool:
+  region: us-east-1
+  user_pool_id: %s
+  client_id: %s
+  client_secret: %s
+  endpoint: %s
+  issuer: %s/%s
+cookies:
+  keys: [%s]
+  secure: false
+store:
+  url: %s
+  key_prefix: "bk-e2e:"
+oidc:
+  signing_keys: [{file: %s}]
+  clients:
+    - id: app
+      secret: app-secret-0123456789
+      signing_alg: ES256
+      redirect_uris: [%s]
+      scopes: [openid, email, profile, offline_access]
+`, ports[i], issuer, poolID, clientID, clientSecret, endpoint, endpoint, poolID,
+			base64.StdEncoding.EncodeToString(cookieKey), redisURL, keyFile, redirectURI)
+		path := filepath.Join(dir, fmt.Sprintf("instance%d.yaml", i+1))
+		must(t, os.WriteFile(path, []byte(cfg), 0o600))
+		return path
+	}
+	inst := []*process{start(t, "serve", "--config", config(0)), start(t, "serve", "--config", config(1)), start(t, "serve", "--config", config(2))}
+	base := func(i int) string { return fmt.Sprintf("http://127.0.0.1:%d", ports[i]) }
+
+	// 1. The app sends the browser to instance 1.
+	c := webclient.New()
+	verifier := "e2e-verifier-" + strings.Repeat("v", 40)
+	sum := sha256.Sum256([]byte(verifier))
+	q := url.Values{
+		"client_id": {"app"}, "redirect_uri": {redirectURI}, "response_type": {"code"}, "scope": {"openid email offline_access"},
+		"state": {"st-1"}, "nonce": {"n-1"}, "code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"},
+	}
+	noFollow := *c.HTTP
+	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := noFollow.Get(base(0) + "/authorize?" + q.Encode())
+	must(t, err)
+	resp.Body.Close()
+	loc, err := resp.Location()
+	if err != nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("authorize on instance 1: %d %v", resp.StatusCode, err)
+	}
+	// 2. The sign-in page comes from instance 2.
+	page, err := c.Get(ctx, base(1)+loc.Path)
+	must(t, err)
+	form, err := page.Form("password")
+	if err != nil {
+		t.Fatalf("%v: %s", err, page.Text())
+	}
+	must(t, form.Set("username", "alice"))
+	must(t, form.Set("password", demoPassword))
+	// 3. The password goes to instance 3, which sends the browser back to the app.
+	form.Action, _ = url.Parse(base(2) + form.Action.Path)
+	page, err = c.Submit(ctx, form, "", "")
+	must(t, err)
+	got := cb.Last()
+	if page.URL.Path != "/callback" || got.Get("state") != "st-1" || got.Get("code") == "" {
+		t.Fatalf("callback: %s %v\n%s", page.URL, got, page.Text())
+	}
+	code := got.Get("code")
+
+	// 4. The app redeems the code on instance 1.
+	tok := tokenRequest(t, base(0), url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirectURI}, "code_verifier": {verifier}})
+	if tok.status != http.StatusOK || tok.IDToken == "" || tok.RefreshToken == "" {
+		t.Fatalf("token on instance 1: %d %+v", tok.status, tok)
+	}
+	// 5. The ID token verifies with instance 2's keys.
+	keys := gooidc.NewRemoteKeySet(ctx, base(1)+"/.well-known/jwks.json")
+	idt, err := gooidc.NewVerifier(issuer, keys, &gooidc.Config{ClientID: "app", SupportedSigningAlgs: []string{gooidc.ES256}}).Verify(ctx, tok.IDToken)
+	must(t, err)
+	var claims struct {
+		Email string `json:"email"`
+	}
+	must(t, idt.Claims(&claims))
+	if idt.Nonce != "n-1" || claims.Email != "alice@example.com" {
+		t.Fatalf("ID token: nonce %q email %q", idt.Nonce, claims.Email)
+	}
+
+	// 6. Instance 1 goes away; a fourth instance serves the refresh.
+	inst[0].Stop()
+	inst = append(inst, start(t, "serve", "--config", config(3)))
+	refreshed := tokenRequest(t, base(3), url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}})
+	if refreshed.status != http.StatusOK || refreshed.RefreshToken == "" || refreshed.RefreshToken == tok.RefreshToken {
+		t.Fatalf("refresh on instance 4: %d %+v", refreshed.status, refreshed)
+	}
+	// Reusing the rotated token anywhere is detected, and revokes the family.
+	if reuse := tokenRequest(t, base(1), url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken}}); reuse.Error != "invalid_grant" {
+		t.Fatalf("refresh reuse on instance 2: %d %+v", reuse.status, reuse)
+	}
+	if after := tokenRequest(t, base(2), url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshed.RefreshToken}}); after.Error != "invalid_grant" {
+		t.Fatalf("the family survived a reuse: %d %+v", after.status, after)
+	}
+
+	// A replayed code (this revokes what it issued, too) is refused on another instance.
+	if replay := tokenRequest(t, base(2), url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {redirectURI}, "code_verifier": {verifier}}); replay.Error != "invalid_grant" {
+		t.Fatalf("code replay on instance 3: %d %+v", replay.status, replay)
+	}
+
+	// 7. Every key Bridgekeeper wrote expires.
+	opt, err := redis.ParseURL(redisURL)
+	must(t, err)
+	rdb := redis.NewClient(opt)
+	defer rdb.Close()
+	rkeys, err := rdb.Keys(ctx, "bk-e2e:*").Result()
+	must(t, err)
+	if len(rkeys) == 0 {
+		t.Fatal("no keys in Redis: the instances did not share it")
+	}
+	for _, k := range rkeys {
+		ttl, err := rdb.PTTL(ctx, k).Result()
+		must(t, err)
+		if ttl <= 0 {
+			t.Errorf("key %s has no expiry (%v)", k, ttl)
+		}
+	}
+	_ = inst
+}
+
+type tokenResponse struct {
+	status       int
+	IDToken      string `json:"id_token"`
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	Error        string `json:"error"`
+}
+
+func tokenRequest(t *testing.T, base string, form url.Values) tokenResponse {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, base+"/token", strings.NewReader(form.Encode()))
+	must(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth("app", "app-secret-0123456789")
+	client := &http.Client{Timeout: 30 * time.Second}
+	resp, err := client.Do(req)
+	must(t, err)
+	defer resp.Body.Close()
+	var out tokenResponse
+	must(t, json.NewDecoder(resp.Body).Decode(&out))
+	out.status = resp.StatusCode
+	return out
+}

@@ -1,0 +1,738 @@
+package localpool
+
+import (
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/srp"
+)
+
+// operations maps each emulated Cognito operation to its implementation.
+func operations() map[string]opFunc {
+	return map[string]opFunc{
+		"CreateUserPool":            (*Server).createUserPool,
+		"DescribeUserPool":          (*Server).describeUserPool,
+		"SetUserPoolMfaConfig":      (*Server).setUserPoolMfaConfig,
+		"GetUserPoolMfaConfig":      (*Server).getUserPoolMfaConfig,
+		"CreateUserPoolClient":      (*Server).createUserPoolClient,
+		"DescribeUserPoolClient":    (*Server).describeUserPoolClient,
+		"AdminCreateUser":           (*Server).adminCreateUser,
+		"AdminGetUser":              (*Server).adminGetUser,
+		"AdminSetUserPassword":      (*Server).adminSetUserPassword,
+		"AdminUpdateUserAttributes": (*Server).adminUpdateUserAttributes,
+		"AdminDeleteUser":           (*Server).adminDeleteUser,
+		"AdminDisableUser":          (*Server).adminDisableUser,
+		"AdminEnableUser":           (*Server).adminEnableUser,
+		"AdminSetUserMFAPreference": (*Server).adminSetUserMFAPreference,
+		"AdminUserGlobalSignOut":    (*Server).adminUserGlobalSignOut,
+		"AdminResetUserPassword":    (*Server).adminResetUserPassword,
+		"CreateGroup":               (*Server).createGroup,
+		"AdminAddUserToGroup":       (*Server).adminAddUserToGroup,
+		"AdminListGroupsForUser":    (*Server).adminListGroupsForUser,
+		"ListUsers":                 (*Server).listUsers,
+		"InitiateAuth":              (*Server).initiateAuth,
+		"RespondToAuthChallenge":    (*Server).respondToAuthChallenge,
+		"AssociateSoftwareToken":    (*Server).associateSoftwareToken,
+		"VerifySoftwareToken":       (*Server).verifySoftwareToken,
+		"SetUserMFAPreference":      (*Server).setUserMFAPreference,
+		"GetUser":                   (*Server).getUser,
+		"GlobalSignOut":             (*Server).globalSignOut,
+		"RevokeToken":               (*Server).revokeToken,
+		"ForgotPassword":            (*Server).forgotPassword,
+		"ConfirmForgotPassword":     (*Server).confirmForgotPassword,
+	}
+}
+
+type attr struct {
+	Name  string `json:"Name"`
+	Value string `json:"Value"`
+}
+
+func (s *Server) createUserPool(r *http.Request, body []byte) (any, error) {
+	var in struct {
+		PoolName string
+		Policies *struct {
+			PasswordPolicy *struct {
+				MinimumLength                 int
+				RequireUppercase              bool
+				RequireLowercase              bool
+				RequireNumbers                bool
+				RequireSymbols                bool
+				TemporaryPasswordValidityDays int
+			}
+		}
+		MfaConfiguration string
+		Schema           []struct {
+			Name     string
+			Required bool
+		}
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	key, err := rsa.GenerateKey(s.opts.Rand, 2048)
+	if err != nil {
+		return nil, fmt.Errorf("pool key: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.opts.Region + "_" + alnum(s.randomBytes(9))
+	sum := sha256.Sum256(key.N.Bytes())
+	p := &pool{
+		id: id, name: in.PoolName, key: key, kid: hex.EncodeToString(sum[:8]), mfa: "OFF",
+		policy:       passwordPolicy{MinimumLength: 8, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true},
+		users:        map[string]*user{},
+		tempValidity: 7 * 24 * time.Hour,
+		groups:       map[string]bool{},
+		created:      s.opts.Now(),
+	}
+	if in.MfaConfiguration != "" {
+		p.mfa = in.MfaConfiguration
+	}
+	if in.Policies != nil && in.Policies.PasswordPolicy != nil {
+		pp := in.Policies.PasswordPolicy
+		p.policy = passwordPolicy{MinimumLength: pp.MinimumLength, RequireUppercase: pp.RequireUppercase, RequireLowercase: pp.RequireLowercase, RequireNumbers: pp.RequireNumbers, RequireSymbols: pp.RequireSymbols}
+		if pp.TemporaryPasswordValidityDays > 0 {
+			p.tempValidity = time.Duration(pp.TemporaryPasswordValidityDays) * 24 * time.Hour
+		}
+	}
+	for _, a := range in.Schema {
+		if a.Required {
+			p.required = append(p.required, a.Name)
+		}
+	}
+	s.pools[id] = p
+	return map[string]any{"UserPool": s.describePool(p)}, nil
+}
+
+func (s *Server) describePool(p *pool) map[string]any {
+	return map[string]any{
+		"Id": p.id, "Name": p.name, "MfaConfiguration": p.mfa,
+		"Arn":          fmt.Sprintf("arn:aws:cognito-idp:%s:000000000000:userpool/%s", s.opts.Region, p.id),
+		"CreationDate": float64(p.created.Unix()),
+		"Policies": map[string]any{"PasswordPolicy": map[string]any{
+			"MinimumLength": p.policy.MinimumLength, "RequireUppercase": p.policy.RequireUppercase,
+			"RequireLowercase": p.policy.RequireLowercase, "RequireNumbers": p.policy.RequireNumbers,
+			"RequireSymbols": p.policy.RequireSymbols, "TemporaryPasswordValidityDays": int(p.tempValidity / (24 * time.Hour)),
+		}},
+		"EstimatedNumberOfUsers": len(p.users),
+	}
+}
+
+func (s *Server) describeUserPool(r *http.Request, body []byte) (any, error) {
+	var in struct{ UserPoolId string }
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.pool(in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"UserPool": s.describePool(p)}, nil
+}
+
+type mfaConfigIn struct {
+	UserPoolId                    string
+	MfaConfiguration              string
+	SoftwareTokenMfaConfiguration *struct{ Enabled bool }
+	SmsMfaConfiguration           *struct {
+		SmsConfiguration *struct{ SnsCallerArn string }
+	}
+	EmailMfaConfiguration *struct{ Message string }
+}
+
+func (s *Server) setUserPoolMfaConfig(r *http.Request, body []byte) (any, error) {
+	var in mfaConfigIn
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.pool(in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	switch in.MfaConfiguration {
+	case "OFF", "OPTIONAL", "ON":
+		p.mfa = in.MfaConfiguration
+	case "":
+	default:
+		return nil, errf("InvalidParameterException", "MfaConfiguration must be OFF, OPTIONAL or ON")
+	}
+	if in.SoftwareTokenMfaConfiguration != nil {
+		p.totpMFA = in.SoftwareTokenMfaConfiguration.Enabled
+	}
+	if in.SmsMfaConfiguration != nil {
+		p.smsMFA = in.SmsMfaConfiguration.SmsConfiguration != nil
+	}
+	if in.EmailMfaConfiguration != nil {
+		p.emailMFA = true
+	}
+	if p.mfa != "OFF" && !p.totpMFA && !p.smsMFA && !p.emailMFA {
+		return nil, errf("InvalidParameterException", "At least one MFA method must be enabled when MFA is %s", p.mfa)
+	}
+	return s.mfaConfigOut(p), nil
+}
+
+func (s *Server) mfaConfigOut(p *pool) map[string]any {
+	out := map[string]any{"MfaConfiguration": p.mfa, "SoftwareTokenMfaConfiguration": map[string]any{"Enabled": p.totpMFA}}
+	if p.smsMFA {
+		out["SmsMfaConfiguration"] = map[string]any{"SmsConfiguration": map[string]any{"SnsCallerArn": "arn:aws:iam::000000000000:role/local"}}
+	}
+	if p.emailMFA {
+		out["EmailMfaConfiguration"] = map[string]any{"Message": "Your code is {####}"}
+	}
+	return out
+}
+
+func (s *Server) getUserPoolMfaConfig(r *http.Request, body []byte) (any, error) {
+	var in struct{ UserPoolId string }
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.pool(in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	return s.mfaConfigOut(p), nil
+}
+
+func (s *Server) createUserPoolClient(r *http.Request, body []byte) (any, error) {
+	var in struct {
+		UserPoolId        string
+		ClientName        string
+		GenerateSecret    bool
+		ExplicitAuthFlows []string
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.pool(in.UserPoolId); err != nil {
+		return nil, err
+	}
+	c := &appClient{id: clientID(s.randomBytes(26)), poolID: in.UserPoolId, name: in.ClientName, flows: map[string]bool{}}
+	if in.GenerateSecret {
+		c.secret = alnum(s.randomBytes(51))
+	}
+	flows := in.ExplicitAuthFlows
+	if len(flows) == 0 {
+		flows = []string{"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_CUSTOM_AUTH"}
+	}
+	for _, f := range flows {
+		switch f {
+		case "USER_PASSWORD_AUTH":
+			f = "ALLOW_USER_PASSWORD_AUTH"
+		case "ADMIN_NO_SRP_AUTH":
+			f = "ALLOW_ADMIN_USER_PASSWORD_AUTH"
+		case "CUSTOM_AUTH_FLOW_ONLY":
+			f = "ALLOW_CUSTOM_AUTH"
+		}
+		c.flows[f] = true
+	}
+	s.clients[c.id] = c
+	return map[string]any{"UserPoolClient": s.describeClient(c)}, nil
+}
+
+func (s *Server) describeClient(c *appClient) map[string]any {
+	var flows []string
+	for f := range c.flows {
+		flows = append(flows, f)
+	}
+	sort.Strings(flows)
+	out := map[string]any{"ClientId": c.id, "ClientName": c.name, "UserPoolId": c.poolID, "ExplicitAuthFlows": flows, "AuthSessionValidity": int(s.opts.SessionTTL / time.Minute)}
+	if c.secret != "" {
+		out["ClientSecret"] = c.secret
+	}
+	return out
+}
+
+func (s *Server) describeUserPoolClient(r *http.Request, body []byte) (any, error) {
+	var in struct{ UserPoolId, ClientId string }
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, _, err := s.client(in.ClientId)
+	if err != nil || c.poolID != in.UserPoolId {
+		return nil, errf("ResourceNotFoundException", "User pool client %s does not exist.", in.ClientId)
+	}
+	return map[string]any{"UserPoolClient": s.describeClient(c)}, nil
+}
+
+// clientID renders random bytes as a 26-character lower-case id, like Cognito's client ids.
+func clientID(b []byte) string { return strings.ToLower(alnum(b)) }
+
+// alnum renders random bytes as letters and digits.
+func alnum(b []byte) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	out := make([]byte, 0, 2*len(b))
+	for _, c := range b {
+		out = append(out, alphabet[int(c)%len(alphabet)], alphabet[int(c>>3)%len(alphabet)])
+	}
+	return string(out[:len(b)])
+}
+
+// checkPassword applies the pool's password policy with Cognito's messages.
+func (p *pool) checkPassword(pw string) error {
+	var upper, lower, digit, symbol bool
+	for _, r := range pw {
+		switch {
+		case unicode.IsUpper(r):
+			upper = true
+		case unicode.IsLower(r):
+			lower = true
+		case unicode.IsDigit(r):
+			digit = true
+		case strings.ContainsRune("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ", r):
+			symbol = true
+		}
+	}
+	const prefix = "Password did not conform with policy: "
+	switch {
+	case len(pw) < p.policy.MinimumLength:
+		return errf("InvalidPasswordException", prefix+"Password not long enough")
+	case p.policy.RequireUppercase && !upper:
+		return errf("InvalidPasswordException", prefix+"Password must have uppercase characters")
+	case p.policy.RequireLowercase && !lower:
+		return errf("InvalidPasswordException", prefix+"Password must have lowercase characters")
+	case p.policy.RequireNumbers && !digit:
+		return errf("InvalidPasswordException", prefix+"Password must have numeric characters")
+	case p.policy.RequireSymbols && !symbol:
+		return errf("InvalidPasswordException", prefix+"Password must have symbol characters")
+	}
+	return nil
+}
+
+// setPassword stores the password and its SRP verifier.
+func (s *Server) setPassword(p *pool, u *user, pw string) {
+	u.password = pw
+	u.salt = s.randomBytes(16)
+	u.verifier = srp.Verifier(poolName(p.id), u.username, pw, u.salt)
+	u.passwordSetAt = s.opts.Now()
+	u.failures = 0
+}
+
+func poolName(id string) string {
+	if _, after, ok := strings.Cut(id, "_"); ok {
+		return after
+	}
+	return id
+}
+
+func (s *Server) adminCreateUser(r *http.Request, body []byte) (any, error) {
+	var in struct {
+		UserPoolId, Username, TemporaryPassword, MessageAction string
+		UserAttributes                                         []attr
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.pool(in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	if in.Username == "" {
+		return nil, errf("InvalidParameterException", "Username is required")
+	}
+	if _, exists := p.users[in.Username]; exists {
+		return nil, errf("UsernameExistsException", "User account already exists")
+	}
+	u := &user{username: in.Username, sub: s.uuid(), attrs: map[string]string{}, status: "FORCE_CHANGE_PASSWORD", enabled: true, created: s.opts.Now()}
+	for _, a := range in.UserAttributes {
+		u.attrs[a.Name] = a.Value
+	}
+	pw := in.TemporaryPassword
+	if pw == "" {
+		pw = "Tmp-" + base64.RawURLEncoding.EncodeToString(s.randomBytes(9)) + "1a!"
+	} else if err := p.checkPassword(pw); err != nil {
+		return nil, err
+	}
+	s.setPassword(p, u, pw)
+	p.users[u.username] = u
+	return map[string]any{"User": userType(u)}, nil
+}
+
+func userType(u *user) map[string]any {
+	return map[string]any{
+		"Username": u.username, "Attributes": attrList(u), "UserStatus": u.status, "Enabled": u.enabled,
+		"UserCreateDate": float64(u.created.Unix()), "UserLastModifiedDate": float64(u.created.Unix()),
+	}
+}
+
+func attrList(u *user) []attr {
+	out := []attr{{Name: "sub", Value: u.sub}}
+	keys := make([]string, 0, len(u.attrs))
+	for k := range u.attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		out = append(out, attr{Name: k, Value: u.attrs[k]})
+	}
+	return out
+}
+
+func (s *Server) adminUser(body []byte) (*pool, *user, error) {
+	var in struct{ UserPoolId, Username string }
+	if err := decode(body, &in); err != nil {
+		return nil, nil, err
+	}
+	p, err := s.pool(in.UserPoolId)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := p.user(in.Username)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, u, nil
+}
+
+func (s *Server) adminGetUser(r *http.Request, body []byte) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, u, err := s.adminUser(body)
+	if err != nil {
+		return nil, err
+	}
+	out := userType(u)
+	out["UserAttributes"] = out["Attributes"]
+	delete(out, "Attributes")
+	out["UserMFASettingList"] = mfaList(u)
+	if u.preferred != "" {
+		out["PreferredMfaSetting"] = u.preferred
+	}
+	return out, nil
+}
+
+func mfaList(u *user) []string {
+	var out []string
+	if u.smsMFA {
+		out = append(out, "SMS_MFA")
+	}
+	if u.totpMFA {
+		out = append(out, "SOFTWARE_TOKEN_MFA")
+	}
+	if u.emailMFA {
+		out = append(out, "EMAIL_OTP")
+	}
+	return out
+}
+
+func (s *Server) adminSetUserPassword(r *http.Request, body []byte) (any, error) {
+	var in struct {
+		UserPoolId, Username, Password string
+		Permanent                      bool
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.pool(in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := p.user(in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.checkPassword(in.Password); err != nil {
+		return nil, err
+	}
+	s.setPassword(p, u, in.Password)
+	if in.Permanent {
+		u.status = "CONFIRMED"
+	} else {
+		u.status = "FORCE_CHANGE_PASSWORD"
+	}
+	return nil, nil
+}
+
+func (s *Server) adminUpdateUserAttributes(r *http.Request, body []byte) (any, error) {
+	var in struct {
+		UserPoolId, Username string
+		UserAttributes       []attr
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.pool(in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := p.user(in.Username)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range in.UserAttributes {
+		if a.Name == "sub" {
+			return nil, errf("InvalidParameterException", "Cannot modify the non-mutable attribute sub")
+		}
+		u.attrs[a.Name] = a.Value
+	}
+	return nil, nil
+}
+
+func (s *Server) adminDeleteUser(r *http.Request, body []byte) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, u, err := s.adminUser(body)
+	if err != nil {
+		return nil, err
+	}
+	delete(p.users, u.username)
+	return nil, nil
+}
+
+func (s *Server) adminDisableUser(r *http.Request, body []byte) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, u, err := s.adminUser(body)
+	if err != nil {
+		return nil, err
+	}
+	u.enabled = false
+	return nil, nil
+}
+
+func (s *Server) adminEnableUser(r *http.Request, body []byte) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, u, err := s.adminUser(body)
+	if err != nil {
+		return nil, err
+	}
+	u.enabled = true
+	return nil, nil
+}
+
+type mfaPrefs struct {
+	SMSMfaSettings           *struct{ Enabled, PreferredMfa bool }
+	SoftwareTokenMfaSettings *struct{ Enabled, PreferredMfa bool }
+	EmailMfaSettings         *struct{ Enabled, PreferredMfa bool }
+}
+
+func applyMFAPrefs(u *user, in mfaPrefs) error {
+	set := func(s *struct{ Enabled, PreferredMfa bool }, enabled *bool, name string) {
+		if s == nil {
+			return
+		}
+		*enabled = s.Enabled
+		if s.PreferredMfa && s.Enabled {
+			u.preferred = name
+		} else if u.preferred == name {
+			u.preferred = ""
+		}
+	}
+	if in.SMSMfaSettings != nil && in.SMSMfaSettings.Enabled && u.attrs["phone_number"] == "" {
+		return errf("InvalidParameterException", "User does not have a phone number for SMS MFA")
+	}
+	if in.SoftwareTokenMfaSettings != nil && in.SoftwareTokenMfaSettings.Enabled && u.totpSecret == "" {
+		return errf("InvalidParameterException", "User has not verified software token mfa")
+	}
+	if in.EmailMfaSettings != nil && in.EmailMfaSettings.Enabled && u.attrs["email"] == "" {
+		return errf("InvalidParameterException", "User does not have an email address for email MFA")
+	}
+	set(in.SMSMfaSettings, &u.smsMFA, "SMS_MFA")
+	set(in.SoftwareTokenMfaSettings, &u.totpMFA, "SOFTWARE_TOKEN_MFA")
+	set(in.EmailMfaSettings, &u.emailMFA, "EMAIL_OTP")
+	return nil
+}
+
+func (s *Server) adminSetUserMFAPreference(r *http.Request, body []byte) (any, error) {
+	var in struct {
+		UserPoolId, Username string
+		mfaPrefs
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if err := decode(body, &in.mfaPrefs); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.pool(in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := p.user(in.Username)
+	if err != nil {
+		return nil, err
+	}
+	return nil, applyMFAPrefs(u, in.mfaPrefs)
+}
+
+func (s *Server) adminUserGlobalSignOut(r *http.Request, body []byte) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, u, err := s.adminUser(body)
+	if err != nil {
+		return nil, err
+	}
+	s.signOut(p, u)
+	return nil, nil
+}
+
+// signOut ends every refresh token and access token of u issued before now.
+func (s *Server) signOut(p *pool, u *user) {
+	u.signedOutAt = s.opts.Now()
+	for tok, rec := range s.refresh {
+		if rec.poolID == p.id && rec.username == u.username {
+			delete(s.refresh, tok)
+		}
+	}
+}
+
+func (s *Server) adminResetUserPassword(r *http.Request, body []byte) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, u, err := s.adminUser(body)
+	if err != nil {
+		return nil, err
+	}
+	u.status = "RESET_REQUIRED"
+	s.sendResetCode(u)
+	return nil, nil
+}
+
+func (s *Server) createGroup(r *http.Request, body []byte) (any, error) {
+	var in struct{ UserPoolId, GroupName string }
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.pool(in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	if p.groups[in.GroupName] {
+		return nil, errf("GroupExistsException", "A group with the name already exists.")
+	}
+	p.groups[in.GroupName] = true
+	return map[string]any{"Group": map[string]any{"GroupName": in.GroupName, "UserPoolId": p.id}}, nil
+}
+
+func (s *Server) adminAddUserToGroup(r *http.Request, body []byte) (any, error) {
+	var in struct{ UserPoolId, Username, GroupName string }
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.pool(in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	u, err := p.user(in.Username)
+	if err != nil {
+		return nil, err
+	}
+	if !p.groups[in.GroupName] {
+		return nil, errf("ResourceNotFoundException", "Group not found.")
+	}
+	for _, g := range u.groups {
+		if g == in.GroupName {
+			return nil, nil
+		}
+	}
+	u.groups = append(u.groups, in.GroupName)
+	return nil, nil
+}
+
+func (s *Server) adminListGroupsForUser(r *http.Request, body []byte) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, u, err := s.adminUser(body)
+	if err != nil {
+		return nil, err
+	}
+	groups := []map[string]any{}
+	for _, g := range u.groups {
+		groups = append(groups, map[string]any{"GroupName": g, "UserPoolId": p.id})
+	}
+	return map[string]any{"Groups": groups}, nil
+}
+
+func (s *Server) listUsers(r *http.Request, body []byte) (any, error) {
+	var in struct{ UserPoolId, Filter string }
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, err := s.pool(in.UserPoolId)
+	if err != nil {
+		return nil, err
+	}
+	match := func(*user) bool { return true }
+	if in.Filter != "" {
+		name, value, prefix, ok := parseFilter(in.Filter)
+		if !ok {
+			return nil, errf("InvalidParameterException", "Invalid filter expression")
+		}
+		match = func(u *user) bool {
+			v := u.attrs[name]
+			switch name {
+			case "username":
+				v = u.username
+			case "sub":
+				v = u.sub
+			}
+			if prefix {
+				return strings.HasPrefix(v, value)
+			}
+			return v == value
+		}
+	}
+	names := make([]string, 0, len(p.users))
+	for n := range p.users {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	users := []map[string]any{}
+	for _, n := range names {
+		if match(p.users[n]) {
+			users = append(users, userType(p.users[n]))
+		}
+	}
+	return map[string]any{"Users": users}, nil
+}
+
+// parseFilter reads `name = "value"` or `name ^= "value"`.
+func parseFilter(f string) (name, value string, prefix, ok bool) {
+	op := "="
+	if strings.Contains(f, "^=") {
+		op, prefix = "^=", true
+	}
+	n, v, found := strings.Cut(f, op)
+	if !found {
+		return "", "", false, false
+	}
+	v = strings.TrimSpace(v)
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return "", "", false, false
+	}
+	return strings.TrimSpace(n), v[1 : len(v)-1], prefix, true
+}
