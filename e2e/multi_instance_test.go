@@ -33,12 +33,12 @@ import (
 
 // localPool starts an in-process local user pool with one SRP app client (with a secret) and a
 // user alice, created through the AWS SDK.
-func localPool(t *testing.T) (endpoint, poolID, clientID, clientSecret string) {
+func localPool(t *testing.T) (api *cip.Client, endpoint, poolID, clientID, clientSecret string) {
 	t.Helper()
 	ctx := context.Background()
 	srv := httptest.NewServer(localpool.New(localpool.Options{}).Handler())
 	t.Cleanup(srv.Close)
-	api := cip.New(cip.Options{
+	api = cip.New(cip.Options{
 		Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
 		Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""),
 	})
@@ -57,18 +57,18 @@ func localPool(t *testing.T) (endpoint, poolID, clientID, clientSecret string) {
 	must(t, err)
 	_, err = api.AdminSetUserPassword(ctx, &cip.AdminSetUserPasswordInput{UserPoolId: aws.String(poolID), Username: aws.String("alice"), Password: aws.String(demoPassword), Permanent: true})
 	must(t, err)
-	return srv.URL, poolID, aws.ToString(client.UserPoolClient.ClientId), aws.ToString(client.UserPoolClient.ClientSecret)
+	return api, srv.URL, poolID, aws.ToString(client.UserPoolClient.ClientId), aws.ToString(client.UserPoolClient.ClientSecret)
 }
 
-// callbackServer records what an app's redirect URI receives.
-type callbackServer struct {
+// redisCallback records what an app's redirect URI receives.
+type redisCallback struct {
 	*httptest.Server
 	mu   sync.Mutex
 	last url.Values
 }
 
-func newCallbackServer(t *testing.T) *callbackServer {
-	cb := &callbackServer{}
+func newRedisCallback(t *testing.T) *redisCallback {
+	cb := &redisCallback{}
 	cb.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		cb.mu.Lock()
 		cb.last = r.URL.Query()
@@ -80,7 +80,7 @@ func newCallbackServer(t *testing.T) *callbackServer {
 	return cb
 }
 
-func (cb *callbackServer) Last() url.Values {
+func (cb *redisCallback) Last() url.Values {
 	cb.mu.Lock()
 	defer cb.mu.Unlock()
 	return cb.last
@@ -91,8 +91,8 @@ func (cb *callbackServer) Last() url.Values {
 func TestMultipleInstancesShareRedis(t *testing.T) {
 	ctx := context.Background()
 	redisURL := testredis.Start(t)
-	endpoint, poolID, clientID, clientSecret := localPool(t)
-	cb := newCallbackServer(t)
+	api, endpoint, poolID, clientID, clientSecret := localPool(t)
+	cb := newRedisCallback(t)
 	redirectURI := cb.URL + "/callback"
 
 	dir := t.TempDir()
@@ -215,7 +215,26 @@ oidc:
 		t.Fatalf("code replay on instance 3: %d %+v", replay.status, replay)
 	}
 
-	// 7. Every key Bridgekeeper wrote expires.
+	// 7. A user an administrator disabled in the pool stops getting tokens at the next refresh.
+	c = webclient.New()
+	q.Set("state", "st-2")
+	page, err = c.Get(ctx, base(1)+"/authorize?"+q.Encode())
+	must(t, err)
+	page = submit(ctx, t, c, page, map[string]string{"username": "alice", "password": demoPassword})
+	if got := cb.Last(); got.Get("state") != "st-2" || got.Get("code") == "" {
+		t.Fatalf("second sign-in: %v\n%s", got, page.Text())
+	}
+	second := tokenRequest(t, base(2), url.Values{"grant_type": {"authorization_code"}, "code": {cb.Last().Get("code")}, "redirect_uri": {redirectURI}, "code_verifier": {verifier}})
+	if second.RefreshToken == "" {
+		t.Fatalf("second sign-in tokens: %+v", second)
+	}
+	_, err = api.AdminDisableUser(ctx, &cip.AdminDisableUserInput{UserPoolId: aws.String(poolID), Username: aws.String("alice")})
+	must(t, err)
+	if denied := tokenRequest(t, base(3), url.Values{"grant_type": {"refresh_token"}, "refresh_token": {second.RefreshToken}}); denied.Error != "invalid_grant" {
+		t.Fatalf("refresh of a disabled user: %d %+v", denied.status, denied)
+	}
+
+	// 8. Every key Bridgekeeper wrote expires.
 	opt, err := redis.ParseURL(redisURL)
 	must(t, err)
 	rdb := redis.NewClient(opt)

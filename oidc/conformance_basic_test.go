@@ -3,7 +3,7 @@ package oidc
 // One test per module of the OpenID Foundation's Basic OP certification
 // plan (oidcc-basic-certification-test-plan, response_type=code). Each test
 // is named after its module: TestConformance_<module, dashes as underscores>.
-// CONFORMANCE.md lists them with their status.
+// docs/conformance.md lists them with their status.
 
 import (
 	"encoding/json"
