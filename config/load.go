@@ -106,10 +106,19 @@ func Parse(data []byte, getenv func(string) string) (*Config, error) {
 		}
 		var probs Problems
 		expandTree(&root, "", getenv, &probs)
-		if len(probs) > 0 {
-			return nil, probs
+		// Check the shape too, so unknown keys are reported with unset
+		// variables; a value that failed to expand is reported once.
+		failed := map[string]bool{}
+		for _, p := range probs {
+			failed[p.Path] = true
 		}
-		checkSchema(&root, reflect.TypeFor[Config](), "", &probs)
+		var shape Problems
+		checkSchema(&root, reflect.TypeFor[Config](), "", &shape)
+		for _, p := range shape {
+			if !failed[p.Path] {
+				probs = append(probs, p)
+			}
+		}
 		if len(probs) > 0 {
 			return nil, probs
 		}

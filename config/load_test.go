@@ -237,6 +237,10 @@ func TestLoadProblems(t *testing.T) {
 		{"unset variable", "pool:\n  client_secret: ${NOT_SET}\n", []string{
 			"pool.client_secret uses ${NOT_SET}, but the environment variable NOT_SET is not set (line 2)",
 		}},
+		{"unset variable and an unknown key", "shutdown_timeout: ${T}\nlisen: x\n", []string{
+			"shutdown_timeout uses ${T}, but the environment variable T is not set (line 1)",
+			"lisen is not a known setting (did you mean listen?) (line 2)",
+		}},
 		{"unset variable in a list", "cookies:\n  keys:\n    - ${K1:-a}\n    - \"${K2}\"\n", []string{
 			"cookies.keys[1] uses ${K2}, but the environment variable K2 is not set (line 4)",
 		}},

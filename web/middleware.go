@@ -1,167 +1,282 @@
 package web
 
 import (
-	"context"
-	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
-	"regexp"
+	"net/url"
+	"runtime/debug"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
 
-// maxBody bounds request bodies: sign-in forms and token requests are small.
-const maxBody = "64K"
+// CSRF settings: pages put the token (echo context key CSRFContextKey) in a
+// hidden form field named CSRFFormField; scripts may send it in CSRFHeader.
+const (
+	CSRFContextKey = "csrf"
+	CSRFFormField  = "_csrf"
+	CSRFHeader     = "X-CSRF-Token"
+)
 
-type requestIDKey struct{}
+// csrfCookieMaxAge is how long a CSRF cookie lives: longer than any sign-in.
+const csrfCookieMaxAge = 12 * time.Hour
 
-// RequestID returns the request id stored in ctx by the server, or "".
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
+// maxRequestIDLen bounds an incoming X-Request-Id that is honoured.
+const maxRequestIDLen = 64
 
-// LogHandler wraps a slog.Handler so every record logged with a request's context carries its
-// request_id.
-type LogHandler struct{ slog.Handler }
-
-// Handle adds request_id and passes the record on.
-func (h LogHandler) Handle(ctx context.Context, r slog.Record) error {
-	if id := RequestID(ctx); id != "" {
-		r.AddAttrs(slog.String("request_id", id))
-	}
-	return h.Handler.Handle(ctx, r)
-}
-
-// WithAttrs keeps the wrapper around the derived handler.
-func (h LogHandler) WithAttrs(a []slog.Attr) slog.Handler { return LogHandler{h.Handler.WithAttrs(a)} }
-
-// WithGroup keeps the wrapper around the derived handler.
-func (h LogHandler) WithGroup(name string) slog.Handler { return LogHandler{h.Handler.WithGroup(name)} }
-
-var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
-
-func newRequestID() string {
-	b := make([]byte, 12)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
-	return hex.EncodeToString(b)
-}
-
-func (s *Server) middleware() {
-	e := s.e
-	// Request id: keep a sane incoming one (from a load balancer), else make one.
-	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			id := c.Request().Header.Get(echo.HeaderXRequestID)
-			if !validRequestID.MatchString(id) {
-				id = newRequestID()
+// requestID gives every request an id: a sane incoming X-Request-Id (from a
+// load balancer) or a random one. It is echoed in the response header and
+// carried in the request context for logging (see RequestID).
+func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := c.Request().Header.Get(echo.HeaderXRequestID)
+		if !saneRequestID(id) {
+			b := make([]byte, 16)
+			if _, err := io.ReadFull(s.deps.Rand, b); err != nil {
+				return fmt.Errorf("request id: %w", err)
 			}
-			c.Response().Header().Set(echo.HeaderXRequestID, id)
-			c.SetRequest(c.Request().WithContext(context.WithValue(c.Request().Context(), requestIDKey{}, id)))
+			id = hex.EncodeToString(b)
+		}
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		c.SetRequest(c.Request().WithContext(WithRequestID(c.Request().Context(), id)))
+		return next(c)
+	}
+}
+
+// saneRequestID accepts ids of 1 to 64 letters, digits, '-', '_', '.' and ':'.
+func saneRequestID(id string) bool {
+	if id == "" || len(id) > maxRequestIDLen {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' || r == ':') {
+			return false
+		}
+	}
+	return true
+}
+
+// maxLoggedPath bounds the path written to the access log.
+const maxLoggedPath = 256
+
+// accessLog writes one record per request: method, path (never the query
+// string), route, status, size, duration, client IP and (through the log
+// handler) the request id. Bodies, cookies and headers are never logged.
+func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := s.deps.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err) // render the error now, so its status is logged
+		}
+		req, res := c.Request(), c.Response()
+		path := req.URL.Path
+		if len(path) > maxLoggedPath {
+			path = path[:maxLoggedPath] + "…"
+		}
+		level := slog.LevelInfo
+		if res.Status >= http.StatusInternalServerError {
+			level = slog.LevelError
+		}
+		s.log.LogAttrs(req.Context(), level, "request",
+			slog.String("method", req.Method),
+			slog.String("path", path),
+			slog.String("route", c.Path()),
+			slog.Int("status", res.Status),
+			slog.Int64("bytes", res.Size),
+			slog.Duration("duration", s.deps.Now().Sub(start)),
+			slog.String("remote_ip", c.RealIP()),
+		)
+		return nil
+	}
+}
+
+// errPanic is the error a recovered panic turns into; details are logged only.
+var errPanic = errors.New("handler panicked")
+
+// recoverPanic turns a panic into a 500 error page; the panic and the stack
+// go to the log only.
+func (s *Server) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			r := recover()
+			if r == nil {
+				return
+			}
+			if r == http.ErrAbortHandler {
+				panic(r) // the server's way to abort a response; let it through
+			}
+			s.log.ErrorContext(c.Request().Context(), "panic serving request",
+				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err = echo.NewHTTPError(http.StatusInternalServerError).SetInternal(errPanic)
+		}()
+		return next(c)
+	}
+}
+
+// newSecurityHeaders returns the middleware setting the security headers on
+// every response, and Cache-Control: no-store unless a handler sets its own.
+func newSecurityHeaders(cfg *config.Config) (echo.MiddlewareFunc, error) {
+	formAction := []string{"'self'"}
+	for _, o := range cfg.RedirectOrigins() {
+		u, err := url.Parse(o)
+		if err != nil {
+			return nil, fmt.Errorf("web: redirect origin %q: %w", o, err)
+		}
+		if u.Scheme == "http" && config.IsLoopbackHost(u.Hostname()) {
+			// Loopback redirect URIs match any port (RFC 8252).
+			o = "http://" + hostForCSP(u.Hostname()) + ":*"
+		}
+		if !slices.Contains(formAction, o) {
+			formAction = append(formAction, o)
+		}
+	}
+	csp := strings.Join([]string{
+		"default-src 'self'",
+		"script-src 'self'",
+		"style-src 'self'",
+		"img-src 'self' data:",
+		"form-action " + strings.Join(formAction, " "),
+		"frame-ancestors 'none'",
+		"base-uri 'none'",
+		"object-src 'none'",
+	}, "; ")
+	hsts := ""
+	if u, err := url.Parse(cfg.PublicURL); err == nil && u.Scheme == "https" {
+		hsts = "max-age=31536000"
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Response().Header()
+			h.Set("Content-Security-Policy", csp)
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("Referrer-Policy", "no-referrer")
+			h.Set("X-Frame-Options", "DENY")
+			h.Set("Cross-Origin-Opener-Policy", "same-origin")
+			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+			h.Set("Cache-Control", "no-store")
+			if hsts != "" {
+				h.Set("Strict-Transport-Security", hsts)
+			}
 			return next(c)
 		}
-	})
-	// Access log: no query strings, bodies, cookies or headers; they can carry codes and tokens.
-	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			start := s.d.Now()
-			err := next(c)
-			if err != nil {
-				c.Error(err)
-			}
-			s.d.Logger.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
-				slog.String("method", c.Request().Method),
-				slog.String("path", c.Request().URL.Path),
-				slog.Int("status", c.Response().Status),
-				slog.Duration("duration", s.d.Now().Sub(start)),
-				slog.String("remote_ip", c.RealIP()),
-			)
-			return nil
-		}
-	})
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
-		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-			s.d.Logger.ErrorContext(c.Request().Context(), "panic", "err", err, "stack", string(stack))
-			return fmt.Errorf("panic recovered: %w", err)
+	}, nil
+}
+
+// hostForCSP brackets IPv6 literals.
+func hostForCSP(h string) string {
+	if strings.Contains(h, ":") {
+		return "[" + h + "]"
+	}
+	return h
+}
+
+// bodyLimit refuses bodies over BodyLimit with 413.
+func bodyLimit() echo.MiddlewareFunc {
+	return middleware.BodyLimit(BodyLimit)
+}
+
+// errCSRF marks a request refused by the CSRF check.
+var errCSRF = errors.New("csrf check failed")
+
+// IsCSRFError reports whether err is the refusal of the CSRF check (a form
+// posted without a valid token, or a cross-site post); such requests get 403.
+func IsCSRFError(err error) bool { return errors.Is(err, errCSRF) }
+
+// OIDCPaths are the OpenID Connect protocol endpoints Deps.OIDC is mounted
+// at. CSRF does not apply to them: /token, /revoke, /introspect and
+// /userinfo are called by apps with client credentials or bearer tokens, and
+// apps may POST /authorize and /end_session across sites by design (the
+// provider guards sign-out with its own confirmation token).
+func OIDCPaths() []string {
+	return []string{
+		oidc.PathDiscovery,
+		oidc.PathJWKS,
+		oidc.PathAuthorize,
+		oidc.PathToken,
+		oidc.PathUserInfo,
+		oidc.PathRevoke,
+		oidc.PathIntrospect,
+		oidc.PathEndSession,
+	}
+}
+
+// csrf checks a token on every POST (and other unsafe methods) to a matched
+// route outside OIDCPaths: the token lives in a cookie (__Host-bk_csrf with
+// secure cookies, bk_csrf otherwise) and comes back in the _csrf form field
+// or the X-CSRF-Token header. Browsers that send Sec-Fetch-Site:
+// same-origin pass without a token. Every refusal is a 403 for which
+// IsCSRFError is true.
+func (s *Server) csrf() echo.MiddlewareFunc {
+	name := "bk_csrf"
+	if s.cfg.Cookies.Secure {
+		name = "__Host-bk_csrf"
+	}
+	oidcPaths := OIDCPaths()
+	mw := middleware.CSRFWithConfig(middleware.CSRFConfig{
+		Skipper: func(c echo.Context) bool {
+			// Unknown routes and wrong methods get their 404 or 405.
+			return c.Path() == "" || c.Get(echo.ContextKeyHeaderAllow) != nil || slices.Contains(oidcPaths, c.Path())
 		},
-	}))
-	e.Use(s.securityHeaders)
-	e.Use(middleware.BodyLimit(maxBody))
-	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
-		Skipper:        func(c echo.Context) bool { return isAPIPath(c.Request().URL.Path) },
-		TokenLookup:    "form:_csrf",
-		ContextKey:     s.d.CSRFKey,
-		CookieName:     s.cookieName("bk_csrf"),
+		TokenLookup:    "form:" + CSRFFormField + ",header:" + CSRFHeader,
+		ContextKey:     CSRFContextKey,
+		CookieName:     name,
 		CookiePath:     "/",
-		CookieSecure:   s.opts.SecureCookies,
+		CookieSecure:   s.cfg.Cookies.Secure,
 		CookieHTTPOnly: true,
 		CookieSameSite: http.SameSiteLaxMode,
-		CookieMaxAge:   int((12 * time.Hour).Seconds()),
-	}))
-}
-
-func (s *Server) cookieName(base string) string {
-	if s.opts.SecureCookies {
-		return "__Host-" + base
-	}
-	return base
-}
-
-// isAPIPath reports whether path is an OpenID endpoint that apps call with their own credentials
-// (no CSRF token, JSON errors).
-func isAPIPath(path string) bool {
-	switch path {
-	case oidc.PathToken, oidc.PathRevoke, oidc.PathIntrospect, oidc.PathUserInfo, oidc.PathEndSession,
-		oidc.PathDiscovery, oidc.PathJWKS:
-		return true
-	}
-	return false
-}
-
-func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	formAction := strings.Join(append([]string{"'self'"}, s.opts.FormActions...), " ")
-	csp := "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-		"form-action " + formAction + "; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
-	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("Content-Security-Policy", csp)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-		if s.opts.HSTS {
-			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		CookieMaxAge:   int(csrfCookieMaxAge / time.Second),
+	})
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			reached := false
+			err := mw(func(c echo.Context) error {
+				reached = true
+				return next(c)
+			})(c)
+			if err != nil && !reached {
+				// echo reports these as 400 or 403 with assorted messages;
+				// make every one a 403 the error page can recognise.
+				return &echo.HTTPError{Code: http.StatusForbidden, Message: "invalid csrf token", Internal: fmt.Errorf("%w: %w", errCSRF, err)}
+			}
+			return err
 		}
-		return next(c)
 	}
 }
 
-// rateLimit allows each client address SignInRateLimit requests per window on the routes it wraps.
-func (s *Server) rateLimit(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if s.d.Counter == nil {
+// signInRateLimit allows rate_limit.sign_in_per_ip POSTs per client IP per
+// rate_limit.window, counted in Deps.Counter; beyond that it answers 429
+// with Retry-After. If the counter fails the request is refused (503)
+// rather than let through uncounted.
+func (s *Server) signInRateLimit() echo.MiddlewareFunc {
+	limit := int64(s.cfg.RateLimit.SignInPerIP)
+	window := s.cfg.RateLimit.Window
+	retryAfter := strconv.Itoa(int(max(window.Round(time.Second), time.Second) / time.Second))
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if c.Request().Method != http.MethodPost {
+				return next(c)
+			}
+			n, err := s.deps.Counter.Incr(c.Request().Context(), "rl:signin:"+c.RealIP(), window)
+			if err != nil {
+				return echo.NewHTTPError(http.StatusServiceUnavailable).SetInternal(fmt.Errorf("rate limit counter: %w", err))
+			}
+			if n > limit {
+				c.Response().Header().Set("Retry-After", retryAfter)
+				return echo.NewHTTPError(http.StatusTooManyRequests).SetInternal(fmt.Errorf("sign-in rate limit: %d posts in %s", n, window))
+			}
 			return next(c)
 		}
-		secs := int64(s.opts.SignInRateWindow / time.Second)
-		window := s.d.Now().Unix() / secs
-		key := fmt.Sprintf("rl:signin:%s:%d", c.RealIP(), window)
-		n, err := s.d.Counter.Incr(c.Request().Context(), key, 2*s.opts.SignInRateWindow)
-		if err != nil {
-			s.d.Logger.WarnContext(c.Request().Context(), "rate limit counter unavailable", "err", err)
-			return next(c)
-		}
-		if n > s.opts.SignInRateLimit {
-			c.Response().Header().Set("Retry-After", fmt.Sprint(secs-s.d.Now().Unix()%secs))
-			return echo.NewHTTPError(http.StatusTooManyRequests)
-		}
-		return next(c)
 	}
 }

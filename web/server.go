@@ -1,210 +1,285 @@
-// Package web assembles the HTTP server: middleware (request id, access log, recovery, security
-// headers, CSRF, body limit, rate limit), the route table (routes.go), static files and graceful
-// shutdown.
+// Package web assembles Bridgekeeper's HTTP server: an echo instance with the
+// middleware every request goes through (request id, access log, panic
+// recovery, security headers, body limit, CSRF, per-IP rate limits on sign-in
+// posts), the route table (routes.go), static files, the error pages and
+// graceful shutdown.
+//
+// The parts come in through Deps: the pages (package handlers), the OpenID
+// provider (package oidc), static files, readiness checks, and an Extra hook
+// for further routes.
 package web
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
+	"net/netip"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/handlers"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
 
-// Check is a named readiness probe (the store answers, the pool answers).
-type Check struct {
-	Name string
-	Fn   func(ctx context.Context) error
-}
-
-// Counter counts events in fixed windows; the store implements it.
+// Counter counts events per key in fixed windows; the store implements it.
+// Incr adds one to the counter at key and returns the new count; a new
+// counter expires after ttl.
 type Counter interface {
 	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
 }
 
-// Options configure the server.
-type Options struct {
-	// Listen is the address to listen on ("127.0.0.1:8080"; port 0 picks a free one).
-	Listen string
-	// Listener, when set, is used instead of listening on Listen.
-	Listener net.Listener
-	// SecureCookies marks cookies Secure and uses the __Host- prefix.
-	SecureCookies bool
-	// HSTS sends Strict-Transport-Security (public URL is https).
-	HSTS bool
-	// FormActions are extra CSP form-action sources: the origins of the apps' redirect URIs,
-	// since a sign-in form's POST ends in a redirect to the app.
-	FormActions []string
-	// ShutdownTimeout bounds how long in-flight requests may take to finish on shutdown.
-	ShutdownTimeout time.Duration
-	// SignInRateLimit is how many sign-in POSTs one address may make per window (0: 60).
-	SignInRateLimit int64
-	// SignInRateWindow is the rate limit's fixed window (0: one minute).
-	SignInRateWindow time.Duration
-	// TrustedProxies are the load balancers (CIDR ranges or addresses) whose X-Forwarded-For is
-	// believed; empty means the TCP peer is the client, and forwarding headers are ignored.
-	TrustedProxies []string
+// Check is one readiness probe run by /readyz.
+type Check struct {
+	// Name is shown when the check fails, e.g. "store" or "pool".
+	Name string
+	// Fn returns nil when the dependency is usable. Its error is logged,
+	// never shown.
+	Fn func(ctx context.Context) error
 }
 
-// Deps are the parts the server mounts.
+// ErrorRenderer writes the page for an error status. err is the error the
+// handler returned; the page must not show its text (it may hold internals).
+// It is called only for requests that are not API calls (those get JSON).
+type ErrorRenderer func(c echo.Context, status int, err error) error
+
+// Middlewares are the middlewares a Deps.Extra hook may attach to its
+// routes. CSRF protection, security headers, the body limit and the others
+// apply to every route already.
+type Middlewares struct {
+	// SignInRateLimit limits form posts per client IP address (settings
+	// rate_limit.*). Put it on every route that posts credentials or codes.
+	// It counts POST requests only.
+	SignInRateLimit echo.MiddlewareFunc
+}
+
+// Deps are the parts the server is assembled from. Logger and Counter are
+// required; a nil part is simply not mounted, so tests can assemble a server
+// from a few parts.
 type Deps struct {
-	Pages   *handlers.Handlers
-	OIDC    *oidc.Provider
-	Static  fs.FS
-	Demo    *handlers.Demo // optional: the demo pages
-	Checks  []Check
-	Counter Counter // optional: rate limits are off without it
-	Logger  *slog.Logger
-	CSRFKey string // echo context key for the CSRF token (default "csrf")
-	Extra   func(e *echo.Echo)
-	Now     func() time.Time
+	// Logger receives access logs and error details. Its handler is wrapped
+	// in a LogHandler if it is not one already.
+	Logger *slog.Logger
+	// Counter backs the sign-in rate limit (the store).
+	Counter Counter
+	// Pages are the pages people use: sign-in steps, account, error pages.
+	Pages *handlers.Handlers
+	// OIDC is the OpenID provider, mounted at its endpoints (OIDCPaths).
+	OIDC *oidc.Provider
+	// Demo adds the demo app and outbox pages (bridgekeeper demo only).
+	Demo *handlers.Demo
+	// Static holds the files served under /static/ (static.FS).
+	Static fs.FS
+	// Checks are run by /readyz (store ping, pool reachable, ...).
+	Checks []Check
+	// ErrorRenderer renders error pages for people. Default: Pages.ErrorPage,
+	// or plain text without Pages.
+	ErrorRenderer ErrorRenderer
+	// Extra mounts more routes (the admin console, tests) after the others.
+	Extra func(e *echo.Echo, mw Middlewares)
+	// Listener, when set, is served instead of listening on cfg.Listen (the
+	// demo opens its port early to know its URL).
+	Listener net.Listener
+	// Now is the clock (access log durations). Default time.Now.
+	Now func() time.Time
+	// Rand is the random source for request ids. Default crypto/rand.
+	Rand io.Reader
 }
 
-// Server is the assembled HTTP server.
+// Server is Bridgekeeper's HTTP server.
 type Server struct {
-	opts Options
-	d    Deps
-	e    *echo.Echo
-	ln   net.Listener
+	cfg      *config.Config
+	deps     Deps
+	log      *slog.Logger
+	echo     *echo.Echo
+	http     *http.Server
+	mu       sync.Mutex
+	ln       net.Listener
+	draining atomic.Bool
 }
 
-// New builds the server; nothing listens until Start.
-func New(opts Options, d Deps) (*Server, error) {
-	if d.Pages == nil || d.OIDC == nil || d.Static == nil {
-		return nil, errors.New("web: Pages, OIDC and Static are required")
+// Limits and timeouts of the HTTP server.
+const (
+	// BodyLimit bounds request bodies; sign-in forms are a few hundred bytes.
+	BodyLimit         = "64K"
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+	maxHeaderBytes    = 64 << 10
+	readyCheckTimeout = 3 * time.Second
+)
+
+// New assembles the server from a validated configuration. It does not
+// listen: call Start, or Listen and Serve.
+func New(cfg *config.Config, deps Deps) (*Server, error) {
+	if cfg == nil {
+		return nil, errors.New("web: configuration is required")
 	}
-	if d.Logger == nil {
-		d.Logger = slog.New(slog.DiscardHandler)
+	if deps.Logger == nil {
+		return nil, errors.New("web: Deps.Logger is required")
 	}
-	if d.CSRFKey == "" {
-		d.CSRFKey = "csrf"
+	if deps.Counter == nil {
+		return nil, errors.New("web: Deps.Counter is required (it backs the sign-in rate limit)")
 	}
-	if d.Now == nil {
-		d.Now = time.Now
+	for _, chk := range deps.Checks {
+		if chk.Name == "" || chk.Fn == nil {
+			return nil, errors.New("web: every readiness check needs a name and a function")
+		}
 	}
-	if opts.ShutdownTimeout <= 0 {
-		opts.ShutdownTimeout = 15 * time.Second
+	switch {
+	case deps.ErrorRenderer != nil:
+	case deps.Pages != nil:
+		deps.ErrorRenderer = deps.Pages.ErrorPage
+	default:
+		deps.ErrorRenderer = PlainErrorRenderer
 	}
-	if opts.SignInRateLimit <= 0 {
-		opts.SignInRateLimit = 60
+	if deps.Now == nil {
+		deps.Now = time.Now
 	}
-	if opts.SignInRateWindow < time.Second {
-		opts.SignInRateWindow = time.Minute
+	if deps.Rand == nil {
+		deps.Rand = rand.Reader
 	}
-	s := &Server{opts: opts, d: d, e: echo.New(), ln: opts.Listener}
-	s.e.HideBanner, s.e.HidePort = true, true
-	s.e.HTTPErrorHandler = s.handleError
-	s.e.IPExtractor = ipExtractor(opts.TrustedProxies)
-	s.middleware()
+	s := &Server{
+		cfg:  cfg,
+		deps: deps,
+		log:  slog.New(NewLogHandler(deps.Logger.Handler())),
+		ln:   deps.Listener,
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	ipx, err := ipExtractor(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	e.IPExtractor = ipx
+	s.echo = e
+
+	sec, err := newSecurityHeaders(cfg)
+	if err != nil {
+		return nil, err
+	}
+	e.Pre(s.requestID)
+	e.Use(s.accessLog, s.recoverPanic, sec, bodyLimit(), s.csrf())
 	s.routes()
+
+	s.http = &http.Server{
+		Handler:           e,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
 	return s, nil
 }
 
-// Handler returns the server's http.Handler (tests mount it on httptest servers).
-func (s *Server) Handler() http.Handler { return s.e }
+// ipExtractor finds a client's IP address: the TCP peer, or with trusted
+// proxies the address they put in X-Forwarded-For.
+func ipExtractor(trusted []string) (echo.IPExtractor, error) {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect(), nil
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, t := range trusted {
+		p, err := netip.ParsePrefix(t)
+		if err != nil {
+			a, aerr := netip.ParseAddr(t)
+			if aerr != nil {
+				return nil, fmt.Errorf("web: trusted proxy %q is not an IP address or CIDR range", t)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		_, ipNet, err := net.ParseCIDR(p.Masked().String())
+		if err != nil {
+			return nil, fmt.Errorf("web: trusted proxy %q: %w", t, err)
+		}
+		opts = append(opts, echo.TrustIPRange(ipNet))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...), nil
+}
 
-// Listen opens the listening socket; Addr is valid afterwards.
+// Handler returns the server's HTTP handler (for tests and embedding).
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Listen binds the configured listen address. Addr reports the address.
 func (s *Server) Listen() error {
-	ln, err := net.Listen("tcp", s.opts.Listen)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln != nil {
+		return errors.New("web: already listening")
+	}
+	ln, err := net.Listen("tcp", s.cfg.Listen)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", s.opts.Listen, err)
+		return fmt.Errorf("web: listen on %s: %w", s.cfg.Listen, err)
 	}
 	s.ln = ln
 	return nil
 }
 
-// Addr is the address the server listens on.
+// Addr returns the address the server listens on ("127.0.0.1:43567"), or
+// "" before Listen.
 func (s *Server) Addr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.ln == nil {
-		return s.opts.Listen
+		return ""
 	}
 	return s.ln.Addr().String()
 }
 
-// Serve serves until ctx is cancelled, then shuts down gracefully, letting in-flight requests
-// finish within the shutdown timeout.
+// Serve serves until ctx is cancelled (listening first if Listen was not
+// called), then shuts down gracefully: /readyz starts answering 503, new
+// connections are refused and in-flight requests get the configured
+// shutdown_timeout to finish. It returns nil after a clean shutdown.
 func (s *Server) Serve(ctx context.Context) error {
-	if s.ln == nil {
+	s.mu.Lock()
+	ln := s.ln
+	s.mu.Unlock()
+	if ln == nil {
 		if err := s.Listen(); err != nil {
 			return err
 		}
+		s.mu.Lock()
+		ln = s.ln
+		s.mu.Unlock()
 	}
-	srv := &http.Server{
-		Handler:           s.e,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    32 << 10,
-		ErrorLog:          slog.NewLogLogger(s.d.Logger.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(s.ln) }()
+	s.http.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
+	served := make(chan error, 1)
+	go func() { served <- s.http.Serve(ln) }()
+	s.log.InfoContext(ctx, "listening", "addr", ln.Addr().String(), "public_url", s.cfg.PublicURL)
+
 	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
+	case err := <-served:
+		return fmt.Errorf("web: serve: %w", err)
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.ShutdownTimeout)
+	s.draining.Store(true)
+	s.log.InfoContext(ctx, "shutting down", "timeout", s.cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shut down: %w", err)
+	if err := s.http.Shutdown(sctx); err != nil {
+		closeErr := s.http.Close()
+		return errors.Join(fmt.Errorf("web: graceful shutdown: %w", err), closeErr)
 	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: %w", err)
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("web: serve: %w", err)
 	}
+	s.log.InfoContext(ctx, "stopped")
 	return nil
 }
 
-// handleError renders errors: JSON for machine endpoints, the friendly page for people.
-func (s *Server) handleError(err error, c echo.Context) {
-	if c.Response().Committed {
-		return
-	}
-	status := http.StatusInternalServerError
-	var he *echo.HTTPError
-	if errors.As(err, &he) {
-		status = he.Code
-	}
-	if status >= 500 {
-		s.d.Logger.ErrorContext(c.Request().Context(), "request failed", "status", status, "err", err)
-	}
-	if isAPIPath(c.Request().URL.Path) {
-		_ = c.JSON(status, map[string]string{"error": http.StatusText(status)})
-		return
-	}
-	if rerr := s.d.Pages.ErrorPage(c, status, err); rerr != nil {
-		s.d.Logger.ErrorContext(c.Request().Context(), "render error page", "err", rerr)
-	}
-}
-
-// ipExtractor finds the client's address: the TCP peer, unless it is a trusted proxy.
-func ipExtractor(trusted []string) echo.IPExtractor {
-	if len(trusted) == 0 {
-		return echo.ExtractIPDirect()
-	}
-	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
-	for _, t := range trusted {
-		if !strings.Contains(t, "/") {
-			if strings.Contains(t, ":") {
-				t += "/128"
-			} else {
-				t += "/32"
-			}
-		}
-		if _, n, err := net.ParseCIDR(t); err == nil {
-			opts = append(opts, echo.TrustIPRange(n))
-		}
-	}
-	return echo.ExtractIPFromXFFHeader(opts...)
-}
+// Start serves until ctx is cancelled; it is Serve.
+func (s *Server) Start(ctx context.Context) error { return s.Serve(ctx) }

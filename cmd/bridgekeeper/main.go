@@ -1,20 +1,22 @@
-// Command bridgekeeper serves sign-in pages for an Amazon Cognito user pool and an OpenID Connect
-// provider in front of it.
+// Command bridgekeeper serves sign-in pages for an Amazon Cognito user pool
+// and an OpenID Connect provider in front of it.
 //
-//	bridgekeeper serve --config bridgekeeper.yaml   run against a real user pool
-//	bridgekeeper demo [--listen ADDR] [--mfa-required] [--config FILE]
-//	                                                 run with a built-in local user pool and demo users
-//	bridgekeeper check-config FILE                   name every problem in a configuration file
-//	bridgekeeper version                             print the version
+//	bridgekeeper serve --config FILE    run against the user pool in FILE
+//	bridgekeeper demo [flags]           run with a built-in local user pool and demo users
+//	bridgekeeper check-config FILE      name every problem in a configuration file
+//	bridgekeeper version                print the version
+//
+// Build with -ldflags "-X main.buildVersion=v1.2.3" to stamp a version.
 package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 )
 
@@ -25,51 +27,63 @@ func main() {
 	os.Exit(code)
 }
 
-// run dispatches a subcommand and returns the process exit code.
+// command is a subcommand: it returns the process exit code.
+type command func(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int
+
+// commands maps subcommand names to their functions.
+func commands() map[string]command {
+	return map[string]command{
+		"serve":        runServe,
+		"demo":         withError(demo),
+		"check-config": checkConfig,
+		"version":      printVersion,
+	}
+}
+
+// withError adapts a command that returns an error: exit 1 after printing
+// it, 0 without one.
+func withError(f func(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error) command {
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+		if err := f(ctx, args, stdout, stderr, getenv); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			fmt.Fprintln(stderr, "bridgekeeper:", err)
+			return 1
+		}
+		return 0
+	}
+}
+
+// run dispatches a subcommand and returns the process exit code: 0 on
+// success, 1 when the command failed, 2 for a usage mistake.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	if len(args) == 0 {
 		usage(stderr)
 		return 2
 	}
-	var err error
 	switch args[0] {
-	case "serve":
-		err = serve(ctx, args[1:], stdout, stderr, getenv)
-	case "demo":
-		err = demo(ctx, args[1:], stdout, stderr, getenv)
-	case "check-config":
-		return checkConfig(args[1:], stdout, stderr, getenv)
-	case "version", "--version":
-		fmt.Fprintln(stdout, "bridgekeeper", version())
-		return 0
-	case "help", "-h", "--help":
+	case "help", "-h", "-help", "--help":
 		usage(stdout)
 		return 0
-	default:
+	case "--version":
+		return printVersion(ctx, nil, stdout, stderr, getenv)
+	}
+	cmd, ok := commands()[args[0]]
+	if !ok {
 		fmt.Fprintf(stderr, "bridgekeeper: unknown command %q\n\n", args[0])
 		usage(stderr)
 		return 2
 	}
-	if err != nil {
-		fmt.Fprintln(stderr, "bridgekeeper:", err)
-		return 1
-	}
-	return 0
+	return cmd(ctx, args[1:], stdout, stderr, getenv)
 }
 
+// usage prints the list of subcommands.
 func usage(w io.Writer) {
 	fmt.Fprint(w, `Usage:
-  bridgekeeper serve --config FILE     run against the user pool in FILE
-  bridgekeeper demo [flags]            run with a built-in local user pool and demo users
-  bridgekeeper check-config FILE       check a configuration file and name every problem
-  bridgekeeper version                 print the version
+  bridgekeeper serve --config FILE   run against the user pool in FILE
+  bridgekeeper demo [flags]          run with a built-in local user pool and demo users
+  bridgekeeper check-config FILE     check a configuration file and name every problem
+  bridgekeeper version               print the version
 `)
-}
-
-// version is the module version stamped by the Go toolchain (or "devel").
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "devel"
 }

@@ -3,88 +3,291 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"testing"
-
-	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
 
-func TestRun(t *testing.T) {
-	dir := t.TempDir()
-	good := filepath.Join(dir, "good.yaml")
-	key := filepath.Join(dir, "signing.pem")
-	// The PEM content is checked by serve, not by check-config beyond the file existing.
-	if err := os.WriteFile(key, []byte("-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(good, []byte(`public_url: https://login.example.com
-pool: {user_pool_id: eu-west-1_AbCdEf123, client_id: abc123}
-cookies: {keys: ["${COOKIE_KEY}"]}
-oidc: {signing_keys: [{file: signing.pem}]}
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	bad := filepath.Join(dir, "bad.yaml")
-	if err := os.WriteFile(bad, []byte(`public_url: http://login.example.com
-pool: {client_id: abc123, auth_flow: MAGIC}
-cookies: {keys: [c2hvcnQ=]}
-`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env := map[string]string{"COOKIE_KEY": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}
-	getenv := func(k string) string { return env[k] }
+// env returns a getenv over a map.
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
 
+// writeConfig writes a configuration file and returns its path.
+func writeConfig(t *testing.T, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "bridgekeeper.yaml")
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+var cookieKey = base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))
+
+// goodConfig is a valid configuration for a local run; the cookie key comes
+// from the environment.
+const goodConfig = `
+listen: 127.0.0.1:0
+public_url: http://localhost:8080
+log: {level: info, format: json}
+pool:
+  user_pool_id: eu-west-1_AbC123
+  client_id: abc123
+cookies:
+  keys: ["${COOKIE_KEY}"]
+  secure: false
+oidc:
+  signing_keys: [{file: signing.pem}]
+`
+
+// writeConfigWithKey writes a configuration file and, next to it, the
+// signing key file goodConfig names.
+func writeConfigWithKey(t *testing.T, content string) string {
+	t.Helper()
+	path := writeConfig(t, content)
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemData := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+	if err := os.WriteFile(filepath.Join(filepath.Dir(path), "signing.pem"), pemData, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestVersion(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"version"}, &out, &errOut, env(nil)); code != 0 {
+		t.Fatalf("version exited %d: %s", code, errOut.String())
+	}
+	if got, want := out.String(), "bridgekeeper "+version()+"\n"; got != want || version() == "" {
+		t.Errorf("version printed %q, want %q", got, want)
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"--version"}, &out, &errOut, env(nil)); code != 0 || !strings.HasPrefix(out.String(), "bridgekeeper ") {
+		t.Errorf("--version = %d %q", code, out.String())
+	}
+	if code := run(context.Background(), []string{"version", "extra"}, &out, &errOut, env(nil)); code != 2 {
+		t.Errorf("version with an argument exited %d, want 2", code)
+	}
+}
+
+func TestVersionFrom(t *testing.T) {
+	withVCS := &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "3f2a1b9c0d1e2f3a4b5c"}, {Key: "vcs.modified", Value: "true"},
+	}}
 	tests := []struct {
-		name       string
-		args       []string
-		wantCode   int
-		wantStdout []string
-		wantStderr []string
+		stamped string
+		bi      *debug.BuildInfo
+		ok      bool
+		want    string
 	}{
-		{"version", []string{"version"}, 0, []string{"bridgekeeper "}, nil},
-		{"no command", nil, 2, nil, []string{"Usage:"}},
-		{"unknown command", []string{"frobnicate"}, 2, nil, []string{`unknown command "frobnicate"`}},
-		{"check-config ok", []string{"check-config", good}, 0, []string{"ok"}, nil},
-		{"check-config names every problem", []string{"check-config", bad}, 1, nil, []string{
-			"pool.user_pool_id", "public_url", "cookies.keys[0]", "pool.auth_flow",
+		{"v1.2.3", nil, false, "v1.2.3"},
+		{"", nil, false, "devel"},
+		{"", &debug.BuildInfo{Main: debug.Module{Version: "v0.4.0"}}, true, "v0.4.0"},
+		{"", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, true, "devel"},
+		{"", withVCS, true, "devel (3f2a1b9c0d1e, modified)"},
+		{"v2.0.0", &debug.BuildInfo{Main: debug.Module{Version: "v0.4.0"}, Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "abc"}}}, true, "v2.0.0 (abc)"},
+	}
+	for _, tt := range tests {
+		if got := versionFrom(tt.stamped, tt.bi, tt.ok); got != tt.want {
+			t.Errorf("versionFrom(%q, %+v) = %q, want %q", tt.stamped, tt.bi, got, tt.want)
+		}
+	}
+}
+
+func TestCheckConfig(t *testing.T) {
+	tests := []struct {
+		name     string
+		content  string
+		env      map[string]string
+		code     int
+		stdout   string
+		problems []string
+	}{
+		{name: "good", content: goodConfig, env: map[string]string{"COOKIE_KEY": cookieKey}, code: 0, stdout: ": ok\n"},
+		{name: "every validation problem", content: `
+public_url: http://login.example.com
+pool:
+  auth_flow: CUSTOM_AUTH
+cookies:
+  keys: [MTIzNDU2Nzg5MDEy]
+oidc:
+  clients:
+    - {id: a, public: true, redirect_uris: [http://app.example.com/cb]}
+    - {id: a, public: true, redirect_uris: [https://app.example.com/cb]}
+`, code: 1, problems: []string{
+			"public_url must use https unless it points at localhost",
+			"pool.user_pool_id is required",
+			"pool.client_id is required",
+			`pool.auth_flow must be USER_SRP_AUTH, USER_PASSWORD_AUTH or USER_AUTH (got "CUSTOM_AUTH")`,
+			"cookies.keys[0] must be 32 bytes of base64 (got 12)",
+			"cookies.secure must be false when public_url uses http",
+			"oidc.signing_keys needs at least one key file when clients are configured",
+			"oidc.clients[0].redirect_uris[0] must be an absolute https URL (http allowed only for localhost/127.0.0.1",
+			`oidc.clients[1].id "a" is already used by oidc.clients[0]`,
 		}},
-		{"check-config missing file", []string{"check-config", filepath.Join(dir, "nope.yaml")}, 1, nil, []string{"nope.yaml"}},
-		{"serve with a bad file fails before listening", []string{"serve", "--config", bad}, 1, nil, []string{"pool.user_pool_id"}},
+		{name: "unknown keys and unset variables", content: "lisen: x\npool:\n  client_secret: ${NOT_SET}\n", code: 1, problems: []string{
+			"pool.client_secret uses ${NOT_SET}, but the environment variable NOT_SET is not set (line 3)",
+			"lisen is not a known setting (did you mean listen?) (line 1)",
+		}},
+		{name: "unknown key", content: "lisen: x\n", code: 1, problems: []string{
+			"lisen is not a known setting (did you mean listen?) (line 1)",
+		}},
+		{name: "not YAML", content: "a: [\n", code: 1, problems: []string{"not valid YAML"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), tt.args, &stdout, &stderr, getenv)
-			if code != tt.wantCode {
-				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, stdout.String(), stderr.String())
+			path := writeConfigWithKey(t, tt.content)
+			var out, errOut bytes.Buffer
+			code := run(context.Background(), []string{"check-config", path}, &out, &errOut, env(tt.env))
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d; stdout %q stderr %q", code, tt.code, out.String(), errOut.String())
 			}
-			for _, w := range tt.wantStdout {
-				if !strings.Contains(stdout.String(), w) {
-					t.Errorf("stdout %q lacks %q", stdout.String(), w)
+			if tt.stdout != "" && out.String() != path+tt.stdout {
+				t.Errorf("stdout = %q, want %q", out.String(), path+tt.stdout)
+			}
+			if tt.code != 0 && out.Len() != 0 {
+				t.Errorf("stdout = %q, want nothing", out.String())
+			}
+			for _, p := range tt.problems {
+				if !strings.Contains(errOut.String(), p) {
+					t.Errorf("stderr does not name %q:\n%s", p, errOut.String())
 				}
 			}
-			for _, w := range tt.wantStderr {
-				if !strings.Contains(stderr.String(), w) {
-					t.Errorf("stderr %q lacks %q", stderr.String(), w)
-				}
+			if n := strings.Count(errOut.String(), "\n  - "); len(tt.problems) > 1 && n != len(tt.problems) {
+				t.Errorf("listed %d problems, want %d:\n%s", n, len(tt.problems), errOut.String())
 			}
 		})
 	}
-}
-
-func TestFormActions(t *testing.T) {
-	got := formActions(clientsForTest())
-	want := []string{"https://app.example.com", "http://127.0.0.1:*", "http://[::1]:*"}
-	if strings.Join(got, " ") != strings.Join(want, " ") {
-		t.Fatalf("formActions = %v, want %v", got, want)
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"check-config"}, &out, &errOut, env(nil)); code != 2 {
+		t.Errorf("check-config without a file exited %d, want 2", code)
+	}
+	if code := run(context.Background(), []string{"check-config", filepath.Join(t.TempDir(), "absent.yaml")}, &out, &errOut, env(nil)); code != 1 || !strings.Contains(errOut.String(), "no such file") {
+		t.Errorf("check-config of a missing file = %d %q", code, errOut.String())
 	}
 }
 
-func clientsForTest() []oidc.Client {
-	return []oidc.Client{
-		{ID: "app", RedirectURIs: []string{"https://app.example.com/cb", "https://app.example.com/other"}},
-		{ID: "cli", Public: true, RedirectURIs: []string{"http://127.0.0.1/callback"}},
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+	}{
+		{nil, 2},
+		{[]string{"frobnicate"}, 2},
+		{[]string{"help"}, 0},
+		{[]string{"--help"}, 0},
+	}
+	for _, tt := range tests {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), tt.args, &out, &errOut, env(nil))
+		if code != tt.code || !strings.Contains(out.String()+errOut.String(), "bridgekeeper serve --config FILE") {
+			t.Errorf("run(%q) = %d, output %q", tt.args, code, out.String()+errOut.String())
+		}
+	}
+}
+
+// lineWriter passes the first line written to it on a channel.
+type lineWriter struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	first chan string
+	sent  bool
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if line, _, ok := strings.Cut(w.buf.String(), "\n"); ok && !w.sent {
+		w.sent = true
+		w.first <- line
+	}
+	return len(p), nil
+}
+
+func (w *lineWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+func TestServe(t *testing.T) {
+	path := writeConfigWithKey(t, goodConfig)
+	stdout := &lineWriter{first: make(chan string, 1)}
+	stderr := &lineWriter{first: make(chan string, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	exited := make(chan int, 1)
+	go func() {
+		exited <- run(ctx, []string{"serve", "--config", path}, stdout, stderr, env(map[string]string{"COOKIE_KEY": cookieKey}))
+	}()
+	var line string
+	select {
+	case line = <-stdout.first:
+	case code := <-exited:
+		t.Fatalf("serve exited %d early: %s", code, stderr.String())
+	}
+	m := regexp.MustCompile(`listening on http://(127\.0\.0\.1:[0-9]+) \(public URL http://localhost:8080\)`).FindStringSubmatch(line)
+	if m == nil {
+		t.Fatalf("serve printed %q", line)
+	}
+	base := "http://" + m[1]
+	for path, want := range map[string]int{
+		"/healthz": 200, "/readyz": 200, "/static/css/app.css": 200, "/nowhere": 404,
+		"/signin": 200, "/.well-known/openid-configuration": 200,
+	} {
+		res, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("GET %s = %d, want %d", path, res.StatusCode, want)
+		}
+	}
+	cancel()
+	if code := <-exited; code != 0 {
+		t.Errorf("serve exited %d after cancel: %s", code, stderr.String())
+	}
+	logs := stderr.String()
+	for _, want := range []string{`"msg":"request"`, `"path":"/healthz"`, `"msg":"stopped"`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %s:\n%s", want, logs)
+		}
+	}
+}
+
+func TestServeRefusesBadConfig(t *testing.T) {
+	var out, errOut bytes.Buffer
+	path := writeConfig(t, goodConfig) // COOKIE_KEY unset
+	if code := run(context.Background(), []string{"serve", "--config", path}, &out, &errOut, env(nil)); code != 1 {
+		t.Fatalf("serve exited %d, want 1", code)
+	}
+	if !strings.Contains(errOut.String(), "cookies.keys[0] uses ${COOKIE_KEY}") {
+		t.Errorf("stderr = %q", errOut.String())
+	}
+	if code := run(context.Background(), []string{"serve", "--bogus"}, &out, &errOut, env(nil)); code != 2 {
+		t.Errorf("serve --bogus exited %d, want 2", code)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,21 +14,41 @@ import (
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
 
-// serve runs Bridgekeeper against the user pool in a configuration file.
-func serve(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+// runServe is the serve command: it runs Bridgekeeper against the user pool
+// in a configuration file until ctx is cancelled (SIGINT or SIGTERM), then
+// shuts down gracefully.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	path := fs.String("config", "bridgekeeper.yaml", "configuration file")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return 2
 	}
-	cfg, err := config.Load(*path, getenv)
+	if fs.NArg() != 0 {
+		fmt.Fprintln(stderr, "usage: bridgekeeper serve [--config FILE]")
+		return 2
+	}
+	cfg, err := loadConfig(*path, getenv)
 	if err != nil {
-		return err
+		var probs config.Problems
+		if errors.As(err, &probs) {
+			printProblems(stderr, *path, probs)
+		} else {
+			fmt.Fprintf(stderr, "bridgekeeper: %v\n", err)
+		}
+		return 1
 	}
-	if err := cfg.Validate().Err(); err != nil {
-		return err
+	if err := serve(ctx, cfg, stdout, stderr, getenv); err != nil {
+		fmt.Fprintf(stderr, "bridgekeeper: %v\n", err)
+		return 1
 	}
+	return 0
+}
+
+// serve wires a validated configuration into a running server (config →
+// logger → store → engine → provider → pages → web server) and serves until
+// ctx is cancelled.
+func serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, getenv func(string) string) error {
 	log := newLogger(stderr, cfg.Log.Level, cfg.Log.Format)
 	ac, err := appConfigFrom(cfg, getenv, true)
 	if err != nil {
@@ -105,26 +126,4 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 		ac.ClaimMappings = append(ac.ClaimMappings, oidc.ClaimMapping{Attribute: m.Attribute, Claim: m.Claim, Scope: m.Scope, Type: m.Type})
 	}
 	return ac, nil
-}
-
-// checkConfig validates a configuration file and names every problem.
-func checkConfig(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	if len(args) != 1 {
-		fmt.Fprintln(stderr, "usage: bridgekeeper check-config FILE")
-		return 2
-	}
-	cfg, err := config.Load(args[0], getenv)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s:\n%v\n", args[0], err)
-		return 1
-	}
-	if probs := cfg.Validate(); len(probs) > 0 {
-		fmt.Fprintf(stderr, "%s has %d problem(s):\n", args[0], len(probs))
-		for _, p := range probs {
-			fmt.Fprintf(stderr, "  - %s\n", p)
-		}
-		return 1
-	}
-	fmt.Fprintf(stdout, "%s: ok\n", args[0])
-	return 0
 }

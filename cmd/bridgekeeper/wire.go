@@ -10,13 +10,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/gorilla/securecookie"
 
 	"github.com/bridgekeeper/bridgekeeper/cognito"
+	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/handlers"
 	"github.com/bridgekeeper/bridgekeeper/i18n"
 	"github.com/bridgekeeper/bridgekeeper/internal/cookiecodec"
@@ -146,24 +145,15 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 	if ac.Demo != nil {
 		demo = handlers.NewDemo(pages, *ac.Demo)
 	}
-	srv, err := web.New(web.Options{
-		Listen:           ac.Listen,
-		Listener:         ac.Listener,
-		SecureCookies:    ac.SecureCookies,
-		HSTS:             strings.HasPrefix(ac.PublicURL, "https://"),
-		FormActions:      formActions(ac.Clients),
-		ShutdownTimeout:  ac.ShutdownTimeout,
-		SignInRateLimit:  int64(ac.SignInPerIP),
-		SignInRateWindow: ac.SignInWindow,
-		TrustedProxies:   ac.TrustedProxies,
-	}, web.Deps{
-		Pages:   pages,
-		OIDC:    provider,
-		Static:  static.FS,
-		Demo:    demo,
-		Counter: st,
-		Logger:  log,
-		Checks:  []web.Check{{Name: "store", Fn: st.Ping}},
+	srv, err := web.New(webConfig(ac), web.Deps{
+		Pages:    pages,
+		OIDC:     provider,
+		Static:   static.FS,
+		Demo:     demo,
+		Counter:  st,
+		Logger:   log,
+		Checks:   []web.Check{{Name: "store", Fn: st.Ping}},
+		Listener: ac.Listener,
 	})
 	if err != nil {
 		return fail(err)
@@ -203,31 +193,30 @@ func cookieName(base string, secure bool) string {
 	return base
 }
 
-// formActions lists the origins sign-in forms may end up at (the apps' redirect URIs), for CSP.
-func formActions(clients []oidc.Client) []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(s string) {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
+// webConfig gives the web server its settings from the wiring settings: the
+// listen address, public URL, cookies, limits, proxies, and the apps'
+// redirect URIs (their origins go into the CSP form-action).
+func webConfig(ac appConfig) *config.Config {
+	c := config.Default()
+	c.Listen = ac.Listen
+	c.PublicURL = ac.PublicURL
+	c.Cookies.Secure = ac.SecureCookies
+	c.TrustedProxies = ac.TrustedProxies
+	if ac.ShutdownTimeout > 0 {
+		c.ShutdownTimeout = ac.ShutdownTimeout
 	}
-	for _, c := range clients {
-		for _, raw := range c.RedirectURIs {
-			u, err := url.Parse(raw)
-			if err != nil || u.Host == "" || (c.Public && isLoopback(u.Hostname())) {
-				continue // loopback redirects of public clients are covered below, on any port
-			}
-			add(u.Scheme + "://" + u.Host)
-		}
-		if c.Public {
-			// RFC 8252 loopback redirects may use any port.
-			add("http://127.0.0.1:*")
-			add("http://[::1]:*")
-		}
+	if ac.SignInPerIP > 0 {
+		c.RateLimit.SignInPerIP = ac.SignInPerIP
 	}
-	return out
+	if ac.SignInWindow > 0 {
+		c.RateLimit.Window = ac.SignInWindow
+	}
+	for _, cl := range ac.Clients {
+		c.OIDC.Clients = append(c.OIDC.Clients, config.Client{
+			ID: cl.ID, RedirectURIs: cl.RedirectURIs, PostLogoutRedirectURIs: cl.PostLogoutRedirectURIs,
+		})
+	}
+	return c
 }
 
 // newLogger builds the structured logger; every line logged with a request context carries its
@@ -242,5 +231,3 @@ func newLogger(w io.Writer, level, format string) *slog.Logger {
 	}
 	return slog.New(web.LogHandler{Handler: h})
 }
-
-func isLoopback(host string) bool { return host == "127.0.0.1" || host == "::1" || host == "localhost" }
