@@ -82,7 +82,9 @@ func (p *testPool) must(err error) {
 	}
 }
 
-func (p *testPool) hash(user string) string { return secretHash(&appClient{id: p.clientID, secret: p.secret}, user) }
+func (p *testPool) hash(user string) string {
+	return secretHash(&appClient{id: p.clientID, secret: p.secret}, user)
+}
 
 func wantAPIError(t *testing.T, err error, code, msg string) {
 	t.Helper()
