@@ -30,6 +30,8 @@ type API interface {
 	AssociateSoftwareToken(ctx context.Context, in *cip.AssociateSoftwareTokenInput, opts ...func(*cip.Options)) (*cip.AssociateSoftwareTokenOutput, error)
 	VerifySoftwareToken(ctx context.Context, in *cip.VerifySoftwareTokenInput, opts ...func(*cip.Options)) (*cip.VerifySoftwareTokenOutput, error)
 	RevokeToken(ctx context.Context, in *cip.RevokeTokenInput, opts ...func(*cip.Options)) (*cip.RevokeTokenOutput, error)
+	ForgotPassword(ctx context.Context, in *cip.ForgotPasswordInput, opts ...func(*cip.Options)) (*cip.ForgotPasswordOutput, error)
+	ConfirmForgotPassword(ctx context.Context, in *cip.ConfirmForgotPasswordInput, opts ...func(*cip.Options)) (*cip.ConfirmForgotPasswordOutput, error)
 }
 
 // StepKind says which page a step needs.
@@ -429,6 +431,39 @@ func (e *Engine) Revoke(ctx context.Context, refreshToken string) error {
 	}
 	if _, err := e.api.RevokeToken(ctx, in); err != nil {
 		return mapError("RevokeToken", err)
+	}
+	return nil
+}
+
+// Delivery says where Cognito sent a code: "EMAIL" or "SMS" and the masked address.
+type Delivery struct {
+	Medium, Destination string
+}
+
+// ForgotPassword asks Cognito to send a password-reset code to the person's verified email
+// address or phone number.
+func (e *Engine) ForgotPassword(ctx context.Context, username string) (Delivery, error) {
+	in := &cip.ForgotPasswordInput{ClientId: aws.String(e.cfg.ClientID), Username: aws.String(username), SecretHash: e.secretHash(username)}
+	out, err := e.api.ForgotPassword(ctx, in)
+	if err != nil {
+		return Delivery{}, mapError("ForgotPassword", err)
+	}
+	var d Delivery
+	if cd := out.CodeDeliveryDetails; cd != nil {
+		d = Delivery{Medium: string(cd.DeliveryMedium), Destination: aws.ToString(cd.Destination)}
+	}
+	return d, nil
+}
+
+// ConfirmForgotPassword sets a new password with the code Cognito sent (after ForgotPassword, or
+// after an administrator's AdminResetUserPassword).
+func (e *Engine) ConfirmForgotPassword(ctx context.Context, username, code, newPassword string) error {
+	_, err := e.api.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{
+		ClientId: aws.String(e.cfg.ClientID), Username: aws.String(username), SecretHash: e.secretHash(username),
+		ConfirmationCode: aws.String(code), Password: aws.String(newPassword),
+	})
+	if err != nil {
+		return mapError("ConfirmForgotPassword", err)
 	}
 	return nil
 }

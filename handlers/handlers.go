@@ -30,12 +30,16 @@ const (
 	PathSignOut    = "/signout"
 	PathSignedOut  = "/signed-out"
 	PathDemoOutbox = "/demo/outbox"
+	PathForgot     = "/forgot"
+	PathReset      = "/reset"
 )
 
-// Engine runs a Cognito sign-in, step by step. *cognito.Engine implements it.
+// Engine runs a Cognito sign-in, step by step, and password recovery. *cognito.Engine implements it.
 type Engine interface {
 	Start(ctx context.Context, username, password string) (cognito.Result, error)
 	Answer(ctx context.Context, st cognito.State, a cognito.Answer) (cognito.Result, error)
+	ForgotPassword(ctx context.Context, username string) (cognito.Delivery, error)
+	ConfirmForgotPassword(ctx context.Context, username, code, newPassword string) error
 }
 
 // Provider is the part of the OpenID provider the pages use. *oidc.Provider implements it.

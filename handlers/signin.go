@@ -21,6 +21,8 @@ type flowState struct {
 	Username string `json:"u,omitempty"`
 	// Notice is a catalog id shown on the sign-in page (e.g. the session expired).
 	Notice string `json:"n,omitempty"`
+	// ResetDestination is where a password-reset code went (masked), for the reset page.
+	ResetDestination string `json:"rd,omitempty"`
 }
 
 // Limits on what people type, well above any real value and below Cognito's own limits.
@@ -64,7 +66,7 @@ func (h *Handlers) SignInGET(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, PathStep)
 	}
 	p := h.page(c)
-	m := views.SignIn{Action: PathSignIn, Username: f.Username}
+	m := views.SignIn{Action: PathSignIn, Username: f.Username, ForgotPasswordURL: PathForgot}
 	if f.Notice != "" {
 		m.Notice = p.T(f.Notice)
 	}
@@ -76,7 +78,7 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 	p := h.page(c)
 	username := strings.TrimSpace(c.FormValue(views.FieldUsername))
 	password := c.FormValue(views.FieldPassword)
-	m := views.SignIn{Action: PathSignIn, Username: username, FieldErrors: views.FieldErrors{}}
+	m := views.SignIn{Action: PathSignIn, Username: username, FieldErrors: views.FieldErrors{}, ForgotPasswordURL: PathForgot}
 	if username == "" || len(username) > maxUsername {
 		m.FieldErrors[views.FieldUsername] = p.T("validation.username.required")
 	}
@@ -92,6 +94,11 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 	res, err := h.d.Engine.Start(c.Request().Context(), username, password)
 	if err != nil {
 		var ce *cognito.Error
+		if errors.As(err, &ce) && ce.Kind == cognito.PasswordResetRequired {
+			// An administrator reset the password and Cognito sent a code: choose a new one.
+			h.saveFlow(c.Response(), c.Request(), flowState{Username: username, Notice: ce.Kind.MessageID()})
+			return c.Redirect(http.StatusSeeOther, PathReset)
+		}
 		if errors.As(err, &ce) {
 			h.logEngineError(c, "start sign-in", ce)
 			m.Error = p.T(ce.Kind.MessageID())

@@ -40,6 +40,10 @@ func (s *Server) routes() {
 		e.GET(handlers.PathAccount, h.AccountGET)
 		e.POST(handlers.PathSignOut, h.SignOutPOST)
 		e.GET(handlers.PathSignedOut, h.SignedOutGET)
+		e.GET(handlers.PathForgot, h.ForgotGET)
+		e.POST(handlers.PathForgot, h.ForgotPOST, signInLimit)
+		e.GET(handlers.PathReset, h.ResetGET)
+		e.POST(handlers.PathReset, h.ResetPOST, signInLimit)
 	}
 
 	// OpenID Connect provider (package oidc). Apps call these with their own

@@ -181,6 +181,16 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 		func() error {
 			return create("grace", map[string]string{"name": "Grace Example", "email": "grace@example.com", "email_verified": "true"}, true, demoPassword)
 		},
+		func() error {
+			if err := create("heidi", map[string]string{"name": "Heidi Example", "email": "heidi@example.com", "email_verified": "true"}, true, demoPassword); err != nil {
+				return err
+			}
+			_, err := api.AdminResetUserPassword(ctx, &cip.AdminResetUserPasswordInput{UserPoolId: aws.String(poolID), Username: aws.String("heidi")})
+			if err != nil {
+				return fmt.Errorf("reset heidi's password: %w", err)
+			}
+			return nil
+		},
 	}
 	if mfaRequired {
 		steps = append(steps, func() error { return setMFA(types.UserPoolMfaTypeOn) })
@@ -198,6 +208,7 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 		{"erin", demoPassword, "email code (see /demo/outbox)"},
 		{"frank", demoPassword, "SMS and authenticator: chooses one"},
 		{"grace", demoPassword, "no MFA yet (sets up an authenticator with --mfa-required)"},
+		{"heidi", demoPassword, "an administrator reset her password: enters the emailed code and a new one"},
 	}
 	return s, nil
 }

@@ -1,0 +1,104 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"github.com/bridgekeeper/bridgekeeper/cognito"
+	"github.com/bridgekeeper/bridgekeeper/views"
+)
+
+// ForgotGET asks for the username to send a password-reset code to.
+func (h *Handlers) ForgotGET(c echo.Context) error {
+	var f flowState
+	h.d.Cookies.loadFlow(c.Request(), &f)
+	return render(c, http.StatusOK, views.ForgotPasswordPage(h.page(c), views.ForgotPassword{Action: PathForgot, Username: f.Username, BackURL: PathSignIn}))
+}
+
+// ForgotPOST sends a reset code and shows the reset page. An unknown username looks exactly
+// like a known one, so the page does not reveal who has an account.
+func (h *Handlers) ForgotPOST(c echo.Context) error {
+	p := h.page(c)
+	username := strings.TrimSpace(c.FormValue(views.FieldUsername))
+	if username == "" || len(username) > maxUsername {
+		m := views.ForgotPassword{Action: PathForgot, BackURL: PathSignIn, FieldErrors: views.FieldErrors{views.FieldUsername: p.T("validation.username.required")}}
+		return render(c, http.StatusUnprocessableEntity, views.ForgotPasswordPage(p, m))
+	}
+	d, err := h.d.Engine.ForgotPassword(c.Request().Context(), username)
+	var ce *cognito.Error
+	switch {
+	case err == nil, errors.As(err, &ce) && ce.Kind == cognito.WrongCredentials:
+		h.saveFlow(c.Response(), c.Request(), flowState{Username: username, ResetDestination: d.Destination})
+		return c.Redirect(http.StatusSeeOther, PathReset)
+	case errors.As(err, &ce):
+		h.logEngineError(c, "forgot password", ce)
+		m := views.ForgotPassword{Action: PathForgot, Username: username, BackURL: PathSignIn, Error: p.T(ce.Kind.MessageID())}
+		return render(c, statusFor(ce), views.ForgotPasswordPage(p, m))
+	default:
+		return h.internal(c, "forgot password", err)
+	}
+}
+
+// ResetGET asks for the reset code and a new password.
+func (h *Handlers) ResetGET(c echo.Context) error {
+	var f flowState
+	if !h.d.Cookies.loadFlow(c.Request(), &f) || f.Username == "" {
+		return c.Redirect(http.StatusSeeOther, PathForgot)
+	}
+	return render(c, http.StatusOK, h.resetView(c, f, "", nil))
+}
+
+// ResetPOST sets the new password with the code, then sends the person to sign in with it.
+func (h *Handlers) ResetPOST(c echo.Context) error {
+	var f flowState
+	if !h.d.Cookies.loadFlow(c.Request(), &f) || f.Username == "" {
+		return c.Redirect(http.StatusSeeOther, PathForgot)
+	}
+	p := h.page(c)
+	code := strings.TrimSpace(c.FormValue(views.FieldCode))
+	pw, confirm := c.FormValue(views.FieldPassword), c.FormValue(views.FieldPasswordConfirm)
+	errs := views.FieldErrors{}
+	if !validCode(code) {
+		errs[views.FieldCode] = p.T("validation.code.format", map[string]any{"Digits": 6})
+	}
+	switch {
+	case pw == "":
+		errs[views.FieldPassword] = p.T("validation.password.new_required")
+	case len(pw) > maxPassword:
+		errs[views.FieldPassword] = p.T("validation.too_long", map[string]any{"Max": maxPassword})
+	case confirm != pw:
+		errs[views.FieldPasswordConfirm] = p.T("validation.password.mismatch")
+	}
+	if len(errs) > 0 {
+		return render(c, http.StatusUnprocessableEntity, h.resetView(c, f, "", errs))
+	}
+	if err := h.d.Engine.ConfirmForgotPassword(c.Request().Context(), f.Username, code, pw); err != nil {
+		var ce *cognito.Error
+		if !errors.As(err, &ce) {
+			return h.internal(c, "reset password", err)
+		}
+		h.logEngineError(c, "reset password", ce)
+		return render(c, statusFor(ce), h.resetView(c, f, p.T(ce.Kind.MessageID()), nil))
+	}
+	h.saveFlow(c.Response(), c.Request(), flowState{Username: f.Username, Notice: "notice.password_reset"})
+	return c.Redirect(http.StatusSeeOther, PathSignIn)
+}
+
+func (h *Handlers) resetView(c echo.Context, f flowState, errMsg string, errs views.FieldErrors) templ.Component {
+	p := h.page(c)
+	m := views.ResetPassword{
+		Action: PathReset, Username: f.Username, Destination: f.ResetDestination, Error: errMsg, FieldErrors: errs,
+		ResendAction: PathForgot, BackURL: PathSignIn,
+	}
+	if f.Notice != "" {
+		m.Notice = p.T(f.Notice)
+	}
+	for _, rule := range h.d.PasswordPolicy {
+		m.Policy = append(m.Policy, p.T(rule.ID, rule.Data))
+	}
+	return views.ResetPasswordPage(p, m)
+}
