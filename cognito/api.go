@@ -37,7 +37,7 @@ type Config struct {
 	// TOTPIssuer is the name authenticator apps show for this account.
 	TOTPIssuer string
 	// StaticCredentials, when set, are used instead of the standard AWS credential chain
-	// (emulators accept any).
+	// (emulators accept any). WithCredentials does the same as an option of NewAPI.
 	StaticCredentials *credentials.StaticCredentialsProvider
 }
 
@@ -65,14 +65,51 @@ func (c Config) JWKS() string {
 	return c.IssuerURL() + "/.well-known/jwks.json"
 }
 
-// NewAPI builds the AWS SDK client for cfg. It does not retry LimitExceededException (a per-user
-// limit that retrying only prolongs) and keeps the SDK's jittered retries for throttling.
-func NewAPI(ctx context.Context, cfg Config) (*cip.Client, error) {
-	opts := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(cfg.Region)}
+// APIOption adjusts the SDK client NewAPI builds.
+type APIOption func(*apiSettings)
+
+type apiSettings struct {
+	creds      aws.CredentialsProvider
+	httpClient aws.HTTPClient
+	backoff    retry.BackoffDelayer
+}
+
+// WithCredentials uses p instead of the standard AWS credential chain (an emulator accepts any
+// static credentials). It takes precedence over Config.StaticCredentials.
+func WithCredentials(p aws.CredentialsProvider) APIOption {
+	return func(s *apiSettings) { s.creds = p }
+}
+
+// WithHTTPClient sends the SDK's requests through c (a proxy, custom TLS, or a test transport).
+func WithHTTPClient(c aws.HTTPClient) APIOption {
+	return func(s *apiSettings) { s.httpClient = c }
+}
+
+// WithRetryBackoff replaces the SDK's jittered exponential backoff between retries; tests pass
+// one that does not wait.
+func WithRetryBackoff(b retry.BackoffDelayer) APIOption {
+	return func(s *apiSettings) { s.backoff = b }
+}
+
+// NewAPI builds the AWS SDK client for cfg: the standard credential chain (unless
+// cfg.StaticCredentials or WithCredentials say otherwise), cfg.Region, and cfg.Endpoint as the
+// base endpoint when set. Its retryer does not retry LimitExceededException (a per-user limit
+// that retrying only prolongs) and keeps the SDK's jittered retries for TooManyRequestsException
+// and other throttling. The sign-in calls themselves are unsigned; credentials matter for the
+// admin calls made with the same client.
+func NewAPI(ctx context.Context, cfg Config, opts ...APIOption) (*cip.Client, error) {
+	var s apiSettings
 	if cfg.StaticCredentials != nil {
-		opts = append(opts, awsconfig.WithCredentialsProvider(*cfg.StaticCredentials))
+		s.creds = *cfg.StaticCredentials
 	}
-	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	for _, o := range opts {
+		o(&s)
+	}
+	load := []func(*awsconfig.LoadOptions) error{awsconfig.WithRegion(cfg.Region)}
+	if s.creds != nil {
+		load = append(load, awsconfig.WithCredentialsProvider(s.creds))
+	}
+	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, load...)
 	if err != nil {
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
@@ -80,10 +117,28 @@ func NewAPI(ctx context.Context, cfg Config) (*cip.Client, error) {
 		if cfg.Endpoint != "" {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
 		}
-		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
-			so.Retryables = append([]retry.IsErrorRetryable{noRetryLimitExceeded{}}, so.Retryables...)
-		})
+		if s.httpClient != nil {
+			// Set on the client, not the shared configuration, so a CA bundle from the
+			// environment (AWS_CA_BUNDLE) does not need the SDK's own transport.
+			o.HTTPClient = s.httpClient
+		}
+		o.Retryer = newRetryer(awsCfg.RetryMaxAttempts, s.backoff)
 	}), nil
+}
+
+// newRetryer is the SDK's standard retryer with LimitExceededException taken out of the
+// retryable throttling codes. maxAttempts 0 keeps the SDK's default (3); AWS_MAX_ATTEMPTS sets it.
+func newRetryer(maxAttempts int, backoff retry.BackoffDelayer) aws.Retryer {
+	return retry.NewStandard(func(so *retry.StandardOptions) {
+		if maxAttempts > 0 {
+			so.MaxAttempts = maxAttempts
+		}
+		if backoff != nil {
+			so.Backoff = backoff
+		}
+		// The first rule with an opinion wins, so this one runs before the SDK's code lists.
+		so.Retryables = append([]retry.IsErrorRetryable{noRetryLimitExceeded{}}, so.Retryables...)
+	})
 }
 
 // noRetryLimitExceeded stops retries of LimitExceededException before any other rule says yes.

@@ -2,16 +2,19 @@
 // turns each Cognito answer into a typed Step (what to show the person, what to collect) or a
 // Success, answers steps (computing SECRET_HASH and SRP itself), and maps Cognito errors to
 // typed domain errors. It knows nothing about HTTP.
+//
+// A sign-in is Start, then Answer for each Step until a Success. Between calls the caller keeps
+// only the Step's State (small and serialisable; see EncodedSize). When Answer fails the caller
+// keeps the same State and may answer again, unless the error's Kind says Restart.
 package cognito
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,103 +37,15 @@ type API interface {
 	ConfirmForgotPassword(ctx context.Context, in *cip.ConfirmForgotPasswordInput, opts ...func(*cip.Options)) (*cip.ConfirmForgotPasswordOutput, error)
 }
 
-// StepKind says which page a step needs.
-type StepKind string
-
-// The steps a person can be asked to complete.
-const (
-	StepNewPassword    StepKind = "new_password"
-	StepSMSCode        StepKind = "sms_code"
-	StepEmailCode      StepKind = "email_code"
-	StepTOTPCode       StepKind = "totp_code"
-	StepSelectMFA      StepKind = "select_mfa"
-	StepMFASetupChoice StepKind = "mfa_setup_choice"
-	StepTOTPSetup      StepKind = "totp_setup"
-	StepEmailSetup     StepKind = "email_setup"
-	StepUnsupported    StepKind = "unsupported"
-)
-
-// Cognito MFA method names.
-const (
-	MethodSMS   = "SMS_MFA"
-	MethodTOTP  = "SOFTWARE_TOKEN_MFA"
-	MethodEmail = "EMAIL_OTP"
-)
-
-// State is everything needed to show and answer one step. The HTTP layer keeps it in an
-// encrypted cookie between requests, so its JSON is compact.
-type State struct {
-	Kind StepKind `json:"k"`
-	// Challenge is the Cognito challenge being answered.
-	Challenge string `json:"c,omitempty"`
-	// Session is Cognito's challenge session (up to 2,048 characters).
-	Session string `json:"s"`
-	// Username is USER_ID_FOR_SRP: the real username, never an alias.
-	Username string `json:"u"`
-	// Destination is the masked phone number or email address a code went to.
-	Destination string `json:"d,omitempty"`
-	// Options are the methods to choose from (SELECT_MFA_TYPE, MFA_SETUP).
-	Options []string `json:"o,omitempty"`
-	// RequiredAttributes are the missing required attributes (NEW_PASSWORD_REQUIRED).
-	RequiredAttributes []string `json:"r,omitempty"`
-	// SecretCode is the TOTP secret being enrolled.
-	SecretCode string `json:"t,omitempty"`
-	// OTPAuthURI is the otpauth:// URI of SecretCode, for the QR code. It is not kept in the
-	// encoded state (it is derived from SecretCode and Username with OTPAuthURI).
-	OTPAuthURI string `json:"-"`
-	// DeviceName is the authenticator's friendly name (SOFTWARE_TOKEN_MFA).
-	DeviceName string `json:"n,omitempty"`
-	// AMR lists the authentication methods used so far (RFC 8176 values).
-	AMR []string `json:"a,omitempty"`
-}
-
-// EncodedSize is the length of the state's JSON, for cookie budgets.
-func (s State) EncodedSize() int {
-	b, err := json.Marshal(s)
-	if err != nil {
-		return 0
-	}
-	return len(b)
-}
-
-// Answer is what the person gave for a step; only the fields of that step's kind are read.
-type Answer struct {
-	NewPassword string
-	Attributes  map[string]string
-	Code        string
-	Method      string
-	DeviceName  string
-	Email       string
-}
-
-// Step is the next thing to show.
-type Step struct {
-	State State
-}
-
-// Success is a completed sign-in.
-type Success struct {
-	IDToken, AccessToken, RefreshToken string
-	ExpiresIn                          time.Duration
-	// Claims are the verified claims of Cognito's ID token.
-	Claims map[string]any
-	// Subject is the Cognito sub; Username the cognito:username.
-	Subject, Username string
-	AuthTime          time.Time
-	AMR               []string
-}
-
-// Result is either a Step or a Success.
-type Result struct {
-	Step    *Step
-	Success *Success
-}
-
 // Deps are the engine's collaborators.
 type Deps struct {
-	Now      func() time.Time
-	Rand     io.Reader
-	Logger   *slog.Logger
+	// Now is the clock (default time.Now); SRP's TIMESTAMP comes from it.
+	Now func() time.Time
+	// Rand is the random source for SRP's private value (required).
+	Rand io.Reader
+	// Logger receives configuration problems and unexpected failures (default: discarded).
+	Logger *slog.Logger
+	// Verifier checks Cognito's ID tokens (required); see NewJWKSVerifier.
 	Verifier TokenVerifier
 }
 
@@ -141,7 +56,8 @@ type Engine struct {
 	d   Deps
 }
 
-// New returns an engine. Deps.Verifier and Deps.Rand are required.
+// New returns an engine. api, Deps.Verifier, Deps.Rand, cfg.UserPoolID and cfg.ClientID are
+// required; cfg.AuthFlow must be empty (SRP), FlowUserSRP or FlowUserPassword.
 func New(api API, cfg Config, d Deps) (*Engine, error) {
 	if api == nil || d.Verifier == nil || d.Rand == nil {
 		return nil, errors.New("cognito: API, Verifier and Rand are required")
@@ -175,6 +91,7 @@ func (e *Engine) secretHash(username string) *string {
 	return aws.String(SecretHash(e.cfg.ClientID, e.cfg.ClientSecret, username))
 }
 
+// withSecret adds SECRET_HASH over username to m when the app client has a secret.
 func (e *Engine) withSecret(m map[string]string, username string) map[string]string {
 	if h := e.secretHash(username); h != nil {
 		m["SECRET_HASH"] = *h
@@ -182,118 +99,167 @@ func (e *Engine) withSecret(m map[string]string, username string) map[string]str
 	return m
 }
 
-// Start signs in with a username and password using the configured flow.
+// fail maps a Cognito call's error to an *Error and logs what points at configuration or a bug
+// (never request parameters: Cognito's messages for these name the problem, not the values).
+func (e *Engine) fail(ctx context.Context, op string, err error) error {
+	mapped := mapError(op, err)
+	var ce *Error
+	if errors.As(mapped, &ce) && (ce.Kind == InvalidParameter || ce.Kind == Internal) {
+		e.d.Logger.ErrorContext(ctx, "Cognito call failed", "op", op, "kind", ce.Kind.String(), "code", ce.Code, "err", err)
+	}
+	return mapped
+}
+
+// Start signs in with a username (or an alias Cognito accepts) and password using the
+// configured flow. For SRP it answers PASSWORD_VERIFIER itself.
 func (e *Engine) Start(ctx context.Context, username, password string) (Result, error) {
+	if username == "" || password == "" {
+		return Result{}, &Error{Kind: WrongCredentials, Op: "start", Err: errors.New("empty username or password")}
+	}
 	in := &cip.InitiateAuthInput{ClientId: aws.String(e.cfg.ClientID)}
 	var client *srp.Client
 	switch e.cfg.AuthFlow {
 	case FlowUserPassword:
 		in.AuthFlow = types.AuthFlowTypeUserPasswordAuth
 		in.AuthParameters = e.withSecret(map[string]string{"USERNAME": username, "PASSWORD": password}, username)
-	case FlowUserSRP:
+	default:
 		c, err := srp.NewClient(e.d.Rand)
 		if err != nil {
-			return Result{}, &Error{Kind: Internal, Op: "srp", Err: err}
+			return Result{}, &Error{Kind: Internal, Op: "SRP", Err: err}
 		}
 		client = c
 		in.AuthFlow = types.AuthFlowTypeUserSrpAuth
 		in.AuthParameters = e.withSecret(map[string]string{"USERNAME": username, "SRP_A": c.AHex()}, username)
-	default:
-		return Result{}, &Error{Kind: InvalidParameter, Op: "start", Err: fmt.Errorf("unsupported auth flow %q", e.cfg.AuthFlow)}
 	}
 	out, err := e.api.InitiateAuth(ctx, in)
 	if err != nil {
-		return Result{}, mapError("InitiateAuth", err)
+		return Result{}, e.fail(ctx, "InitiateAuth "+string(in.AuthFlow), err)
 	}
-	amr := []string{"pwd"}
-	challenge, session, params, auth := string(out.ChallengeName), aws.ToString(out.Session), out.ChallengeParameters, out.AuthenticationResult
+	amr := []string{amrPassword}
 	if client != nil && out.ChallengeName == types.ChallengeNameTypePasswordVerifier {
-		userID := params["USER_ID_FOR_SRP"]
-		if userID == "" {
-			userID = username
-		}
-		sig, ts, err := client.PasswordClaim(e.cfg.PoolName(), userID, password, params["SALT"], params["SRP_B"], params["SECRET_BLOCK"], e.d.Now())
-		if err != nil {
-			return Result{}, &Error{Kind: Internal, Op: "PASSWORD_VERIFIER", Err: err}
-		}
-		resp, err := e.api.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{
-			ClientId:      aws.String(e.cfg.ClientID),
-			ChallengeName: types.ChallengeNameTypePasswordVerifier,
-			Session:       out.Session,
-			ChallengeResponses: e.withSecret(map[string]string{
-				"USERNAME":                    userID,
-				"PASSWORD_CLAIM_SECRET_BLOCK": params["SECRET_BLOCK"],
-				"PASSWORD_CLAIM_SIGNATURE":    sig,
-				"TIMESTAMP":                   ts,
-			}, userID),
-		})
-		if err != nil {
-			return Result{}, mapError("RespondToAuthChallenge PASSWORD_VERIFIER", err)
-		}
-		username = userID
-		challenge, session, params, auth = string(resp.ChallengeName), aws.ToString(resp.Session), resp.ChallengeParameters, resp.AuthenticationResult
+		return e.passwordVerifier(ctx, client, username, password, out, amr)
 	}
-	return e.next(ctx, username, amr, challenge, session, params, auth)
+	return e.next(ctx, username, amr, string(out.ChallengeName), aws.ToString(out.Session), out.ChallengeParameters, out.AuthenticationResult)
 }
 
-// Answer answers the step described by st.
+// passwordVerifier proves the password to Cognito (SRP) and goes on to whatever follows.
+func (e *Engine) passwordVerifier(ctx context.Context, client *srp.Client, typed, password string, out *cip.InitiateAuthOutput, amr []string) (Result, error) {
+	params := out.ChallengeParameters
+	userID := params["USER_ID_FOR_SRP"]
+	if userID == "" {
+		userID = typed
+	}
+	sig, ts, err := client.PasswordClaim(e.cfg.PoolName(), userID, password, params["SALT"], params["SRP_B"], params["SECRET_BLOCK"], e.d.Now())
+	if err != nil {
+		e.d.Logger.ErrorContext(ctx, "Cognito sent unusable SRP parameters", "err", err)
+		return Result{}, &Error{Kind: Internal, Op: "PASSWORD_VERIFIER", Err: err}
+	}
+	resp, err := e.api.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{
+		ClientId:      aws.String(e.cfg.ClientID),
+		ChallengeName: types.ChallengeNameTypePasswordVerifier,
+		Session:       out.Session,
+		ChallengeResponses: e.withSecret(map[string]string{
+			"USERNAME":                    userID,
+			"PASSWORD_CLAIM_SECRET_BLOCK": params["SECRET_BLOCK"],
+			"PASSWORD_CLAIM_SIGNATURE":    sig,
+			"TIMESTAMP":                   ts,
+		}, userID),
+	})
+	if err != nil {
+		return Result{}, e.fail(ctx, "RespondToAuthChallenge PASSWORD_VERIFIER", err)
+	}
+	return e.next(ctx, userID, amr, string(resp.ChallengeName), aws.ToString(resp.Session), resp.ChallengeParameters, resp.AuthenticationResult)
+}
+
+// Answer answers the step described by st. On error st is still the step to show (a wrong code
+// can be typed again), unless the error's Kind says Restart.
 func (e *Engine) Answer(ctx context.Context, st State, a Answer) (Result, error) {
 	switch st.Kind {
 	case StepNewPassword:
+		if a.NewPassword == "" {
+			return Result{}, &Error{Kind: InvalidPassword, Op: "NEW_PASSWORD_REQUIRED", Err: errors.New("empty new password")}
+		}
 		resp := map[string]string{"USERNAME": st.Username, "NEW_PASSWORD": a.NewPassword}
+		// Only the required attributes the user lacks: one that has a value cannot be set here.
 		for _, name := range st.RequiredAttributes {
-			if v, ok := a.Attributes[name]; ok {
-				resp["userAttributes."+name] = v
+			v := strings.TrimSpace(a.Attributes[name])
+			if v == "" {
+				return Result{}, &Error{Kind: InvalidParameter, Op: "NEW_PASSWORD_REQUIRED", Err: fmt.Errorf("required attribute %q has no value", name)}
 			}
+			resp["userAttributes."+name] = v
 		}
-		return e.respond(ctx, st, types.ChallengeNameTypeNewPasswordRequired, st.Session, resp, nil)
+		return e.respond(ctx, st, types.ChallengeNameTypeNewPasswordRequired, st.Session, resp)
 	case StepSMSCode:
-		return e.respond(ctx, st, types.ChallengeNameTypeSmsMfa, st.Session, map[string]string{"USERNAME": st.Username, "SMS_MFA_CODE": a.Code}, []string{"sms"})
+		return e.answerCode(ctx, st, a.Code, types.ChallengeNameTypeSmsMfa, "SMS_MFA_CODE", amrSMS)
 	case StepEmailCode:
-		return e.respond(ctx, st, types.ChallengeNameTypeEmailOtp, st.Session, map[string]string{"USERNAME": st.Username, "EMAIL_OTP_CODE": a.Code}, []string{"otp"})
+		return e.answerCode(ctx, st, a.Code, types.ChallengeNameTypeEmailOtp, "EMAIL_OTP_CODE", amrOTP)
 	case StepTOTPCode:
-		return e.respond(ctx, st, types.ChallengeNameTypeSoftwareTokenMfa, st.Session, map[string]string{"USERNAME": st.Username, "SOFTWARE_TOKEN_MFA_CODE": a.Code}, []string{"otp"})
+		return e.answerCode(ctx, st, a.Code, types.ChallengeNameTypeSoftwareTokenMfa, "SOFTWARE_TOKEN_MFA_CODE", amrOTP)
 	case StepSelectMFA:
-		if !contains(st.Options, a.Method) {
-			return Result{}, &Error{Kind: InvalidParameter, Op: "SELECT_MFA_TYPE", Err: errors.New("method not offered")}
+		if !slices.Contains(st.Options, a.Method) {
+			return Result{}, &Error{Kind: InvalidParameter, Op: "SELECT_MFA_TYPE", Err: fmt.Errorf("method %q was not offered", a.Method)}
 		}
-		return e.respond(ctx, st, types.ChallengeNameTypeSelectMfaType, st.Session, map[string]string{"USERNAME": st.Username, "ANSWER": a.Method}, nil)
+		return e.respond(ctx, st, types.ChallengeNameTypeSelectMfaType, st.Session, map[string]string{"USERNAME": st.Username, "ANSWER": a.Method})
 	case StepMFASetupChoice:
 		switch {
-		case !contains(st.Options, a.Method):
-			return Result{}, &Error{Kind: InvalidParameter, Op: "MFA_SETUP", Err: errors.New("method not offered")}
+		case a.Method == MethodSMS:
+			return Result{}, &Error{Kind: SMSSetupNeedsAdmin, Op: "MFA_SETUP"}
+		case !slices.Contains(st.Options, a.Method):
+			return Result{}, &Error{Kind: InvalidParameter, Op: "MFA_SETUP", Err: fmt.Errorf("method %q was not offered", a.Method)}
 		case a.Method == MethodTOTP:
 			return e.associate(ctx, st)
-		case a.Method == MethodEmail:
+		default: // MethodEmail
 			next := st
 			next.Kind, next.Options = StepEmailSetup, nil
 			return Result{Step: &Step{State: next}}, nil
-		default:
-			return Result{}, &Error{Kind: SMSSetupNeedsAdmin, Op: "MFA_SETUP"}
 		}
 	case StepEmailSetup:
-		return e.respond(ctx, st, types.ChallengeNameTypeMfaSetup, st.Session, map[string]string{"USERNAME": st.Username, "EMAIL": a.Email}, nil)
+		email := strings.TrimSpace(a.Email)
+		if email == "" {
+			return Result{}, &Error{Kind: InvalidParameter, Op: "MFA_SETUP", Err: errors.New("empty email address")}
+		}
+		return e.respond(ctx, st, types.ChallengeNameTypeMfaSetup, st.Session, map[string]string{"USERNAME": st.Username, "EMAIL": email})
 	case StepTOTPSetup:
-		in := &cip.VerifySoftwareTokenInput{Session: aws.String(st.Session), UserCode: aws.String(a.Code)}
-		if a.DeviceName != "" {
-			in.FriendlyDeviceName = aws.String(a.DeviceName)
-		}
-		out, err := e.api.VerifySoftwareToken(ctx, in)
-		if err != nil {
-			return Result{}, mapError("VerifySoftwareToken", err)
-		}
-		if out.Status != types.VerifySoftwareTokenResponseTypeSuccess {
-			return Result{}, &Error{Kind: SoftwareTokenMismatch, Op: "VerifySoftwareToken"}
-		}
-		return e.respond(ctx, st, types.ChallengeNameTypeMfaSetup, aws.ToString(out.Session), map[string]string{"USERNAME": st.Username}, []string{"otp"})
+		return e.verifyTOTP(ctx, st, a)
 	default:
 		return Result{}, &Error{Kind: InvalidParameter, Op: "answer", Err: fmt.Errorf("cannot answer step %q", st.Kind)}
 	}
 }
 
-// respond sends a challenge response and turns the reply into the next result. used lists the
-// methods this answer proves (added to the state's AMR on success).
-func (e *Engine) respond(ctx context.Context, st State, name types.ChallengeNameType, session string, responses map[string]string, used []string) (Result, error) {
+// answerCode sends a one-time code. A code that cannot be right (empty, not digits) is refused
+// here as a mismatch, without spending a Cognito attempt.
+func (e *Engine) answerCode(ctx context.Context, st State, code string, name types.ChallengeNameType, key, method string) (Result, error) {
+	code, ok := normalizeCode(code)
+	if !ok {
+		return Result{}, &Error{Kind: CodeMismatch, Op: string(name), Err: errors.New("the code is not 4 to 10 digits")}
+	}
+	return e.respond(ctx, st, name, st.Session, map[string]string{"USERNAME": st.Username, key: code}, method, amrMFA)
+}
+
+// verifyTOTP finishes authenticator enrolment: VerifySoftwareToken with the setup session, then
+// MFA_SETUP with the session that returns.
+func (e *Engine) verifyTOTP(ctx context.Context, st State, a Answer) (Result, error) {
+	code, ok := normalizeCode(a.Code)
+	if !ok {
+		return Result{}, &Error{Kind: SoftwareTokenMismatch, Op: "VerifySoftwareToken", Err: errors.New("the code is not 4 to 10 digits")}
+	}
+	in := &cip.VerifySoftwareTokenInput{Session: aws.String(st.Session), UserCode: aws.String(code)}
+	if name := clip(strings.TrimSpace(a.DeviceName), MaxDeviceName); name != "" {
+		in.FriendlyDeviceName = aws.String(name)
+	}
+	out, err := e.api.VerifySoftwareToken(ctx, in)
+	if err != nil {
+		return Result{}, e.fail(ctx, "VerifySoftwareToken", err)
+	}
+	if out.Status != types.VerifySoftwareTokenResponseTypeSuccess {
+		return Result{}, &Error{Kind: SoftwareTokenMismatch, Op: "VerifySoftwareToken", Err: fmt.Errorf("status %q", out.Status)}
+	}
+	return e.respond(ctx, st, types.ChallengeNameTypeMfaSetup, aws.ToString(out.Session), map[string]string{"USERNAME": st.Username}, amrOTP, amrMFA)
+}
+
+// respond sends a challenge response and turns the reply into the next result. proved lists the
+// methods this answer proves, added to the state's AMR.
+func (e *Engine) respond(ctx context.Context, st State, name types.ChallengeNameType, session string, responses map[string]string, proved ...string) (Result, error) {
 	out, err := e.api.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{
 		ClientId:           aws.String(e.cfg.ClientID),
 		ChallengeName:      name,
@@ -301,22 +267,26 @@ func (e *Engine) respond(ctx context.Context, st State, name types.ChallengeName
 		ChallengeResponses: e.withSecret(responses, st.Username),
 	})
 	if err != nil {
-		return Result{}, mapError("RespondToAuthChallenge "+string(name), err)
+		return Result{}, e.fail(ctx, "RespondToAuthChallenge "+string(name), err)
 	}
-	amr := appendNew(st.AMR, used...)
-	return e.next(ctx, st.Username, amr, string(out.ChallengeName), aws.ToString(out.Session), out.ChallengeParameters, out.AuthenticationResult)
+	return e.next(ctx, st.Username, withMethods(st.AMR, proved...), string(out.ChallengeName), aws.ToString(out.Session), out.ChallengeParameters, out.AuthenticationResult)
 }
 
-// associate starts TOTP enrolment within the sign-in.
+// associate starts authenticator enrolment within the sign-in: AssociateSoftwareToken with the
+// MFA_SETUP session gives the secret and the session to verify it with.
 func (e *Engine) associate(ctx context.Context, st State) (Result, error) {
 	out, err := e.api.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: aws.String(st.Session)})
 	if err != nil {
-		return Result{}, mapError("AssociateSoftwareToken", err)
+		return Result{}, e.fail(ctx, "AssociateSoftwareToken", err)
 	}
 	secret := aws.ToString(out.SecretCode)
+	if secret == "" || len(secret) > MaxSecretCode {
+		err := fmt.Errorf("TOTP secret of %d characters (want 1 to %d)", len(secret), MaxSecretCode)
+		e.d.Logger.ErrorContext(ctx, "Cognito sent an unusable TOTP secret", "err", err)
+		return Result{}, &Error{Kind: Internal, Op: "AssociateSoftwareToken", Err: err}
+	}
 	next := State{
 		Kind:       StepTOTPSetup,
-		Challenge:  string(types.ChallengeNameTypeMfaSetup),
 		Session:    aws.ToString(out.Session),
 		Username:   st.Username,
 		SecretCode: secret,
@@ -329,58 +299,39 @@ func (e *Engine) associate(ctx context.Context, st State) (Result, error) {
 // next turns one Cognito reply into a Result.
 func (e *Engine) next(ctx context.Context, username string, amr []string, challenge, session string, params map[string]string, auth *types.AuthenticationResultType) (Result, error) {
 	if auth != nil {
-		return e.success(ctx, username, amr, auth)
-	}
-	if u := params["USER_ID_FOR_SRP"]; u != "" {
-		username = u
-	}
-	st := State{Challenge: challenge, Session: session, Username: username, AMR: amr}
-	switch types.ChallengeNameType(challenge) {
-	case types.ChallengeNameTypeNewPasswordRequired:
-		st.Kind = StepNewPassword
-		st.RequiredAttributes = missingRequired(params["requiredAttributes"], params["userAttributes"])
-	case types.ChallengeNameTypeSmsMfa, types.ChallengeNameTypeSmsOtp:
-		st.Kind, st.Destination = StepSMSCode, params["CODE_DELIVERY_DESTINATION"]
-	case types.ChallengeNameTypeEmailOtp:
-		st.Kind, st.Destination = StepEmailCode, params["CODE_DELIVERY_DESTINATION"]
-	case types.ChallengeNameTypeSoftwareTokenMfa:
-		st.Kind, st.DeviceName = StepTOTPCode, params["FRIENDLY_DEVICE_NAME"]
-	case types.ChallengeNameTypeSelectMfaType:
-		st.Kind, st.Options = StepSelectMFA, jsonList(params["MFAS_CAN_CHOOSE"])
-	case types.ChallengeNameTypeMfaSetup:
-		var settable []string
-		for _, m := range jsonList(params["MFAS_CAN_SETUP"]) {
-			if m == MethodTOTP || m == MethodEmail {
-				settable = append(settable, m)
-			}
+		s, err := e.tokens(ctx, username, auth)
+		if err != nil {
+			return Result{}, err
 		}
-		switch {
-		case len(settable) == 0:
-			return Result{}, &Error{Kind: SMSSetupNeedsAdmin, Op: "MFA_SETUP"}
-		case len(settable) == 1 && settable[0] == MethodTOTP:
-			return e.associate(ctx, st)
-		}
-		st.Kind, st.Options = StepMFASetupChoice, settable
-	default:
-		e.d.Logger.WarnContext(ctx, "unsupported Cognito challenge", "challenge", challenge)
-		st.Kind = StepUnsupported
+		s.AMR = amr
+		return Result{Success: s}, nil
 	}
-	return Result{Step: &Step{State: st}}, nil
-}
-
-func (e *Engine) success(ctx context.Context, username string, amr []string, auth *types.AuthenticationResultType) (Result, error) {
-	s, err := e.tokens(ctx, username, auth)
+	if challenge == "" {
+		return Result{}, &Error{Kind: Internal, Op: "next", Err: errors.New("the reply has neither tokens nor a challenge")}
+	}
+	p, err := planFor(challenge, session, username, params, amr)
 	if err != nil {
+		var ce *Error
+		if errors.As(err, &ce) && ce.Kind != SMSSetupNeedsAdmin {
+			e.d.Logger.ErrorContext(ctx, "cannot show Cognito's challenge", "challenge", challenge, "err", err)
+		}
 		return Result{}, err
 	}
-	s.AMR = amr
-	return Result{Success: s}, nil
+	if p.associate {
+		return e.associate(ctx, p.state)
+	}
+	if p.state.Kind == StepUnsupported {
+		e.d.Logger.WarnContext(ctx, "unsupported Cognito challenge", "challenge", challenge)
+	}
+	return Result{Step: &Step{State: p.state, UserAttributes: p.attrs}}, nil
 }
 
+// tokens verifies Cognito's ID token and builds a Success (without AMR).
 func (e *Engine) tokens(ctx context.Context, username string, auth *types.AuthenticationResultType) (*Success, error) {
 	raw := aws.ToString(auth.IdToken)
 	claims, err := e.d.Verifier.VerifyIDToken(ctx, raw)
 	if err != nil {
+		e.d.Logger.ErrorContext(ctx, "Cognito's ID token did not verify", "err", err)
 		return nil, &Error{Kind: Internal, Op: "verify ID token", Err: err}
 	}
 	s := &Success{
@@ -405,9 +356,9 @@ func (e *Engine) tokens(ctx context.Context, username string, auth *types.Authen
 	return s, nil
 }
 
-// Refresh gets fresh Cognito tokens with a refresh token; username is the real username
-// (cognito:username), which SECRET_HASH needs. The result's RefreshToken is empty unless Cognito
-// rotated it.
+// Refresh gets fresh Cognito tokens with a refresh token (REFRESH_TOKEN_AUTH); username is the
+// real username (Success.Username, cognito:username), which SECRET_HASH needs. The result's
+// RefreshToken is empty unless Cognito rotated it, and its AMR is empty.
 func (e *Engine) Refresh(ctx context.Context, username, refreshToken string) (*Success, error) {
 	out, err := e.api.InitiateAuth(ctx, &cip.InitiateAuthInput{
 		ClientId:       aws.String(e.cfg.ClientID),
@@ -415,7 +366,7 @@ func (e *Engine) Refresh(ctx context.Context, username, refreshToken string) (*S
 		AuthParameters: e.withSecret(map[string]string{"REFRESH_TOKEN": refreshToken}, username),
 	})
 	if err != nil {
-		return nil, mapError("InitiateAuth REFRESH_TOKEN_AUTH", err)
+		return nil, e.fail(ctx, "InitiateAuth REFRESH_TOKEN_AUTH", err)
 	}
 	if out.AuthenticationResult == nil {
 		return nil, &Error{Kind: Internal, Op: "InitiateAuth REFRESH_TOKEN_AUTH", Err: errors.New("no tokens in the reply")}
@@ -423,98 +374,29 @@ func (e *Engine) Refresh(ctx context.Context, username, refreshToken string) (*S
 	return e.tokens(ctx, username, out.AuthenticationResult)
 }
 
-// Revoke revokes a Cognito refresh token and the access tokens issued with it.
+// Revoke revokes a Cognito refresh token and the access tokens issued with it (RevokeToken).
 func (e *Engine) Revoke(ctx context.Context, refreshToken string) error {
 	in := &cip.RevokeTokenInput{ClientId: aws.String(e.cfg.ClientID), Token: aws.String(refreshToken)}
 	if e.cfg.ClientSecret != "" {
 		in.ClientSecret = aws.String(e.cfg.ClientSecret)
 	}
 	if _, err := e.api.RevokeToken(ctx, in); err != nil {
-		return mapError("RevokeToken", err)
+		return e.fail(ctx, "RevokeToken", err)
 	}
 	return nil
 }
 
-// Delivery says where Cognito sent a code: "EMAIL" or "SMS" and the masked address.
-type Delivery struct {
-	Medium, Destination string
-}
-
-// ForgotPassword asks Cognito to send a password-reset code to the person's verified email
-// address or phone number.
-func (e *Engine) ForgotPassword(ctx context.Context, username string) (Delivery, error) {
-	in := &cip.ForgotPasswordInput{ClientId: aws.String(e.cfg.ClientID), Username: aws.String(username), SecretHash: e.secretHash(username)}
-	out, err := e.api.ForgotPassword(ctx, in)
-	if err != nil {
-		return Delivery{}, mapError("ForgotPassword", err)
+// normalizeCode drops spaces people type into codes ("123 456") and reports whether what is
+// left can be a Cognito code: 4 to 10 ASCII digits.
+func normalizeCode(code string) (string, bool) {
+	code = strings.Join(strings.Fields(code), "")
+	if len(code) < 4 || len(code) > 10 {
+		return code, false
 	}
-	var d Delivery
-	if cd := out.CodeDeliveryDetails; cd != nil {
-		d = Delivery{Medium: string(cd.DeliveryMedium), Destination: aws.ToString(cd.Destination)}
-	}
-	return d, nil
-}
-
-// ConfirmForgotPassword sets a new password with the code Cognito sent (after ForgotPassword, or
-// after an administrator's AdminResetUserPassword).
-func (e *Engine) ConfirmForgotPassword(ctx context.Context, username, code, newPassword string) error {
-	_, err := e.api.ConfirmForgotPassword(ctx, &cip.ConfirmForgotPasswordInput{
-		ClientId: aws.String(e.cfg.ClientID), Username: aws.String(username), SecretHash: e.secretHash(username),
-		ConfirmationCode: aws.String(code), Password: aws.String(newPassword),
-	})
-	if err != nil {
-		return mapError("ConfirmForgotPassword", err)
-	}
-	return nil
-}
-
-// OTPAuthURI builds the otpauth:// URI authenticator apps read from the QR code.
-func OTPAuthURI(issuer, account, secret string) string {
-	label := url.PathEscape(issuer) + ":" + url.PathEscape(account)
-	q := url.Values{"secret": {secret}, "issuer": {issuer}}
-	return "otpauth://totp/" + label + "?" + q.Encode()
-}
-
-// missingRequired returns the required attributes (from the JSON array of "userAttributes.x")
-// that the user's attributes (a JSON object) do not already have.
-func missingRequired(requiredJSON, attrsJSON string) []string {
-	have := map[string]any{}
-	_ = json.Unmarshal([]byte(attrsJSON), &have) // absent or malformed: nothing is known to be set
-	var out []string
-	for _, r := range jsonList(requiredJSON) {
-		name := strings.TrimPrefix(r, "userAttributes.")
-		if v, ok := have[name]; ok && v != nil && v != "" {
-			continue
-		}
-		out = append(out, name)
-	}
-	return out
-}
-
-// jsonList parses a JSON array of strings; anything else gives nil.
-func jsonList(s string) []string {
-	var out []string
-	if json.Unmarshal([]byte(s), &out) != nil {
-		return nil
-	}
-	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
+	for _, c := range code {
+		if c < '0' || c > '9' {
+			return code, false
 		}
 	}
-	return false
-}
-
-func appendNew(list []string, more ...string) []string {
-	out := append([]string(nil), list...)
-	for _, m := range more {
-		if !contains(out, m) {
-			out = append(out, m)
-		}
-	}
-	return out
+	return code, true
 }

@@ -1,11 +1,14 @@
 package cognito_test
 
 import (
+	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
+	"math/rand/v2"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +23,15 @@ import (
 	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
 )
 
+// These tests run the engine against internal/localpool over HTTP through the real AWS SDK.
+// The clock and the random sources are injected; nothing sleeps.
+
+const (
+	password    = "Passw0rd!"
+	tempPass    = "Temp-Passw0rd!"
+	newPassword = "N3w-Passw0rd!"
+)
+
 type clock struct {
 	mu sync.Mutex
 	t  time.Time
@@ -32,6 +44,43 @@ func (c *clock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
+// seeded is a deterministic random source, safe for concurrent use.
+type seeded struct {
+	mu sync.Mutex
+	r  *rand.ChaCha8
+}
+
+func newSeeded(seed byte) io.Reader { return &seeded{r: rand.NewChaCha8([32]byte{seed})} }
+
+func (s *seeded) Read(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.r.Read(p)
+}
+
+// syncBuffer collects log output from concurrent writers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// poolSetup describes the user pool a test needs.
+type poolSetup struct {
+	mfa        types.UserPoolMfaType
+	sms, email bool
+	totp       bool
+	required   []string // required attributes
+	sessionTTL time.Duration
+}
+
 // env is a local user pool reached over HTTP through the real AWS SDK.
 type env struct {
 	t      *testing.T
@@ -39,31 +88,51 @@ type env struct {
 	clock  *clock
 	pool   *localpool.Server
 	url    string
-	api    *cip.Client
+	admin  *cip.Client
 	poolID string
+	logs   *syncBuffer
+	// secrets must never show up in the engine's logs.
+	secrets []string
 }
 
-func newEnv(t *testing.T, mfa types.UserPoolMfaType) *env {
+func newEnv(t *testing.T, ps poolSetup) *env {
 	t.Helper()
-	c := &clock{t: time.Now()}
-	pool := localpool.New(localpool.Options{Now: c.Now})
+	c := &clock{t: time.Now().UTC().Truncate(time.Second)}
+	pool := localpool.New(localpool.Options{Now: c.Now, Rand: newSeeded(1), SessionTTL: ps.sessionTTL})
 	srv := httptest.NewServer(pool.Handler())
 	t.Cleanup(srv.Close)
-	e := &env{t: t, ctx: context.Background(), clock: c, pool: pool, url: srv.URL}
-	e.api = cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")})
-	out, err := e.api.CreateUserPool(e.ctx, &cip.CreateUserPoolInput{
-		PoolName: aws.String("t"),
-		Schema:   []types.SchemaAttributeType{{Name: aws.String("name"), Required: aws.Bool(true)}},
-	})
+	e := &env{t: t, ctx: context.Background(), clock: c, pool: pool, url: srv.URL, logs: &syncBuffer{}, secrets: []string{password, tempPass, newPassword}}
+	e.admin = cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")})
+	var schema []types.SchemaAttributeType
+	for _, r := range ps.required {
+		schema = append(schema, types.SchemaAttributeType{Name: aws.String(r), Required: aws.Bool(true)})
+	}
+	out, err := e.admin.CreateUserPool(e.ctx, &cip.CreateUserPoolInput{PoolName: aws.String("t"), Schema: schema})
 	e.must(err)
 	e.poolID = aws.ToString(out.UserPool.Id)
-	_, err = e.api.SetUserPoolMfaConfig(e.ctx, &cip.SetUserPoolMfaConfigInput{
-		UserPoolId: aws.String(e.poolID), MfaConfiguration: mfa,
-		SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true},
-		SmsMfaConfiguration:           &types.SmsMfaConfigType{SmsConfiguration: &types.SmsConfigurationType{SnsCallerArn: aws.String("arn")}},
-		EmailMfaConfiguration:         &types.EmailMfaConfigType{},
-	})
+	if ps.mfa == "" {
+		ps.mfa = types.UserPoolMfaTypeOff
+	}
+	in := &cip.SetUserPoolMfaConfigInput{UserPoolId: aws.String(e.poolID), MfaConfiguration: ps.mfa}
+	if ps.totp {
+		in.SoftwareTokenMfaConfiguration = &types.SoftwareTokenMfaConfigType{Enabled: true}
+	}
+	if ps.sms {
+		in.SmsMfaConfiguration = &types.SmsMfaConfigType{SmsConfiguration: &types.SmsConfigurationType{SnsCallerArn: aws.String("arn")}}
+	}
+	if ps.email {
+		in.EmailMfaConfiguration = &types.EmailMfaConfigType{}
+	}
+	_, err = e.admin.SetUserPoolMfaConfig(e.ctx, in)
 	e.must(err)
+	t.Cleanup(func() {
+		logs := e.logs.String()
+		for _, s := range e.secrets {
+			if s != "" && strings.Contains(logs, s) {
+				t.Errorf("the engine logged a secret (%d characters)", len(s))
+			}
+		}
+	})
 	return e
 }
 
@@ -74,281 +143,551 @@ func (e *env) must(err error) {
 	}
 }
 
-// engine creates an app client and an engine for it.
-func (e *env) engine(flow string, secret bool) *cognito.Engine {
+// engineOpts tweak the engine a test builds.
+type engineOpts struct {
+	flow    string
+	secret  bool
+	flows   []types.ExplicitAuthFlowsType // the app client's; default SRP, password and refresh
+	issuer  string                        // override the verified issuer
+	badHash bool                          // configure a wrong client secret
+}
+
+// engine creates an app client and an engine for it, wired the way cmd/bridgekeeper does.
+func (e *env) engine(o engineOpts) *cognito.Engine {
 	e.t.Helper()
-	out, err := e.api.CreateUserPoolClient(e.ctx, &cip.CreateUserPoolClientInput{
-		UserPoolId: aws.String(e.poolID), ClientName: aws.String("c"), GenerateSecret: secret,
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+	flows := o.flows
+	if flows == nil {
+		flows = []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowUserPasswordAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}
+	}
+	out, err := e.admin.CreateUserPoolClient(e.ctx, &cip.CreateUserPoolClientInput{
+		UserPoolId: aws.String(e.poolID), ClientName: aws.String("c"), GenerateSecret: o.secret, ExplicitAuthFlows: flows,
 	})
 	e.must(err)
-	creds := credentials.NewStaticCredentialsProvider("x", "x", "")
 	cfg := cognito.Config{
 		Region: "us-east-1", UserPoolID: e.poolID, ClientID: aws.ToString(out.UserPoolClient.ClientId),
 		ClientSecret: aws.ToString(out.UserPoolClient.ClientSecret), Endpoint: e.url, Issuer: e.url + "/" + e.poolID,
-		AuthFlow: flow, StaticCredentials: &creds,
+		JWKSURL: e.url + "/" + e.poolID + "/.well-known/jwks.json", AuthFlow: o.flow, TOTPIssuer: "Bridgekeeper Test",
 	}
-	api, err := cognito.NewAPI(e.ctx, cfg)
+	if o.issuer != "" {
+		cfg.Issuer = o.issuer
+	}
+	if o.badHash {
+		cfg.ClientSecret = "not-the-secret"
+	}
+	e.secrets = append(e.secrets, cfg.ClientSecret)
+	api, err := cognito.NewAPI(e.ctx, cfg, cognito.WithCredentials(credentials.NewStaticCredentialsProvider("x", "x", "")))
 	e.must(err)
-	eng, err := cognito.New(api, cfg, cognito.Deps{Now: e.clock.Now, Rand: rand.Reader, Verifier: cognito.NewJWKSVerifier(e.ctx, cfg, nil)})
+	eng, err := cognito.New(api, cfg, cognito.Deps{
+		Now: e.clock.Now, Rand: newSeeded(2), Verifier: cognito.NewJWKSVerifier(e.ctx, cfg, nil),
+		Logger: slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	})
 	e.must(err)
 	return eng
 }
 
+// user creates a user with attributes; permanent sets password, otherwise the user must change
+// tempPass at first sign-in.
 func (e *env) user(name string, permanent bool, attrs map[string]string, prefs *cip.AdminSetUserMFAPreferenceInput) {
 	e.t.Helper()
 	var ua []types.AttributeType
 	for k, v := range attrs {
 		ua = append(ua, types.AttributeType{Name: aws.String(k), Value: aws.String(v)})
 	}
-	_, err := e.api.AdminCreateUser(e.ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(e.poolID), Username: aws.String(name), TemporaryPassword: aws.String("Temp-Passw0rd!"), MessageAction: types.MessageActionTypeSuppress, UserAttributes: ua})
+	_, err := e.admin.AdminCreateUser(e.ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(e.poolID), Username: aws.String(name), TemporaryPassword: aws.String(tempPass), MessageAction: types.MessageActionTypeSuppress, UserAttributes: ua})
 	e.must(err)
 	if permanent {
-		_, err = e.api.AdminSetUserPassword(e.ctx, &cip.AdminSetUserPasswordInput{UserPoolId: aws.String(e.poolID), Username: aws.String(name), Password: aws.String("Passw0rd!"), Permanent: true})
+		_, err = e.admin.AdminSetUserPassword(e.ctx, &cip.AdminSetUserPasswordInput{UserPoolId: aws.String(e.poolID), Username: aws.String(name), Password: aws.String(password), Permanent: true})
 		e.must(err)
 	}
 	if prefs != nil {
 		prefs.UserPoolId, prefs.Username = aws.String(e.poolID), aws.String(name)
-		_, err = e.api.AdminSetUserMFAPreference(e.ctx, prefs)
+		_, err = e.admin.AdminSetUserMFAPreference(e.ctx, prefs)
 		e.must(err)
 	}
 }
 
-func (e *env) latestCode(to string) string {
+// sent is the number of messages in the outbox, to wait for the next one with code.
+func (e *env) sent() int { return len(e.pool.Outbox().Messages()) }
+
+// code returns the code in the first message to `to` after the first `after` messages.
+func (e *env) code(to string, after int) string {
 	e.t.Helper()
-	for _, m := range e.pool.Outbox().Messages() {
-		if m.To == to {
-			return m.Code
-		}
-	}
-	e.t.Fatalf("no message to %s", to)
-	return ""
+	ctx, cancel := context.WithTimeout(e.ctx, 5*time.Second)
+	defer cancel()
+	m, err := e.pool.Outbox().Wait(ctx, to, after)
+	e.must(err)
+	e.secrets = append(e.secrets, m.Code)
+	return m.Code
 }
 
-func wantKind(t *testing.T, err error, k cognito.Kind) {
+// totpCode is the authenticator's code now, remembered as a secret.
+func (e *env) totpCode(secret string) string {
+	c := localpool.TOTP(secret, e.clock.Now())
+	e.secrets = append(e.secrets, c)
+	return c
+}
+
+// step asserts res is a step of kind k and returns its state (remembering its session).
+func (e *env) step(res cognito.Result, err error, k cognito.StepKind) cognito.State {
+	e.t.Helper()
+	e.must(err)
+	if res.Step == nil || res.Success != nil {
+		e.t.Fatalf("want a %s step, got %+v", k, res)
+	}
+	if res.Step.State.Kind != k {
+		e.t.Fatalf("step = %+v, want kind %s", res.Step.State, k)
+	}
+	e.secrets = append(e.secrets, res.Step.State.Session)
+	return res.Step.State
+}
+
+// success asserts res is a success.
+func (e *env) success(res cognito.Result, err error) *cognito.Success {
+	e.t.Helper()
+	e.must(err)
+	if res.Success == nil || res.Step != nil {
+		e.t.Fatalf("want success, got %+v", res)
+	}
+	s := res.Success
+	if s.Subject == "" || s.Subject != s.Claims["sub"] || s.IDToken == "" || s.AccessToken == "" || s.ExpiresIn <= 0 {
+		e.t.Fatalf("success = %+v", s)
+	}
+	if d := s.AuthTime.Sub(e.clock.Now()); d > time.Second || d < -time.Second {
+		e.t.Fatalf("auth time %v, clock %v", s.AuthTime, e.clock.Now())
+	}
+	e.secrets = append(e.secrets, s.IDToken, s.AccessToken, s.RefreshToken)
+	return s
+}
+
+// wantAMR asserts the methods a sign-in reports.
+func wantAMR(t *testing.T, s *cognito.Success, amr ...string) *cognito.Success {
+	t.Helper()
+	if !slices.Equal(s.AMR, amr) {
+		t.Fatalf("AMR = %v, want %v", s.AMR, amr)
+	}
+	return s
+}
+
+func wantKind(t *testing.T, err error, k cognito.Kind) *cognito.Error {
 	t.Helper()
 	var ce *cognito.Error
 	if !errors.As(err, &ce) || ce.Kind != k {
 		t.Fatalf("error = %v, want kind %v", err, k)
 	}
+	return ce
 }
 
-func TestPasswordFlows(t *testing.T) {
-	for _, tt := range []struct {
-		flow   string
-		secret bool
-	}{{cognito.FlowUserSRP, false}, {cognito.FlowUserSRP, true}, {cognito.FlowUserPassword, false}, {cognito.FlowUserPassword, true}} {
-		t.Run(tt.flow+map[bool]string{true: "+secret", false: ""}[tt.secret], func(t *testing.T) {
-			e := newEnv(t, types.UserPoolMfaTypeOff)
+func flowName(flow string, secret bool) string {
+	if secret {
+		return flow + "+secret"
+	}
+	return flow
+}
+
+var allFlows = []struct {
+	flow   string
+	secret bool
+}{{cognito.FlowUserSRP, false}, {cognito.FlowUserSRP, true}, {cognito.FlowUserPassword, false}, {cognito.FlowUserPassword, true}}
+
+func TestPasswordSignIn(t *testing.T) {
+	for _, tt := range allFlows {
+		t.Run(flowName(tt.flow, tt.secret), func(t *testing.T) {
+			e := newEnv(t, poolSetup{})
 			e.user("alice", true, map[string]string{"name": "Alice", "email": "alice@example.com"}, nil)
-			eng := e.engine(tt.flow, tt.secret)
-			res, err := eng.Start(e.ctx, "alice", "Passw0rd!")
-			e.must(err)
-			s := res.Success
-			if s == nil || s.Username != "alice" || s.Subject == "" || strings.Join(s.AMR, ",") != "pwd" || s.Claims["email"] != "alice@example.com" || s.RefreshToken == "" {
+			eng := e.engine(engineOpts{flow: tt.flow, secret: tt.secret})
+
+			s := wantAMR(t, e.success(eng.Start(e.ctx, "alice", password)), "pwd")
+			if s.Username != "alice" || s.Claims["email"] != "alice@example.com" || s.Claims["token_use"] != "id" || s.RefreshToken == "" {
 				t.Fatalf("success = %+v", s)
 			}
-			_, err = eng.Start(e.ctx, "alice", "wrong")
-			wantKind(t, err, cognito.WrongCredentials)
-			_, err = eng.Start(e.ctx, "nobody", "Passw0rd!")
-			wantKind(t, err, cognito.WrongCredentials)
-
-			refreshed, err := eng.Refresh(e.ctx, "alice", s.RefreshToken)
-			e.must(err)
-			if refreshed.Subject != s.Subject {
-				t.Fatalf("refresh gave subject %q", refreshed.Subject)
+			// By email alias: SECRET_HASH over the typed name first, the real username after.
+			alias := wantAMR(t, e.success(eng.Start(e.ctx, "alice@example.com", password)), "pwd")
+			if alias.Username != "alice" || alias.Subject != s.Subject {
+				t.Fatalf("alias sign-in = %+v", alias)
 			}
-			e.must(eng.Revoke(e.ctx, s.RefreshToken))
-			_, err = eng.Refresh(e.ctx, "alice", s.RefreshToken)
+
+			_, err := eng.Start(e.ctx, "alice", "Wrong-passw0rd")
+			wantKind(t, err, cognito.WrongCredentials)
+			_, err = eng.Start(e.ctx, "nobody", password)
+			wantKind(t, err, cognito.WrongCredentials)
+			_, err = eng.Start(e.ctx, "alice", "")
 			wantKind(t, err, cognito.WrongCredentials)
 
-			_, err = e.api.AdminDisableUser(e.ctx, &cip.AdminDisableUserInput{UserPoolId: aws.String(e.poolID), Username: aws.String("alice")})
+			// Refresh with the real username (SECRET_HASH needs it), then revoke.
+			refreshed, err := eng.Refresh(e.ctx, alias.Username, alias.RefreshToken)
 			e.must(err)
-			_, err = eng.Start(e.ctx, "alice", "Passw0rd!")
+			if refreshed.Subject != s.Subject || refreshed.IDToken == "" || len(refreshed.AMR) != 0 {
+				t.Fatalf("refresh = %+v", refreshed)
+			}
+			e.must(eng.Revoke(e.ctx, alias.RefreshToken))
+			_, err = eng.Refresh(e.ctx, "alice", alias.RefreshToken)
+			wantKind(t, err, cognito.WrongCredentials)
+			// The first sign-in's refresh token is still good.
+			_, err = eng.Refresh(e.ctx, "alice", s.RefreshToken)
+			e.must(err)
+
+			_, err = e.admin.AdminDisableUser(e.ctx, &cip.AdminDisableUserInput{UserPoolId: aws.String(e.poolID), Username: aws.String("alice")})
+			e.must(err)
+			_, err = eng.Start(e.ctx, "alice", password)
+			if !wantKind(t, err, cognito.UserDisabled).Kind.Restart() {
+				t.Fatal("a disabled user's sign-in cannot go on")
+			}
+			_, err = eng.Refresh(e.ctx, "alice", s.RefreshToken)
 			wantKind(t, err, cognito.UserDisabled)
 		})
 	}
 }
 
-func TestNewPasswordWithRequiredAttribute(t *testing.T) {
-	e := newEnv(t, types.UserPoolMfaTypeOff)
-	e.user("bob", false, nil, nil)
-	eng := e.engine(cognito.FlowUserSRP, true)
-	res, err := eng.Start(e.ctx, "bob", "Temp-Passw0rd!")
-	e.must(err)
-	st := res.Step.State
-	if st.Kind != cognito.StepNewPassword || strings.Join(st.RequiredAttributes, ",") != "name" {
-		t.Fatalf("step = %+v", st)
+func TestAccountStates(t *testing.T) {
+	e := newEnv(t, poolSetup{})
+	e.user("carl", true, map[string]string{"email": "carl@example.com"}, nil)
+	e.user("tina", false, map[string]string{"email": "tina@example.com"}, nil)
+	e.user("rita", true, map[string]string{"email": "rita@example.com"}, nil)
+	eng := e.engine(engineOpts{})
+
+	for i := 0; i < 4; i++ {
+		_, err := eng.Start(e.ctx, "carl", "Wrong-passw0rd")
+		wantKind(t, err, cognito.WrongCredentials)
 	}
-	_, err = eng.Answer(e.ctx, st, cognito.Answer{NewPassword: "short", Attributes: map[string]string{"name": "Bob"}})
-	wantKind(t, err, cognito.InvalidPassword)
-	// A rejected answer used the session up; Cognito's rule. Start again.
-	res, err = eng.Start(e.ctx, "bob", "Temp-Passw0rd!")
+	_, err := eng.Start(e.ctx, "carl", "Wrong-passw0rd")
+	wantKind(t, err, cognito.PasswordAttemptsExceeded)
+	_, err = eng.Start(e.ctx, "carl", password)
+	wantKind(t, err, cognito.PasswordAttemptsExceeded)
+
+	e.clock.Advance(8 * 24 * time.Hour) // past the 7-day temporary password validity
+	_, err = eng.Start(e.ctx, "tina", tempPass)
+	wantKind(t, err, cognito.TempPasswordExpired)
+
+	_, err = e.admin.AdminResetUserPassword(e.ctx, &cip.AdminResetUserPasswordInput{UserPoolId: aws.String(e.poolID), Username: aws.String("rita")})
 	e.must(err)
-	res, err = eng.Answer(e.ctx, res.Step.State, cognito.Answer{NewPassword: "N3w-Passw0rd!", Attributes: map[string]string{"name": "Bob"}})
-	e.must(err)
-	if res.Success == nil || res.Success.Claims["name"] != "Bob" {
-		t.Fatalf("result = %+v", res)
+	_, err = eng.Start(e.ctx, "rita", password)
+	wantKind(t, err, cognito.PasswordResetRequired)
+}
+
+func TestNewPasswordRequired(t *testing.T) {
+	for _, tt := range allFlows {
+		t.Run(flowName(tt.flow, tt.secret), func(t *testing.T) {
+			e := newEnv(t, poolSetup{required: []string{"name", "email"}})
+			e.user("bob", false, map[string]string{"email": "bob@example.com"}, nil)
+			eng := e.engine(engineOpts{flow: tt.flow, secret: tt.secret})
+
+			res, err := eng.Start(e.ctx, "bob", tempPass)
+			st := e.step(res, err, cognito.StepNewPassword)
+			// email is required but already set: it is not asked for (and cannot be changed).
+			if !slices.Equal(st.RequiredAttributes, []string{"name"}) || st.Username != "bob" || res.Step.UserAttributes["email"] != "bob@example.com" {
+				t.Fatalf("step = %+v, attributes %v", st, res.Step.UserAttributes)
+			}
+			_, err = eng.Answer(e.ctx, st, cognito.Answer{NewPassword: newPassword})
+			wantKind(t, err, cognito.InvalidParameter) // refused before Cognito: the page must ask
+			_, err = eng.Answer(e.ctx, st, cognito.Answer{NewPassword: "short", Attributes: map[string]string{"name": "Bob"}})
+			if ce := wantKind(t, err, cognito.InvalidPassword); ce.Kind.Field() != cognito.FieldNewPassword || ce.Kind.Restart() {
+				t.Fatalf("a policy failure is shown on the new password field: %+v", ce)
+			}
+			// Attributes that already have values are never sent, even when the page sends them.
+			s := wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{NewPassword: newPassword, Attributes: map[string]string{"name": " Bob ", "email": "evil@example.com"}})), "pwd")
+			if s.Claims["name"] != "Bob" || s.Claims["email"] != "bob@example.com" || s.Username != "bob" {
+				t.Fatalf("claims = %v", s.Claims)
+			}
+			wantAMR(t, e.success(eng.Start(e.ctx, "bob", newPassword)), "pwd")
+		})
 	}
 }
 
-func TestMFAFlows(t *testing.T) {
-	e := newEnv(t, types.UserPoolMfaTypeOptional)
-	e.user("dave", true, map[string]string{"name": "D", "phone_number": "+15555550104"}, &cip.AdminSetUserMFAPreferenceInput{SMSMfaSettings: &types.SMSMfaSettingsType{Enabled: true, PreferredMfa: true}})
-	e.user("erin", true, map[string]string{"name": "E", "email": "erin@example.com"}, &cip.AdminSetUserMFAPreferenceInput{EmailMfaSettings: &types.EmailMfaSettingsType{Enabled: true, PreferredMfa: true}})
-	e.user("frank", true, map[string]string{"name": "F", "phone_number": "+15555550106", "email": "frank@example.com"}, &cip.AdminSetUserMFAPreferenceInput{
-		SMSMfaSettings: &types.SMSMfaSettingsType{Enabled: true}, EmailMfaSettings: &types.EmailMfaSettingsType{Enabled: true},
-	})
-	eng := e.engine(cognito.FlowUserSRP, false)
+// enrolTOTP gives a signed-in user an authenticator the way an account page would: with the
+// access token, outside the sign-in.
+func (e *env) enrolTOTP(eng *cognito.Engine, user string) string {
+	e.t.Helper()
+	s := wantAMR(e.t, e.success(eng.Start(e.ctx, user, password)), "pwd")
+	a, err := e.admin.AssociateSoftwareToken(e.ctx, &cip.AssociateSoftwareTokenInput{AccessToken: aws.String(s.AccessToken)})
+	e.must(err)
+	secret := aws.ToString(a.SecretCode)
+	_, err = e.admin.VerifySoftwareToken(e.ctx, &cip.VerifySoftwareTokenInput{AccessToken: aws.String(s.AccessToken), UserCode: aws.String(e.totpCode(secret))})
+	e.must(err)
+	_, err = e.admin.AdminSetUserMFAPreference(e.ctx, &cip.AdminSetUserMFAPreferenceInput{UserPoolId: aws.String(e.poolID), Username: aws.String(user),
+		SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: true, PreferredMfa: true}})
+	e.must(err)
+	return secret
+}
 
-	t.Run("SMS, wrong code then right code", func(t *testing.T) {
-		res, err := eng.Start(e.ctx, "dave", "Passw0rd!")
-		e.must(err)
-		st := res.Step.State
-		if st.Kind != cognito.StepSMSCode || !strings.HasSuffix(st.Destination, "0104") || strings.Contains(st.Destination, "555555") {
-			t.Fatalf("step = %+v", st)
-		}
-		_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: "000000"})
-		wantKind(t, err, cognito.CodeMismatch)
-		res, err = eng.Answer(e.ctx, st, cognito.Answer{Code: e.latestCode("+15555550104")})
-		e.must(err)
-		if res.Success == nil || strings.Join(res.Success.AMR, ",") != "pwd,sms" {
-			t.Fatalf("result = %+v", res)
-		}
-		// The session was used: answering again restarts.
-		_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: e.latestCode("+15555550104")})
-		wantKind(t, err, cognito.SessionExpired)
-	})
-	t.Run("email", func(t *testing.T) {
-		res, err := eng.Start(e.ctx, "erin", "Passw0rd!")
-		e.must(err)
-		if res.Step.State.Kind != cognito.StepEmailCode {
-			t.Fatalf("step = %+v", res.Step.State)
-		}
-		res, err = eng.Answer(e.ctx, res.Step.State, cognito.Answer{Code: e.latestCode("erin@example.com")})
-		e.must(err)
-		if res.Success == nil {
-			t.Fatal("no success")
-		}
-	})
-	t.Run("choose a method", func(t *testing.T) {
-		res, err := eng.Start(e.ctx, "frank", "Passw0rd!")
-		e.must(err)
-		st := res.Step.State
-		if st.Kind != cognito.StepSelectMFA || strings.Join(st.Options, ",") != "SMS_MFA,EMAIL_OTP" {
-			t.Fatalf("step = %+v", st)
-		}
-		_, err = eng.Answer(e.ctx, st, cognito.Answer{Method: "SOFTWARE_TOKEN_MFA"})
-		wantKind(t, err, cognito.InvalidParameter)
-		res, err = eng.Answer(e.ctx, st, cognito.Answer{Method: "EMAIL_OTP"})
-		e.must(err)
-		if res.Step.State.Kind != cognito.StepEmailCode {
-			t.Fatalf("after choosing email: %+v", res.Step.State)
-		}
-	})
-	t.Run("an expired session restarts", func(t *testing.T) {
-		res, err := eng.Start(e.ctx, "dave", "Passw0rd!")
-		e.must(err)
-		e.clock.Advance(4 * time.Minute)
-		_, err = eng.Answer(e.ctx, res.Step.State, cognito.Answer{Code: e.latestCode("+15555550104")})
-		wantKind(t, err, cognito.SessionExpired)
-		if !cognito.SessionExpired.Restart() {
-			t.Fatal("an expired session must restart the sign-in")
-		}
-	})
+func TestMFA(t *testing.T) {
+	for _, tt := range allFlows {
+		t.Run(flowName(tt.flow, tt.secret), func(t *testing.T) {
+			e := newEnv(t, poolSetup{mfa: types.UserPoolMfaTypeOptional, sms: true, email: true, totp: true, sessionTTL: 15 * time.Minute})
+			e.user("dave", true, map[string]string{"phone_number": "+15555550104"}, &cip.AdminSetUserMFAPreferenceInput{SMSMfaSettings: &types.SMSMfaSettingsType{Enabled: true, PreferredMfa: true}})
+			e.user("erin", true, map[string]string{"email": "erin@example.com"}, &cip.AdminSetUserMFAPreferenceInput{EmailMfaSettings: &types.EmailMfaSettingsType{Enabled: true, PreferredMfa: true}})
+			e.user("frank", true, map[string]string{"phone_number": "+15555550106", "email": "frank@example.com"}, &cip.AdminSetUserMFAPreferenceInput{
+				SMSMfaSettings: &types.SMSMfaSettingsType{Enabled: true}, EmailMfaSettings: &types.EmailMfaSettingsType{Enabled: true},
+			})
+			e.user("gina", true, nil, nil)
+			eng := e.engine(engineOpts{flow: tt.flow, secret: tt.secret})
+			totpSecret := e.enrolTOTP(eng, "gina")
+
+			t.Run("SMS, wrong code then right code", func(t *testing.T) {
+				n := e.sent()
+				res, err := eng.Start(e.ctx, "dave", password)
+				st := e.step(res, err, cognito.StepSMSCode)
+				if st.Destination != "+*******0104" || st.Username != "dave" || !slices.Equal(st.AMR, []string{"pwd"}) {
+					t.Fatalf("step = %+v", st)
+				}
+				code := e.code("+15555550104", n)
+				_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: "000000"})
+				if ce := wantKind(t, err, cognito.CodeMismatch); ce.Kind.Restart() || ce.Kind.Field() != cognito.FieldCode || ce.Code != "CodeMismatchException" {
+					t.Fatalf("a wrong code is asked again: %+v", ce)
+				}
+				_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: "12ab56"})
+				wantKind(t, err, cognito.CodeMismatch) // refused locally
+				// The same state answers again; spaces people type are dropped.
+				wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{Code: code[:3] + " " + code[3:]})), "pwd", "sms", "mfa")
+				// The session was used: answering again restarts.
+				_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: code})
+				if !wantKind(t, err, cognito.SessionExpired).Kind.Restart() {
+					t.Fatal("a used session restarts the sign-in")
+				}
+			})
+			t.Run("email, wrong code then right code", func(t *testing.T) {
+				n := e.sent()
+				res, err := eng.Start(e.ctx, "erin", password)
+				st := e.step(res, err, cognito.StepEmailCode)
+				if st.Destination != "e***@e***" {
+					t.Fatalf("step = %+v", st)
+				}
+				code := e.code("erin@example.com", n)
+				_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: "000000"})
+				wantKind(t, err, cognito.CodeMismatch)
+				s := wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{Code: code})), "pwd", "otp", "mfa")
+				if s.Username != "erin" {
+					t.Fatalf("success = %+v", s)
+				}
+			})
+			t.Run("authenticator, wrong code then right code", func(t *testing.T) {
+				res, err := eng.Start(e.ctx, "gina", password)
+				st := e.step(res, err, cognito.StepTOTPCode)
+				if st.DeviceName == "" {
+					t.Fatalf("step = %+v", st)
+				}
+				_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: "000000"})
+				wantKind(t, err, cognito.CodeMismatch)
+				wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{Code: e.totpCode(totpSecret)})), "pwd", "otp", "mfa")
+			})
+			t.Run("choose a method", func(t *testing.T) {
+				res, err := eng.Start(e.ctx, "frank", password)
+				st := e.step(res, err, cognito.StepSelectMFA)
+				if !slices.Equal(st.Options, []string{cognito.MethodSMS, cognito.MethodEmail}) || st.Username != "frank" {
+					t.Fatalf("step = %+v", st)
+				}
+				_, err = eng.Answer(e.ctx, st, cognito.Answer{Method: cognito.MethodTOTP})
+				wantKind(t, err, cognito.InvalidParameter) // not offered: refused before Cognito
+				n := e.sent()
+				res, err = eng.Answer(e.ctx, st, cognito.Answer{Method: cognito.MethodEmail})
+				st = e.step(res, err, cognito.StepEmailCode)
+				wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{Code: e.code("frank@example.com", n)})), "pwd", "otp", "mfa")
+			})
+			t.Run("an expired code", func(t *testing.T) {
+				n := e.sent()
+				res, err := eng.Start(e.ctx, "dave", password)
+				st := e.step(res, err, cognito.StepSMSCode)
+				code := e.code("+15555550104", n)
+				e.clock.Advance(4 * time.Minute) // codes live 3 minutes; this session 15
+				_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: code})
+				wantKind(t, err, cognito.ExpiredCode)
+			})
+			t.Run("too many wrong codes", func(t *testing.T) {
+				res, err := eng.Start(e.ctx, "erin", password)
+				st := e.step(res, err, cognito.StepEmailCode)
+				for i := 0; i < 4; i++ {
+					_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: "000000"})
+					wantKind(t, err, cognito.CodeMismatch)
+				}
+				_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: "000000"})
+				if !wantKind(t, err, cognito.TooManyFailedAttempts).Kind.Restart() {
+					t.Fatal("a session closed after too many codes restarts the sign-in")
+				}
+			})
+		})
+	}
+}
+
+func TestExpiredSession(t *testing.T) {
+	e := newEnv(t, poolSetup{mfa: types.UserPoolMfaTypeOptional, sms: true}) // sessions live 3 minutes
+	e.user("dave", true, map[string]string{"phone_number": "+15555550104"}, &cip.AdminSetUserMFAPreferenceInput{SMSMfaSettings: &types.SMSMfaSettingsType{Enabled: true, PreferredMfa: true}})
+	eng := e.engine(engineOpts{secret: true})
+	n := e.sent()
+	res, err := eng.Start(e.ctx, "dave", password)
+	st := e.step(res, err, cognito.StepSMSCode)
+	code := e.code("+15555550104", n)
+	e.clock.Advance(3*time.Minute + time.Second)
+	_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: code})
+	ce := wantKind(t, err, cognito.SessionExpired)
+	if !ce.Kind.Restart() || ce.Kind.MessageID() != "error.SessionExpired" || ce.Code != "NotAuthorizedException" {
+		t.Fatalf("error = %+v", ce)
+	}
 }
 
 func TestMFASetup(t *testing.T) {
-	e := newEnv(t, types.UserPoolMfaTypeOn)
-	e.user("grace", true, map[string]string{"name": "G"}, nil)
-	e.user("hank", true, map[string]string{"name": "H"}, nil)
-	eng := e.engine(cognito.FlowUserSRP, true)
+	t.Run("choice: authenticator", func(t *testing.T) {
+		for _, tt := range allFlows {
+			t.Run(flowName(tt.flow, tt.secret), func(t *testing.T) {
+				e := newEnv(t, poolSetup{mfa: types.UserPoolMfaTypeOn, totp: true, email: true, sms: true})
+				e.user("grace", true, map[string]string{"phone_number": "+15555550107"}, nil)
+				eng := e.engine(engineOpts{flow: tt.flow, secret: tt.secret})
 
-	t.Run("authenticator", func(t *testing.T) {
-		res, err := eng.Start(e.ctx, "grace", "Passw0rd!")
-		e.must(err)
-		st := res.Step.State
-		if st.Kind != cognito.StepMFASetupChoice {
-			t.Fatalf("step = %+v", st)
-		}
-		res, err = eng.Answer(e.ctx, st, cognito.Answer{Method: cognito.MethodTOTP})
-		e.must(err)
-		st = res.Step.State
-		if st.Kind != cognito.StepTOTPSetup || len(st.SecretCode) < 16 || !strings.HasPrefix(st.OTPAuthURI, "otpauth://totp/") {
-			t.Fatalf("setup step = %+v", st)
-		}
-		_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: "000000"})
-		wantKind(t, err, cognito.SoftwareTokenMismatch)
-		res, err = eng.Answer(e.ctx, st, cognito.Answer{Code: localpool.TOTP(st.SecretCode, e.clock.Now()), DeviceName: "phone"})
-		e.must(err)
-		if res.Success == nil || strings.Join(res.Success.AMR, ",") != "pwd,otp" {
-			t.Fatalf("result = %+v", res)
-		}
-		// Next time grace is asked for her authenticator code.
-		res, err = eng.Start(e.ctx, "grace", "Passw0rd!")
-		e.must(err)
-		if res.Step.State.Kind != cognito.StepTOTPCode {
-			t.Fatalf("second sign-in step = %+v", res.Step.State)
-		}
-		res, err = eng.Answer(e.ctx, res.Step.State, cognito.Answer{Code: localpool.TOTP(st.SecretCode, e.clock.Now())})
-		e.must(err)
-		if res.Success == nil {
-			t.Fatal("no success with the authenticator code")
+				res, err := eng.Start(e.ctx, "grace", password)
+				st := e.step(res, err, cognito.StepMFASetupChoice)
+				if !slices.Equal(st.Options, []string{cognito.MethodTOTP, cognito.MethodEmail}) {
+					t.Fatalf("step = %+v (SMS cannot be set up during sign-in)", st)
+				}
+				_, err = eng.Answer(e.ctx, st, cognito.Answer{Method: cognito.MethodSMS})
+				wantKind(t, err, cognito.SMSSetupNeedsAdmin)
+				res, err = eng.Answer(e.ctx, st, cognito.Answer{Method: cognito.MethodTOTP})
+				setup := e.step(res, err, cognito.StepTOTPSetup)
+				if setup.SecretCode == "" || setup.Session == st.Session || setup.Username != "grace" ||
+					setup.OTPAuthURI != "otpauth://totp/Bridgekeeper%20Test:grace?secret="+setup.SecretCode+"&issuer=Bridgekeeper%20Test" {
+					t.Fatalf("setup step = %+v", setup)
+				}
+				if n := setup.EncodedSize(); n > 1500 {
+					t.Fatalf("setup state is %d bytes", n)
+				}
+				_, err = eng.Answer(e.ctx, setup, cognito.Answer{Code: "000000"})
+				if ce := wantKind(t, err, cognito.SoftwareTokenMismatch); ce.Kind.MessageID() != "error.EnableSoftwareTokenMFA" || ce.Kind.Restart() {
+					t.Fatalf("error = %+v", ce)
+				}
+				e.secrets = append(e.secrets, setup.SecretCode)
+				wantAMR(t, e.success(eng.Answer(e.ctx, setup, cognito.Answer{Code: e.totpCode(setup.SecretCode), DeviceName: "Grace's phone"})), "pwd", "otp", "mfa")
+
+				// Next time grace is asked for her authenticator code.
+				e.clock.Advance(30 * time.Second)
+				res, err = eng.Start(e.ctx, "grace", password)
+				st = e.step(res, err, cognito.StepTOTPCode)
+				wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{Code: e.totpCode(setup.SecretCode)})), "pwd", "otp", "mfa")
+			})
 		}
 	})
-	t.Run("email", func(t *testing.T) {
-		res, err := eng.Start(e.ctx, "hank", "Passw0rd!")
-		e.must(err)
-		res, err = eng.Answer(e.ctx, res.Step.State, cognito.Answer{Method: cognito.MethodEmail})
-		e.must(err)
-		if res.Step.State.Kind != cognito.StepEmailSetup {
-			t.Fatalf("step = %+v", res.Step.State)
+	t.Run("choice: email", func(t *testing.T) {
+		e := newEnv(t, poolSetup{mfa: types.UserPoolMfaTypeOn, totp: true, email: true})
+		e.user("hank", true, nil, nil)
+		eng := e.engine(engineOpts{secret: true})
+		res, err := eng.Start(e.ctx, "hank", password)
+		st := e.step(res, err, cognito.StepMFASetupChoice)
+		res, err = eng.Answer(e.ctx, st, cognito.Answer{Method: cognito.MethodEmail})
+		st = e.step(res, err, cognito.StepEmailSetup)
+		_, err = eng.Answer(e.ctx, st, cognito.Answer{Email: "  "})
+		wantKind(t, err, cognito.InvalidParameter)
+		n := e.sent()
+		res, err = eng.Answer(e.ctx, st, cognito.Answer{Email: "hank@example.com"})
+		st = e.step(res, err, cognito.StepEmailCode)
+		if st.Destination != "h***@e***" {
+			t.Fatalf("step = %+v", st)
 		}
-		res, err = eng.Answer(e.ctx, res.Step.State, cognito.Answer{Email: "hank@example.com"})
-		e.must(err)
-		if res.Step.State.Kind != cognito.StepEmailCode {
-			t.Fatalf("step = %+v", res.Step.State)
+		code := e.code("hank@example.com", n)
+		_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: "000000"})
+		wantKind(t, err, cognito.CodeMismatch)
+		s := wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{Code: code})), "pwd", "otp", "mfa")
+		if s.Claims["email"] != "hank@example.com" {
+			t.Fatalf("claims = %v", s.Claims)
 		}
-		res, err = eng.Answer(e.ctx, res.Step.State, cognito.Answer{Code: e.latestCode("hank@example.com")})
-		e.must(err)
-		if res.Success == nil || res.Success.Claims["email"] != "hank@example.com" {
-			t.Fatalf("result = %+v", res)
+		// Email is hank's method from now on.
+		res, err = eng.Start(e.ctx, "hank", password)
+		e.step(res, err, cognito.StepEmailCode)
+	})
+	t.Run("authenticator only: straight to setup", func(t *testing.T) {
+		e := newEnv(t, poolSetup{mfa: types.UserPoolMfaTypeOn, totp: true, sms: true})
+		e.user("ivan", true, nil, nil)
+		eng := e.engine(engineOpts{})
+		res, err := eng.Start(e.ctx, "ivan", password)
+		setup := e.step(res, err, cognito.StepTOTPSetup)
+		e.secrets = append(e.secrets, setup.SecretCode)
+		wantAMR(t, e.success(eng.Answer(e.ctx, setup, cognito.Answer{Code: e.totpCode(setup.SecretCode)})), "pwd", "otp", "mfa")
+	})
+	t.Run("email only: straight to the address", func(t *testing.T) {
+		e := newEnv(t, poolSetup{mfa: types.UserPoolMfaTypeOn, email: true})
+		e.user("jane", true, nil, nil)
+		eng := e.engine(engineOpts{})
+		res, err := eng.Start(e.ctx, "jane", password)
+		e.step(res, err, cognito.StepEmailSetup)
+	})
+	t.Run("SMS only: an administrator must add a phone number", func(t *testing.T) {
+		e := newEnv(t, poolSetup{mfa: types.UserPoolMfaTypeOn, sms: true})
+		e.user("karl", true, nil, nil)
+		eng := e.engine(engineOpts{})
+		_, err := eng.Start(e.ctx, "karl", password)
+		if ce := wantKind(t, err, cognito.SMSSetupNeedsAdmin); ce.Kind.MessageID() != "error.SMSSetupNeedsAdmin" {
+			t.Fatalf("error = %+v", ce)
 		}
 	})
 }
 
-func TestStateSizeBudget(t *testing.T) {
-	st := cognito.State{
-		Kind: cognito.StepMFASetupChoice, Challenge: "NEW_PASSWORD_REQUIRED", Session: strings.Repeat("s", 2048),
-		Username: strings.Repeat("u", 128), Destination: strings.Repeat("d", 64),
-		Options:    []string{"SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP"},
-		SecretCode: strings.Repeat("A", 32), OTPAuthURI: "otpauth://totp/" + strings.Repeat("x", 300),
-		DeviceName: strings.Repeat("n", 64), AMR: []string{"pwd", "sms", "otp", "mfa", "hwk"},
+// TestMisconfiguration: problems on our side are typed InvalidParameter or Internal and logged
+// with what Cognito said, so an operator can fix them.
+func TestMisconfiguration(t *testing.T) {
+	e := newEnv(t, poolSetup{})
+	e.user("alice", true, map[string]string{"email": "alice@example.com"}, nil)
+
+	srpOnly := e.engine(engineOpts{flow: cognito.FlowUserPassword, flows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth}})
+	_, err := srpOnly.Start(e.ctx, "alice", password)
+	wantKind(t, err, cognito.InvalidParameter)
+	if !strings.Contains(e.logs.String(), "USER_PASSWORD_AUTH flow not enabled") {
+		t.Fatalf("the cause is not logged:\n%s", e.logs.String())
 	}
-	for i := 0; i < 10; i++ {
-		st.RequiredAttributes = append(st.RequiredAttributes, "custom:"+strings.Repeat("a", 25))
+
+	wrongSecret := e.engine(engineOpts{secret: true, badHash: true})
+	_, err = wrongSecret.Start(e.ctx, "alice", password)
+	wantKind(t, err, cognito.InvalidParameter)
+	if !strings.Contains(e.logs.String(), "secret hash") {
+		t.Fatalf("the cause is not logged:\n%s", e.logs.String())
 	}
-	// The sealed cookie's budget (4,000 bytes) is measured in handlers; this bounds the input.
-	if n := st.EncodedSize(); n >= 3000 {
-		t.Fatalf("worst-case state is %d bytes of JSON, want < 3000", n)
+
+	wrongIssuer := e.engine(engineOpts{issuer: "https://cognito-idp.us-east-1.amazonaws.com/" + e.poolID})
+	_, err = wrongIssuer.Start(e.ctx, "alice", password)
+	wantKind(t, err, cognito.Internal)
+	if !strings.Contains(e.logs.String(), "did not verify") {
+		t.Fatalf("the cause is not logged:\n%s", e.logs.String())
 	}
-	if strings.Contains(string(mustJSON(t, st)), "otpauth") {
-		t.Fatal("the otpauth URI is derived, not stored")
+
+	eng := e.engine(engineOpts{})
+	_, err = eng.Answer(e.ctx, cognito.State{Kind: cognito.StepUnsupported, Challenge: "CUSTOM_CHALLENGE", Session: "S", Username: "alice"}, cognito.Answer{})
+	wantKind(t, err, cognito.InvalidParameter)
+	_, err = eng.Answer(e.ctx, cognito.State{Kind: "made_up"}, cognito.Answer{})
+	wantKind(t, err, cognito.InvalidParameter)
+}
+
+// TestVerifier checks Cognito's ID token is verified against the pool's keys, issuer and
+// audience, and that an access token is not taken for one.
+func TestVerifier(t *testing.T) {
+	e := newEnv(t, poolSetup{})
+	e.user("alice", true, map[string]string{"email": "alice@example.com"}, nil)
+	eng := e.engine(engineOpts{})
+	s := wantAMR(t, e.success(eng.Start(e.ctx, "alice", password)), "pwd")
+
+	aud, _ := s.Claims["aud"].(string)
+	cfg := cognito.Config{Region: "us-east-1", UserPoolID: e.poolID, ClientID: aud, Issuer: e.url + "/" + e.poolID}
+	v := cognito.NewJWKSVerifier(e.ctx, cfg, nil) // JWKS URL derived from the issuer
+	claims, err := v.VerifyIDToken(e.ctx, s.IDToken)
+	if err != nil || claims["sub"] != s.Subject || claims["token_use"] != "id" {
+		t.Fatalf("claims %v, err %v", claims, err)
+	}
+	if _, err := v.VerifyIDToken(e.ctx, s.AccessToken); err == nil {
+		t.Fatal("an access token was accepted as an ID token")
+	}
+	parts := strings.Split(s.IDToken, ".")
+	sig := []byte(parts[2])
+	sig[10] ^= 0x01
+	if _, err := v.VerifyIDToken(e.ctx, parts[0]+"."+parts[1]+"."+string(sig)); err == nil {
+		t.Fatal("a tampered signature was accepted")
+	}
+	other := cfg
+	other.ClientID = "another-client"
+	if _, err := cognito.NewJWKSVerifier(e.ctx, other, nil).VerifyIDToken(e.ctx, s.IDToken); err == nil {
+		t.Fatal("a token for another client was accepted")
 	}
 }
 
 func TestUnsupportedFlowIsRefused(t *testing.T) {
-	_, err := cognito.New(struct{ cognito.API }{}, cognito.Config{UserPoolID: "p", ClientID: "c", AuthFlow: "USER_AUTH"}, cognito.Deps{Rand: rand.Reader, Verifier: cognito.NewJWKSVerifier(context.Background(), cognito.Config{}, nil)})
+	v := cognito.NewJWKSVerifier(context.Background(), cognito.Config{}, nil)
+	_, err := cognito.New(struct{ cognito.API }{}, cognito.Config{UserPoolID: "p", ClientID: "c", AuthFlow: "USER_AUTH"}, cognito.Deps{Rand: newSeeded(3), Verifier: v})
 	if err == nil || !strings.Contains(err.Error(), "USER_AUTH") {
 		t.Fatalf("err = %v", err)
 	}
-}
-
-func mustJSON(t *testing.T, v any) []byte {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
+	if _, err := cognito.New(struct{ cognito.API }{}, cognito.Config{UserPoolID: "p", ClientID: "c"}, cognito.Deps{Verifier: v}); err == nil {
+		t.Fatal("an engine without a random source must be refused")
 	}
-	return b
 }

@@ -13,24 +13,45 @@ type Kind int
 
 // The kinds of error a sign-in can meet. Each has a catalog message (MessageID).
 const (
+	// Internal: something unexpected (network, a token that does not verify, a Cognito 5xx).
 	Internal Kind = iota
+	// WrongCredentials: wrong username or password, unknown user, or a dead refresh token.
 	WrongCredentials
+	// UserDisabled: an administrator disabled the account.
 	UserDisabled
+	// PasswordAttemptsExceeded: too many wrong passwords; wait before trying again.
 	PasswordAttemptsExceeded
+	// TempPasswordExpired: the temporary password expired; an administrator must reset it.
 	TempPasswordExpired
+	// SessionExpired: the Cognito session expired or was used already; sign in again.
 	SessionExpired
+	// PasswordResetRequired: an administrator reset the password; use the code sent.
 	PasswordResetRequired
+	// UserNotConfirmed: the account's sign-up was never confirmed.
 	UserNotConfirmed
+	// CodeMismatch: a wrong one-time code; ask again.
 	CodeMismatch
+	// ExpiredCode: the code expired; a new one means signing in again.
 	ExpiredCode
+	// InvalidPassword: the new password breaks the pool's policy.
 	InvalidPassword
+	// PasswordHistory: the new password was used before.
 	PasswordHistory
+	// LimitExceeded: a per-user limit was hit; wait a while.
 	LimitExceeded
+	// TooManyFailedAttempts: too many wrong codes; wait, then sign in again.
 	TooManyFailedAttempts
+	// TooManyRequests: Cognito throttled us even after retries.
 	TooManyRequests
+	// SoftwareTokenMismatch: a wrong authenticator code while setting it up.
 	SoftwareTokenMismatch
+	// CodeDeliveryFailure: Cognito could not send the code.
 	CodeDeliveryFailure
+	// InvalidParameter: Cognito refused the request itself; a configuration problem or a bug
+	// (the engine logs these).
 	InvalidParameter
+	// SMSSetupNeedsAdmin: MFA must be set up, and only SMS is possible, which needs a phone
+	// number an administrator adds.
 	SMSSetupNeedsAdmin
 )
 
@@ -58,7 +79,7 @@ var kindInfo = [...]struct{ name, msg string }{
 
 // String names the kind, for logs.
 func (k Kind) String() string {
-	if int(k) < len(kindInfo) {
+	if k >= 0 && int(k) < len(kindInfo) {
 		return kindInfo[k].name
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
@@ -66,26 +87,51 @@ func (k Kind) String() string {
 
 // MessageID is the message catalog id of the sentence shown to the person.
 func (k Kind) MessageID() string {
-	if int(k) < len(kindInfo) {
+	if k >= 0 && int(k) < len(kindInfo) {
 		return kindInfo[k].msg
 	}
 	return kindInfo[Internal].msg
 }
 
-// Restart reports whether the sign-in must start again (the Cognito session can no longer be
-// used, or the account must go through another flow first).
+// Restart reports whether the step cannot be answered again and the sign-in must start over
+// (keeping the username): the Cognito session expired, was used up or was closed after too
+// many wrong codes, or the account cannot go on until something else happens.
 func (k Kind) Restart() bool {
-	return k == SessionExpired || k == TempPasswordExpired || k == PasswordAttemptsExceeded || k == UserDisabled
+	switch k {
+	case SessionExpired, TooManyFailedAttempts, TempPasswordExpired, PasswordAttemptsExceeded, UserDisabled:
+		return true
+	}
+	return false
+}
+
+// Form fields an error can be about (see Kind.Field).
+const (
+	FieldNewPassword = "new_password"
+	FieldCode        = "code"
+)
+
+// Field names the answer field the error is about, so a page can show the message next to it:
+// FieldNewPassword, FieldCode, or "" for the form as a whole (wrong credentials are never pinned
+// to the username or the password, so as not to tell which was wrong).
+func (k Kind) Field() string {
+	switch k {
+	case InvalidPassword, PasswordHistory:
+		return FieldNewPassword
+	case CodeMismatch, ExpiredCode, SoftwareTokenMismatch:
+		return FieldCode
+	}
+	return ""
 }
 
 // Error is a Cognito failure mapped to a Kind. Its text never contains what the person typed,
-// codes or sessions: only the operation, the Cognito error code and the kind.
+// codes, sessions or tokens: only the operation, the kind and Cognito's error code.
 type Error struct {
 	Kind Kind
 	// Code is Cognito's error code (e.g. "NotAuthorizedException"); empty for local failures.
 	Code string
 	// Op is the Cognito operation or engine step that failed.
-	Op  string
+	Op string
+	// Err is the underlying error (the SDK's, with Cognito's message), for errors.As and logs.
 	Err error
 }
 
@@ -115,29 +161,40 @@ func mapError(op string, err error) error {
 	if !errors.As(err, &ae) {
 		return &Error{Kind: Internal, Op: op, Err: err}
 	}
-	code, msg := ae.ErrorCode(), ae.ErrorMessage()
-	return &Error{Kind: kindFor(code, msg), Code: code, Op: op, Err: err}
+	code := ae.ErrorCode()
+	return &Error{Kind: kindFor(code, ae.ErrorMessage()), Code: code, Op: op, Err: err}
+}
+
+// notAuthorized splits NotAuthorizedException by Cognito's message, first match wins.
+var notAuthorized = []struct {
+	contains string
+	kind     Kind
+}{
+	{"too many failed attempts", TooManyFailedAttempts}, // "Invalid session for the user, too many failed attempts."
+	{"invalid session", SessionExpired},                 // "… session is expired." / "… session can only be used once."
+	{"session is expired", SessionExpired},
+	{"session can only be used once", SessionExpired},
+	{"password attempts exceeded", PasswordAttemptsExceeded}, // "Password attempts exceeded"
+	{"user is disabled", UserDisabled},                       // "User is disabled."
+	{"temporary password has expired", TempPasswordExpired},  // "… must be reset by an administrator."
+	{"secret hash", InvalidParameter},                        // "Unable to verify secret hash for client …"
+	{"client", InvalidParameter},                             // "Client … is configured for secret but secret was not received"
+	{"already provided required attribute", InvalidParameter},
 }
 
 // kindFor classifies a Cognito error code and message.
 func kindFor(code, msg string) Kind {
-	lower := strings.ToLower(msg)
 	switch code {
 	case "NotAuthorizedException":
-		switch {
-		case strings.Contains(lower, "session"):
-			return SessionExpired
-		case strings.Contains(lower, "disabled"):
-			return UserDisabled
-		case strings.Contains(lower, "attempts exceeded"):
-			return PasswordAttemptsExceeded
-		case strings.Contains(lower, "temporary password has expired"):
-			return TempPasswordExpired
-		case strings.Contains(lower, "secret hash"), strings.Contains(lower, "client"):
-			return InvalidParameter
-		default:
-			return WrongCredentials
+		lower := strings.ToLower(msg)
+		for _, r := range notAuthorized {
+			if strings.Contains(lower, r.contains) {
+				return r.kind
+			}
 		}
+		// "Incorrect username or password.", "Invalid Refresh Token", "Refresh Token has been
+		// revoked", "Access Token has been revoked", …
+		return WrongCredentials
 	case "UserNotFoundException":
 		return WrongCredentials
 	case "PasswordResetRequiredException":
@@ -162,7 +219,8 @@ func kindFor(code, msg string) Kind {
 		return SoftwareTokenMismatch
 	case "CodeDeliveryFailureException":
 		return CodeDeliveryFailure
-	case "InvalidParameterException", "InvalidUserPoolConfigurationException", "ResourceNotFoundException":
+	case "InvalidParameterException", "InvalidUserPoolConfigurationException", "ResourceNotFoundException",
+		"InvalidSmsRoleAccessPolicyException", "InvalidSmsRoleTrustRelationshipException", "InvalidEmailRoleAccessPolicyException":
 		return InvalidParameter
 	default:
 		return Internal

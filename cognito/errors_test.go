@@ -2,6 +2,7 @@ package cognito
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -9,7 +10,8 @@ import (
 )
 
 // TestKindFor maps every Cognito error a sign-in can meet (cognito-reference.md, "Errors a
-// sign-in must turn into plain words") to the kind its page acts on.
+// sign-in must turn into plain words", with Cognito's exact sentences) to the kind its page
+// acts on.
 func TestKindFor(t *testing.T) {
 	tests := []struct {
 		code, msg string
@@ -21,15 +23,21 @@ func TestKindFor(t *testing.T) {
 		{"NotAuthorizedException", "Temporary password has expired and must be reset by an administrator.", TempPasswordExpired},
 		{"NotAuthorizedException", "Invalid session for the user, session is expired.", SessionExpired},
 		{"NotAuthorizedException", "Invalid session for the user, session can only be used once.", SessionExpired},
+		{"NotAuthorizedException", "Invalid session for the user.", SessionExpired},
+		{"NotAuthorizedException", "Invalid session for the user, too many failed attempts.", TooManyFailedAttempts},
 		{"NotAuthorizedException", "Unable to verify secret hash for client 1abc", InvalidParameter},
+		{"NotAuthorizedException", "Client 1abc is configured for secret but secret was not received", InvalidParameter},
+		{"NotAuthorizedException", "Cannot modify an already provided required attribute name.", InvalidParameter},
 		{"NotAuthorizedException", "Invalid Refresh Token", WrongCredentials},
+		{"NotAuthorizedException", "Refresh Token has been revoked", WrongCredentials},
+		{"NotAuthorizedException", "", WrongCredentials},
 		{"UserNotFoundException", "User does not exist.", WrongCredentials},
 		{"PasswordResetRequiredException", "Password reset required for the user", PasswordResetRequired},
 		{"UserNotConfirmedException", "User is not confirmed.", UserNotConfirmed},
 		{"CodeMismatchException", "Invalid code received for user", CodeMismatch},
 		{"ExpiredCodeException", "Invalid code provided, please request a code again.", ExpiredCode},
 		{"InvalidPasswordException", "Password did not conform with policy: Password not long enough", InvalidPassword},
-		{"PasswordHistoryPolicyViolationException", "Password has been used", PasswordHistory},
+		{"PasswordHistoryPolicyViolationException", "The password you entered was used previously.", PasswordHistory},
 		{"LimitExceededException", "Attempt limit exceeded, please try after some time.", LimitExceeded},
 		{"TooManyFailedAttemptsException", "Too many failed attempts", TooManyFailedAttempts},
 		{"TooManyRequestsException", "Rate exceeded", TooManyRequests},
@@ -37,6 +45,8 @@ func TestKindFor(t *testing.T) {
 		{"EnableSoftwareTokenMFAException", "Code mismatch", SoftwareTokenMismatch},
 		{"CodeDeliveryFailureException", "Unable to deliver", CodeDeliveryFailure},
 		{"InvalidParameterException", "USER_PASSWORD_AUTH flow not enabled for this client", InvalidParameter},
+		{"InvalidUserPoolConfigurationException", "SMS configuration is missing", InvalidParameter},
+		{"InvalidSmsRoleAccessPolicyException", "Role does not have permission to publish with SNS", InvalidParameter},
 		{"ResourceNotFoundException", "User pool client abc does not exist.", InvalidParameter},
 		{"InternalErrorException", "boom", Internal},
 		{"SomethingNewException", "", Internal},
@@ -46,85 +56,73 @@ func TestKindFor(t *testing.T) {
 			if got := kindFor(tt.code, tt.msg); got != tt.want {
 				t.Fatalf("kindFor = %v, want %v", got, tt.want)
 			}
-			err := mapError("InitiateAuth", &smithy.GenericAPIError{Code: tt.code, Message: tt.msg})
+			// Wrapped the way the SDK wraps it.
+			sdkErr := fmt.Errorf("operation error Cognito Identity Provider: InitiateAuth, %w", &smithy.GenericAPIError{Code: tt.code, Message: tt.msg})
+			err := mapError("InitiateAuth", sdkErr)
 			var ce *Error
 			if !errors.As(err, &ce) || ce.Kind != tt.want || ce.Code != tt.code || ce.Op != "InitiateAuth" {
 				t.Fatalf("mapError = %#v", err)
 			}
-			if !IsKind(err, tt.want) {
-				t.Fatal("IsKind disagrees")
+			if !IsKind(fmt.Errorf("sign in: %w", err), tt.want) {
+				t.Fatal("IsKind does not see through wrapping")
 			}
 			var api smithy.APIError
-			if !errors.As(err, &api) {
+			if !errors.As(err, &api) || api.ErrorCode() != tt.code {
 				t.Fatal("the SDK error is not kept for errors.As")
 			}
 		})
 	}
 }
 
-func TestKindMessagesAndRestart(t *testing.T) {
-	restart := map[Kind]bool{SessionExpired: true, TempPasswordExpired: true, PasswordAttemptsExceeded: true, UserDisabled: true}
+func TestKindMessagesRestartAndField(t *testing.T) {
+	restart := map[Kind]bool{SessionExpired: true, TooManyFailedAttempts: true, TempPasswordExpired: true, PasswordAttemptsExceeded: true, UserDisabled: true}
+	field := map[Kind]string{InvalidPassword: FieldNewPassword, PasswordHistory: FieldNewPassword, CodeMismatch: FieldCode, ExpiredCode: FieldCode, SoftwareTokenMismatch: FieldCode}
+	seen := map[string]Kind{}
 	for k := Internal; k <= SMSSetupNeedsAdmin; k++ {
-		if id := k.MessageID(); !strings.HasPrefix(id, "error.") {
+		id := k.MessageID()
+		if !strings.HasPrefix(id, "error.") {
 			t.Errorf("%v.MessageID() = %q", k, id)
 		}
+		if prev, dup := seen[id]; dup {
+			t.Errorf("%v and %v share the message %q", prev, k, id)
+		}
+		seen[id] = k
 		if strings.HasPrefix(k.String(), "Kind(") {
 			t.Errorf("kind %d has no name", int(k))
 		}
 		if k.Restart() != restart[k] {
 			t.Errorf("%v.Restart() = %v", k, k.Restart())
 		}
+		if k.Field() != field[k] {
+			t.Errorf("%v.Field() = %q, want %q", k, k.Field(), field[k])
+		}
 	}
-	if Kind(999).MessageID() != "error.Internal" {
+	// The catalog ids the pages use, as the brief names them.
+	for k, id := range map[Kind]string{
+		WrongCredentials: "error.NotAuthorized.WrongCredentials", UserDisabled: "error.NotAuthorized.UserDisabled",
+		PasswordAttemptsExceeded: "error.NotAuthorized.PasswordAttemptsExceeded", TempPasswordExpired: "error.NotAuthorized.TempPasswordExpired",
+		SessionExpired: "error.SessionExpired", SoftwareTokenMismatch: "error.EnableSoftwareTokenMFA", Internal: "error.Internal",
+	} {
+		if k.MessageID() != id {
+			t.Errorf("%v.MessageID() = %q, want %q", k, k.MessageID(), id)
+		}
+	}
+	if Kind(999).MessageID() != "error.Internal" || Kind(-1).MessageID() != "error.Internal" || Kind(-1).String() != "Kind(-1)" {
 		t.Error("an unknown kind must fall back to the internal-error message")
 	}
 }
 
 func TestErrorTextHoldsNoInput(t *testing.T) {
-	// The SDK's message can echo parameters; the error's own text must not carry it.
+	// Cognito's message (or a wrapping error) may echo what was sent; Error() must not.
 	err := mapError("RespondToAuthChallenge SMS_MFA", &smithy.GenericAPIError{Code: "CodeMismatchException", Message: "code 123456 for session AYABeXYZ"})
-	if s := err.Error(); strings.Contains(s, "123456") || strings.Contains(s, "AYABe") || !strings.Contains(s, "CodeMismatchException") {
+	if s := err.Error(); strings.Contains(s, "123456") || strings.Contains(s, "AYABe") || !strings.Contains(s, "CodeMismatchException") || !strings.Contains(s, "SMS_MFA") {
 		t.Fatalf("Error() = %q", s)
 	}
-	local := mapError("verify", errors.New("network down"))
-	if !IsKind(local, Internal) {
-		t.Fatalf("a non-API error must be Internal: %v", local)
+	local := mapError("verify", errors.New("network down, password hunter2"))
+	if !IsKind(local, Internal) || strings.Contains(local.Error(), "hunter2") {
+		t.Fatalf("a non-API error must be Internal and not echoed: %v", local)
 	}
-}
-
-func TestSecretHash(t *testing.T) {
-	// Computed independently: printf 'alicemyclientid' | openssl dgst -sha256 -hmac mysecret -binary | base64
-	if got := SecretHash("myclientid", "mysecret", "alice"); got != "2CkXobXsIWPQfX6BPVXXj+pqnu7TzxM1i2VBxOEz/ms=" {
-		t.Fatalf("SecretHash = %q", got)
-	}
-	if SecretHash("myclientid", "mysecret", "bob") == SecretHash("myclientid", "mysecret", "alice") {
-		t.Fatal("the username must matter")
-	}
-}
-
-func TestOTPAuthURI(t *testing.T) {
-	got := OTPAuthURI("Bridgekeeper demo", "zoë@example.com", "JBSWY3DPEHPK3PXP")
-	want := "otpauth://totp/Bridgekeeper%20demo:zo%C3%AB@example.com?issuer=Bridgekeeper+demo&secret=JBSWY3DPEHPK3PXP"
-	if got != want {
-		t.Fatalf("OTPAuthURI = %q, want %q", got, want)
-	}
-}
-
-func TestMissingRequired(t *testing.T) {
-	tests := []struct {
-		required, attrs string
-		want            []string
-	}{
-		{`["userAttributes.name"]`, `{"email":"a@example.com"}`, []string{"name"}},
-		{`["userAttributes.name","userAttributes.email"]`, `{"email":"a@example.com"}`, []string{"name"}},
-		{`["userAttributes.name"]`, `{"name":""}`, []string{"name"}},
-		{`[]`, `{}`, nil},
-		{`not json`, `{}`, nil},
-		{`["userAttributes.family_name"]`, `not json`, []string{"family_name"}},
-	}
-	for _, tt := range tests {
-		if got := missingRequired(tt.required, tt.attrs); strings.Join(got, ",") != strings.Join(tt.want, ",") {
-			t.Errorf("missingRequired(%s, %s) = %v, want %v", tt.required, tt.attrs, got, tt.want)
-		}
+	if mapError("x", nil) != nil {
+		t.Fatal("mapError(nil) must be nil")
 	}
 }

@@ -1,0 +1,42 @@
+package cognito
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+func TestSecretHash(t *testing.T) {
+	tests := []struct{ clientID, secret, username, want string }{
+		// Computed independently: printf 'alicemyclientid' | openssl dgst -sha256 -hmac mysecret -binary | base64
+		{"myclientid", "mysecret", "alice", "2CkXobXsIWPQfX6BPVXXj+pqnu7TzxM1i2VBxOEz/ms="},
+		// printf 'zoë@example.com3n4b5urk1ft4fl3mlclo4b2d3c' | openssl dgst -sha256 -hmac xx1m8ovqb4ftgr7b6fnq0iq7eo2ik5f2eb6qb7q5m7qc -binary | base64
+		{"3n4b5urk1ft4fl3mlclo4b2d3c", "xx1m8ovqb4ftgr7b6fnq0iq7eo2ik5f2eb6qb7q5m7qc", "zoë@example.com", "oN3mP7a33EE9cjC5NfZKZiYv0IUvFe1Vol5whDWZWzQ="},
+	}
+	for _, tt := range tests {
+		if got := SecretHash(tt.clientID, tt.secret, tt.username); got != tt.want {
+			t.Errorf("SecretHash(%q) = %q, want %q", tt.username, got, tt.want)
+		}
+	}
+	if SecretHash("myclientid", "mysecret", "bob") == SecretHash("myclientid", "mysecret", "alice") {
+		t.Fatal("the username must matter")
+	}
+}
+
+// TestSecretHashMatchesOpenSSL recomputes fresh vectors with openssl when it is installed.
+func TestSecretHashMatchesOpenSSL(t *testing.T) {
+	if _, err := exec.LookPath("openssl"); err != nil {
+		t.Skip("openssl not installed")
+	}
+	for _, u := range []string{"carol", "7d3f2a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6", "名前"} {
+		cmd := exec.Command("sh", "-c", `printf '%s' "$MSG" | openssl dgst -sha256 -hmac "$KEY" -binary | base64`)
+		cmd.Env = append(cmd.Environ(), "MSG="+u+"client123", "KEY=s3cr3t-key")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := SecretHash("client123", "s3cr3t-key", u), strings.TrimSpace(string(out)); got != want {
+			t.Errorf("SecretHash(%q) = %q, openssl says %q", u, got, want)
+		}
+	}
+}

@@ -1,0 +1,286 @@
+package cognito
+
+import (
+	"encoding/json"
+	"net/url"
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// TestPlanFor maps what Cognito sends with each challenge (ChallengeName, Session,
+// ChallengeParameters) to the step the person sees.
+func TestPlanFor(t *testing.T) {
+	pwd := []string{"pwd"}
+	tests := []struct {
+		name      string
+		challenge string
+		params    map[string]string
+		want      State
+		attrs     map[string]string
+		associate bool
+		errKind   *Kind
+	}{
+		{
+			name: "new password, one required attribute missing", challenge: "NEW_PASSWORD_REQUIRED",
+			params: map[string]string{
+				"USER_ID_FOR_SRP":    "bob",
+				"userAttributes":     `{"email":"bob@example.com","email_verified":"true","family_name":""}`,
+				"requiredAttributes": `["userAttributes.name","userAttributes.email","userAttributes.family_name"]`,
+			},
+			want:  State{Kind: StepNewPassword, Session: "S", Username: "bob", RequiredAttributes: []string{"name", "family_name"}, AMR: pwd},
+			attrs: map[string]string{"email": "bob@example.com", "email_verified": "true", "family_name": ""},
+		},
+		{
+			name: "new password, nothing required", challenge: "NEW_PASSWORD_REQUIRED",
+			params: map[string]string{"USER_ID_FOR_SRP": "bob", "userAttributes": `{}`, "requiredAttributes": `[]`},
+			want:   State{Kind: StepNewPassword, Session: "S", Username: "bob", AMR: pwd}, attrs: map[string]string{},
+		},
+		{
+			name: "SMS code", challenge: "SMS_MFA",
+			params: map[string]string{"USER_ID_FOR_SRP": "dave", "CODE_DELIVERY_DELIVERY_MEDIUM": "SMS", "CODE_DELIVERY_DESTINATION": "+*******0104"},
+			want:   State{Kind: StepSMSCode, Session: "S", Username: "dave", Destination: "+*******0104", AMR: pwd},
+		},
+		{
+			name: "email code", challenge: "EMAIL_OTP",
+			params: map[string]string{"USER_ID_FOR_SRP": "erin", "CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL", "CODE_DELIVERY_DESTINATION": "e***@e***"},
+			want:   State{Kind: StepEmailCode, Session: "S", Username: "erin", Destination: "e***@e***", AMR: pwd},
+		},
+		{
+			name: "authenticator code", challenge: "SOFTWARE_TOKEN_MFA",
+			params: map[string]string{"USER_ID_FOR_SRP": "grace", "FRIENDLY_DEVICE_NAME": "Pixel"},
+			want:   State{Kind: StepTOTPCode, Session: "S", Username: "grace", DeviceName: "Pixel", AMR: pwd},
+		},
+		{
+			name: "select MFA keeps Cognito's order and drops unknown methods", challenge: "SELECT_MFA_TYPE",
+			params: map[string]string{"USER_ID_FOR_SRP": "frank", "MFAS_CAN_CHOOSE": `["EMAIL_OTP","WEB_AUTHN","SMS_MFA","SMS_MFA"]`},
+			want:   State{Kind: StepSelectMFA, Session: "S", Username: "frank", Options: []string{"EMAIL_OTP", "SMS_MFA"}, AMR: pwd},
+		},
+		{
+			name: "select MFA with nothing known", challenge: "SELECT_MFA_TYPE",
+			params: map[string]string{"MFAS_CAN_CHOOSE": `not json`}, errKind: new(InvalidParameter),
+		},
+		{
+			name: "MFA setup with a choice (SMS left out)", challenge: "MFA_SETUP",
+			params: map[string]string{"USER_ID_FOR_SRP": "hank", "MFAS_CAN_SETUP": `["SMS_MFA","SOFTWARE_TOKEN_MFA","EMAIL_OTP"]`},
+			want:   State{Kind: StepMFASetupChoice, Session: "S", Username: "hank", Options: []string{"SOFTWARE_TOKEN_MFA", "EMAIL_OTP"}, AMR: pwd},
+		},
+		{
+			name: "MFA setup, authenticator only", challenge: "MFA_SETUP",
+			params:    map[string]string{"USER_ID_FOR_SRP": "hank", "MFAS_CAN_SETUP": `["SMS_MFA","SOFTWARE_TOKEN_MFA"]`},
+			want:      State{Kind: StepTOTPSetup, Session: "S", Username: "hank", AMR: pwd},
+			associate: true,
+		},
+		{
+			name: "MFA setup, email only", challenge: "MFA_SETUP",
+			params: map[string]string{"USER_ID_FOR_SRP": "hank", "MFAS_CAN_SETUP": `["EMAIL_OTP"]`},
+			want:   State{Kind: StepEmailSetup, Session: "S", Username: "hank", AMR: pwd},
+		},
+		{
+			name: "MFA setup, SMS only", challenge: "MFA_SETUP",
+			params: map[string]string{"MFAS_CAN_SETUP": `["SMS_MFA"]`}, errKind: new(SMSSetupNeedsAdmin),
+		},
+		{
+			name: "custom challenge", challenge: "CUSTOM_CHALLENGE",
+			params: map[string]string{"USER_ID_FOR_SRP": "ivy", "question": "colour?"},
+			want:   State{Kind: StepUnsupported, Challenge: "CUSTOM_CHALLENGE", Session: "S", Username: "ivy", AMR: pwd},
+		},
+		{
+			name: "a challenge Cognito has not invented yet", challenge: "QUANTUM_ENTANGLEMENT_VERIFICATION_OF_THE_FUTURE",
+			params: nil,
+			want:   State{Kind: StepUnsupported, Challenge: "QUANTUM_ENTANGLEMENT_VERIFICATIO", Session: "S", Username: "typed", AMR: pwd},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := planFor(tt.challenge, "S", "typed", tt.params, pwd)
+			if tt.errKind != nil {
+				if !IsKind(err, *tt.errKind) {
+					t.Fatalf("err = %v, want kind %v", err, *tt.errKind)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(p.state, tt.want) {
+				t.Fatalf("state = %+v\nwant    %+v", p.state, tt.want)
+			}
+			if p.associate != tt.associate {
+				t.Fatalf("associate = %v", p.associate)
+			}
+			if tt.attrs != nil && !reflect.DeepEqual(p.attrs, tt.attrs) {
+				t.Fatalf("attrs = %v, want %v", p.attrs, tt.attrs)
+			}
+		})
+	}
+}
+
+func TestPlanForBounds(t *testing.T) {
+	long := strings.Repeat("é", 100) // 200 bytes
+	p, err := planFor("SMS_MFA", "S", "u", map[string]string{"CODE_DELIVERY_DESTINATION": long}, nil)
+	if err != nil || len(p.state.Destination) > MaxDestination || !utf8.ValidString(p.state.Destination) || p.state.Destination == "" {
+		t.Fatalf("destination %q, err %v", p.state.Destination, err)
+	}
+	if _, err := planFor("SMS_MFA", strings.Repeat("s", MaxSession+1), "u", nil, nil); !IsKind(err, Internal) {
+		t.Fatalf("an over-long session: %v", err)
+	}
+	var many []string
+	for i := 0; i < 20; i++ {
+		many = append(many, "userAttributes.custom:attribute"+strings.Repeat("x", i))
+	}
+	req, _ := json.Marshal(many)
+	if _, err := planFor("NEW_PASSWORD_REQUIRED", "S", "u", map[string]string{"requiredAttributes": string(req)}, nil); !IsKind(err, InvalidParameter) {
+		t.Fatalf("too many required attributes: %v", err)
+	}
+	// All 17 standard attributes, the most a real pool can require, fit.
+	var std []string
+	for _, a := range standardAttributes {
+		std = append(std, "userAttributes."+a)
+	}
+	req, _ = json.Marshal(std)
+	p, err = planFor("NEW_PASSWORD_REQUIRED", "S", "u", map[string]string{"requiredAttributes": string(req)}, nil)
+	if err != nil || len(p.state.RequiredAttributes) != len(standardAttributes) {
+		t.Fatalf("standard attributes: %v, %v", p.state.RequiredAttributes, err)
+	}
+}
+
+// standardAttributes are the OpenID Connect attributes a Cognito pool can mark required.
+var standardAttributes = []string{
+	"address", "birthdate", "email", "family_name", "gender", "given_name", "locale", "middle_name", "name",
+	"nickname", "phone_number", "picture", "preferred_username", "profile", "updated_at", "website", "zoneinfo",
+}
+
+func TestOTPAuthURI(t *testing.T) {
+	tests := []struct{ issuer, account, secret, want string }{
+		{"Bridgekeeper", "alice", "JBSWY3DPEHPK3PXP", "otpauth://totp/Bridgekeeper:alice?secret=JBSWY3DPEHPK3PXP&issuer=Bridgekeeper"},
+		{"Bridgekeeper demo", "zoë@example.com", "JBSWY3DPEHPK3PXP",
+			"otpauth://totp/Bridgekeeper%20demo:zo%C3%AB@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Bridgekeeper%20demo"},
+		// A colon, ampersand, plus or question mark must not break the label or the query.
+		{"A:B & C+D?", "x:y", "S", "otpauth://totp/A%3AB%20%26%20C%2BD%3F:x%3Ay?secret=S&issuer=A%3AB%20%26%20C%2BD%3F"},
+	}
+	for _, tt := range tests {
+		got := OTPAuthURI(tt.issuer, tt.account, tt.secret)
+		if got != tt.want {
+			t.Errorf("OTPAuthURI(%q, %q) = %q, want %q", tt.issuer, tt.account, got, tt.want)
+		}
+		// An independent parser reads back what went in.
+		u, err := url.Parse(got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		label, _ := url.PathUnescape(strings.TrimPrefix(u.EscapedPath(), "/"))
+		q := u.Query()
+		if u.Scheme != "otpauth" || u.Host != "totp" || q.Get("secret") != tt.secret || q.Get("issuer") != tt.issuer || label != tt.issuer+":"+tt.account {
+			t.Errorf("%q parses as scheme %q host %q label %q query %v", got, u.Scheme, u.Host, label, q)
+		}
+		if strings.Count(u.EscapedPath(), ":") != 1 {
+			t.Errorf("%q: the label must have exactly one unescaped colon", got)
+		}
+	}
+}
+
+func TestMissingRequired(t *testing.T) {
+	tests := []struct {
+		required string
+		have     map[string]string
+		want     []string
+	}{
+		{`["userAttributes.name"]`, map[string]string{"email": "a@example.com"}, []string{"name"}},
+		{`["userAttributes.name","userAttributes.email"]`, map[string]string{"email": "a@example.com"}, []string{"name"}},
+		{`["userAttributes.name"]`, map[string]string{"name": ""}, []string{"name"}},
+		{`["userAttributes.name","userAttributes.name"]`, nil, []string{"name"}},
+		{`[]`, nil, nil},
+		{`not json`, nil, nil},
+		{`["family_name"]`, nil, []string{"family_name"}},
+	}
+	for _, tt := range tests {
+		if got := missingRequired(tt.required, tt.have); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("missingRequired(%s, %v) = %v, want %v", tt.required, tt.have, got, tt.want)
+		}
+	}
+}
+
+func TestNormalizeCode(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"123456", "123456", true},
+		{" 123 456 ", "123456", true},
+		{"12345678", "12345678", true},
+		{"", "", false},
+		{"123", "123", false},
+		{"12345a", "12345a", false},
+		{"１２３４５６", "１２３４５６", false}, // full-width digits are not ASCII
+		{"12345678901", "12345678901", false},
+	}
+	for _, tt := range tests {
+		got, ok := normalizeCode(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("normalizeCode(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestClip(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		n    int
+		want string
+	}{{"abc", 5, "abc"}, {"abcdef", 3, "abc"}, {"aé", 2, "a"}, {"éé", 3, "é"}, {"", 0, ""}} {
+		if got := clip(tt.in, tt.n); got != tt.want {
+			t.Errorf("clip(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
+
+// TestStateSizeBudget bounds the flow cookie's payload: with a 2,048-character Session, a
+// 128-character username and every other field at the largest the engine lets it be, the
+// state's JSON stays under 2,800 bytes before encryption.
+func TestStateSizeBudget(t *testing.T) {
+	var std []string
+	std = append(std, standardAttributes...)
+	st := State{
+		Kind:               StepMFASetupChoice, // the longest kind name
+		Challenge:          strings.Repeat("C", maxChallengeName),
+		Session:            strings.Repeat("s", MaxSession),
+		Username:           strings.Repeat("u", MaxUsername),
+		Destination:        strings.Repeat("d", MaxDestination),
+		Options:            []string{MethodSMS, MethodTOTP, MethodEmail},
+		RequiredAttributes: std,
+		SecretCode:         strings.Repeat("A", MaxSecretCode),
+		OTPAuthURI:         "otpauth://totp/" + strings.Repeat("x", 300),
+		DeviceName:         strings.Repeat("n", MaxDeviceName),
+		AMR:                []string{"pwd", "sms", "otp", "mfa"},
+	}
+	if n := jsonLen(std); n > MaxRequiredAttributes {
+		t.Fatalf("the standard attributes take %d bytes, over MaxRequiredAttributes", n)
+	}
+	for _, k := range []StepKind{StepNewPassword, StepSMSCode, StepEmailCode, StepTOTPCode, StepSelectMFA, StepTOTPSetup, StepEmailSetup, StepUnsupported} {
+		if len(k) > len(st.Kind) {
+			t.Fatalf("kind %q is longer than the one measured", k)
+		}
+	}
+	n := st.EncodedSize()
+	t.Logf("worst-case state: %d bytes of JSON", n)
+	if n >= 2800 {
+		t.Fatalf("worst-case state is %d bytes of JSON, want < 2800", n)
+	}
+	b, err := json.Marshal(st)
+	if err != nil || len(b) != n {
+		t.Fatalf("EncodedSize %d disagrees with json.Marshal (%d, %v)", n, len(b), err)
+	}
+	if strings.Contains(string(b), "otpauth") {
+		t.Fatal("the otpauth URI is derived, not stored")
+	}
+	var back State
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	st.OTPAuthURI = ""
+	if !reflect.DeepEqual(back, st) {
+		t.Fatalf("the state does not survive a round trip:\n%+v\n%+v", back, st)
+	}
+}
