@@ -174,6 +174,10 @@ func (e *Engine) passwordVerifier(ctx context.Context, client *srp.Client, typed
 // Answer answers the step described by st. On error st is still the step to show (a wrong code
 // can be typed again), unless the error's Kind says Restart.
 func (e *Engine) Answer(ctx context.Context, st State, a Answer) (Result, error) {
+	if st.Session == "" || st.Username == "" {
+		// Not a state Start or Answer made: nothing to answer, so sign in again.
+		return Result{}, &Error{Kind: SessionExpired, Op: "answer", Err: errors.New("the state has no session or username")}
+	}
 	switch st.Kind {
 	case StepNewPassword:
 		if a.NewPassword == "" {

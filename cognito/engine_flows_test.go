@@ -646,8 +646,10 @@ func TestMisconfiguration(t *testing.T) {
 	eng := e.engine(engineOpts{})
 	_, err = eng.Answer(e.ctx, cognito.State{Kind: cognito.StepUnsupported, Challenge: "CUSTOM_CHALLENGE", Session: "S", Username: "alice"}, cognito.Answer{})
 	wantKind(t, err, cognito.InvalidParameter)
-	_, err = eng.Answer(e.ctx, cognito.State{Kind: "made_up"}, cognito.Answer{})
+	_, err = eng.Answer(e.ctx, cognito.State{Kind: "made_up", Session: "S", Username: "alice"}, cognito.Answer{})
 	wantKind(t, err, cognito.InvalidParameter)
+	_, err = eng.Answer(e.ctx, cognito.State{Kind: cognito.StepSMSCode}, cognito.Answer{Code: "123456"})
+	wantKind(t, err, cognito.SessionExpired) // an empty state restarts the sign-in
 }
 
 // TestVerifier checks Cognito's ID token is verified against the pool's keys, issuer and
