@@ -352,3 +352,27 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+func TestPasswordRecovery(t *testing.T) {
+	e := newEnv(t, types.UserPoolMfaTypeOff)
+	e.user("ivy", true, map[string]string{"name": "I", "email": "ivy@example.com"}, nil)
+	eng := e.engine(cognito.FlowUserSRP, true)
+	d, err := eng.ForgotPassword(e.ctx, "ivy")
+	e.must(err)
+	if d.Medium != "EMAIL" || d.Destination == "" || strings.Contains(d.Destination, "ivy@") {
+		t.Fatalf("delivery = %+v", d)
+	}
+	wantKind(t, eng.ConfirmForgotPassword(e.ctx, "ivy", "000000", "N3w-Passw0rd!"), cognito.CodeMismatch)
+	wantKind(t, eng.ConfirmForgotPassword(e.ctx, "ivy", e.latestCode("ivy@example.com"), "weak"), cognito.InvalidPassword)
+	e.must(eng.ConfirmForgotPassword(e.ctx, "ivy", e.latestCode("ivy@example.com"), "N3w-Passw0rd!"))
+	res, err := eng.Start(e.ctx, "ivy", "N3w-Passw0rd!")
+	e.must(err)
+	if res.Success == nil {
+		t.Fatal("the new password does not sign in")
+	}
+
+	_, err = e.api.AdminResetUserPassword(e.ctx, &cip.AdminResetUserPasswordInput{UserPoolId: aws.String(e.poolID), Username: aws.String("ivy")})
+	e.must(err)
+	_, err = eng.Start(e.ctx, "ivy", "N3w-Passw0rd!")
+	wantKind(t, err, cognito.PasswordResetRequired)
+}
