@@ -20,7 +20,7 @@ TEST_STEPS = deps check-generated fmt vet lint go-test
 
 ## demo: run the service with its built-in local user pool and demo app
 demo:
-	$(GO) run ./cmd/bridgekeeper demo
+	$(GO) run ./cmd/bridgekeeper demo $(DEMO_FLAGS)
 
 ## test: the whole suite, from a fresh machine: deps, generated files, gofmt, vet, staticcheck, tests
 test:

@@ -693,3 +693,25 @@ func TestUnsupportedFlowIsRefused(t *testing.T) {
 		t.Fatal("an engine without a random source must be refused")
 	}
 }
+
+func TestPasswordRecovery(t *testing.T) {
+	e := newEnv(t, poolSetup{})
+	e.user("ivy", true, map[string]string{"name": "I", "email": "ivy@example.com"}, nil)
+	eng := e.engine(engineOpts{secret: true})
+	n := e.sent()
+	d, err := eng.ForgotPassword(e.ctx, "ivy")
+	e.must(err)
+	if d.Medium != "EMAIL" || d.Destination == "" || strings.Contains(d.Destination, "ivy@") {
+		t.Fatalf("delivery = %+v", d)
+	}
+	code := e.code("ivy@example.com", n)
+	wantKind(t, eng.ConfirmForgotPassword(e.ctx, "ivy", "000000", newPassword), cognito.CodeMismatch)
+	wantKind(t, eng.ConfirmForgotPassword(e.ctx, "ivy", code, "weak"), cognito.InvalidPassword)
+	e.must(eng.ConfirmForgotPassword(e.ctx, "ivy", code, newPassword))
+	wantAMR(t, e.success(eng.Start(e.ctx, "ivy", newPassword)), "pwd")
+
+	_, err = e.admin.AdminResetUserPassword(e.ctx, &cip.AdminResetUserPasswordInput{UserPoolId: aws.String(e.poolID), Username: aws.String("ivy")})
+	e.must(err)
+	_, err = eng.Start(e.ctx, "ivy", newPassword)
+	wantKind(t, err, cognito.PasswordResetRequired)
+}

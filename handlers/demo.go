@@ -2,11 +2,11 @@ package handlers
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -148,7 +148,15 @@ func (d *Demo) AppLogin(c echo.Context) error {
 	if err != nil {
 		return d.h.internal(c, "demo app", err)
 	}
-	st := demoState{State: randomString(), Nonce: randomString(), Verifier: oauth2.GenerateVerifier()}
+	state, err := d.h.randomString()
+	if err != nil {
+		return d.h.internal(c, "demo app state", err)
+	}
+	nonce, err := d.h.randomString()
+	if err != nil {
+		return d.h.internal(c, "demo app nonce", err)
+	}
+	st := demoState{State: state, Nonce: nonce, Verifier: oauth2.GenerateVerifier()}
 	if err := d.h.d.Cookies.save(c.Response(), demoStateCookie, st); err != nil {
 		return d.h.internal(c, "demo app state", err)
 	}
@@ -260,8 +268,10 @@ func claimRows(claims map[string]any) []views.Claim {
 	return rows
 }
 
-func randomString() string {
+func (h *Handlers) randomString() (string, error) {
 	b := make([]byte, 16)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
-	return base64.RawURLEncoding.EncodeToString(b)
+	if _, err := io.ReadFull(h.d.Rand, b); err != nil {
+		return "", fmt.Errorf("random: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
 }

@@ -39,9 +39,11 @@ func (h *Handlers) ErrorPage(c echo.Context, status int, err error) error {
 // OIDCError renders a page for an error the OpenID provider shows to the person (an unknown
 // client or an unregistered redirect URI).
 func (h *Handlers) OIDCError(w http.ResponseWriter, r *http.Request, status int, title, message string) {
-	c := echo.New().NewContext(r, echo.NewResponse(w, echo.New()))
-	p := h.page(c)
-	_ = render(c, status, views.ErrorPageView(p, views.ErrorPage{Status: status, Title: title, Message: message, RequestID: w.Header().Get(echo.HeaderXRequestID)}))
+	p := h.pageFor(r, "")
+	page := views.ErrorPageView(p, views.ErrorPage{Status: status, Title: title, Message: message, RequestID: w.Header().Get(echo.HeaderXRequestID)})
+	if err := renderTo(r.Context(), w, status, page); err != nil {
+		h.d.Logger.WarnContext(r.Context(), "render OpenID error page", "err", err)
+	}
 }
 
 func isCSRF(he *echo.HTTPError) bool {

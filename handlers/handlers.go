@@ -5,7 +5,10 @@ package handlers
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -63,6 +66,8 @@ type Deps struct {
 	PasswordPolicy []PolicyRule
 	// TOTPIssuer names this service in authenticator apps (default "Bridgekeeper").
 	TOTPIssuer string
+	// Rand is the random source for the demo app's state and nonce (default crypto/rand).
+	Rand io.Reader
 	// CSRFContextKey is the echo context key holding the CSRF token ("csrf" for echo's middleware).
 	CSRFContextKey string
 }
@@ -102,6 +107,9 @@ func New(d Deps) (*Handlers, error) {
 	if len(d.PasswordPolicy) == 0 {
 		d.PasswordPolicy = DefaultPasswordPolicy()
 	}
+	if d.Rand == nil {
+		d.Rand = rand.Reader
+	}
 	if d.TOTPIssuer == "" {
 		d.TOTPIssuer = "Bridgekeeper"
 	}
@@ -114,14 +122,19 @@ func New(d Deps) (*Handlers, error) {
 // page builds what every view needs for this request, in the language the person asked for
 // (ui_locales from the app's request first, then Accept-Language).
 func (h *Handlers) page(c echo.Context) views.Page {
+	csrf, _ := c.Get(h.d.CSRFContextKey).(string)
+	return h.pageFor(c.Request(), csrf)
+}
+
+// pageFor builds the page context for a plain net/http request.
+func (h *Handlers) pageFor(r *http.Request, csrf string) views.Page {
 	var uiLocales []string
 	var req oidc.AuthRequest
-	if h.d.Cookies.load(c.Request(), authzCookieName, &req) && len(req.UILocales) > 0 {
+	if h.d.Cookies.load(r, authzCookieName, &req) && len(req.UILocales) > 0 {
 		uiLocales = append(uiLocales, strings.Join(req.UILocales, " "))
 	}
-	csrf, _ := c.Get(h.d.CSRFContextKey).(string)
 	return views.Page{
-		L:       h.d.Bundle.Localizer(c.Request().Header.Get("Accept-Language"), uiLocales...),
+		L:       h.d.Bundle.Localizer(r.Header.Get("Accept-Language"), uiLocales...),
 		CSRF:    csrf,
 		Assets:  h.d.Assets,
 		HomeURL: PathHome,
@@ -130,8 +143,15 @@ func (h *Handlers) page(c echo.Context) views.Page {
 
 // render writes a templ component as an HTML page with status.
 func render(c echo.Context, status int, comp templ.Component) error {
-	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
-	c.Response().Header().Set("Cache-Control", "no-store")
-	c.Response().WriteHeader(status)
-	return comp.Render(c.Request().Context(), c.Response())
+	return renderTo(c.Request().Context(), c.Response(), status, comp)
+}
+
+func renderTo(ctx context.Context, w http.ResponseWriter, status int, comp templ.Component) error {
+	w.Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if err := comp.Render(ctx, w); err != nil {
+		return fmt.Errorf("render page: %w", err)
+	}
+	return nil
 }

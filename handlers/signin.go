@@ -41,12 +41,13 @@ func (h *Handlers) StartLogin(w http.ResponseWriter, r *http.Request, req *oidc.
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	h.d.Cookies.clear(w, flowCookieName)
-	target := PathSignIn
+	// A new request starts a new sign-in, with the app's login_hint as the username.
 	if req.LoginHint != "" && len(req.LoginHint) <= maxUsername {
 		h.saveFlow(w, r, flowState{Username: req.LoginHint})
+	} else {
+		h.d.Cookies.clear(w, flowCookieName)
 	}
-	http.Redirect(w, r, target, http.StatusSeeOther)
+	http.Redirect(w, r, PathSignIn, http.StatusSeeOther)
 }
 
 // Home sends the person to their account page when signed in, and to the sign-in page otherwise.

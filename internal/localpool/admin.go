@@ -405,6 +405,18 @@ func (s *Server) adminUser(body []byte) (*pool, *user, error) {
 	return p, u, nil
 }
 
+// adminUserOp runs f on the user an admin request names, under the lock.
+func (s *Server) adminUserOp(body []byte, f func(p *pool, u *user)) (any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, u, err := s.adminUser(body)
+	if err != nil {
+		return nil, err
+	}
+	f(p, u)
+	return nil, nil
+}
+
 func (s *Server) adminGetUser(r *http.Request, body []byte) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -494,36 +506,21 @@ func (s *Server) adminUpdateUserAttributes(r *http.Request, body []byte) (any, e
 }
 
 func (s *Server) adminDeleteUser(r *http.Request, body []byte) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, u, err := s.adminUser(body)
-	if err != nil {
-		return nil, err
-	}
-	delete(p.users, u.username)
-	return nil, nil
+	return s.adminUserOp(body, func(p *pool, u *user) {
+		delete(p.users, u.username)
+	})
 }
 
 func (s *Server) adminDisableUser(r *http.Request, body []byte) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, u, err := s.adminUser(body)
-	if err != nil {
-		return nil, err
-	}
-	u.enabled = false
-	return nil, nil
+	return s.adminUserOp(body, func(p *pool, u *user) {
+		u.enabled = false
+	})
 }
 
 func (s *Server) adminEnableUser(r *http.Request, body []byte) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, u, err := s.adminUser(body)
-	if err != nil {
-		return nil, err
-	}
-	u.enabled = true
-	return nil, nil
+	return s.adminUserOp(body, func(p *pool, u *user) {
+		u.enabled = true
+	})
 }
 
 type mfaPrefs struct {
@@ -584,14 +581,9 @@ func (s *Server) adminSetUserMFAPreference(r *http.Request, body []byte) (any, e
 }
 
 func (s *Server) adminUserGlobalSignOut(r *http.Request, body []byte) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, u, err := s.adminUser(body)
-	if err != nil {
-		return nil, err
-	}
-	s.signOut(p, u)
-	return nil, nil
+	return s.adminUserOp(body, func(p *pool, u *user) {
+		s.signOut(p, u)
+	})
 }
 
 // signOut ends every refresh token and access token of u issued before now.
@@ -605,15 +597,10 @@ func (s *Server) signOut(p *pool, u *user) {
 }
 
 func (s *Server) adminResetUserPassword(r *http.Request, body []byte) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, u, err := s.adminUser(body)
-	if err != nil {
-		return nil, err
-	}
-	u.status = "RESET_REQUIRED"
-	s.sendResetCode(u)
-	return nil, nil
+	return s.adminUserOp(body, func(_ *pool, u *user) {
+		u.status = "RESET_REQUIRED"
+		s.sendResetCode(u)
+	})
 }
 
 func (s *Server) createGroup(r *http.Request, body []byte) (any, error) {

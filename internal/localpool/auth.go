@@ -646,14 +646,7 @@ func (s *Server) forgotPassword(r *http.Request, body []byte) (any, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, p, err := s.client(in.ClientId)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkSecretHash(c, in.Username, in.SecretHash); err != nil {
-		return nil, err
-	}
-	u, err := p.user(in.Username)
+	_, u, err := s.recoveringUser(in.ClientId, in.Username, in.SecretHash)
 	if err != nil {
 		return nil, err
 	}
@@ -672,14 +665,7 @@ func (s *Server) confirmForgotPassword(r *http.Request, body []byte) (any, error
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, p, err := s.client(in.ClientId)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkSecretHash(c, in.Username, in.SecretHash); err != nil {
-		return nil, err
-	}
-	u, err := p.user(in.Username)
+	p, u, err := s.recoveringUser(in.ClientId, in.Username, in.SecretHash)
 	if err != nil {
 		return nil, err
 	}
@@ -695,6 +681,23 @@ func (s *Server) confirmForgotPassword(r *http.Request, body []byte) (any, error
 	s.setPassword(p, u, in.Password)
 	u.status, u.resetCode = "CONFIRMED", ""
 	return nil, nil
+}
+
+// recoveringUser finds the user of a password-recovery request after checking the client and
+// its SECRET_HASH. Callers hold s.mu.
+func (s *Server) recoveringUser(clientID, username, hash string) (*pool, *user, error) {
+	c, p, err := s.client(clientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := checkSecretHash(c, username, hash); err != nil {
+		return nil, nil, err
+	}
+	u, err := p.user(username)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, u, nil
 }
 
 func contains(list []string, s string) bool {

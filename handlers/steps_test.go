@@ -1,0 +1,80 @@
+package handlers
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/bridgekeeper/bridgekeeper/cognito"
+	"github.com/bridgekeeper/bridgekeeper/views"
+)
+
+// TestParseAnswer checks each step's form before anything goes to Cognito.
+func TestParseAnswer(t *testing.T) {
+	h := &Handlers{}
+	p := views.Page{} // message ids stand in for sentences
+	newPw := cognito.State{Kind: cognito.StepNewPassword, RequiredAttributes: []string{"name"}}
+	tests := []struct {
+		name      string
+		st        cognito.State
+		form      url.Values
+		wantErrs  []string
+		wantCheck func(t *testing.T, a cognito.Answer)
+	}{
+		{"new password ok", newPw, url.Values{"password": {"N3w-Passw0rd!"}, "password_confirm": {"N3w-Passw0rd!"}, "userAttributes.name": {" Bob "}}, nil,
+			func(t *testing.T, a cognito.Answer) {
+				if a.NewPassword != "N3w-Passw0rd!" || a.Attributes["name"] != "Bob" {
+					t.Errorf("answer %+v", a)
+				}
+			}},
+		{"new password mismatch and missing attribute", newPw, url.Values{"password": {"a"}, "password_confirm": {"b"}}, []string{"password_confirm", "userAttributes.name"}, nil},
+		{"new password empty", newPw, url.Values{"userAttributes.name": {"x"}}, []string{"password"}, nil},
+		{"attributes not asked for are ignored", newPw, url.Values{"password": {"x"}, "password_confirm": {"x"}, "userAttributes.name": {"n"}, "userAttributes.email": {"e@x"}}, nil,
+			func(t *testing.T, a cognito.Answer) {
+				if _, ok := a.Attributes["email"]; ok {
+					t.Error("an attribute Cognito did not ask for was passed on")
+				}
+			}},
+		{"SMS code ok", cognito.State{Kind: cognito.StepSMSCode}, url.Values{"code": {" 123456 "}}, nil,
+			func(t *testing.T, a cognito.Answer) {
+				if a.Code != "123456" {
+					t.Errorf("code %q", a.Code)
+				}
+			}},
+		{"code with letters", cognito.State{Kind: cognito.StepTOTPCode}, url.Values{"code": {"12a456"}}, []string{"code"}, nil},
+		{"code too short", cognito.State{Kind: cognito.StepEmailCode}, url.Values{"code": {"123"}}, []string{"code"}, nil},
+		{"TOTP setup with a long device name", cognito.State{Kind: cognito.StepTOTPSetup}, url.Values{"code": {"123456"}, "device_name": {strings.Repeat("d", 65)}}, []string{"device_name"}, nil},
+		{"method offered", cognito.State{Kind: cognito.StepSelectMFA, Options: []string{"SMS_MFA"}}, url.Values{"method": {"SMS_MFA"}}, nil, nil},
+		{"method not offered", cognito.State{Kind: cognito.StepSelectMFA, Options: []string{"SMS_MFA"}}, url.Values{"method": {"EMAIL_OTP"}}, []string{"method"}, nil},
+		{"setup method not offered", cognito.State{Kind: cognito.StepMFASetupChoice, Options: []string{"SOFTWARE_TOKEN_MFA"}}, url.Values{"method": {"SMS_MFA"}}, []string{"method"}, nil},
+		{"email setup bad address", cognito.State{Kind: cognito.StepEmailSetup}, url.Values{"email": {"nope"}}, []string{"email"}, nil},
+		{"unsupported step", cognito.State{Kind: cognito.StepUnsupported}, url.Values{}, []string{""}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPost, PathStep, strings.NewReader(tt.form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			c := echo.New().NewContext(req, httptest.NewRecorder())
+			a, _, errs := h.parseAnswer(c, p, tt.st)
+			var got []string
+			for k := range errs {
+				got = append(got, k)
+			}
+			if len(got) != len(tt.wantErrs) {
+				t.Fatalf("field errors %v, want %v", errs, tt.wantErrs)
+			}
+			for _, w := range tt.wantErrs {
+				if _, ok := errs[w]; !ok {
+					t.Fatalf("field errors %v, want %v", errs, tt.wantErrs)
+				}
+			}
+			if tt.wantCheck != nil {
+				tt.wantCheck(t, a)
+			}
+		})
+	}
+}
