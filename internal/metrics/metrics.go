@@ -83,36 +83,20 @@ func New(info BuildInfo) *Metrics {
 			Namespace: namespace, Name: "signins_completed_total",
 			Help: "Sign-ins that ended with Cognito's tokens.",
 		}),
-		signInsFailed: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "signins_failed_total",
-			Help: "Sign-in answers Cognito refused, by step (password or the step kind) and reason (error kind).",
-		}, []string{"step", "reason"}),
-		cognitoCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "cognito_requests_total",
-			Help: "Calls to the Cognito API, by operation and error code (\"\" for success), after retries.",
-		}, []string{"operation", "code"}),
-		cognitoDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: namespace, Name: "cognito_request_duration_seconds",
-			Help:    "Duration of calls to the Cognito API, retries included, by operation.",
-			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
-		}, []string{"operation"}),
-		tokensIssued: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "tokens_issued_total",
-			Help: "Token responses issued at the token endpoint, by grant type and client id.",
-		}, []string{"grant", "client"}),
-		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "rate_limited_total",
-			Help: "Requests refused by a rate limit, by limit.",
-		}, []string{"limit"}),
-		storeDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: namespace, Name: "store_operation_duration_seconds",
-			Help:    "Duration of store operations, by operation.",
-			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1},
-		}, []string{"operation"}),
-		storeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "store_errors_total",
-			Help: "Store operations that failed (a missing key is not a failure), by operation.",
-		}, []string{"operation"}),
+		signInsFailed: counterVec("signins_failed_total",
+			"Sign-in answers Cognito refused, by step (password or the step kind) and reason (error kind).", "step", "reason"),
+		cognitoCalls: counterVec("cognito_requests_total",
+			"Calls to the Cognito API, by operation and error code (\"\" for success), after retries.", "operation", "code"),
+		cognitoDuration: histogramVec("cognito_request_duration_seconds",
+			"Duration of calls to the Cognito API, retries included, by operation.",
+			[]float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}, "operation"),
+		tokensIssued: counterVec("tokens_issued_total",
+			"Token responses issued at the token endpoint, by grant type and client id.", "grant", "client"),
+		rateLimited: counterVec("rate_limited_total", "Requests refused by a rate limit, by limit.", "limit"),
+		storeDuration: histogramVec("store_operation_duration_seconds", "Duration of store operations, by operation.",
+			[]float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1}, "operation"),
+		storeErrors: counterVec("store_errors_total",
+			"Store operations that failed (a missing key is not a failure), by operation.", "operation"),
 	}
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
 		Namespace: namespace, Name: "build_info",
@@ -128,6 +112,14 @@ func New(info BuildInfo) *Metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	return m
+}
+
+func counterVec(name, help string, labels ...string) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: name, Help: help}, labels)
+}
+
+func histogramVec(name, help string, buckets []float64, labels ...string) *prometheus.HistogramVec {
+	return prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: namespace, Name: name, Help: help, Buckets: buckets}, labels)
 }
 
 // Handler serves the registry in the Prometheus exposition format.
