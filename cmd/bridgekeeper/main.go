@@ -4,6 +4,7 @@
 //	bridgekeeper serve --config FILE    run against the user pool in FILE
 //	bridgekeeper demo [flags]           run with a built-in local user pool and demo users
 //	bridgekeeper check-config FILE      name every problem in a configuration file
+//	bridgekeeper healthcheck URL        exit 0 if URL answers 2xx (container health checks)
 //	bridgekeeper version                print the version
 //
 // Build with -ldflags "-X main.buildVersion=v1.2.3" to stamp a version.
@@ -36,6 +37,7 @@ func commands() map[string]command {
 		"serve":        runServe,
 		"demo":         withError(demo),
 		"check-config": checkConfig,
+		"healthcheck":  healthcheck,
 		"version":      printVersion,
 	}
 }
@@ -84,6 +86,7 @@ func usage(w io.Writer) {
   bridgekeeper serve --config FILE   run against the user pool in FILE
   bridgekeeper demo [flags]          run with a built-in local user pool and demo users
   bridgekeeper check-config FILE     check a configuration file and name every problem
+  bridgekeeper healthcheck URL       exit 0 if URL (e.g. http://127.0.0.1:8080/healthz) answers 2xx
   bridgekeeper version               print the version
 `)
 }
