@@ -93,6 +93,8 @@ type Deps struct {
 	Now func() time.Time
 	// Rand is the random source for request ids. Default crypto/rand.
 	Rand io.Reader
+	// Version is logged when the server starts listening (optional).
+	Version string
 }
 
 // Server is Bridgekeeper's HTTP server.
@@ -267,7 +269,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	s.http.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 	served := make(chan error, 1)
 	go func() { served <- s.http.Serve(ln) }()
-	s.log.InfoContext(ctx, "listening", "addr", ln.Addr().String(), "public_url", s.cfg.PublicURL)
+	s.log.InfoContext(ctx, "listening", "addr", ln.Addr().String(), "public_url", s.cfg.PublicURL, "version", s.deps.Version)
 
 	select {
 	case err := <-served:

@@ -154,6 +154,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		Logger:   log,
 		Checks:   []web.Check{{Name: "store", Fn: st.Ping}},
 		Listener: ac.Listener,
+		Version:  version(),
 	})
 	if err != nil {
 		return fail(err)
