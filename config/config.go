@@ -60,6 +60,8 @@ type Config struct {
 	OIDC OIDC `yaml:"oidc"`
 	// RateLimit bounds how fast one IP address may post sign-in forms.
 	RateLimit RateLimit `yaml:"rate_limit"`
+	// Admin configures the admin console and command line.
+	Admin Admin `yaml:"admin"`
 }
 
 // Log configures logging.
@@ -197,5 +199,6 @@ func Default() *Config {
 		Store:           Store{URL: DefaultStoreURL, KeyPrefix: DefaultKeyPrefix},
 		OIDC:            OIDC{CodeTTL: DefaultCodeTTL, SSOSessionTTL: DefaultSSOSessionTTL},
 		RateLimit:       RateLimit{SignInPerIP: DefaultSignInPerIP, Window: DefaultRateLimitWindow},
+		Admin:           DefaultAdmin(),
 	}
 }
