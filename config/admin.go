@@ -3,13 +3,11 @@ package config
 import (
 	"fmt"
 	"strings"
-	"time"
 )
 
 // Defaults of the admin section.
 const (
-	DefaultAdminGroup        = "bridgekeeper-admins"
-	DefaultAdminRecentSignIn = 15 * time.Minute
+	DefaultAdminGroup = "bridgekeeper-admins"
 )
 
 // Admin configures the admin console (/admin) and the `bridgekeeper admin` command line.
@@ -17,16 +15,11 @@ type Admin struct {
 	// Groups are the Cognito groups whose members are administrators (default
 	// [bridgekeeper-admins]).
 	Groups []string `yaml:"groups"`
-	// RecentSignIn is how recent an admin's sign-in must be for a destructive action; older
-	// sessions sign in again first (default 15m).
-	RecentSignIn time.Duration `yaml:"recent_sign_in"`
-	// RequireMFA demands "mfa" in the sign-in's methods for destructive actions (default true).
-	RequireMFA bool `yaml:"require_mfa"`
 }
 
 // DefaultAdmin is the admin section's defaults.
 func DefaultAdmin() Admin {
-	return Admin{Groups: []string{DefaultAdminGroup}, RecentSignIn: DefaultAdminRecentSignIn, RequireMFA: true}
+	return Admin{Groups: []string{DefaultAdminGroup}}
 }
 
 // ValidateAdmin checks the admin section.
@@ -40,5 +33,4 @@ func (c *Config) ValidateAdmin(p *Problems) {
 			p.add(fmt.Sprintf("admin.groups[%d]", i), "must be a Cognito group name of 1 to 128 characters (got %q)", g)
 		}
 	}
-	positive(p, "admin.recent_sign_in", c.Admin.RecentSignIn)
 }
