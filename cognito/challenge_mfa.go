@@ -168,7 +168,6 @@ func associate(ctx context.Context, e *Engine, st State) (Result, error) {
 	secret := aws.ToString(out.SecretCode)
 	if secret == "" || len(secret) > MaxSecretCode {
 		err := fmt.Errorf("TOTP secret of %d characters (want 1 to %d)", len(secret), MaxSecretCode)
-		e.d.Logger.ErrorContext(ctx, "Cognito sent an unusable TOTP secret", "err", err)
 		return Result{}, &Error{Kind: Internal, Op: "AssociateSoftwareToken", Err: err}
 	}
 	next, err := withData(State{Kind: StepTOTPSetup, Session: aws.ToString(out.Session), Username: st.Username, AMR: st.AMR}, TOTPSetupData{SecretCode: secret})

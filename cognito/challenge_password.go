@@ -24,8 +24,7 @@ func passwordVerifier(ctx context.Context, e *Engine, sec *secrets, in planInput
 	userID := in.username
 	sig, ts, err := sec.srp.PasswordClaim(e.cfg.PoolName(), userID, sec.password, params["SALT"], params["SRP_B"], params["SECRET_BLOCK"], e.d.Now())
 	if err != nil {
-		e.d.Logger.ErrorContext(ctx, "Cognito sent unusable SRP parameters", "err", err)
-		return Result{}, &Error{Kind: Internal, Op: string(in.name), Err: err}
+		return Result{}, &Error{Kind: Internal, Op: string(in.name), Err: fmt.Errorf("unusable SRP parameters from Cognito: %w", err)}
 	}
 	st := in.base("")
 	return e.respondWith(ctx, st, in.name, in.session, map[string]string{

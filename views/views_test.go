@@ -432,10 +432,23 @@ func recoveryCases() []pageCase {
 
 // choice is a method as the handlers offer it on the select-MFA page.
 func choice(p Page, method string) MethodChoice {
-	return MethodChoice{Method: method, Label: p.T("mfa." + method + ".label"), Description: p.T("mfa." + method + ".description")}
+	return methodTexts(p, false)[method]
 }
 
 // setupChoice is a method as the handlers offer it on the MFA setup page.
 func setupChoice(p Page, method string) MethodChoice {
-	return MethodChoice{Method: method, Label: p.T("mfa." + method + ".label"), Description: p.T("mfasetup." + method + ".description")}
+	return methodTexts(p, true)[method]
+}
+
+func methodTexts(p Page, setup bool) map[string]MethodChoice {
+	choose := map[string]MethodChoice{
+		MethodSMS:   {Method: MethodSMS, Label: p.T("mfa.SMS_MFA.label"), Description: p.T("mfa.SMS_MFA.description")},
+		MethodTOTP:  {Method: MethodTOTP, Label: p.T("mfa.SOFTWARE_TOKEN_MFA.label"), Description: p.T("mfa.SOFTWARE_TOKEN_MFA.description")},
+		MethodEmail: {Method: MethodEmail, Label: p.T("mfa.EMAIL_OTP.label"), Description: p.T("mfa.EMAIL_OTP.description")},
+	}
+	if setup {
+		choose[MethodTOTP] = MethodChoice{Method: MethodTOTP, Label: choose[MethodTOTP].Label, Description: p.T("mfasetup.SOFTWARE_TOKEN_MFA.description")}
+		choose[MethodEmail] = MethodChoice{Method: MethodEmail, Label: choose[MethodEmail].Label, Description: p.T("mfasetup.EMAIL_OTP.description")}
+	}
+	return choose
 }
