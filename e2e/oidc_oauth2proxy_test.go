@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -12,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +22,7 @@ import (
 	"github.com/bridgekeeper/bridgekeeper/cognito"
 	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
 	"github.com/bridgekeeper/bridgekeeper/internal/testenv"
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
 
@@ -130,24 +129,6 @@ oidc:
 	return path
 }
 
-// lockedBuffer collects a process's output.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // waitReady polls url until it answers 200, the process exits or a minute passes.
 func waitReady(ctx context.Context, t *testing.T, url string, exited <-chan struct{}, logs func() string) {
 	t.Helper()
@@ -199,7 +180,7 @@ func TestOIDCOAuth2Proxy(t *testing.T) {
 	cookieSecret := make([]byte, 16)
 	_, err := rand.Read(cookieSecret)
 	must(t, err)
-	var proxyLogs lockedBuffer
+	var proxyLogs testutil.Buffer
 	cmd := exec.Command(proxyBin,
 		"--provider=oidc",
 		"--oidc-issuer-url="+p.BaseURL,

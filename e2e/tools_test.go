@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bridgekeeper/bridgekeeper/internal/testenv"
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 )
 
 // moduleBinary builds the command pkg of module mod at a pinned version, in a scratch module, and
@@ -18,7 +18,7 @@ func moduleBinary(t *testing.T, name, mod, pkg, version string) string {
 	t.Helper()
 	cache, err := os.UserCacheDir()
 	if err != nil {
-		testenv.Missing(t, "a user cache directory for "+name+" ("+err.Error()+")", "set HOME or XDG_CACHE_HOME")
+		testutil.Missing(t, "a user cache directory for "+name+" ("+err.Error()+")", "set HOME or XDG_CACHE_HOME")
 	}
 	dir := filepath.Join(cache, "bridgekeeper-e2e", name+"-"+version)
 	bin := filepath.Join(dir, name)
@@ -38,7 +38,7 @@ func moduleBinary(t *testing.T, name, mod, pkg, version string) string {
 		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			_ = os.Remove(tmp)
-			testenv.Missing(t, fmt.Sprintf("%s %s (go %s: %v\n%s)", name, version, strings.Join(args, " "), err, tail(string(out), 2000)),
+			testutil.Missing(t, fmt.Sprintf("%s %s (go %s: %v\n%s)", name, version, strings.Join(args, " "), err, tail(string(out), 2000)),
 				"a reachable Go module proxy (GOPROXY)")
 		}
 	}

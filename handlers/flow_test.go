@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,12 +12,9 @@ import (
 
 	"github.com/bridgekeeper/bridgekeeper/cognito"
 	"github.com/bridgekeeper/bridgekeeper/internal/cookiecodec"
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
-
-type manualClock struct{ t time.Time }
-
-func (c *manualClock) Now() time.Time { return c.t }
 
 func newJar(t *testing.T, secure bool, now func() time.Time, keys ...[]byte) *CookieJar {
 	t.Helper()
@@ -55,33 +51,46 @@ func setFlowCookie(t *testing.T, j *CookieJar, f flowState) *http.Cookie {
 	return rec.Result().Cookies()[0]
 }
 
-func worstCaseFlow() flowState {
-	long := func(n int) string { return strings.Repeat("W", n) }
-	st := cognito.State{
-		Kind: cognito.StepNewPassword, Challenge: "NEW_PASSWORD_REQUIRED",
-		// Cognito sessions are base64; the longest allowed is 2,048 characters.
-		Session:  base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0xA5}, 1536)),
-		Username: long(maxUsername), Destination: long(64),
-		Options:    []string{cognito.MethodSMS, cognito.MethodTOTP, cognito.MethodEmail},
-		SecretCode: long(32),
-		DeviceName: long(64), AMR: []string{"pwd", "sms", "otp", "mfa"},
+// worstCaseFlows is one flow per registered step kind, each with the kind's largest state
+// (cognito.WorstCaseStates: a 2,048-character base64 session, a 128-character username, every
+// AMR value, the kind's payload at its bounds) and the longest username and notice.
+func worstCaseFlows() []flowState {
+	var out []flowState
+	for _, st := range cognito.WorstCaseStates() {
+		out = append(out, flowState{State: &st, Username: strings.Repeat("W", maxUsername), Notice: "error.NotAuthorized.PasswordAttemptsExceeded"})
 	}
-	for i := 0; i < 10; i++ {
-		st.RequiredAttributes = append(st.RequiredAttributes, "custom:"+long(25))
-	}
-	return flowState{State: &st, Username: long(maxUsername), Notice: "error.NotAuthorized.PasswordAttemptsExceeded"}
+	return out
 }
 
-// TestFlowCookieWorstCaseFitsInABrowser proves the largest flow cookie (a 2,048-character Cognito
-// session and every other field at its maximum) and the largest parked authorization request
-// each stay under 4,000 bytes, well inside browsers' 4,096-byte limit.
+// worstCaseFlow is the largest of worstCaseFlows.
+func worstCaseFlow() flowState {
+	flows := worstCaseFlows()
+	big := flows[0]
+	for _, f := range flows[1:] {
+		if f.State.EncodedSize() > big.State.EncodedSize() {
+			big = f
+		}
+	}
+	return big
+}
+
+// TestFlowCookieWorstCaseFitsInABrowser proves the largest flow cookie of every registered step
+// kind (a 2,048-character Cognito session and every other field at its maximum) and the largest
+// parked authorization request each stay under 4,000 bytes, well inside browsers' 4,096-byte
+// limit.
 func TestFlowCookieWorstCaseFitsInABrowser(t *testing.T) {
 	j := newJar(t, true, time.Now)
-	flow := setFlowCookie(t, j, worstCaseFlow())
-	size := len(flow.Name) + 1 + len(flow.Value)
-	t.Logf("worst-case flow cookie: %d bytes (name=value)", size)
-	if size >= 4000 {
-		t.Fatalf("worst-case flow cookie is %d bytes, want < 4000", size)
+	flows := worstCaseFlows()
+	if len(flows) != len(cognito.StepKinds()) {
+		t.Fatalf("%d worst cases for %d step kinds", len(flows), len(cognito.StepKinds()))
+	}
+	for _, f := range flows {
+		flow := setFlowCookie(t, j, f)
+		size := len(flow.Name) + 1 + len(flow.Value)
+		t.Logf("worst-case %s flow cookie: %d bytes (name=value)", f.State.Kind, size)
+		if size >= 4000 {
+			t.Fatalf("worst-case %s flow cookie is %d bytes, want < 4000", f.State.Kind, size)
+		}
 	}
 
 	long := func(n int) string { return strings.Repeat("A", n) }
@@ -97,7 +106,7 @@ func TestFlowCookieWorstCaseFitsInABrowser(t *testing.T) {
 		RequestedAt: time.Now().Unix(), UserinfoClaims: claims, IDTokenClaims: claims,
 	}
 	authz := setCookie(t, j, authzCookieName, req)
-	size = len(authz.Name) + 1 + len(authz.Value)
+	size := len(authz.Name) + 1 + len(authz.Value)
 	t.Logf("worst-case authorization cookie: %d bytes (name=value)", size)
 	if size >= 4000 {
 		t.Fatalf("worst-case authorization cookie is %d bytes, want < 4000", size)
@@ -122,7 +131,7 @@ func TestFlowCookieAttributes(t *testing.T) {
 // TestFlowCookieBadInputStartsAfresh: tampered, truncated, expired, foreign-key and garbage
 // cookies all read as "no sign-in under way", never as an error.
 func TestFlowCookieBadInputStartsAfresh(t *testing.T) {
-	clock := &manualClock{t: time.Now()}
+	clock := testutil.NewClock(time.Now())
 	j := newJar(t, false, clock.Now)
 	good := setFlowCookie(t, j, worstCaseFlow())
 	mid := len(good.Value) / 2
@@ -153,8 +162,8 @@ func TestFlowCookieBadInputStartsAfresh(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock.t = clock.t.Add(tt.advance)
-			defer func() { clock.t = clock.t.Add(-tt.advance) }()
+			clock.Advance(tt.advance)
+			defer clock.Advance(-tt.advance)
 			r := httptest.NewRequest(http.MethodGet, "/signin/step", nil)
 			r.AddCookie(&http.Cookie{Name: flowCookieName, Value: tt.value})
 			var f flowState

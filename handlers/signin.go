@@ -29,7 +29,6 @@ type flowState struct {
 const (
 	maxUsername = 128
 	maxPassword = 256
-	maxCode     = 16
 	maxAttr     = 2048
 )
 
@@ -92,7 +91,7 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 		}
 		return render(c, http.StatusUnprocessableEntity, views.SignInPage(p, m))
 	}
-	res, err := h.d.Engine.Start(c.Request().Context(), username, password)
+	res, err := h.d.Engine.Start(c.Request().Context(), cognito.StartInput{Username: username, Password: password})
 	if err != nil {
 		var ce *cognito.Error
 		if errors.As(err, &ce) && ce.Kind == cognito.PasswordResetRequired {
@@ -173,19 +172,6 @@ func (h *Handlers) saveFlow(w http.ResponseWriter, r *http.Request, f flowState)
 func (h *Handlers) restartWithNotice(c echo.Context, username, notice string) error {
 	h.saveFlow(c.Response(), c.Request(), flowState{Username: username, Notice: notice})
 	return c.Redirect(http.StatusSeeOther, PathSignIn)
-}
-
-func (h *Handlers) internal(c echo.Context, what string, err error) error {
-	h.d.Logger.ErrorContext(c.Request().Context(), what, "err", err)
-	return echo.NewHTTPError(http.StatusInternalServerError).SetInternal(err)
-}
-
-func (h *Handlers) logEngineError(c echo.Context, what string, ce *cognito.Error) {
-	level := h.d.Logger.InfoContext
-	if ce.Kind == cognito.InvalidParameter || ce.Kind == cognito.Internal {
-		level = h.d.Logger.ErrorContext
-	}
-	level(c.Request().Context(), what, "kind", ce.Kind.String(), "code", ce.Code)
 }
 
 func statusFor(ce *cognito.Error) int {

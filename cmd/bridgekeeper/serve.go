@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/aws/aws-sdk-go-v2/credentials"
-
 	"github.com/bridgekeeper/bridgekeeper/cognito"
 	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
@@ -64,8 +62,8 @@ func serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, ge
 		return err
 	}
 	a.printMetrics(stdout)
+	// For people; the log's "listening" line is the web server's.
 	fmt.Fprintf(stdout, "Bridgekeeper is listening on http://%s (public URL %s)\n", a.server.Addr(), cfg.PublicURL)
-	log.InfoContext(ctx, "listening", "addr", a.server.Addr(), "public_url", cfg.PublicURL, "version", version())
 	return a.Serve(ctx)
 }
 
@@ -103,10 +101,7 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 		MetricsListen:   cfg.Metrics.Listen,
 	}
 	// An emulator endpoint takes any credentials; real Cognito uses the standard AWS chain.
-	if cfg.Pool.Endpoint != "" && getenv("AWS_ACCESS_KEY_ID") == "" {
-		creds := credentials.NewStaticCredentialsProvider("local", "local", "")
-		ac.Pool.StaticCredentials = &creds
-	}
+	ac.Pool.StaticCredentials = emulatorCredentials(cfg.Pool.Endpoint, getenv)
 	for _, k := range cfg.OIDC.SigningKeys {
 		loaded, err := oidc.LoadKeyFiles(k.File)
 		if err != nil {

@@ -48,6 +48,11 @@ func operations() map[string]opFunc {
 		"RevokeToken":               (*Server).revokeToken,
 		"ForgotPassword":            (*Server).forgotPassword,
 		"ConfirmForgotPassword":     (*Server).confirmForgotPassword,
+		// Passkeys (webauthn.go).
+		"StartWebAuthnRegistration":    (*Server).startWebAuthnRegistration,
+		"CompleteWebAuthnRegistration": (*Server).completeWebAuthnRegistration,
+		"ListWebAuthnCredentials":      (*Server).listWebAuthnCredentials,
+		"DeleteWebAuthnCredential":     (*Server).deleteWebAuthnCredential,
 	}
 }
 
@@ -68,6 +73,7 @@ func (s *Server) createUserPool(r *http.Request, body []byte) (any, error) {
 				RequireSymbols                bool
 				TemporaryPasswordValidityDays int
 			}
+			SignInPolicy *signInPolicyIn
 		}
 		MfaConfiguration string
 		Schema           []struct {
@@ -104,6 +110,11 @@ func (s *Server) createUserPool(r *http.Request, body []byte) (any, error) {
 			p.tempValidity = time.Duration(pp.TemporaryPasswordValidityDays) * 24 * time.Hour
 		}
 	}
+	if in.Policies != nil {
+		if err := p.signIn.setPolicy(in.Policies.SignInPolicy); err != nil {
+			return nil, err
+		}
+	}
 	for _, a := range in.Schema {
 		if a.Required {
 			p.required = append(p.required, a.Name)
@@ -122,7 +133,7 @@ func (s *Server) describePool(p *pool) map[string]any {
 			"MinimumLength": p.policy.MinimumLength, "RequireUppercase": p.policy.RequireUppercase,
 			"RequireLowercase": p.policy.RequireLowercase, "RequireNumbers": p.policy.RequireNumbers,
 			"RequireSymbols": p.policy.RequireSymbols, "TemporaryPasswordValidityDays": int(p.tempValidity / (24 * time.Hour)),
-		}},
+		}, "SignInPolicy": p.signIn.policyOut()},
 		"EstimatedNumberOfUsers": len(p.users),
 	}
 }
@@ -149,6 +160,7 @@ type mfaConfigIn struct {
 		SmsConfiguration *struct{ SnsCallerArn string }
 	}
 	EmailMfaConfiguration *struct{ Message string }
+	WebAuthnConfiguration *webAuthnConfigIn
 }
 
 func (s *Server) setUserPoolMfaConfig(r *http.Request, body []byte) (any, error) {
@@ -178,6 +190,9 @@ func (s *Server) setUserPoolMfaConfig(r *http.Request, body []byte) (any, error)
 	if in.EmailMfaConfiguration != nil {
 		p.emailMFA = true
 	}
+	if err := p.signIn.setWebAuthn(in.WebAuthnConfiguration); err != nil {
+		return nil, err
+	}
 	if p.mfa != "OFF" && !p.totpMFA && !p.smsMFA && !p.emailMFA {
 		return nil, errf("InvalidParameterException", "At least one MFA method must be enabled when MFA is %s", p.mfa)
 	}
@@ -192,6 +207,7 @@ func (s *Server) mfaConfigOut(p *pool) map[string]any {
 	if p.emailMFA {
 		out["EmailMfaConfiguration"] = map[string]any{"Message": "Your code is {####}"}
 	}
+	out["WebAuthnConfiguration"] = p.signIn.webAuthnOut()
 	return out
 }
 
@@ -359,12 +375,24 @@ func (s *Server) adminCreateUser(r *http.Request, body []byte) (any, error) {
 		u.attrs[a.Name] = a.Value
 	}
 	pw := in.TemporaryPassword
-	if pw == "" {
+	switch {
+	case pw == "" && p.signIn.passwordless():
+		// Without a temporary password a pool with one-time-code sign-in creates a user who
+		// has no password at all (userauth.go).
+		if err := p.signIn.checkPasswordless(u); err != nil {
+			return nil, err
+		}
+		u.status = "CONFIRMED"
+	case pw == "":
 		pw = "Tmp-" + base64.RawURLEncoding.EncodeToString(s.randomBytes(9)) + "1a!"
-	} else if err := p.checkPassword(pw); err != nil {
-		return nil, err
+	default:
+		if err := p.checkPassword(pw); err != nil {
+			return nil, err
+		}
 	}
-	s.setPassword(p, u, pw)
+	if pw != "" {
+		s.setPassword(p, u, pw)
+	}
 	p.users[u.username] = u
 	return map[string]any{"User": userType(u)}, nil
 }
@@ -596,13 +624,6 @@ func (s *Server) signOut(p *pool, u *user) {
 	}
 }
 
-func (s *Server) adminResetUserPassword(r *http.Request, body []byte) (any, error) {
-	return s.adminUserOp(body, func(_ *pool, u *user) {
-		u.status = "RESET_REQUIRED"
-		s.sendResetCode(u)
-	})
-}
-
 func (s *Server) createGroup(r *http.Request, body []byte) (any, error) {
 	var in struct{ UserPoolId, GroupName string }
 	if err := decode(body, &in); err != nil {
@@ -660,66 +681,4 @@ func (s *Server) adminListGroupsForUser(r *http.Request, body []byte) (any, erro
 		groups = append(groups, map[string]any{"GroupName": g, "UserPoolId": p.id})
 	}
 	return map[string]any{"Groups": groups}, nil
-}
-
-func (s *Server) listUsers(r *http.Request, body []byte) (any, error) {
-	var in struct{ UserPoolId, Filter string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	match := func(*user) bool { return true }
-	if in.Filter != "" {
-		name, value, prefix, ok := parseFilter(in.Filter)
-		if !ok {
-			return nil, errf("InvalidParameterException", "Invalid filter expression")
-		}
-		match = func(u *user) bool {
-			v := u.attrs[name]
-			switch name {
-			case "username":
-				v = u.username
-			case "sub":
-				v = u.sub
-			}
-			if prefix {
-				return strings.HasPrefix(v, value)
-			}
-			return v == value
-		}
-	}
-	names := make([]string, 0, len(p.users))
-	for n := range p.users {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	users := []map[string]any{}
-	for _, n := range names {
-		if match(p.users[n]) {
-			users = append(users, userType(p.users[n]))
-		}
-	}
-	return map[string]any{"Users": users}, nil
-}
-
-// parseFilter reads `name = "value"` or `name ^= "value"`.
-func parseFilter(f string) (name, value string, prefix, ok bool) {
-	op := "="
-	if strings.Contains(f, "^=") {
-		op, prefix = "^=", true
-	}
-	n, v, found := strings.Cut(f, op)
-	if !found {
-		return "", "", false, false
-	}
-	v = strings.TrimSpace(v)
-	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
-		return "", "", false, false
-	}
-	return strings.TrimSpace(n), v[1 : len(v)-1], prefix, true
 }
