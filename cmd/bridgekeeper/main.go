@@ -4,11 +4,8 @@
 //	bridgekeeper serve --config FILE    run against the user pool in FILE
 //	bridgekeeper demo [flags]           run with a built-in local user pool and demo users
 //	bridgekeeper check-config FILE      name every problem in a configuration file
-<<<<<<< HEAD
 //	bridgekeeper healthcheck URL        exit 0 if URL answers 2xx (container health checks)
-=======
 //	bridgekeeper admin COMMAND ...      manage accounts: list, show, reset, disable, sign out
->>>>>>> main
 //	bridgekeeper version                print the version
 //
 // Build with -ldflags "-X main.buildVersion=v1.2.3" to stamp a version.
@@ -91,11 +88,8 @@ func usage(w io.Writer) {
   bridgekeeper serve --config FILE   run against the user pool in FILE
   bridgekeeper demo [flags]          run with a built-in local user pool and demo users
   bridgekeeper check-config FILE     check a configuration file and name every problem
-<<<<<<< HEAD
   bridgekeeper healthcheck URL       exit 0 if URL (e.g. http://127.0.0.1:8080/healthz) answers 2xx
-=======
   bridgekeeper admin COMMAND ...     manage accounts (bridgekeeper admin help)
->>>>>>> main
   bridgekeeper version               print the version
 `)
 }
