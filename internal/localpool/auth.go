@@ -57,6 +57,9 @@ func checkSecretHash(c *appClient, username, got string) error {
 // newSession records a challenge and returns its opaque session string. Callers hold s.mu.
 func (s *Server) newSession(sess *session) string {
 	sess.expires = s.opts.Now().Add(s.opts.SessionTTL)
+	if s.signin != nil {
+		sess.dev = *s.signin
+	}
 	tok := base64.StdEncoding.EncodeToString(s.randomBytes(sessionRandBytes))
 	s.sessions[tok] = sess
 	return tok
@@ -88,6 +91,7 @@ func (s *Server) initiateAuth(r *http.Request, body []byte) (any, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.beginSignIn(deviceCtx{})()
 	c, p, err := s.client(in.ClientId)
 	if err != nil {
 		return nil, err
@@ -122,6 +126,9 @@ func (s *Server) initiateAuth(r *http.Request, body []byte) (any, error) {
 		}
 		if !srp.ValidA(ap["SRP_A"]) {
 			return nil, errf("InvalidParameterException", "Invalid SRP_A")
+		}
+		if err := s.presentDevice(p, u, ap["DEVICE_KEY"]); err != nil {
+			return nil, err
 		}
 		srv, err := srp.NewServer(s.opts.Rand, u.verifier)
 		if err != nil {
@@ -198,6 +205,8 @@ func (s *Server) afterPassword(r *http.Request, p *pool, c *appClient, u *user) 
 	switch u.status {
 	case "RESET_REQUIRED":
 		return nil, errf("PasswordResetRequiredException", "Password reset required for the user")
+	case "UNCONFIRMED":
+		return nil, errUserNotConfirmed()
 	case "FORCE_CHANGE_PASSWORD":
 		if s.opts.Now().Sub(u.passwordSetAt) > p.tempValidity {
 			return nil, errf("NotAuthorizedException", "Temporary password has expired and must be reset by an administrator.")
@@ -235,6 +244,9 @@ func (s *Server) mfaStep(r *http.Request, p *pool, c *appClient, u *user) (any, 
 		if (m == "SMS_MFA" && p.smsMFA) || (m == "SOFTWARE_TOKEN_MFA" && p.totpMFA) || (m == "EMAIL_OTP" && p.emailMFA) {
 			enabled = append(enabled, m)
 		}
+	}
+	if s.deviceStandsInForMFA(p, u, enabled) {
+		return s.success(r, p, c, u)
 	}
 	switch {
 	case len(enabled) == 0 && p.mfa == "ON":
@@ -310,10 +322,14 @@ func maskEmail(e string) string {
 }
 
 func (s *Server) success(r *http.Request, p *pool, c *appClient, u *user) (any, error) {
+	if out, ok := s.deviceChallenge(p, c, u); ok {
+		return out, nil
+	}
 	toks, err := s.issueTokens(r, p, c, u, true, s.opts.Now())
 	if err != nil {
 		return nil, err
 	}
+	s.newDeviceMetadata(r, p, u, toks)
 	return map[string]any{"AuthenticationResult": toks, "ChallengeParameters": map[string]string{}}, nil
 }
 
@@ -332,6 +348,7 @@ func (s *Server) respondToAuthChallenge(r *http.Request, body []byte) (any, erro
 	if err != nil {
 		return nil, err
 	}
+	defer s.beginSignIn(sess.dev)()
 	cr := in.ChallengeResponses
 	if cr["USERNAME"] != sess.username {
 		return nil, errf("NotAuthorizedException", "Incorrect username or password.")
@@ -347,6 +364,9 @@ func (s *Server) respondToAuthChallenge(r *http.Request, body []byte) (any, erro
 		return nil, errf("NotAuthorizedException", "User is disabled.")
 	}
 	consume := func() { delete(s.sessions, in.Session) }
+	if out, handled, err := s.answerDevice(r, p, c, u, in.Session, sess, cr, in.ChallengeName); handled {
+		return out, err
+	}
 
 	switch in.ChallengeName {
 	case "PASSWORD_VERIFIER":
