@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"net/http"
@@ -371,32 +372,11 @@ func (s *Server) respondToAuthChallenge(r *http.Request, body []byte) (any, erro
 	switch in.ChallengeName {
 	case "PASSWORD_VERIFIER":
 		consume()
-		b, ok := new(big.Int).SetString(sess.srpB, 16)
-		if !ok {
-			return nil, fmt.Errorf("session holds a bad SRP value")
-		}
-		srv, err := srp.NewServerWithB(u.verifier, b)
-		if err != nil {
-			return nil, fmt.Errorf("srp: %w", err)
-		}
-		key, err := srv.AuthKey(sess.srpA)
-		if err != nil {
-			return nil, errWrongCredentials()
-		}
-		ts := cr["TIMESTAMP"]
-		parsed, perr := time.Parse(srp.TimestampLayout, ts)
-		if perr != nil || srp.FormatTimestamp(parsed) != ts {
-			return nil, errf("InvalidParameterException", "TIMESTAMP format is invalid")
-		}
-		if d := s.opts.Now().Sub(parsed); d > 5*time.Minute || d < -5*time.Minute {
-			return nil, errf("NotAuthorizedException", "Incorrect username or password.")
-		}
-		block, err := base64.StdEncoding.DecodeString(cr["PASSWORD_CLAIM_SECRET_BLOCK"])
-		if err != nil || !hmac.Equal(block, sess.secretBlock) {
-			return nil, errf("NotAuthorizedException", "Incorrect username or password.")
-		}
-		if !srp.VerifySignature(key, poolName(p.id), u.username, block, ts, cr["PASSWORD_CLAIM_SIGNATURE"]) {
-			return nil, s.wrongPassword(u)
+		if err := s.checkClaim(u.verifier, sess, cr, poolName(p.id), u.username); err != nil {
+			if errors.Is(err, errBadClaim) {
+				return nil, s.wrongPassword(u)
+			}
+			return nil, err
 		}
 		return s.afterPassword(r, p, c, u)
 

@@ -1,9 +1,9 @@
 package localpool
 
 import (
-	"crypto/hmac"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math/big"
 	"net/http"
@@ -177,8 +177,11 @@ func (s *Server) answerDevice(r *http.Request, p *pool, c *appClient, u *user, t
 			return nil, true, err
 		}
 		delete(s.sessions, tok)
-		if !s.deviceClaimValid(d, sess, cr) {
-			return nil, true, errWrongCredentials()
+		if err := s.checkClaim(d.verifier, sess, cr, d.groupKey, d.key); err != nil {
+			if errors.Is(err, errBadClaim) {
+				return nil, true, errWrongCredentials()
+			}
+			return nil, true, err
 		}
 		d.lastAuth, d.lastIP = s.opts.Now(), clientIP(r)
 		s.signin.proven = true
@@ -200,34 +203,6 @@ func (s *Server) provingDevice(p *pool, u *user, cr map[string]string) (*device,
 	return p.userDevice(u, cr["DEVICE_KEY"], true)
 }
 
-func (s *Server) deviceClaimValid(d *device, sess *session, cr map[string]string) bool {
-	b, ok := new(big.Int).SetString(sess.srpB, 16)
-	if !ok {
-		return false
-	}
-	srv, err := srp.NewServerWithB(d.verifier, b)
-	if err != nil {
-		return false
-	}
-	key, err := srv.AuthKey(sess.srpA)
-	if err != nil {
-		return false
-	}
-	ts := cr["TIMESTAMP"]
-	parsed, perr := time.Parse(srp.TimestampLayout, ts)
-	if perr != nil || srp.FormatTimestamp(parsed) != ts {
-		return false
-	}
-	if d := s.opts.Now().Sub(parsed); d > 5*time.Minute || d < -5*time.Minute {
-		return false
-	}
-	block, err := base64.StdEncoding.DecodeString(cr["PASSWORD_CLAIM_SECRET_BLOCK"])
-	if err != nil || !hmac.Equal(block, sess.secretBlock) {
-		return false
-	}
-	return srp.VerifySignature(key, d.groupKey, d.key, block, ts, cr["PASSWORD_CLAIM_SIGNATURE"])
-}
-
 // deviceOperations are the device operations Cognito offers people (with an access token) and
 // administrators.
 func deviceOperations() map[string]opFunc {
@@ -241,11 +216,9 @@ func deviceOperations() map[string]opFunc {
 	}
 }
 
-func (s *Server) confirmDevice(r *http.Request, body []byte) (any, error) {
-	var in struct {
-		AccessToken, DeviceKey, DeviceName string
-		DeviceSecretVerifierConfig         *struct{ PasswordVerifier, Salt string }
-	}
+// accessTokenOp runs f, under the lock, on the user whose access token the request carries.
+func (s *Server) accessTokenOp(body []byte, f func(p *pool, u *user) (any, error)) (any, error) {
+	var in struct{ AccessToken string }
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
@@ -255,93 +228,107 @@ func (s *Server) confirmDevice(r *http.Request, body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := p.userDevice(u, in.DeviceKey, false)
-	if err != nil {
-		return nil, err
-	}
-	if d.confirmed {
-		return nil, errf("InvalidParameterException", "Device has already been confirmed.")
-	}
-	if in.DeviceSecretVerifierConfig == nil {
-		return nil, errf("InvalidParameterException", "Missing required parameter DeviceSecretVerifierConfig")
-	}
-	salt, v, err := srp.ParseDeviceVerifier(in.DeviceSecretVerifierConfig.Salt, in.DeviceSecretVerifierConfig.PasswordVerifier)
-	if err != nil {
-		return nil, errf("InvalidParameterException", "Invalid DeviceSecretVerifierConfig")
-	}
-	if len(in.DeviceName) > 1024 {
-		return nil, errf("InvalidParameterException", "1 validation error detected: Value at 'deviceName' failed to satisfy constraint: Member must have length less than or equal to 1024")
-	}
-	optIn := p.devices.config != nil && p.devices.config.DeviceOnlyRememberedOnUserPrompt
-	d.salt, d.verifier, d.name, d.confirmed = salt, v, in.DeviceName, true
-	d.remembered, d.modified = !optIn, s.opts.Now()
-	return map[string]any{"UserConfirmationNecessary": optIn}, nil
+	return f(p, u)
 }
 
-func (s *Server) updateDeviceStatus(r *http.Request, body []byte) (any, error) {
-	var in struct{ AccessToken, DeviceKey, DeviceRememberedStatus string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, u, err := s.userFromAccessToken(in.AccessToken)
-	if err != nil {
-		return nil, err
-	}
-	d, err := p.userDevice(u, in.DeviceKey, true)
-	if err != nil {
-		return nil, err
-	}
-	switch in.DeviceRememberedStatus {
-	case "remembered", "not_remembered":
-		d.remembered, d.modified = in.DeviceRememberedStatus == "remembered", s.opts.Now()
-		return nil, nil
-	}
-	return nil, errf("InvalidParameterException", "1 validation error detected: Value '%s' at 'deviceRememberedStatus' failed to satisfy constraint: Member must satisfy enum value set: [remembered, not_remembered]", in.DeviceRememberedStatus)
-}
-
-type listDevicesIn struct {
-	Limit           int
-	PaginationToken string
-}
-
-func (s *Server) listDevices(r *http.Request, body []byte) (any, error) {
-	var in struct {
-		AccessToken string
-		listDevicesIn
-	}
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if err := decode(body, &in.listDevicesIn); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, u, err := s.userFromAccessToken(in.AccessToken)
-	if err != nil {
-		return nil, err
-	}
-	return p.deviceList(u, in.listDevicesIn)
-}
-
-func (s *Server) adminListDevices(r *http.Request, body []byte) (any, error) {
-	var in listDevicesIn
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+// adminUserCall runs f, under the lock, on the user an admin request names.
+func (s *Server) adminUserCall(body []byte, f func(p *pool, u *user) (any, error)) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, u, err := s.adminUser(body)
 	if err != nil {
 		return nil, err
 	}
-	return p.deviceList(u, in)
+	return f(p, u)
+}
+
+func (s *Server) confirmDevice(r *http.Request, body []byte) (any, error) {
+	var in struct {
+		DeviceKey, DeviceName      string
+		DeviceSecretVerifierConfig *struct{ PasswordVerifier, Salt string }
+	}
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	return s.accessTokenOp(body, func(p *pool, u *user) (any, error) {
+		d, err := p.userDevice(u, in.DeviceKey, false)
+		if err != nil {
+			return nil, err
+		}
+		if d.confirmed {
+			return nil, errf("InvalidParameterException", "Device has already been confirmed.")
+		}
+		if in.DeviceSecretVerifierConfig == nil {
+			return nil, errf("InvalidParameterException", "Missing required parameter DeviceSecretVerifierConfig")
+		}
+		salt, v, err := srp.ParseDeviceVerifier(in.DeviceSecretVerifierConfig.Salt, in.DeviceSecretVerifierConfig.PasswordVerifier)
+		if err != nil {
+			return nil, errf("InvalidParameterException", "Invalid DeviceSecretVerifierConfig")
+		}
+		if len(in.DeviceName) > 1024 {
+			return nil, errf("InvalidParameterException", "1 validation error detected: Value at 'deviceName' failed to satisfy constraint: Member must have length less than or equal to 1024")
+		}
+		optIn := p.devices.config != nil && p.devices.config.DeviceOnlyRememberedOnUserPrompt
+		d.salt, d.verifier, d.name, d.confirmed = salt, v, in.DeviceName, true
+		d.remembered, d.modified = !optIn, s.opts.Now()
+		return map[string]any{"UserConfirmationNecessary": optIn}, nil
+	})
+}
+
+func (s *Server) updateDeviceStatus(r *http.Request, body []byte) (any, error) {
+	var in struct{ DeviceKey, DeviceRememberedStatus string }
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	return s.accessTokenOp(body, func(p *pool, u *user) (any, error) {
+		d, err := p.userDevice(u, in.DeviceKey, true)
+		if err != nil {
+			return nil, err
+		}
+		switch in.DeviceRememberedStatus {
+		case "remembered", "not_remembered":
+			d.remembered, d.modified = in.DeviceRememberedStatus == "remembered", s.opts.Now()
+			return nil, nil
+		}
+		return nil, errf("InvalidParameterException", "1 validation error detected: Value '%s' at 'deviceRememberedStatus' failed to satisfy constraint: Member must satisfy enum value set: [remembered, not_remembered]", in.DeviceRememberedStatus)
+	})
+}
+
+// deviceRequest is what the list and forget operations read besides the user.
+type deviceRequest struct {
+	DeviceKey       string
+	Limit           int
+	PaginationToken string
+}
+
+func (s *Server) listDevices(r *http.Request, body []byte) (any, error) {
+	return s.deviceOp(body, s.accessTokenOp, (*pool).deviceList)
+}
+
+func (s *Server) adminListDevices(r *http.Request, body []byte) (any, error) {
+	return s.deviceOp(body, s.adminUserCall, (*pool).deviceList)
+}
+
+func (s *Server) forgetDevice(r *http.Request, body []byte) (any, error) {
+	return s.deviceOp(body, s.accessTokenOp, (*pool).forget)
+}
+
+func (s *Server) adminForgetDevice(r *http.Request, body []byte) (any, error) {
+	return s.deviceOp(body, s.adminUserCall, (*pool).forget)
+}
+
+// deviceOp decodes a device request and runs f on the user that find (by access token or as an
+// administrator) names.
+func (s *Server) deviceOp(body []byte, find func([]byte, func(*pool, *user) (any, error)) (any, error), f func(*pool, *user, deviceRequest) (any, error)) (any, error) {
+	var in deviceRequest
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	return find(body, func(p *pool, u *user) (any, error) { return f(p, u, in) })
 }
 
 // deviceList is one page of u's confirmed devices, oldest first.
-func (p *pool) deviceList(u *user, in listDevicesIn) (any, error) {
+func (p *pool) deviceList(u *user, in deviceRequest) (any, error) {
 	if in.Limit < 0 || in.Limit > maxListDevices {
 		return nil, errf("InvalidParameterException", "1 validation error detected: Value '%d' at 'limit' failed to satisfy constraint: Member must have value less than or equal to %d", in.Limit, maxListDevices)
 	}
@@ -400,41 +387,13 @@ func deviceTypes(ds []*device) []map[string]any {
 	return out
 }
 
-func (s *Server) forgetDevice(r *http.Request, body []byte) (any, error) {
-	var in struct{ AccessToken, DeviceKey string }
-	if err := decode(body, &in); err != nil {
+func (p *pool) forget(u *user, in deviceRequest) (any, error) {
+	if in.DeviceKey == "" {
+		return nil, errf("InvalidParameterException", "Missing required parameter DeviceKey")
+	}
+	if _, err := p.userDevice(u, in.DeviceKey, false); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, u, err := s.userFromAccessToken(in.AccessToken)
-	if err != nil {
-		return nil, err
-	}
-	return nil, p.forget(u, in.DeviceKey)
-}
-
-func (s *Server) adminForgetDevice(r *http.Request, body []byte) (any, error) {
-	var in struct{ DeviceKey string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, u, err := s.adminUser(body)
-	if err != nil {
-		return nil, err
-	}
-	return nil, p.forget(u, in.DeviceKey)
-}
-
-func (p *pool) forget(u *user, key string) error {
-	if key == "" {
-		return errf("InvalidParameterException", "Missing required parameter DeviceKey")
-	}
-	if _, err := p.userDevice(u, key, false); err != nil {
-		return err
-	}
-	delete(p.devices.devices, key)
-	return nil
+	delete(p.devices.devices, in.DeviceKey)
+	return nil, nil
 }

@@ -2,6 +2,7 @@ package localpool
 
 import (
 	"crypto/hmac"
+	"errors"
 	"fmt"
 	"math/big"
 	"net/http"
@@ -212,98 +213,85 @@ func (s *Server) sixDigits() string {
 	return fmt.Sprintf("%06d", new(big.Int).Mod(n, big.NewInt(1000000)).Int64())
 }
 
-// signUpUser finds the user a ConfirmSignUp or ResendConfirmationCode request names, after
-// checking the client and its SECRET_HASH. Callers hold s.mu.
-func (s *Server) signUpUser(clientID, username, hash string) (*pool, *user, error) {
-	c, p, err := s.client(clientID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := checkSecretHash(c, username, hash); err != nil {
-		return nil, nil, err
-	}
-	u, err := p.user(username)
-	if err != nil {
-		return nil, nil, errConfirmUserNotFound()
-	}
-	return p, u, nil
-}
-
-func (s *Server) confirmSignUp(r *http.Request, body []byte) (any, error) {
-	var in struct{ ClientId, SecretHash, Username, ConfirmationCode string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, u, err := s.signUpUser(in.ClientId, in.Username, in.SecretHash)
-	if err != nil {
-		return nil, err
-	}
-	if u.status != "UNCONFIRMED" {
-		return nil, errf("NotAuthorizedException", "User cannot be confirmed. Current status is %s", u.status)
-	}
-	c := p.signup.codes[u.username]
-	if c == nil || c.code == "" || s.opts.Now().After(c.expires) {
-		return nil, errf("ExpiredCodeException", "Invalid code provided, please request a code again.")
-	}
-	if !hmac.Equal([]byte(c.code), []byte(in.ConfirmationCode)) {
-		c.attempts++
-		if c.attempts >= maxConfirmAttempts {
-			c.code = ""
-			return nil, errAttemptLimit()
-		}
-		return nil, errf("CodeMismatchException", "Invalid verification code provided, please try again.")
-	}
-	u.status = "CONFIRMED"
-	u.attrs[c.attribute+"_verified"] = "true"
-	delete(p.signup.codes, u.username)
-	return map[string]any{}, nil
-}
-
-func (s *Server) resendConfirmationCode(r *http.Request, body []byte) (any, error) {
+// signUpUserOp runs f, under the lock, on the user a ConfirmSignUp or ResendConfirmationCode
+// request names, after checking the client and its SECRET_HASH.
+func (s *Server) signUpUserOp(body []byte, f func(p *pool, u *user) (any, error)) (any, error) {
 	var in struct{ ClientId, SecretHash, Username string }
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, u, err := s.signUpUser(in.ClientId, in.Username, in.SecretHash)
+	p, u, err := s.recoveringUser(in.ClientId, in.Username, in.SecretHash)
+	var ae *apiError
+	if errors.As(err, &ae) && ae.Code == "UserNotFoundException" {
+		return nil, errConfirmUserNotFound()
+	}
 	if err != nil {
 		return nil, err
 	}
-	if u.status != "UNCONFIRMED" {
-		return nil, errf("InvalidParameterException", "User is already confirmed.")
+	return f(p, u)
+}
+
+func (s *Server) confirmSignUp(r *http.Request, body []byte) (any, error) {
+	var in struct{ ConfirmationCode string }
+	if err := decode(body, &in); err != nil {
+		return nil, err
 	}
-	if c := p.signup.codes[u.username]; c != nil {
-		recent := 0
-		for _, t := range c.sent {
-			if s.opts.Now().Sub(t) < confirmSendWindow {
-				recent++
+	return s.signUpUserOp(body, func(p *pool, u *user) (any, error) {
+		if u.status != "UNCONFIRMED" {
+			return nil, errf("NotAuthorizedException", "User cannot be confirmed. Current status is %s", u.status)
+		}
+		c := p.signup.codes[u.username]
+		if c == nil || c.code == "" || s.opts.Now().After(c.expires) {
+			return nil, errf("ExpiredCodeException", "Invalid code provided, please request a code again.")
+		}
+		if !hmac.Equal([]byte(c.code), []byte(in.ConfirmationCode)) {
+			c.attempts++
+			if c.attempts >= maxConfirmAttempts {
+				c.code = ""
+				return nil, errAttemptLimit()
+			}
+			return nil, errf("CodeMismatchException", "Invalid verification code provided, please try again.")
+		}
+		u.status = "CONFIRMED"
+		u.attrs[c.attribute+"_verified"] = "true"
+		delete(p.signup.codes, u.username)
+		return map[string]any{}, nil
+	})
+}
+
+func (s *Server) resendConfirmationCode(r *http.Request, body []byte) (any, error) {
+	return s.signUpUserOp(body, func(p *pool, u *user) (any, error) {
+		if u.status != "UNCONFIRMED" {
+			return nil, errf("InvalidParameterException", "User is already confirmed.")
+		}
+		if c := p.signup.codes[u.username]; c != nil {
+			recent := 0
+			for _, t := range c.sent {
+				if s.opts.Now().Sub(t) < confirmSendWindow {
+					recent++
+				}
+			}
+			if recent >= maxConfirmSends {
+				return nil, errAttemptLimit()
 			}
 		}
-		if recent >= maxConfirmSends {
-			return nil, errAttemptLimit()
+		details, ok := s.sendConfirmation(p, u)
+		if !ok {
+			return nil, errf("InvalidParameterException", "Auto verification not turned on.")
 		}
-	}
-	details, ok := s.sendConfirmation(p, u)
-	if !ok {
-		return nil, errf("InvalidParameterException", "Auto verification not turned on.")
-	}
-	return map[string]any{"CodeDeliveryDetails": details}, nil
+		return map[string]any{"CodeDeliveryDetails": details}, nil
+	})
 }
 
 func (s *Server) adminConfirmSignUp(r *http.Request, body []byte) (any, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, u, err := s.adminUser(body)
-	if err != nil {
-		return nil, err
-	}
-	if u.status != "UNCONFIRMED" {
-		return nil, errf("NotAuthorizedException", "User cannot be confirmed. Current status is %s", u.status)
-	}
-	u.status = "CONFIRMED"
-	delete(p.signup.codes, u.username)
-	return map[string]any{}, nil
+	return s.adminUserCall(body, func(p *pool, u *user) (any, error) {
+		if u.status != "UNCONFIRMED" {
+			return nil, errf("NotAuthorizedException", "User cannot be confirmed. Current status is %s", u.status)
+		}
+		u.status = "CONFIRMED"
+		delete(p.signup.codes, u.username)
+		return map[string]any{}, nil
+	})
 }
