@@ -65,6 +65,7 @@ type pool struct {
 	created                   time.Time
 	devices                   deviceSettings // devices.go
 	signup                    signupSettings // signup.go
+	signIn                    signInSettings // choice-based sign-in and passkeys (userauth.go)
 }
 
 type passwordPolicy struct {
@@ -93,6 +94,7 @@ type user struct {
 	resetCode     string
 	resetExpires  time.Time
 	created       time.Time
+	passkeys      passkeys // WebAuthn credentials (webauthn.go)
 }
 
 type appClient struct {
@@ -114,6 +116,7 @@ type session struct {
 	totpVerified               bool
 	mfaSetupMethod             string
 	dev                        deviceCtx // devices.go
+	ua                         *userAuthSession // set on USER_AUTH's own challenges (userauth.go)
 }
 
 type refreshRecord struct {
