@@ -20,6 +20,8 @@ import (
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/oauth2"
+
+	"github.com/bridgekeeper/bridgekeeper/store"
 )
 
 // testKeys are generated once per test binary: RSA key generation is slow.
@@ -179,7 +181,7 @@ type testEnv struct {
 	p       *Provider
 	cfg     Config
 	clock   *fakeClock
-	store   *memStore
+	store   *store.Memory
 	up      *fakeUpstream
 	browser *http.Client
 
@@ -224,7 +226,7 @@ func (e *testEnv) setProvider(p *Provider) {
 func newEnv(t *testing.T, opts ...func(*Config)) *testEnv {
 	t.Helper()
 	e := &testEnv{t: t, clock: &fakeClock{t: time.Now().Truncate(time.Second)}, serving: &atomic.Pointer[Provider]{}, logins: &loginLog{}}
-	e.store = newMemStore(e.clock.Now)
+	e.store = store.NewMemory(store.MemoryOptions{Now: e.clock.Now})
 	e.up = &fakeUpstream{denied: map[string]bool{}, claims: map[string]map[string]any{
 		"sub-alice": testUsers()["alice"].Claims,
 		"sub-bob":   testUsers()["bob"].Claims,
@@ -242,7 +244,7 @@ func newEnv(t *testing.T, opts ...func(*Config)) *testEnv {
 		CookieKeys:     [][]byte{[]byte("0123456789abcdef0123456789abcdef"), []byte("0123456789abcdef")},
 		InsecureCookie: true,
 		Store:          e.store,
-		NotFound:       errTestNotFound,
+		NotFound:       store.ErrNotFound,
 		Upstream:       e.up,
 		StartLogin:     e.startLogin,
 		Now:            e.clock.Now,

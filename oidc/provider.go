@@ -50,8 +50,7 @@ type Provider struct {
 	now         func() time.Time
 	rand        io.Reader
 	corsOrigins map[string]bool
-	maxTTL      time.Duration // longest a session's upstream token may be needed
-	secretCache sync.Map      // client id → SHA-256 of the last secret that passed bcrypt
+	secretCache sync.Map // client id → SHA-256 of the last secret that passed bcrypt
 	handler     http.Handler
 }
 
@@ -114,7 +113,6 @@ func New(cfg Config) (*Provider, error) {
 		now:         cfg.Now,
 		rand:        cfg.Rand,
 		corsOrigins: map[string]bool{},
-		maxTTL:      cfg.SessionTTL,
 	}
 	for i := 0; i < len(cfg.CookieKeys); i += 2 {
 		hashKey, blockKey := cfg.CookieKeys[i], cfg.CookieKeys[i+1]
@@ -147,7 +145,6 @@ func New(cfg Config) (*Provider, error) {
 		}
 		p.clients[cl.ID] = cl
 		p.clientList = append(p.clientList, cl)
-		p.maxTTL = max(p.maxTTL, cl.refreshTokenTTL)
 		for _, u := range cl.RedirectURIs {
 			if o := webOrigin(u); o != "" {
 				p.corsOrigins[o] = true

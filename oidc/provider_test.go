@@ -15,6 +15,8 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/gorilla/securecookie"
 	"golang.org/x/oauth2"
+
+	"github.com/bridgekeeper/bridgekeeper/store"
 )
 
 func TestNewRejectsBadConfig(t *testing.T) {
@@ -22,7 +24,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		return Config{
 			Issuer: "https://id.example", Clients: testClients(), Keys: testKeys(),
 			CookieKeys: [][]byte{[]byte(strings.Repeat("h", 32)), []byte(strings.Repeat("b", 16))},
-			Store:      newMemStore(time.Now), NotFound: errTestNotFound,
+			Store:      store.NewMemory(store.MemoryOptions{}), NotFound: store.ErrNotFound,
 			StartLogin: func(http.ResponseWriter, *http.Request, *AuthRequest) {},
 		}
 	}
@@ -225,7 +227,7 @@ func TestLogout(t *testing.T) {
 	if _, err := e.p.CurrentSession(e.browserRequest()); !errors.Is(err, ErrNoSession) {
 		t.Error("session survived Logout")
 	}
-	if n := e.store.size(); n != 1 { // only the redeemed code's replay marker is left
+	if n := e.store.Len(); n != 1 { // only the redeemed code's replay marker is left
 		t.Errorf("%d store entries left after logout", n)
 	}
 }

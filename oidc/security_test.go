@@ -464,7 +464,7 @@ func TestSecurity_StoreGrowthUnauthenticated(t *testing.T) {
 		e.get(PathDiscovery)
 		e.get(PathJWKS)
 	}
-	if n := e.store.size(); n != 0 {
+	if n := e.store.Len(); n != 0 {
 		t.Fatalf("unauthenticated traffic left %d entries in the store", n)
 	}
 }
@@ -588,7 +588,7 @@ func TestSecurity_RefreshFamilyBoundedAndForgery(t *testing.T) {
 	rts := []string{tok.oauth.RefreshToken}
 	res := e.refresh("app", rts[0])
 	rts = append(rts, res.body["refresh_token"].(string))
-	size := e.store.size()
+	size := e.store.Len()
 	for range 20 {
 		res = e.refresh("app", rts[len(rts)-1])
 		if res.status != 200 {
@@ -596,7 +596,7 @@ func TestSecurity_RefreshFamilyBoundedAndForgery(t *testing.T) {
 		}
 		rts = append(rts, res.body["refresh_token"].(string))
 	}
-	if got := e.store.size(); got != size {
+	if got := e.store.Len(); got != size {
 		t.Fatalf("store grew from %d to %d entries over 20 rotations", size, got)
 	}
 
