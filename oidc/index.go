@@ -78,6 +78,38 @@ func (p *Provider) takeSubjectSessions(ctx context.Context, subject string) ([]s
 	if err != nil {
 		return nil, fmt.Errorf("store ztrim: %w", err)
 	}
+	return sessionIDs(members), nil
+}
+
+// subjectSessions returns the distinct session ids in a person's index.
+func (p *Provider) subjectSessions(ctx context.Context, subject string) ([]string, error) {
+	all, err := p.store.ZRange(ctx, keySubject+subject, false, 0)
+	if err != nil {
+		return nil, fmt.Errorf("store zrange: %w", err)
+	}
+	members := make([]string, len(all))
+	for i, z := range all {
+		members[i] = z.Member
+	}
+	return sessionIDs(members), nil
+}
+
+// sessionGrants returns the grant ids in a session's index.
+func (p *Provider) sessionGrants(ctx context.Context, sid string) ([]string, error) {
+	all, err := p.store.ZRange(ctx, keySessGrants+sid, false, 0)
+	if err != nil {
+		return nil, fmt.Errorf("store zrange: %w", err)
+	}
+	gids := make([]string, len(all))
+	for i, z := range all {
+		gids[i] = z.Member
+	}
+	return gids, nil
+}
+
+// sessionIDs returns the distinct session ids of keySubject members, in
+// order.
+func sessionIDs(members []string) []string {
 	var sids []string
 	seen := map[string]bool{}
 	for _, m := range members {
@@ -87,7 +119,7 @@ func (p *Provider) takeSubjectSessions(ctx context.Context, subject string) ([]s
 			sids = append(sids, sid)
 		}
 	}
-	return sids, nil
+	return sids
 }
 
 // upstreamTTL is how long a session's upstream refresh token must now be

@@ -12,11 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bridgekeeper/bridgekeeper/store"
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/gorilla/securecookie"
 	"golang.org/x/oauth2"
-
-	"github.com/bridgekeeper/bridgekeeper/store"
 )
 
 func TestNewRejectsBadConfig(t *testing.T) {

@@ -1,7 +1,6 @@
 package oidc
 
 import (
-	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -17,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 	jose "github.com/go-jose/go-jose/v4"
 	"golang.org/x/oauth2"
 )
@@ -471,10 +471,9 @@ func TestSecurity_StoreGrowthUnauthenticated(t *testing.T) {
 
 // Codes, tokens, secrets and upstream tokens never reach the logs or error bodies.
 func TestSecurity_NoSecretsInLogs(t *testing.T) {
-	var buf bytes.Buffer
-	var mu sync.Mutex
+	var buf testutil.Buffer
 	e := newEnv(t, func(c *Config) {
-		c.Logger = slog.New(slog.NewTextHandler(&lockedWriter{w: &buf, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		c.Logger = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	})
 	code := e.login(authParams("app", "scope", "openid offline_access"), "alice")
 	res := e.redeem("app", code, appRedirect)
@@ -489,9 +488,7 @@ func TestSecurity_NoSecretsInLogs(t *testing.T) {
 	e.get(PathEndSession + "?id_token_hint=" + res.body["id_token"].(string))
 	secrets := []string{code, rt, res.body["access_token"].(string), res.body["id_token"].(string), ref.body["refresh_token"].(string),
 		"app-secret", "wrong-secret-value", "up-alice"}
-	mu.Lock()
 	logs := buf.String()
-	mu.Unlock()
 	if !strings.Contains(logs, "replayed") || !strings.Contains(logs, "reused") {
 		t.Fatalf("expected security events in the logs:\n%s", logs)
 	}
@@ -505,18 +502,6 @@ func TestSecurity_NoSecretsInLogs(t *testing.T) {
 			}
 		}
 	}
-}
-
-// lockedWriter serialises writes from concurrent handlers.
-type lockedWriter struct {
-	w  *bytes.Buffer
-	mu *sync.Mutex
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 // Malformed input gets a clear 4xx, never a panic or a 5xx.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -142,8 +143,10 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	}
 	defer a.Close()
 
+	a.printMetrics(stdout)
+	seed.CLI = demoCLICommand(poolURL, seed.PoolID)
 	printDemo(stdout, base, seed, *mfaRequired)
-	err = a.server.Serve(ctx)
+	err = a.Serve(ctx)
 	if errors.Is(ctx.Err(), context.Canceled) {
 		fmt.Fprintln(stdout, "Bridgekeeper demo stopped.")
 	}
@@ -165,7 +168,9 @@ func printDemo(w io.Writer, base string, seed *demoSeed, mfaRequired bool) {
 	fmt.Fprintf(w, "  Demo app:       %s%s   (OpenID client %q, secret %q)\n", base, handlers.PathDemoApp, demoAppClientID, demoAppClientSecret)
 	fmt.Fprintf(w, "  Codes sent:     %s%s\n", base, handlers.PathDemoOutbox)
 	fmt.Fprintf(w, "  OpenID config:  %s/.well-known/openid-configuration\n", base)
-	fmt.Fprintf(w, "  Public client:  %q (PKCE, redirect http://127.0.0.1:<any port>/callback)\n\n", demoCLIClientID)
+	fmt.Fprintf(w, "  Public client:  %q (PKCE, redirect http://127.0.0.1:<any port>/callback)\n", demoCLIClientID)
+	fmt.Fprintf(w, "  Admin console:  %s/admin   (sign in as %q)\n", base, demoAdmin)
+	fmt.Fprintf(w, "  Admin CLI:      %s\n\n", seed.CLI)
 	if mfaRequired {
 		fmt.Fprintln(w, "MFA is required in this pool: users without MFA set up an authenticator at sign-in.")
 	}
@@ -211,6 +216,7 @@ func applyDemoConfig(ac *appConfig, cfg *config.Config, getenv func(string) stri
 	ac.Clients = append(ac.Clients, from.Clients...)
 	ac.ClaimMappings = from.ClaimMappings
 	ac.StoreURL, ac.StorePrefix = from.StoreURL, from.StorePrefix
+	ac.MetricsListen = from.MetricsListen
 	if len(from.CookieKeys) > 0 {
 		ac.CookieKeys = from.CookieKeys
 	}
@@ -229,4 +235,14 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
+}
+
+// demoCLICommand is a command line for the admin CLI against the demo's local pool, runnable as
+// printed while the demo runs.
+func demoCLICommand(poolURL, poolID string) string {
+	exe, err := os.Executable()
+	if err != nil {
+		exe = "bridgekeeper"
+	}
+	return fmt.Sprintf("%s admin --endpoint %s --region us-east-1 --user-pool-id %s list-users", exe, poolURL, poolID)
 }
