@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // Auth flows the engine can start.
@@ -72,6 +73,7 @@ type apiSettings struct {
 	creds      aws.CredentialsProvider
 	httpClient aws.HTTPClient
 	backoff    retry.BackoffDelayer
+	middleware []func(*middleware.Stack) error
 }
 
 // WithCredentials uses p instead of the standard AWS credential chain (an emulator accepts any
@@ -89,6 +91,11 @@ func WithHTTPClient(c aws.HTTPClient) APIOption {
 // one that does not wait.
 func WithRetryBackoff(b retry.BackoffDelayer) APIOption {
 	return func(s *apiSettings) { s.backoff = b }
+}
+
+// WithAPIMiddleware adds middleware to the SDK client's stack (the Cognito call metrics).
+func WithAPIMiddleware(fns ...func(*middleware.Stack) error) APIOption {
+	return func(s *apiSettings) { s.middleware = append(s.middleware, fns...) }
 }
 
 // NewAPI builds the AWS SDK client for cfg: the standard credential chain (unless
@@ -123,6 +130,7 @@ func NewAPI(ctx context.Context, cfg Config, opts ...APIOption) (*cip.Client, er
 			o.HTTPClient = s.httpClient
 		}
 		o.Retryer = newRetryer(awsCfg.RetryMaxAttempts, s.backoff)
+		o.APIOptions = append(o.APIOptions, s.middleware...)
 	}), nil
 }
 

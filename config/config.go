@@ -60,6 +60,15 @@ type Config struct {
 	OIDC OIDC `yaml:"oidc"`
 	// RateLimit bounds how fast one IP address may post sign-in forms.
 	RateLimit RateLimit `yaml:"rate_limit"`
+	// Metrics configures the Prometheus metrics listener.
+	Metrics Metrics `yaml:"metrics"`
+}
+
+// Metrics configures the Prometheus metrics listener.
+type Metrics struct {
+	// Listen is the host:port serving /metrics on a listener of its own,
+	// e.g. 127.0.0.1:9090. Empty (the default) serves no metrics.
+	Listen string `yaml:"listen"`
 }
 
 // Log configures logging.

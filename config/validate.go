@@ -48,12 +48,14 @@ func (c *Config) Validate() Problems {
 func (c *Config) validateServer(p *Problems) {
 	if c.Listen == "" {
 		p.add("listen", "is required (host:port, e.g. %s)", DefaultListen)
-	} else if host, port, err := net.SplitHostPort(c.Listen); err != nil {
-		p.add("listen", "must be host:port, e.g. %s (got %q)", DefaultListen, c.Listen)
-	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
-		p.add("listen", "must end with a port number from 0 to 65535 (got %q)", port)
-	} else if host != "" && net.ParseIP(host) == nil && !validHostname(host) {
-		p.add("listen", "has an invalid host %q", host)
+	} else {
+		validListen(p, "listen", c.Listen, DefaultListen)
+	}
+	if c.Metrics.Listen != "" {
+		validListen(p, "metrics.listen", c.Metrics.Listen, "127.0.0.1:9090")
+		if c.Metrics.Listen == c.Listen {
+			p.add("metrics.listen", "must differ from listen (the metrics have a listener of their own)")
+		}
 	}
 
 	switch u, err := url.Parse(c.PublicURL); {
@@ -372,6 +374,17 @@ func IsLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// validListen checks a host:port listen address at path; example is shown in the message.
+func validListen(p *Problems, path, addr, example string) {
+	if host, port, err := net.SplitHostPort(addr); err != nil {
+		p.add(path, "must be host:port, e.g. %s (got %q)", example, addr)
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		p.add(path, "must end with a port number from 0 to 65535 (got %q)", port)
+	} else if host != "" && net.ParseIP(host) == nil && !validHostname(host) {
+		p.add(path, "has an invalid host %q", host)
+	}
 }
 
 // validHostname reports whether h is a syntactically valid DNS name.

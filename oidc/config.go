@@ -81,6 +81,10 @@ type Config struct {
 	// request has no post_logout_redirect_uri. Default: plain text.
 	LoggedOut func(w http.ResponseWriter, r *http.Request)
 
+	// TokensIssued, when set, is called after each successful token response
+	// with the grant type and the client id (the metrics).
+	TokensIssued func(grant, clientID string)
+
 	// Logger receives operational logs; never secrets. Default: discard.
 	Logger *slog.Logger
 	// Now is the clock. Default time.Now.

@@ -58,6 +58,9 @@ func (p *Provider) Token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeNoStoreJSON(w, http.StatusOK, resp)
+	if p.cfg.TokensIssued != nil {
+		p.cfg.TokensIssued(form.Get("grant_type"), c.ID)
+	}
 }
 
 // serverError logs err and returns the generic server_error.

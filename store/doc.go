@@ -24,7 +24,10 @@
 // value into an error message or a log line.
 //
 // A key holds either a string value (Get, Set, SetNX, Swap, Incr) or a set of
-// members (SAdd, SMembers, SRem). Using a key with an operation of the other
+// members (SAdd, SMembers, SRem). Ordered sets (ZAdd, ZRange, ZRem, ZTrim)
+// have a key space of their own: an ordered set named "k" and a string named
+// "k" are independent, and Delete never removes an ordered set (ZTrim with
+// keep 0 empties one). Using a key with an operation of the other
 // kind fails with an error wrapping [ErrWrongType]; so does Incr on a value
 // that is not a decimal integer. Values are copied on the way in and out, so
 // callers may reuse their buffers.
@@ -38,6 +41,14 @@
 // set's expiry to at least ttl from now and never shortens it. An expired key
 // is indistinguishable from one that never existed. Redis rounds ttls up to
 // whole milliseconds; the memory backend uses them exactly.
+//
+// Each member of an ordered set expires on its own: ZAdd gives the member a
+// ttl (re-adding restarts it, possibly shorter), and the set lives as long as
+// its longest-lived member. Expired members are never returned, counted or
+// trimmed. Per-user session sets, the admin audit list and caps on live
+// grants (ZTrim returns the oldest to revoke) are built on them. Scores are
+// int64 within ±[MaxScore] (2⁵³−1, what a Redis score holds exactly): Unix
+// milliseconds fit, Unix nanoseconds do not. Ties order by member.
 //
 // # Atomicity
 //
@@ -53,14 +64,19 @@
 //   - Incr counts exactly: n concurrent increments of a fresh key return
 //     1…n, each once.
 //   - SAdd adds the member and extends the expiry in one step.
+//   - ZAdd, ZRange, ZRem and ZTrim each run in one step; among concurrent
+//     ZTrims every removed member is returned to exactly one caller.
 //
 // The Redis backend uses SET … XX GET for Swap (Redis 6.2 or later, or any
-// Valkey) and Lua scripts for Incr and SAdd; each command touches a single
-// key, so the same commands would work on Redis Cluster.
+// Valkey) and Lua scripts for Incr, SAdd and the ordered sets. An ordered set
+// is two sorted sets (members by score, members by expiry on the server's
+// clock) whose names share a hash tag; every other command touches a single
+// key, so the same commands work on Redis Cluster.
 //
 // # Bounded memory
 //
-// The memory backend caps the number of entries (keys plus set members) at
+// The memory backend caps the number of entries (keys plus set and
+// ordered-set members) at
 // [MemoryOptions].MaxKeys; writes that would exceed it fail with [ErrFull]
 // rather than letting unauthenticated traffic grow the heap without bound.
 // Expired entries are reclaimed on writes, soonest-expiring first, with

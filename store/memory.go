@@ -39,23 +39,39 @@ type Memory struct {
 
 	mu       sync.RWMutex
 	closed   bool
-	entries  map[string]*memEntry
+	entries  map[string]*memEntry // string and set keys
+	zsets    map[string]*memEntry // ordered sets: a key space of their own
 	byExpiry expiryHeap
-	used     int // string keys plus set members
+	used     int // string keys plus set and ordered-set members
 }
 
-// memEntry is one key: a string value or a set, and its expiry.
+// memEntry is one key: a string value, a set or an ordered set, and its
+// expiry.
 type memEntry struct {
 	key     string
-	value   []byte              // the string value, when set is nil
+	value   []byte              // the string value, when set and zset are nil
 	set     map[string]struct{} // the members, for a set key
+	zset    map[string]zMember  // the members, for an ordered set (in Memory.zsets)
+	expires time.Time           // the key is live before this
+	// due is when something in the entry next expires, the heap's order:
+	// expires itself, or for an ordered set its earliest member's expiry
+	// (possibly earlier, never later).
+	due   time.Time
+	index int // position in Memory.byExpiry
+}
+
+// zMember is one member of an ordered set.
+type zMember struct {
+	score   int64
 	expires time.Time
-	index   int // position in Memory.byExpiry
 }
 
 func (e *memEntry) weight() int {
-	if e.set != nil {
+	switch {
+	case e.set != nil:
 		return len(e.set)
+	case e.zset != nil:
+		return len(e.zset)
 	}
 	return 1
 }
@@ -70,7 +86,7 @@ func NewMemory(opts MemoryOptions) *Memory {
 	if maxKeys <= 0 {
 		maxKeys = DefaultMaxKeys
 	}
-	return &Memory{now: now, maxKeys: maxKeys, entries: make(map[string]*memEntry)}
+	return &Memory{now: now, maxKeys: maxKeys, entries: make(map[string]*memEntry), zsets: make(map[string]*memEntry)}
 }
 
 var _ Store = (*Memory)(nil)
@@ -302,6 +318,7 @@ func (m *Memory) Close() error {
 	defer m.mu.Unlock()
 	m.closed = true
 	m.entries = nil
+	m.zsets = nil
 	m.byExpiry = nil
 	m.used = 0
 	return nil
@@ -349,39 +366,62 @@ func (m *Memory) reserve(delta int) error {
 func (m *Memory) sweep(now time.Time, budget int) {
 	for n := 0; n < budget && len(m.byExpiry) > 0; n++ {
 		e := m.byExpiry[0]
-		if now.Before(e.expires) {
+		if now.Before(e.due) {
 			return
 		}
-		m.remove(e.key)
+		if e.zset != nil {
+			m.zprune(e, now)
+		} else {
+			m.removeEntry(e)
+		}
 	}
 }
 
+// insert adds e, which must not be in the store; a zero due means expires.
 func (m *Memory) insert(e *memEntry) {
-	m.entries[e.key] = e
+	if e.due.IsZero() {
+		e.due = e.expires
+	}
+	if e.zset != nil {
+		m.zsets[e.key] = e
+	} else {
+		m.entries[e.key] = e
+	}
 	heap.Push(&m.byExpiry, e)
 	m.used += e.weight()
 }
 
+// remove removes the string or set key, if any.
 func (m *Memory) remove(key string) {
-	e := m.entries[key]
-	if e == nil {
-		return
+	if e := m.entries[key]; e != nil {
+		m.removeEntry(e)
 	}
-	delete(m.entries, key)
+}
+
+func (m *Memory) removeEntry(e *memEntry) {
+	if e.zset != nil {
+		delete(m.zsets, e.key)
+	} else {
+		delete(m.entries, e.key)
+	}
 	heap.Remove(&m.byExpiry, e.index)
 	m.used -= e.weight()
 }
 
 func (m *Memory) setExpiry(e *memEntry, exp time.Time) {
 	e.expires = exp
-	heap.Fix(&m.byExpiry, e.index)
+	e.due = exp
+	m.fix(e)
 }
+
+// fix restores the heap order after e.due changed.
+func (m *Memory) fix(e *memEntry) { heap.Fix(&m.byExpiry, e.index) }
 
 // expiryHeap orders entries by expiry, soonest first (container/heap).
 type expiryHeap []*memEntry
 
 func (h expiryHeap) Len() int           { return len(h) }
-func (h expiryHeap) Less(i, j int) bool { return h[i].expires.Before(h[j].expires) }
+func (h expiryHeap) Less(i, j int) bool { return h[i].due.Before(h[j].due) }
 func (h expiryHeap) Swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
 	h[i].index = i

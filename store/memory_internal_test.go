@@ -93,3 +93,48 @@ func TestMemoryFullOnlyWhenLive(t *testing.T) {
 		t.Fatalf("Incr past the limit: %v, want ErrFull", err)
 	}
 }
+
+// TestMemoryZSetBookkeeping checks that ordered-set members count against
+// the limit one each and that expired members leave the store (not just
+// become invisible) as the sweep reaches them, member by member.
+func TestMemoryZSetBookkeeping(t *testing.T) {
+	ctx := t.Context()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	m := NewMemory(MemoryOptions{Now: func() time.Time { return now }, MaxKeys: 4})
+	check := func(wantSets, wantUsed int) {
+		t.Helper()
+		if len(m.zsets) != wantSets || len(m.byExpiry) != wantSets+len(m.entries) || m.used != wantUsed {
+			t.Fatalf("zsets=%d heap=%d used=%d, want %d, %d, %d",
+				len(m.zsets), len(m.byExpiry), m.used, wantSets, wantSets+len(m.entries), wantUsed)
+		}
+	}
+	for i, ttl := range []time.Duration{time.Minute, 2 * time.Minute, 3 * time.Minute} {
+		if err := m.ZAdd(ctx, "z", fmt.Sprint("m", i), int64(i), ttl); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := m.ZAdd(ctx, "y", "only", 1, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	check(2, 4)
+	if err := m.ZAdd(ctx, "y", "more", 1, time.Hour); !errors.Is(err, ErrFull) {
+		t.Fatalf("ZAdd of a new member at the limit: %v, want ErrFull", err)
+	}
+	if err := m.ZAdd(ctx, "y", "only", 2, 2*time.Hour); err != nil {
+		t.Fatalf("ZAdd of an existing member at the limit: %v", err)
+	}
+	// A write after the first member's expiry reclaims just that member.
+	now = now.Add(90 * time.Second)
+	if err := m.Delete(ctx, "nothing"); err != nil {
+		t.Fatal(err)
+	}
+	check(2, 3)
+	// At the limit with only expired members in the way, a write succeeds.
+	now = now.Add(2 * time.Minute)
+	for i := range 3 {
+		if err := m.ZAdd(ctx, "y", fmt.Sprint("new", i), 1, time.Hour); err != nil {
+			t.Fatalf("ZAdd %d with only expired members in the way: %v", i, err)
+		}
+	}
+	check(1, 4)
+}

@@ -50,6 +50,7 @@ func TestMemoryMaxKeys(t *testing.T) {
 	_, err = m.Incr(ctx, "k3", time.Hour)
 	wantFull("Incr", err)
 	wantFull("SAdd", m.SAdd(ctx, "k3", "m", time.Hour))
+	wantFull("ZAdd", m.ZAdd(ctx, "k3", "m", 1, time.Hour))
 
 	// Writes to existing keys still work at the limit.
 	if err := m.Set(ctx, "k0", []byte("w"), time.Hour); err != nil {

@@ -31,6 +31,7 @@ type Redis struct {
 	prefix string
 	incr   *redis.Script
 	sadd   *redis.Script
+	z      zscripts
 }
 
 var _ Store = (*Redis)(nil)
@@ -79,6 +80,7 @@ func NewRedis(ctx context.Context, opts RedisOptions) (*Redis, error) {
 		prefix: prefix,
 		incr:   redis.NewScript(incrScript),
 		sadd:   redis.NewScript(saddScript),
+		z:      newZScripts(),
 	}
 	if err := r.Ping(ctx); err != nil {
 		return nil, errors.Join(err, r.client.Close())

@@ -19,14 +19,30 @@ import (
 
 // advanceScript makes ARGV[1] milliseconds pass for one key: it shortens the
 // key's PTTL, deleting the key if that runs out. It returns -1 for a key
-// without an expiry, which the store must never create.
+// without an expiry, which the store must never create. With ARGV[2] = "1"
+// the key is an ordered set's expiry set, whose scores are deadlines on the
+// server's clock: they move ARGV[1] milliseconds closer too.
 const advanceScript = `
 local p = redis.call('PTTL', KEYS[1])
 if p == -1 then return -1 end
 if p == -2 then return 0 end
-local n = p - tonumber(ARGV[1])
-if n <= 0 then redis.call('DEL', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], n) end
+local d = tonumber(ARGV[1])
+local n = p - d
+if n <= 0 then redis.call('DEL', KEYS[1]) return 0 end
+redis.call('PEXPIRE', KEYS[1], n)
+if ARGV[2] == '1' then
+  local all = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+  for i = 1, #all, 2 do
+    redis.call('ZADD', KEYS[1], tonumber(all[i + 1]) - d, all[i])
+  end
+end
 return 0`
+
+// isExpirySet reports whether the Redis key is an ordered set's expiry set:
+// only those names end in "}:exp" (an ordered set's score set ends in "}").
+func isExpirySet(ctx context.Context, raw *redis.Client, key string) bool {
+	return strings.HasSuffix(key, "}:exp") && raw.Type(ctx, key).Val() == "zset"
+}
 
 // redisClock is the storetest.Clock of a Redis store: it ages every key under
 // the store's prefix, which is what the passing of time does to them.
@@ -49,7 +65,11 @@ func (c *redisClock) Advance(d time.Duration) {
 		c.t.Fatalf("advance: scan: %v", err)
 	}
 	for k := range keys {
-		res, err := c.script.Run(ctx, c.raw, []string{k}, d.Milliseconds()).Int64()
+		exp := "0"
+		if isExpirySet(ctx, c.raw, k) {
+			exp = "1"
+		}
+		res, err := c.script.Run(ctx, c.raw, []string{k}, d.Milliseconds(), exp).Int64()
 		if err != nil {
 			c.t.Fatalf("advance: %v", err)
 		}
@@ -319,4 +339,47 @@ func closedPort(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return addr
+}
+
+// TestRedisZSetSlot checks that an ordered set's two Redis keys share a hash
+// tag, so a Redis Cluster keeps them on one slot, whatever braces the key
+// holds.
+func TestRedisZSetSlot(t *testing.T) {
+	ctx := t.Context()
+	url := testredis.Start(t)
+	raw := rawClient(t, url)
+	s := newRedis(t, url, "")
+	for _, key := range []string{"plain", "}lead", "a}b", "{x}", "{}", "tail{"} {
+		if err := raw.FlushDB(ctx).Err(); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ZAdd(ctx, key, "m", 1, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		keys, err := raw.Keys(ctx, "*").Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(keys) != 2 {
+			t.Fatalf("ZAdd(%q) made Redis keys %q, want two", key, keys)
+		}
+		a, b := hashTag(keys[0]), hashTag(keys[1])
+		if a == "" || a != b {
+			t.Errorf("ZAdd(%q): keys %q hash as %q and %q, want one shared tag", key, keys, a, b)
+		}
+	}
+}
+
+// hashTag returns what Redis Cluster hashes of key: the text between the
+// first "{" and the next "}" when that is not empty, else "" (the whole key).
+func hashTag(key string) string {
+	_, after, ok := strings.Cut(key, "{")
+	if !ok {
+		return ""
+	}
+	tag, _, ok := strings.Cut(after, "}")
+	if !ok {
+		return ""
+	}
+	return tag
 }

@@ -56,10 +56,53 @@ type Store interface {
 	// SRem removes member from the set at key; a set left empty disappears.
 	// Missing keys and members are fine.
 	SRem(ctx context.Context, key, member string) error
+	// ZAdd adds member to the ordered set at key with score, or updates its
+	// score; either way the member now expires on its own ttl from now
+	// (which must be positive). The set lives as long as its longest-lived
+	// member. Scores must lie within ±[MaxScore].
+	ZAdd(ctx context.Context, key, member string, score int64, ttl time.Duration) error
+	// ZRange returns the live members of the ordered set at key ordered by
+	// score, lowest first (rev: highest first), ties by member, at most
+	// limit of them (0: all). An absent set gives an empty slice.
+	ZRange(ctx context.Context, key string, rev bool, limit int) ([]Scored, error)
+	// ZRem removes members from the ordered set at key; missing ones are
+	// fine.
+	ZRem(ctx context.Context, key string, members ...string) error
+	// ZTrim keeps the keep highest-scored live members of the ordered set at
+	// key and removes the rest, returning the removed members lowest first.
+	// Among concurrent callers each removed member is returned exactly once.
+	ZTrim(ctx context.Context, key string, keep int) ([]string, error)
 	// Ping reports whether the store can serve requests (used by /readyz).
 	Ping(ctx context.Context) error
 	// Close releases the store's resources; later calls fail with ErrClosed.
 	Close() error
+}
+
+// Scored is one member of an ordered set and its score.
+type Scored struct {
+	Member string
+	Score  int64
+}
+
+// MaxScore bounds the scores of ordered sets: Redis keeps scores as
+// float64, which holds every integer up to 2⁵³ exactly. Unix milliseconds or
+// microseconds fit; Unix nanoseconds do not.
+const MaxScore = 1<<53 - 1
+
+// checkScore rejects scores a Redis sorted set could not hold exactly.
+func checkScore(op string, score int64) error {
+	if score > MaxScore || score < -MaxScore {
+		return fmt.Errorf("%s: score %d outside ±2^53", op, score)
+	}
+	return nil
+}
+
+// checkCount rejects a negative limit or keep.
+func checkCount(op, name string, n int) error {
+	if n < 0 {
+		return fmt.Errorf("%s: %s must not be negative, got %d", op, name, n)
+	}
+	return nil
 }
 
 // checkTTL rejects the non-positive ttls that would otherwise store a key

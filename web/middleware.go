@@ -255,6 +255,9 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 	}
 }
 
+// RateLimitSignIn names the sign-in rate limit (Deps.RateLimited).
+const RateLimitSignIn = "sign_in"
+
 // signInRateLimit allows rate_limit.sign_in_per_ip POSTs per client IP per
 // rate_limit.window, counted in Deps.Counter; beyond that it answers 429
 // with Retry-After. If the counter fails the request is refused (503)
@@ -273,6 +276,9 @@ func (s *Server) signInRateLimit() echo.MiddlewareFunc {
 				return echo.NewHTTPError(http.StatusServiceUnavailable).SetInternal(fmt.Errorf("rate limit counter: %w", err))
 			}
 			if n > limit {
+				if s.deps.RateLimited != nil {
+					s.deps.RateLimited(RateLimitSignIn)
+				}
 				c.Response().Header().Set("Retry-After", retryAfter)
 				return echo.NewHTTPError(http.StatusTooManyRequests).SetInternal(fmt.Errorf("sign-in rate limit: %d posts in %s", n, window))
 			}

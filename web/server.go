@@ -89,6 +89,9 @@ type Deps struct {
 	// Listener, when set, is served instead of listening on cfg.Listen (the
 	// demo opens its port early to know its URL).
 	Listener net.Listener
+	// RateLimited, when set, is called with the limit's name ("sign_in")
+	// each time a rate limit refuses a request (the metrics).
+	RateLimited func(limit string)
 	// Now is the clock (access log durations). Default time.Now.
 	Now func() time.Time
 	// Rand is the random source for request ids. Default crypto/rand.

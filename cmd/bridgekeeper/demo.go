@@ -142,8 +142,9 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	}
 	defer a.Close()
 
+	a.printMetrics(stdout)
 	printDemo(stdout, base, seed, *mfaRequired)
-	err = a.server.Serve(ctx)
+	err = a.Serve(ctx)
 	if errors.Is(ctx.Err(), context.Canceled) {
 		fmt.Fprintln(stdout, "Bridgekeeper demo stopped.")
 	}
@@ -211,6 +212,7 @@ func applyDemoConfig(ac *appConfig, cfg *config.Config, getenv func(string) stri
 	ac.Clients = append(ac.Clients, from.Clients...)
 	ac.ClaimMappings = from.ClaimMappings
 	ac.StoreURL, ac.StorePrefix = from.StoreURL, from.StorePrefix
+	ac.MetricsListen = from.MetricsListen
 	if len(from.CookieKeys) > 0 {
 		ac.CookieKeys = from.CookieKeys
 	}

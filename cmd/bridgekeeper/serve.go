@@ -63,9 +63,10 @@ func serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, ge
 	if err := a.server.Listen(); err != nil {
 		return err
 	}
+	a.printMetrics(stdout)
 	fmt.Fprintf(stdout, "Bridgekeeper is listening on http://%s (public URL %s)\n", a.server.Addr(), cfg.PublicURL)
 	log.InfoContext(ctx, "listening", "addr", a.server.Addr(), "public_url", cfg.PublicURL, "version", version())
-	return a.server.Serve(ctx)
+	return a.Serve(ctx)
 }
 
 // appConfigFrom turns a validated configuration file into wiring settings. requireKeys is false
@@ -99,6 +100,7 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 		SignInPerIP:     cfg.RateLimit.SignInPerIP,
 		SignInWindow:    cfg.RateLimit.Window,
 		TrustedProxies:  cfg.TrustedProxies,
+		MetricsListen:   cfg.Metrics.Listen,
 	}
 	// An emulator endpoint takes any credentials; real Cognito uses the standard AWS chain.
 	if cfg.Pool.Endpoint != "" && getenv("AWS_ACCESS_KEY_ID") == "" {

@@ -19,6 +19,7 @@ import (
 	"github.com/bridgekeeper/bridgekeeper/handlers"
 	"github.com/bridgekeeper/bridgekeeper/i18n"
 	"github.com/bridgekeeper/bridgekeeper/internal/cookiecodec"
+	"github.com/bridgekeeper/bridgekeeper/internal/metrics"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 	"github.com/bridgekeeper/bridgekeeper/static"
 	"github.com/bridgekeeper/bridgekeeper/store"
@@ -50,6 +51,8 @@ type appConfig struct {
 	Logger          *slog.Logger
 	// PoolHTTP reaches the pool's JWKS (nil: http.DefaultClient).
 	PoolHTTP *http.Client
+	// MetricsListen is where Prometheus metrics are served; empty serves none.
+	MetricsListen string
 }
 
 // flowCookieMaxAge bounds an in-progress sign-in: Cognito sessions last at most 15 minutes.
@@ -57,11 +60,37 @@ const flowCookieMaxAge = 15 * time.Minute
 
 // app is a wired server and what must be closed after it.
 type app struct {
-	server *web.Server
-	store  store.Store
+	server  *web.Server
+	store   store.Store
+	metrics *metrics.Server // nil without metrics.listen
 }
 
-func (a *app) Close() error { return a.store.Close() }
+func (a *app) Close() error {
+	if a.metrics != nil {
+		_ = a.metrics.Close() // already closed after Serve; the store's error is what matters
+	}
+	return a.store.Close()
+}
+
+// printMetrics says where the metrics are served, if they are.
+func (a *app) printMetrics(w io.Writer) {
+	if a.metrics != nil {
+		fmt.Fprintf(w, "Metrics are served at http://%s%s\n", a.metrics.Addr(), metrics.Path)
+	}
+}
+
+// Serve serves the pages (and the metrics, when configured) until ctx is cancelled.
+func (a *app) Serve(ctx context.Context) error {
+	if a.metrics == nil {
+		return a.server.Serve(ctx)
+	}
+	mctx, cancel := context.WithCancel(ctx)
+	mdone := make(chan error, 1)
+	go func() { mdone <- a.metrics.Serve(mctx) }()
+	err := a.server.Serve(ctx)
+	cancel()
+	return errors.Join(err, <-mdone)
+}
 
 // build wires config → store → engine → provider → pages → server.
 func build(ctx context.Context, ac appConfig) (*app, error) {
@@ -73,10 +102,23 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 	a := &app{store: st}
 	fail := func(err error) (*app, error) {
 		_ = st.Close() // the wiring error is what matters
+		if a.metrics != nil {
+			_ = a.metrics.Close()
+		}
 		return nil, err
 	}
+	var m *metrics.Metrics
+	var apiOpts []cognito.APIOption
+	if ac.MetricsListen != "" {
+		m = metrics.New(metrics.BuildInfo{Version: version()})
+		if a.metrics, err = metrics.Listen(ac.MetricsListen, m.Handler()); err != nil {
+			return fail(err)
+		}
+		st = m.Store(st)
+		apiOpts = append(apiOpts, cognito.WithAPIMiddleware(m.CognitoMiddleware))
+	}
 
-	api, err := cognito.NewAPI(ctx, ac.Pool)
+	api, err := cognito.NewAPI(ctx, ac.Pool, apiOpts...)
 	if err != nil {
 		return fail(fmt.Errorf("cognito client: %w", err))
 	}
@@ -103,7 +145,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 	}
 
 	var pages *handlers.Handlers
-	provider, err := oidc.New(oidc.Config{
+	oidcCfg := oidc.Config{
 		Issuer:         ac.PublicURL,
 		Clients:        ac.Clients,
 		Keys:           ac.SigningKeys,
@@ -126,12 +168,20 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		},
 		Logger: log,
 		Rand:   rand.Reader,
-	})
+	}
+	if m != nil {
+		oidcCfg.TokensIssued = m.TokensIssued
+	}
+	provider, err := oidc.New(oidcCfg)
 	if err != nil {
 		return fail(fmt.Errorf("OpenID provider: %w", err))
 	}
+	var pageEngine handlers.Engine = engine
+	if m != nil {
+		pageEngine = m.Engine(engine)
+	}
 	pages, err = handlers.New(handlers.Deps{
-		Engine:   engine,
+		Engine:   pageEngine,
 		Provider: provider,
 		Bundle:   bundle,
 		Assets:   manifest,
@@ -145,7 +195,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 	if ac.Demo != nil {
 		demo = handlers.NewDemo(pages, *ac.Demo)
 	}
-	srv, err := web.New(webConfig(ac), web.Deps{
+	webDeps := web.Deps{
 		Pages:    pages,
 		OIDC:     provider,
 		Static:   static.FS,
@@ -154,7 +204,11 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		Logger:   log,
 		Checks:   []web.Check{{Name: "store", Fn: st.Ping}},
 		Listener: ac.Listener,
-	})
+	}
+	if m != nil {
+		webDeps.RateLimited = m.RateLimited
+	}
+	srv, err := web.New(webConfig(ac), webDeps)
 	if err != nil {
 		return fail(err)
 	}

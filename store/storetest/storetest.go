@@ -97,6 +97,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"ConcurrentIncr", testConcurrentIncr},
 		{"ConcurrentSAdd", testConcurrentSAdd},
 	}
+	tests = append(tests, zsetTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
