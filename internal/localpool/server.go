@@ -121,7 +121,6 @@ type session struct {
 	secretBlock                []byte
 	code                       string
 	codeExpires                time.Time
-	attempts                   int
 	totpSecret                 string // MFA_SETUP: the secret being enrolled
 	totpVerified               bool
 	mfaSetupMethod             string
