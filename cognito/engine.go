@@ -43,7 +43,8 @@ type Deps struct {
 	Now func() time.Time
 	// Rand is the random source for SRP's private value (required).
 	Rand io.Reader
-	// Logger receives configuration problems and unexpected failures (default: discarded).
+	// Logger receives what the engine notices without failing, such as a challenge it cannot
+	// show (default: discarded). Errors it returns are logged by the caller that handles them.
 	Logger *slog.Logger
 	// Verifier checks Cognito's ID tokens (required); see NewJWKSVerifier.
 	Verifier TokenVerifier
@@ -99,15 +100,11 @@ func (e *Engine) withSecret(m map[string]string, username string) map[string]str
 	return m
 }
 
-// fail maps a Cognito call's error to an *Error and logs what points at configuration or a bug
-// (never request parameters: Cognito's messages for these name the problem, not the values).
-func (e *Engine) fail(ctx context.Context, op string, err error) error {
-	mapped := mapError(op, err)
-	var ce *Error
-	if errors.As(mapped, &ce) && (ce.Kind == InvalidParameter || ce.Kind == Internal) {
-		e.d.Logger.ErrorContext(ctx, "Cognito call failed", "op", op, "kind", ce.Kind.String(), "code", ce.Code, "err", err)
-	}
-	return mapped
+// fail maps a Cognito call's error to an *Error. The engine does not log errors it returns: the
+// caller that handles one logs it, once (the handlers log the cause of InvalidParameter and
+// Internal, which points at configuration or a bug).
+func (e *Engine) fail(_ context.Context, op string, err error) error {
+	return mapError(op, err)
 }
 
 // Start signs in with a username (or an alias Cognito accepts) and password using the
@@ -151,8 +148,7 @@ func (e *Engine) passwordVerifier(ctx context.Context, client *srp.Client, typed
 	}
 	sig, ts, err := client.PasswordClaim(e.cfg.PoolName(), userID, password, params["SALT"], params["SRP_B"], params["SECRET_BLOCK"], e.d.Now())
 	if err != nil {
-		e.d.Logger.ErrorContext(ctx, "Cognito sent unusable SRP parameters", "err", err)
-		return Result{}, &Error{Kind: Internal, Op: "PASSWORD_VERIFIER", Err: err}
+		return Result{}, &Error{Kind: Internal, Op: "PASSWORD_VERIFIER", Err: fmt.Errorf("unusable SRP parameters from Cognito: %w", err)}
 	}
 	resp, err := e.api.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{
 		ClientId:      aws.String(e.cfg.ClientID),
@@ -286,7 +282,6 @@ func (e *Engine) associate(ctx context.Context, st State) (Result, error) {
 	secret := aws.ToString(out.SecretCode)
 	if secret == "" || len(secret) > MaxSecretCode {
 		err := fmt.Errorf("TOTP secret of %d characters (want 1 to %d)", len(secret), MaxSecretCode)
-		e.d.Logger.ErrorContext(ctx, "Cognito sent an unusable TOTP secret", "err", err)
 		return Result{}, &Error{Kind: Internal, Op: "AssociateSoftwareToken", Err: err}
 	}
 	next := State{
@@ -315,10 +310,6 @@ func (e *Engine) next(ctx context.Context, username string, amr []string, challe
 	}
 	p, err := planFor(challenge, session, username, params, amr)
 	if err != nil {
-		var ce *Error
-		if errors.As(err, &ce) && ce.Kind != SMSSetupNeedsAdmin {
-			e.d.Logger.ErrorContext(ctx, "cannot show Cognito's challenge", "challenge", challenge, "err", err)
-		}
 		return Result{}, err
 	}
 	if p.associate {
@@ -335,8 +326,7 @@ func (e *Engine) tokens(ctx context.Context, username string, auth *types.Authen
 	raw := aws.ToString(auth.IdToken)
 	claims, err := e.d.Verifier.VerifyIDToken(ctx, raw)
 	if err != nil {
-		e.d.Logger.ErrorContext(ctx, "Cognito's ID token did not verify", "err", err)
-		return nil, &Error{Kind: Internal, Op: "verify ID token", Err: err}
+		return nil, &Error{Kind: Internal, Op: "verify ID token", Err: fmt.Errorf("the ID token did not verify: %w", err)}
 	}
 	s := &Success{
 		IDToken:      raw,

@@ -1,7 +1,6 @@
 package cognito_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/bridgekeeper/bridgekeeper/cognito"
 	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 )
 
 // These tests run the engine against internal/localpool over HTTP through the real AWS SDK.
@@ -31,18 +31,6 @@ const (
 	tempPass    = "Temp-Passw0rd!"
 	newPassword = "N3w-Passw0rd!"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // seeded is a deterministic random source, safe for concurrent use.
 type seeded struct {
@@ -58,20 +46,6 @@ func (s *seeded) Read(p []byte) (int, error) {
 	return s.r.Read(p)
 }
 
-// syncBuffer collects log output from concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 // poolSetup describes the user pool a test needs.
 type poolSetup struct {
 	mfa        types.UserPoolMfaType
@@ -86,23 +60,23 @@ type poolSetup struct {
 type env struct {
 	t      *testing.T
 	ctx    context.Context
-	clock  *clock
+	clock  *testutil.Clock
 	pool   *localpool.Server
 	url    string
 	admin  *cip.Client
 	poolID string
-	logs   *syncBuffer
+	logs   *testutil.Buffer
 	// secrets must never show up in the engine's logs.
 	secrets []string
 }
 
 func newEnv(t *testing.T, ps poolSetup) *env {
 	t.Helper()
-	c := &clock{t: time.Now().UTC().Truncate(time.Second)}
+	c := testutil.NewClock(time.Now().UTC().Truncate(time.Second))
 	pool := localpool.New(localpool.Options{Now: c.Now, Rand: newSeeded(1), SessionTTL: ps.sessionTTL})
 	srv := httptest.NewServer(pool.Handler())
 	t.Cleanup(srv.Close)
-	e := &env{t: t, ctx: context.Background(), clock: c, pool: pool, url: srv.URL, logs: &syncBuffer{}, secrets: []string{password, tempPass, newPassword}}
+	e := &env{t: t, ctx: context.Background(), clock: c, pool: pool, url: srv.URL, logs: &testutil.Buffer{}, secrets: []string{password, tempPass, newPassword}}
 	e.admin = cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")})
 	var schema []types.SchemaAttributeType
 	for _, r := range ps.required {
@@ -625,8 +599,8 @@ func TestMFASetup(t *testing.T) {
 	})
 }
 
-// TestMisconfiguration: problems on our side are typed InvalidParameter or Internal and logged
-// with what Cognito said, so an operator can fix them.
+// TestMisconfiguration: problems on our side are typed InvalidParameter or Internal and carry
+// what Cognito said as their cause, which the handlers log so an operator can fix them.
 func TestMisconfiguration(t *testing.T) {
 	e := newEnv(t, poolSetup{})
 	e.user("alice", true, map[string]string{"email": "alice@example.com"}, nil)
@@ -634,23 +608,17 @@ func TestMisconfiguration(t *testing.T) {
 	srpOnly := e.engine(engineOpts{flow: cognito.FlowUserPassword, flows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth}})
 	_, err := srpOnly.Start(e.ctx, "alice", password)
 	wantKind(t, err, cognito.InvalidParameter)
-	if !strings.Contains(e.logs.String(), "USER_PASSWORD_AUTH flow not enabled") {
-		t.Fatalf("the cause is not logged:\n%s", e.logs.String())
-	}
+	wantCause(t, err, "USER_PASSWORD_AUTH flow not enabled")
 
 	wrongSecret := e.engine(engineOpts{secret: true, badHash: true})
 	_, err = wrongSecret.Start(e.ctx, "alice", password)
 	wantKind(t, err, cognito.InvalidParameter)
-	if !strings.Contains(e.logs.String(), "secret hash") {
-		t.Fatalf("the cause is not logged:\n%s", e.logs.String())
-	}
+	wantCause(t, err, "secret hash")
 
 	wrongIssuer := e.engine(engineOpts{issuer: "https://cognito-idp.us-east-1.amazonaws.com/" + e.poolID})
 	_, err = wrongIssuer.Start(e.ctx, "alice", password)
 	wantKind(t, err, cognito.Internal)
-	if !strings.Contains(e.logs.String(), "did not verify") {
-		t.Fatalf("the cause is not logged:\n%s", e.logs.String())
-	}
+	wantCause(t, err, "did not verify")
 
 	eng := e.engine(engineOpts{})
 	_, err = eng.Answer(e.ctx, cognito.State{Kind: cognito.StepUnsupported, Challenge: "CUSTOM_CHALLENGE", Session: "S", Username: "alice"}, cognito.Answer{})
@@ -723,4 +691,13 @@ func TestPasswordRecovery(t *testing.T) {
 	e.must(err)
 	_, err = eng.Start(e.ctx, "ivy", newPassword)
 	wantKind(t, err, cognito.PasswordResetRequired)
+}
+
+// wantCause checks that an engine error's cause (what the handlers log) says want.
+func wantCause(t *testing.T, err error, want string) {
+	t.Helper()
+	var ce *cognito.Error
+	if !errors.As(err, &ce) || ce.Err == nil || !strings.Contains(ce.Err.Error(), want) {
+		t.Fatalf("error %v does not carry the cause %q", err, want)
+	}
 }

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -12,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +22,7 @@ import (
 	"github.com/bridgekeeper/bridgekeeper/cognito"
 	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
 	"github.com/bridgekeeper/bridgekeeper/internal/testenv"
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
 
@@ -36,7 +35,7 @@ func oauth2ProxyBinary(t *testing.T) string {
 	t.Helper()
 	cache, err := os.UserCacheDir()
 	if err != nil {
-		testenv.Missing(t, "a user cache directory for oauth2-proxy ("+err.Error()+")", "set HOME or XDG_CACHE_HOME")
+		testutil.Missing(t, "a user cache directory for oauth2-proxy ("+err.Error()+")", "set HOME or XDG_CACHE_HOME")
 	}
 	dir := filepath.Join(cache, "bridgekeeper-e2e", "oauth2-proxy-"+oauth2ProxyVersion)
 	bin := filepath.Join(dir, "oauth2-proxy")
@@ -57,7 +56,7 @@ func oauth2ProxyBinary(t *testing.T) string {
 		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			_ = os.Remove(tmp)
-			testenv.Missing(t, fmt.Sprintf("oauth2-proxy %s (go %s: %v\n%s)", oauth2ProxyVersion, strings.Join(args, " "), err, tail(string(out), 2000)),
+			testutil.Missing(t, fmt.Sprintf("oauth2-proxy %s (go %s: %v\n%s)", oauth2ProxyVersion, strings.Join(args, " "), err, tail(string(out), 2000)),
 				"a reachable Go module proxy (GOPROXY)")
 		}
 	}
@@ -158,24 +157,6 @@ oidc:
 	return path
 }
 
-// lockedBuffer collects a process's output.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // waitReady polls url until it answers 200, the process exits or a minute passes.
 func waitReady(ctx context.Context, t *testing.T, url string, exited <-chan struct{}, logs func() string) {
 	t.Helper()
@@ -227,7 +208,7 @@ func TestOIDCOAuth2Proxy(t *testing.T) {
 	cookieSecret := make([]byte, 16)
 	_, err := rand.Read(cookieSecret)
 	must(t, err)
-	var proxyLogs lockedBuffer
+	var proxyLogs testutil.Buffer
 	cmd := exec.Command(proxyBin,
 		"--provider=oidc",
 		"--oidc-issuer-url="+p.BaseURL,

@@ -1,12 +1,11 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/bridgekeeper/bridgekeeper/internal/csrf"
 	"github.com/bridgekeeper/bridgekeeper/views"
 )
 
@@ -15,9 +14,8 @@ import (
 func (h *Handlers) ErrorPage(c echo.Context, status int, err error) error {
 	p := h.page(c)
 	msg := ""
-	var he *echo.HTTPError
 	switch {
-	case errors.As(err, &he) && isCSRF(he):
+	case csrf.IsRefused(err):
 		// A missing or stale token: usually a form left open too long.
 		status = http.StatusForbidden
 		msg = p.T("error.CSRF")
@@ -44,9 +42,4 @@ func (h *Handlers) OIDCError(w http.ResponseWriter, r *http.Request, status int,
 	if err := renderTo(r.Context(), w, status, page); err != nil {
 		h.d.Logger.WarnContext(r.Context(), "render OpenID error page", "err", err)
 	}
-}
-
-func isCSRF(he *echo.HTTPError) bool {
-	m, _ := he.Message.(string)
-	return strings.Contains(m, "csrf token")
 }

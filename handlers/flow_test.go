@@ -13,12 +13,9 @@ import (
 
 	"github.com/bridgekeeper/bridgekeeper/cognito"
 	"github.com/bridgekeeper/bridgekeeper/internal/cookiecodec"
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
-
-type manualClock struct{ t time.Time }
-
-func (c *manualClock) Now() time.Time { return c.t }
 
 func newJar(t *testing.T, secure bool, now func() time.Time, keys ...[]byte) *CookieJar {
 	t.Helper()
@@ -122,7 +119,7 @@ func TestFlowCookieAttributes(t *testing.T) {
 // TestFlowCookieBadInputStartsAfresh: tampered, truncated, expired, foreign-key and garbage
 // cookies all read as "no sign-in under way", never as an error.
 func TestFlowCookieBadInputStartsAfresh(t *testing.T) {
-	clock := &manualClock{t: time.Now()}
+	clock := testutil.NewClock(time.Now())
 	j := newJar(t, false, clock.Now)
 	good := setFlowCookie(t, j, worstCaseFlow())
 	mid := len(good.Value) / 2
@@ -153,8 +150,8 @@ func TestFlowCookieBadInputStartsAfresh(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock.t = clock.t.Add(tt.advance)
-			defer func() { clock.t = clock.t.Add(-tt.advance) }()
+			clock.Advance(tt.advance)
+			defer clock.Advance(-tt.advance)
 			r := httptest.NewRequest(http.MethodGet, "/signin/step", nil)
 			r.AddCookie(&http.Cookie{Name: flowCookieName, Value: tt.value})
 			var f flowState

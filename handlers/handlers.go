@@ -19,6 +19,7 @@ import (
 
 	"github.com/bridgekeeper/bridgekeeper/cognito"
 	"github.com/bridgekeeper/bridgekeeper/i18n"
+	"github.com/bridgekeeper/bridgekeeper/internal/csrf"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 	"github.com/bridgekeeper/bridgekeeper/views"
 )
@@ -68,8 +69,6 @@ type Deps struct {
 	TOTPIssuer string
 	// Rand is the random source for the demo app's state and nonce (default crypto/rand).
 	Rand io.Reader
-	// CSRFContextKey is the echo context key holding the CSRF token ("csrf" for echo's middleware).
-	CSRFContextKey string
 }
 
 // PolicyRule is one password rule: a catalog message id and its data ("policy.min_length",
@@ -113,17 +112,14 @@ func New(d Deps) (*Handlers, error) {
 	if d.TOTPIssuer == "" {
 		d.TOTPIssuer = "Bridgekeeper"
 	}
-	if d.CSRFContextKey == "" {
-		d.CSRFContextKey = "csrf"
-	}
 	return &Handlers{d: d}, nil
 }
 
 // page builds what every view needs for this request, in the language the person asked for
 // (ui_locales from the app's request first, then Accept-Language).
 func (h *Handlers) page(c echo.Context) views.Page {
-	csrf, _ := c.Get(h.d.CSRFContextKey).(string)
-	return h.pageFor(c.Request(), csrf)
+	token, _ := c.Get(csrf.ContextKey).(string)
+	return h.pageFor(c.Request(), token)
 }
 
 // pageFor builds the page context for a plain net/http request.

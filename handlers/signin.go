@@ -175,19 +175,6 @@ func (h *Handlers) restartWithNotice(c echo.Context, username, notice string) er
 	return c.Redirect(http.StatusSeeOther, PathSignIn)
 }
 
-func (h *Handlers) internal(c echo.Context, what string, err error) error {
-	h.d.Logger.ErrorContext(c.Request().Context(), what, "err", err)
-	return echo.NewHTTPError(http.StatusInternalServerError).SetInternal(err)
-}
-
-func (h *Handlers) logEngineError(c echo.Context, what string, ce *cognito.Error) {
-	level := h.d.Logger.InfoContext
-	if ce.Kind == cognito.InvalidParameter || ce.Kind == cognito.Internal {
-		level = h.d.Logger.ErrorContext
-	}
-	level(c.Request().Context(), what, "kind", ce.Kind.String(), "code", ce.Code)
-}
-
 func statusFor(ce *cognito.Error) int {
 	switch ce.Kind {
 	case cognito.TooManyRequests, cognito.LimitExceeded, cognito.TooManyFailedAttempts, cognito.PasswordAttemptsExceeded:

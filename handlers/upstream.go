@@ -30,7 +30,7 @@ func (u Upstream) Refresh(ctx context.Context, subject, username, refreshToken s
 			ce.Kind == cognito.SessionExpired || ce.Kind == cognito.PasswordResetRequired) {
 			return oidc.UpstreamRefresh{}, fmt.Errorf("%w: %w", oidc.ErrUpstreamDenied, err)
 		}
-		return oidc.UpstreamRefresh{}, err
+		return oidc.UpstreamRefresh{}, withCause(err)
 	}
 	if s.Subject != subject {
 		return oidc.UpstreamRefresh{}, fmt.Errorf("%w: refresh returned another subject", oidc.ErrUpstreamDenied)
@@ -40,5 +40,5 @@ func (u Upstream) Refresh(ctx context.Context, subject, username, refreshToken s
 
 // Revoke implements oidc.Upstream.
 func (u Upstream) Revoke(ctx context.Context, refreshToken string) error {
-	return u.R.Revoke(ctx, refreshToken)
+	return withCause(u.R.Revoke(ctx, refreshToken))
 }

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
+	"github.com/bridgekeeper/bridgekeeper/store"
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/oauth2"
@@ -43,24 +45,6 @@ var app2Hash = sync.OnceValue(func() string {
 	}
 	return string(h)
 })
-
-// fakeClock is an adjustable clock.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // fakeUpstream stands in for Cognito behind the Upstream interface.
 type fakeUpstream struct {
@@ -178,8 +162,8 @@ type testEnv struct {
 	srv     *httptest.Server
 	p       *Provider
 	cfg     Config
-	clock   *fakeClock
-	store   *memStore
+	clock   *testutil.Clock
+	store   *store.Memory
 	up      *fakeUpstream
 	browser *http.Client
 
@@ -223,8 +207,8 @@ func (e *testEnv) setProvider(p *Provider) {
 // newEnv starts a test environment; opts adjust the configuration.
 func newEnv(t *testing.T, opts ...func(*Config)) *testEnv {
 	t.Helper()
-	e := &testEnv{t: t, clock: &fakeClock{t: time.Now().Truncate(time.Second)}, serving: &atomic.Pointer[Provider]{}, logins: &loginLog{}}
-	e.store = newMemStore(e.clock.Now)
+	e := &testEnv{t: t, clock: testutil.NewClock(time.Now().Truncate(time.Second)), serving: &atomic.Pointer[Provider]{}, logins: &loginLog{}}
+	e.store = store.NewMemory(store.MemoryOptions{Now: e.clock.Now})
 	e.up = &fakeUpstream{denied: map[string]bool{}, claims: map[string]map[string]any{
 		"sub-alice": testUsers()["alice"].Claims,
 		"sub-bob":   testUsers()["bob"].Claims,
@@ -242,7 +226,7 @@ func newEnv(t *testing.T, opts ...func(*Config)) *testEnv {
 		CookieKeys:     [][]byte{[]byte("0123456789abcdef0123456789abcdef"), []byte("0123456789abcdef")},
 		InsecureCookie: true,
 		Store:          e.store,
-		NotFound:       errTestNotFound,
+		NotFound:       store.ErrNotFound,
 		Upstream:       e.up,
 		StartLogin:     e.startLogin,
 		Now:            e.clock.Now,

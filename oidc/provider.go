@@ -208,17 +208,36 @@ func webOrigin(raw string) string {
 // the issuer URL's path.
 func (p *Provider) Handler() http.Handler { return p.handler }
 
-// routes mounts the endpoints.
+// Endpoint is one protocol endpoint: its path (relative to the issuer URL's path), the methods
+// it answers and its handler. Handlers check the method themselves too.
+type Endpoint struct {
+	Path    string
+	Methods []string
+	Serve   http.HandlerFunc
+}
+
+// Endpoints lists every protocol endpoint, in the order of the discovery document. It is the
+// one list of them: Handler mounts it, and so does the web server's route table.
+func (p *Provider) Endpoints() []Endpoint {
+	get, post, options := http.MethodGet, http.MethodPost, http.MethodOptions
+	return []Endpoint{
+		{Path: PathDiscovery, Methods: []string{get}, Serve: p.Discovery},
+		{Path: PathJWKS, Methods: []string{get}, Serve: p.JWKS},
+		{Path: PathAuthorize, Methods: []string{get, post}, Serve: p.Authorize},
+		{Path: PathToken, Methods: []string{post, options}, Serve: p.Token},
+		{Path: PathUserInfo, Methods: []string{get, post, options}, Serve: p.UserInfo},
+		{Path: PathRevoke, Methods: []string{post, options}, Serve: p.Revoke},
+		{Path: PathIntrospect, Methods: []string{post}, Serve: p.Introspect},
+		{Path: PathEndSession, Methods: []string{get, post}, Serve: p.EndSession},
+	}
+}
+
+// routes mounts the endpoints below the issuer URL's path.
 func (p *Provider) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc(p.basePath+PathDiscovery, p.Discovery)
-	mux.HandleFunc(p.basePath+PathJWKS, p.JWKS)
-	mux.HandleFunc(p.basePath+PathAuthorize, p.Authorize)
-	mux.HandleFunc(p.basePath+PathToken, p.Token)
-	mux.HandleFunc(p.basePath+PathUserInfo, p.UserInfo)
-	mux.HandleFunc(p.basePath+PathRevoke, p.Revoke)
-	mux.HandleFunc(p.basePath+PathIntrospect, p.Introspect)
-	mux.HandleFunc(p.basePath+PathEndSession, p.EndSession)
+	for _, ep := range p.Endpoints() {
+		mux.HandleFunc(p.basePath+ep.Path, ep.Serve)
+	}
 	return mux
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bridgekeeper/bridgekeeper/store"
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/gorilla/securecookie"
 	"golang.org/x/oauth2"
@@ -22,7 +23,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		return Config{
 			Issuer: "https://id.example", Clients: testClients(), Keys: testKeys(),
 			CookieKeys: [][]byte{[]byte(strings.Repeat("h", 32)), []byte(strings.Repeat("b", 16))},
-			Store:      newMemStore(time.Now), NotFound: errTestNotFound,
+			Store:      store.NewMemory(store.MemoryOptions{}), NotFound: store.ErrNotFound,
 			StartLogin: func(http.ResponseWriter, *http.Request, *AuthRequest) {},
 		}
 	}
@@ -225,7 +226,7 @@ func TestLogout(t *testing.T) {
 	if _, err := e.p.CurrentSession(e.browserRequest()); !errors.Is(err, ErrNoSession) {
 		t.Error("session survived Logout")
 	}
-	if n := e.store.size(); n != 1 { // only the redeemed code's replay marker is left
+	if n := e.store.Len(); n != 1 { // only the redeemed code's replay marker is left
 		t.Errorf("%d store entries left after logout", n)
 	}
 }

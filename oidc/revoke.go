@@ -13,28 +13,11 @@ import (
 // access tokens issued with it). Unknown tokens and tokens of other clients
 // get the same 200 answer.
 func (p *Provider) Revoke(w http.ResponseWriter, r *http.Request) {
-	if p.cors(w, r, false, "POST") {
-		return
-	}
-	if r.Method != http.MethodPost {
-		methodNotAllowed(w, "POST")
+	c, form, ok := p.clientRequest(w, r, clientEndpoint{name: "revoke", public: true})
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	form, err := parseForm(w, r)
-	if err != nil {
-		writeTokenError(w, newError(errInvalidRequest, "the request body could not be read"))
-		return
-	}
-	if name, dup := duplicated(form); dup {
-		writeTokenError(w, newError(errInvalidRequest, "parameter "+name+" is repeated"))
-		return
-	}
-	c, err := p.authenticateClient(r, form, true)
-	if err != nil {
-		writeTokenError(w, newError(errInvalidClient, "client authentication failed"))
-		return
-	}
 	tok := form.Get("token")
 	if tok == "" {
 		writeTokenError(w, newError(errInvalidRequest, "token is missing"))
@@ -131,25 +114,11 @@ type introspection struct {
 // to it or naming it as audience, and about its own refresh tokens;
 // anything else is reported inactive.
 func (p *Provider) Introspect(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		methodNotAllowed(w, "POST")
+	c, form, ok := p.clientRequest(w, r, clientEndpoint{name: "introspect"})
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	form, err := parseForm(w, r)
-	if err != nil {
-		writeTokenError(w, newError(errInvalidRequest, "the request body could not be read"))
-		return
-	}
-	if name, dup := duplicated(form); dup {
-		writeTokenError(w, newError(errInvalidRequest, "parameter "+name+" is repeated"))
-		return
-	}
-	c, err := p.authenticateClient(r, form, false)
-	if err != nil {
-		writeTokenError(w, newError(errInvalidClient, "client authentication failed"))
-		return
-	}
 	tok := form.Get("token")
 	if tok == "" {
 		writeTokenError(w, newError(errInvalidRequest, "token is missing"))

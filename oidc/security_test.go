@@ -1,7 +1,6 @@
 package oidc
 
 import (
-	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -17,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 	jose "github.com/go-jose/go-jose/v4"
 	"golang.org/x/oauth2"
 )
@@ -464,17 +464,16 @@ func TestSecurity_StoreGrowthUnauthenticated(t *testing.T) {
 		e.get(PathDiscovery)
 		e.get(PathJWKS)
 	}
-	if n := e.store.size(); n != 0 {
+	if n := e.store.Len(); n != 0 {
 		t.Fatalf("unauthenticated traffic left %d entries in the store", n)
 	}
 }
 
 // Codes, tokens, secrets and upstream tokens never reach the logs or error bodies.
 func TestSecurity_NoSecretsInLogs(t *testing.T) {
-	var buf bytes.Buffer
-	var mu sync.Mutex
+	var buf testutil.Buffer
 	e := newEnv(t, func(c *Config) {
-		c.Logger = slog.New(slog.NewTextHandler(&lockedWriter{w: &buf, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		c.Logger = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	})
 	code := e.login(authParams("app", "scope", "openid offline_access"), "alice")
 	res := e.redeem("app", code, appRedirect)
@@ -489,9 +488,7 @@ func TestSecurity_NoSecretsInLogs(t *testing.T) {
 	e.get(PathEndSession + "?id_token_hint=" + res.body["id_token"].(string))
 	secrets := []string{code, rt, res.body["access_token"].(string), res.body["id_token"].(string), ref.body["refresh_token"].(string),
 		"app-secret", "wrong-secret-value", "up-alice"}
-	mu.Lock()
 	logs := buf.String()
-	mu.Unlock()
 	if !strings.Contains(logs, "replayed") || !strings.Contains(logs, "reused") {
 		t.Fatalf("expected security events in the logs:\n%s", logs)
 	}
@@ -505,18 +502,6 @@ func TestSecurity_NoSecretsInLogs(t *testing.T) {
 			}
 		}
 	}
-}
-
-// lockedWriter serialises writes from concurrent handlers.
-type lockedWriter struct {
-	w  *bytes.Buffer
-	mu *sync.Mutex
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 // Malformed input gets a clear 4xx, never a panic or a 5xx.
@@ -588,7 +573,7 @@ func TestSecurity_RefreshFamilyBoundedAndForgery(t *testing.T) {
 	rts := []string{tok.oauth.RefreshToken}
 	res := e.refresh("app", rts[0])
 	rts = append(rts, res.body["refresh_token"].(string))
-	size := e.store.size()
+	size := e.store.Len()
 	for range 20 {
 		res = e.refresh("app", rts[len(rts)-1])
 		if res.status != 200 {
@@ -596,7 +581,7 @@ func TestSecurity_RefreshFamilyBoundedAndForgery(t *testing.T) {
 		}
 		rts = append(rts, res.body["refresh_token"].(string))
 	}
-	if got := e.store.size(); got != size {
+	if got := e.store.Len(); got != size {
 		t.Fatalf("store grew from %d to %d entries over 20 rotations", size, got)
 	}
 

@@ -15,29 +15,11 @@ import (
 // grants, with client_secret_basic, client_secret_post, or none for public
 // clients. Responses are never cached.
 func (p *Provider) Token(w http.ResponseWriter, r *http.Request) {
-	if p.cors(w, r, false, "POST") {
-		return
-	}
-	if r.Method != http.MethodPost {
-		methodNotAllowed(w, "POST")
+	c, form, ok := p.clientRequest(w, r, clientEndpoint{name: "token", public: true})
+	if !ok {
 		return
 	}
 	ctx := r.Context()
-	form, err := parseForm(w, r)
-	if err != nil {
-		writeTokenError(w, newError(errInvalidRequest, "the request body could not be read"))
-		return
-	}
-	if name, dup := duplicated(form); dup {
-		writeTokenError(w, newError(errInvalidRequest, "parameter "+name+" is repeated"))
-		return
-	}
-	c, err := p.authenticateClient(r, form, true)
-	if err != nil {
-		p.log.InfoContext(ctx, "token request: client authentication failed", "client_id", truncate(form.Get("client_id"), 64), "reason", err.Error())
-		writeTokenError(w, newError(errInvalidClient, "client authentication failed"))
-		return
-	}
 	var (
 		resp *tokenResponse
 		oe   *oauthError

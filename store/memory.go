@@ -343,6 +343,21 @@ func (m *Memory) write(ctx context.Context, op string, fn func(now time.Time) er
 	return nil
 }
 
+// Len reports how many live keys (values and sets) the store holds, so tests can check what
+// traffic writes.
+func (m *Memory) Len() int {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	now := m.now()
+	n := 0
+	for key := range m.entries {
+		if m.live(key, now) != nil {
+			n++
+		}
+	}
+	return n
+}
+
 // live returns key's entry if it exists and has not expired at now.
 func (m *Memory) live(key string, now time.Time) *memEntry {
 	e := m.entries[key]

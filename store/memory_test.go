@@ -6,15 +6,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 	"github.com/bridgekeeper/bridgekeeper/store"
 	"github.com/bridgekeeper/bridgekeeper/store/storetest"
 )
 
 var epoch = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
-func newMemory(t *testing.T, maxKeys int) (*store.Memory, *storetest.ManualClock) {
+func newMemory(t *testing.T, maxKeys int) (*store.Memory, *testutil.Clock) {
 	t.Helper()
-	clock := storetest.NewManualClock(epoch)
+	clock := testutil.NewClock(epoch)
 	m := store.NewMemory(store.MemoryOptions{Now: clock.Now, MaxKeys: maxKeys})
 	t.Cleanup(func() {
 		if err := m.Close(); err != nil {

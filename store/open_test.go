@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 	"github.com/bridgekeeper/bridgekeeper/store"
-	"github.com/bridgekeeper/bridgekeeper/store/storetest"
 )
 
 func TestOpenMemory(t *testing.T) {
@@ -54,7 +54,7 @@ func TestOpenMemory(t *testing.T) {
 
 func TestOpenMemoryClock(t *testing.T) {
 	ctx := t.Context()
-	clock := storetest.NewManualClock(epoch)
+	clock := testutil.NewClock(epoch)
 	s, err := store.Open(ctx, "memory://", store.WithClock(clock.Now))
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,7 @@
 // shows, filled by a handler). Views contain no logic beyond presentation:
 // every sentence comes from the message catalog through Page.T, every form
 // action and link comes from the view model, and every POST form carries the
-// CSRF token in a hidden field named CSRFField.
+// CSRF token in a hidden field named csrf.FormField.
 //
 // Text in view models (errors, notices, policy lines) is already localised by
 // the handler; message ids are looked up only for the page's fixed wording.
@@ -16,9 +16,6 @@ package views
 import (
 	"strings"
 )
-
-// CSRFField is the name of the hidden form field carrying the CSRF token.
-const CSRFField = "_csrf"
 
 // Translator turns message ids into sentences in one language.
 // *i18n.Localizer implements it.
@@ -44,7 +41,7 @@ const StaticPrefix = "/static/"
 type Page struct {
 	// L translates the page's wording. Required; a nil L shows message ids.
 	L Translator
-	// CSRF is the token put into every POST form as CSRFField.
+	// CSRF is the token put into every POST form as csrf.FormField.
 	CSRF string
 	// Assets resolves static file URLs. Nil serves them from StaticPrefix
 	// without a version.

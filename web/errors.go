@@ -3,9 +3,9 @@ package web
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"strings"
 
+	"github.com/bridgekeeper/bridgekeeper/internal/csrf"
 	"github.com/labstack/echo/v4"
 )
 
@@ -55,7 +55,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	switch {
 	case status >= 500:
 		s.log.ErrorContext(req.Context(), "request failed", "status", status, "err", err)
-	case IsCSRFError(err):
+	case csrf.IsRefused(err):
 		s.log.InfoContext(req.Context(), "csrf check failed", "err", err)
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
@@ -83,7 +83,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 // requests that ask for JSON rather than HTML.
 func (s *Server) isAPI(c echo.Context) bool {
 	p := c.Request().URL.Path
-	if strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz" || slices.Contains(OIDCPaths(), p) {
+	if strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz" || s.protocolPaths[p] {
 		return true
 	}
 	accept := c.Request().Header.Get(echo.HeaderAccept)

@@ -18,15 +18,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/bridgekeeper/bridgekeeper/config"
-	"github.com/bridgekeeper/bridgekeeper/oidc"
-)
-
-// CSRF settings: pages put the token (echo context key CSRFContextKey) in a
-// hidden form field named CSRFFormField; scripts may send it in CSRFHeader.
-const (
-	CSRFContextKey = "csrf"
-	CSRFFormField  = "_csrf"
-	CSRFHeader     = "X-CSRF-Token"
+	"github.com/bridgekeeper/bridgekeeper/internal/csrf"
 )
 
 // csrfCookieMaxAge is how long a CSRF cookie lives: longer than any sign-in.
@@ -187,50 +179,24 @@ func bodyLimit() echo.MiddlewareFunc {
 	return middleware.BodyLimit(BodyLimit)
 }
 
-// errCSRF marks a request refused by the CSRF check.
-var errCSRF = errors.New("csrf check failed")
-
-// IsCSRFError reports whether err is the refusal of the CSRF check (a form
-// posted without a valid token, or a cross-site post); such requests get 403.
-func IsCSRFError(err error) bool { return errors.Is(err, errCSRF) }
-
-// OIDCPaths are the OpenID Connect protocol endpoints Deps.OIDC is mounted
-// at. CSRF does not apply to them: /token, /revoke, /introspect and
-// /userinfo are called by apps with client credentials or bearer tokens, and
-// apps may POST /authorize and /end_session across sites by design (the
-// provider guards sign-out with its own confirmation token).
-func OIDCPaths() []string {
-	return []string{
-		oidc.PathDiscovery,
-		oidc.PathJWKS,
-		oidc.PathAuthorize,
-		oidc.PathToken,
-		oidc.PathUserInfo,
-		oidc.PathRevoke,
-		oidc.PathIntrospect,
-		oidc.PathEndSession,
-	}
-}
-
 // csrf checks a token on every POST (and other unsafe methods) to a matched
-// route outside OIDCPaths: the token lives in a cookie (__Host-bk_csrf with
+// route outside the OpenID Connect endpoints (protocolPaths): the token lives in a cookie (__Host-bk_csrf with
 // secure cookies, bk_csrf otherwise) and comes back in the _csrf form field
 // or the X-CSRF-Token header. Browsers that send Sec-Fetch-Site:
 // same-origin pass without a token. Every refusal is a 403 for which
-// IsCSRFError is true.
+// csrf.IsRefused is true.
 func (s *Server) csrf() echo.MiddlewareFunc {
 	name := "bk_csrf"
 	if s.cfg.Cookies.Secure {
 		name = "__Host-bk_csrf"
 	}
-	oidcPaths := OIDCPaths()
 	mw := middleware.CSRFWithConfig(middleware.CSRFConfig{
 		Skipper: func(c echo.Context) bool {
 			// Unknown routes and wrong methods get their 404 or 405.
-			return c.Path() == "" || c.Get(echo.ContextKeyHeaderAllow) != nil || slices.Contains(oidcPaths, c.Path())
+			return c.Path() == "" || c.Get(echo.ContextKeyHeaderAllow) != nil || s.protocolPaths[c.Path()]
 		},
-		TokenLookup:    "form:" + CSRFFormField + ",header:" + CSRFHeader,
-		ContextKey:     CSRFContextKey,
+		TokenLookup:    "form:" + csrf.FormField + ",header:" + csrf.Header,
+		ContextKey:     csrf.ContextKey,
 		CookieName:     name,
 		CookiePath:     "/",
 		CookieSecure:   s.cfg.Cookies.Secure,
@@ -248,7 +214,7 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 			if err != nil && !reached {
 				// echo reports these as 400 or 403 with assorted messages;
 				// make every one a 403 the error page can recognise.
-				return &echo.HTTPError{Code: http.StatusForbidden, Message: "invalid csrf token", Internal: fmt.Errorf("%w: %w", errCSRF, err)}
+				return &echo.HTTPError{Code: http.StatusForbidden, Message: "invalid csrf token", Internal: fmt.Errorf("%w: %w", csrf.ErrRefused, err)}
 			}
 			return err
 		}

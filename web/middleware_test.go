@@ -17,15 +17,16 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/bridgekeeper/bridgekeeper/config"
+	"github.com/bridgekeeper/bridgekeeper/internal/csrf"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 	"github.com/bridgekeeper/bridgekeeper/store"
 )
 
 // formRoutes mounts a page with a form (GET /form shows the CSRF token) and
-// its POST, plus a POST at an OIDC back-channel path.
+// its POST, plus a POST at the path of an OIDC back-channel endpoint that is not the provider's.
 func formRoutes(e *echo.Echo, mw Middlewares) {
 	e.GET("/form", func(c echo.Context) error {
-		tok, _ := c.Get(CSRFContextKey).(string)
+		tok, _ := c.Get(csrf.ContextKey).(string)
 		return c.String(http.StatusOK, tok)
 	})
 	e.POST("/form", func(c echo.Context) error { return c.String(http.StatusOK, "posted") })
@@ -119,7 +120,7 @@ func TestCSRF(t *testing.T) {
 		{"token in form", func() *http.Request { return postForm("/form", url.Values{"_csrf": {token}}, cookie) }, http.StatusOK},
 		{"token in header", func() *http.Request {
 			r := postForm("/form", nil, cookie)
-			r.Header.Set(CSRFHeader, token)
+			r.Header.Set(csrf.Header, token)
 			return r
 		}, http.StatusOK},
 		{"cross-site post with a valid token", func() *http.Request {
@@ -132,7 +133,8 @@ func TestCSRF(t *testing.T) {
 			r.Header.Set("Sec-Fetch-Site", "same-origin")
 			return r
 		}, http.StatusOK},
-		{"OIDC back-channel endpoint", func() *http.Request { return postForm("/token", url.Values{"grant_type": {"x"}}) }, http.StatusOK},
+		// Only the provider's own endpoints skip CSRF (TestOIDCMount), not a route that merely has the path.
+		{"look-alike of an OIDC endpoint", func() *http.Request { return postForm("/token", url.Values{"grant_type": {"x"}}) }, http.StatusForbidden},
 		{"unknown path stays 404", func() *http.Request { return postForm("/nowhere", nil) }, http.StatusNotFound},
 		{"wrong method stays 405", func() *http.Request { return postForm("/healthz", nil) }, http.StatusMethodNotAllowed},
 	}
@@ -143,7 +145,7 @@ func TestCSRF(t *testing.T) {
 				t.Fatalf("status = %d, want %d (%s)", rec.Code, tt.status, rec.Body)
 			}
 			if tt.status == http.StatusForbidden {
-				if !IsCSRFError(pages.last()) {
+				if !csrf.IsRefused(pages.last()) {
 					t.Errorf("the error page got %v, not a CSRF error", pages.last())
 				}
 				if !strings.Contains(rec.Body.String(), "Start again") {

@@ -6,12 +6,11 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/bridgekeeper/bridgekeeper/handlers"
-	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
 
 // routes is the whole HTTP surface. Every request first goes through the
 // middleware set up in New: request id, access log, panic recovery, security
-// headers, body limit, and CSRF (except on OIDCPaths).
+// headers, body limit, and CSRF (except on the OpenID Connect endpoints).
 func (s *Server) routes() {
 	e := s.echo
 	signInLimit := s.signInRateLimit()
@@ -46,19 +45,17 @@ func (s *Server) routes() {
 		e.POST(handlers.PathReset, h.ResetPOST, signInLimit)
 	}
 
-	// OpenID Connect provider (package oidc). Apps call these with their own
-	// credentials, or across sites by design, so CSRF does not apply (see
-	// OIDCPaths); the provider answers CORS preflights itself.
+	// OpenID Connect provider (package oidc): discovery, JWKS, /authorize,
+	// /token, /userinfo, /revoke, /introspect and /end_session, each with the
+	// methods oidc.Provider.Endpoints lists (its one list of them). Apps call
+	// these with their own credentials, or across sites by design, so CSRF
+	// does not apply (see protocolPaths); the provider answers CORS
+	// preflights itself.
 	if p := s.deps.OIDC; p != nil {
-		wrap := func(f http.HandlerFunc) echo.HandlerFunc { return echo.WrapHandler(f) }
-		e.GET(oidc.PathDiscovery, wrap(p.Discovery))
-		e.GET(oidc.PathJWKS, wrap(p.JWKS))
-		e.Match([]string{http.MethodGet, http.MethodPost}, oidc.PathAuthorize, wrap(p.Authorize))
-		e.Match([]string{http.MethodPost, http.MethodOptions}, oidc.PathToken, wrap(p.Token))
-		e.Match([]string{http.MethodGet, http.MethodPost, http.MethodOptions}, oidc.PathUserInfo, wrap(p.UserInfo))
-		e.Match([]string{http.MethodPost, http.MethodOptions}, oidc.PathRevoke, wrap(p.Revoke))
-		e.POST(oidc.PathIntrospect, wrap(p.Introspect))
-		e.Match([]string{http.MethodGet, http.MethodPost}, oidc.PathEndSession, wrap(p.EndSession))
+		for _, ep := range p.Endpoints() {
+			e.Match(ep.Methods, ep.Path, echo.WrapHandler(ep.Serve))
+			s.protocolPaths[ep.Path] = true
+		}
 	}
 
 	// The demo's outbox and app (bridgekeeper demo only).

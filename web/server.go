@@ -73,7 +73,7 @@ type Deps struct {
 	Counter Counter
 	// Pages are the pages people use: sign-in steps, account, error pages.
 	Pages *handlers.Handlers
-	// OIDC is the OpenID provider, mounted at its endpoints (OIDCPaths).
+	// OIDC is the OpenID provider, mounted at its endpoints (oidc.Provider.Endpoints).
 	OIDC *oidc.Provider
 	// Demo adds the demo app and outbox pages (bridgekeeper demo only).
 	Demo *handlers.Demo
@@ -96,6 +96,8 @@ type Deps struct {
 	Now func() time.Time
 	// Rand is the random source for request ids. Default crypto/rand.
 	Rand io.Reader
+	// Version is logged when the server starts listening (optional).
+	Version string
 }
 
 // Server is Bridgekeeper's HTTP server.
@@ -108,6 +110,12 @@ type Server struct {
 	mu       sync.Mutex
 	ln       net.Listener
 	draining atomic.Bool
+	// protocolPaths are the OpenID Connect endpoints' paths, set once by routes. CSRF does not
+	// apply to them: /token, /revoke, /introspect and /userinfo are called by apps with client
+	// credentials or bearer tokens, and apps may POST /authorize and /end_session across sites
+	// by design (the provider guards sign-out with its own confirmation token). Errors on them
+	// are answered in JSON.
+	protocolPaths map[string]bool
 }
 
 // Limits and timeouts of the HTTP server.
@@ -157,6 +165,8 @@ func New(cfg *config.Config, deps Deps) (*Server, error) {
 		deps: deps,
 		log:  slog.New(NewLogHandler(deps.Logger.Handler())),
 		ln:   deps.Listener,
+
+		protocolPaths: map[string]bool{},
 	}
 	e := echo.New()
 	e.HideBanner = true
@@ -262,7 +272,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	s.http.BaseContext = func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 	served := make(chan error, 1)
 	go func() { served <- s.http.Serve(ln) }()
-	s.log.InfoContext(ctx, "listening", "addr", ln.Addr().String(), "public_url", s.cfg.PublicURL)
+	s.log.InfoContext(ctx, "listening", "addr", ln.Addr().String(), "public_url", s.cfg.PublicURL, "version", s.deps.Version)
 
 	select {
 	case err := <-served:

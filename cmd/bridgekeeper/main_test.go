@@ -16,8 +16,9 @@ import (
 	"regexp"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 )
 
 // env returns a getenv over a map.
@@ -206,47 +207,33 @@ func TestUsage(t *testing.T) {
 	}
 }
 
-// lineWriter passes the first line written to it on a channel.
-type lineWriter struct {
-	mu    sync.Mutex
-	buf   bytes.Buffer
-	first chan string
-	sent  bool
-}
-
-func (w *lineWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.buf.Write(p)
-	if line, _, ok := strings.Cut(w.buf.String(), "\n"); ok && !w.sent {
-		w.sent = true
-		w.first <- line
+// firstLine waits for the first line a running command writes to out, failing the test if the
+// command exits first.
+func firstLine(t *testing.T, out, stderr *testutil.Buffer, exited <-chan int) string {
+	t.Helper()
+	for {
+		text, changed := out.Snapshot()
+		if line, _, ok := strings.Cut(text, "\n"); ok {
+			return line
+		}
+		select {
+		case <-changed:
+		case code := <-exited:
+			t.Fatalf("exited %d early: %s", code, stderr.String())
+		}
 	}
-	return len(p), nil
-}
-
-func (w *lineWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.String()
 }
 
 func TestServe(t *testing.T) {
 	path := writeConfigWithKey(t, goodConfig)
-	stdout := &lineWriter{first: make(chan string, 1)}
-	stderr := &lineWriter{first: make(chan string, 1)}
+	stdout, stderr := &testutil.Buffer{}, &testutil.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	exited := make(chan int, 1)
 	go func() {
 		exited <- run(ctx, []string{"serve", "--config", path}, stdout, stderr, env(map[string]string{"COOKIE_KEY": cookieKey}))
 	}()
-	var line string
-	select {
-	case line = <-stdout.first:
-	case code := <-exited:
-		t.Fatalf("serve exited %d early: %s", code, stderr.String())
-	}
+	line := firstLine(t, stdout, stderr, exited)
 	m := regexp.MustCompile(`listening on http://(127\.0\.0\.1:[0-9]+) \(public URL http://localhost:8080\)`).FindStringSubmatch(line)
 	if m == nil {
 		t.Fatalf("serve printed %q", line)

@@ -64,8 +64,8 @@ func serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, ge
 		return err
 	}
 	a.printMetrics(stdout)
+	// For people; the log's "listening" line is the web server's.
 	fmt.Fprintf(stdout, "Bridgekeeper is listening on http://%s (public URL %s)\n", a.server.Addr(), cfg.PublicURL)
-	log.InfoContext(ctx, "listening", "addr", a.server.Addr(), "public_url", cfg.PublicURL, "version", version())
 	return a.Serve(ctx)
 }
 

@@ -204,6 +204,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		Logger:   log,
 		Checks:   []web.Check{{Name: "store", Fn: st.Ping}},
 		Listener: ac.Listener,
+		Version:  version(),
 	}
 	if m != nil {
 		webDeps.RateLimited = m.RateLimited

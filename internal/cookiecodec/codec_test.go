@@ -13,14 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 )
-
-// clock is a settable test clock.
-type clock struct{ t time.Time }
-
-func (c *clock) now() time.Time { return c.t }
 
 // counterReader returns 0, 1, 2, ... so nonces are predictable and distinct.
 type counterReader struct{ n byte }
@@ -36,16 +32,16 @@ func (r *counterReader) Read(p []byte) (int, error) {
 func key(b byte) []byte { return bytes.Repeat([]byte{b}, KeySize) }
 
 // newCodec builds a codec over keys with a test clock.
-func newCodec(t *testing.T, clk *clock, keys ...[]byte) *Codec {
+func newCodec(t *testing.T, clk *testutil.Clock, keys ...[]byte) *Codec {
 	t.Helper()
-	c, err := New(keys, Options{MaxAge: 10 * time.Minute, Now: clk.now, Rand: &counterReader{}})
+	c, err := New(keys, Options{MaxAge: 10 * time.Minute, Now: clk.Now, Rand: &counterReader{}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
 }
 
-func start() *clock { return &clock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)} }
+func start() *testutil.Clock { return testutil.NewClock(time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)) }
 
 func TestRoundTrip(t *testing.T) {
 	c := newCodec(t, start(), key(1))
@@ -247,9 +243,9 @@ func TestExpiry(t *testing.T) {
 		{-maxFutureSkew, nil},
 		{-maxFutureSkew - time.Second, ErrExpired},
 	}
-	issued := clk.t
+	issued := clk.Now()
 	for _, tt := range tests {
-		clk.t = issued.Add(tt.advance)
+		clk.Set(issued.Add(tt.advance))
 		var s string
 		err := c.Decode("n", enc, &s)
 		if !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 	"github.com/chromedp/chromedp"
 )
 
@@ -43,7 +44,7 @@ func Chromium(t testing.TB) context.Context {
 	t.Helper()
 	path := chromiumPath()
 	if path == "" {
-		Missing(t, "chromium", "apt-get install chromium (or: "+InstallHint+")")
+		testutil.Missing(t, "chromium", "apt-get install chromium (or: "+InstallHint+")")
 	}
 
 	// One short-named directory holds the profile and the browser's TMPDIR (where it puts its
@@ -65,7 +66,7 @@ func Chromium(t testing.TB) context.Context {
 		}
 	}
 
-	out := &output{}
+	out := &testutil.Buffer{}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.UserDataDir(profile),

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 )
 
 // cognitoLocalEntry is cognito-local's executable (its package.json "bin"), under e2e/node.
@@ -50,7 +51,7 @@ type CognitoLocal struct {
 	// DataDir is where it keeps its state: <pool id>.json per user pool, clients.json.
 	DataDir string
 
-	out *output
+	out *testutil.Buffer
 }
 
 // StartCognitoLocal runs `node e2e/node/node_modules/cognito-local/lib/bin/start.js` on a free
@@ -62,7 +63,7 @@ func StartCognitoLocal(t testing.TB) *CognitoLocal {
 	node := Node(t)
 	entry := filepath.Join(NodeDir(t), cognitoLocalEntry)
 	if _, err := os.Stat(entry); err != nil {
-		Missing(t, "cognito-local", "npm ci --prefix e2e/node (or: "+InstallHint+")")
+		testutil.Missing(t, "cognito-local", "npm ci --prefix e2e/node (or: "+InstallHint+")")
 	}
 
 	dir := t.TempDir()
@@ -97,7 +98,7 @@ func startCognitoLocal(t testing.TB, node, entry, dir string, port int) (*Cognit
 		Endpoint: "http://127.0.0.1:" + strconv.Itoa(port),
 		Dir:      dir,
 		DataDir:  filepath.Join(dir, ".cognito", "db"),
-		out:      &output{},
+		out:      &testutil.Buffer{},
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -206,7 +207,7 @@ func (c *CognitoLocal) OutputMark() int {
 // match and its submatches. It gives up when ctx is done.
 func (c *CognitoLocal) WaitForOutput(ctx context.Context, mark int, re *regexp.Regexp) ([]string, error) {
 	for {
-		raw, changed := c.out.snapshot()
+		raw, changed := c.out.Snapshot()
 		out := ansiEscape.ReplaceAllString(raw, "")
 		if mark > len(out) {
 			return nil, fmt.Errorf("output mark %d is past the end of the output (%d bytes)", mark, len(out))

@@ -19,33 +19,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 )
 
 // InstallHint is the command that installs every component this package starts.
 const InstallHint = "make deps (or: bash scripts/install-deps.sh)"
-
-// InCI reports whether the tests run in continuous integration, where a missing component is a
-// failure rather than a reason to skip. CI is set by most CI systems and by .ci/run; the values
-// "", "0" and "false" mean "not CI".
-func InCI() bool {
-	switch strings.ToLower(os.Getenv("CI")) {
-	case "", "0", "false":
-		return false
-	}
-	return true
-}
-
-// Missing stops the test because a component is not available: t.Fatal in CI, t.Skip elsewhere.
-// what names the component and fix the command that installs it.
-func Missing(t testing.TB, what, fix string) {
-	t.Helper()
-	if InCI() {
-		t.Fatalf("%s is not available (CI is set, so this is a failure, not a skip); install it with: %s", what, fix)
-	}
-	t.Skipf("%s is not available; install it with: %s", what, fix)
-}
 
 // RepoRoot returns the repository root: the nearest directory at or above the test's working
 // directory (the package directory under `go test`) that holds go.mod.
@@ -95,7 +75,7 @@ func Node(t testing.TB) string {
 	t.Helper()
 	path, err := exec.LookPath("node")
 	if err != nil {
-		Missing(t, "node", "apt-get install nodejs npm")
+		testutil.Missing(t, "node", "apt-get install nodejs npm")
 	}
 	return path
 }
@@ -106,7 +86,7 @@ func NodeDir(t testing.TB) string {
 	t.Helper()
 	dir := filepath.Join(RepoRoot(t), "e2e", "node")
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", ".package-lock.json")); err != nil {
-		Missing(t, "e2e/node/node_modules", "npm ci --prefix e2e/node (or: "+InstallHint+")")
+		testutil.Missing(t, "e2e/node/node_modules", "npm ci --prefix e2e/node (or: "+InstallHint+")")
 	}
 	return dir
 }

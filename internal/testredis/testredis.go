@@ -7,7 +7,6 @@ package testredis
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -16,10 +15,11 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 )
 
 const (
@@ -34,17 +34,13 @@ const (
 
 // Start runs a redis-server for the test and returns its URL
 // (redis://127.0.0.1:PORT/0). If redis-server is not on PATH the test is
-// skipped, unless the environment variable CI is set, when it fails: CI must
+// skipped, unless the tests run in CI (testutil.InCI), when it fails: CI must
 // run the Redis tests.
 func Start(t testing.TB) string {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		msg := "redis-server is not on PATH (Debian: apt-get install -y redis-server)"
-		if os.Getenv("CI") != "" {
-			t.Fatalf("testredis: %s; CI must run the Redis tests", msg)
-		}
-		t.Skipf("testredis: skipping: %s", msg)
+		testutil.Missing(t, "redis-server", "apt-get install -y redis-server (or: make deps)")
 	}
 	var errs []error
 	for range attempts {
@@ -70,7 +66,7 @@ func Start(t testing.TB) string {
 type server struct {
 	cmd    *exec.Cmd
 	addr   string
-	out    *lockedBuffer
+	out    *testutil.Buffer
 	exited chan struct{} // closed when the process has exited
 }
 
@@ -82,7 +78,7 @@ func start(bin, dir string) (*server, error) {
 	}
 	s := &server{
 		addr:   net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
-		out:    &lockedBuffer{},
+		out:    &testutil.Buffer{},
 		exited: make(chan struct{}),
 	}
 	s.cmd = exec.Command(bin,
@@ -208,22 +204,4 @@ func freePort() (int, error) {
 		return 0, fmt.Errorf("find a free port: %w", err)
 	}
 	return port, nil
-}
-
-// lockedBuffer collects the server's output from the exec goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -1,8 +1,8 @@
 // Package storetest is the conformance suite every store.Store backend must
-// pass, plus a manual clock for driving a memory store's expiry in tests.
+// pass.
 //
 // Expiry is tested without waiting: the suite makes time pass through the
-// [Clock] the backend supplies. The memory backend's Clock is a [ManualClock]
+// [Clock] the backend supplies. The memory backend's Clock is a testutil.Clock
 // injected as its Now function. A Redis backend's Clock shortens the PTTL of
 // every key under the store's prefix (deleting those that run out), which is
 // exactly what the passing of time does to Redis keys. Time-to-lives in the
@@ -31,32 +31,6 @@ type Clock interface {
 	// backend that finds a key without an expiry should fail the test: every
 	// key must have one.
 	Advance(d time.Duration)
-}
-
-// ManualClock is a clock that moves only when told to. It is safe for
-// concurrent use.
-type ManualClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// NewManualClock returns a clock reading start.
-func NewManualClock(start time.Time) *ManualClock {
-	return &ManualClock{now: start}
-}
-
-// Now returns the clock's current time; pass it as a store's Now function.
-func (c *ManualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d.
-func (c *ManualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 // NewStore returns a fresh, empty store for one (sub)test and the Clock that

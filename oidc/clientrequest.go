@@ -1,0 +1,47 @@
+package oidc
+
+import (
+	"net/http"
+	"net/url"
+)
+
+// clientEndpoint says how one of the endpoints apps call with client credentials (/token,
+// /revoke, /introspect) admits a request.
+type clientEndpoint struct {
+	// name is the endpoint in log lines ("token").
+	name string
+	// public lets public clients (no secret) call the endpoint; browsers running them may then
+	// call it across origins, so it answers CORS too.
+	public bool
+}
+
+// clientRequest is the one prologue of the client endpoints, in the shape of Dex's
+// authenticateClient: CORS (answering a preflight), the POST-only check, reading the form,
+// refusing a repeated parameter, and authenticating the client. It returns the client and the
+// form, or ok false when it has already answered the request (with the OAuth error the endpoint's
+// RFC asks for). Whatever every client endpoint must check before its own work goes here.
+func (p *Provider) clientRequest(w http.ResponseWriter, r *http.Request, ep clientEndpoint) (c *client, form url.Values, ok bool) {
+	if ep.public && p.cors(w, r, false, http.MethodPost) {
+		return nil, nil, false
+	}
+	if r.Method != http.MethodPost {
+		methodNotAllowed(w, http.MethodPost)
+		return nil, nil, false
+	}
+	form, err := parseForm(w, r)
+	if err != nil {
+		writeTokenError(w, newError(errInvalidRequest, "the request body could not be read"))
+		return nil, nil, false
+	}
+	if name, dup := duplicated(form); dup {
+		writeTokenError(w, newError(errInvalidRequest, "parameter "+name+" is repeated"))
+		return nil, nil, false
+	}
+	c, err = p.authenticateClient(r, form, ep.public)
+	if err != nil {
+		p.log.InfoContext(r.Context(), ep.name+" request: client authentication failed", "client_id", truncate(form.Get("client_id"), 64), "reason", err.Error())
+		writeTokenError(w, newError(errInvalidClient, "client authentication failed"))
+		return nil, nil, false
+	}
+	return c, form, true
+}
