@@ -62,6 +62,8 @@ type Config struct {
 	RateLimit RateLimit `yaml:"rate_limit"`
 	// Metrics configures the Prometheus metrics listener.
 	Metrics Metrics `yaml:"metrics"`
+	// Admin configures the admin console and command line.
+	Admin Admin `yaml:"admin"`
 }
 
 // Metrics configures the Prometheus metrics listener.
@@ -206,5 +208,6 @@ func Default() *Config {
 		Store:           Store{URL: DefaultStoreURL, KeyPrefix: DefaultKeyPrefix},
 		OIDC:            OIDC{CodeTTL: DefaultCodeTTL, SSOSessionTTL: DefaultSSOSessionTTL},
 		RateLimit:       RateLimit{SignInPerIP: DefaultSignInPerIP, Window: DefaultRateLimitWindow},
+		Admin:           DefaultAdmin(),
 	}
 }

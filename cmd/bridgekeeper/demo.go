@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -143,6 +144,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	defer a.Close()
 
 	a.printMetrics(stdout)
+	seed.CLI = demoCLICommand(poolURL, seed.PoolID)
 	printDemo(stdout, base, seed, *mfaRequired)
 	err = a.Serve(ctx)
 	if errors.Is(ctx.Err(), context.Canceled) {
@@ -166,7 +168,9 @@ func printDemo(w io.Writer, base string, seed *demoSeed, mfaRequired bool) {
 	fmt.Fprintf(w, "  Demo app:       %s%s   (OpenID client %q, secret %q)\n", base, handlers.PathDemoApp, demoAppClientID, demoAppClientSecret)
 	fmt.Fprintf(w, "  Codes sent:     %s%s\n", base, handlers.PathDemoOutbox)
 	fmt.Fprintf(w, "  OpenID config:  %s/.well-known/openid-configuration\n", base)
-	fmt.Fprintf(w, "  Public client:  %q (PKCE, redirect http://127.0.0.1:<any port>/callback)\n\n", demoCLIClientID)
+	fmt.Fprintf(w, "  Public client:  %q (PKCE, redirect http://127.0.0.1:<any port>/callback)\n", demoCLIClientID)
+	fmt.Fprintf(w, "  Admin console:  %s/admin   (sign in as %q)\n", base, demoAdmin)
+	fmt.Fprintf(w, "  Admin CLI:      %s\n\n", seed.CLI)
 	if mfaRequired {
 		fmt.Fprintln(w, "MFA is required in this pool: users without MFA set up an authenticator at sign-in.")
 	}
@@ -231,4 +235,14 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
+}
+
+// demoCLICommand is a command line for the admin CLI against the demo's local pool, runnable as
+// printed while the demo runs.
+func demoCLICommand(poolURL, poolID string) string {
+	exe, err := os.Executable()
+	if err != nil {
+		exe = "bridgekeeper"
+	}
+	return fmt.Sprintf("%s admin --endpoint %s --region us-east-1 --user-pool-id %s list-users", exe, poolURL, poolID)
 }

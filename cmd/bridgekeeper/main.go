@@ -4,6 +4,7 @@
 //	bridgekeeper serve --config FILE    run against the user pool in FILE
 //	bridgekeeper demo [flags]           run with a built-in local user pool and demo users
 //	bridgekeeper check-config FILE      name every problem in a configuration file
+//	bridgekeeper admin COMMAND ...      manage accounts: list, show, reset, disable, sign out
 //	bridgekeeper version                print the version
 //
 // Build with -ldflags "-X main.buildVersion=v1.2.3" to stamp a version.
@@ -34,6 +35,7 @@ type command func(ctx context.Context, args []string, stdout, stderr io.Writer, 
 func commands() map[string]command {
 	return map[string]command{
 		"serve":        runServe,
+		"admin":        runAdmin,
 		"demo":         withError(demo),
 		"check-config": checkConfig,
 		"version":      printVersion,
@@ -84,6 +86,7 @@ func usage(w io.Writer) {
   bridgekeeper serve --config FILE   run against the user pool in FILE
   bridgekeeper demo [flags]          run with a built-in local user pool and demo users
   bridgekeeper check-config FILE     check a configuration file and name every problem
+  bridgekeeper admin COMMAND ...     manage accounts (bridgekeeper admin help)
   bridgekeeper version               print the version
 `)
 }

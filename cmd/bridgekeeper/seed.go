@@ -9,6 +9,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
 )
 
@@ -24,7 +25,10 @@ type demoUser struct {
 type demoSeed struct {
 	PoolID, ClientID, ClientSecret string
 	CarolSecret                    string
-	Users                          []demoUser
+	AdminSecret                    string
+	// CLI is a command line for `bridgekeeper admin` against the demo pool.
+	CLI   string
+	Users []demoUser
 }
 
 // seedDemo creates the demo pool, its app client and the demo users through the Cognito API, as
@@ -196,6 +200,11 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 			return nil
 		},
 	}
+	steps = append(steps, func() error {
+		secret, err := seedAdmins(ctx, api, poolID, create, enrolTOTP, prefs)
+		s.AdminSecret = secret
+		return err
+	})
 	if mfaRequired {
 		steps = append(steps, func() error { return setMFA(types.UserPoolMfaTypeOn) })
 	}
@@ -213,6 +222,49 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 		{"frank", demoPassword, "SMS and authenticator: chooses one"},
 		{"grace", demoPassword, "no MFA yet (sets up an authenticator with --mfa-required)"},
 		{"heidi", demoPassword, "an administrator reset her password: enters the emailed code and a new one"},
+		{demoAdmin, demoPassword, "administrator (/admin), authenticator app, TOTP secret: " + s.AdminSecret},
+		{fmt.Sprintf(demoExtraUserFormat, 1) + " … " + fmt.Sprintf(demoExtraUserFormat, demoExtraUsers), demoPassword, "more people, so the admin console's search has pages"},
 	}
 	return s, nil
+}
+
+// The demo administrator and the extra users that fill the admin console's pages.
+const (
+	demoAdmin           = "admin"
+	demoExtraUsers      = 45
+	demoExtraUserFormat = "user%02d"
+)
+
+// seedAdmins creates the demo administrator (TOTP, in the admin group) and the extra users, and
+// returns the administrator's TOTP secret.
+func seedAdmins(ctx context.Context, api *cip.Client, poolID string,
+	create func(username string, attrs map[string]string, permanent bool, password string) error,
+	enrolTOTP func(username string) (string, error),
+	prefs func(username string, in cip.AdminSetUserMFAPreferenceInput) error,
+) (string, error) {
+	if _, err := api.CreateGroup(ctx, &cip.CreateGroupInput{UserPoolId: aws.String(poolID), GroupName: aws.String(config.DefaultAdminGroup)}); err != nil {
+		return "", fmt.Errorf("create the admin group: %w", err)
+	}
+	if err := create(demoAdmin, map[string]string{"name": "Demo Administrator", "email": "admin@example.com", "email_verified": "true"}, true, demoPassword); err != nil {
+		return "", err
+	}
+	secret, err := enrolTOTP(demoAdmin)
+	if err != nil {
+		return "", err
+	}
+	if err := prefs(demoAdmin, cip.AdminSetUserMFAPreferenceInput{SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: true, PreferredMfa: true}}); err != nil {
+		return "", err
+	}
+	if _, err := api.AdminAddUserToGroup(ctx, &cip.AdminAddUserToGroupInput{
+		UserPoolId: aws.String(poolID), Username: aws.String(demoAdmin), GroupName: aws.String(config.DefaultAdminGroup),
+	}); err != nil {
+		return "", fmt.Errorf("add admin to its group: %w", err)
+	}
+	for i := 1; i <= demoExtraUsers; i++ {
+		name := fmt.Sprintf(demoExtraUserFormat, i)
+		if err := create(name, map[string]string{"name": fmt.Sprintf("User %02d", i), "email": name + "@example.com", "email_verified": "true"}, true, demoPassword); err != nil {
+			return "", err
+		}
+	}
+	return secret, nil
 }

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/aws/aws-sdk-go-v2/credentials"
-
 	"github.com/bridgekeeper/bridgekeeper/cognito"
 	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
@@ -103,10 +101,7 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 		MetricsListen:   cfg.Metrics.Listen,
 	}
 	// An emulator endpoint takes any credentials; real Cognito uses the standard AWS chain.
-	if cfg.Pool.Endpoint != "" && getenv("AWS_ACCESS_KEY_ID") == "" {
-		creds := credentials.NewStaticCredentialsProvider("local", "local", "")
-		ac.Pool.StaticCredentials = &creds
-	}
+	ac.Pool.StaticCredentials = emulatorCredentials(cfg.Pool.Endpoint, getenv)
 	for _, k := range cfg.OIDC.SigningKeys {
 		loaded, err := oidc.LoadKeyFiles(k.File)
 		if err != nil {

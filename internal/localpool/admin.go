@@ -633,13 +633,6 @@ func (s *Server) signOut(p *pool, u *user) {
 	}
 }
 
-func (s *Server) adminResetUserPassword(r *http.Request, body []byte) (any, error) {
-	return s.adminUserOp(body, func(_ *pool, u *user) {
-		u.status = "RESET_REQUIRED"
-		s.sendResetCode(u)
-	})
-}
-
 func (s *Server) createGroup(r *http.Request, body []byte) (any, error) {
 	var in struct{ UserPoolId, GroupName string }
 	if err := decode(body, &in); err != nil {
@@ -697,66 +690,4 @@ func (s *Server) adminListGroupsForUser(r *http.Request, body []byte) (any, erro
 		groups = append(groups, map[string]any{"GroupName": g, "UserPoolId": p.id})
 	}
 	return map[string]any{"Groups": groups}, nil
-}
-
-func (s *Server) listUsers(r *http.Request, body []byte) (any, error) {
-	var in struct{ UserPoolId, Filter string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, err := s.pool(in.UserPoolId)
-	if err != nil {
-		return nil, err
-	}
-	match := func(*user) bool { return true }
-	if in.Filter != "" {
-		name, value, prefix, ok := parseFilter(in.Filter)
-		if !ok {
-			return nil, errf("InvalidParameterException", "Invalid filter expression")
-		}
-		match = func(u *user) bool {
-			v := u.attrs[name]
-			switch name {
-			case "username":
-				v = u.username
-			case "sub":
-				v = u.sub
-			}
-			if prefix {
-				return strings.HasPrefix(v, value)
-			}
-			return v == value
-		}
-	}
-	names := make([]string, 0, len(p.users))
-	for n := range p.users {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	users := []map[string]any{}
-	for _, n := range names {
-		if match(p.users[n]) {
-			users = append(users, userType(p.users[n]))
-		}
-	}
-	return map[string]any{"Users": users}, nil
-}
-
-// parseFilter reads `name = "value"` or `name ^= "value"`.
-func parseFilter(f string) (name, value string, prefix, ok bool) {
-	op := "="
-	if strings.Contains(f, "^=") {
-		op, prefix = "^=", true
-	}
-	n, v, found := strings.Cut(f, op)
-	if !found {
-		return "", "", false, false
-	}
-	v = strings.TrimSpace(v)
-	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
-		return "", "", false, false
-	}
-	return strings.TrimSpace(n), v[1 : len(v)-1], prefix, true
 }

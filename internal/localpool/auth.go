@@ -647,12 +647,6 @@ func (s *Server) sendResetCode(u *user) {
 	u.resetExpires = s.opts.Now().Add(time.Hour)
 	u.resetAttempts = 0
 	to, medium := recoveryDestination(u)
-	if to == "" { // AdminResetUserPassword of a user without a verified address
-		to, medium = u.attrs["email"], "EMAIL"
-		if to == "" {
-			to, medium = u.attrs["phone_number"], "SMS"
-		}
-	}
 	s.outbox.add(Message{To: to, Medium: medium, Code: u.resetCode, Message: "Your password reset code is " + u.resetCode, SentAt: s.opts.Now()})
 }
 
@@ -670,12 +664,12 @@ func (s *Server) forgotPassword(r *http.Request, body []byte) (any, error) {
 		}
 		return nil, err
 	}
-	switch to, _ := recoveryDestination(u); {
+	switch {
 	case !u.enabled:
 		return nil, errf("NotAuthorizedException", "User is disabled.")
 	case u.status == "FORCE_CHANGE_PASSWORD":
 		return nil, errf("NotAuthorizedException", "User password cannot be reset in the current state.")
-	case to == "":
+	case !hasVerifiedContact(u):
 		return nil, errf("InvalidParameterException", "Cannot reset password for the user as there is no registered/verified email or phone_number")
 	}
 	s.sendResetCode(u)

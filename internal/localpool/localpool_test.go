@@ -209,7 +209,7 @@ func TestJWKSAndOutboxWait(t *testing.T) {
 		close(got)
 	}()
 	_, err := p.api.AdminUpdateUserAttributes(p.ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: aws.String(p.poolID), Username: aws.String("alice"),
-		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("alice@example.com")}}})
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("alice@example.com")}, {Name: aws.String("email_verified"), Value: aws.String("true")}}})
 	p.must(err)
 	_, err = p.api.AdminResetUserPassword(p.ctx, &cip.AdminResetUserPasswordInput{UserPoolId: aws.String(p.poolID), Username: aws.String("alice")})
 	p.must(err)
