@@ -71,6 +71,7 @@ type pool struct {
 	idKid string
 	// phantomKey derives the stable fake SRP salt and verifier of unknown users.
 	phantomKey []byte
+	signIn     signInSettings // choice-based sign-in and passkeys (userauth.go)
 }
 
 type passwordPolicy struct {
@@ -103,6 +104,7 @@ type user struct {
 	resetCode     string
 	resetExpires  time.Time
 	created       time.Time
+	passkeys      passkeys // WebAuthn credentials (webauthn.go)
 }
 
 type appClient struct {
@@ -126,6 +128,7 @@ type session struct {
 	mfaSetupMethod             string
 	// phantom marks the plausible challenge of a user who does not exist (existence.go).
 	phantom bool
+	ua      *userAuthSession // set on USER_AUTH's own challenges (userauth.go)
 }
 
 type refreshRecord struct {
