@@ -50,6 +50,7 @@ type Server struct {
 	// revokedOrigins are the origin_jti of revoked sign-ins, whose access tokens stop working.
 	revokedOrigins map[string]bool
 	ops            map[string]opFunc
+	signin         *deviceCtx // the sign-in being answered under mu (devices.go)
 }
 
 type pool struct {
@@ -72,6 +73,8 @@ type pool struct {
 	// phantomKey derives the stable fake SRP salt and verifier of unknown users.
 	phantomKey []byte
 	signIn     signInSettings // choice-based sign-in and passkeys (userauth.go)
+	devices    deviceSettings // devices.go
+	signup     signupSettings // signup.go
 }
 
 type passwordPolicy struct {
@@ -129,6 +132,7 @@ type session struct {
 	// phantom marks the plausible challenge of a user who does not exist (existence.go).
 	phantom bool
 	ua      *userAuthSession // set on USER_AUTH's own challenges (userauth.go)
+	dev     deviceCtx        // devices.go
 }
 
 type refreshRecord struct {
