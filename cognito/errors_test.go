@@ -24,10 +24,9 @@ func TestKindFor(t *testing.T) {
 		{"NotAuthorizedException", "Invalid session for the user, session is expired.", SessionExpired},
 		{"NotAuthorizedException", "Invalid session for the user, session can only be used once.", SessionExpired},
 		{"NotAuthorizedException", "Invalid session for the user.", SessionExpired},
-		{"NotAuthorizedException", "Invalid session for the user, too many failed attempts.", TooManyFailedAttempts},
 		{"NotAuthorizedException", "Unable to verify secret hash for client 1abc", InvalidParameter},
 		{"NotAuthorizedException", "Client 1abc is configured for secret but secret was not received", InvalidParameter},
-		{"NotAuthorizedException", "Cannot modify an already provided required attribute name.", InvalidParameter},
+		{"NotAuthorizedException", "Cannot modify an already provided email", InvalidParameter},
 		{"NotAuthorizedException", "Invalid Refresh Token", WrongCredentials},
 		{"NotAuthorizedException", "Refresh Token has been revoked", WrongCredentials},
 		{"NotAuthorizedException", "", WrongCredentials},
@@ -74,9 +73,8 @@ func TestKindFor(t *testing.T) {
 	}
 }
 
-func TestKindMessagesRestartAndField(t *testing.T) {
+func TestKindMessagesAndRestart(t *testing.T) {
 	restart := map[Kind]bool{SessionExpired: true, TooManyFailedAttempts: true, TempPasswordExpired: true, PasswordAttemptsExceeded: true, UserDisabled: true}
-	field := map[Kind]string{InvalidPassword: FieldNewPassword, PasswordHistory: FieldNewPassword, CodeMismatch: FieldCode, ExpiredCode: FieldCode, SoftwareTokenMismatch: FieldCode}
 	seen := map[string]Kind{}
 	for k := Internal; k <= SMSSetupNeedsAdmin; k++ {
 		id := k.MessageID()
@@ -92,9 +90,6 @@ func TestKindMessagesRestartAndField(t *testing.T) {
 		}
 		if k.Restart() != restart[k] {
 			t.Errorf("%v.Restart() = %v", k, k.Restart())
-		}
-		if k.Field() != field[k] {
-			t.Errorf("%v.Field() = %q, want %q", k, k.Field(), field[k])
 		}
 	}
 	// The catalog ids the pages use, as the brief names them.
