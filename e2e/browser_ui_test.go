@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -49,4 +50,55 @@ func TestBrowserShowPassword(t *testing.T) {
 	if typ != "password" {
 		t.Errorf("after submit the field is %q, want password", typ)
 	}
+}
+
+// TestBrowserLanguagePicker: the footer's picker (a GET form, no script) switches the page to
+// German and back to the page it was on; the choice is remembered for the next pages and wins
+// over the browser's Accept-Language; an app's ui_locales still works without a choice.
+func TestBrowserLanguagePicker(t *testing.T) {
+	p := start(t, "demo", "--listen", "127.0.0.1:0")
+	ctx := testenv.Chromium(t)
+	lang := func() string {
+		t.Helper()
+		l, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`))
+		must(t, err)
+		return l
+	}
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(p.BaseURL+"/forgot"),
+		chromedp.WaitVisible(`#language-picker`),
+	))
+	if got := lang(); got != "en" {
+		t.Fatalf("first page in %q", got)
+	}
+	must(t, chromedp.Do(ctx,
+		chromedp.SetValue(`#language-picker`, "de"),
+		chromedp.Submit(`#language-picker`),
+		chromedp.WaitVisible(`html[lang="de"]`),
+	))
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	must(t, err)
+	if !strings.HasSuffix(loc, "/forgot") {
+		t.Errorf("the picker went to %s, want back to /forgot", loc)
+	}
+	must(t, chromedp.Do(ctx, chromedp.Navigate(p.BaseURL+"/signin"), chromedp.WaitVisible(`#language-picker`)))
+	if got := lang(); got != "de" {
+		t.Errorf("the next page is in %q, want the chosen de", got)
+	}
+	heading, err := chromedp.Run(ctx, chromedp.Text(`h1`))
+	must(t, err)
+	if heading != "Bei Ihrem Konto anmelden" {
+		t.Errorf("German heading %q", heading)
+	}
+	selected, err := chromedp.Run(ctx, chromedp.Value(`#language-picker`))
+	must(t, err)
+	if selected != "de" {
+		t.Errorf("the picker shows %q selected", selected)
+	}
+
+	// Without a choice, an app's ui_locales picks the language.
+	fresh := testenv.Chromium(t)
+	must(t, chromedp.Do(fresh, chromedp.Navigate(p.BaseURL+"/signin"), chromedp.WaitVisible(`html[lang="en"]`)))
+	q := "client_id=demo-app&response_type=code&scope=openid&state=s&ui_locales=de&redirect_uri=" + p.BaseURL + "/demo/app/callback"
+	must(t, chromedp.Do(fresh, chromedp.Navigate(p.BaseURL+"/authorize?"+q), chromedp.WaitVisible(`html[lang="de"]`)))
 }
