@@ -102,6 +102,10 @@ type Pool struct {
 	// AuthFlow is the flow sign-ins start with: USER_SRP_AUTH (default),
 	// USER_PASSWORD_AUTH or USER_AUTH.
 	AuthFlow string `yaml:"auth_flow"`
+	// PasskeyRPID is the passkey relying party id (USER_AUTH): the domain the
+	// pool's WebAuthn configuration names, public_url's host (the default) or
+	// a parent domain of it. See PasskeyRelyingParty.
+	PasskeyRPID string `yaml:"passkey_rp_id"`
 	// RequiredGroupAdmin is the pool group whose members may use the admin
 	// console, e.g. "admins". Empty disables the console.
 	RequiredGroupAdmin string `yaml:"required_group_admin"`

@@ -1,0 +1,146 @@
+// Passkeys for forms marked up as
+//   <form method="post" data-passkey="get|create" data-passkey-options="{…JSON…}"
+//         data-passkey-error="Message shown when the browser gives up.">
+//     <input type="hidden" name="credential" data-passkey-credential>
+//     <button type="button" hidden data-passkey-start>Use your passkey</button>
+//     <p role="alert" data-passkey-status></p>
+//   </form>
+// The options are the JSON Cognito sends (PublicKeyCredentialRequestOptionsJSON for "get",
+// PublicKeyCredentialCreationOptionsJSON for "create"), with binary values in base64url. The
+// script asks the browser for the credential and posts it as the JSON Cognito expects
+// (AuthenticationResponseJSON or RegistrationResponseJSON). The button starts hidden and is
+// shown only where the browser has WebAuthn, so without JavaScript the page's <noscript> text
+// and its other links are all there is.
+(function () {
+  "use strict";
+  if (!window.PublicKeyCredential || !navigator.credentials || !window.isSecureContext) {
+    return;
+  }
+
+  function toBuffer(s) {
+    var b64 = s.replace(/-/g, "+").replace(/_/g, "/");
+    while (b64.length % 4) {
+      b64 += "=";
+    }
+    var bin = atob(b64);
+    var out = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) {
+      out[i] = bin.charCodeAt(i);
+    }
+    return out.buffer;
+  }
+
+  function toBase64url(buf) {
+    if (!buf) {
+      return undefined;
+    }
+    var bytes = new Uint8Array(buf);
+    var bin = "";
+    for (var i = 0; i < bytes.length; i++) {
+      bin += String.fromCharCode(bytes[i]);
+    }
+    return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  function descriptors(list) {
+    return (list || []).map(function (d) {
+      var out = { type: d.type, id: toBuffer(d.id) };
+      if (d.transports) {
+        out.transports = d.transports;
+      }
+      return out;
+    });
+  }
+
+  function publicKeyOptions(mode, o) {
+    var pk = Object.assign({}, o, { challenge: toBuffer(o.challenge) });
+    if (mode === "create") {
+      pk.user = Object.assign({}, o.user, { id: toBuffer(o.user.id) });
+      pk.excludeCredentials = descriptors(o.excludeCredentials);
+    } else {
+      pk.allowCredentials = descriptors(o.allowCredentials);
+    }
+    return pk;
+  }
+
+  function credentialJSON(mode, cred) {
+    var r = cred.response;
+    var response = { clientDataJSON: toBase64url(r.clientDataJSON) };
+    if (mode === "create") {
+      response.attestationObject = toBase64url(r.attestationObject);
+      response.transports = r.getTransports ? r.getTransports() : [];
+      if (r.getAuthenticatorData) {
+        response.authenticatorData = toBase64url(r.getAuthenticatorData());
+      }
+      if (r.getPublicKey) {
+        response.publicKey = toBase64url(r.getPublicKey());
+      }
+      if (r.getPublicKeyAlgorithm) {
+        response.publicKeyAlgorithm = r.getPublicKeyAlgorithm();
+      }
+    } else {
+      response.authenticatorData = toBase64url(r.authenticatorData);
+      response.signature = toBase64url(r.signature);
+      if (r.userHandle) {
+        response.userHandle = toBase64url(r.userHandle);
+      }
+    }
+    var out = {
+      id: cred.id,
+      rawId: toBase64url(cred.rawId),
+      type: cred.type,
+      response: response,
+      clientExtensionResults: cred.getClientExtensionResults ? cred.getClientExtensionResults() : {}
+    };
+    if (cred.authenticatorAttachment) {
+      out.authenticatorAttachment = cred.authenticatorAttachment;
+    }
+    return out;
+  }
+
+  function setup(form) {
+    var mode = form.getAttribute("data-passkey") === "create" ? "create" : "get";
+    var button = form.querySelector("[data-passkey-start]");
+    var input = form.querySelector("[data-passkey-credential]");
+    var status = form.querySelector("[data-passkey-status]");
+    var options;
+    try {
+      options = JSON.parse(form.getAttribute("data-passkey-options") || "");
+    } catch (e) {
+      return;
+    }
+    if (!button || !input) {
+      return;
+    }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      if (status) {
+        status.textContent = "";
+      }
+      var request = { publicKey: publicKeyOptions(mode, options) };
+      var call = mode === "create" ? navigator.credentials.create(request) : navigator.credentials.get(request);
+      call.then(function (cred) {
+        input.value = JSON.stringify(credentialJSON(mode, cred));
+        form.submit();
+      }, function () {
+        button.disabled = false;
+        if (status) {
+          status.textContent = form.getAttribute("data-passkey-error") || "";
+        }
+      });
+    });
+  }
+
+  function init() {
+    var forms = document.querySelectorAll("form[data-passkey]");
+    for (var i = 0; i < forms.length; i++) {
+      setup(forms[i]);
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
