@@ -137,14 +137,13 @@ const (
 	AnswerNewPassword = "password"
 	// AnswerCode is a one-time code (the code steps and StepTOTPSetup).
 	AnswerCode = "code"
-	// AnswerMethod is a Cognito MFA method name (StepSelectMFA, StepMFASetupChoice).
+	// AnswerMethod is a Cognito MFA method name (StepSelectMFA, StepMFASetupChoice) or a first
+	// factor's (StepSelectChallenge).
 	AnswerMethod = "method"
 	// AnswerDeviceName optionally names the authenticator (StepTOTPSetup).
 	AnswerDeviceName = "device_name"
 	// AnswerEmail is the address email codes go to (StepEmailSetup).
 	AnswerEmail = "email"
-	// AnswerFactor is a first factor's Cognito name (StepSelectChallenge).
-	AnswerFactor = "factor"
 	// AnswerPassword is the password typed for a first factor (StepSignInPassword).
 	AnswerPassword = "password"
 	// AnswerCredential is the passkey's AuthenticationResponseJSON (StepPasskey).

@@ -141,7 +141,7 @@ func selectChallenge() challenge {
 			{
 				kind: StepSelectChallenge,
 				answer: func(ctx context.Context, e *Engine, st State, a Answer) (Result, error) {
-					f := a[AnswerFactor]
+					f := a[AnswerMethod]
 					if !slices.Contains(DataOf[ChoiceData](st).Options, f) {
 						return Result{}, &Error{Kind: InvalidParameter, Op: string(name), Err: fmt.Errorf("factor %q was not offered", f)}
 					}

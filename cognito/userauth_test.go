@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/document"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/bridgekeeper/bridgekeeper/cognito"
@@ -63,7 +62,7 @@ func TestUserAuthOneTimeCodes(t *testing.T) {
 	e, eng := userAuthEnv(t)
 	n := e.sent()
 	st := e.stepOf(eng.Start(e.ctx, cognito.StartInput{Username: "alice"}))
-	st = e.stepOf(eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerFactor: cognito.FactorEmailOTP}))
+	st = e.stepOf(eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerMethod: cognito.FactorEmailOTP}))
 	if st.Kind != cognito.StepEmailSignInCode || cognito.DataOf[cognito.CodeData](st).Destination == "" {
 		t.Fatalf("state %+v", st)
 	}
@@ -103,7 +102,7 @@ func TestUserAuthPassword(t *testing.T) {
 	// Chosen on the choice page: a wrong password may be typed again.
 	for _, factor := range []string{cognito.FactorPasswordSRP, cognito.FactorPassword} {
 		st := e.stepOf(eng.Start(e.ctx, cognito.StartInput{Username: "alice"}))
-		st = e.stepOf(eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerFactor: cognito.FactorPasswordSRP}))
+		st = e.stepOf(eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerMethod: cognito.FactorPasswordSRP}))
 		if st.Kind != cognito.StepSignInPassword {
 			t.Fatalf("password factor gave %s", st.Kind)
 		}
@@ -148,22 +147,25 @@ func TestUserAuthPasskey(t *testing.T) {
 	e, eng := userAuthEnv(t)
 	s := e.success(eng.Start(e.ctx, cognito.StartInput{Username: "alice", Password: password}))
 	a := softauthn.New("http://localhost:8080", nil)
-	start, err := e.admin.StartWebAuthnRegistration(e.ctx, &cip.StartWebAuthnRegistrationInput{AccessToken: aws.String(s.AccessToken)})
+	pk := cognito.NewPasskeys(e.admin)
+	options, err := pk.StartRegistration(e.ctx, s.AccessToken)
 	e.must(err)
-	options, err := start.CredentialCreationOptions.MarshalSmithyDocument()
+	cred, err := a.Create([]byte(options))
 	e.must(err)
-	cred, err := a.Create(options)
+	e.must(pk.CompleteRegistration(e.ctx, s.AccessToken, string(cred)))
+	wantKind(t, pk.CompleteRegistration(e.ctx, s.AccessToken, string(cred)), cognito.PasskeyRejected) // its challenge is spent
+	wantKind(t, pk.CompleteRegistration(e.ctx, s.AccessToken, "[]"), cognito.InvalidParameter)
+	keys, err := pk.List(e.ctx, s.AccessToken)
 	e.must(err)
-	var doc map[string]any
-	e.must(json.Unmarshal(cred, &doc))
-	_, err = e.admin.CompleteWebAuthnRegistration(e.ctx, &cip.CompleteWebAuthnRegistrationInput{AccessToken: aws.String(s.AccessToken), Credential: document.NewLazyDocument(doc)})
-	e.must(err)
+	if len(keys) != 1 || keys[0].ID == "" || keys[0].Created.IsZero() {
+		t.Fatalf("passkeys %+v", keys)
+	}
 
 	st := e.stepOf(eng.Start(e.ctx, cognito.StartInput{Username: "alice"}))
 	if got := cognito.DataOf[cognito.ChoiceData](st).Options; !slices.Equal(got, []string{cognito.FactorPasskey, cognito.FactorPasswordSRP, cognito.FactorEmailOTP}) {
 		t.Fatalf("options %v: the passkey comes first", got)
 	}
-	st = e.stepOf(eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerFactor: cognito.FactorPasskey}))
+	st = e.stepOf(eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerMethod: cognito.FactorPasskey}))
 	if st.Kind != cognito.StepPasskey {
 		t.Fatalf("passkey factor gave %s", st.Kind)
 	}
@@ -186,6 +188,12 @@ func TestUserAuthPasskey(t *testing.T) {
 	// judy has no passkey: Cognito goes on with what she has.
 	if st := e.stepOf(eng.PasskeyOptions(e.ctx, "judy")); st.Kind != cognito.StepEmailSignInCode {
 		t.Fatalf("judy's passkey options gave %s", st.Kind)
+	}
+
+	e.must(pk.Delete(e.ctx, s.AccessToken, keys[0].ID))
+	wantKind(t, pk.Delete(e.ctx, s.AccessToken, keys[0].ID), cognito.InvalidParameter) // ResourceNotFoundException
+	if keys, err = pk.List(e.ctx, s.AccessToken); err != nil || len(keys) != 0 {
+		t.Fatalf("after delete: %+v, %v", keys, err)
 	}
 }
 

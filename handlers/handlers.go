@@ -58,6 +58,11 @@ type Provider interface {
 type Deps struct {
 	Engine   Engine
 	Provider Provider
+	// Choice turns on choice-based sign-in (pool.auth_flow USER_AUTH; optional).
+	Choice *ChoiceSignIn
+	// AccessTokens gets a signed-in person's Cognito access token server-side (optional; the
+	// passkey pages need it).
+	AccessTokens *AccessTokens
 	Bundle   *i18n.Bundle
 	Assets   views.Assets
 	Cookies  *CookieJar

@@ -99,6 +99,7 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 		SignInWindow:    cfg.RateLimit.Window,
 		TrustedProxies:  cfg.TrustedProxies,
 		MetricsListen:   cfg.Metrics.Listen,
+		PasskeyRPID:     cfg.PasskeyRelyingParty(),
 	}
 	// An emulator endpoint takes any credentials; real Cognito uses the standard AWS chain.
 	ac.Pool.StaticCredentials = emulatorCredentials(cfg.Pool.Endpoint, getenv)

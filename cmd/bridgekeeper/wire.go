@@ -53,6 +53,8 @@ type appConfig struct {
 	PoolHTTP *http.Client
 	// MetricsListen is where Prometheus metrics are served; empty serves none.
 	MetricsListen string
+	// PasskeyRPID is the passkey domain (choice-based sign-in; pool.passkey_rp_id).
+	PasskeyRPID string
 }
 
 // flowCookieMaxAge bounds an in-progress sign-in: Cognito sessions last at most 15 minutes.
@@ -187,6 +189,9 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		Assets:   manifest,
 		Cookies:  handlers.NewCookieJar(codecs, ac.SecureCookies, int(flowCookieMaxAge.Seconds())),
 		Logger:   log,
+		Choice:   choiceSignIn(ac, engine, api),
+		// The passkey pages (and remembered devices) call Cognito with the person's access token.
+		AccessTokens: &handlers.AccessTokens{Tokens: provider, Refresher: engine},
 	})
 	if err != nil {
 		return fail(err)

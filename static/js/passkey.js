@@ -1,16 +1,18 @@
 // Passkeys for forms marked up as
-//   <form method="post" data-passkey="get|create" data-passkey-options="{…JSON…}"
+//   <form method="post" action="…" data-passkey="get|create" data-passkey-options-url="…"
 //         data-passkey-error="Message shown when the browser gives up.">
 //     <input type="hidden" name="credential" data-passkey-credential>
 //     <button type="button" hidden data-passkey-start>Use your passkey</button>
 //     <p role="alert" data-passkey-status></p>
 //   </form>
-// The options are the JSON Cognito sends (PublicKeyCredentialRequestOptionsJSON for "get",
-// PublicKeyCredentialCreationOptionsJSON for "create"), with binary values in base64url. The
-// script asks the browser for the credential and posts it as the JSON Cognito expects
+// A click posts the form (with its CSRF field) to the options URL, which answers JSON:
+// {"options": …} with the options Cognito sent (PublicKeyCredentialRequestOptionsJSON for
+// "get", PublicKeyCredentialCreationOptionsJSON for "create", binary values in base64url),
+// {"redirect": "/…"} to go elsewhere, or {"error": "…"} to show. The script then asks the
+// browser for the credential and posts it to the form's action as the JSON Cognito expects
 // (AuthenticationResponseJSON or RegistrationResponseJSON). The button starts hidden and is
 // shown only where the browser has WebAuthn, so without JavaScript the page's <noscript> text
-// and its other links are all there is.
+// and its other ways to sign in are all there is.
 (function () {
   "use strict";
   if (!window.PublicKeyCredential || !navigator.credentials || !window.isSecureContext) {
@@ -100,17 +102,18 @@
 
   function setup(form) {
     var mode = form.getAttribute("data-passkey") === "create" ? "create" : "get";
+    var url = form.getAttribute("data-passkey-options-url");
     var button = form.querySelector("[data-passkey-start]");
     var input = form.querySelector("[data-passkey-credential]");
     var status = form.querySelector("[data-passkey-status]");
-    var options;
-    try {
-      options = JSON.parse(form.getAttribute("data-passkey-options") || "");
-    } catch (e) {
+    if (!url || !button || !input) {
       return;
     }
-    if (!button || !input) {
-      return;
+    function fail(message) {
+      button.disabled = false;
+      if (status) {
+        status.textContent = message || form.getAttribute("data-passkey-error") || "";
+      }
     }
     button.hidden = false;
     button.addEventListener("click", function () {
@@ -118,16 +121,32 @@
       if (status) {
         status.textContent = "";
       }
-      var request = { publicKey: publicKeyOptions(mode, options) };
-      var call = mode === "create" ? navigator.credentials.create(request) : navigator.credentials.get(request);
-      call.then(function (cred) {
-        input.value = JSON.stringify(credentialJSON(mode, cred));
-        form.submit();
-      }, function () {
-        button.disabled = false;
-        if (status) {
-          status.textContent = form.getAttribute("data-passkey-error") || "";
+      fetch(url, {
+        method: "POST",
+        body: new FormData(form),
+        credentials: "same-origin",
+        headers: { Accept: "application/json" }
+      }).then(function (resp) {
+        return resp.json();
+      }).then(function (reply) {
+        if (reply.redirect) {
+          window.location.assign(reply.redirect);
+          return;
         }
+        if (!reply.options) {
+          fail(reply.error);
+          return;
+        }
+        var request = { publicKey: publicKeyOptions(mode, reply.options) };
+        var call = mode === "create" ? navigator.credentials.create(request) : navigator.credentials.get(request);
+        return call.then(function (cred) {
+          input.value = JSON.stringify(credentialJSON(mode, cred));
+          form.submit();
+        }, function () {
+          fail("");
+        });
+      }).catch(function () {
+        fail("");
       });
     });
   }
