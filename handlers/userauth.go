@@ -149,14 +149,6 @@ func factorMessages() []string {
 	return ids
 }
 
-// usernameOf is the username to show on a step: as typed, else the real one.
-func usernameOf(f flowState, st cognito.State) string {
-	if f.Username != "" {
-		return f.Username
-	}
-	return st.Username
-}
-
 // SignInChoosePOST leaves the password or passkey step for the list of ways to sign in.
 func (h *Handlers) SignInChoosePOST(c echo.Context) error {
 	f, ok := h.currentFlow(c)
