@@ -63,11 +63,11 @@ type Deps struct {
 	// AccessTokens gets a signed-in person's Cognito access token server-side (optional; the
 	// passkey pages need it).
 	AccessTokens *AccessTokens
-	Bundle   *i18n.Bundle
-	Assets   views.Assets
-	Cookies  *CookieJar
-	Logger   *slog.Logger
-	Now      func() time.Time
+	Bundle       *i18n.Bundle
+	Assets       views.Assets
+	Cookies      *CookieJar
+	Logger       *slog.Logger
+	Now          func() time.Time
 	// PasswordPolicy lists the pool's password rules (optional; Cognito's default when empty).
 	PasswordPolicy []PolicyRule
 	// TOTPIssuer names this service in authenticator apps (default "Bridgekeeper").
