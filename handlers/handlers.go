@@ -58,22 +58,22 @@ type Provider interface {
 type Deps struct {
 	Engine   Engine
 	Provider Provider
-	// Choice turns on choice-based sign-in (pool.auth_flow USER_AUTH; optional).
-	Choice *ChoiceSignIn
-	// AccessTokens gets a signed-in person's Cognito access token server-side (optional; the
-	// passkey pages need it).
-	AccessTokens *AccessTokens
-	Bundle       *i18n.Bundle
-	Assets       views.Assets
-	Cookies      *CookieJar
-	Logger       *slog.Logger
-	Now          func() time.Time
+	Bundle   *i18n.Bundle
+	Assets   views.Assets
+	Cookies  *CookieJar
+	Logger   *slog.Logger
+	Now      func() time.Time
 	// PasswordPolicy lists the pool's password rules (optional; Cognito's default when empty).
 	PasswordPolicy []PolicyRule
 	// TOTPIssuer names this service in authenticator apps (default "Bridgekeeper").
 	TOTPIssuer string
 	// Rand is the random source for the demo app's state and nonce (default crypto/rand).
 	Rand io.Reader
+	// Choice turns on choice-based sign-in (pool.auth_flow USER_AUTH; optional).
+	Choice *ChoiceSignIn
+	// AccessTokens gets a signed-in person's Cognito access token server-side (optional; the
+	// passkey pages need it).
+	AccessTokens *AccessTokens
 }
 
 // PolicyRule is one password rule: a catalog message id and its data ("policy.min_length",
