@@ -2,7 +2,7 @@
 //   <form method="post" action="…" data-passkey="get|create" data-passkey-options-url="…"
 //         data-passkey-error="Message shown when the browser gives up.">
 //     <input type="hidden" name="credential" data-passkey-credential>
-//     <button type="button" hidden data-passkey-start>Use your passkey</button>
+//     <div hidden data-passkey-ui><button type="button" data-passkey-start>Use your passkey</button></div>
 //     <p role="alert" data-passkey-status></p>
 //   </form>
 // A click posts the form (with its CSRF field) to the options URL, which answers JSON:
@@ -10,8 +10,9 @@
 // "get", PublicKeyCredentialCreationOptionsJSON for "create", binary values in base64url),
 // {"redirect": "/…"} to go elsewhere, or {"error": "…"} to show. The script then asks the
 // browser for the credential and posts it to the form's action as the JSON Cognito expects
-// (AuthenticationResponseJSON or RegistrationResponseJSON). The button starts hidden and is
-// shown only where the browser has WebAuthn, so without JavaScript the page's <noscript> text
+// (AuthenticationResponseJSON or RegistrationResponseJSON). The button's wrapper starts hidden
+// (on the wrapper, so no button style can show it) and is shown only where the browser has
+// WebAuthn, so without JavaScript the page's <noscript> text
 // and its other ways to sign in are all there is.
 (function () {
   "use strict";
@@ -103,10 +104,11 @@
   function setup(form) {
     var mode = form.getAttribute("data-passkey") === "create" ? "create" : "get";
     var url = form.getAttribute("data-passkey-options-url");
+    var ui = form.querySelector("[data-passkey-ui]");
     var button = form.querySelector("[data-passkey-start]");
     var input = form.querySelector("[data-passkey-credential]");
     var status = form.querySelector("[data-passkey-status]");
-    if (!url || !button || !input) {
+    if (!url || !ui || !button || !input) {
       return;
     }
     function fail(message) {
@@ -115,7 +117,7 @@
         status.textContent = message || form.getAttribute("data-passkey-error") || "";
       }
     }
-    button.hidden = false;
+    ui.hidden = false;
     button.addEventListener("click", function () {
       button.disabled = true;
       if (status) {
