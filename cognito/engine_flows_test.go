@@ -55,7 +55,7 @@ type poolSetup struct {
 	sessionTTL time.Duration
 	// userAuth allows every first factor of choice-based sign-in, with passkeys on localhost.
 	userAuth bool
-	aliases    []types.AliasAttributeType
+	aliases  []types.AliasAttributeType
 }
 
 // env is a local user pool reached over HTTP through the real AWS SDK.
