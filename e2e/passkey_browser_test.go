@@ -29,6 +29,27 @@ func virtualAuthenticator(t *testing.T, ctx context.Context) webauthn.Authentica
 	return res.AuthenticatorID
 }
 
+// usernameFirst opens the sign-in page and continues with username.
+func usernameFirst(base, username string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(base+"/signin"),
+		chromedp.WaitVisible(`input[name="username"]`),
+		chromedp.SendKeys(`input[name="username"]`, username),
+		chromedp.Submit(`input[name="username"]`),
+	)
+}
+
+// choosePassword picks the password on the choice page and types the demo password.
+func choosePassword() chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.WaitVisible(`button[value="PASSWORD_SRP"]`),
+		chromedp.Click(`button[value="PASSWORD_SRP"]`),
+		chromedp.WaitVisible(`input[name="password"]`),
+		chromedp.SendKeys(`input[name="password"]`, demoPassword),
+		chromedp.Submit(`input[name="password"]`),
+	)
+}
+
 // bodyText is the page's visible text.
 func bodyText(t *testing.T, ctx context.Context) string {
 	t.Helper()
@@ -49,15 +70,8 @@ func TestBrowserPasskey(t *testing.T) {
 		ctx := testenv.Chromium(t)
 		auth := virtualAuthenticator(t, ctx)
 		err := chromedp.Do(ctx,
-			chromedp.Navigate(p.BaseURL+"/signin"),
-			chromedp.WaitVisible(`input[name="username"]`),
-			chromedp.SendKeys(`input[name="username"]`, "alice"),
-			chromedp.Submit(`input[name="username"]`),
-			chromedp.WaitVisible(`button[value="PASSWORD_SRP"]`),
-			chromedp.Click(`button[value="PASSWORD_SRP"]`),
-			chromedp.WaitVisible(`input[name="password"]`),
-			chromedp.SendKeys(`input[name="password"]`, demoPassword),
-			chromedp.Submit(`input[name="password"]`),
+			usernameFirst(p.BaseURL, "alice"),
+			choosePassword(),
 			chromedp.WaitVisible(`form[action="/signout"]`),
 			// After a password sign-in the account page offers a passkey; passkey.js shows its button.
 			chromedp.WaitVisible(`form[data-passkey="create"] button[data-passkey-start]`),
@@ -78,10 +92,7 @@ func TestBrowserPasskey(t *testing.T) {
 		err = chromedp.Do(ctx,
 			chromedp.Click(`form[action="/signout"] button`),
 			chromedp.WaitVisible(`a[href="/signin"]`),
-			chromedp.Navigate(p.BaseURL+"/signin"),
-			chromedp.WaitVisible(`input[name="username"]`),
-			chromedp.SendKeys(`input[name="username"]`, "alice"),
-			chromedp.Submit(`input[name="username"]`),
+			usernameFirst(p.BaseURL, "alice"),
 			// The passkey is offered first.
 			chromedp.WaitVisible(`li:first-child button[value="WEB_AUTHN"]`),
 			chromedp.Click(`button[value="WEB_AUTHN"]`),
@@ -106,10 +117,7 @@ func TestBrowserPasskey(t *testing.T) {
 			t.Fatal(err)
 		}
 		err := chromedp.Do(ctx,
-			chromedp.Navigate(p.BaseURL+"/signin"),
-			chromedp.WaitVisible(`input[name="username"]`),
-			chromedp.SendKeys(`input[name="username"]`, "alice"),
-			chromedp.Submit(`input[name="username"]`),
+			usernameFirst(p.BaseURL, "alice"),
 			chromedp.WaitVisible(`button[value="WEB_AUTHN"]`),
 			chromedp.Click(`button[value="WEB_AUTHN"]`),
 			chromedp.WaitVisible(`form[action="/signin/choose"] button`),
@@ -123,11 +131,7 @@ func TestBrowserPasskey(t *testing.T) {
 		}
 		err = chromedp.Do(ctx,
 			chromedp.Click(`form[action="/signin/choose"] button`),
-			chromedp.WaitVisible(`button[value="PASSWORD_SRP"]`),
-			chromedp.Click(`button[value="PASSWORD_SRP"]`),
-			chromedp.WaitVisible(`input[name="password"]`),
-			chromedp.SendKeys(`input[name="password"]`, demoPassword),
-			chromedp.Submit(`input[name="password"]`),
+			choosePassword(),
 			chromedp.WaitVisible(`form[action="/signout"]`),
 		)
 		if err != nil {

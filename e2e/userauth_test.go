@@ -144,28 +144,7 @@ func TestUserAuthDemo(t *testing.T) {
 		c := newClient()
 		page := enterUsername(ctx, t, c, p.BaseURL, "judy")
 		expectStep(t, page, "email")
-		u, _ := url.Parse(p.BaseURL)
-		var saved *http.Cookie
-		for _, ck := range c.HTTP.Jar.Cookies(u) {
-			if ck.Name == "bk_flow" {
-				saved = ck
-			}
-		}
-		if saved == nil {
-			t.Fatal("no flow cookie")
-		}
-		form, err := page.Form("code")
-		must(t, err)
-		must(t, form.Set("code", latestCode(ctx, t, p, "EMAIL", "judy@example.com")))
-		done, err := c.Submit(ctx, form, "", "")
-		must(t, err)
-		expectAccount(t, done, "judy")
-		c.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: "bk_flow", Value: saved.Value, Path: "/"}})
-		page, err = c.Submit(ctx, form, "", "")
-		must(t, err)
-		if page.URL.Path != "/signin" || !strings.Contains(page.Text(), "took too long") || len(page.Find("input", "value", "judy")) != 1 {
-			t.Fatalf("replayed session: %s %s", page.URL.Path, page.Text())
-		}
+		replayUsedSession(ctx, t, c, p, page, "judy", "EMAIL", "judy@example.com")
 	})
 	t.Run("the passkey endpoints refuse what is not under way", func(t *testing.T) {
 		c := newClient()
