@@ -75,6 +75,8 @@ type Deps struct {
 	// AccessTokens gets a signed-in person's Cognito access token server-side (optional; the
 	// passkey pages need it).
 	AccessTokens *AccessTokens
+	// Brand is the deployment's branding on every page (optional; the built-in look).
+	Brand views.Brand
 }
 
 // PolicyRule is one password rule: a catalog message id and its data ("policy.min_length",
@@ -142,6 +144,7 @@ func (h *Handlers) pageWith(r *http.Request, csrf string, parked *oidc.AuthReque
 		CSRF:    csrf,
 		Assets:  h.d.Assets,
 		HomeURL: PathHome,
+		Brand:   h.d.Brand,
 	}
 }
 
