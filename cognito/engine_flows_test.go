@@ -53,6 +53,7 @@ type poolSetup struct {
 	totp       bool
 	required   []string // required attributes
 	sessionTTL time.Duration
+	devices    *types.DeviceConfigurationType // device tracking (device_test.go)
 }
 
 // env is a local user pool reached over HTTP through the real AWS SDK.
@@ -81,7 +82,7 @@ func newEnv(t *testing.T, ps poolSetup) *env {
 	for _, r := range ps.required {
 		schema = append(schema, types.SchemaAttributeType{Name: aws.String(r), Required: aws.Bool(true)})
 	}
-	out, err := e.admin.CreateUserPool(e.ctx, &cip.CreateUserPoolInput{PoolName: aws.String("t"), Schema: schema})
+	out, err := e.admin.CreateUserPool(e.ctx, &cip.CreateUserPoolInput{PoolName: aws.String("t"), Schema: schema, DeviceConfiguration: ps.devices})
 	e.must(err)
 	e.poolID = aws.ToString(out.UserPool.Id)
 	if ps.mfa == "" {

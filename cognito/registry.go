@@ -83,12 +83,16 @@ type plan struct {
 type secrets struct {
 	password string
 	srp      *srp.Client
+	// device is the browser's remembered device and deviceSRP the SRP client proving it
+	// (challenge_device.go).
+	device    *Device
+	deviceSRP *srp.Client
 }
 
 // builtinChallenges lists every challenge the engine answers. Adding a challenge is one file
 // with its entry plus one line here (see docs/architecture.md, "Adding a challenge").
 func builtinChallenges() []challenge {
-	return []challenge{
+	return append([]challenge{
 		passwordVerifierChallenge(),
 		newPasswordChallenge(),
 		codeChallenge(types.ChallengeNameTypeSmsMfa, StepSMSCode, "SMS_MFA_CODE", amrSMS),
@@ -96,7 +100,7 @@ func builtinChallenges() []challenge {
 		codeChallenge(types.ChallengeNameTypeSoftwareTokenMfa, StepTOTPCode, "SOFTWARE_TOKEN_MFA_CODE", amrOTP),
 		selectMFAChallenge(),
 		mfaSetupChallenge(),
-	}
+	}, deviceChallenges()...)
 }
 
 // notApplicable are the SDK's challenge names Bridgekeeper never needs to answer, with the
@@ -106,8 +110,6 @@ func notApplicable() map[types.ChallengeNameType]string {
 	return map[types.ChallengeNameType]string{
 		types.ChallengeNameTypeAdminNoSrpAuth:         "ADMIN_USER_PASSWORD_AUTH's password challenge, answered only by AdminRespondToAuthChallenge; Bridgekeeper uses the public flows",
 		types.ChallengeNameTypeCustomChallenge:        "custom authentication (issue 6 §2): shown as the unsupported step until its entry lands",
-		types.ChallengeNameTypeDeviceSrpAuth:          "remembered devices (issue 6 §3): shown as the unsupported step until its entry lands",
-		types.ChallengeNameTypeDevicePasswordVerifier: "remembered devices (issue 6 §3): shown as the unsupported step until its entry lands",
 		types.ChallengeNameTypeSelectChallenge:        "choice-based sign-in, USER_AUTH (issue 7)",
 		types.ChallengeNameTypeSmsOtp:                 "choice-based sign-in, USER_AUTH (issue 7)",
 		types.ChallengeNameTypePassword:               "choice-based sign-in, USER_AUTH (issue 7)",
@@ -211,7 +213,7 @@ func WorstCaseStates() []State {
 		// Cognito's sessions are base64: 1,536 bytes make the longest, 2,048 characters.
 		st.Session = base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0xA5}, MaxSession/4*3))
 		st.Username = strings.Repeat("u", MaxUsername)
-		st.AMR = []string{amrPassword, amrSMS, amrOTP, amrMFA}
+		st.AMR = []string{amrPassword, amrSMS, amrOTP, amrSWK, amrMFA}
 		out = append(out, st)
 	}
 	return out

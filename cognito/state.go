@@ -157,6 +157,10 @@ type Success struct {
 	// AMR are the methods used, per RFC 8176: "pwd", then for a second factor "sms" (SMS code)
 	// or "otp" (authenticator or email code) and "mfa". Empty after Refresh.
 	AMR []string
+	// NewDevice is the device Cognito started tracking with this sign-in (NewDeviceMetadata),
+	// for RememberDevice; nil when the pool does not track devices or the browser's device was
+	// used.
+	NewDevice *NewDevice
 }
 
 // Result is either a Step or a Success: exactly one is set.

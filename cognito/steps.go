@@ -122,7 +122,7 @@ func withMethods(amr []string, more ...string) []string {
 			out = append(out, m)
 		}
 	}
-	if !slices.Contains(out, amrMFA) && slices.Contains(out, amrPassword) && (slices.Contains(out, amrSMS) || slices.Contains(out, amrOTP)) {
+	if !slices.Contains(out, amrMFA) && slices.Contains(out, amrPassword) && (slices.Contains(out, amrSMS) || slices.Contains(out, amrOTP) || slices.Contains(out, amrSWK)) {
 		out = append(out, amrMFA)
 	}
 	return out
