@@ -14,12 +14,14 @@ func (h *Handlers) AccountGET(c echo.Context) error {
 	if err != nil {
 		return c.Redirect(http.StatusSeeOther, PathSignIn)
 	}
+	p := h.page(c)
 	email, _ := s.Claims["email"].(string)
-	return render(c, http.StatusOK, views.AccountPage(h.page(c), views.Account{
-		Username:      s.Username,
-		Email:         email,
-		SignOutAction: PathSignOut,
-	}))
+	m := views.Account{Username: s.Username, Email: email, SignOutAction: PathSignOut}
+	if h.devicesOn() {
+		_, token, err := h.poolAccessToken(c)
+		m.Devices = h.accountDevices(c, p, token, err)
+	}
+	return render(c, http.StatusOK, views.AccountPage(p, m))
 }
 
 // SignOutPOST ends the browser's session (and what was issued under it) and confirms it.

@@ -36,6 +36,9 @@ const (
 	PathDemoOutbox = "/demo/outbox"
 	PathForgot     = "/forgot"
 	PathReset      = "/reset"
+	// PathAccountDeviceForget and PathAccountDevicesForgetAll forget remembered browsers.
+	PathAccountDeviceForget     = "/account/devices/forget"
+	PathAccountDevicesForgetAll = "/account/devices/forget-all"
 )
 
 // Engine runs a Cognito sign-in, step by step, and password recovery. *cognito.Engine implements it.
@@ -52,6 +55,7 @@ type Provider interface {
 	Cancel(w http.ResponseWriter, r *http.Request, req *oidc.AuthRequest) error
 	CurrentSession(r *http.Request) (*oidc.Session, error)
 	Logout(w http.ResponseWriter, r *http.Request) error
+	SessionUpstreamToken(r *http.Request) (*oidc.Session, string, error)
 }
 
 // Deps are what the handlers need; every field is required unless marked optional.
@@ -69,6 +73,9 @@ type Deps struct {
 	TOTPIssuer string
 	// Rand is the random source for the demo app's state and nonce (default crypto/rand).
 	Rand io.Reader
+	// Devices and DeviceJar remember browsers (optional, together; see devices.go).
+	Devices   DeviceManager
+	DeviceJar *DeviceJar
 }
 
 // PolicyRule is one password rule: a catalog message id and its data ("policy.min_length",

@@ -182,6 +182,8 @@ type Account struct {
 	SignOutAction string
 	// Notice is an informational sentence.
 	Notice string
+	// Devices lists the person's remembered browsers; nil hides the section (devices.go).
+	Devices *AccountDevices
 }
 
 // ErrorPage is shown for errors that cannot go back to an app.
