@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"time"
-
-	"github.com/gorilla/securecookie"
 )
 
 // Identity is a person who just signed in, as the web layer hands it over.
@@ -83,7 +81,7 @@ func publicSID(id string) string {
 func (p *Provider) currentSession(r *http.Request) (*sessionState, error) {
 	for _, ck := range r.CookiesNamed(p.cookieName) {
 		var c ssoCookie
-		if err := securecookie.DecodeMulti(p.cookieName, ck.Value, &c, p.codecs...); err != nil || c.ID == "" {
+		if err := p.sealer.open(p.cookieName, ck.Value, &c); err != nil || c.ID == "" {
 			continue
 		}
 		var rec sessionRecord
@@ -306,9 +304,9 @@ func (p *Provider) sessionAlive(ctx context.Context, sid string, upstream bool) 
 
 // setCookie writes the SSO cookie.
 func (p *Provider) setCookie(w http.ResponseWriter, c ssoCookie) error {
-	v, err := securecookie.EncodeMulti(p.cookieName, c, p.codecs...)
+	v, err := p.sealer.seal(p.cookieName, c)
 	if err != nil {
-		return fmt.Errorf("oidc: encode SSO cookie: %w", err)
+		return fmt.Errorf("oidc: SSO cookie: %w", err)
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: p.cookieName, Value: v, Path: "/", MaxAge: int(p.cfg.SessionTTL / time.Second),
