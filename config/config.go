@@ -107,6 +107,11 @@ type Pool struct {
 	// AuthFlow is the flow sign-ins start with: USER_SRP_AUTH (default) or
 	// USER_PASSWORD_AUTH (SupportedAuthFlows).
 	AuthFlow string `yaml:"auth_flow"`
+	// RememberDevices offers "Remember this browser" on the SMS and authenticator code pages
+	// and lists remembered browsers on the account page. The pool's device tracking must be
+	// on (always, or user opt-in) and auth_flow USER_SRP_AUTH: Cognito tracks devices in SRP
+	// sign-ins only.
+	RememberDevices bool `yaml:"remember_devices"`
 }
 
 // Cookies configures Bridgekeeper's cookies.

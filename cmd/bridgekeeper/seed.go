@@ -36,6 +36,8 @@ type demoSeed struct {
 func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func() time.Time) (*demoSeed, error) {
 	pool, err := api.CreateUserPool(ctx, &cip.CreateUserPoolInput{
 		PoolName: aws.String("bridgekeeper-demo"),
+		// Devices are remembered when people opt in, and then stand in for SMS and authenticator codes.
+		DeviceConfiguration: &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true},
 		Schema: []types.SchemaAttributeType{
 			{Name: aws.String("name"), AttributeDataType: types.AttributeDataTypeString, Required: aws.Bool(true), Mutable: aws.Bool(true)},
 			{Name: aws.String("email"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
