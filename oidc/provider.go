@@ -48,8 +48,7 @@ type Provider struct {
 	now         func() time.Time
 	rand        io.Reader
 	corsOrigins map[string]bool
-	maxTTL      time.Duration // longest a session's upstream token may be needed
-	secretCache sync.Map      // client id → SHA-256 of the last secret that passed bcrypt
+	secretCache sync.Map // client id → SHA-256 of the last secret that passed bcrypt
 	handler     http.Handler
 }
 
@@ -109,7 +108,6 @@ func New(cfg Config) (*Provider, error) {
 		now:         cfg.Now,
 		rand:        cfg.Rand,
 		corsOrigins: map[string]bool{},
-		maxTTL:      cfg.SessionTTL,
 	}
 	if p.sealer, err = newSealer(cfg.CookieKeys, cfg.SessionTTL, cfg.Now, cfg.Rand); err != nil {
 		return nil, fmt.Errorf("oidc: cookie keys: %w", err)
@@ -134,7 +132,6 @@ func New(cfg Config) (*Provider, error) {
 		}
 		p.clients[cl.ID] = cl
 		p.clientList = append(p.clientList, cl)
-		p.maxTTL = max(p.maxTTL, cl.refreshTokenTTL)
 		for _, u := range cl.RedirectURIs {
 			if o := webOrigin(u); o != "" {
 				p.corsOrigins[o] = true

@@ -181,7 +181,7 @@ func (p *Provider) Login(w http.ResponseWriter, r *http.Request, req *AuthReques
 	if err := p.setJSON(ctx, keySession+sid, rec, p.cfg.SessionTTL); err != nil {
 		return fmt.Errorf("oidc: login: %w", err)
 	}
-	if err := p.store.SAdd(ctx, keySubject+id.Subject, sid, p.maxTTL); err != nil {
+	if err := p.indexSession(ctx, id.Subject, sid, now); err != nil {
 		return fmt.Errorf("oidc: login: index session: %w", err)
 	}
 	if err := p.setCookie(w, ssoCookie{ID: sid, Subject: id.Subject, AuthTime: rec.AuthTime}); err != nil {
@@ -202,7 +202,11 @@ func (p *Provider) replaceUpstreamToken(ctx context.Context, sid, token string) 
 	if err != nil {
 		return err
 	}
-	if err := p.setJSON(ctx, keyUpstream+sid, upstreamRecord{Token: token}, p.maxTTL); err != nil {
+	ttl, err := p.upstreamTTL(ctx, sid, 0)
+	if err != nil {
+		return err
+	}
+	if err := p.setJSON(ctx, keyUpstream+sid, upstreamRecord{Token: token}, ttl); err != nil {
 		return err
 	}
 	if found && old.Token != token && p.upstream != nil {
@@ -234,7 +238,7 @@ func (p *Provider) Logout(w http.ResponseWriter, r *http.Request) error {
 // EndAllSessions ends every SSO session of subject and revokes every grant
 // issued under them (for an admin's "sign out everywhere").
 func (p *Provider) EndAllSessions(ctx context.Context, subject string) error {
-	ids, err := p.store.SMembers(ctx, keySubject+subject)
+	ids, err := p.takeSubjectSessions(ctx, subject)
 	if err != nil {
 		return fmt.Errorf("oidc: list sessions: %w", err)
 	}
@@ -242,9 +246,6 @@ func (p *Provider) EndAllSessions(ctx context.Context, subject string) error {
 		if err := p.endSession(ctx, id); err != nil {
 			return fmt.Errorf("oidc: end session: %w", err)
 		}
-	}
-	if err := p.store.Delete(ctx, keySubject+subject); err != nil {
-		return fmt.Errorf("oidc: end sessions: %w", err)
 	}
 	return nil
 }
@@ -261,20 +262,22 @@ func (p *Provider) endSession(ctx context.Context, sid string) error {
 	if err != nil {
 		return err
 	}
-	grants, err := p.store.SMembers(ctx, keySessGrants+sid)
+	grants, err := p.takeSessionGrants(ctx, sid)
 	if err != nil {
-		return fmt.Errorf("store smembers: %w", err)
+		return err
 	}
-	keys := []string{keySession + sid, keyUpstream + sid, keySessGrants + sid}
+	keys := []string{keySession + sid, keyUpstream + sid}
+	members := []string{subjectMember(sid, "")}
 	for _, g := range grants {
 		keys = append(keys, keyGrant+g)
+		members = append(members, subjectMember(sid, g))
 	}
 	if err := p.store.Delete(ctx, keys...); err != nil {
 		return fmt.Errorf("store delete: %w", err)
 	}
 	if rec.Subject != "" {
-		if err := p.store.SRem(ctx, keySubject+rec.Subject, sid); err != nil {
-			return fmt.Errorf("store srem: %w", err)
+		if err := p.store.ZRem(ctx, keySubject+rec.Subject, members...); err != nil {
+			return fmt.Errorf("store zrem: %w", err)
 		}
 	}
 	if hasUp && p.upstream != nil {
