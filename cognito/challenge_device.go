@@ -89,7 +89,7 @@ func deviceChallenges() []challenge {
 // errNoDevice ends a sign-in whose device must be proven when the browser's device is not at
 // hand (its cookie went away between two steps): signing in again works without it.
 func errNoDevice(name types.ChallengeNameType) error {
-	return &Error{Kind: SessionExpired, Op: string(name), Err: errors.New("Cognito asks to prove a device the browser no longer holds")}
+	return &Error{Kind: SessionExpired, Op: string(name), Err: errors.New("the pool asks to prove a device the browser no longer holds")}
 }
 
 // deviceSRP starts proving the device: a fresh SRP client whose A goes to Cognito.

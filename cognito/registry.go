@@ -108,13 +108,13 @@ func builtinChallenges() []challenge {
 // completeness test requires every SDK name to be registered or listed here.
 func notApplicable() map[types.ChallengeNameType]string {
 	return map[types.ChallengeNameType]string{
-		types.ChallengeNameTypeAdminNoSrpAuth:         "ADMIN_USER_PASSWORD_AUTH's password challenge, answered only by AdminRespondToAuthChallenge; Bridgekeeper uses the public flows",
-		types.ChallengeNameTypeCustomChallenge:        "custom authentication (issue 6 §2): shown as the unsupported step until its entry lands",
-		types.ChallengeNameTypeSelectChallenge:        "choice-based sign-in, USER_AUTH (issue 7)",
-		types.ChallengeNameTypeSmsOtp:                 "choice-based sign-in, USER_AUTH (issue 7)",
-		types.ChallengeNameTypePassword:               "choice-based sign-in, USER_AUTH (issue 7)",
-		types.ChallengeNameTypePasswordSrp:            "choice-based sign-in, USER_AUTH (issue 7)",
-		types.ChallengeNameTypeWebAuthn:               "choice-based sign-in, USER_AUTH (issue 7)",
+		types.ChallengeNameTypeAdminNoSrpAuth:  "ADMIN_USER_PASSWORD_AUTH's password challenge, answered only by AdminRespondToAuthChallenge; Bridgekeeper uses the public flows",
+		types.ChallengeNameTypeCustomChallenge: "custom authentication (issue 6 §2): shown as the unsupported step until its entry lands",
+		types.ChallengeNameTypeSelectChallenge: "choice-based sign-in, USER_AUTH (issue 7)",
+		types.ChallengeNameTypeSmsOtp:          "choice-based sign-in, USER_AUTH (issue 7)",
+		types.ChallengeNameTypePassword:        "choice-based sign-in, USER_AUTH (issue 7)",
+		types.ChallengeNameTypePasswordSrp:     "choice-based sign-in, USER_AUTH (issue 7)",
+		types.ChallengeNameTypeWebAuthn:        "choice-based sign-in, USER_AUTH (issue 7)",
 	}
 }
 
