@@ -68,8 +68,13 @@ func TestRememberedBrowser(t *testing.T) {
 		t.Fatal("the first sign-in asked no code")
 	}
 	expectAccount(t, page, "dave")
-	if !strings.Contains(page.Text(), "Remembered browsers") || !strings.Contains(page.Text(), "This browser") || !strings.Contains(page.Text(), "Signs in without a code") {
-		t.Fatalf("the account page does not list this browser: %s", page.Text())
+	if links := page.Links("Remembered browsers"); len(links) != 1 || links[0] != "/account/devices" {
+		t.Fatalf("the account page does not link to the remembered browsers: %s", page.Body)
+	}
+	page, err := c.Get(ctx, p.BaseURL+"/account/devices")
+	must(t, err)
+	if page.Status != http.StatusOK || !strings.Contains(page.Text(), "This browser") || !strings.Contains(page.Text(), "Signs in without a code") {
+		t.Fatalf("the remembered browsers page does not list this browser: %d %s", page.Status, page.Text())
 	}
 
 	page, asked = smsSignIn(ctx, t, p, c, false)
@@ -98,7 +103,7 @@ func TestRememberedBrowser(t *testing.T) {
 	}
 
 	// Forgetting every browser from the account page brings the code back.
-	page, err = c.Get(ctx, p.BaseURL+"/account")
+	page, err = c.Get(ctx, p.BaseURL+"/account/devices")
 	must(t, err)
 	page = submitFormWithAction(ctx, t, c, page, "/account/devices/forget-all")
 	if page.Status != http.StatusOK || !strings.Contains(page.Text(), "No browser is remembered.") {
@@ -151,28 +156,32 @@ func TestBrowserRemembersCarol(t *testing.T) {
 		chromedp.Click(`input[name="remember_device"]`),
 		chromedp.SendKeys(`input[name="code"]`, totpNow(secret)),
 		chromedp.Submit(`input[name="code"]`),
+		chromedp.WaitVisible(`form[action="/signout"]`),
+		chromedp.Click(`a[href="/account/devices"]`),
 		chromedp.WaitVisible(`form[action="/account/devices/forget"]`),
 	)...))
-	listed, err := chromedp.Run(ctx, chromedp.Text(`#devices-heading`))
-	fail("account page", err)
-	if listed != "Remembered browsers" {
-		t.Fatalf("devices heading %q", listed)
+	listed, err := chromedp.Run(ctx, chromedp.Text(`main`))
+	fail("remembered browsers page", err)
+	if !strings.Contains(listed, "This browser") || !strings.Contains(listed, "Signs in without a code") {
+		t.Fatalf("the remembered browsers page says: %q", listed)
 	}
+	fail("back to the account", chromedp.Do(ctx, chromedp.Navigate(p.BaseURL+"/account"), chromedp.WaitVisible(`form[action="/signout"]`)))
 
 	fail("sign out", chromedp.Do(ctx, signOut...))
 	// The remembered browser goes straight to the account page: no code.
-	fail("remembered sign-in", chromedp.Do(ctx, then(chromedp.WaitVisible(`form[action="/account/devices/forget"]`))...))
+	fail("remembered sign-in", chromedp.Do(ctx, then(chromedp.WaitVisible(`form[action="/signout"]`))...))
 
 	fail("forget", chromedp.Do(ctx,
+		chromedp.Navigate(p.BaseURL+"/account/devices"),
 		chromedp.Submit(`form[action="/account/devices/forget"] button`),
-		chromedp.WaitVisible(`form[action="/signout"]`),
+		chromedp.WaitVisible(`a[href="/account"]`),
 	))
 	body, err := chromedp.Run(ctx, chromedp.Text(`body`))
 	fail("after forgetting", err)
 	if !strings.Contains(body, "No browser is remembered.") {
-		t.Fatalf("after forgetting, the account page says: %q", body)
+		t.Fatalf("after forgetting, the page says: %q", body)
 	}
-	fail("sign out again", chromedp.Do(ctx, signOut...))
+	fail("sign out again", chromedp.Do(ctx, chromedp.Navigate(p.BaseURL+"/account"), signOut[0], signOut[1]))
 	fail("sign-in after forgetting", chromedp.Do(ctx, then(
 		chromedp.WaitVisible(`input[name="code"]`),
 		chromedp.SendKeys(`input[name="code"]`, localpool.TOTP(secret, time.Now().Add(30*time.Second))),

@@ -18,8 +18,7 @@ func (h *Handlers) AccountGET(c echo.Context) error {
 	email, _ := s.Claims["email"].(string)
 	m := views.Account{Username: s.Username, Email: email, SignOutAction: PathSignOut}
 	if h.devicesOn() {
-		_, token, err := h.poolAccessToken(c)
-		m.Devices = h.accountDevices(c, p, token, err)
+		m.DevicesURL = PathAccountDevices
 	}
 	return render(c, http.StatusOK, views.AccountPage(p, m))
 }

@@ -93,22 +93,26 @@ func (h *Handlers) poolAccessToken(c echo.Context) (*oidc.Session, string, error
 	return s, fresh.AccessToken, nil
 }
 
-// accountDevices is the account page's list of remembered browsers; nil when browsers are not
-// remembered here.
-func (h *Handlers) accountDevices(c echo.Context, p views.Page, accessToken string, tokenErr error) *views.AccountDevices {
+// AccountDevicesGET lists the person's remembered browsers, with buttons that forget them.
+func (h *Handlers) AccountDevicesGET(c echo.Context) error {
 	if !h.devicesOn() {
-		return nil
+		return h.errorPage(c, http.StatusNotFound, "error.NotFound")
 	}
-	m := &views.AccountDevices{ForgetAction: PathAccountDeviceForget, ForgetAllAction: PathAccountDevicesForgetAll}
+	_, token, err := h.poolAccessToken(c)
+	if errors.Is(err, oidc.ErrNoSession) {
+		return c.Redirect(http.StatusSeeOther, PathSignIn)
+	}
+	p := h.page(c)
+	m := views.AccountDevices{ForgetAction: PathAccountDeviceForget, ForgetAllAction: PathAccountDevicesForgetAll, BackURL: PathAccount}
 	r := c.Request()
-	list, err := []cognito.DeviceInfo(nil), tokenErr
+	var list []cognito.DeviceInfo
 	if err == nil {
-		list, err = h.d.Devices.ListDevices(r.Context(), accessToken)
+		list, err = h.d.Devices.ListDevices(r.Context(), token)
 	}
 	if err != nil {
 		h.d.Logger.WarnContext(r.Context(), "list remembered browsers", "err", err)
 		m.Error = p.T("account.devices.error")
-		return m
+		return render(c, http.StatusBadGateway, views.AccountDevicesPage(p, m))
 	}
 	mine := map[string]bool{}
 	for _, d := range h.d.DeviceJar.records(r) {
@@ -124,7 +128,7 @@ func (h *Handlers) accountDevices(c echo.Context, p views.Page, accessToken stri
 		}
 		m.Items = append(m.Items, item)
 	}
-	return m
+	return render(c, http.StatusOK, views.AccountDevicesPage(p, m))
 }
 
 // AccountDeviceForgetPOST forgets one of the person's remembered browsers.
@@ -148,7 +152,7 @@ func (h *Handlers) AccountDevicesForgetAllPOST(c echo.Context) error {
 }
 
 // forgetDevices forgets the devices pick chooses from the person's list, drops this browser's
-// record of any of them, and shows the account page again.
+// record of any of them, and shows the list again.
 func (h *Handlers) forgetDevices(c echo.Context, pick func([]cognito.DeviceInfo) []string) error {
 	if !h.devicesOn() {
 		return h.errorPage(c, http.StatusNotFound, "error.NotFound")
@@ -180,7 +184,7 @@ func (h *Handlers) forgetDevices(c echo.Context, pick func([]cognito.DeviceInfo)
 		}
 		return h.errorPage(c, http.StatusBadGateway, "account.devices.error")
 	}
-	return c.Redirect(http.StatusSeeOther, PathAccount)
+	return c.Redirect(http.StatusSeeOther, PathAccountDevices)
 }
 
 // errorPage shows the error page with the catalog message msgID and a way back to the account.

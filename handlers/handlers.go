@@ -36,7 +36,9 @@ const (
 	PathDemoOutbox = "/demo/outbox"
 	PathForgot     = "/forgot"
 	PathReset      = "/reset"
-	// PathAccountDeviceForget and PathAccountDevicesForgetAll forget remembered browsers.
+	// PathAccountDevices lists remembered browsers; PathAccountDeviceForget and
+	// PathAccountDevicesForgetAll forget them.
+	PathAccountDevices          = "/account/devices"
 	PathAccountDeviceForget     = "/account/devices/forget"
 	PathAccountDevicesForgetAll = "/account/devices/forget-all"
 )

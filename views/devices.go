@@ -11,6 +11,8 @@ type AccountDevices struct {
 	ForgetAction, ForgetAllAction string
 	// Error replaces the list when it cannot be read.
 	Error string
+	// BackURL leads back to the account page.
+	BackURL string
 }
 
 // DeviceItem is one remembered browser.

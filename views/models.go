@@ -182,8 +182,8 @@ type Account struct {
 	SignOutAction string
 	// Notice is an informational sentence.
 	Notice string
-	// Devices lists the person's remembered browsers; nil hides the section (devices.go).
-	Devices *AccountDevices
+	// DevicesURL links to the person's remembered browsers; empty hides the link.
+	DevicesURL string
 }
 
 // ErrorPage is shown for errors that cannot go back to an app.

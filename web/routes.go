@@ -37,6 +37,7 @@ func (s *Server) routes() {
 		e.POST(handlers.PathStep, h.StepPOST, signInLimit)
 		e.GET(handlers.PathRestart, h.Restart)
 		e.GET(handlers.PathAccount, h.AccountGET)
+		e.GET(handlers.PathAccountDevices, h.AccountDevicesGET)
 		e.POST(handlers.PathAccountDeviceForget, h.AccountDeviceForgetPOST)
 		e.POST(handlers.PathAccountDevicesForgetAll, h.AccountDevicesForgetAllPOST)
 		e.POST(handlers.PathSignOut, h.SignOutPOST)
