@@ -10,6 +10,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/bridgekeeper/bridgekeeper/identity"
 	"github.com/bridgekeeper/bridgekeeper/internal/srp"
 )
 
@@ -22,7 +23,7 @@ import (
 
 // amrSWK is RFC 8176's "proof-of-possession of a software-secured key": the remembered device's
 // secret.
-const amrSWK = "swk"
+const amrSWK = identity.AMRSWK
 
 // Bounds on a device's identifiers, which the browser keeps in its device cookie. Cognito's device
 // keys are "<region>_<uuid>" (about 46 characters), group keys about 10, and the device password
