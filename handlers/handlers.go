@@ -79,6 +79,8 @@ type Deps struct {
 	// Devices and DeviceJar remember browsers (optional, together; see devices.go).
 	Devices   DeviceManager
 	DeviceJar *DeviceJar
+	// Brand is the deployment's branding on every page (optional; the built-in look).
+	Brand views.Brand
 }
 
 // PolicyRule is one password rule: a catalog message id and its data ("policy.min_length",
@@ -146,6 +148,7 @@ func (h *Handlers) pageWith(r *http.Request, csrf string, parked *oidc.AuthReque
 		CSRF:    csrf,
 		Assets:  h.d.Assets,
 		HomeURL: PathHome,
+		Brand:   h.d.Brand,
 	}
 }
 
