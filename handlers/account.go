@@ -16,7 +16,13 @@ func (h *Handlers) AccountGET(c echo.Context) error {
 	}
 	p := h.page(c)
 	email, _ := s.Claims["email"].(string)
-	m := views.Account{Username: s.Username, Email: email, SignOutAction: PathSignOut}
+	m := views.Account{
+		Username:      s.Username,
+		Email:         email,
+		SignOutAction: PathSignOut,
+		Notice:        accountNotice(p, c.QueryParam("notice")),
+		Passkeys:      h.accountPasskeys(c, p, s.AMR),
+	}
 	if h.devicesOn() {
 		m.DevicesURL = PathAccountDevices
 	}

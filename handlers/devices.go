@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -17,7 +16,9 @@ import (
 // Remembered browsers: after a sign-in that Cognito issued a new device for, the handlers
 // confirm the device (remembered when the person ticked "Remember this browser") and keep it in
 // the device cookie; the next sign-in with that username presents it, and the engine proves it
-// on the server. The account page lists the person's remembered browsers and forgets them.
+// on the server. The account page links to the person's remembered browsers, which the pool
+// lists and forgets with their access token (AccessTokens: obtained server-side from the SSO
+// session's stored refresh token, never sent to the browser).
 
 // DeviceManager is the part of the sign-in engine that remembers browsers. *cognito.Engine
 // implements it.
@@ -25,11 +26,12 @@ type DeviceManager interface {
 	RememberDevice(ctx context.Context, accessToken string, nd cognito.NewDevice, name string, remember bool) (cognito.Device, error)
 	ListDevices(ctx context.Context, accessToken string) ([]cognito.DeviceInfo, error)
 	ForgetDevice(ctx context.Context, accessToken, key string) error
-	Refresher
 }
 
 // devicesOn reports whether this deployment remembers browsers.
-func (h *Handlers) devicesOn() bool { return h.d.Devices != nil && h.d.DeviceJar != nil }
+func (h *Handlers) devicesOn() bool {
+	return h.d.Devices != nil && h.d.DeviceJar != nil && h.d.AccessTokens != nil
+}
 
 // browserDevice is this browser's remembered device for username, or nil.
 func (h *Handlers) browserDevice(r *http.Request, username string) *cognito.Device {
@@ -74,31 +76,12 @@ func deviceLabel(ua string) string {
 	return browser
 }
 
-// poolAccessToken is a pool access token for the person signed in on this browser, from the
-// refresh token their SSO session keeps server-side. It never goes to the browser: pages use it
-// to call the pool on the person's behalf (their devices, their passkeys).
-func (h *Handlers) poolAccessToken(c echo.Context) (*oidc.Session, string, error) {
-	r := c.Request()
-	s, rt, err := h.d.Provider.SessionUpstreamToken(r)
-	if err != nil {
-		return nil, "", err
-	}
-	if rt == "" {
-		return s, "", errors.New("the session keeps no pool refresh token")
-	}
-	fresh, err := h.d.Devices.Refresh(r.Context(), s.Username, rt)
-	if err != nil {
-		return s, "", fmt.Errorf("refresh for an access token: %w", err)
-	}
-	return s, fresh.AccessToken, nil
-}
-
 // AccountDevicesGET lists the person's remembered browsers, with buttons that forget them.
 func (h *Handlers) AccountDevicesGET(c echo.Context) error {
 	if !h.devicesOn() {
 		return h.errorPage(c, http.StatusNotFound, "error.NotFound")
 	}
-	_, token, err := h.poolAccessToken(c)
+	token, err := h.d.AccessTokens.For(c.Request())
 	if errors.Is(err, oidc.ErrNoSession) {
 		return c.Redirect(http.StatusSeeOther, PathSignIn)
 	}
@@ -157,7 +140,7 @@ func (h *Handlers) forgetDevices(c echo.Context, pick func([]cognito.DeviceInfo)
 	if !h.devicesOn() {
 		return h.errorPage(c, http.StatusNotFound, "error.NotFound")
 	}
-	_, token, err := h.poolAccessToken(c)
+	token, err := h.d.AccessTokens.For(c.Request())
 	if errors.Is(err, oidc.ErrNoSession) {
 		return c.Redirect(http.StatusSeeOther, PathSignIn)
 	}

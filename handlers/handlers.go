@@ -57,7 +57,6 @@ type Provider interface {
 	Cancel(w http.ResponseWriter, r *http.Request, req *oidc.AuthRequest) error
 	CurrentSession(r *http.Request) (*oidc.Session, error)
 	Logout(w http.ResponseWriter, r *http.Request) error
-	SessionUpstreamToken(r *http.Request) (*oidc.Session, string, error)
 }
 
 // Deps are what the handlers need; every field is required unless marked optional.
@@ -76,6 +75,11 @@ type Deps struct {
 	TOTPIssuer string
 	// Rand is the random source for the demo app's state and nonce (default crypto/rand).
 	Rand io.Reader
+	// Choice turns on choice-based sign-in (pool.auth_flow USER_AUTH; optional).
+	Choice *ChoiceSignIn
+	// AccessTokens gets a signed-in person's Cognito access token server-side (optional; the
+	// passkey pages need it).
+	AccessTokens *AccessTokens
 	// Devices and DeviceJar remember browsers (optional, together; see devices.go).
 	Devices   DeviceManager
 	DeviceJar *DeviceJar

@@ -5,22 +5,25 @@ import (
 	"net/http"
 )
 
-// SessionUpstreamToken returns the browser's SSO session and the pool refresh token kept for it
-// server-side, so a page can call the pool on the person's behalf (an access token from this
-// refresh token lists their devices or passkeys). The token never goes to the browser. It
-// returns ErrNoSession without a live session, and an empty token for a session that has none
-// (one created without a pool sign-in).
-func (p *Provider) SessionUpstreamToken(r *http.Request) (*Session, string, error) {
-	live, err := p.currentSession(r)
+// UpstreamRefreshToken returns the username of the browser's SSO session and the pool's refresh
+// token kept for it, for the calls a person's own Cognito access token authorises (passkeys,
+// devices): the web layer exchanges it for an access token server-side, and neither reaches
+// the browser. It returns ErrNoSession when there is no session or it keeps no token.
+func (p *Provider) UpstreamRefreshToken(r *http.Request) (username, refreshToken string, err error) {
+	s, err := p.currentSession(r)
 	if err != nil {
-		return nil, "", fmt.Errorf("oidc: read session: %w", err)
+		return "", "", fmt.Errorf("oidc: read session: %w", err)
 	}
-	if live == nil {
-		return nil, "", ErrNoSession
+	if s == nil || !s.rec.Upstream {
+		return "", "", ErrNoSession
 	}
 	var up upstreamRecord
-	if _, err := p.getJSON(r.Context(), keyUpstream+live.id, &up); err != nil {
-		return nil, "", fmt.Errorf("oidc: read upstream token: %w", err)
+	found, err := p.getJSON(r.Context(), keyUpstream+s.id, &up)
+	if err != nil {
+		return "", "", fmt.Errorf("oidc: read upstream token: %w", err)
 	}
-	return live.public(), up.Token, nil
+	if !found || up.Token == "" {
+		return "", "", ErrNoSession
+	}
+	return s.rec.Username, up.Token, nil
 }
