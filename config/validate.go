@@ -43,6 +43,7 @@ func (c *Config) Validate() Problems {
 	c.validateStore(&p)
 	c.validateOIDC(&p)
 	c.ValidateAdmin(&p)
+	c.validateLimits(&p)
 	return p
 }
 

@@ -70,6 +70,8 @@ type Deps struct {
 	TOTPIssuer string
 	// Rand is the random source for the demo app's state and nonce (default crypto/rand).
 	Rand io.Reader
+	// Limits refuses password, code and code-send guessing per username (optional: none).
+	Limits Limits
 }
 
 // PolicyRule is one password rule: a catalog message id and its data ("policy.min_length",
@@ -119,6 +121,9 @@ func withDefaults(d Deps) *Handlers {
 	}
 	if d.TOTPIssuer == "" {
 		d.TOTPIssuer = cognito.DefaultTOTPIssuer
+	}
+	if d.Limits == nil {
+		d.Limits = noLimits{}
 	}
 	return &Handlers{d: d, steps: stepPages()}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/handlers"
 	"github.com/bridgekeeper/bridgekeeper/i18n"
+	"github.com/bridgekeeper/bridgekeeper/internal/abuse"
 	"github.com/bridgekeeper/bridgekeeper/internal/cookiecodec"
 	"github.com/bridgekeeper/bridgekeeper/internal/metrics"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
@@ -45,6 +46,7 @@ type appConfig struct {
 	ShutdownTimeout time.Duration
 	SignInPerIP     int
 	SignInWindow    time.Duration
+	Limits          config.Limits // zero: config.DefaultLimits()
 	TrustedProxies  []string
 	Demo            *handlers.DemoConfig
 	Logger          *slog.Logger
@@ -155,6 +157,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		Logger:  log,
 		// One issuer for the engine and the pages (the setup page rebuilds the otpauth:// URI).
 		TOTPIssuer: ac.Pool.TOTPIssuer,
+		Limits:     abuse.New(st, limitsConfig(ac.Limits), nil, log),
 	}
 	// The provider calls the pages back (StartLogin, error pages) and the pages call the
 	// provider: the entry the provider needs is built first, from the same deps.
@@ -276,4 +279,21 @@ func newLogger(w io.Writer, level, format string) *slog.Logger {
 		h = slog.NewTextHandler(w, opts)
 	}
 	return slog.New(web.LogHandler{Handler: h})
+}
+
+// limitsConfig turns the limits section into the limiter's rules: passwords wait from a second,
+// MFA codes from a minute, and reset codes stop for the code's hour.
+func limitsConfig(l config.Limits) abuse.Config {
+	if l == (config.Limits{}) {
+		l = config.DefaultLimits()
+	}
+	return abuse.Config{
+		Password:         abuse.Rule{Free: l.PasswordAttempts, Window: l.Window, Delay: time.Second, MaxDelay: l.MaxDelay},
+		MFACode:          abuse.Rule{Free: l.MFACodeAttempts, Window: l.Window, Delay: time.Minute, MaxDelay: l.MaxDelay},
+		ResetCode:        abuse.Rule{Free: l.ResetCodeAttempts, Window: time.Hour, Delay: time.Hour, MaxDelay: time.Hour},
+		CodeSends:        l.CodeSends,
+		SendWindow:       l.Window,
+		Ceiling:          l.UsernameCeiling,
+		TrackedUsernames: l.TrackedUsernames,
+	}
 }
