@@ -72,6 +72,8 @@ type Deps struct {
 	Rand io.Reader
 	// Limits refuses password, code and code-send guessing per username (optional: none).
 	Limits Limits
+	// Brand is the deployment's branding on every page (optional; the built-in look).
+	Brand views.Brand
 }
 
 // PolicyRule is one password rule: a catalog message id and its data ("policy.min_length",
@@ -142,6 +144,7 @@ func (h *Handlers) pageWith(r *http.Request, csrf string, parked *oidc.AuthReque
 		CSRF:    csrf,
 		Assets:  h.d.Assets,
 		HomeURL: PathHome,
+		Brand:   h.d.Brand,
 	}
 }
 
