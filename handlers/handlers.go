@@ -72,6 +72,11 @@ type Deps struct {
 	Rand io.Reader
 	// Limits refuses password, code and code-send guessing per username (optional: none).
 	Limits Limits
+	// Choice turns on choice-based sign-in (pool.auth_flow USER_AUTH; optional).
+	Choice *ChoiceSignIn
+	// AccessTokens gets a signed-in person's Cognito access token server-side (optional; the
+	// passkey pages need it).
+	AccessTokens *AccessTokens
 	// Brand is the deployment's branding on every page (optional; the built-in look).
 	Brand views.Brand
 }
