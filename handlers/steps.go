@@ -102,7 +102,8 @@ func (h *Handlers) StepPOST(c echo.Context) error {
 			return render(c, http.StatusTooManyRequests, h.stepView(c, st, stepInput{form: form, err: p.T(msg)}))
 		}
 	}
-	res, err := h.d.Engine.Answer(c.Request().Context(), st, ans)
+	ctx := cognito.WithDevice(c.Request().Context(), h.browserDevice(c.Request(), st.Username))
+	res, err := h.d.Engine.Answer(ctx, st, ans)
 	if err != nil {
 		if isCode {
 			h.countFailure(c, abuse.MFACode, st.Username, err)
