@@ -116,6 +116,11 @@ type Pool struct {
 	// pool's WebAuthn configuration names, public_url's host (the default) or
 	// a parent domain of it. See PasskeyRelyingParty.
 	PasskeyRPID string `yaml:"passkey_rp_id"`
+	// RememberDevices offers "Remember this browser" on the SMS and authenticator code pages
+	// and lists remembered browsers on the account page. The pool's device tracking must be
+	// on (always, or user opt-in) and auth_flow USER_SRP_AUTH: Cognito tracks devices in SRP
+	// sign-ins only.
+	RememberDevices bool `yaml:"remember_devices"`
 }
 
 // Cookies configures Bridgekeeper's cookies.

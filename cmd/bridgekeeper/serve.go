@@ -88,6 +88,7 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 			AuthFlow:     cfg.Pool.AuthFlow,
 		},
 		CookieKeys:      keys,
+		RememberDevices: cfg.Pool.RememberDevices,
 		SecureCookies:   cfg.Cookies.Secure,
 		StoreURL:        string(cfg.Store.URL),
 		StorePrefix:     cfg.Store.KeyPrefix,
