@@ -45,9 +45,9 @@ type Redis struct {
 	client  redis.UniversalClient // *redis.Client (single, sentinel) or *redis.ClusterClient
 	cluster bool                  // keys of one command must share a slot
 	prefix  string
-	incr   *redis.Script
-	sadd   *redis.Script
-	z      zscripts
+	incr    *redis.Script
+	sadd    *redis.Script
+	z       zscripts
 }
 
 var _ Store = (*Redis)(nil)
@@ -93,9 +93,9 @@ func NewRedis(ctx context.Context, opts RedisOptions) (*Redis, error) {
 		client:  client,
 		cluster: opts.Mode == ModeCluster,
 		prefix:  prefix,
-		incr:   redis.NewScript(incrScript),
-		sadd:   redis.NewScript(saddScript),
-		z:      newZScripts(),
+		incr:    redis.NewScript(incrScript),
+		sadd:    redis.NewScript(saddScript),
+		z:       newZScripts(),
 	}
 	if err := r.Ping(ctx); err != nil {
 		return nil, errors.Join(err, r.client.Close())
