@@ -38,11 +38,7 @@ const (
 // run the Redis tests.
 func Start(t testing.TB) string {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		testutil.Missing(t, "redis-server", "apt-get install -y redis-server (or: make deps)")
-	}
-	return fmt.Sprintf("redis://%s/0", startServer(t, bin, t.TempDir()).addr)
+	return fmt.Sprintf("redis://%s/0", startServer(t, redisServer(t), t.TempDir()).addr)
 }
 
 // startServer runs one redis-server in dir with the extra arguments first (a config file, a
