@@ -53,6 +53,8 @@ const (
 	// SMSSetupNeedsAdmin: MFA must be set up, and only SMS is possible, which needs a phone
 	// number an administrator adds.
 	SMSSetupNeedsAdmin
+	// CustomAuthFailed: the pool's custom challenge gave up after wrong answers; sign in again.
+	CustomAuthFailed
 )
 
 var kindInfo = [...]struct{ name, msg string }{
@@ -75,6 +77,7 @@ var kindInfo = [...]struct{ name, msg string }{
 	CodeDeliveryFailure:      {"CodeDeliveryFailure", "error.CodeDeliveryFailure"},
 	InvalidParameter:         {"InvalidParameter", "error.InvalidParameter"},
 	SMSSetupNeedsAdmin:       {"SMSSetupNeedsAdmin", "error.SMSSetupNeedsAdmin"},
+	CustomAuthFailed:         {"CustomAuthFailed", "error.CustomAuthFailed"},
 }
 
 // String names the kind, for logs.
@@ -98,7 +101,7 @@ func (k Kind) MessageID() string {
 // many wrong codes, or the account cannot go on until something else happens.
 func (k Kind) Restart() bool {
 	switch k {
-	case SessionExpired, TooManyFailedAttempts, TempPasswordExpired, PasswordAttemptsExceeded, UserDisabled:
+	case SessionExpired, TooManyFailedAttempts, TempPasswordExpired, PasswordAttemptsExceeded, UserDisabled, CustomAuthFailed:
 		return true
 	}
 	return false

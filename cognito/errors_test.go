@@ -74,10 +74,10 @@ func TestKindFor(t *testing.T) {
 }
 
 func TestKindMessagesRestartAndField(t *testing.T) {
-	restart := map[Kind]bool{SessionExpired: true, TooManyFailedAttempts: true, TempPasswordExpired: true, PasswordAttemptsExceeded: true, UserDisabled: true}
+	restart := map[Kind]bool{SessionExpired: true, TooManyFailedAttempts: true, TempPasswordExpired: true, PasswordAttemptsExceeded: true, UserDisabled: true, CustomAuthFailed: true}
 	field := map[Kind]string{InvalidPassword: FieldNewPassword, PasswordHistory: FieldNewPassword, CodeMismatch: FieldCode, ExpiredCode: FieldCode, SoftwareTokenMismatch: FieldCode}
 	seen := map[string]Kind{}
-	for k := Internal; k <= SMSSetupNeedsAdmin; k++ {
+	for k := Internal; int(k) < len(kindInfo); k++ {
 		id := k.MessageID()
 		if !strings.HasPrefix(id, "error.") {
 			t.Errorf("%v.MessageID() = %q", k, id)

@@ -96,6 +96,7 @@ func builtinChallenges() []challenge {
 		codeChallenge(types.ChallengeNameTypeSoftwareTokenMfa, StepTOTPCode, "SOFTWARE_TOKEN_MFA_CODE", amrOTP),
 		selectMFAChallenge(),
 		mfaSetupChallenge(),
+		customChallenge(),
 	}
 }
 
@@ -105,7 +106,6 @@ func builtinChallenges() []challenge {
 func notApplicable() map[types.ChallengeNameType]string {
 	return map[types.ChallengeNameType]string{
 		types.ChallengeNameTypeAdminNoSrpAuth:         "ADMIN_USER_PASSWORD_AUTH's password challenge, answered only by AdminRespondToAuthChallenge; Bridgekeeper uses the public flows",
-		types.ChallengeNameTypeCustomChallenge:        "custom authentication (issue 6 §2): shown as the unsupported step until its entry lands",
 		types.ChallengeNameTypeDeviceSrpAuth:          "remembered devices (issue 6 §3): shown as the unsupported step until its entry lands",
 		types.ChallengeNameTypeDevicePasswordVerifier: "remembered devices (issue 6 §3): shown as the unsupported step until its entry lands",
 		types.ChallengeNameTypeSelectChallenge:        "choice-based sign-in, USER_AUTH (issue 7)",

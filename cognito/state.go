@@ -132,6 +132,8 @@ const (
 	AnswerDeviceName = "device_name"
 	// AnswerEmail is the address email codes go to (StepEmailSetup).
 	AnswerEmail = "email"
+	// AnswerText is a free-text answer (StepCustomChallenge).
+	AnswerText = "answer"
 )
 
 // AnswerAttribute is the Answer key of a required attribute (name without "userAttributes.")

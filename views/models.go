@@ -326,6 +326,9 @@ type CustomChallenge struct {
 	// Question is the prompt from the challenge's public parameters; empty
 	// uses a generic label.
 	Question string
+	// Hint is the challenge's optional "hint" parameter, shown as the
+	// field's help; empty hides it.
+	Hint string
 	// Error is a general error sentence.
 	Error string
 	// FieldErrors holds the error for FieldAnswer.
