@@ -25,11 +25,16 @@ const (
 	AuthFlowUserPassword = "USER_PASSWORD_AUTH"
 	// AuthFlowUserAuth (choice-based sign-in) is refused until the sign-in engine supports it.
 	AuthFlowUserAuth = "USER_AUTH"
+	// AuthFlowCustom is custom authentication: the pool's Lambda triggers ask questions, after
+	// the password when pool.custom_auth_with_password is true (the default).
+	AuthFlowCustom = "CUSTOM_AUTH"
 )
 
 // SupportedAuthFlows are the flows pool.auth_flow accepts: the ones the sign-in engine can
 // start, so check-config and serve accept the same files.
-func SupportedAuthFlows() []string { return []string{AuthFlowUserSRP, AuthFlowUserPassword} }
+func SupportedAuthFlows() []string {
+	return []string{AuthFlowUserSRP, AuthFlowUserPassword, AuthFlowCustom}
+}
 
 // Token signing algorithms (oidc.signing_keys[].alg, oidc.clients[].signing_alg).
 const (
@@ -104,9 +109,13 @@ type Pool struct {
 	Issuer string `yaml:"issuer"`
 	// JWKSURL overrides where the pool's token signing keys are fetched.
 	JWKSURL string `yaml:"jwks_url"`
-	// AuthFlow is the flow sign-ins start with: USER_SRP_AUTH (default) or
-	// USER_PASSWORD_AUTH (SupportedAuthFlows).
+	// AuthFlow is the flow sign-ins start with: USER_SRP_AUTH (default),
+	// USER_PASSWORD_AUTH or CUSTOM_AUTH (SupportedAuthFlows).
 	AuthFlow string `yaml:"auth_flow"`
+	// CustomAuthWithPassword (CUSTOM_AUTH only, default true) asks for the password, proven
+	// with SRP, before the pool's custom questions; false asks the questions first and no
+	// password.
+	CustomAuthWithPassword bool `yaml:"custom_auth_with_password"`
 }
 
 // Cookies configures Bridgekeeper's cookies.
@@ -202,7 +211,7 @@ func Default() *Config {
 		Listen:          DefaultListen,
 		Log:             Log{Level: DefaultLogLevel, Format: DefaultLogFormat},
 		ShutdownTimeout: DefaultShutdownTimeout,
-		Pool:            Pool{AuthFlow: DefaultAuthFlow},
+		Pool:            Pool{AuthFlow: DefaultAuthFlow, CustomAuthWithPassword: true},
 		Cookies:         Cookies{Secure: true},
 		Store:           Store{URL: DefaultStoreURL, KeyPrefix: DefaultKeyPrefix},
 		OIDC:            OIDC{CodeTTL: DefaultCodeTTL, SSOSessionTTL: DefaultSSOSessionTTL},

@@ -121,6 +121,9 @@ func (c *Config) validatePool(p *Problems) {
 	if flows := SupportedAuthFlows(); !slices.Contains(flows, pool.AuthFlow) {
 		p.add("pool.auth_flow", "must be %s (got %q)", strings.Join(flows, " or "), pool.AuthFlow)
 	}
+	if !pool.CustomAuthWithPassword && pool.AuthFlow != AuthFlowCustom {
+		p.add("pool.custom_auth_with_password", "applies only when pool.auth_flow is %s (got %q)", AuthFlowCustom, pool.AuthFlow)
+	}
 }
 
 func (c *Config) validateCookies(p *Problems) {

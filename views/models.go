@@ -42,6 +42,9 @@ type SignIn struct {
 	FieldErrors FieldErrors
 	// ForgotPasswordURL is the "Forgot password?" link; empty hides it.
 	ForgotPasswordURL string
+	// NoPassword hides the password field: the flow asks the username alone (custom
+	// authentication without a password).
+	NoPassword bool
 }
 
 // NewPassword is the NEW_PASSWORD_REQUIRED page: a new password twice plus
