@@ -69,7 +69,8 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 		UserPoolId:        aws.String(poolID),
 		ClientName:        aws.String("bridgekeeper"),
 		GenerateSecret:    true,
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+		// CUSTOM_AUTH for demo --auth-flow CUSTOM_AUTH (demo_custom.go).
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowCustomAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
 		// The console's default: unknown users get a plausible challenge, never "does not exist".
 		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled,
 	})

@@ -4,6 +4,8 @@ import (
 	"crypto/hmac"
 	"net/http"
 	"slices"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/srp"
 )
 
 // CustomAuth is a pool's custom authentication (CUSTOM_AUTH), written as a small script instead
@@ -74,6 +76,9 @@ func (s *Server) initiateCustomAuth(p *pool, c *appClient, ap map[string]string)
 	u, err := s.firstFactorUser(p, c, ap["USERNAME"], ap["SECRET_HASH"])
 	if err != nil {
 		if isUserNotFound(err) && c.preventExistence {
+			if ap["CHALLENGE_NAME"] == "SRP_A" && srp.ValidA(ap["SRP_A"]) {
+				return s.phantomChallenge(p, c, ap["USERNAME"], ap["SRP_A"]) // as USER_SRP_AUTH does
+			}
 			return nil, errWrongCredentials()
 		}
 		return nil, err
