@@ -19,6 +19,9 @@ import (
 const (
 	FlowUserSRP      = "USER_SRP_AUTH"
 	FlowUserPassword = "USER_PASSWORD_AUTH"
+	// FlowUserAuth is choice-based sign-in: the username first, then a password, a one-time
+	// code or a passkey (userauth.go).
+	FlowUserAuth = "USER_AUTH"
 	// FlowCustom is CUSTOM_AUTH: the pool's Lambda triggers ask questions (CUSTOM_CHALLENGE),
 	// after an SRP password step when Config.CustomAuthWithPassword is set.
 	FlowCustom = "CUSTOM_AUTH"
@@ -39,7 +42,7 @@ type Config struct {
 	Issuer string
 	// JWKSURL overrides where the pool's signing keys are fetched; empty is <issuer>/.well-known/jwks.json.
 	JWKSURL string
-	// AuthFlow is FlowUserSRP (default), FlowUserPassword or FlowCustom.
+	// AuthFlow is FlowUserSRP (default), FlowUserPassword, FlowUserAuth or FlowCustom.
 	AuthFlow string
 	// CustomAuthWithPassword starts FlowCustom with the password, proven by SRP
 	// (CHALLENGE_NAME=SRP_A), before the pool's questions; without it the questions come first

@@ -55,6 +55,12 @@ const (
 	SMSSetupNeedsAdmin
 	// CustomAuthFailed: the pool's custom challenge gave up after wrong answers; sign in again.
 	CustomAuthFailed
+	// PasskeyRejected: Cognito did not accept the passkey (its challenge expired, or the
+	// authenticator is not supported); try again or another way.
+	PasskeyRejected
+	// PasskeyUnavailable: the pool's passkey settings do not fit this site (passkeys are off,
+	// or the relying party or origin differ): a configuration problem (logged).
+	PasskeyUnavailable
 )
 
 var kindInfo = [...]struct{ name, msg string }{
@@ -78,6 +84,8 @@ var kindInfo = [...]struct{ name, msg string }{
 	InvalidParameter:         {"InvalidParameter", "error.InvalidParameter"},
 	SMSSetupNeedsAdmin:       {"SMSSetupNeedsAdmin", "error.SMSSetupNeedsAdmin"},
 	CustomAuthFailed:         {"CustomAuthFailed", "error.CustomAuthFailed"},
+	PasskeyRejected:          {"PasskeyRejected", "error.PasskeyRejected"},
+	PasskeyUnavailable:       {"PasskeyUnavailable", "error.PasskeyUnavailable"},
 }
 
 // String names the kind, for logs.
@@ -206,6 +214,10 @@ func kindFor(code, msg string) Kind {
 		return SoftwareTokenMismatch
 	case "CodeDeliveryFailureException":
 		return CodeDeliveryFailure
+	case "WebAuthnChallengeNotFoundException", "WebAuthnCredentialNotSupportedException", "WebAuthnClientMismatchException":
+		return PasskeyRejected
+	case "WebAuthnNotEnabledException", "WebAuthnConfigurationMissingException", "WebAuthnRelyingPartyMismatchException", "WebAuthnOriginNotAllowedException":
+		return PasskeyUnavailable
 	case "InvalidParameterException", "InvalidUserPoolConfigurationException", "ResourceNotFoundException",
 		"InvalidSmsRoleAccessPolicyException", "InvalidSmsRoleTrustRelationshipException", "InvalidEmailRoleAccessPolicyException":
 		return InvalidParameter

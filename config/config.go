@@ -23,7 +23,8 @@ const (
 const (
 	AuthFlowUserSRP      = "USER_SRP_AUTH"
 	AuthFlowUserPassword = "USER_PASSWORD_AUTH"
-	// AuthFlowUserAuth (choice-based sign-in) is refused until the sign-in engine supports it.
+	// AuthFlowUserAuth is choice-based sign-in: the username first, then a password, a
+	// one-time code or a passkey (see pool.passkey_rp_id).
 	AuthFlowUserAuth = "USER_AUTH"
 	// AuthFlowCustom is custom authentication: the pool's Lambda triggers ask questions, after
 	// the password when pool.custom_auth_with_password is true (the default).
@@ -33,7 +34,7 @@ const (
 // SupportedAuthFlows are the flows pool.auth_flow accepts: the ones the sign-in engine can
 // start, so check-config and serve accept the same files.
 func SupportedAuthFlows() []string {
-	return []string{AuthFlowUserSRP, AuthFlowUserPassword, AuthFlowCustom}
+	return []string{AuthFlowUserSRP, AuthFlowUserPassword, AuthFlowUserAuth, AuthFlowCustom}
 }
 
 // Token signing algorithms (oidc.signing_keys[].alg, oidc.clients[].signing_alg).
@@ -74,6 +75,8 @@ type Config struct {
 	Metrics Metrics `yaml:"metrics"`
 	// Admin configures the admin console and command line.
 	Admin Admin `yaml:"admin"`
+	// Branding is the deployment's look: name, logo, colours, footer links.
+	Branding Branding `yaml:"branding"`
 }
 
 // Metrics configures the Prometheus metrics listener.
@@ -110,8 +113,12 @@ type Pool struct {
 	// JWKSURL overrides where the pool's token signing keys are fetched.
 	JWKSURL string `yaml:"jwks_url"`
 	// AuthFlow is the flow sign-ins start with: USER_SRP_AUTH (default),
-	// USER_PASSWORD_AUTH or CUSTOM_AUTH (SupportedAuthFlows).
+	// USER_PASSWORD_AUTH, USER_AUTH or CUSTOM_AUTH (SupportedAuthFlows).
 	AuthFlow string `yaml:"auth_flow"`
+	// PasskeyRPID is the passkey relying party id (USER_AUTH): the domain the
+	// pool's WebAuthn configuration names, public_url's host (the default) or
+	// a parent domain of it. See PasskeyRelyingParty.
+	PasskeyRPID string `yaml:"passkey_rp_id"`
 	// CustomAuthWithPassword (CUSTOM_AUTH only, default true) asks for the password, proven
 	// with SRP, before the pool's custom questions; false asks the questions first and no
 	// password.

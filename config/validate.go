@@ -39,9 +39,11 @@ func (c *Config) Validate() Problems {
 	var p Problems
 	c.validateServer(&p)
 	c.validatePool(&p)
+	c.validatePasskeys(&p)
 	c.validateCookies(&p)
 	c.validateStore(&p)
 	c.validateOIDC(&p)
+	c.validateBranding(&p)
 	c.ValidateAdmin(&p)
 	return p
 }

@@ -72,6 +72,13 @@ type Deps struct {
 	TOTPIssuer string
 	// Rand is the random source for the demo app's state and nonce (default crypto/rand).
 	Rand io.Reader
+	// Choice turns on choice-based sign-in (pool.auth_flow USER_AUTH; optional).
+	Choice *ChoiceSignIn
+	// AccessTokens gets a signed-in person's Cognito access token server-side (optional; the
+	// passkey pages need it).
+	AccessTokens *AccessTokens
+	// Brand is the deployment's branding on every page (optional; the built-in look).
+	Brand views.Brand
 }
 
 // PolicyRule is one password rule: a catalog message id and its data ("policy.min_length",
@@ -139,6 +146,7 @@ func (h *Handlers) pageWith(r *http.Request, csrf string, parked *oidc.AuthReque
 		CSRF:    csrf,
 		Assets:  h.d.Assets,
 		HomeURL: PathHome,
+		Brand:   h.d.Brand,
 	}
 }
 

@@ -48,8 +48,14 @@ func stepPages() map[cognito.StepKind]stepPage {
 		cognito.StepMFASetupChoice:  mfaSetupChoicePage(),
 		cognito.StepTOTPSetup:       totpSetupPage(),
 		cognito.StepEmailSetup:      emailSetupPage(),
-		cognito.StepCustomChallenge: customChallengePage(),
 		cognito.StepUnsupported:     unsupportedPage(),
+		cognito.StepCustomChallenge: customChallengePage(),
+		// Choice-based sign-in (steps_userauth.go).
+		cognito.StepSelectChallenge: selectChallengePage(),
+		cognito.StepSignInPassword:  signInPasswordPage(),
+		cognito.StepEmailSignInCode: emailSignInCodePage(),
+		cognito.StepSMSSignInCode:   smsSignInCodePage(),
+		cognito.StepPasskey:         passkeyPage(),
 	}
 }
 

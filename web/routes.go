@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/bridgekeeper/bridgekeeper/branding"
 	"github.com/bridgekeeper/bridgekeeper/handlers"
 )
 
@@ -27,6 +28,15 @@ func (s *Server) routes() {
 		})
 	}
 
+	// The deployment's branding (package branding): logo, favicon, theme and extra stylesheet.
+	if b := s.deps.Branding; b != nil {
+		get := []string{http.MethodGet, http.MethodHead}
+		e.Match(get, branding.PathTheme, echo.WrapHandler(http.HandlerFunc(b.ThemeGET)))
+		e.Match(get, branding.PathLogo, echo.WrapHandler(http.HandlerFunc(b.LogoGET)))
+		e.Match(get, branding.PathFavicon, echo.WrapHandler(http.HandlerFunc(b.FaviconGET)))
+		e.Match(get, branding.PathStylesheet, echo.WrapHandler(http.HandlerFunc(b.StylesheetGET)))
+	}
+
 	// People signing in (package handlers). Every POST that carries a
 	// password or a code is rate-limited per client address.
 	if h := s.deps.Pages; h != nil {
@@ -43,6 +53,13 @@ func (s *Server) routes() {
 		e.POST(handlers.PathForgot, h.ForgotPOST, signInLimit)
 		e.GET(handlers.PathReset, h.ResetGET)
 		e.POST(handlers.PathReset, h.ResetPOST, signInLimit)
+		// Choice-based sign-in and passkeys (pool.auth_flow USER_AUTH); each answers a
+		// sign-in under way or a signed-in person, so elsewhere they send the browser on.
+		e.POST(handlers.PathSignInChoose, h.SignInChoosePOST, signInLimit)
+		e.POST(handlers.PathPasskeyOptions, h.PasskeyOptionsPOST, signInLimit)
+		e.POST(handlers.PathAccountPasskeyOptions, h.AccountPasskeyOptionsPOST)
+		e.POST(handlers.PathAccountPasskeys, h.AccountPasskeyPOST)
+		e.POST(handlers.PathAccountPasskeyDelete, h.AccountPasskeyDeletePOST)
 	}
 
 	// OpenID Connect provider (package oidc): discovery, JWKS, /authorize,

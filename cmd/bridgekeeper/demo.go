@@ -41,7 +41,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on")
 	mfaRequired := fs.Bool("mfa-required", false, "start the demo pool with MFA required (Cognito's ON)")
-	authFlow := fs.String("auth-flow", cognito.FlowUserSRP, "the sign-in flow: USER_SRP_AUTH, or CUSTOM_AUTH (custom questions after the password)")
+	authFlow := fs.String("auth-flow", cognito.FlowUserSRP, "the app client's sign-in flow: USER_SRP_AUTH, USER_AUTH for choice-based sign-in with passkeys and one-time codes, or CUSTOM_AUTH for custom questions after the password")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	configPath := fs.String("config", "", "a serve configuration file; everything but the pool applies (clients, store, keys, logs)")
 	if err := fs.Parse(args); err != nil {
@@ -92,15 +92,15 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	if err := seedCustom(ctx, api, pool, seed, *authFlow); err != nil {
 		return fmt.Errorf("seed the demo pool: %w", err)
 	}
-	poolCfg.AuthFlow, poolCfg.CustomAuthWithPassword = *authFlow, true
 	poolCfg.UserPoolID, poolCfg.ClientID, poolCfg.ClientSecret = seed.PoolID, seed.ClientID, seed.ClientSecret
+	poolCfg.AuthFlow, poolCfg.CustomAuthWithPassword = *authFlow, true
 	poolCfg.Issuer = poolURL + "/" + seed.PoolID
 
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *listen, err)
 	}
-	base := "http://" + ln.Addr().String()
+	base := demoBase(ln.Addr(), *authFlow)
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
 		return fmt.Errorf("cookie key: %w", err)
@@ -138,7 +138,8 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 			ClientID:     demoAppClientID,
 			ClientSecret: demoAppClientSecret,
 		},
-		Logger: log,
+		Logger:      log,
+		PasskeyRPID: demoRelyingParty,
 	}
 	if file != nil {
 		if err := applyDemoConfig(&ac, file, getenv); err != nil {
@@ -153,6 +154,9 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 
 	a.printMetrics(stdout)
 	seed.CLI = demoCLICommand(poolURL, seed.PoolID)
+	if *authFlow == cognito.FlowUserAuth {
+		seed.Users = append(seed.Users, demoUserAuthUsers()...)
+	}
 	printDemo(stdout, base, seed, *mfaRequired, *authFlow)
 	err = a.Serve(ctx)
 	if errors.Is(ctx.Err(), context.Canceled) {
@@ -226,6 +230,8 @@ func applyDemoConfig(ac *appConfig, cfg *config.Config, getenv func(string) stri
 	ac.ClaimMappings = from.ClaimMappings
 	ac.StoreURL, ac.StorePrefix = from.StoreURL, from.StorePrefix
 	ac.MetricsListen = from.MetricsListen
+	ac.Branding = from.Branding
+	ac.Pool.TOTPIssuer = authenticatorIssuer(from.Branding, ac.Pool.TOTPIssuer)
 	if len(from.CookieKeys) > 0 {
 		ac.CookieKeys = from.CookieKeys
 	}

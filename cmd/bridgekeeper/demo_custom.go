@@ -24,12 +24,14 @@ const (
 )
 
 // demoAuthFlows are the values of demo --auth-flow.
-func demoAuthFlows() []string { return []string{cognito.FlowUserSRP, cognito.FlowCustom} }
+func demoAuthFlows() []string {
+	return []string{cognito.FlowUserSRP, cognito.FlowUserAuth, cognito.FlowCustom}
+}
 
 // checkDemoAuthFlow refuses a demo --auth-flow the demo does not offer.
 func checkDemoAuthFlow(flow string) error {
 	if !slices.Contains(demoAuthFlows(), flow) {
-		return fmt.Errorf("demo --auth-flow must be %s (got %q)", strings.Join(demoAuthFlows(), " or "), flow)
+		return fmt.Errorf("--auth-flow must be %s (got %q)", strings.Join(demoAuthFlows(), " or "), flow)
 	}
 	return nil
 }
@@ -70,6 +72,7 @@ func printDemoModes(w io.Writer, mfaRequired bool, flow string) {
 	}{
 		{"", "SRP sign-in, MFA optional", !mfaRequired && flow == cognito.FlowUserSRP},
 		{"--mfa-required", "MFA required: users without MFA set one up at sign-in", mfaRequired},
+		{"--auth-flow USER_AUTH", "choice-based sign-in: the username first, then a password, a one-time code or a passkey", flow == cognito.FlowUserAuth},
 		{"--auth-flow CUSTOM_AUTH", "custom authentication after the password: " + demoCustomUser + " is asked " + demoCustomQuestion + ", the others get their MFA", flow == cognito.FlowCustom},
 	}
 	fmt.Fprintln(w, "Demo modes:")

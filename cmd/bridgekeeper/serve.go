@@ -101,7 +101,10 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 		SignInWindow:    cfg.RateLimit.Window,
 		TrustedProxies:  cfg.TrustedProxies,
 		MetricsListen:   cfg.Metrics.Listen,
+		PasskeyRPID:     cfg.PasskeyRelyingParty(),
+		Branding:        cfg.Branding,
 	}
+	ac.Pool.TOTPIssuer = authenticatorIssuer(cfg.Branding, "")
 	// An emulator endpoint takes any credentials; real Cognito uses the standard AWS chain.
 	ac.Pool.StaticCredentials = emulatorCredentials(cfg.Pool.Endpoint, getenv)
 	for _, k := range cfg.OIDC.SigningKeys {

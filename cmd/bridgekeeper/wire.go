@@ -9,10 +9,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/securecookie"
 
+	"github.com/bridgekeeper/bridgekeeper/branding"
 	"github.com/bridgekeeper/bridgekeeper/cognito"
 	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/handlers"
@@ -22,6 +24,7 @@ import (
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 	"github.com/bridgekeeper/bridgekeeper/static"
 	"github.com/bridgekeeper/bridgekeeper/store"
+	"github.com/bridgekeeper/bridgekeeper/views"
 	"github.com/bridgekeeper/bridgekeeper/web"
 )
 
@@ -52,6 +55,10 @@ type appConfig struct {
 	PoolHTTP *http.Client
 	// MetricsListen is where Prometheus metrics are served; empty serves none.
 	MetricsListen string
+	// PasskeyRPID is the passkey domain (choice-based sign-in; pool.passkey_rp_id).
+	PasskeyRPID string
+	// Branding is the deployment's look (validated; files not read yet).
+	Branding config.Branding
 }
 
 // flowCookieMaxAge bounds an in-progress sign-in: Cognito sessions last at most 15 minutes.
@@ -142,6 +149,10 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 	if err != nil {
 		return fail(err)
 	}
+	brand, err := branding.Load(ac.Branding)
+	if err != nil {
+		return fail(err)
+	}
 
 	var pageEngine handlers.Engine = engine
 	if m != nil {
@@ -155,6 +166,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		Logger:  log,
 		// One issuer for the engine and the pages (the setup page rebuilds the otpauth:// URI).
 		TOTPIssuer: ac.Pool.TOTPIssuer,
+		Brand:      viewBrand(brand),
 	}
 	// The provider calls the pages back (StartLogin, error pages) and the pages call the
 	// provider: the entry the provider needs is built first, from the same deps.
@@ -190,6 +202,9 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		return fail(fmt.Errorf("OpenID provider: %w", err))
 	}
 	pageDeps.Provider = provider
+	pageDeps.Choice = choiceSignIn(ac, engine, api)
+	// The passkey pages (and remembered devices) call Cognito with the person's access token.
+	pageDeps.AccessTokens = &handlers.AccessTokens{Tokens: provider, Refresher: engine}
 	pages, err := handlers.New(pageDeps)
 	if err != nil {
 		return fail(err)
@@ -199,6 +214,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		demo = handlers.NewDemo(pages, *ac.Demo)
 	}
 	webDeps := web.Deps{
+		Branding: brand,
 		Pages:    pages,
 		OIDC:     provider,
 		Static:   static.FS,
@@ -276,4 +292,25 @@ func newLogger(w io.Writer, level, format string) *slog.Logger {
 		h = slog.NewTextHandler(w, opts)
 	}
 	return slog.New(web.LogHandler{Handler: h})
+}
+
+// viewBrand is what the pages show of the branding.
+func viewBrand(b *branding.Brand) views.Brand {
+	v := views.Brand{ProductName: b.ProductName, LogoURL: b.LogoURL(), FaviconURL: b.FaviconURL(), Stylesheets: b.Stylesheets()}
+	for _, l := range b.Links {
+		v.Links = append(v.Links, views.FooterLink{LabelID: "footer." + l.Kind, URL: l.URL})
+	}
+	return v
+}
+
+// authenticatorIssuer is the one source of the TOTP issuer: branding.authenticator_issuer, else
+// the product name, else fallback.
+func authenticatorIssuer(b config.Branding, fallback string) string {
+	switch {
+	case b.AuthenticatorIssuer != "":
+		return b.AuthenticatorIssuer
+	case b.ProductName != "" && !strings.Contains(b.ProductName, ":"):
+		return b.ProductName
+	}
+	return fallback
 }
