@@ -41,7 +41,8 @@ func checkDemoAuthFlow(flow string) error {
 func seedCustom(ctx context.Context, api *cip.Client, pool *localpool.Server, s *demoSeed, flow string) error {
 	if _, err := api.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
 		UserPoolId: aws.String(s.PoolID), Username: aws.String(demoCustomUser), MessageAction: types.MessageActionTypeSuppress,
-		UserAttributes: []types.AttributeType{{Name: aws.String("name"), Value: aws.String("Ivan Example")}},
+		TemporaryPassword: aws.String(demoPassword),
+		UserAttributes:    []types.AttributeType{{Name: aws.String("name"), Value: aws.String("Ivan Example")}},
 	}); err != nil {
 		return fmt.Errorf("create %s: %w", demoCustomUser, err)
 	}
