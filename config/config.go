@@ -123,6 +123,11 @@ type Pool struct {
 	// with SRP, before the pool's custom questions; false asks the questions first and no
 	// password.
 	CustomAuthWithPassword bool `yaml:"custom_auth_with_password"`
+	// RememberDevices offers "Remember this browser" on the SMS and authenticator code pages
+	// and lists remembered browsers on the account page. The pool's device tracking must be
+	// on (always, or user opt-in) and auth_flow USER_SRP_AUTH: Cognito tracks devices in SRP
+	// sign-ins only.
+	RememberDevices bool `yaml:"remember_devices"`
 }
 
 // Cookies configures Bridgekeeper's cookies.

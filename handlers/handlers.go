@@ -36,6 +36,11 @@ const (
 	PathDemoOutbox = "/demo/outbox"
 	PathForgot     = "/forgot"
 	PathReset      = "/reset"
+	// PathAccountDevices lists remembered browsers; PathAccountDeviceForget and
+	// PathAccountDevicesForgetAll forget them.
+	PathAccountDevices          = "/account/devices"
+	PathAccountDeviceForget     = "/account/devices/forget"
+	PathAccountDevicesForgetAll = "/account/devices/forget-all"
 )
 
 // Engine runs a Cognito sign-in, step by step, and password recovery. *cognito.Engine implements it.
@@ -77,6 +82,9 @@ type Deps struct {
 	// AccessTokens gets a signed-in person's Cognito access token server-side (optional; the
 	// passkey pages need it).
 	AccessTokens *AccessTokens
+	// Devices and DeviceJar remember browsers (optional, together; see devices.go).
+	Devices   DeviceManager
+	DeviceJar *DeviceJar
 	// Brand is the deployment's branding on every page (optional; the built-in look).
 	Brand views.Brand
 }

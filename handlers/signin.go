@@ -94,7 +94,9 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 		}
 		return render(c, http.StatusUnprocessableEntity, views.SignInPage(p, m))
 	}
-	res, err := h.d.Engine.Start(c.Request().Context(), h.startInput(c.Request(), username, password))
+	in := h.startInput(c.Request(), username, password)
+	in.Device = h.browserDevice(c.Request(), username)
+	res, err := h.d.Engine.Start(c.Request().Context(), in)
 	if err != nil {
 		var ce *cognito.Error
 		if errors.As(err, &ce) && ce.Kind == cognito.PasswordResetRequired {
@@ -133,6 +135,7 @@ func (h *Handlers) Restart(c echo.Context) error {
 // advance stores the next step in the flow cookie and shows it, or finishes the sign-in.
 func (h *Handlers) advance(c echo.Context, username string, res cognito.Result) error {
 	if res.Success != nil {
+		h.keepNewDevice(c, res.Success)
 		return h.finish(c, res.Success)
 	}
 	if res.Step == nil {

@@ -93,7 +93,8 @@ func (h *Handlers) StepPOST(c echo.Context) error {
 	if len(fieldErrs) > 0 {
 		return render(c, http.StatusUnprocessableEntity, h.stepView(c, st, stepInput{form: form, errs: fieldErrs}))
 	}
-	res, err := h.d.Engine.Answer(c.Request().Context(), st, ans)
+	ctx := cognito.WithDevice(c.Request().Context(), h.browserDevice(c.Request(), st.Username))
+	res, err := h.d.Engine.Answer(ctx, st, ans)
 	if err != nil {
 		var ce *cognito.Error
 		if !errors.As(err, &ce) {

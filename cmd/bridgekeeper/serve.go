@@ -90,6 +90,7 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 			CustomAuthWithPassword: cfg.Pool.CustomAuthWithPassword,
 		},
 		CookieKeys:      keys,
+		RememberDevices: cfg.Pool.RememberDevices,
 		SecureCookies:   cfg.Cookies.Secure,
 		StoreURL:        string(cfg.Store.URL),
 		StorePrefix:     cfg.Store.KeyPrefix,

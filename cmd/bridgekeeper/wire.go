@@ -35,6 +35,7 @@ type appConfig struct {
 	PublicURL       string
 	Pool            cognito.Config
 	CookieKeys      [][]byte // 32 bytes each, newest first
+	RememberDevices bool     // pool.remember_devices
 	LogLevel        string
 	SecureCookies   bool
 	StoreURL        string
@@ -167,6 +168,13 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		// One issuer for the engine and the pages (the setup page rebuilds the otpauth:// URI).
 		TOTPIssuer: ac.Pool.TOTPIssuer,
 		Brand:      viewBrand(brand),
+	}
+	if ac.RememberDevices {
+		jar, err := handlers.NewDeviceJar(ac.CookieKeys, ac.SecureCookies, nil)
+		if err != nil {
+			return fail(err)
+		}
+		pageDeps.Devices, pageDeps.DeviceJar = engine, jar
 	}
 	// The provider calls the pages back (StartLogin, error pages) and the pages call the
 	// provider: the entry the provider needs is built first, from the same deps.
