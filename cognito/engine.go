@@ -14,8 +14,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -55,6 +53,7 @@ type Engine struct {
 	api API
 	cfg Config
 	d   Deps
+	reg registry
 }
 
 // New returns an engine. api, Deps.Verifier, Deps.Rand, cfg.UserPoolID and cfg.ClientID are
@@ -82,7 +81,11 @@ func New(api API, cfg Config, d Deps) (*Engine, error) {
 	if cfg.TOTPIssuer == "" {
 		cfg.TOTPIssuer = "Bridgekeeper"
 	}
-	return &Engine{api: api, cfg: cfg, d: d}, nil
+	reg, err := newRegistry(builtinChallenges())
+	if err != nil {
+		return nil, fmt.Errorf("cognito: %w", err)
+	}
+	return &Engine{api: api, cfg: cfg, d: d, reg: reg}, nil
 }
 
 func (e *Engine) secretHash(username string) *string {
@@ -107,24 +110,33 @@ func (e *Engine) fail(_ context.Context, op string, err error) error {
 	return mapError(op, err)
 }
 
-// Start signs in with a username (or an alias Cognito accepts) and password using the
-// configured flow. For SRP it answers PASSWORD_VERIFIER itself.
-func (e *Engine) Start(ctx context.Context, username, password string) (Result, error) {
-	if username == "" || password == "" {
+// StartInput is what a sign-in starts with.
+type StartInput struct {
+	// Username is the name (or an alias Cognito accepts) the person typed.
+	Username string
+	// Password is the person's password. It lives only in memory for this call.
+	Password string
+}
+
+// Start signs in using the configured flow. Challenges the server answers itself (SRP's
+// PASSWORD_VERIFIER) are answered within this call.
+func (e *Engine) Start(ctx context.Context, si StartInput) (Result, error) {
+	if si.Username == "" || si.Password == "" {
 		return Result{}, &Error{Kind: WrongCredentials, Op: "start", Err: errors.New("empty username or password")}
 	}
+	username := si.Username
 	in := &cip.InitiateAuthInput{ClientId: aws.String(e.cfg.ClientID)}
-	var client *srp.Client
+	sec := &secrets{password: si.Password}
 	switch e.cfg.AuthFlow {
 	case FlowUserPassword:
 		in.AuthFlow = types.AuthFlowTypeUserPasswordAuth
-		in.AuthParameters = e.withSecret(map[string]string{"USERNAME": username, "PASSWORD": password}, username)
+		in.AuthParameters = e.withSecret(map[string]string{"USERNAME": username, "PASSWORD": si.Password}, username)
 	default:
 		c, err := srp.NewClient(e.d.Rand)
 		if err != nil {
 			return Result{}, &Error{Kind: Internal, Op: "SRP", Err: err}
 		}
-		client = c
+		sec.srp = c
 		in.AuthFlow = types.AuthFlowTypeUserSrpAuth
 		in.AuthParameters = e.withSecret(map[string]string{"USERNAME": username, "SRP_A": c.AHex()}, username)
 	}
@@ -132,39 +144,7 @@ func (e *Engine) Start(ctx context.Context, username, password string) (Result, 
 	if err != nil {
 		return Result{}, e.fail(ctx, "InitiateAuth "+string(in.AuthFlow), err)
 	}
-	amr := []string{amrPassword}
-	if client != nil && out.ChallengeName == types.ChallengeNameTypePasswordVerifier {
-		return e.passwordVerifier(ctx, client, username, password, out, amr)
-	}
-	return e.next(ctx, username, amr, string(out.ChallengeName), aws.ToString(out.Session), out.ChallengeParameters, out.AuthenticationResult)
-}
-
-// passwordVerifier proves the password to Cognito (SRP) and goes on to whatever follows.
-func (e *Engine) passwordVerifier(ctx context.Context, client *srp.Client, typed, password string, out *cip.InitiateAuthOutput, amr []string) (Result, error) {
-	params := out.ChallengeParameters
-	userID := params["USER_ID_FOR_SRP"]
-	if userID == "" {
-		userID = typed
-	}
-	sig, ts, err := client.PasswordClaim(e.cfg.PoolName(), userID, password, params["SALT"], params["SRP_B"], params["SECRET_BLOCK"], e.d.Now())
-	if err != nil {
-		return Result{}, &Error{Kind: Internal, Op: "PASSWORD_VERIFIER", Err: fmt.Errorf("unusable SRP parameters from Cognito: %w", err)}
-	}
-	resp, err := e.api.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{
-		ClientId:      aws.String(e.cfg.ClientID),
-		ChallengeName: types.ChallengeNameTypePasswordVerifier,
-		Session:       out.Session,
-		ChallengeResponses: e.withSecret(map[string]string{
-			"USERNAME":                    userID,
-			"PASSWORD_CLAIM_SECRET_BLOCK": params["SECRET_BLOCK"],
-			"PASSWORD_CLAIM_SIGNATURE":    sig,
-			"TIMESTAMP":                   ts,
-		}, userID),
-	})
-	if err != nil {
-		return Result{}, e.fail(ctx, "RespondToAuthChallenge PASSWORD_VERIFIER", err)
-	}
-	return e.next(ctx, userID, amr, string(resp.ChallengeName), aws.ToString(resp.Session), resp.ChallengeParameters, resp.AuthenticationResult)
+	return e.next(ctx, sec, username, []string{amrPassword}, out.ChallengeName, aws.ToString(out.Session), out.ChallengeParameters, out.AuthenticationResult)
 }
 
 // Answer answers the step described by st. On error st is still the step to show (a wrong code
@@ -174,92 +154,22 @@ func (e *Engine) Answer(ctx context.Context, st State, a Answer) (Result, error)
 		// Not a state Start or Answer made: nothing to answer, so sign in again.
 		return Result{}, &Error{Kind: SessionExpired, Op: "answer", Err: errors.New("the state has no session or username")}
 	}
-	switch st.Kind {
-	case StepNewPassword:
-		if a.NewPassword == "" {
-			return Result{}, &Error{Kind: InvalidPassword, Op: "NEW_PASSWORD_REQUIRED", Err: errors.New("empty new password")}
-		}
-		resp := map[string]string{"USERNAME": st.Username, "NEW_PASSWORD": a.NewPassword}
-		// Only the required attributes the user lacks: one that has a value cannot be set here.
-		for _, name := range st.RequiredAttributes {
-			v := strings.TrimSpace(a.Attributes[name])
-			if v == "" {
-				return Result{}, &Error{Kind: InvalidParameter, Op: "NEW_PASSWORD_REQUIRED", Err: fmt.Errorf("required attribute %q has no value", name)}
-			}
-			resp["userAttributes."+name] = v
-		}
-		return e.respond(ctx, st, types.ChallengeNameTypeNewPasswordRequired, st.Session, resp)
-	case StepSMSCode:
-		return e.answerCode(ctx, st, a.Code, types.ChallengeNameTypeSmsMfa, "SMS_MFA_CODE", amrSMS)
-	case StepEmailCode:
-		return e.answerCode(ctx, st, a.Code, types.ChallengeNameTypeEmailOtp, "EMAIL_OTP_CODE", amrOTP)
-	case StepTOTPCode:
-		return e.answerCode(ctx, st, a.Code, types.ChallengeNameTypeSoftwareTokenMfa, "SOFTWARE_TOKEN_MFA_CODE", amrOTP)
-	case StepSelectMFA:
-		if !slices.Contains(st.Options, a.Method) {
-			return Result{}, &Error{Kind: InvalidParameter, Op: "SELECT_MFA_TYPE", Err: fmt.Errorf("method %q was not offered", a.Method)}
-		}
-		return e.respond(ctx, st, types.ChallengeNameTypeSelectMfaType, st.Session, map[string]string{"USERNAME": st.Username, "ANSWER": a.Method})
-	case StepMFASetupChoice:
-		switch {
-		case a.Method == MethodSMS:
-			return Result{}, &Error{Kind: SMSSetupNeedsAdmin, Op: "MFA_SETUP"}
-		case !slices.Contains(st.Options, a.Method):
-			return Result{}, &Error{Kind: InvalidParameter, Op: "MFA_SETUP", Err: fmt.Errorf("method %q was not offered", a.Method)}
-		case a.Method == MethodTOTP:
-			return e.associate(ctx, st)
-		default: // MethodEmail
-			next := st
-			next.Kind, next.Options = StepEmailSetup, nil
-			return Result{Step: &Step{State: next}}, nil
-		}
-	case StepEmailSetup:
-		email := strings.TrimSpace(a.Email)
-		if email == "" {
-			return Result{}, &Error{Kind: InvalidParameter, Op: "MFA_SETUP", Err: errors.New("empty email address")}
-		}
-		return e.respond(ctx, st, types.ChallengeNameTypeMfaSetup, st.Session, map[string]string{"USERNAME": st.Username, "EMAIL": email})
-	case StepTOTPSetup:
-		return e.verifyTOTP(ctx, st, a)
-	default:
+	step, ok := e.reg.steps[st.Kind]
+	if !ok {
 		return Result{}, &Error{Kind: InvalidParameter, Op: "answer", Err: fmt.Errorf("cannot answer step %q", st.Kind)}
 	}
+	st.AMR = withMethods(st.AMR, step.proves...)
+	return step.answer(ctx, e, st, a)
 }
 
-// answerCode sends a one-time code. A code that cannot be right (empty, not digits) is refused
-// here as a mismatch, without spending a Cognito attempt.
-func (e *Engine) answerCode(ctx context.Context, st State, code string, name types.ChallengeNameType, key, method string) (Result, error) {
-	code, ok := normalizeCode(code)
-	if !ok {
-		return Result{}, &Error{Kind: CodeMismatch, Op: string(name), Err: errors.New("the code is not 4 to 10 digits")}
-	}
-	return e.respond(ctx, st, name, st.Session, map[string]string{"USERNAME": st.Username, key: code}, method, amrMFA)
+// respond sends a person's challenge response and turns the reply into the next result.
+func (e *Engine) respond(ctx context.Context, st State, name types.ChallengeNameType, session string, responses map[string]string) (Result, error) {
+	return e.respondWith(ctx, st, name, session, responses, nil)
 }
 
-// verifyTOTP finishes authenticator enrolment: VerifySoftwareToken with the setup session, then
-// MFA_SETUP with the session that returns.
-func (e *Engine) verifyTOTP(ctx context.Context, st State, a Answer) (Result, error) {
-	code, ok := normalizeCode(a.Code)
-	if !ok {
-		return Result{}, &Error{Kind: SoftwareTokenMismatch, Op: "VerifySoftwareToken", Err: errors.New("the code is not 4 to 10 digits")}
-	}
-	in := &cip.VerifySoftwareTokenInput{Session: aws.String(st.Session), UserCode: aws.String(code)}
-	if name := clip(strings.TrimSpace(a.DeviceName), MaxDeviceName); name != "" {
-		in.FriendlyDeviceName = aws.String(name)
-	}
-	out, err := e.api.VerifySoftwareToken(ctx, in)
-	if err != nil {
-		return Result{}, e.fail(ctx, "VerifySoftwareToken", err)
-	}
-	if out.Status != types.VerifySoftwareTokenResponseTypeSuccess {
-		return Result{}, &Error{Kind: SoftwareTokenMismatch, Op: "VerifySoftwareToken", Err: fmt.Errorf("status %q", out.Status)}
-	}
-	return e.respond(ctx, st, types.ChallengeNameTypeMfaSetup, aws.ToString(out.Session), map[string]string{"USERNAME": st.Username}, amrOTP, amrMFA)
-}
-
-// respond sends a challenge response and turns the reply into the next result. proved lists the
-// methods this answer proves, added to the state's AMR.
-func (e *Engine) respond(ctx context.Context, st State, name types.ChallengeNameType, session string, responses map[string]string, proved ...string) (Result, error) {
+// respondWith sends a challenge response; sec carries the request's secrets on to challenges
+// the server answers next (nil after a person's answer).
+func (e *Engine) respondWith(ctx context.Context, st State, name types.ChallengeNameType, session string, responses map[string]string, sec *secrets) (Result, error) {
 	out, err := e.api.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{
 		ClientId:           aws.String(e.cfg.ClientID),
 		ChallengeName:      name,
@@ -269,34 +179,12 @@ func (e *Engine) respond(ctx context.Context, st State, name types.ChallengeName
 	if err != nil {
 		return Result{}, e.fail(ctx, "RespondToAuthChallenge "+string(name), err)
 	}
-	return e.next(ctx, st.Username, withMethods(st.AMR, proved...), string(out.ChallengeName), aws.ToString(out.Session), out.ChallengeParameters, out.AuthenticationResult)
+	return e.next(ctx, sec, st.Username, st.AMR, out.ChallengeName, aws.ToString(out.Session), out.ChallengeParameters, out.AuthenticationResult)
 }
 
-// associate starts authenticator enrolment within the sign-in: AssociateSoftwareToken with the
-// MFA_SETUP session gives the secret and the session to verify it with.
-func (e *Engine) associate(ctx context.Context, st State) (Result, error) {
-	out, err := e.api.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: aws.String(st.Session)})
-	if err != nil {
-		return Result{}, e.fail(ctx, "AssociateSoftwareToken", err)
-	}
-	secret := aws.ToString(out.SecretCode)
-	if secret == "" || len(secret) > MaxSecretCode {
-		err := fmt.Errorf("TOTP secret of %d characters (want 1 to %d)", len(secret), MaxSecretCode)
-		return Result{}, &Error{Kind: Internal, Op: "AssociateSoftwareToken", Err: err}
-	}
-	next := State{
-		Kind:       StepTOTPSetup,
-		Session:    aws.ToString(out.Session),
-		Username:   st.Username,
-		SecretCode: secret,
-		OTPAuthURI: OTPAuthURI(e.cfg.TOTPIssuer, st.Username, secret),
-		AMR:        st.AMR,
-	}
-	return Result{Step: &Step{State: next}}, nil
-}
-
-// next turns one Cognito reply into a Result.
-func (e *Engine) next(ctx context.Context, username string, amr []string, challenge, session string, params map[string]string, auth *types.AuthenticationResultType) (Result, error) {
+// next turns one Cognito reply into a Result: tokens, a challenge the server answers at once, or
+// the step a person answers. It knows challenges only through the registry.
+func (e *Engine) next(ctx context.Context, sec *secrets, username string, amr []string, name types.ChallengeNameType, session string, params map[string]string, auth *types.AuthenticationResultType) (Result, error) {
 	if auth != nil {
 		s, err := e.tokens(ctx, username, auth)
 		if err != nil {
@@ -305,18 +193,25 @@ func (e *Engine) next(ctx context.Context, username string, amr []string, challe
 		s.AMR = amr
 		return Result{Success: s}, nil
 	}
-	if challenge == "" {
+	if name == "" {
 		return Result{}, &Error{Kind: Internal, Op: "next", Err: errors.New("the reply has neither tokens nor a challenge")}
 	}
-	p, err := planFor(challenge, session, username, params, amr)
+	in, err := newPlanInput(name, session, username, params, amr)
 	if err != nil {
 		return Result{}, err
 	}
-	if p.associate {
-		return e.associate(ctx, p.state)
+	if ch, ok := e.reg.challenges[name]; ok && ch.serve != nil {
+		return ch.serve(ctx, e, sec, in)
 	}
-	if p.state.Kind == StepUnsupported {
-		e.d.Logger.WarnContext(ctx, "unsupported Cognito challenge", "challenge", challenge)
+	p, err := e.reg.plan(in)
+	if err != nil {
+		return Result{}, err
+	}
+	if p.unsupported {
+		e.d.Logger.WarnContext(ctx, "unsupported Cognito challenge", "challenge", name)
+	}
+	if p.then != nil {
+		return p.then(ctx, e, p.state)
 	}
 	return Result{Step: &Step{State: p.state, UserAttributes: p.attrs}}, nil
 }
@@ -378,19 +273,4 @@ func (e *Engine) Revoke(ctx context.Context, refreshToken string) error {
 		return e.fail(ctx, "RevokeToken", err)
 	}
 	return nil
-}
-
-// normalizeCode drops spaces people type into codes ("123 456") and reports whether what is
-// left can be a Cognito code: 4 to 10 ASCII digits.
-func normalizeCode(code string) (string, bool) {
-	code = strings.Join(strings.Fields(code), "")
-	if len(code) < 4 || len(code) > 10 {
-		return code, false
-	}
-	for _, c := range code {
-		if c < '0' || c > '9' {
-			return code, false
-		}
-	}
-	return code, true
 }

@@ -270,21 +270,21 @@ func TestPasswordSignIn(t *testing.T) {
 			e.user("alice", true, map[string]string{"name": "Alice", "email": "alice@example.com"}, nil)
 			eng := e.engine(engineOpts{flow: tt.flow, secret: tt.secret})
 
-			s := wantAMR(t, e.success(eng.Start(e.ctx, "alice", password)), "pwd")
+			s := wantAMR(t, e.success(eng.Start(e.ctx, cognito.StartInput{Username: "alice", Password: password})), "pwd")
 			if s.Username != "alice" || s.Claims["email"] != "alice@example.com" || s.Claims["token_use"] != "id" || s.RefreshToken == "" {
 				t.Fatalf("success = %+v", s)
 			}
 			// By email alias: SECRET_HASH over the typed name first, the real username after.
-			alias := wantAMR(t, e.success(eng.Start(e.ctx, "alice@example.com", password)), "pwd")
+			alias := wantAMR(t, e.success(eng.Start(e.ctx, cognito.StartInput{Username: "alice@example.com", Password: password})), "pwd")
 			if alias.Username != "alice" || alias.Subject != s.Subject {
 				t.Fatalf("alias sign-in = %+v", alias)
 			}
 
-			_, err := eng.Start(e.ctx, "alice", "Wrong-passw0rd")
+			_, err := eng.Start(e.ctx, cognito.StartInput{Username: "alice", Password: "Wrong-passw0rd"})
 			wantKind(t, err, cognito.WrongCredentials)
-			_, err = eng.Start(e.ctx, "nobody", password)
+			_, err = eng.Start(e.ctx, cognito.StartInput{Username: "nobody", Password: password})
 			wantKind(t, err, cognito.WrongCredentials)
-			_, err = eng.Start(e.ctx, "alice", "")
+			_, err = eng.Start(e.ctx, cognito.StartInput{Username: "alice", Password: ""})
 			wantKind(t, err, cognito.WrongCredentials)
 
 			// Refresh with the real username (SECRET_HASH needs it), then revoke.
@@ -302,7 +302,7 @@ func TestPasswordSignIn(t *testing.T) {
 
 			_, err = e.admin.AdminDisableUser(e.ctx, &cip.AdminDisableUserInput{UserPoolId: aws.String(e.poolID), Username: aws.String("alice")})
 			e.must(err)
-			_, err = eng.Start(e.ctx, "alice", password)
+			_, err = eng.Start(e.ctx, cognito.StartInput{Username: "alice", Password: password})
 			if !wantKind(t, err, cognito.UserDisabled).Kind.Restart() {
 				t.Fatal("a disabled user's sign-in cannot go on")
 			}
@@ -320,21 +320,21 @@ func TestAccountStates(t *testing.T) {
 	eng := e.engine(engineOpts{})
 
 	for i := 0; i < 4; i++ {
-		_, err := eng.Start(e.ctx, "carl", "Wrong-passw0rd")
+		_, err := eng.Start(e.ctx, cognito.StartInput{Username: "carl", Password: "Wrong-passw0rd"})
 		wantKind(t, err, cognito.WrongCredentials)
 	}
-	_, err := eng.Start(e.ctx, "carl", "Wrong-passw0rd")
+	_, err := eng.Start(e.ctx, cognito.StartInput{Username: "carl", Password: "Wrong-passw0rd"})
 	wantKind(t, err, cognito.PasswordAttemptsExceeded)
-	_, err = eng.Start(e.ctx, "carl", password)
+	_, err = eng.Start(e.ctx, cognito.StartInput{Username: "carl", Password: password})
 	wantKind(t, err, cognito.PasswordAttemptsExceeded)
 
 	e.clock.Advance(8 * 24 * time.Hour) // past the 7-day temporary password validity
-	_, err = eng.Start(e.ctx, "tina", tempPass)
+	_, err = eng.Start(e.ctx, cognito.StartInput{Username: "tina", Password: tempPass})
 	wantKind(t, err, cognito.TempPasswordExpired)
 
 	_, err = e.admin.AdminResetUserPassword(e.ctx, &cip.AdminResetUserPasswordInput{UserPoolId: aws.String(e.poolID), Username: aws.String("rita")})
 	e.must(err)
-	_, err = eng.Start(e.ctx, "rita", password)
+	_, err = eng.Start(e.ctx, cognito.StartInput{Username: "rita", Password: password})
 	wantKind(t, err, cognito.PasswordResetRequired)
 }
 
@@ -345,24 +345,24 @@ func TestNewPasswordRequired(t *testing.T) {
 			e.user("bob", false, map[string]string{"email": "bob@example.com"}, nil)
 			eng := e.engine(engineOpts{flow: tt.flow, secret: tt.secret})
 
-			res, err := eng.Start(e.ctx, "bob", tempPass)
+			res, err := eng.Start(e.ctx, cognito.StartInput{Username: "bob", Password: tempPass})
 			st := e.step(res, err, cognito.StepNewPassword)
 			// email is required but already set: it is not asked for (and cannot be changed).
-			if !slices.Equal(st.RequiredAttributes, []string{"name"}) || st.Username != "bob" || res.Step.UserAttributes["email"] != "bob@example.com" {
+			if !slices.Equal(cognito.DataOf[cognito.NewPasswordData](st).RequiredAttributes, []string{"name"}) || st.Username != "bob" || res.Step.UserAttributes["email"] != "bob@example.com" {
 				t.Fatalf("step = %+v, attributes %v", st, res.Step.UserAttributes)
 			}
-			_, err = eng.Answer(e.ctx, st, cognito.Answer{NewPassword: newPassword})
+			_, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerNewPassword: newPassword})
 			wantKind(t, err, cognito.InvalidParameter) // refused before Cognito: the page must ask
-			_, err = eng.Answer(e.ctx, st, cognito.Answer{NewPassword: "short", Attributes: map[string]string{"name": "Bob"}})
+			_, err = eng.Answer(e.ctx, st, withAttributes(cognito.Answer{cognito.AnswerNewPassword: "short"}, map[string]string{"name": "Bob"}))
 			if ce := wantKind(t, err, cognito.InvalidPassword); ce.Kind.Field() != cognito.FieldNewPassword || ce.Kind.Restart() {
 				t.Fatalf("a policy failure is shown on the new password field: %+v", ce)
 			}
 			// Attributes that already have values are never sent, even when the page sends them.
-			s := wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{NewPassword: newPassword, Attributes: map[string]string{"name": " Bob ", "email": "evil@example.com"}})), "pwd")
+			s := wantAMR(t, e.success(eng.Answer(e.ctx, st, withAttributes(cognito.Answer{cognito.AnswerNewPassword: newPassword}, map[string]string{"name": " Bob ", "email": "evil@example.com"}))), "pwd")
 			if s.Claims["name"] != "Bob" || s.Claims["email"] != "bob@example.com" || s.Username != "bob" {
 				t.Fatalf("claims = %v", s.Claims)
 			}
-			wantAMR(t, e.success(eng.Start(e.ctx, "bob", newPassword)), "pwd")
+			wantAMR(t, e.success(eng.Start(e.ctx, cognito.StartInput{Username: "bob", Password: newPassword})), "pwd")
 		})
 	}
 }
@@ -371,7 +371,7 @@ func TestNewPasswordRequired(t *testing.T) {
 // access token, outside the sign-in.
 func (e *env) enrolTOTP(eng *cognito.Engine, user string) string {
 	e.t.Helper()
-	s := wantAMR(e.t, e.success(eng.Start(e.ctx, user, password)), "pwd")
+	s := wantAMR(e.t, e.success(eng.Start(e.ctx, cognito.StartInput{Username: user, Password: password})), "pwd")
 	a, err := e.admin.AssociateSoftwareToken(e.ctx, &cip.AssociateSoftwareTokenInput{AccessToken: aws.String(s.AccessToken)})
 	e.must(err)
 	secret := aws.ToString(a.SecretCode)
@@ -398,81 +398,81 @@ func TestMFA(t *testing.T) {
 
 			t.Run("SMS, wrong code then right code", func(t *testing.T) {
 				n := e.sent()
-				res, err := eng.Start(e.ctx, "dave", password)
+				res, err := eng.Start(e.ctx, cognito.StartInput{Username: "dave", Password: password})
 				st := e.step(res, err, cognito.StepSMSCode)
-				if st.Destination != "+*******0104" || st.Username != "dave" || !slices.Equal(st.AMR, []string{"pwd"}) {
+				if cognito.DataOf[cognito.CodeData](st).Destination != "+*******0104" || st.Username != "dave" || !slices.Equal(st.AMR, []string{"pwd"}) {
 					t.Fatalf("step = %+v", st)
 				}
 				code := e.code("+15555550104", n)
-				_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: "000000"})
+				_, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: "000000"})
 				if ce := wantKind(t, err, cognito.CodeMismatch); ce.Kind.Restart() || ce.Kind.Field() != cognito.FieldCode || ce.Code != "CodeMismatchException" {
 					t.Fatalf("a wrong code is asked again: %+v", ce)
 				}
-				_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: "12ab56"})
+				_, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: "12ab56"})
 				wantKind(t, err, cognito.CodeMismatch) // refused locally
 				// The same state answers again; spaces people type are dropped.
-				wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{Code: code[:3] + " " + code[3:]})), "pwd", "sms", "mfa")
+				wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: code[:3] + " " + code[3:]})), "pwd", "sms", "mfa")
 				// The session was used: answering again restarts.
-				_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: code})
+				_, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: code})
 				if !wantKind(t, err, cognito.SessionExpired).Kind.Restart() {
 					t.Fatal("a used session restarts the sign-in")
 				}
 			})
 			t.Run("email, wrong code then right code", func(t *testing.T) {
 				n := e.sent()
-				res, err := eng.Start(e.ctx, "erin", password)
+				res, err := eng.Start(e.ctx, cognito.StartInput{Username: "erin", Password: password})
 				st := e.step(res, err, cognito.StepEmailCode)
-				if st.Destination != "e***@e***" {
+				if cognito.DataOf[cognito.CodeData](st).Destination != "e***@e***" {
 					t.Fatalf("step = %+v", st)
 				}
 				code := e.code("erin@example.com", n)
-				_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: "000000"})
+				_, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: "000000"})
 				wantKind(t, err, cognito.CodeMismatch)
-				s := wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{Code: code})), "pwd", "otp", "mfa")
+				s := wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: code})), "pwd", "otp", "mfa")
 				if s.Username != "erin" {
 					t.Fatalf("success = %+v", s)
 				}
 			})
 			t.Run("authenticator, wrong code then right code", func(t *testing.T) {
-				res, err := eng.Start(e.ctx, "gina", password)
+				res, err := eng.Start(e.ctx, cognito.StartInput{Username: "gina", Password: password})
 				st := e.step(res, err, cognito.StepTOTPCode)
-				if st.DeviceName == "" {
+				if cognito.DataOf[cognito.CodeData](st).DeviceName == "" {
 					t.Fatalf("step = %+v", st)
 				}
-				_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: "000000"})
+				_, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: "000000"})
 				wantKind(t, err, cognito.CodeMismatch)
-				wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{Code: e.totpCode(totpSecret)})), "pwd", "otp", "mfa")
+				wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: e.totpCode(totpSecret)})), "pwd", "otp", "mfa")
 			})
 			t.Run("choose a method", func(t *testing.T) {
-				res, err := eng.Start(e.ctx, "frank", password)
+				res, err := eng.Start(e.ctx, cognito.StartInput{Username: "frank", Password: password})
 				st := e.step(res, err, cognito.StepSelectMFA)
-				if !slices.Equal(st.Options, []string{cognito.MethodSMS, cognito.MethodEmail}) || st.Username != "frank" {
+				if !slices.Equal(cognito.DataOf[cognito.ChoiceData](st).Options, []string{cognito.MethodSMS, cognito.MethodEmail}) || st.Username != "frank" {
 					t.Fatalf("step = %+v", st)
 				}
-				_, err = eng.Answer(e.ctx, st, cognito.Answer{Method: cognito.MethodTOTP})
+				_, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerMethod: cognito.MethodTOTP})
 				wantKind(t, err, cognito.InvalidParameter) // not offered: refused before Cognito
 				n := e.sent()
-				res, err = eng.Answer(e.ctx, st, cognito.Answer{Method: cognito.MethodEmail})
+				res, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerMethod: cognito.MethodEmail})
 				st = e.step(res, err, cognito.StepEmailCode)
-				wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{Code: e.code("frank@example.com", n)})), "pwd", "otp", "mfa")
+				wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: e.code("frank@example.com", n)})), "pwd", "otp", "mfa")
 			})
 			t.Run("an expired code", func(t *testing.T) {
 				n := e.sent()
-				res, err := eng.Start(e.ctx, "dave", password)
+				res, err := eng.Start(e.ctx, cognito.StartInput{Username: "dave", Password: password})
 				st := e.step(res, err, cognito.StepSMSCode)
 				code := e.code("+15555550104", n)
 				e.clock.Advance(4 * time.Minute) // codes live 3 minutes; this session 15
-				_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: code})
+				_, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: code})
 				wantKind(t, err, cognito.ExpiredCode)
 			})
 			t.Run("too many wrong codes", func(t *testing.T) {
-				res, err := eng.Start(e.ctx, "erin", password)
+				res, err := eng.Start(e.ctx, cognito.StartInput{Username: "erin", Password: password})
 				st := e.step(res, err, cognito.StepEmailCode)
 				for i := 0; i < 4; i++ {
-					_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: "000000"})
+					_, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: "000000"})
 					wantKind(t, err, cognito.CodeMismatch)
 				}
-				_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: "000000"})
+				_, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: "000000"})
 				if !wantKind(t, err, cognito.TooManyFailedAttempts).Kind.Restart() {
 					t.Fatal("a session closed after too many codes restarts the sign-in")
 				}
@@ -486,11 +486,11 @@ func TestExpiredSession(t *testing.T) {
 	e.user("dave", true, map[string]string{"phone_number": "+15555550104"}, &cip.AdminSetUserMFAPreferenceInput{SMSMfaSettings: &types.SMSMfaSettingsType{Enabled: true, PreferredMfa: true}})
 	eng := e.engine(engineOpts{secret: true})
 	n := e.sent()
-	res, err := eng.Start(e.ctx, "dave", password)
+	res, err := eng.Start(e.ctx, cognito.StartInput{Username: "dave", Password: password})
 	st := e.step(res, err, cognito.StepSMSCode)
 	code := e.code("+15555550104", n)
 	e.clock.Advance(3*time.Minute + time.Second)
-	_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: code})
+	_, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: code})
 	ce := wantKind(t, err, cognito.SessionExpired)
 	if !ce.Kind.Restart() || ce.Kind.MessageID() != "error.SessionExpired" || ce.Code != "NotAuthorizedException" {
 		t.Fatalf("error = %+v", ce)
@@ -505,34 +505,33 @@ func TestMFASetup(t *testing.T) {
 				e.user("grace", true, map[string]string{"phone_number": "+15555550107"}, nil)
 				eng := e.engine(engineOpts{flow: tt.flow, secret: tt.secret})
 
-				res, err := eng.Start(e.ctx, "grace", password)
+				res, err := eng.Start(e.ctx, cognito.StartInput{Username: "grace", Password: password})
 				st := e.step(res, err, cognito.StepMFASetupChoice)
-				if !slices.Equal(st.Options, []string{cognito.MethodTOTP, cognito.MethodEmail}) {
+				if !slices.Equal(cognito.DataOf[cognito.ChoiceData](st).Options, []string{cognito.MethodTOTP, cognito.MethodEmail}) {
 					t.Fatalf("step = %+v (SMS cannot be set up during sign-in)", st)
 				}
-				_, err = eng.Answer(e.ctx, st, cognito.Answer{Method: cognito.MethodSMS})
+				_, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerMethod: cognito.MethodSMS})
 				wantKind(t, err, cognito.SMSSetupNeedsAdmin)
-				res, err = eng.Answer(e.ctx, st, cognito.Answer{Method: cognito.MethodTOTP})
+				res, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerMethod: cognito.MethodTOTP})
 				setup := e.step(res, err, cognito.StepTOTPSetup)
-				if setup.SecretCode == "" || setup.Session == st.Session || setup.Username != "grace" ||
-					setup.OTPAuthURI != "otpauth://totp/Bridgekeeper%20Test:grace?secret="+setup.SecretCode+"&issuer=Bridgekeeper%20Test" {
+				if cognito.DataOf[cognito.TOTPSetupData](setup).SecretCode == "" || setup.Session == st.Session || setup.Username != "grace" {
 					t.Fatalf("setup step = %+v", setup)
 				}
 				if n := setup.EncodedSize(); n > 1500 {
 					t.Fatalf("setup state is %d bytes", n)
 				}
-				_, err = eng.Answer(e.ctx, setup, cognito.Answer{Code: "000000"})
+				_, err = eng.Answer(e.ctx, setup, cognito.Answer{cognito.AnswerCode: "000000"})
 				if ce := wantKind(t, err, cognito.SoftwareTokenMismatch); ce.Kind.MessageID() != "error.EnableSoftwareTokenMFA" || ce.Kind.Restart() {
 					t.Fatalf("error = %+v", ce)
 				}
-				e.secrets = append(e.secrets, setup.SecretCode)
-				wantAMR(t, e.success(eng.Answer(e.ctx, setup, cognito.Answer{Code: e.totpCode(setup.SecretCode), DeviceName: "Grace's phone"})), "pwd", "otp", "mfa")
+				e.secrets = append(e.secrets, cognito.DataOf[cognito.TOTPSetupData](setup).SecretCode)
+				wantAMR(t, e.success(eng.Answer(e.ctx, setup, cognito.Answer{cognito.AnswerCode: e.totpCode(cognito.DataOf[cognito.TOTPSetupData](setup).SecretCode), cognito.AnswerDeviceName: "Grace's phone"})), "pwd", "otp", "mfa")
 
 				// Next time grace is asked for her authenticator code.
 				e.clock.Advance(30 * time.Second)
-				res, err = eng.Start(e.ctx, "grace", password)
+				res, err = eng.Start(e.ctx, cognito.StartInput{Username: "grace", Password: password})
 				st = e.step(res, err, cognito.StepTOTPCode)
-				wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{Code: e.totpCode(setup.SecretCode)})), "pwd", "otp", "mfa")
+				wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: e.totpCode(cognito.DataOf[cognito.TOTPSetupData](setup).SecretCode)})), "pwd", "otp", "mfa")
 			})
 		}
 	})
@@ -540,50 +539,50 @@ func TestMFASetup(t *testing.T) {
 		e := newEnv(t, poolSetup{mfa: types.UserPoolMfaTypeOn, totp: true, email: true})
 		e.user("hank", true, nil, nil)
 		eng := e.engine(engineOpts{secret: true})
-		res, err := eng.Start(e.ctx, "hank", password)
+		res, err := eng.Start(e.ctx, cognito.StartInput{Username: "hank", Password: password})
 		st := e.step(res, err, cognito.StepMFASetupChoice)
-		res, err = eng.Answer(e.ctx, st, cognito.Answer{Method: cognito.MethodEmail})
+		res, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerMethod: cognito.MethodEmail})
 		st = e.step(res, err, cognito.StepEmailSetup)
-		_, err = eng.Answer(e.ctx, st, cognito.Answer{Email: "  "})
+		_, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerEmail: "  "})
 		wantKind(t, err, cognito.InvalidParameter)
 		n := e.sent()
-		res, err = eng.Answer(e.ctx, st, cognito.Answer{Email: "hank@example.com"})
+		res, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerEmail: "hank@example.com"})
 		st = e.step(res, err, cognito.StepEmailCode)
-		if st.Destination != "h***@e***" {
+		if cognito.DataOf[cognito.CodeData](st).Destination != "h***@e***" {
 			t.Fatalf("step = %+v", st)
 		}
 		code := e.code("hank@example.com", n)
-		_, err = eng.Answer(e.ctx, st, cognito.Answer{Code: "000000"})
+		_, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: "000000"})
 		wantKind(t, err, cognito.CodeMismatch)
-		s := wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{Code: code})), "pwd", "otp", "mfa")
+		s := wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: code})), "pwd", "otp", "mfa")
 		if s.Claims["email"] != "hank@example.com" {
 			t.Fatalf("claims = %v", s.Claims)
 		}
 		// Email is hank's method from now on.
-		res, err = eng.Start(e.ctx, "hank", password)
+		res, err = eng.Start(e.ctx, cognito.StartInput{Username: "hank", Password: password})
 		e.step(res, err, cognito.StepEmailCode)
 	})
 	t.Run("authenticator only: straight to setup", func(t *testing.T) {
 		e := newEnv(t, poolSetup{mfa: types.UserPoolMfaTypeOn, totp: true, sms: true})
 		e.user("ivan", true, nil, nil)
 		eng := e.engine(engineOpts{})
-		res, err := eng.Start(e.ctx, "ivan", password)
+		res, err := eng.Start(e.ctx, cognito.StartInput{Username: "ivan", Password: password})
 		setup := e.step(res, err, cognito.StepTOTPSetup)
-		e.secrets = append(e.secrets, setup.SecretCode)
-		wantAMR(t, e.success(eng.Answer(e.ctx, setup, cognito.Answer{Code: e.totpCode(setup.SecretCode)})), "pwd", "otp", "mfa")
+		e.secrets = append(e.secrets, cognito.DataOf[cognito.TOTPSetupData](setup).SecretCode)
+		wantAMR(t, e.success(eng.Answer(e.ctx, setup, cognito.Answer{cognito.AnswerCode: e.totpCode(cognito.DataOf[cognito.TOTPSetupData](setup).SecretCode)})), "pwd", "otp", "mfa")
 	})
 	t.Run("email only: straight to the address", func(t *testing.T) {
 		e := newEnv(t, poolSetup{mfa: types.UserPoolMfaTypeOn, email: true})
 		e.user("jane", true, nil, nil)
 		eng := e.engine(engineOpts{})
-		res, err := eng.Start(e.ctx, "jane", password)
+		res, err := eng.Start(e.ctx, cognito.StartInput{Username: "jane", Password: password})
 		e.step(res, err, cognito.StepEmailSetup)
 	})
 	t.Run("SMS only: an administrator must add a phone number", func(t *testing.T) {
 		e := newEnv(t, poolSetup{mfa: types.UserPoolMfaTypeOn, sms: true})
 		e.user("karl", true, nil, nil)
 		eng := e.engine(engineOpts{})
-		_, err := eng.Start(e.ctx, "karl", password)
+		_, err := eng.Start(e.ctx, cognito.StartInput{Username: "karl", Password: password})
 		if ce := wantKind(t, err, cognito.SMSSetupNeedsAdmin); ce.Kind.MessageID() != "error.SMSSetupNeedsAdmin" {
 			t.Fatalf("error = %+v", ce)
 		}
@@ -597,26 +596,26 @@ func TestMisconfiguration(t *testing.T) {
 	e.user("alice", true, map[string]string{"email": "alice@example.com"}, nil)
 
 	srpOnly := e.engine(engineOpts{flow: cognito.FlowUserPassword, flows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth}})
-	_, err := srpOnly.Start(e.ctx, "alice", password)
+	_, err := srpOnly.Start(e.ctx, cognito.StartInput{Username: "alice", Password: password})
 	wantKind(t, err, cognito.InvalidParameter)
 	wantCause(t, err, "USER_PASSWORD_AUTH flow not enabled")
 
 	wrongSecret := e.engine(engineOpts{secret: true, badHash: true})
-	_, err = wrongSecret.Start(e.ctx, "alice", password)
+	_, err = wrongSecret.Start(e.ctx, cognito.StartInput{Username: "alice", Password: password})
 	wantKind(t, err, cognito.InvalidParameter)
 	wantCause(t, err, "secret hash")
 
 	wrongIssuer := e.engine(engineOpts{issuer: "https://cognito-idp.us-east-1.amazonaws.com/" + e.poolID})
-	_, err = wrongIssuer.Start(e.ctx, "alice", password)
+	_, err = wrongIssuer.Start(e.ctx, cognito.StartInput{Username: "alice", Password: password})
 	wantKind(t, err, cognito.Internal)
 	wantCause(t, err, "did not verify")
 
 	eng := e.engine(engineOpts{})
-	_, err = eng.Answer(e.ctx, cognito.State{Kind: cognito.StepUnsupported, Challenge: "CUSTOM_CHALLENGE", Session: "S", Username: "alice"}, cognito.Answer{})
+	_, err = eng.Answer(e.ctx, cognito.State{Kind: cognito.StepUnsupported, Session: "S", Username: "alice"}, cognito.Answer{})
 	wantKind(t, err, cognito.InvalidParameter)
 	_, err = eng.Answer(e.ctx, cognito.State{Kind: "made_up", Session: "S", Username: "alice"}, cognito.Answer{})
 	wantKind(t, err, cognito.InvalidParameter)
-	_, err = eng.Answer(e.ctx, cognito.State{Kind: cognito.StepSMSCode}, cognito.Answer{Code: "123456"})
+	_, err = eng.Answer(e.ctx, cognito.State{Kind: cognito.StepSMSCode}, cognito.Answer{cognito.AnswerCode: "123456"})
 	wantKind(t, err, cognito.SessionExpired) // an empty state restarts the sign-in
 }
 
@@ -626,7 +625,7 @@ func TestVerifier(t *testing.T) {
 	e := newEnv(t, poolSetup{})
 	e.user("alice", true, map[string]string{"email": "alice@example.com"}, nil)
 	eng := e.engine(engineOpts{})
-	s := wantAMR(t, e.success(eng.Start(e.ctx, "alice", password)), "pwd")
+	s := wantAMR(t, e.success(eng.Start(e.ctx, cognito.StartInput{Username: "alice", Password: password})), "pwd")
 
 	aud, _ := s.Claims["aud"].(string)
 	cfg := cognito.Config{Region: "us-east-1", UserPoolID: e.poolID, ClientID: aud, Issuer: e.url + "/" + e.poolID}
@@ -676,12 +675,20 @@ func TestPasswordRecovery(t *testing.T) {
 	wantKind(t, eng.ConfirmForgotPassword(e.ctx, "ivy", "000000", newPassword), cognito.CodeMismatch)
 	wantKind(t, eng.ConfirmForgotPassword(e.ctx, "ivy", code, "weak"), cognito.InvalidPassword)
 	e.must(eng.ConfirmForgotPassword(e.ctx, "ivy", code, newPassword))
-	wantAMR(t, e.success(eng.Start(e.ctx, "ivy", newPassword)), "pwd")
+	wantAMR(t, e.success(eng.Start(e.ctx, cognito.StartInput{Username: "ivy", Password: newPassword})), "pwd")
 
 	_, err = e.admin.AdminResetUserPassword(e.ctx, &cip.AdminResetUserPasswordInput{UserPoolId: aws.String(e.poolID), Username: aws.String("ivy")})
 	e.must(err)
-	_, err = eng.Start(e.ctx, "ivy", newPassword)
+	_, err = eng.Start(e.ctx, cognito.StartInput{Username: "ivy", Password: newPassword})
 	wantKind(t, err, cognito.PasswordResetRequired)
+}
+
+// withAttributes adds required attributes (name → value) to an answer.
+func withAttributes(a cognito.Answer, attrs map[string]string) cognito.Answer {
+	for name, v := range attrs {
+		a[cognito.AnswerAttribute(name)] = v
+	}
+	return a
 }
 
 // wantCause checks that an engine error's cause (what the handlers log) says want.

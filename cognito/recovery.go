@@ -7,6 +7,9 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 )
 
+// RecoveryCodeLength is the length of the codes ForgotPassword and AdminResetUserPassword send.
+const RecoveryCodeLength = 6
+
 // Delivery says where Cognito sent a code: "EMAIL" or "SMS" and the masked address.
 type Delivery struct {
 	Medium, Destination string

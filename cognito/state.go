@@ -2,36 +2,39 @@ package cognito
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
-// StepKind says which page a step needs.
+// StepKind says which page a step needs. Each kind is registered with the challenge entry that
+// makes it (see registry.go), and the HTTP layer has one page per kind.
 type StepKind string
 
-// The steps a person can be asked to complete.
+// The steps a person can be asked to complete. Each kind's payload (see Data) is named with it.
 const (
-	// StepNewPassword: choose a new password (twice) and fill State.RequiredAttributes.
+	// StepNewPassword: choose a new password (twice) and fill NewPasswordData.RequiredAttributes.
 	StepNewPassword StepKind = "new_password"
-	// StepSMSCode: type the code sent by text message to State.Destination.
+	// StepSMSCode: type the code sent by text message to CodeData.Destination.
 	StepSMSCode StepKind = "sms_code"
-	// StepEmailCode: type the code sent by email to State.Destination.
+	// StepEmailCode: type the code sent by email to CodeData.Destination.
 	StepEmailCode StepKind = "email_code"
-	// StepTOTPCode: type the authenticator app's code (State.DeviceName names the app, if known).
+	// StepTOTPCode: type the authenticator app's code (CodeData.DeviceName names the app, if known).
 	StepTOTPCode StepKind = "totp_code"
-	// StepSelectMFA: pick one of State.Options for this sign-in.
+	// StepSelectMFA: pick one of ChoiceData.Options for this sign-in.
 	StepSelectMFA StepKind = "select_mfa"
-	// StepMFASetupChoice: pick which of State.Options to set up.
+	// StepMFASetupChoice: pick which of ChoiceData.Options to set up.
 	StepMFASetupChoice StepKind = "mfa_setup_choice"
-	// StepTOTPSetup: add State.SecretCode to an authenticator app (QR of OTPAuthURI) and type
-	// its first code, optionally naming the device.
+	// StepTOTPSetup: add TOTPSetupData.SecretCode to an authenticator app (QR of OTPAuthURI) and
+	// type its first code, optionally naming the device.
 	StepTOTPSetup StepKind = "totp_setup"
 	// StepEmailSetup: give the email address future codes go to.
 	StepEmailSetup StepKind = "email_setup"
-	// StepUnsupported: Cognito asked for State.Challenge, which Bridgekeeper cannot answer yet.
+	// StepUnsupported: Cognito asked for UnsupportedData.Challenge, which Bridgekeeper cannot
+	// answer.
 	StepUnsupported StepKind = "unsupported"
 )
 
-// Cognito MFA method names, as in MFAS_CAN_CHOOSE, MFAS_CAN_SETUP and Answer.Method.
+// Cognito MFA method names, as in MFAS_CAN_CHOOSE, MFAS_CAN_SETUP and the AnswerMethod value.
 const (
 	MethodSMS   = "SMS_MFA"
 	MethodTOTP  = "SOFTWARE_TOKEN_MFA"
@@ -52,42 +55,28 @@ const (
 	MaxDeviceName = 64
 	// MaxSecretCode bounds a TOTP secret during enrolment (Cognito's are 52 base32 characters).
 	MaxSecretCode = 64
-	// MaxRequiredAttributes bounds the JSON of State.RequiredAttributes; all 17 standard
-	// attributes (the only ones a pool can require) take 197 bytes.
+	// MaxRequiredAttributes bounds the JSON of NewPasswordData.RequiredAttributes; all 17
+	// standard attributes (the only ones a pool can require) take 197 bytes.
 	MaxRequiredAttributes = 200
 	// maxChallengeName bounds an unknown challenge's name kept for an Unsupported step.
 	maxChallengeName = 32
 )
 
 // State is everything needed to show and answer one step. It is small, plain and serialisable:
-// the HTTP layer keeps it in an encrypted cookie between requests, so its JSON keys are short
-// and each field only holds what its step needs.
+// the HTTP layer keeps it in an encrypted cookie between requests, so its JSON keys are short.
+// The fields every step has are here; what only one kind needs is that kind's payload in Data
+// (read it with DataOf), so adding a step kind does not grow this struct.
 type State struct {
 	Kind StepKind `json:"k"`
-	// Challenge is the Cognito challenge's name, kept only for StepUnsupported (every other
-	// kind implies its challenge).
-	Challenge string `json:"c,omitempty"`
 	// Session is Cognito's challenge session (up to 2,048 characters, single use).
 	Session string `json:"s"`
 	// Username is USER_ID_FOR_SRP: the real username, never an alias the person typed.
 	Username string `json:"u"`
-	// Destination is the masked phone number or email address a code went to.
-	Destination string `json:"d,omitempty"`
-	// Options are the methods to choose from (StepSelectMFA, StepMFASetupChoice): MethodSMS,
-	// MethodTOTP, MethodEmail.
-	Options []string `json:"o,omitempty"`
-	// RequiredAttributes are the names (without "userAttributes.") of required attributes the
-	// user has no value for (StepNewPassword).
-	RequiredAttributes []string `json:"r,omitempty"`
-	// SecretCode is the TOTP secret being enrolled (StepTOTPSetup).
-	SecretCode string `json:"t,omitempty"`
-	// OTPAuthURI is the otpauth:// URI of SecretCode, for the QR code. It is not kept in the
-	// encoded state: rebuild it with OTPAuthURI(issuer, Username, SecretCode).
-	OTPAuthURI string `json:"-"`
-	// DeviceName is the authenticator's friendly name (StepTOTPCode).
-	DeviceName string `json:"n,omitempty"`
 	// AMR lists the authentication methods proven so far (RFC 8176 values).
 	AMR []string `json:"a,omitempty"`
+	// Data is the kind's own payload as JSON (NewPasswordData, CodeData, ChoiceData,
+	// TOTPSetupData, UnsupportedData, …); empty when the kind needs none.
+	Data json.RawMessage `json:"d,omitempty"`
 }
 
 // EncodedSize is the length of the state's JSON, as the flow cookie stores it before sealing.
@@ -99,21 +88,53 @@ func (s State) EncodedSize() int {
 	return len(b)
 }
 
-// Answer is what the person gave for a step; only the fields of that step's kind are read.
-type Answer struct {
-	// NewPassword and Attributes (name → value, names without "userAttributes.") answer
-	// StepNewPassword; only State.RequiredAttributes are sent.
-	NewPassword string
-	Attributes  map[string]string
-	// Code answers StepSMSCode, StepEmailCode, StepTOTPCode and StepTOTPSetup.
-	Code string
-	// Method answers StepSelectMFA and StepMFASetupChoice.
-	Method string
-	// DeviceName optionally names the authenticator in StepTOTPSetup.
-	DeviceName string
-	// Email answers StepEmailSetup.
-	Email string
+// DataOf decodes the state's payload as T. A state whose payload is absent or is not a T gives
+// T's zero value: a page then shows its generic text, and the engine refuses the answer.
+func DataOf[T any](s State) T {
+	var v T
+	if len(s.Data) > 0 {
+		_ = json.Unmarshal(s.Data, &v) // a payload that is not a T reads as T's zero value
+	}
+	return v
 }
+
+// withData returns s carrying payload v (nil clears it).
+func withData(s State, v any) (State, error) {
+	s.Data = nil
+	if v == nil {
+		return s, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return s, fmt.Errorf("encode %s payload: %w", s.Kind, err)
+	}
+	if string(b) != "{}" {
+		s.Data = b
+	}
+	return s, nil
+}
+
+// Answer is what the person gave for a step: the form's values under the Answer* keys the
+// step's entry reads. Keys another kind reads are ignored.
+type Answer map[string]string
+
+// The keys of an Answer. They are the form field names of the pages that collect them.
+const (
+	// AnswerNewPassword is the chosen password (StepNewPassword).
+	AnswerNewPassword = "password"
+	// AnswerCode is a one-time code (the code steps and StepTOTPSetup).
+	AnswerCode = "code"
+	// AnswerMethod is a Cognito MFA method name (StepSelectMFA, StepMFASetupChoice).
+	AnswerMethod = "method"
+	// AnswerDeviceName optionally names the authenticator (StepTOTPSetup).
+	AnswerDeviceName = "device_name"
+	// AnswerEmail is the address email codes go to (StepEmailSetup).
+	AnswerEmail = "email"
+)
+
+// AnswerAttribute is the Answer key of a required attribute (name without "userAttributes.")
+// set with a new password.
+func AnswerAttribute(name string) string { return "userAttributes." + name }
 
 // Step is the next thing to show.
 type Step struct {

@@ -2,13 +2,11 @@ package cognito
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
-
-	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 )
 
 // RFC 8176 authentication method reference values the engine reports.
@@ -18,69 +16,6 @@ const (
 	amrOTP      = "otp"
 	amrMFA      = "mfa"
 )
-
-// plan is what one Cognito challenge asks of the sign-in: the state of the page to show, plus
-// what only the engine can do or show.
-type plan struct {
-	state State
-	// attrs are the user's current attributes (NEW_PASSWORD_REQUIRED).
-	attrs map[string]string
-	// associate says MFA setup can only be an authenticator app: the engine associates a
-	// software token (a Cognito call) and shows StepTOTPSetup instead of state.
-	associate bool
-}
-
-// planFor turns a challenge Cognito sent into the page that answers it. username is the name
-// known so far; the challenge's USER_ID_FOR_SRP replaces it. amr are the methods proven so far.
-func planFor(challenge, session, username string, params map[string]string, amr []string) (plan, error) {
-	if u := params["USER_ID_FOR_SRP"]; u != "" {
-		username = u
-	}
-	if len(session) > MaxSession {
-		return plan{}, &Error{Kind: Internal, Op: challenge, Err: fmt.Errorf("session of %d characters is over Cognito's %d", len(session), MaxSession)}
-	}
-	st := State{Session: session, Username: username, AMR: amr}
-	p := plan{}
-	switch types.ChallengeNameType(challenge) {
-	case types.ChallengeNameTypeNewPasswordRequired:
-		st.Kind = StepNewPassword
-		p.attrs = stringMap(params["userAttributes"])
-		st.RequiredAttributes = missingRequired(params["requiredAttributes"], p.attrs)
-		if n := jsonLen(st.RequiredAttributes); n > MaxRequiredAttributes {
-			return plan{}, &Error{Kind: InvalidParameter, Op: challenge, Err: fmt.Errorf("the pool requires %d attributes (%d bytes), more than a sign-in can carry", len(st.RequiredAttributes), n)}
-		}
-	case types.ChallengeNameTypeSmsMfa:
-		st.Kind, st.Destination = StepSMSCode, clip(params["CODE_DELIVERY_DESTINATION"], MaxDestination)
-	case types.ChallengeNameTypeEmailOtp:
-		st.Kind, st.Destination = StepEmailCode, clip(params["CODE_DELIVERY_DESTINATION"], MaxDestination)
-	case types.ChallengeNameTypeSoftwareTokenMfa:
-		st.Kind, st.DeviceName = StepTOTPCode, clip(params["FRIENDLY_DEVICE_NAME"], MaxDeviceName)
-	case types.ChallengeNameTypeSelectMfaType:
-		st.Kind, st.Options = StepSelectMFA, methods(params["MFAS_CAN_CHOOSE"], MethodSMS, MethodTOTP, MethodEmail)
-		if len(st.Options) == 0 {
-			return plan{}, &Error{Kind: InvalidParameter, Op: challenge, Err: errors.New("no known MFA method to choose from")}
-		}
-	case types.ChallengeNameTypeMfaSetup:
-		// SMS cannot be set up during sign-in: it needs a phone number an administrator adds.
-		settable := methods(params["MFAS_CAN_SETUP"], MethodTOTP, MethodEmail)
-		switch {
-		case len(settable) == 0:
-			return plan{}, &Error{Kind: SMSSetupNeedsAdmin, Op: challenge}
-		case len(settable) == 1 && settable[0] == MethodTOTP:
-			st.Kind, p.associate = StepTOTPSetup, true
-		case len(settable) == 1:
-			st.Kind = StepEmailSetup
-		default:
-			st.Kind, st.Options = StepMFASetupChoice, settable
-		}
-	default:
-		// CUSTOM_CHALLENGE, WEB_AUTHN, SMS_OTP and USER_AUTH's first factors, device SRP, and
-		// whatever Cognito adds next: shown as a page that explains, never a panic.
-		st.Kind, st.Challenge = StepUnsupported, clip(challenge, maxChallengeName)
-	}
-	p.state = st
-	return p, nil
-}
 
 // OTPAuthURI builds the otpauth:// URI authenticator apps read from a QR code, in Google's Key
 // URI format: otpauth://totp/<issuer>:<account>?secret=<secret>&issuer=<issuer>. The issuer and
@@ -177,7 +112,9 @@ func clip(s string, n int) string {
 	return s[:n]
 }
 
-// withMethods returns amr with more appended, each once.
+// withMethods returns amr with more appended, each once. It is the one place the "mfa" value is
+// decided: added as soon as methods of two kinds (something known, like a password, and
+// something held, like a phone or an authenticator) have been proven.
 func withMethods(amr []string, more ...string) []string {
 	out := slices.Clone(amr)
 	for _, m := range more {
@@ -185,5 +122,29 @@ func withMethods(amr []string, more ...string) []string {
 			out = append(out, m)
 		}
 	}
+	if !slices.Contains(out, amrMFA) && slices.Contains(out, amrPassword) && (slices.Contains(out, amrSMS) || slices.Contains(out, amrOTP)) {
+		out = append(out, amrMFA)
+	}
 	return out
+}
+
+// NormalizeCode is the one rule for one-time codes: it drops the spaces and dashes people
+// paste or type into codes ("123 456", "123-456") and reports whether what is left is exactly
+// digits ASCII digits, the length the step asks for.
+func NormalizeCode(code string, digits int) (string, bool) {
+	code = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '-' || r == '\u2010' || r == '\u2013' {
+			return -1
+		}
+		return r
+	}, code)
+	if len(code) != digits {
+		return code, false
+	}
+	for _, c := range code {
+		if c < '0' || c > '9' {
+			return code, false
+		}
+	}
+	return code, true
 }

@@ -7,12 +7,21 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 )
 
 // TestPlanFor maps what Cognito sends with each challenge (ChallengeName, Session,
 // ChallengeParameters) to the step the person sees.
 func TestPlanFor(t *testing.T) {
 	pwd := []string{"pwd"}
+	want := func(kind StepKind, username string, data any) State {
+		st, err := withData(State{Kind: kind, Session: "S", Username: username, AMR: pwd}, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
 	tests := []struct {
 		name      string
 		challenge string
@@ -29,33 +38,33 @@ func TestPlanFor(t *testing.T) {
 				"userAttributes":     `{"email":"bob@example.com","email_verified":"true","family_name":""}`,
 				"requiredAttributes": `["userAttributes.name","userAttributes.email","userAttributes.family_name"]`,
 			},
-			want:  State{Kind: StepNewPassword, Session: "S", Username: "bob", RequiredAttributes: []string{"name", "family_name"}, AMR: pwd},
+			want:  want(StepNewPassword, "bob", NewPasswordData{RequiredAttributes: []string{"name", "family_name"}}),
 			attrs: map[string]string{"email": "bob@example.com", "email_verified": "true", "family_name": ""},
 		},
 		{
 			name: "new password, nothing required", challenge: "NEW_PASSWORD_REQUIRED",
 			params: map[string]string{"USER_ID_FOR_SRP": "bob", "userAttributes": `{}`, "requiredAttributes": `[]`},
-			want:   State{Kind: StepNewPassword, Session: "S", Username: "bob", AMR: pwd}, attrs: map[string]string{},
+			want:   want(StepNewPassword, "bob", nil), attrs: map[string]string{},
 		},
 		{
 			name: "SMS code", challenge: "SMS_MFA",
 			params: map[string]string{"USER_ID_FOR_SRP": "dave", "CODE_DELIVERY_DELIVERY_MEDIUM": "SMS", "CODE_DELIVERY_DESTINATION": "+*******0104"},
-			want:   State{Kind: StepSMSCode, Session: "S", Username: "dave", Destination: "+*******0104", AMR: pwd},
+			want:   want(StepSMSCode, "dave", CodeData{Destination: "+*******0104"}),
 		},
 		{
 			name: "email code", challenge: "EMAIL_OTP",
 			params: map[string]string{"USER_ID_FOR_SRP": "erin", "CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL", "CODE_DELIVERY_DESTINATION": "e***@e***"},
-			want:   State{Kind: StepEmailCode, Session: "S", Username: "erin", Destination: "e***@e***", AMR: pwd},
+			want:   want(StepEmailCode, "erin", CodeData{Destination: "e***@e***"}),
 		},
 		{
 			name: "authenticator code", challenge: "SOFTWARE_TOKEN_MFA",
 			params: map[string]string{"USER_ID_FOR_SRP": "grace", "FRIENDLY_DEVICE_NAME": "Pixel"},
-			want:   State{Kind: StepTOTPCode, Session: "S", Username: "grace", DeviceName: "Pixel", AMR: pwd},
+			want:   want(StepTOTPCode, "grace", CodeData{DeviceName: "Pixel"}),
 		},
 		{
 			name: "select MFA keeps Cognito's order and drops unknown methods", challenge: "SELECT_MFA_TYPE",
 			params: map[string]string{"USER_ID_FOR_SRP": "frank", "MFAS_CAN_CHOOSE": `["EMAIL_OTP","WEB_AUTHN","SMS_MFA","SMS_MFA"]`},
-			want:   State{Kind: StepSelectMFA, Session: "S", Username: "frank", Options: []string{"EMAIL_OTP", "SMS_MFA"}, AMR: pwd},
+			want:   want(StepSelectMFA, "frank", ChoiceData{Options: []string{"EMAIL_OTP", "SMS_MFA"}}),
 		},
 		{
 			name: "select MFA with nothing known", challenge: "SELECT_MFA_TYPE",
@@ -64,18 +73,18 @@ func TestPlanFor(t *testing.T) {
 		{
 			name: "MFA setup with a choice (SMS left out)", challenge: "MFA_SETUP",
 			params: map[string]string{"USER_ID_FOR_SRP": "hank", "MFAS_CAN_SETUP": `["SMS_MFA","SOFTWARE_TOKEN_MFA","EMAIL_OTP"]`},
-			want:   State{Kind: StepMFASetupChoice, Session: "S", Username: "hank", Options: []string{"SOFTWARE_TOKEN_MFA", "EMAIL_OTP"}, AMR: pwd},
+			want:   want(StepMFASetupChoice, "hank", ChoiceData{Options: []string{"SOFTWARE_TOKEN_MFA", "EMAIL_OTP"}}),
 		},
 		{
 			name: "MFA setup, authenticator only", challenge: "MFA_SETUP",
 			params:    map[string]string{"USER_ID_FOR_SRP": "hank", "MFAS_CAN_SETUP": `["SMS_MFA","SOFTWARE_TOKEN_MFA"]`},
-			want:      State{Kind: StepTOTPSetup, Session: "S", Username: "hank", AMR: pwd},
+			want:      want(StepTOTPSetup, "hank", nil),
 			associate: true,
 		},
 		{
 			name: "MFA setup, email only", challenge: "MFA_SETUP",
 			params: map[string]string{"USER_ID_FOR_SRP": "hank", "MFAS_CAN_SETUP": `["EMAIL_OTP"]`},
-			want:   State{Kind: StepEmailSetup, Session: "S", Username: "hank", AMR: pwd},
+			want:   want(StepEmailSetup, "hank", nil),
 		},
 		{
 			name: "MFA setup, SMS only", challenge: "MFA_SETUP",
@@ -84,12 +93,12 @@ func TestPlanFor(t *testing.T) {
 		{
 			name: "custom challenge", challenge: "CUSTOM_CHALLENGE",
 			params: map[string]string{"USER_ID_FOR_SRP": "ivy", "question": "colour?"},
-			want:   State{Kind: StepUnsupported, Challenge: "CUSTOM_CHALLENGE", Session: "S", Username: "ivy", AMR: pwd},
+			want:   want(StepUnsupported, "ivy", UnsupportedData{Challenge: "CUSTOM_CHALLENGE"}),
 		},
 		{
 			name: "a challenge Cognito has not invented yet", challenge: "QUANTUM_ENTANGLEMENT_VERIFICATION_OF_THE_FUTURE",
 			params: nil,
-			want:   State{Kind: StepUnsupported, Challenge: "QUANTUM_ENTANGLEMENT_VERIFICATIO", Session: "S", Username: "typed", AMR: pwd},
+			want:   want(StepUnsupported, "typed", UnsupportedData{Challenge: "QUANTUM_ENTANGLEMENT_VERIFICATIO"}),
 		},
 	}
 	for _, tt := range tests {
@@ -107,8 +116,8 @@ func TestPlanFor(t *testing.T) {
 			if !reflect.DeepEqual(p.state, tt.want) {
 				t.Fatalf("state = %+v\nwant    %+v", p.state, tt.want)
 			}
-			if p.associate != tt.associate {
-				t.Fatalf("associate = %v", p.associate)
+			if (p.then != nil) != tt.associate {
+				t.Fatalf("associate = %v", p.then != nil)
 			}
 			if tt.attrs != nil && !reflect.DeepEqual(p.attrs, tt.attrs) {
 				t.Fatalf("attrs = %v, want %v", p.attrs, tt.attrs)
@@ -117,11 +126,25 @@ func TestPlanFor(t *testing.T) {
 	}
 }
 
+// planFor plans a challenge through the built-in registry, as the engine does.
+func planFor(challenge, session, username string, params map[string]string, amr []string) (plan, error) {
+	r, err := newRegistry(builtinChallenges())
+	if err != nil {
+		return plan{}, err
+	}
+	in, err := newPlanInput(types.ChallengeNameType(challenge), session, username, params, amr)
+	if err != nil {
+		return plan{}, err
+	}
+	return r.plan(in)
+}
+
 func TestPlanForBounds(t *testing.T) {
 	long := strings.Repeat("é", 100) // 200 bytes
 	p, err := planFor("SMS_MFA", "S", "u", map[string]string{"CODE_DELIVERY_DESTINATION": long}, nil)
-	if err != nil || len(p.state.Destination) > MaxDestination || !utf8.ValidString(p.state.Destination) || p.state.Destination == "" {
-		t.Fatalf("destination %q, err %v", p.state.Destination, err)
+	dest := DataOf[CodeData](p.state).Destination
+	if err != nil || len(dest) > MaxDestination || !utf8.ValidString(dest) || dest == "" {
+		t.Fatalf("destination %q, err %v", dest, err)
 	}
 	if _, err := planFor("SMS_MFA", strings.Repeat("s", MaxSession+1), "u", nil, nil); !IsKind(err, Internal) {
 		t.Fatalf("an over-long session: %v", err)
@@ -141,8 +164,8 @@ func TestPlanForBounds(t *testing.T) {
 	}
 	req, _ = json.Marshal(std)
 	p, err = planFor("NEW_PASSWORD_REQUIRED", "S", "u", map[string]string{"requiredAttributes": string(req)}, nil)
-	if err != nil || len(p.state.RequiredAttributes) != len(standardAttributes) {
-		t.Fatalf("standard attributes: %v, %v", p.state.RequiredAttributes, err)
+	if got := DataOf[NewPasswordData](p.state).RequiredAttributes; err != nil || len(got) != len(standardAttributes) {
+		t.Fatalf("standard attributes: %v, %v", got, err)
 	}
 }
 
@@ -204,22 +227,28 @@ func TestMissingRequired(t *testing.T) {
 
 func TestNormalizeCode(t *testing.T) {
 	tests := []struct {
-		in, want string
-		ok       bool
+		in     string
+		digits int
+		want   string
+		ok     bool
 	}{
-		{"123456", "123456", true},
-		{" 123 456 ", "123456", true},
-		{"12345678", "12345678", true},
-		{"", "", false},
-		{"123", "123", false},
-		{"12345a", "12345a", false},
-		{"１２３４５６", "１２３４５６", false}, // full-width digits are not ASCII
-		{"12345678901", "12345678901", false},
+		{"123456", 6, "123456", true},
+		{" 123 456 ", 6, "123456", true},
+		{"123-456", 6, "123456", true},
+		{"123\t456\n", 6, "123456", true},
+		{"1234-5678", 8, "12345678", true},
+		{"12345678", 6, "12345678", false},
+		{"123456", 8, "123456", false},
+		{"", 6, "", false},
+		{"123", 6, "123", false},
+		{"12345a", 6, "12345a", false},
+		{"１２３４５６", 6, "１２３４５６", false}, // full-width digits are not ASCII
+		{"12345678901", 6, "12345678901", false},
 	}
 	for _, tt := range tests {
-		got, ok := normalizeCode(tt.in)
+		got, ok := NormalizeCode(tt.in, tt.digits)
 		if got != tt.want || ok != tt.ok {
-			t.Errorf("normalizeCode(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+			t.Errorf("NormalizeCode(%q, %d) = %q, %v; want %q, %v", tt.in, tt.digits, got, ok, tt.want, tt.ok)
 		}
 	}
 }
@@ -236,51 +265,42 @@ func TestClip(t *testing.T) {
 	}
 }
 
-// TestStateSizeBudget bounds the flow cookie's payload: with a 2,048-character Session, a
-// 128-character username and every other field at the largest the engine lets it be, the
-// state's JSON stays under 2,800 bytes before encryption.
+// TestStateSizeBudget bounds the flow cookie's payload: for every registered step kind, with a
+// 2,048-character Session, a 128-character username, every AMR value and the kind's payload at
+// the largest the engine lets it be, the state's JSON stays under 2,800 bytes before encryption
+// and survives a round trip.
 func TestStateSizeBudget(t *testing.T) {
-	var std []string
-	std = append(std, standardAttributes...)
-	st := State{
-		Kind:               StepMFASetupChoice, // the longest kind name
-		Challenge:          strings.Repeat("C", maxChallengeName),
-		Session:            strings.Repeat("s", MaxSession),
-		Username:           strings.Repeat("u", MaxUsername),
-		Destination:        strings.Repeat("d", MaxDestination),
-		Options:            []string{MethodSMS, MethodTOTP, MethodEmail},
-		RequiredAttributes: std,
-		SecretCode:         strings.Repeat("A", MaxSecretCode),
-		OTPAuthURI:         "otpauth://totp/" + strings.Repeat("x", 300),
-		DeviceName:         strings.Repeat("n", MaxDeviceName),
-		AMR:                []string{"pwd", "sms", "otp", "mfa"},
-	}
-	if n := jsonLen(std); n > MaxRequiredAttributes {
+	if n := jsonLen(standardAttributes); n > MaxRequiredAttributes {
 		t.Fatalf("the standard attributes take %d bytes, over MaxRequiredAttributes", n)
 	}
-	for _, k := range []StepKind{StepNewPassword, StepSMSCode, StepEmailCode, StepTOTPCode, StepSelectMFA, StepTOTPSetup, StepEmailSetup, StepUnsupported} {
-		if len(k) > len(st.Kind) {
-			t.Fatalf("kind %q is longer than the one measured", k)
-		}
+	states := WorstCaseStates()
+	if len(states) != len(StepKinds()) {
+		t.Fatalf("%d worst cases for %d kinds", len(states), len(StepKinds()))
 	}
-	n := st.EncodedSize()
-	t.Logf("worst-case state: %d bytes of JSON", n)
-	if n >= 2800 {
-		t.Fatalf("worst-case state is %d bytes of JSON, want < 2800", n)
-	}
-	b, err := json.Marshal(st)
-	if err != nil || len(b) != n {
-		t.Fatalf("EncodedSize %d disagrees with json.Marshal (%d, %v)", n, len(b), err)
-	}
-	if strings.Contains(string(b), "otpauth") {
-		t.Fatal("the otpauth URI is derived, not stored")
-	}
-	var back State
-	if err := json.Unmarshal(b, &back); err != nil {
-		t.Fatal(err)
-	}
-	st.OTPAuthURI = ""
-	if !reflect.DeepEqual(back, st) {
-		t.Fatalf("the state does not survive a round trip:\n%+v\n%+v", back, st)
+	for _, st := range states {
+		t.Run(string(st.Kind), func(t *testing.T) {
+			if len(st.Session) != MaxSession || len(st.Username) != MaxUsername {
+				t.Fatalf("session %d, username %d characters", len(st.Session), len(st.Username))
+			}
+			n := st.EncodedSize()
+			t.Logf("worst-case %s state: %d bytes of JSON", st.Kind, n)
+			if n >= 2800 {
+				t.Fatalf("worst-case state is %d bytes of JSON, want < 2800", n)
+			}
+			b, err := json.Marshal(st)
+			if err != nil || len(b) != n {
+				t.Fatalf("EncodedSize %d disagrees with json.Marshal (%d, %v)", n, len(b), err)
+			}
+			if strings.Contains(string(b), "otpauth") {
+				t.Fatal("the otpauth URI is derived, not stored")
+			}
+			var back State
+			if err := json.Unmarshal(b, &back); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(back, st) {
+				t.Fatalf("the state does not survive a round trip:\n%+v\n%+v", back, st)
+			}
+		})
 	}
 }

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -52,33 +51,46 @@ func setFlowCookie(t *testing.T, j *CookieJar, f flowState) *http.Cookie {
 	return rec.Result().Cookies()[0]
 }
 
-func worstCaseFlow() flowState {
-	long := func(n int) string { return strings.Repeat("W", n) }
-	st := cognito.State{
-		Kind: cognito.StepNewPassword, Challenge: "NEW_PASSWORD_REQUIRED",
-		// Cognito sessions are base64; the longest allowed is 2,048 characters.
-		Session:  base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0xA5}, 1536)),
-		Username: long(maxUsername), Destination: long(64),
-		Options:    []string{cognito.MethodSMS, cognito.MethodTOTP, cognito.MethodEmail},
-		SecretCode: long(32),
-		DeviceName: long(64), AMR: []string{"pwd", "sms", "otp", "mfa"},
+// worstCaseFlows is one flow per registered step kind, each with the kind's largest state
+// (cognito.WorstCaseStates: a 2,048-character base64 session, a 128-character username, every
+// AMR value, the kind's payload at its bounds) and the longest username and notice.
+func worstCaseFlows() []flowState {
+	var out []flowState
+	for _, st := range cognito.WorstCaseStates() {
+		out = append(out, flowState{State: &st, Username: strings.Repeat("W", maxUsername), Notice: "error.NotAuthorized.PasswordAttemptsExceeded"})
 	}
-	for i := 0; i < 10; i++ {
-		st.RequiredAttributes = append(st.RequiredAttributes, "custom:"+long(25))
-	}
-	return flowState{State: &st, Username: long(maxUsername), Notice: "error.NotAuthorized.PasswordAttemptsExceeded"}
+	return out
 }
 
-// TestFlowCookieWorstCaseFitsInABrowser proves the largest flow cookie (a 2,048-character Cognito
-// session and every other field at its maximum) and the largest parked authorization request
-// each stay under 4,000 bytes, well inside browsers' 4,096-byte limit.
+// worstCaseFlow is the largest of worstCaseFlows.
+func worstCaseFlow() flowState {
+	flows := worstCaseFlows()
+	big := flows[0]
+	for _, f := range flows[1:] {
+		if f.State.EncodedSize() > big.State.EncodedSize() {
+			big = f
+		}
+	}
+	return big
+}
+
+// TestFlowCookieWorstCaseFitsInABrowser proves the largest flow cookie of every registered step
+// kind (a 2,048-character Cognito session and every other field at its maximum) and the largest
+// parked authorization request each stay under 4,000 bytes, well inside browsers' 4,096-byte
+// limit.
 func TestFlowCookieWorstCaseFitsInABrowser(t *testing.T) {
 	j := newJar(t, true, time.Now)
-	flow := setFlowCookie(t, j, worstCaseFlow())
-	size := len(flow.Name) + 1 + len(flow.Value)
-	t.Logf("worst-case flow cookie: %d bytes (name=value)", size)
-	if size >= 4000 {
-		t.Fatalf("worst-case flow cookie is %d bytes, want < 4000", size)
+	flows := worstCaseFlows()
+	if len(flows) != len(cognito.StepKinds()) {
+		t.Fatalf("%d worst cases for %d step kinds", len(flows), len(cognito.StepKinds()))
+	}
+	for _, f := range flows {
+		flow := setFlowCookie(t, j, f)
+		size := len(flow.Name) + 1 + len(flow.Value)
+		t.Logf("worst-case %s flow cookie: %d bytes (name=value)", f.State.Kind, size)
+		if size >= 4000 {
+			t.Fatalf("worst-case %s flow cookie is %d bytes, want < 4000", f.State.Kind, size)
+		}
 	}
 
 	long := func(n int) string { return strings.Repeat("A", n) }
@@ -94,7 +106,7 @@ func TestFlowCookieWorstCaseFitsInABrowser(t *testing.T) {
 		RequestedAt: time.Now().Unix(), UserinfoClaims: claims, IDTokenClaims: claims,
 	}
 	authz := setCookie(t, j, authzCookieName, req)
-	size = len(authz.Name) + 1 + len(authz.Value)
+	size := len(authz.Name) + 1 + len(authz.Value)
 	t.Logf("worst-case authorization cookie: %d bytes (name=value)", size)
 	if size >= 4000 {
 		t.Fatalf("worst-case authorization cookie is %d bytes, want < 4000", size)

@@ -40,7 +40,7 @@ const (
 
 // Engine runs a Cognito sign-in, step by step, and password recovery. *cognito.Engine implements it.
 type Engine interface {
-	Start(ctx context.Context, username, password string) (cognito.Result, error)
+	Start(ctx context.Context, in cognito.StartInput) (cognito.Result, error)
 	Answer(ctx context.Context, st cognito.State, a cognito.Answer) (cognito.Result, error)
 	ForgotPassword(ctx context.Context, username string) (cognito.Delivery, error)
 	ConfirmForgotPassword(ctx context.Context, username, code, newPassword string) error
@@ -89,6 +89,8 @@ func DefaultPasswordPolicy() []PolicyRule {
 // Handlers serves the pages people see.
 type Handlers struct {
 	d Deps
+	// steps is the step-page registry (see stepPages).
+	steps map[cognito.StepKind]stepPage
 }
 
 // New checks deps and returns the handlers.
@@ -112,7 +114,7 @@ func New(d Deps) (*Handlers, error) {
 	if d.TOTPIssuer == "" {
 		d.TOTPIssuer = "Bridgekeeper"
 	}
-	return &Handlers{d: d}, nil
+	return &Handlers{d: d, steps: stepPages()}, nil
 }
 
 // page builds what every view needs for this request, in the language the person asked for

@@ -59,11 +59,11 @@ func (h *Handlers) ResetPOST(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, PathForgot)
 	}
 	p := h.page(c)
-	code := strings.TrimSpace(c.FormValue(views.FieldCode))
+	code, ok := cognito.NormalizeCode(c.FormValue(views.FieldCode), cognito.RecoveryCodeLength)
 	pw, confirm := c.FormValue(views.FieldPassword), c.FormValue(views.FieldPasswordConfirm)
 	errs := views.FieldErrors{}
-	if !validCode(code) {
-		errs[views.FieldCode] = p.T("validation.code.format", map[string]any{"Digits": 6})
+	if !ok {
+		errs[views.FieldCode] = p.T("validation.code.format", map[string]any{"Digits": cognito.RecoveryCodeLength})
 	}
 	switch {
 	case pw == "":
@@ -91,7 +91,7 @@ func (h *Handlers) ResetPOST(c echo.Context) error {
 func (h *Handlers) resetView(c echo.Context, f flowState, errMsg string, errs views.FieldErrors) templ.Component {
 	p := h.page(c)
 	m := views.ResetPassword{
-		Action: PathReset, Username: f.Username, Destination: f.ResetDestination, Error: errMsg, FieldErrors: errs,
+		Action: PathReset, Username: f.Username, Destination: f.ResetDestination, Digits: cognito.RecoveryCodeLength, Error: errMsg, FieldErrors: errs,
 		ResendAction: PathForgot, BackURL: PathSignIn,
 	}
 	if f.Notice != "" {

@@ -29,7 +29,6 @@ type flowState struct {
 const (
 	maxUsername = 128
 	maxPassword = 256
-	maxCode     = 16
 	maxAttr     = 2048
 )
 
@@ -92,7 +91,7 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 		}
 		return render(c, http.StatusUnprocessableEntity, views.SignInPage(p, m))
 	}
-	res, err := h.d.Engine.Start(c.Request().Context(), username, password)
+	res, err := h.d.Engine.Start(c.Request().Context(), cognito.StartInput{Username: username, Password: password})
 	if err != nil {
 		var ce *cognito.Error
 		if errors.As(err, &ce) && ce.Kind == cognito.PasswordResetRequired {

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -12,11 +13,56 @@ import (
 	"github.com/bridgekeeper/bridgekeeper/views"
 )
 
-// stepForm is what a person posted on a step page, kept to redisplay it after an error.
-type stepForm struct {
-	Attributes map[string]string
-	DeviceName string
-	Email      string
+// stepForm is what a person posted on a step page (field name → value), kept to redisplay it
+// after an error. Passwords and codes are never kept.
+type stepForm map[string]string
+
+// stepPage is the page of one step kind: how its form is read and checked, and which view shows
+// it. One entry per cognito.StepKind, each in a steps_*.go file, listed in stepPages.
+type stepPage struct {
+	// parse reads and checks the posted form before anything goes to Cognito. form returns a
+	// posted field's value.
+	parse func(p views.Page, st cognito.State, form func(string) string) (cognito.Answer, stepForm, views.FieldErrors)
+	// view renders the page for st, keeping what was posted and showing errors.
+	view func(h *Handlers, p views.Page, st cognito.State, v stepInput) templ.Component
+	// messages are the catalog ids the entry itself looks up (not the view's fixed ones); a
+	// test checks each exists in the English catalog.
+	messages []string
+}
+
+// stepInput is what a step page shows besides the state: what was posted and what was wrong.
+type stepInput struct {
+	form stepForm
+	err  string
+	errs views.FieldErrors
+}
+
+// stepPages is the step-page registry: one page per step kind the engine can show.
+func stepPages() map[cognito.StepKind]stepPage {
+	return map[cognito.StepKind]stepPage{
+		cognito.StepNewPassword:    newPasswordPage(),
+		cognito.StepSMSCode:        smsCodePage(),
+		cognito.StepEmailCode:      emailCodePage(),
+		cognito.StepTOTPCode:       totpCodePage(),
+		cognito.StepSelectMFA:      selectMFAPage(),
+		cognito.StepMFASetupChoice: mfaSetupChoicePage(),
+		cognito.StepTOTPSetup:      totpSetupPage(),
+		cognito.StepEmailSetup:     emailSetupPage(),
+		cognito.StepUnsupported:    unsupportedPage(),
+	}
+}
+
+// unsupportedPage explains a challenge Bridgekeeper cannot answer; its form cannot be posted.
+func unsupportedPage() stepPage {
+	return stepPage{
+		parse: func(p views.Page, _ cognito.State, _ func(string) string) (cognito.Answer, stepForm, views.FieldErrors) {
+			return nil, nil, views.FieldErrors{"": p.T("error.Internal")}
+		},
+		view: func(_ *Handlers, p views.Page, _ cognito.State, _ stepInput) templ.Component {
+			return views.ErrorPageView(p, views.ErrorPage{Status: http.StatusNotImplemented, Message: p.T("error.UnsupportedChallenge"), StartOverURL: PathRestart})
+		},
+		messages: []string{"error.Internal", "error.UnsupportedChallenge"},
+	}
 }
 
 // StepGET shows the page for the sign-in step under way. Reloading it is safe.
@@ -25,7 +71,7 @@ func (h *Handlers) StepGET(c echo.Context) error {
 	if !ok {
 		return c.Redirect(http.StatusSeeOther, PathSignIn)
 	}
-	return render(c, http.StatusOK, h.stepView(c, *f.State, stepForm{}, "", nil))
+	return render(c, http.StatusOK, h.stepView(c, *f.State, stepInput{}))
 }
 
 // StepPOST answers the step under way with what the person posted.
@@ -38,7 +84,7 @@ func (h *Handlers) StepPOST(c echo.Context) error {
 	p := h.page(c)
 	ans, form, fieldErrs := h.parseAnswer(c, p, st)
 	if len(fieldErrs) > 0 {
-		return render(c, http.StatusUnprocessableEntity, h.stepView(c, st, form, "", fieldErrs))
+		return render(c, http.StatusUnprocessableEntity, h.stepView(c, st, stepInput{form: form, errs: fieldErrs}))
 	}
 	res, err := h.d.Engine.Answer(c.Request().Context(), st, ans)
 	if err != nil {
@@ -50,7 +96,7 @@ func (h *Handlers) StepPOST(c echo.Context) error {
 		if ce.Kind.Restart() {
 			return h.restartWithNotice(c, f.Username, ce.Kind.MessageID())
 		}
-		return render(c, statusFor(ce), h.stepView(c, st, form, p.T(ce.Kind.MessageID()), nil))
+		return render(c, statusFor(ce), h.stepView(c, st, stepInput{form: form, err: p.T(ce.Kind.MessageID())}))
 	}
 	return h.advance(c, f.Username, res)
 }
@@ -63,132 +109,46 @@ func (h *Handlers) currentFlow(c echo.Context) (flowState, bool) {
 	return f, true
 }
 
+// pageFor is the registered page of the step's kind; a kind with none (a cookie from another
+// version) is shown as the unsupported step.
+func (h *Handlers) pageOf(st cognito.State) stepPage {
+	if sp, ok := h.steps[st.Kind]; ok {
+		return sp
+	}
+	return h.steps[cognito.StepUnsupported]
+}
+
 // parseAnswer reads the form for the step's kind and checks it before anything goes to Cognito.
 func (h *Handlers) parseAnswer(c echo.Context, p views.Page, st cognito.State) (cognito.Answer, stepForm, views.FieldErrors) {
-	errs := views.FieldErrors{}
-	form := stepForm{}
-	var a cognito.Answer
-	switch st.Kind {
-	case cognito.StepNewPassword:
-		a.NewPassword = c.FormValue(views.FieldPassword)
-		confirm := c.FormValue(views.FieldPasswordConfirm)
-		switch {
-		case a.NewPassword == "":
-			errs[views.FieldPassword] = p.T("validation.password.new_required")
-		case len(a.NewPassword) > maxPassword:
-			errs[views.FieldPassword] = p.T("validation.too_long", map[string]any{"Max": maxPassword})
-		case confirm == "":
-			errs[views.FieldPasswordConfirm] = p.T("validation.password.confirm_required")
-		case confirm != a.NewPassword:
-			errs[views.FieldPasswordConfirm] = p.T("validation.password.mismatch")
-		}
-		a.Attributes = map[string]string{}
-		form.Attributes = map[string]string{}
-		for _, name := range st.RequiredAttributes {
-			v := strings.TrimSpace(c.FormValue(views.AttributeFieldName(name)))
-			form.Attributes[name] = v
-			switch {
-			case v == "":
-				errs[views.AttributeFieldName(name)] = p.T("validation.attribute.required", map[string]any{"Field": views.AttributeLabel(p, name)})
-				continue
-			case len(v) > maxAttr:
-				errs[views.AttributeFieldName(name)] = p.T("validation.too_long", map[string]any{"Max": maxAttr})
-				continue
-			}
-			a.Attributes[name] = v
-		}
-	case cognito.StepSMSCode, cognito.StepEmailCode, cognito.StepTOTPCode:
-		a.Code = strings.TrimSpace(c.FormValue(views.FieldCode))
-		if !validCode(a.Code) {
-			errs[views.FieldCode] = p.T("validation.code.format", map[string]any{"Digits": 6})
-		}
-	case cognito.StepTOTPSetup:
-		a.Code = strings.TrimSpace(c.FormValue(views.FieldCode))
-		a.DeviceName = strings.TrimSpace(c.FormValue(views.FieldDeviceName))
-		form.DeviceName = a.DeviceName
-		if !validCode(a.Code) {
-			errs[views.FieldCode] = p.T("validation.code.format", map[string]any{"Digits": 6})
-		}
-		if len(a.DeviceName) > 64 {
-			errs[views.FieldDeviceName] = p.T("validation.too_long", map[string]any{"Max": 64})
-		}
-	case cognito.StepSelectMFA, cognito.StepMFASetupChoice:
-		a.Method = c.FormValue(views.FieldMethod)
-		if !contains(st.Options, a.Method) {
-			errs[views.FieldMethod] = p.T("validation.method.required")
-		}
-	case cognito.StepEmailSetup:
-		a.Email = strings.TrimSpace(c.FormValue(views.FieldEmail))
-		form.Email = a.Email
-		if !strings.Contains(a.Email, "@") || len(a.Email) > 254 {
-			errs[views.FieldEmail] = p.T("validation.email.format")
-		}
-	default:
-		errs[""] = p.T("error.Internal")
-	}
-	return a, form, errs
+	return h.pageOf(st).parse(p, st, c.FormValue)
 }
 
-// stepView picks the page for the step's kind.
-func (h *Handlers) stepView(c echo.Context, st cognito.State, form stepForm, errMsg string, errs views.FieldErrors) templ.Component {
-	p := h.page(c)
-	switch st.Kind {
-	case cognito.StepNewPassword:
-		m := views.NewPassword{Action: PathStep, Error: errMsg, FieldErrors: errs, StartOverURL: PathRestart}
-		for _, rule := range h.d.PasswordPolicy {
-			m.Policy = append(m.Policy, p.T(rule.ID, rule.Data))
-		}
-		for _, name := range st.RequiredAttributes {
-			m.Attributes = append(m.Attributes, views.AttributeInput{Name: name, Value: form.Attributes[name]})
-		}
-		return views.NewPasswordPage(p, m)
-	case cognito.StepSMSCode, cognito.StepEmailCode, cognito.StepTOTPCode:
-		m := views.CodeEntry{Kind: codeKind(st.Kind), Action: PathStep, Destination: st.Destination, DeviceName: st.DeviceName, Error: errMsg, FieldErrors: errs}
-		if st.Kind != cognito.StepTOTPCode {
-			m.RestartURL = PathRestart
-		}
-		return views.CodeEntryPage(p, m)
-	case cognito.StepSelectMFA:
-		return views.SelectMFAPage(p, views.SelectMFA{Action: PathStep, Methods: st.Options, Error: errMsg, StartOverURL: PathRestart})
-	case cognito.StepMFASetupChoice:
-		return views.MFASetupChoicePage(p, views.MFASetupChoice{Action: PathStep, Methods: st.Options, Error: errMsg, StartOverURL: PathRestart})
-	case cognito.StepTOTPSetup:
-		return views.TOTPSetupPage(p, views.TOTPSetup{Action: PathStep, Secret: st.SecretCode, URI: cognito.OTPAuthURI(h.d.TOTPIssuer, st.Username, st.SecretCode), Account: st.Username, DeviceName: form.DeviceName, Error: errMsg, FieldErrors: errs, StartOverURL: PathRestart})
-	case cognito.StepEmailSetup:
-		return views.EmailMFASetupPage(p, views.EmailMFASetup{Action: PathStep, Email: form.Email, Error: errMsg, FieldErrors: errs, StartOverURL: PathRestart})
-	default:
-		return views.ErrorPageView(p, views.ErrorPage{Status: http.StatusNotImplemented, Message: p.T("error.UnsupportedChallenge"), StartOverURL: PathRestart})
-	}
+// stepView shows the page for the step's kind.
+func (h *Handlers) stepView(c echo.Context, st cognito.State, v stepInput) templ.Component {
+	return h.pageOf(st).view(h, h.page(c), st, v)
 }
 
-func codeKind(k cognito.StepKind) views.CodeKind {
-	switch k {
-	case cognito.StepSMSCode:
-		return views.CodeSMS
-	case cognito.StepEmailCode:
-		return views.CodeEmail
-	default:
-		return views.CodeTOTP
+// parseCode reads a one-time code of the step's length into the answer, checking its format
+// with cognito's one rule.
+func parseCode(p views.Page, form func(string) string, digits int, a cognito.Answer, errs views.FieldErrors) {
+	code, ok := cognito.NormalizeCode(form(views.FieldCode), digits)
+	if !ok {
+		errs[views.FieldCode] = p.T("validation.code.format", map[string]any{"Digits": digits})
+		return
 	}
+	a[cognito.AnswerCode] = code
 }
 
-func validCode(s string) bool {
-	if len(s) < 6 || len(s) > maxCode {
-		return false
+// parseMethod reads a method choice that must be one of those offered.
+func parseMethod(p views.Page, st cognito.State, form func(string) string) (cognito.Answer, stepForm, views.FieldErrors) {
+	m := form(views.FieldMethod)
+	if !slices.Contains(cognito.DataOf[cognito.ChoiceData](st).Options, m) {
+		return nil, nil, views.FieldErrors{views.FieldMethod: p.T("validation.method.required")}
 	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
+	return cognito.Answer{cognito.AnswerMethod: m}, nil, nil
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
+// trimmed is a posted field's value without surrounding spaces.
+func trimmed(form func(string) string, name string) string {
+	return strings.TrimSpace(form(name))
 }

@@ -23,10 +23,10 @@ func TestHostileInputIsEscaped(t *testing.T) {
 			return AccountPage(p, Account{Username: evil, Email: evil, SignOutAction: "/o"})
 		}},
 		{"code destination", func(p Page) templ.Component {
-			return CodeEntryPage(p, CodeEntry{Kind: CodeEmail, Action: "/c", Destination: evil})
+			return CodeEntryPage(p, CodeEntry{Title: evil, Intro: p.T("code.email.intro", map[string]any{"Destination": evil}), Action: "/c", Digits: 6})
 		}},
 		{"device name", func(p Page) templ.Component {
-			return CodeEntryPage(p, CodeEntry{Kind: CodeTOTP, Action: "/c", DeviceName: evil})
+			return CodeEntryPage(p, CodeEntry{Intro: p.T("code.totp.intro_device", map[string]any{"Device": evil}), Action: "/c", Digits: 6})
 		}},
 		{"attribute value and name", func(p Page) templ.Component {
 			return NewPasswordPage(p, NewPassword{Action: "/n", Policy: []string{evil}, Attributes: []AttributeInput{{Name: "custom:" + evil, Value: evil}}})
@@ -35,7 +35,7 @@ func TestHostileInputIsEscaped(t *testing.T) {
 			return TOTPSetupPage(p, TOTPSetup{Action: "/t", Account: evil, Secret: evil, URI: "otpauth://totp/x?secret=" + evil, DeviceName: evil})
 		}},
 		{"MFA method names", func(p Page) templ.Component {
-			return SelectMFAPage(p, SelectMFA{Action: "/m", Methods: []string{evil}})
+			return SelectMFAPage(p, SelectMFA{Action: "/m", Methods: []MethodChoice{{Method: evil, Label: evil, Description: evil}}})
 		}},
 		{"error page", func(p Page) templ.Component {
 			return ErrorPageView(p, ErrorPage{Status: 400, Title: evil, Message: evil, RequestID: evil})

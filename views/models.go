@@ -73,33 +73,17 @@ type AttributeInput struct {
 	Value string
 }
 
-// CodeKind says where a one-time code comes from.
-type CodeKind int
-
-// The kinds of code a person can be asked for.
-const (
-	// CodeSMS is a code sent by text message (SMS_MFA, SMS_OTP).
-	CodeSMS CodeKind = iota
-	// CodeEmail is a code sent by email (EMAIL_OTP).
-	CodeEmail
-	// CodeTOTP is a code from an authenticator app (SOFTWARE_TOKEN_MFA).
-	CodeTOTP
-)
-
 // CodeEntry is the page asking for a one-time code. It posts FieldCode (and
-// FieldRememberDevice = "1" when the box is ticked).
+// FieldRememberDevice = "1" when the box is ticked). The handler's step entry
+// supplies the wording, so the page knows no kind of code.
 type CodeEntry struct {
-	// Kind selects the wording.
-	Kind CodeKind
+	// Title is the heading ("Check your phone").
+	Title string
+	// Intro says where the code was sent or where to find it.
+	Intro string
 	// Action is the URL the form posts to.
 	Action string
-	// Destination is the masked phone number or email address Cognito
-	// sent the code to (CODE_DELIVERY_DESTINATION); may be empty.
-	Destination string
-	// DeviceName is the authenticator's friendly name
-	// (FRIENDLY_DEVICE_NAME), TOTP only; may be empty.
-	DeviceName string
-	// Digits is the code length, 6 to 8; other values mean 6.
+	// Digits is the code length the step asks for.
 	Digits int
 	// OfferRememberDevice shows a "remember this device" checkbox.
 	OfferRememberDevice bool
@@ -112,14 +96,22 @@ type CodeEntry struct {
 	FieldErrors FieldErrors
 }
 
+// MethodChoice is one MFA method offered on a choice page.
+type MethodChoice struct {
+	// Method is the Cognito name the button posts as FieldMethod.
+	Method string
+	// Label is the method's friendly name; Description explains it (or,
+	// for a method that cannot be chosen, why not).
+	Label, Description string
+}
+
 // SelectMFA is the SELECT_MFA_TYPE page: one submit button per method, each
 // posting FieldMethod with the Cognito method name.
 type SelectMFA struct {
 	// Action is the URL the form posts to.
 	Action string
-	// Methods are Cognito names from MFAS_CAN_CHOOSE (MethodSMS,
-	// MethodTOTP, MethodEmail), in display order.
-	Methods []string
+	// Methods are the methods of MFAS_CAN_CHOOSE, in display order.
+	Methods []MethodChoice
 	// Error is a general error sentence.
 	Error string
 	// StartOverURL links to a fresh sign-in; empty hides the link.
@@ -127,13 +119,15 @@ type SelectMFA struct {
 }
 
 // MFASetupChoice is the MFA_SETUP page when several methods can be set up.
-// TOTP and email get a submit button posting FieldMethod; SMS is explained
-// (an administrator must add a phone number first).
+// Each of Methods gets a submit button posting FieldMethod; each of
+// Unavailable is explained (SMS: an administrator must add a phone number).
 type MFASetupChoice struct {
 	// Action is the URL the form posts to.
 	Action string
-	// Methods are Cognito names from MFAS_CAN_SETUP, in display order.
-	Methods []string
+	// Methods can be set up now, in display order.
+	Methods []MethodChoice
+	// Unavailable cannot be set up here; Description says why.
+	Unavailable []MethodChoice
 	// Error is a general error sentence.
 	Error string
 	// StartOverURL links to a fresh sign-in; empty hides the link.
@@ -153,6 +147,8 @@ type TOTPSetup struct {
 	Account string
 	// DeviceName pre-fills the optional device name field.
 	DeviceName string
+	// Digits is the length of the authenticator's codes.
+	Digits int
 	// Error is a general error sentence (EnableSoftwareTokenMFA).
 	Error string
 	// FieldErrors holds errors for FieldCode and FieldDeviceName.
@@ -285,6 +281,8 @@ type ResetPassword struct {
 	Destination string
 	// Notice is an informational sentence (e.g. error.PasswordResetRequired).
 	Notice string
+	// Digits is the reset code's length.
+	Digits int
 	// Policy lists the password rules as localised phrases.
 	Policy []string
 	// Error is a general error sentence.

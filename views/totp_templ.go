@@ -212,7 +212,7 @@ func TOTPSetupPage(p Page, m TOTPSetup) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = codeInput(p, 6, m.FieldErrors[FieldCode], false).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = codeInput(p, m.Digits, m.FieldErrors[FieldCode], false).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -107,7 +107,7 @@ func TestPages(t *testing.T) {
 		{
 			name: "SMS code",
 			page: func(p Page) templ.Component {
-				return CodeEntryPage(p, CodeEntry{Kind: CodeSMS, Action: "/code", Destination: "+*******1234", RestartURL: "/restart", OfferRememberDevice: true})
+				return CodeEntryPage(p, CodeEntry{Title: p.T("code.sms.title"), Intro: p.T("code.sms.intro", map[string]any{"Destination": "+*******1234"}), Action: "/code", Digits: 6, RestartURL: "/restart", OfferRememberDevice: true})
 			},
 			wants: []want{
 				{sel: "h1", text: "Check your phone"},
@@ -121,7 +121,7 @@ func TestPages(t *testing.T) {
 		{
 			name: "email code, 8 digits, no remember box",
 			page: func(p Page) templ.Component {
-				return CodeEntryPage(p, CodeEntry{Kind: CodeEmail, Action: "/code", Destination: "a***@e***.com", Digits: 8, RestartURL: "/restart", Error: p.T("error.CodeMismatch")})
+				return CodeEntryPage(p, CodeEntry{Title: p.T("code.email.title"), Intro: p.T("code.email.intro", map[string]any{"Destination": "a***@e***.com"}), Action: "/code", Digits: 8, RestartURL: "/restart", Error: p.T("error.CodeMismatch")})
 			},
 			alert: true,
 			wants: []want{
@@ -136,7 +136,7 @@ func TestPages(t *testing.T) {
 		{
 			name: "authenticator code",
 			page: func(p Page) templ.Component {
-				return CodeEntryPage(p, CodeEntry{Kind: CodeTOTP, Action: "/code", DeviceName: "Work phone", Digits: 9})
+				return CodeEntryPage(p, CodeEntry{Title: p.T("code.totp.title"), Intro: p.T("code.totp.intro_device", map[string]any{"Device": "Work phone", "Digits": 6}), Action: "/code", Digits: 6})
 			},
 			wants: []want{
 				{sel: "h1", text: "authenticator"},
@@ -148,7 +148,7 @@ func TestPages(t *testing.T) {
 		{
 			name: "select MFA type",
 			page: func(p Page) templ.Component {
-				return SelectMFAPage(p, SelectMFA{Action: "/mfa", Methods: []string{MethodTOTP, MethodSMS, MethodEmail}})
+				return SelectMFAPage(p, SelectMFA{Action: "/mfa", Methods: []MethodChoice{choice(p, MethodTOTP), choice(p, MethodSMS), choice(p, MethodEmail)}})
 			},
 			wants: []want{
 				{sel: "button[value=SMS_MFA]", attrs: map[string]string{"type": "submit", "name": "method"}, text: "Text message"},
@@ -160,7 +160,7 @@ func TestPages(t *testing.T) {
 		{
 			name: "MFA setup choice",
 			page: func(p Page) templ.Component {
-				return MFASetupChoicePage(p, MFASetupChoice{Action: "/setup", Methods: []string{MethodSMS, MethodTOTP, MethodEmail}, StartOverURL: "/restart"})
+				return MFASetupChoicePage(p, MFASetupChoice{Action: "/setup", Methods: []MethodChoice{setupChoice(p, MethodTOTP), setupChoice(p, MethodEmail)}, Unavailable: []MethodChoice{{Method: MethodSMS, Label: p.T("mfa.SMS_MFA.label"), Description: p.T("mfasetup.sms.unavailable")}}, StartOverURL: "/restart"})
 			},
 			wants: []want{
 				{sel: "button[value=SOFTWARE_TOKEN_MFA]", attrs: map[string]string{"name": "method"}, text: "QR code"},
@@ -172,7 +172,7 @@ func TestPages(t *testing.T) {
 		{
 			name: "MFA setup choice without SMS",
 			page: func(p Page) templ.Component {
-				return MFASetupChoicePage(p, MFASetupChoice{Action: "/setup", Methods: []string{MethodTOTP}})
+				return MFASetupChoicePage(p, MFASetupChoice{Action: "/setup", Methods: []MethodChoice{setupChoice(p, MethodTOTP)}})
 			},
 			wants:  []want{{sel: "button[value=SOFTWARE_TOKEN_MFA]"}},
 			absent: []string{"button[value=SMS_MFA]", "button[value=EMAIL_OTP]"},
@@ -183,7 +183,7 @@ func TestPages(t *testing.T) {
 				return TOTPSetupPage(p, TOTPSetup{
 					Action: "/totp", Secret: "JBSWY3DPEHPK3PXP", Account: "ana",
 					URI:        "otpauth://totp/Bridgekeeper:ana?secret=JBSWY3DPEHPK3PXP&issuer=Bridgekeeper",
-					DeviceName: "Phone", FieldErrors: FieldErrors{FieldCode: "Enter the code."},
+					DeviceName: "Phone", Digits: 6, FieldErrors: FieldErrors{FieldCode: "Enter the code."},
 				})
 			},
 			alert: true,
@@ -197,7 +197,7 @@ func TestPages(t *testing.T) {
 				{sel: "script", attrs: map[string]string{"src": "/assets/js/copy.js?v=test", "defer": ""}},
 				{sel: "input#device_name", attrs: map[string]string{"name": "device_name", "value": "Phone", "maxlength": "64", "aria-describedby": "device_name-help"}},
 				{sel: "label[for=device_name]", text: "(optional)"},
-				{sel: "input#code", attrs: map[string]string{"autocomplete": "one-time-code", "aria-invalid": "true"}},
+				{sel: "input#code", attrs: map[string]string{"autocomplete": "one-time-code", "aria-invalid": "true", "maxlength": "6"}},
 			},
 		},
 		{
@@ -380,7 +380,7 @@ func recoveryCases() []pageCase {
 			name: "reset password",
 			page: func(p Page) templ.Component {
 				return ResetPasswordPage(p, ResetPassword{
-					Action: "/reset", Username: "ana", Destination: "a***@e***.com",
+					Action: "/reset", Username: "ana", Destination: "a***@e***.com", Digits: 6,
 					Notice: p.T("error.PasswordResetRequired"), Policy: []string{"contain a number"},
 					FieldErrors:  FieldErrors{FieldPasswordConfirm: p.T("validation.password.mismatch")},
 					ResendAction: "/forgot", BackURL: "/signin",
@@ -391,7 +391,7 @@ func recoveryCases() []pageCase {
 				{sel: "p", text: "We sent a code to a***@e***.com."},
 				{sel: "div[role=status]", text: "reset your password"},
 				{sel: "form[action=/reset] input[type=hidden][name=username]"},
-				{sel: "input#code", attrs: map[string]string{"autocomplete": "one-time-code", "inputmode": "numeric"}},
+				{sel: "input#code", attrs: map[string]string{"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": "6"}},
 				{sel: "input#password", attrs: map[string]string{"autocomplete": "new-password", "aria-describedby": "password-policy"}},
 				{sel: "input#password_confirm", attrs: map[string]string{"aria-invalid": "true", "aria-describedby": "password_confirm-error"}},
 				{sel: "form[action=/forgot]", text: "Send a new code"},
@@ -428,4 +428,27 @@ func recoveryCases() []pageCase {
 			wants: []want{{sel: "label[for=answer]", text: "Your answer"}},
 		},
 	}
+}
+
+// choice is a method as the handlers offer it on the select-MFA page.
+func choice(p Page, method string) MethodChoice {
+	return methodTexts(p, false)[method]
+}
+
+// setupChoice is a method as the handlers offer it on the MFA setup page.
+func setupChoice(p Page, method string) MethodChoice {
+	return methodTexts(p, true)[method]
+}
+
+func methodTexts(p Page, setup bool) map[string]MethodChoice {
+	choose := map[string]MethodChoice{
+		MethodSMS:   {Method: MethodSMS, Label: p.T("mfa.SMS_MFA.label"), Description: p.T("mfa.SMS_MFA.description")},
+		MethodTOTP:  {Method: MethodTOTP, Label: p.T("mfa.SOFTWARE_TOKEN_MFA.label"), Description: p.T("mfa.SOFTWARE_TOKEN_MFA.description")},
+		MethodEmail: {Method: MethodEmail, Label: p.T("mfa.EMAIL_OTP.label"), Description: p.T("mfa.EMAIL_OTP.description")},
+	}
+	if setup {
+		choose[MethodTOTP] = MethodChoice{Method: MethodTOTP, Label: choose[MethodTOTP].Label, Description: p.T("mfasetup.SOFTWARE_TOKEN_MFA.description")}
+		choose[MethodEmail] = MethodChoice{Method: MethodEmail, Label: choose[MethodEmail].Label, Description: p.T("mfasetup.EMAIL_OTP.description")}
+	}
+	return choose
 }

@@ -48,6 +48,11 @@ func operations() map[string]opFunc {
 		"RevokeToken":               (*Server).revokeToken,
 		"ForgotPassword":            (*Server).forgotPassword,
 		"ConfirmForgotPassword":     (*Server).confirmForgotPassword,
+		// Passkeys (webauthn.go).
+		"StartWebAuthnRegistration":    (*Server).startWebAuthnRegistration,
+		"CompleteWebAuthnRegistration": (*Server).completeWebAuthnRegistration,
+		"ListWebAuthnCredentials":      (*Server).listWebAuthnCredentials,
+		"DeleteWebAuthnCredential":     (*Server).deleteWebAuthnCredential,
 	}
 }
 
@@ -68,6 +73,7 @@ func (s *Server) createUserPool(r *http.Request, body []byte) (any, error) {
 				RequireSymbols                bool
 				TemporaryPasswordValidityDays int
 			}
+			SignInPolicy *signInPolicyIn
 		}
 		MfaConfiguration string
 		Schema           []struct {
@@ -104,6 +110,11 @@ func (s *Server) createUserPool(r *http.Request, body []byte) (any, error) {
 			p.tempValidity = time.Duration(pp.TemporaryPasswordValidityDays) * 24 * time.Hour
 		}
 	}
+	if in.Policies != nil {
+		if err := p.signIn.setPolicy(in.Policies.SignInPolicy); err != nil {
+			return nil, err
+		}
+	}
 	for _, a := range in.Schema {
 		if a.Required {
 			p.required = append(p.required, a.Name)
@@ -122,7 +133,7 @@ func (s *Server) describePool(p *pool) map[string]any {
 			"MinimumLength": p.policy.MinimumLength, "RequireUppercase": p.policy.RequireUppercase,
 			"RequireLowercase": p.policy.RequireLowercase, "RequireNumbers": p.policy.RequireNumbers,
 			"RequireSymbols": p.policy.RequireSymbols, "TemporaryPasswordValidityDays": int(p.tempValidity / (24 * time.Hour)),
-		}},
+		}, "SignInPolicy": p.signIn.policyOut()},
 		"EstimatedNumberOfUsers": len(p.users),
 	}
 }
@@ -149,6 +160,7 @@ type mfaConfigIn struct {
 		SmsConfiguration *struct{ SnsCallerArn string }
 	}
 	EmailMfaConfiguration *struct{ Message string }
+	WebAuthnConfiguration *webAuthnConfigIn
 }
 
 func (s *Server) setUserPoolMfaConfig(r *http.Request, body []byte) (any, error) {
@@ -178,6 +190,9 @@ func (s *Server) setUserPoolMfaConfig(r *http.Request, body []byte) (any, error)
 	if in.EmailMfaConfiguration != nil {
 		p.emailMFA = true
 	}
+	if err := p.signIn.setWebAuthn(in.WebAuthnConfiguration); err != nil {
+		return nil, err
+	}
 	if p.mfa != "OFF" && !p.totpMFA && !p.smsMFA && !p.emailMFA {
 		return nil, errf("InvalidParameterException", "At least one MFA method must be enabled when MFA is %s", p.mfa)
 	}
@@ -192,6 +207,7 @@ func (s *Server) mfaConfigOut(p *pool) map[string]any {
 	if p.emailMFA {
 		out["EmailMfaConfiguration"] = map[string]any{"Message": "Your code is {####}"}
 	}
+	out["WebAuthnConfiguration"] = p.signIn.webAuthnOut()
 	return out
 }
 
@@ -359,12 +375,24 @@ func (s *Server) adminCreateUser(r *http.Request, body []byte) (any, error) {
 		u.attrs[a.Name] = a.Value
 	}
 	pw := in.TemporaryPassword
-	if pw == "" {
+	switch {
+	case pw == "" && p.signIn.passwordless():
+		// Without a temporary password a pool with one-time-code sign-in creates a user who
+		// has no password at all (userauth.go).
+		if err := p.signIn.checkPasswordless(u); err != nil {
+			return nil, err
+		}
+		u.status = "CONFIRMED"
+	case pw == "":
 		pw = "Tmp-" + base64.RawURLEncoding.EncodeToString(s.randomBytes(9)) + "1a!"
-	} else if err := p.checkPassword(pw); err != nil {
-		return nil, err
+	default:
+		if err := p.checkPassword(pw); err != nil {
+			return nil, err
+		}
 	}
-	s.setPassword(p, u, pw)
+	if pw != "" {
+		s.setPassword(p, u, pw)
+	}
 	p.users[u.username] = u
 	return map[string]any{"User": userType(u)}, nil
 }

@@ -108,8 +108,8 @@ func (s *Server) initiateAuth(r *http.Request, body []byte) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if u.password != ap["PASSWORD"] {
-			return nil, s.wrongPassword(u)
+		if err := s.checkUserPassword(u, ap["PASSWORD"]); err != nil {
+			return nil, err
 		}
 		return s.afterPassword(r, p, c, u)
 	case "USER_SRP_AUTH":
@@ -120,19 +120,9 @@ func (s *Server) initiateAuth(r *http.Request, body []byte) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !srp.ValidA(ap["SRP_A"]) {
-			return nil, errf("InvalidParameterException", "Invalid SRP_A")
-		}
-		srv, err := srp.NewServer(s.opts.Rand, u.verifier)
-		if err != nil {
-			return nil, fmt.Errorf("srp: %w", err)
-		}
-		block := s.randomBytes(64)
-		sess := s.newSession(&session{poolID: p.id, clientID: c.id, username: u.username, challenge: "PASSWORD_VERIFIER", srpA: ap["SRP_A"], srpB: srv.PrivateHex(), secretBlock: block})
-		return challengeOut("PASSWORD_VERIFIER", sess, map[string]string{
-			"SALT": hex.EncodeToString(u.salt), "SRP_B": srv.BHex(), "SECRET_BLOCK": base64.StdEncoding.EncodeToString(block),
-			"USER_ID_FOR_SRP": u.username, "USERNAME": u.username,
-		}), nil
+		return s.srpChallenge(p, c, u, ap["SRP_A"])
+	case "USER_AUTH":
+		return s.initiateUserAuth(r, p, c, in)
 	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
 		if !c.flows["ALLOW_REFRESH_TOKEN_AUTH"] {
 			return nil, errf("InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client")
@@ -161,6 +151,34 @@ func (s *Server) initiateAuth(r *http.Request, body []byte) (any, error) {
 	default:
 		return nil, errf("InvalidParameterException", "%s flow not enabled for this client", in.AuthFlow)
 	}
+}
+
+// srpChallenge answers SRP_A with the PASSWORD_VERIFIER challenge. Callers hold s.mu.
+func (s *Server) srpChallenge(p *pool, c *appClient, u *user, srpA string) (any, error) {
+	if !srp.ValidA(srpA) {
+		return nil, errf("InvalidParameterException", "Invalid SRP_A")
+	}
+	if u.verifier == nil { // a user without a password
+		return nil, errWrongCredentials()
+	}
+	srv, err := srp.NewServer(s.opts.Rand, u.verifier)
+	if err != nil {
+		return nil, fmt.Errorf("srp: %w", err)
+	}
+	block := s.randomBytes(64)
+	sess := s.newSession(&session{poolID: p.id, clientID: c.id, username: u.username, challenge: "PASSWORD_VERIFIER", srpA: srpA, srpB: srv.PrivateHex(), secretBlock: block})
+	return challengeOut("PASSWORD_VERIFIER", sess, map[string]string{
+		"SALT": hex.EncodeToString(u.salt), "SRP_B": srv.BHex(), "SECRET_BLOCK": base64.StdEncoding.EncodeToString(block),
+		"USER_ID_FOR_SRP": u.username, "USERNAME": u.username,
+	}), nil
+}
+
+// checkUserPassword compares a password typed in a password flow; a user without one never matches.
+func (s *Server) checkUserPassword(u *user, pw string) error {
+	if u.verifier == nil || pw == "" || !hmac.Equal([]byte(u.password), []byte(pw)) {
+		return s.wrongPassword(u)
+	}
+	return nil
 }
 
 // firstFactorUser finds the user signing in and checks what applies before the password.
@@ -285,10 +303,14 @@ func (s *Server) mfaChallenge(p *pool, c *appClient, u *user, method string) (an
 	return challengeOut(method, s.newSession(sess), params), nil
 }
 
-// sendCode puts a fresh 6-digit code for the session into the outbox.
-func (s *Server) sendCode(sess *session, medium, to string) {
+// sendCode puts a fresh 6-digit MFA code for the session into the outbox.
+func (s *Server) sendCode(sess *session, medium, to string) { s.sendCodeDigits(sess, medium, to, 6) }
+
+// sendCodeDigits puts a fresh code of the given number of digits for the session into the outbox.
+func (s *Server) sendCodeDigits(sess *session, medium, to string, digits int) {
 	n := new(big.Int).SetBytes(s.randomBytes(8))
-	sess.code = fmt.Sprintf("%06d", new(big.Int).Mod(n, big.NewInt(1000000)).Int64())
+	mod := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(digits)), nil)
+	sess.code = fmt.Sprintf("%0*d", digits, new(big.Int).Mod(n, mod).Int64())
 	sess.codeExpires = s.opts.Now().Add(codeTTL)
 	text := "Your verification code is " + sess.code
 	s.outbox.add(Message{To: to, Medium: medium, Code: sess.code, Message: text, SentAt: s.opts.Now()})
@@ -345,6 +367,9 @@ func (s *Server) respondToAuthChallenge(r *http.Request, body []byte) (any, erro
 	}
 	if !u.enabled {
 		return nil, errf("NotAuthorizedException", "User is disabled.")
+	}
+	if sess.ua != nil {
+		return s.respondUserAuth(r, p, c, u, sess, in)
 	}
 	consume := func() { delete(s.sessions, in.Session) }
 

@@ -62,6 +62,7 @@ type pool struct {
 	tempValidity              time.Duration
 	groups                    map[string]bool
 	created                   time.Time
+	signIn                    signInSettings // choice-based sign-in and passkeys (userauth.go)
 }
 
 type passwordPolicy struct {
@@ -90,6 +91,7 @@ type user struct {
 	resetCode     string
 	resetExpires  time.Time
 	created       time.Time
+	passkeys      passkeys // WebAuthn credentials (webauthn.go)
 }
 
 type appClient struct {
@@ -110,6 +112,7 @@ type session struct {
 	totpSecret                 string // MFA_SETUP: the secret being enrolled
 	totpVerified               bool
 	mfaSetupMethod             string
+	ua                         *userAuthSession // set on USER_AUTH's own challenges (userauth.go)
 }
 
 type refreshRecord struct {

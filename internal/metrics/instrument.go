@@ -29,9 +29,9 @@ type engine struct {
 	m *Metrics
 }
 
-func (e *engine) Start(ctx context.Context, username, password string) (cognito.Result, error) {
+func (e *engine) Start(ctx context.Context, in cognito.StartInput) (cognito.Result, error) {
 	e.m.signInsStarted.Inc()
-	res, err := e.Engine.Start(ctx, username, password)
+	res, err := e.Engine.Start(ctx, in)
 	e.m.outcome(stepPassword, res, err)
 	return res, err
 }

@@ -25,7 +25,7 @@ type fakeEngine struct {
 	err error
 }
 
-func (f fakeEngine) Start(context.Context, string, string) (cognito.Result, error) {
+func (f fakeEngine) Start(context.Context, cognito.StartInput) (cognito.Result, error) {
 	return f.res, f.err
 }
 
@@ -59,7 +59,7 @@ func TestEngineCounts(t *testing.T) {
 			if tc.answer {
 				_, _ = e.Answer(ctx, cognito.State{Kind: "totp"}, cognito.Answer{})
 			} else {
-				_, _ = e.Start(ctx, "ana", "pw")
+				_, _ = e.Start(ctx, cognito.StartInput{Username: "ana", Password: "pw"})
 			}
 			if got := testutil.ToFloat64(m.signInsStarted); got != tc.started {
 				t.Errorf("started = %v, want %v", got, tc.started)
