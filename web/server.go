@@ -77,6 +77,8 @@ type Deps struct {
 	OIDC *oidc.Provider
 	// Demo adds the demo app and outbox pages (bridgekeeper demo only).
 	Demo *handlers.Demo
+	// Admin is the admin console, mounted under /admin.
+	Admin *handlers.Admin
 	// Static holds the files served under /static/ (static.FS).
 	Static fs.FS
 	// Checks are run by /readyz (store ping, pool reachable, ...).

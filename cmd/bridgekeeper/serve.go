@@ -98,6 +98,7 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 		SignInPerIP:     cfg.RateLimit.SignInPerIP,
 		SignInWindow:    cfg.RateLimit.Window,
 		TrustedProxies:  cfg.TrustedProxies,
+		Admin:           cfg.Admin,
 		MetricsListen:   cfg.Metrics.Listen,
 	}
 	// An emulator endpoint takes any credentials; real Cognito uses the standard AWS chain.

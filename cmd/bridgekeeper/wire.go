@@ -14,6 +14,7 @@ import (
 
 	"github.com/gorilla/securecookie"
 
+	"github.com/bridgekeeper/bridgekeeper/admin"
 	"github.com/bridgekeeper/bridgekeeper/cognito"
 	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/handlers"
@@ -48,7 +49,11 @@ type appConfig struct {
 	SignInWindow    time.Duration
 	TrustedProxies  []string
 	Demo            *handlers.DemoConfig
-	Logger          *slog.Logger
+	// Admin is the admin console's settings (the admin section).
+	Admin config.Admin
+	// Now is the pages' clock (how old an administrator's sign-in is); nil is time.Now.
+	Now    func() time.Time
+	Logger *slog.Logger
 	// PoolHTTP reaches the pool's JWKS (nil: http.DefaultClient).
 	PoolHTTP *http.Client
 	// MetricsListen is where Prometheus metrics are served; empty serves none.
@@ -187,6 +192,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		Assets:   manifest,
 		Cookies:  handlers.NewCookieJar(codecs, ac.SecureCookies, int(flowCookieMaxAge.Seconds())),
 		Logger:   log,
+		Now:      ac.Now,
 	})
 	if err != nil {
 		return fail(err)
@@ -195,7 +201,12 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 	if ac.Demo != nil {
 		demo = handlers.NewDemo(pages, *ac.Demo)
 	}
+	console, err := adminConsole(ac, api, st, provider, pages, log)
+	if err != nil {
+		return fail(err)
+	}
 	webDeps := web.Deps{
+		Admin:    console,
 		Pages:    pages,
 		OIDC:     provider,
 		Static:   static.FS,
@@ -285,4 +296,15 @@ func newLogger(w io.Writer, level, format string) *slog.Logger {
 		h = slog.NewTextHandler(w, opts)
 	}
 	return slog.New(web.LogHandler{Handler: h})
+}
+
+// adminConsole builds the admin console over the admin service (the same service the CLI uses).
+func adminConsole(ac appConfig, api admin.API, st store.Store, provider *oidc.Provider, pages *handlers.Handlers, log *slog.Logger) (*handlers.Admin, error) {
+	svc, err := admin.New(admin.Config{UserPoolID: ac.Pool.UserPoolID, Groups: ac.Admin.Groups}, admin.Deps{
+		API: api, Store: st, Sessions: provider, Logger: log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return handlers.NewAdmin(pages, svc, handlers.AdminConfig{RecentSignIn: ac.Admin.RecentSignIn, RequireMFA: ac.Admin.RequireMFA}), nil
 }
