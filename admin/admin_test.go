@@ -1,7 +1,6 @@
 package admin_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -20,36 +19,10 @@ import (
 
 	"github.com/bridgekeeper/bridgekeeper/admin"
 	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 	"github.com/bridgekeeper/bridgekeeper/store"
 )
-
-// clock is a settable clock for the pool, the store and the service.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// lockedBuffer collects log output from concurrent writers.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 
 // sessions records which subjects had their sessions ended.
 type sessions struct {
@@ -71,20 +44,20 @@ func (s *sessions) EndAllSessions(ctx context.Context, subject string) error {
 type fixture struct {
 	t        *testing.T
 	ctx      context.Context
-	clock    *clock
+	clock    *testutil.Clock
 	pool     *localpool.Server
 	api      *cip.Client
 	poolID   string
 	svc      *admin.Service
 	sessions *sessions
-	logs     *lockedBuffer
+	logs     *testutil.Buffer
 	store    *store.Memory
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := &fixture{t: t, ctx: context.Background(), clock: &clock{t: time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)}, sessions: &sessions{}, logs: &lockedBuffer{}}
-	f.pool = localpool.New(localpool.Options{Now: f.clock.now})
+	f := &fixture{t: t, ctx: context.Background(), clock: testutil.NewClock(time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)), sessions: &sessions{}, logs: &testutil.Buffer{}}
+	f.pool = localpool.New(localpool.Options{Now: f.clock.Now})
 	hs := httptest.NewServer(f.pool.Handler())
 	t.Cleanup(hs.Close)
 	f.api = cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")})
@@ -93,9 +66,9 @@ func newFixture(t *testing.T) *fixture {
 	f.poolID = aws.ToString(pool.UserPool.Id)
 	_, err = f.api.CreateGroup(f.ctx, &cip.CreateGroupInput{UserPoolId: aws.String(f.poolID), GroupName: aws.String(admin.DefaultGroup)})
 	f.must(err)
-	f.store = store.NewMemory(store.MemoryOptions{Now: f.clock.now})
+	f.store = store.NewMemory(store.MemoryOptions{Now: f.clock.Now})
 	f.svc, err = admin.New(admin.Config{UserPoolID: f.poolID}, admin.Deps{
-		API: f.api, Store: f.store, Sessions: f.sessions, Now: f.clock.now,
+		API: f.api, Store: f.store, Sessions: f.sessions, Now: f.clock.Now,
 		Logger: slog.New(slog.NewJSONHandler(f.logs, nil)),
 	})
 	f.must(err)
@@ -207,7 +180,7 @@ func TestActionsDoCognitosPartEndSessionsAndAudit(t *testing.T) {
 		if ended := len(f.sessions.ended) == 1 && f.sessions.ended[0] == sub; ended != st.ends || res.SessionsEnded != st.ends {
 			t.Errorf("%s: sessions ended %v (result %t), want %t", st.action, f.sessions.ended, res.SessionsEnded, st.ends)
 		}
-		f.clock.add(time.Second)
+		f.clock.Advance(time.Second)
 	}
 	entries, err := f.svc.Audit(f.ctx, admin.AuditFilter{Target: "alice"})
 	f.must(err)
@@ -262,7 +235,7 @@ func TestResetByCodeNeedsAVerifiedContact(t *testing.T) {
 	if u.CanReceiveCode() {
 		t.Fatal("CanReceiveCode for an unverified email")
 	}
-	f.clock.add(time.Second)
+	f.clock.Advance(time.Second)
 	if _, err := f.svc.Disable(f.ctx, boss, "ghost"); !errors.Is(err, admin.ErrNotFound) {
 		t.Fatalf("disable a missing user: %v", err)
 	}
@@ -320,11 +293,11 @@ func TestIsAdminRechecksGroupsEvery30Seconds(t *testing.T) {
 	// Removed from the group (deleting and recreating the user is the local pool's way).
 	_, err = f.api.AdminDeleteUser(f.ctx, &cip.AdminDeleteUserInput{UserPoolId: aws.String(f.poolID), Username: aws.String("root")})
 	f.must(err)
-	f.clock.add(admin.GroupCheckInterval - time.Second)
+	f.clock.Advance(admin.GroupCheckInterval - time.Second)
 	if ok, _ := f.svc.IsAdmin(f.ctx, "root", token); !ok {
 		t.Fatal("the group check was repeated before its interval")
 	}
-	f.clock.add(2 * time.Second)
+	f.clock.Advance(2 * time.Second)
 	if ok, err := f.svc.IsAdmin(f.ctx, "root", token); ok || err != nil {
 		t.Fatalf("a removed admin is still an admin after the interval (%v)", err)
 	}
@@ -335,7 +308,7 @@ func TestRefusedAttemptsAreCappedPerPersonAndMinute(t *testing.T) {
 	f.user("alice", "email", "alice@example.com", "email_verified", "true")
 	_, err := f.svc.Disable(f.ctx, boss, "alice")
 	f.must(err)
-	f.clock.add(time.Second)
+	f.clock.Advance(time.Second)
 	mallory := admin.Actor{Name: "mallory", Via: "console"}
 	for range admin.RefusedPerMinute * 3 {
 		f.svc.Refused(f.ctx, mallory, admin.ActionDisable, "bob")
@@ -348,7 +321,7 @@ func TestRefusedAttemptsAreCappedPerPersonAndMinute(t *testing.T) {
 	if n := strings.Count(f.logs.String(), `"actor":"mallory"`); n != admin.RefusedPerMinute*3 {
 		t.Fatalf("%d refused attempts logged, want every one", n)
 	}
-	f.clock.add(time.Minute)
+	f.clock.Advance(time.Minute)
 	f.svc.Refused(f.ctx, mallory, admin.ActionConsole, "")
 	all, err := f.svc.Audit(f.ctx, admin.AuditFilter{})
 	f.must(err)

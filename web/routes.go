@@ -94,8 +94,4 @@ func (s *Server) routes() {
 		g.POST(user+"/forget-devices", a.AdminUserForgetDevicesPOST, fresh)
 	}
 
-	// More routes: tests.
-	if s.deps.Extra != nil {
-		s.deps.Extra(e, Middlewares{SignInRateLimit: signInLimit})
-	}
 }
