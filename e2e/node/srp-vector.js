@@ -13,13 +13,18 @@
 //     "secretBlockB64": "...",               // SECRET_BLOCK as Cognito sends it
 //     "timestamp":      "...",               // TIMESTAMP to sign; if absent, the one for "date"
 //     "date":           "2017-04-05T22:42:34Z" // optional: any instant
+//     "deviceGroupKey": "...", "deviceKey": "..." // a new device's verifier, see below
 //   }
 // Every field is optional, in groups: aHex gives A_hex; aHex + saltHex + bHex + username +
 // password give key_hex; with secretBlockB64 and a timestamp (or date) also signature_b64;
-// date alone gives timestamp_for_date.
+// date alone gives timestamp_for_date. deviceGroupKey + deviceKey give a new device's
+// device_password, device_salt_b64 and device_verifier_b64: AuthenticationHelper.generateHashDevice
+// draws the password and salt, and both are encoded as CognitoUser encodes ConfirmDevice's
+// DeviceSecretVerifierConfig.
 //
 // stdout: the matching JSON object (or array):
-//   {"A_hex", "key_hex", "signature_b64", "timestamp", "timestamp_for_date"}
+//   {"A_hex", "key_hex", "signature_b64", "timestamp", "timestamp_for_date",
+//    "device_password", "device_salt_b64", "device_verifier_b64"}
 //
 // Nothing here re-implements SRP: A comes from AuthenticationHelper.getLargeAValue after its small
 // a is set, the key from AuthenticationHelper.getPasswordAuthenticationKey, the timestamp from
@@ -85,6 +90,13 @@ function compute(input) {
   const out = {};
   if (input.date !== undefined) {
     out.timestamp_for_date = nowStringAt(input.date);
+  }
+  if (input.deviceGroupKey !== undefined) {
+    const device = new AuthenticationHelper(input.deviceGroupKey);
+    callback((cb) => device.generateHashDevice(input.deviceGroupKey, input.deviceKey, cb));
+    out.device_password = device.getRandomPassword();
+    out.device_salt_b64 = Buffer.from(device.getSaltDevices(), 'hex').toString('base64');
+    out.device_verifier_b64 = Buffer.from(device.getVerifierDevices(), 'hex').toString('base64');
   }
   if (input.aHex === undefined) {
     return out;

@@ -17,7 +17,7 @@ import (
 
 // operations maps each emulated Cognito operation to its implementation.
 func operations() map[string]opFunc {
-	return map[string]opFunc{
+	ops := map[string]opFunc{
 		"CreateUserPool":            (*Server).createUserPool,
 		"DescribeUserPool":          (*Server).describeUserPool,
 		"SetUserPoolMfaConfig":      (*Server).setUserPoolMfaConfig,
@@ -54,6 +54,12 @@ func operations() map[string]opFunc {
 		"ListWebAuthnCredentials":      (*Server).listWebAuthnCredentials,
 		"DeleteWebAuthnCredential":     (*Server).deleteWebAuthnCredential,
 	}
+	for _, more := range []map[string]opFunc{deviceOperations(), signUpOperations()} {
+		for name, op := range more {
+			ops[name] = op
+		}
+	}
+	return ops
 }
 
 type attr struct {
@@ -120,12 +126,15 @@ func (s *Server) createUserPool(r *http.Request, body []byte) (any, error) {
 			p.required = append(p.required, a.Name)
 		}
 	}
+	if err := p.configureCreate(body); err != nil {
+		return nil, err
+	}
 	s.pools[id] = p
 	return map[string]any{"UserPool": s.describePool(p)}, nil
 }
 
 func (s *Server) describePool(p *pool) map[string]any {
-	return map[string]any{
+	out := map[string]any{
 		"Id": p.id, "Name": p.name, "MfaConfiguration": p.mfa,
 		"Arn":          fmt.Sprintf("arn:aws:cognito-idp:%s:000000000000:userpool/%s", s.opts.Region, p.id),
 		"CreationDate": float64(p.created.Unix()),
@@ -136,6 +145,8 @@ func (s *Server) describePool(p *pool) map[string]any {
 		}, "SignInPolicy": p.signIn.policyOut()},
 		"EstimatedNumberOfUsers": len(p.users),
 	}
+	p.describeMore(out)
+	return out
 }
 
 func (s *Server) describeUserPool(r *http.Request, body []byte) (any, error) {

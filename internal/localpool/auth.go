@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"net/http"
@@ -57,6 +58,9 @@ func checkSecretHash(c *appClient, username, got string) error {
 // newSession records a challenge and returns its opaque session string. Callers hold s.mu.
 func (s *Server) newSession(sess *session) string {
 	sess.expires = s.opts.Now().Add(s.opts.SessionTTL)
+	if s.signin != nil {
+		sess.dev = *s.signin
+	}
 	tok := base64.StdEncoding.EncodeToString(s.randomBytes(sessionRandBytes))
 	s.sessions[tok] = sess
 	return tok
@@ -88,6 +92,7 @@ func (s *Server) initiateAuth(r *http.Request, body []byte) (any, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.beginSignIn(deviceCtx{})()
 	c, p, err := s.client(in.ClientId)
 	if err != nil {
 		return nil, err
@@ -118,6 +123,9 @@ func (s *Server) initiateAuth(r *http.Request, body []byte) (any, error) {
 		}
 		u, err := s.firstFactorUser(p, c, ap["USERNAME"], ap["SECRET_HASH"])
 		if err != nil {
+			return nil, err
+		}
+		if err := s.presentDevice(p, u, ap["DEVICE_KEY"]); err != nil {
 			return nil, err
 		}
 		return s.srpChallenge(p, c, u, ap["SRP_A"])
@@ -216,6 +224,8 @@ func (s *Server) afterPassword(r *http.Request, p *pool, c *appClient, u *user) 
 	switch u.status {
 	case "RESET_REQUIRED":
 		return nil, errf("PasswordResetRequiredException", "Password reset required for the user")
+	case "UNCONFIRMED":
+		return nil, errUserNotConfirmed()
 	case "FORCE_CHANGE_PASSWORD":
 		if s.opts.Now().Sub(u.passwordSetAt) > p.tempValidity {
 			return nil, errf("NotAuthorizedException", "Temporary password has expired and must be reset by an administrator.")
@@ -253,6 +263,9 @@ func (s *Server) mfaStep(r *http.Request, p *pool, c *appClient, u *user) (any, 
 		if (m == "SMS_MFA" && p.smsMFA) || (m == "SOFTWARE_TOKEN_MFA" && p.totpMFA) || (m == "EMAIL_OTP" && p.emailMFA) {
 			enabled = append(enabled, m)
 		}
+	}
+	if s.deviceStandsInForMFA(p, u, enabled) {
+		return s.success(r, p, c, u)
 	}
 	switch {
 	case len(enabled) == 0 && p.mfa == "ON":
@@ -332,10 +345,14 @@ func maskEmail(e string) string {
 }
 
 func (s *Server) success(r *http.Request, p *pool, c *appClient, u *user) (any, error) {
+	if out, ok := s.deviceChallenge(p, c, u); ok {
+		return out, nil
+	}
 	toks, err := s.issueTokens(r, p, c, u, true, s.opts.Now())
 	if err != nil {
 		return nil, err
 	}
+	s.newDeviceMetadata(r, p, u, toks)
 	return map[string]any{"AuthenticationResult": toks, "ChallengeParameters": map[string]string{}}, nil
 }
 
@@ -354,6 +371,7 @@ func (s *Server) respondToAuthChallenge(r *http.Request, body []byte) (any, erro
 	if err != nil {
 		return nil, err
 	}
+	defer s.beginSignIn(sess.dev)()
 	cr := in.ChallengeResponses
 	if cr["USERNAME"] != sess.username {
 		return nil, errf("NotAuthorizedException", "Incorrect username or password.")
@@ -372,36 +390,18 @@ func (s *Server) respondToAuthChallenge(r *http.Request, body []byte) (any, erro
 		return s.respondUserAuth(r, p, c, u, sess, in)
 	}
 	consume := func() { delete(s.sessions, in.Session) }
+	if out, handled, err := s.answerDevice(r, p, c, u, in.Session, sess, cr, in.ChallengeName); handled {
+		return out, err
+	}
 
 	switch in.ChallengeName {
 	case "PASSWORD_VERIFIER":
 		consume()
-		b, ok := new(big.Int).SetString(sess.srpB, 16)
-		if !ok {
-			return nil, fmt.Errorf("session holds a bad SRP value")
-		}
-		srv, err := srp.NewServerWithB(u.verifier, b)
-		if err != nil {
-			return nil, fmt.Errorf("srp: %w", err)
-		}
-		key, err := srv.AuthKey(sess.srpA)
-		if err != nil {
-			return nil, errWrongCredentials()
-		}
-		ts := cr["TIMESTAMP"]
-		parsed, perr := time.Parse(srp.TimestampLayout, ts)
-		if perr != nil || srp.FormatTimestamp(parsed) != ts {
-			return nil, errf("InvalidParameterException", "TIMESTAMP format is invalid")
-		}
-		if d := s.opts.Now().Sub(parsed); d > 5*time.Minute || d < -5*time.Minute {
-			return nil, errf("NotAuthorizedException", "Incorrect username or password.")
-		}
-		block, err := base64.StdEncoding.DecodeString(cr["PASSWORD_CLAIM_SECRET_BLOCK"])
-		if err != nil || !hmac.Equal(block, sess.secretBlock) {
-			return nil, errf("NotAuthorizedException", "Incorrect username or password.")
-		}
-		if !srp.VerifySignature(key, poolName(p.id), u.username, block, ts, cr["PASSWORD_CLAIM_SIGNATURE"]) {
-			return nil, s.wrongPassword(u)
+		if err := s.checkClaim(u.verifier, sess, cr, poolName(p.id), u.username); err != nil {
+			if errors.Is(err, errBadClaim) {
+				return nil, s.wrongPassword(u)
+			}
+			return nil, err
 		}
 		return s.afterPassword(r, p, c, u)
 

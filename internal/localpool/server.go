@@ -48,6 +48,7 @@ type Server struct {
 	sessions map[string]*session
 	refresh  map[string]*refreshRecord
 	ops      map[string]opFunc
+	signin   *deviceCtx // the sign-in being answered under mu (devices.go)
 }
 
 type pool struct {
@@ -62,6 +63,8 @@ type pool struct {
 	tempValidity              time.Duration
 	groups                    map[string]bool
 	created                   time.Time
+	devices                   deviceSettings // devices.go
+	signup                    signupSettings // signup.go
 	signIn                    signInSettings // choice-based sign-in and passkeys (userauth.go)
 }
 
@@ -112,6 +115,7 @@ type session struct {
 	totpSecret                 string // MFA_SETUP: the secret being enrolled
 	totpVerified               bool
 	mfaSetupMethod             string
+	dev                        deviceCtx // devices.go
 	ua                         *userAuthSession // set on USER_AUTH's own challenges (userauth.go)
 }
 

@@ -33,6 +33,8 @@ type jsInput struct {
 	SecretBlockB64 string `json:"secretBlockB64,omitempty"`
 	Timestamp      string `json:"timestamp,omitempty"`
 	Date           string `json:"date,omitempty"`
+	DeviceGroupKey string `json:"deviceGroupKey,omitempty"`
+	DeviceKey      string `json:"deviceKey,omitempty"`
 }
 
 // jsOutput is srp-vector.js's answer to one jsInput.
@@ -42,6 +44,9 @@ type jsOutput struct {
 	SignatureB64     string `json:"signature_b64"`
 	Timestamp        string `json:"timestamp"`
 	TimestampForDate string `json:"timestamp_for_date"`
+	DevicePassword   string `json:"device_password"`
+	DeviceSaltB64    string `json:"device_salt_b64"`
+	DeviceVerifier   string `json:"device_verifier_b64"`
 }
 
 // vector is one SRP exchange: everything both sides need, chosen from a seeded random source.
@@ -266,3 +271,48 @@ func TestCrossCheckTimestampFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestCrossCheckDeviceVerifier has AWS's client make new devices' secrets (generateHashDevice,
+// encoded as CognitoUser sends them in ConfirmDevice) and checks that ParseDeviceVerifier reads
+// them and that Verifier computes the same verifier from the password and salt. It also checks
+// that NewDeviceSecret's output has the same shape and is consistent with itself.
+func TestCrossCheckDeviceVerifier(t *testing.T) {
+	r := rand.New(rand.NewChaCha8([32]byte([]byte("bridgekeeper device verifier 001"))))
+	in := make([]jsInput, 8)
+	for i := range in {
+		in[i] = jsInput{DeviceGroupKey: "-" + randString(r, alnum, 8), DeviceKey: "us-east-1_" + hex.EncodeToString(randBytes(r, 16))}
+	}
+	out := runVectors(t, in)
+	for i, js := range out {
+		salt, v, err := srp.ParseDeviceVerifier(js.DeviceSaltB64, js.DeviceVerifier)
+		if err != nil {
+			t.Fatalf("%d: ParseDeviceVerifier of AWS's client's config: %v", i, err)
+		}
+		if want := srp.Verifier(in[i].DeviceGroupKey, in[i].DeviceKey, js.DevicePassword, salt); want.Cmp(v) != 0 {
+			t.Errorf("%d: the verifier AWS's client made differs from Verifier(group key, device key, password, salt)", i)
+		}
+		if len(js.DevicePassword) != 56 {
+			t.Errorf("%d: AWS's device password has %d characters, want 56", i, len(js.DevicePassword))
+		}
+	}
+
+	seeded := rand.New(rand.NewChaCha8([32]byte([]byte("bridgekeeper device secret 00001"))))
+	secret, err := srp.NewDeviceSecret(readerFunc(func(p []byte) (int, error) { copy(p, randBytes(seeded, len(p))); return len(p), nil }), "-group", "us-east-1_dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(secret.Password) != len(out[0].DevicePassword) {
+		t.Errorf("device password has %d characters, AWS's client makes %d", len(secret.Password), len(out[0].DevicePassword))
+	}
+	salt, v, err := srp.ParseDeviceVerifier(secret.SaltB64, secret.VerifierB64)
+	if err != nil {
+		t.Fatalf("ParseDeviceVerifier(NewDeviceSecret): %v", err)
+	}
+	if srp.Verifier("-group", "us-east-1_dev", secret.Password, salt).Cmp(v) != 0 {
+		t.Error("NewDeviceSecret's verifier does not match its password and salt")
+	}
+}
+
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }

@@ -194,3 +194,18 @@ func BenchmarkServerAuthKey(b *testing.B) {
 		}
 	}
 }
+
+func TestParseDeviceVerifierRejectsBadInput(t *testing.T) {
+	good := base64.StdEncoding.EncodeToString([]byte{1, 2, 3})
+	for _, tt := range []struct{ name, salt, verifier string }{
+		{"salt not base64", "%%%", good},
+		{"empty salt", "", good},
+		{"verifier not base64", good, "%%%"},
+		{"zero verifier", good, base64.StdEncoding.EncodeToString([]byte{0, 0})},
+		{"verifier not below N", good, base64.StdEncoding.EncodeToString(N().Bytes())},
+	} {
+		if _, _, err := ParseDeviceVerifier(tt.salt, tt.verifier); !errors.Is(err, ErrBadInput) {
+			t.Errorf("%s: err = %v, want ErrBadInput", tt.name, err)
+		}
+	}
+}
