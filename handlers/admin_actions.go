@@ -57,7 +57,9 @@ func (a *Admin) AdminUserSignOutPOST(c echo.Context) error { return a.perform(c,
 func (a *Admin) AdminUserResetMFAGET(c echo.Context) error { return a.confirm(c, admin.ActionResetMFA) }
 
 // AdminUserResetMFAPOST turns the user's MFA off.
-func (a *Admin) AdminUserResetMFAPOST(c echo.Context) error { return a.perform(c, admin.ActionResetMFA) }
+func (a *Admin) AdminUserResetMFAPOST(c echo.Context) error {
+	return a.perform(c, admin.ActionResetMFA)
+}
 
 // AdminUserForgetDevicesGET confirms forgetting the user's remembered devices.
 func (a *Admin) AdminUserForgetDevicesGET(c echo.Context) error {

@@ -48,21 +48,21 @@ type AdminUserRow struct {
 type AdminUser struct {
 	Nav AdminNav
 	// Notice confirms an action just done.
-	Notice                                string
-	Username, Subject, Status             string
-	Enabled                               bool
-	Email, Phone                          string
-	EmailVerified, PhoneVerified          bool
-	MFAMethods                            []string
-	PreferredMFA                          string
-	Groups                                []string
-	Created, Modified                     time.Time
-	DeviceTracking                        bool
-	Devices                               []AdminDevice
-	SessionsKnown                         bool
-	Sessions                              []AdminSession
-	Actions                               []AdminActionLink
-	AuditURL                              string
+	Notice                       string
+	Username, Subject, Status    string
+	Enabled                      bool
+	Email, Phone                 string
+	EmailVerified, PhoneVerified bool
+	MFAMethods                   []string
+	PreferredMFA                 string
+	Groups                       []string
+	Created, Modified            time.Time
+	DeviceTracking               bool
+	Devices                      []AdminDevice
+	SessionsKnown                bool
+	Sessions                     []AdminSession
+	Actions                      []AdminActionLink
+	AuditURL                     string
 }
 
 // AdminDevice is one remembered device.

@@ -115,7 +115,7 @@ type session struct {
 	totpSecret                 string // MFA_SETUP: the secret being enrolled
 	totpVerified               bool
 	mfaSetupMethod             string
-	dev                        deviceCtx // devices.go
+	dev                        deviceCtx        // devices.go
 	ua                         *userAuthSession // set on USER_AUTH's own challenges (userauth.go)
 }
 
