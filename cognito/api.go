@@ -21,6 +21,9 @@ const (
 	FlowUserPassword = "USER_PASSWORD_AUTH"
 )
 
+// DefaultTOTPIssuer is the name authenticator apps show when none is configured.
+const DefaultTOTPIssuer = "Bridgekeeper"
+
 // Config says which pool and app client to sign in to.
 type Config struct {
 	Region       string
@@ -35,7 +38,8 @@ type Config struct {
 	JWKSURL string
 	// AuthFlow is FlowUserSRP (default) or FlowUserPassword.
 	AuthFlow string
-	// TOTPIssuer is the name authenticator apps show for this account.
+	// TOTPIssuer is the name authenticator apps show for this account (default
+	// DefaultTOTPIssuer). The wiring passes the same value to the pages.
 	TOTPIssuer string
 	// StaticCredentials, when set, are used instead of the standard AWS credential chain
 	// (emulators accept any). WithCredentials does the same as an option of NewAPI.

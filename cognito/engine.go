@@ -79,7 +79,7 @@ func New(api API, cfg Config, d Deps) (*Engine, error) {
 		return nil, fmt.Errorf("cognito: auth flow %q is not supported (use %s or %s)", cfg.AuthFlow, FlowUserSRP, FlowUserPassword)
 	}
 	if cfg.TOTPIssuer == "" {
-		cfg.TOTPIssuer = "Bridgekeeper"
+		cfg.TOTPIssuer = DefaultTOTPIssuer
 	}
 	reg, err := newRegistry(builtinChallenges())
 	if err != nil {

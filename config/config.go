@@ -19,12 +19,17 @@ const (
 	DefaultRateLimitWindow = time.Minute
 )
 
-// Cognito authentication flows Bridgekeeper can start (pool.auth_flow).
+// Cognito authentication flows (pool.auth_flow).
 const (
 	AuthFlowUserSRP      = "USER_SRP_AUTH"
 	AuthFlowUserPassword = "USER_PASSWORD_AUTH"
-	AuthFlowUserAuth     = "USER_AUTH"
+	// AuthFlowUserAuth (choice-based sign-in) is refused until the sign-in engine supports it.
+	AuthFlowUserAuth = "USER_AUTH"
 )
+
+// SupportedAuthFlows are the flows pool.auth_flow accepts: the ones the sign-in engine can
+// start, so check-config and serve accept the same files.
+func SupportedAuthFlows() []string { return []string{AuthFlowUserSRP, AuthFlowUserPassword} }
 
 // Token signing algorithms (oidc.signing_keys[].alg, oidc.clients[].signing_alg).
 const (
@@ -99,12 +104,9 @@ type Pool struct {
 	Issuer string `yaml:"issuer"`
 	// JWKSURL overrides where the pool's token signing keys are fetched.
 	JWKSURL string `yaml:"jwks_url"`
-	// AuthFlow is the flow sign-ins start with: USER_SRP_AUTH (default),
-	// USER_PASSWORD_AUTH or USER_AUTH.
+	// AuthFlow is the flow sign-ins start with: USER_SRP_AUTH (default) or
+	// USER_PASSWORD_AUTH (SupportedAuthFlows).
 	AuthFlow string `yaml:"auth_flow"`
-	// RequiredGroupAdmin is the pool group whose members may use the admin
-	// console, e.g. "admins". Empty disables the console.
-	RequiredGroupAdmin string `yaml:"required_group_admin"`
 }
 
 // Cookies configures Bridgekeeper's cookies.
@@ -116,9 +118,6 @@ type Cookies struct {
 	// Secure sets the Secure attribute and the __Host- name prefix (default
 	// true). It may be false only when public_url is http on localhost.
 	Secure bool `yaml:"secure"`
-	// Domain sets the cookies' Domain attribute; leave it empty (the
-	// default) to keep them on public_url's host.
-	Domain string `yaml:"domain"`
 }
 
 // Store says where server-side state lives.

@@ -215,6 +215,11 @@ func TestLoadProblems(t *testing.T) {
 			"pool.regoin is not a known setting (did you mean pool.region?) (line 2)",
 			"pool.frobnicate is not a known setting (line 3)",
 		}},
+		// Removed keys are refused by name: neither did anything.
+		{"removed keys", "pool:\n  required_group_admin: admins\ncookies:\n  domain: example.com\n", []string{
+			"pool.required_group_admin is not a known setting (line 2)",
+			"cookies.domain is not a known setting (line 4)",
+		}},
 		{"unknown key in a list item", "oidc:\n  clients:\n    - id: a\n      redirect_uri: [x]\n", []string{
 			"oidc.clients[0].redirect_uri is not a known setting (did you mean oidc.clients[0].redirect_uris?) (line 4)",
 		}},

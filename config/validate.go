@@ -118,8 +118,8 @@ func (c *Config) validatePool(p *Problems) {
 	optionalURL(p, "pool.endpoint", pool.Endpoint)
 	optionalURL(p, "pool.issuer", pool.Issuer)
 	optionalURL(p, "pool.jwks_url", pool.JWKSURL)
-	if !slices.Contains([]string{AuthFlowUserSRP, AuthFlowUserPassword, AuthFlowUserAuth}, pool.AuthFlow) {
-		p.add("pool.auth_flow", "must be %s, %s or %s (got %q)", AuthFlowUserSRP, AuthFlowUserPassword, AuthFlowUserAuth, pool.AuthFlow)
+	if flows := SupportedAuthFlows(); !slices.Contains(flows, pool.AuthFlow) {
+		p.add("pool.auth_flow", "must be %s (got %q)", strings.Join(flows, " or "), pool.AuthFlow)
 	}
 }
 
@@ -153,12 +153,6 @@ func (c *Config) validateCookies(p *Problems) {
 		p.add("cookies.secure", "may be false only when public_url is http on localhost")
 	case c.Cookies.Secure && u.Scheme == "http":
 		p.add("cookies.secure", "must be false when public_url uses http (browsers drop Secure cookies sent over http)")
-	}
-	if d := strings.TrimPrefix(strings.ToLower(c.Cookies.Domain), "."); d != "" {
-		host := strings.ToLower(u.Hostname())
-		if host != d && !strings.HasSuffix(host, "."+d) {
-			p.add("cookies.domain", "must be public_url's host %s or a parent domain of it (got %q)", host, c.Cookies.Domain)
-		}
 	}
 }
 

@@ -65,7 +65,8 @@ type Deps struct {
 	Now      func() time.Time
 	// PasswordPolicy lists the pool's password rules (optional; Cognito's default when empty).
 	PasswordPolicy []PolicyRule
-	// TOTPIssuer names this service in authenticator apps (default "Bridgekeeper").
+	// TOTPIssuer names this service in authenticator apps: the engine's (cognito.Config.TOTPIssuer),
+	// default cognito.DefaultTOTPIssuer.
 	TOTPIssuer string
 	// Rand is the random source for the demo app's state and nonce (default crypto/rand).
 	Rand io.Reader
@@ -99,6 +100,11 @@ func New(d Deps) (*Handlers, error) {
 	case d.Engine == nil, d.Provider == nil, d.Bundle == nil, d.Cookies == nil:
 		return nil, errors.New("handlers: Engine, Provider, Bundle and Cookies are required")
 	}
+	return withDefaults(d), nil
+}
+
+// withDefaults fills in the optional deps.
+func withDefaults(d Deps) *Handlers {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -112,9 +118,9 @@ func New(d Deps) (*Handlers, error) {
 		d.Rand = rand.Reader
 	}
 	if d.TOTPIssuer == "" {
-		d.TOTPIssuer = "Bridgekeeper"
+		d.TOTPIssuer = cognito.DefaultTOTPIssuer
 	}
-	return &Handlers{d: d, steps: stepPages()}, nil
+	return &Handlers{d: d, steps: stepPages()}
 }
 
 // page builds what every view needs for this request, in the language the person asked for

@@ -40,9 +40,9 @@ type Config struct {
 	// CookieName names the SSO cookie. Default "__Host-bk_sso", or "bk_sso"
 	// when InsecureCookie is set.
 	CookieName string
-	// CookieKeys are securecookie key pairs: hash key (32 or 64 bytes), block
-	// key (16, 24 or 32 bytes), hash key, block key, ... The first pair
-	// encodes; every pair decodes, so keys rotate by prepending a new pair.
+	// CookieKeys seal the SSO cookie and sign-out confirmations with
+	// internal/cookiecodec: 32 bytes each, newest first. The first key seals;
+	// every key opens, so keys rotate by prepending a new one.
 	CookieKeys [][]byte
 	// InsecureCookie drops the Secure attribute (only for http://localhost).
 	InsecureCookie bool

@@ -15,7 +15,7 @@
 //		Issuer:     "https://id.example.com",
 //		Clients:    []oidc.Client{{ID: "app", SecretHash: "$2a$...", RedirectURIs: []string{"https://app.example/cb"}}},
 //		Keys:       keys,
-//		CookieKeys: [][]byte{hashKey32, blockKey32},  // newest pair first; older pairs still decode
+//		CookieKeys: [][]byte{key32},                  // newest first; older keys still open
 //		Store:      st, NotFound: store.ErrNotFound,
 //		Upstream:   cognitoUpstream,                   // Refresh/Revoke against the pool
 //		StartLogin: parkAndRedirectToSignIn,

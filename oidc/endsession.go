@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/gorilla/securecookie"
 )
 
 // LogoutPrompt is what a sign-out confirmation page needs: a form that
@@ -137,7 +135,7 @@ func (p *Provider) EndSession(w http.ResponseWriter, r *http.Request) {
 
 // askLogout shows the confirmation page.
 func (p *Provider) askLogout(ctx context.Context, w http.ResponseWriter, r *http.Request, c *client, plr, state, uiLocales string, sess *sessionState) {
-	token, err := securecookie.EncodeMulti(confirmField, logoutConfirm{SID: sess.id, Exp: p.now().Add(confirmTTL).Unix()}, p.codecs...)
+	token, err := p.sealer.seal(confirmField, logoutConfirm{SID: sess.id, Exp: p.now().Add(confirmTTL).Unix()})
 	if err != nil {
 		p.log.ErrorContext(ctx, "encode sign-out confirmation", "err", err)
 		p.renderError(w, r, &pageError{http.StatusInternalServerError, "Sign-out failed", "The sign-in service is unavailable. Please try again."})
@@ -168,7 +166,7 @@ func (p *Provider) checkConfirmToken(token, sid string) bool {
 		return false
 	}
 	var c logoutConfirm
-	if err := securecookie.DecodeMulti(confirmField, token, &c, p.codecs...); err != nil {
+	if err := p.sealer.open(confirmField, token, &c); err != nil {
 		return false
 	}
 	return c.SID == sid && p.now().Unix() < c.Exp

@@ -223,7 +223,7 @@ func newEnv(t *testing.T, opts ...func(*Config)) *testEnv {
 		Keys:           testKeys(),
 		ClaimMappings:  []ClaimMapping{{Attribute: "custom:department", Claim: "department"}, {Attribute: "custom:level", Claim: "level", Type: "number"}},
 		UILocales:      []string{"en", "fr"},
-		CookieKeys:     [][]byte{[]byte("0123456789abcdef0123456789abcdef"), []byte("0123456789abcdef")},
+		CookieKeys:     [][]byte{[]byte("0123456789abcdef0123456789abcdef")},
 		InsecureCookie: true,
 		Store:          e.store,
 		NotFound:       store.ErrNotFound,

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/gorilla/securecookie"
 )
 
 // Endpoint paths, relative to the issuer URL's path.
@@ -41,7 +39,7 @@ type Provider struct {
 	keys        *keySet
 	clients     map[string]*client
 	clientList  []*client
-	codecs      []securecookie.Codec
+	sealer      *sealer
 	cookieName  string
 	store       Store
 	notFound    error
@@ -50,8 +48,7 @@ type Provider struct {
 	now         func() time.Time
 	rand        io.Reader
 	corsOrigins map[string]bool
-	maxTTL      time.Duration // longest a session's upstream token may be needed
-	secretCache sync.Map      // client id → SHA-256 of the last secret that passed bcrypt
+	secretCache sync.Map // client id → SHA-256 of the last secret that passed bcrypt
 	handler     http.Handler
 }
 
@@ -69,9 +66,6 @@ func New(cfg Config) (*Provider, error) {
 	}
 	if cfg.StartLogin == nil {
 		return nil, errors.New("oidc: StartLogin is required")
-	}
-	if len(cfg.CookieKeys) == 0 || len(cfg.CookieKeys)%2 != 0 {
-		return nil, errors.New("oidc: cookie keys must be hash key / block key pairs")
 	}
 	ks, err := newKeySet(cfg.Keys, cfg.SigningKeyID)
 	if err != nil {
@@ -114,18 +108,9 @@ func New(cfg Config) (*Provider, error) {
 		now:         cfg.Now,
 		rand:        cfg.Rand,
 		corsOrigins: map[string]bool{},
-		maxTTL:      cfg.SessionTTL,
 	}
-	for i := 0; i < len(cfg.CookieKeys); i += 2 {
-		hashKey, blockKey := cfg.CookieKeys[i], cfg.CookieKeys[i+1]
-		if len(hashKey) < 32 {
-			return nil, fmt.Errorf("oidc: cookie hash key %d is shorter than 32 bytes", i/2+1)
-		}
-		if n := len(blockKey); n != 16 && n != 24 && n != 32 {
-			return nil, fmt.Errorf("oidc: cookie block key %d must be 16, 24 or 32 bytes", i/2+1)
-		}
-		sc := securecookie.New(hashKey, blockKey).MaxAge(int(cfg.SessionTTL / time.Second)).SetSerializer(securecookie.JSONEncoder{})
-		p.codecs = append(p.codecs, sc)
+	if p.sealer, err = newSealer(cfg.CookieKeys, cfg.SessionTTL, cfg.Now, cfg.Rand); err != nil {
+		return nil, fmt.Errorf("oidc: cookie keys: %w", err)
 	}
 	p.cookieName = cfg.CookieName
 	if p.cookieName == "" {
@@ -147,7 +132,6 @@ func New(cfg Config) (*Provider, error) {
 		}
 		p.clients[cl.ID] = cl
 		p.clientList = append(p.clientList, cl)
-		p.maxTTL = max(p.maxTTL, cl.refreshTokenTTL)
 		for _, u := range cl.RedirectURIs {
 			if o := webOrigin(u); o != "" {
 				p.corsOrigins[o] = true

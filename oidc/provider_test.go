@@ -2,6 +2,7 @@ package oidc
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -22,7 +23,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	base := func() Config {
 		return Config{
 			Issuer: "https://id.example", Clients: testClients(), Keys: testKeys(),
-			CookieKeys: [][]byte{[]byte(strings.Repeat("h", 32)), []byte(strings.Repeat("b", 16))},
+			CookieKeys: [][]byte{[]byte(strings.Repeat("k", 32))},
 			Store:      store.NewMemory(store.MemoryOptions{}), NotFound: store.ErrNotFound,
 			StartLogin: func(http.ResponseWriter, *http.Request, *AuthRequest) {},
 		}
@@ -42,9 +43,9 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"no not-found error", func(c *Config) { c.NotFound = nil }},
 		{"no StartLogin", func(c *Config) { c.StartLogin = nil }},
 		{"no keys", func(c *Config) { c.Keys = nil }},
-		{"odd cookie keys", func(c *Config) { c.CookieKeys = c.CookieKeys[:1] }},
-		{"short hash key", func(c *Config) { c.CookieKeys[0] = []byte("short") }},
-		{"bad block key", func(c *Config) { c.CookieKeys[1] = []byte("seventeen bytes!!") }},
+		{"no cookie keys", func(c *Config) { c.CookieKeys = nil }},
+		{"short cookie key", func(c *Config) { c.CookieKeys[0] = []byte("short") }},
+		{"long cookie key", func(c *Config) { c.CookieKeys[0] = []byte(strings.Repeat("k", 33)) }},
 		{"__Host- cookie without Secure", func(c *Config) { c.InsecureCookie = true; c.CookieName = "__Host-x" }},
 		{"client without id", client(Client{Secret: "s", RedirectURIs: []string{"https://a.example/cb"}})},
 		{"client without redirect", client(Client{ID: "a", Secret: "s"})},
@@ -569,12 +570,12 @@ func TestSSOCookie(t *testing.T) {
 		t.Error("tampered cookie accepted")
 	}
 	// A cookie for a session that does not exist (forged with the keys) is ignored.
-	forged, _ := securecookie.EncodeMulti(p.cookieName, ssoCookie{ID: "made-up", Subject: "sub-alice"}, p.codecs...)
+	forged, _ := p.sealer.seal(p.cookieName, ssoCookie{ID: "made-up", Subject: "sub-alice"})
 	if _, err := p.CurrentSession(withCookie(p, &http.Cookie{Name: p.cookieName, Value: forged})); !errors.Is(err, ErrNoSession) {
 		t.Error("cookie for an unknown session accepted")
 	}
-	// Rotation: a new key pair in front still reads cookies made with the old one.
-	cfg.CookieKeys = append([][]byte{[]byte(strings.Repeat("n", 32)), []byte(strings.Repeat("m", 32))}, cfg.CookieKeys...)
+	// Rotation: a new key in front still reads cookies made with the old one.
+	cfg.CookieKeys = append([][]byte{[]byte(strings.Repeat("n", 32))}, cfg.CookieKeys...)
 	rotated, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -582,8 +583,8 @@ func TestSSOCookie(t *testing.T) {
 	if s, err := rotated.CurrentSession(withCookie(rotated, ck)); err != nil || s.Subject != "sub-alice" {
 		t.Fatalf("old cookie after rotation: %v %v", s, err)
 	}
-	// Without the old pair it is unreadable.
-	cfg.CookieKeys = cfg.CookieKeys[:2]
+	// Without the old key it is unreadable.
+	cfg.CookieKeys = cfg.CookieKeys[:1]
 	onlyNew, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -860,5 +861,42 @@ func TestHashClientSecret(t *testing.T) {
 	}
 	if !c.secretMatches("a-long-enough-client-secret") || c.secretMatches("a-long-enough-client-secreT") {
 		t.Fatal("hash does not verify the secret")
+	}
+}
+
+// SSO cookies sealed the way releases before the one sealer did (securecookie under SHA-256
+// derived key pairs) still open, so an upgrade signs nobody out; new cookies use cookiecodec.
+func TestSSOCookieOfThePreviousRelease(t *testing.T) {
+	e := newEnv(t)
+	cfg := e.cfg
+	rec := httptest.NewRecorder()
+	if err := e.p.Login(rec, httptest.NewRequest(http.MethodPost, "/signin", nil), nil, testUsers()["alice"]); err != nil {
+		t.Fatal(err)
+	}
+	current := rec.Result().Cookies()[0]
+	var sso ssoCookie
+	if err := e.p.sealer.open(current.Name, current.Value, &sso); err != nil {
+		t.Fatal(err)
+	}
+	// The previous release's sealing, written out independently of sealer.go.
+	key := cfg.CookieKeys[0]
+	hash := sha256.Sum256(append([]byte("bridgekeeper sso hash\x00"), key...))
+	block := sha256.Sum256(append([]byte("bridgekeeper sso block\x00"), key...))
+	old := securecookie.New(hash[:], block[:]).SetSerializer(securecookie.JSONEncoder{})
+	oldValue, err := old.Encode(current.Name, sso)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if oldValue == current.Value || len(current.Value) >= len(oldValue) {
+		t.Errorf("the new cookie (%d bytes) is not the compact cookiecodec one (old %d bytes)", len(current.Value), len(oldValue))
+	}
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.AddCookie(&http.Cookie{Name: current.Name, Value: oldValue})
+	if s, err := e.p.CurrentSession(req); err != nil || s.Subject != "sub-alice" {
+		t.Fatalf("a previous release's SSO cookie: %v %v", s, err)
+	}
+	// Under another name it opens neither way.
+	if err := e.p.sealer.open("other", oldValue, &sso); err == nil {
+		t.Error("a previous release's value opened under another name")
 	}
 }

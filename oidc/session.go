@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"time"
-
-	"github.com/gorilla/securecookie"
 )
 
 // Identity is a person who just signed in, as the web layer hands it over.
@@ -83,7 +81,7 @@ func publicSID(id string) string {
 func (p *Provider) currentSession(r *http.Request) (*sessionState, error) {
 	for _, ck := range r.CookiesNamed(p.cookieName) {
 		var c ssoCookie
-		if err := securecookie.DecodeMulti(p.cookieName, ck.Value, &c, p.codecs...); err != nil || c.ID == "" {
+		if err := p.sealer.open(p.cookieName, ck.Value, &c); err != nil || c.ID == "" {
 			continue
 		}
 		var rec sessionRecord
@@ -178,7 +176,7 @@ func (p *Provider) Login(w http.ResponseWriter, r *http.Request, req *AuthReques
 	if err := p.setJSON(ctx, keySession+sid, rec, p.cfg.SessionTTL); err != nil {
 		return fmt.Errorf("oidc: login: %w", err)
 	}
-	if err := p.store.SAdd(ctx, keySubject+id.Subject, sid, p.maxTTL); err != nil {
+	if err := p.indexSession(ctx, id.Subject, sid, now); err != nil {
 		return fmt.Errorf("oidc: login: index session: %w", err)
 	}
 	if err := p.setCookie(w, ssoCookie{ID: sid, Subject: id.Subject, AuthTime: rec.AuthTime}); err != nil {
@@ -199,7 +197,11 @@ func (p *Provider) replaceUpstreamToken(ctx context.Context, sid, token string) 
 	if err != nil {
 		return err
 	}
-	if err := p.setJSON(ctx, keyUpstream+sid, upstreamRecord{Token: token}, p.maxTTL); err != nil {
+	ttl, err := p.upstreamTTL(ctx, sid, 0)
+	if err != nil {
+		return err
+	}
+	if err := p.setJSON(ctx, keyUpstream+sid, upstreamRecord{Token: token}, ttl); err != nil {
 		return err
 	}
 	if found && old.Token != token && p.upstream != nil {
@@ -231,7 +233,7 @@ func (p *Provider) Logout(w http.ResponseWriter, r *http.Request) error {
 // EndAllSessions ends every SSO session of subject and revokes every grant
 // issued under them (for an admin's "sign out everywhere").
 func (p *Provider) EndAllSessions(ctx context.Context, subject string) error {
-	ids, err := p.store.SMembers(ctx, keySubject+subject)
+	ids, err := p.takeSubjectSessions(ctx, subject)
 	if err != nil {
 		return fmt.Errorf("oidc: list sessions: %w", err)
 	}
@@ -239,9 +241,6 @@ func (p *Provider) EndAllSessions(ctx context.Context, subject string) error {
 		if err := p.endSession(ctx, id); err != nil {
 			return fmt.Errorf("oidc: end session: %w", err)
 		}
-	}
-	if err := p.store.Delete(ctx, keySubject+subject); err != nil {
-		return fmt.Errorf("oidc: end sessions: %w", err)
 	}
 	return nil
 }
@@ -258,20 +257,22 @@ func (p *Provider) endSession(ctx context.Context, sid string) error {
 	if err != nil {
 		return err
 	}
-	grants, err := p.store.SMembers(ctx, keySessGrants+sid)
+	grants, err := p.takeSessionGrants(ctx, sid)
 	if err != nil {
-		return fmt.Errorf("store smembers: %w", err)
+		return err
 	}
-	keys := []string{keySession + sid, keyUpstream + sid, keySessGrants + sid}
+	keys := []string{keySession + sid, keyUpstream + sid}
+	members := []string{subjectMember(sid, "")}
 	for _, g := range grants {
 		keys = append(keys, keyGrant+g)
+		members = append(members, subjectMember(sid, g))
 	}
 	if err := p.store.Delete(ctx, keys...); err != nil {
 		return fmt.Errorf("store delete: %w", err)
 	}
 	if rec.Subject != "" {
-		if err := p.store.SRem(ctx, keySubject+rec.Subject, sid); err != nil {
-			return fmt.Errorf("store srem: %w", err)
+		if err := p.store.ZRem(ctx, keySubject+rec.Subject, members...); err != nil {
+			return fmt.Errorf("store zrem: %w", err)
 		}
 	}
 	if hasUp && p.upstream != nil {
@@ -301,9 +302,9 @@ func (p *Provider) sessionAlive(ctx context.Context, sid string, upstream bool) 
 
 // setCookie writes the SSO cookie.
 func (p *Provider) setCookie(w http.ResponseWriter, c ssoCookie) error {
-	v, err := securecookie.EncodeMulti(p.cookieName, c, p.codecs...)
+	v, err := p.sealer.seal(p.cookieName, c)
 	if err != nil {
-		return fmt.Errorf("oidc: encode SSO cookie: %w", err)
+		return fmt.Errorf("oidc: SSO cookie: %w", err)
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: p.cookieName, Value: v, Path: "/", MaxAge: int(p.cfg.SessionTTL / time.Second),

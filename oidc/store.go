@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/bridgekeeper/bridgekeeper/store"
 )
 
 // Store is the subset of the shared state store the provider uses. Its
@@ -23,12 +25,17 @@ type Store interface {
 	Swap(ctx context.Context, key string, value []byte, ttl time.Duration) ([]byte, error)
 	// Delete removes keys; absent keys are not an error.
 	Delete(ctx context.Context, keys ...string) error
-	// SAdd adds member to the set at key and sets the set's ttl.
-	SAdd(ctx context.Context, key, member string, ttl time.Duration) error
-	// SMembers lists the set at key (empty when absent).
-	SMembers(ctx context.Context, key string) ([]string, error)
-	// SRem removes member from the set at key.
-	SRem(ctx context.Context, key, member string) error
+	// ZAdd adds member to the ordered set at key with score, or updates it;
+	// the member expires on its own ttl from now.
+	ZAdd(ctx context.Context, key, member string, score int64, ttl time.Duration) error
+	// ZRange lists the live members at key by score (rev: highest first), at
+	// most limit of them (0: all).
+	ZRange(ctx context.Context, key string, rev bool, limit int) ([]store.Scored, error)
+	// ZRem removes members from the ordered set at key.
+	ZRem(ctx context.Context, key string, members ...string) error
+	// ZTrim keeps the keep highest-scored members at key and returns the
+	// removed ones, lowest first.
+	ZTrim(ctx context.Context, key string, keep int) ([]string, error)
 }
 
 // Keys in the store. Codes and refresh tokens are stored as SHA-256
@@ -37,8 +44,8 @@ const (
 	keyCode       = "oidc:code:"  // + hash(code) → codeRecord or a redeemed marker
 	keySession    = "oidc:sso:"   // + session id → sessionRecord
 	keyUpstream   = "oidc:up:"    // + session id → upstreamRecord (the Cognito refresh token)
-	keySessGrants = "oidc:ssog:"  // + session id → set of grant ids issued under the session
-	keySubject    = "oidc:subj:"  // + subject → set of session ids
+	keySessGrants = "oidc:ssog:"  // + session id → ordered set of grant ids issued under the session (index.go)
+	keySubject    = "oidc:subj:"  // + subject → ordered set of its sessions and their grants (index.go)
 	keyGrant      = "oidc:grant:" // + grant id → grantRecord (one per code redemption, with its refresh-token family)
 )
 

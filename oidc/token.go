@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Token serves the token endpoint: authorization_code and refresh_token
@@ -142,8 +143,13 @@ func (p *Provider) codeGrant(ctx context.Context, c *client, form url.Values) (*
 		}
 		return nil, invalid
 	}
-	if err := p.store.SAdd(ctx, keySessGrants+g.SessionID, gid, p.maxTTL); err != nil {
+	if err := p.indexGrant(ctx, gid, g, grantTTL(c, g)); err != nil {
 		return nil, p.serverError(ctx, "index grant", err)
+	}
+	if g.Offline && g.Upstream {
+		if err := p.keepUpstream(ctx, g.SessionID); err != nil {
+			return nil, p.serverError(ctx, "keep upstream token", err)
+		}
 	}
 	// A sign-out that ran since the first check may have missed the new grant.
 	if alive, err = p.sessionAlive(ctx, rec.SessionID, rec.Upstream); err != nil || !alive {
@@ -224,7 +230,7 @@ func (p *Provider) refreshGrant(ctx context.Context, c *client, form url.Values)
 	}
 
 	if g.Upstream && p.upstream != nil {
-		if oe := p.refreshUpstream(ctx, gid, &g); oe != nil {
+		if oe := p.refreshUpstream(ctx, gid, &g, c.refreshTokenTTL); oe != nil {
 			return nil, oe
 		}
 	}
@@ -251,11 +257,8 @@ func (p *Provider) refreshGrant(ctx context.Context, c *client, form url.Values)
 		return nil, invalid
 	}
 	// Keep the indexes that sign-out uses alive as long as the family is.
-	if err := p.store.SAdd(ctx, keySessGrants+g.SessionID, gid, p.maxTTL); err != nil {
+	if err := p.indexGrant(ctx, gid, &g, c.refreshTokenTTL); err != nil {
 		return nil, p.serverError(ctx, "index grant", err)
-	}
-	if err := p.store.SAdd(ctx, keySubject+g.Subject, g.SessionID, p.maxTTL); err != nil {
-		return nil, p.serverError(ctx, "index session", err)
 	}
 	resp, err := p.issueTokens(c, gid, &g, scopes, "", newToken)
 	if err != nil {
@@ -266,8 +269,9 @@ func (p *Provider) refreshGrant(ctx context.Context, c *client, form url.Values)
 }
 
 // refreshUpstream re-checks the person upstream with the session's upstream
-// refresh token, updating the grant's claims and the stored token.
-func (p *Provider) refreshUpstream(ctx context.Context, gid string, g *grantRecord) *oauthError {
+// refresh token, updating the grant's claims and the stored token, which is
+// then kept at least need longer.
+func (p *Provider) refreshUpstream(ctx context.Context, gid string, g *grantRecord, need time.Duration) *oauthError {
 	var up upstreamRecord
 	found, err := p.getJSON(ctx, keyUpstream+g.SessionID, &up)
 	if err != nil {
@@ -295,7 +299,11 @@ func (p *Provider) refreshUpstream(ctx context.Context, gid string, g *grantReco
 		token = res.RefreshToken
 	}
 	// Re-store (also extending its lifetime while the session's grants are in use).
-	if err := p.setJSON(ctx, keyUpstream+g.SessionID, upstreamRecord{Token: token}, p.maxTTL); err != nil {
+	ttl, err := p.upstreamTTL(ctx, g.SessionID, need)
+	if err != nil {
+		return p.serverError(ctx, "store upstream token", err)
+	}
+	if err := p.setJSON(ctx, keyUpstream+g.SessionID, upstreamRecord{Token: token}, ttl); err != nil {
 		return p.serverError(ctx, "store upstream token", err)
 	}
 	return nil

@@ -283,8 +283,8 @@ func (p *Provider) revokeGrant(ctx context.Context, gid string) error {
 		return fmt.Errorf("store delete: %w", err)
 	}
 	if found {
-		if err := p.store.SRem(ctx, keySessGrants+g.SessionID, gid); err != nil {
-			return fmt.Errorf("store srem: %w", err)
+		if err := p.unindexGrant(ctx, gid, &g); err != nil {
+			return err
 		}
 	}
 	return nil

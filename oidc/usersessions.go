@@ -23,7 +23,7 @@ type UserSession struct {
 // UserSessions lists subject's live SSO sessions, newest first, with the apps each one
 // reached.
 func (p *Provider) UserSessions(ctx context.Context, subject string) ([]UserSession, error) {
-	ids, err := p.store.SMembers(ctx, keySubject+subject)
+	ids, err := p.subjectSessions(ctx, subject)
 	if err != nil {
 		return nil, fmt.Errorf("oidc: list sessions: %w", err)
 	}
@@ -38,7 +38,7 @@ func (p *Provider) UserSessions(ctx context.Context, subject string) ([]UserSess
 		if !found || rec.Subject != subject || now.Unix() >= rec.Expires {
 			continue
 		}
-		grants, err := p.store.SMembers(ctx, keySessGrants+id)
+		grants, err := p.sessionGrants(ctx, id)
 		if err != nil {
 			return nil, fmt.Errorf("oidc: list grants: %w", err)
 		}

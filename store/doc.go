@@ -76,9 +76,10 @@
 // # Bounded memory
 //
 // The memory backend caps the number of entries (keys plus set and
-// ordered-set members) at
-// [MemoryOptions].MaxKeys; writes that would exceed it fail with [ErrFull]
-// rather than letting unauthenticated traffic grow the heap without bound.
-// Expired entries are reclaimed on writes, soonest-expiring first, with
-// bounded work per write; no background goroutine runs.
+// ordered-set members) at [MemoryOptions].MaxKeys; writes that would exceed
+// it fail with [ErrFull] rather than letting unauthenticated traffic grow the
+// heap without bound. Expired entries (and expired ordered-set members) are
+// reclaimed on writes, soonest-expiring first, with bounded work per write;
+// at the limit a write first reclaims everything expired, so stale data never
+// makes a write fail. No background goroutine runs.
 package store

@@ -52,10 +52,10 @@ type memEntry struct {
 	value   []byte              // the string value, when set and zset are nil
 	set     map[string]struct{} // the members, for a set key
 	zset    map[string]zMember  // the members, for an ordered set (in Memory.zsets)
-	expires time.Time           // the key is live before this
+	zexp    zExpiryHeap         // an ordered set's member expiries, soonest first
+	expires time.Time           // a string or set is live before this
 	// due is when something in the entry next expires, the heap's order:
-	// expires itself, or for an ordered set its earliest member's expiry
-	// (possibly earlier, never later).
+	// expires itself, or an ordered set's soonest member expiry.
 	due   time.Time
 	index int // position in Memory.byExpiry
 }
@@ -343,21 +343,6 @@ func (m *Memory) write(ctx context.Context, op string, fn func(now time.Time) er
 	return nil
 }
 
-// Len reports how many live keys (values and sets) the store holds, so tests can check what
-// traffic writes.
-func (m *Memory) Len() int {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	now := m.now()
-	n := 0
-	for key := range m.entries {
-		if m.live(key, now) != nil {
-			n++
-		}
-	}
-	return n
-}
-
 // live returns key's entry if it exists and has not expired at now.
 func (m *Memory) live(key string, now time.Time) *memEntry {
 	e := m.entries[key]
@@ -367,14 +352,33 @@ func (m *Memory) live(key string, now time.Time) *memEntry {
 	return e
 }
 
-// reserve checks that delta more entries fit. It need not sweep: write has
-// already swept, and since the heap yields the soonest expiry first, that
-// sweep removed at least one expired entry if there was any.
+// reserve checks that delta more entries fit. At the limit it first
+// reclaims every expired entry (not just write's bounded sweep, which may
+// have met ordered sets with nothing yet to drop), so expired data never
+// makes a write fail.
 func (m *Memory) reserve(delta int) error {
 	if m.used+delta <= m.maxKeys {
 		return nil
 	}
+	m.sweep(m.now(), math.MaxInt)
+	if m.used+delta <= m.maxKeys {
+		return nil
+	}
 	return fmt.Errorf("%w: %d entries (limit %d)", ErrFull, m.used, m.maxKeys)
+}
+
+// Len reclaims every expired entry and returns how many entries (string
+// keys plus set and ordered-set members) the store then holds, the figure
+// MaxKeys limits. It is for tests and diagnostics: it holds the write lock
+// for as long as the reclaiming takes.
+func (m *Memory) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return 0
+	}
+	m.sweep(m.now(), math.MaxInt)
+	return m.used
 }
 
 // sweep removes up to budget expired entries, soonest-expiring first.

@@ -137,4 +137,22 @@ func TestMemoryZSetBookkeeping(t *testing.T) {
 		}
 	}
 	check(1, 4)
+	// Re-adding a member over and over leaves stale expiries behind, but the
+	// heap is compacted: it stays proportional to the set.
+	for i := range 1000 {
+		if err := m.ZAdd(ctx, "y", "new0", 1, time.Hour+time.Duration(i)*time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(m.zsets["y"].zexp); n > 2*4+16 {
+		t.Fatalf("expiry heap of a 4-member set holds %d entries", n)
+	}
+	// Shortened members still expire on time: new0 now lives 10 minutes.
+	if err := m.ZAdd(ctx, "y", "new0", 1, 10*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(11 * time.Minute)
+	if got := m.Len(); got != 3 {
+		t.Fatalf("Len = %d after the shortened member expired, want 3", got)
+	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"cmp"
+	"container/heap"
 	"context"
 	"fmt"
 	"slices"
@@ -23,23 +24,20 @@ func (m *Memory) ZAdd(ctx context.Context, key, member string, score int64, ttl 
 			if err := m.reserve(1); err != nil {
 				return err
 			}
-			m.insert(&memEntry{key: key, zset: map[string]zMember{member: {score, exp}}, expires: exp})
-			return nil
-		}
-		if _, ok := e.zset[member]; !ok {
+			e = &memEntry{key: key, zset: map[string]zMember{}, due: exp}
+			m.insert(e)
+		} else if _, ok := e.zset[member]; !ok {
 			if err := m.reserve(1); err != nil {
 				return err
 			}
+		}
+		if _, ok := e.zset[member]; !ok {
 			m.used++
 		}
 		e.zset[member] = zMember{score, exp}
-		// A shortened member may leave expires and due early or late by
-		// its old expiry; the next prune recomputes them.
-		e.expires = later(e.expires, exp)
-		if exp.Before(e.due) {
-			e.due = exp
-			m.fix(e)
-		}
+		e.zexp.add(zExpiry{member, exp})
+		e.zexp.compact(e.zset)
+		m.zsettle(e)
 		return nil
 	})
 }
@@ -69,18 +67,20 @@ func (m *Memory) ZRange(ctx context.Context, key string, rev bool, limit int) ([
 
 // ZRem implements [Store].
 func (m *Memory) ZRem(ctx context.Context, key string, members ...string) error {
-	return m.write(ctx, "zrem", func(now time.Time) error {
+	return m.write(ctx, "zrem", func(time.Time) error {
 		e := m.zsets[key]
 		if e == nil {
 			return nil
 		}
 		for _, mem := range members {
 			if _, ok := e.zset[mem]; ok {
-				delete(e.zset, mem)
+				delete(e.zset, mem) // its expiry stays in zexp until it comes due
 				m.used--
 			}
 		}
-		m.zprune(e, now)
+		if len(e.zset) == 0 {
+			m.removeEntry(e)
+		}
 		return nil
 	})
 }
@@ -90,7 +90,7 @@ func (m *Memory) ZTrim(ctx context.Context, key string, keep int) ([]string, err
 	if err := checkCount("memory ztrim", "keep", keep); err != nil {
 		return nil, err
 	}
-	var gone []string
+	gone := []string{}
 	err := m.write(ctx, "ztrim", func(now time.Time) error {
 		e := m.zlive(key, now)
 		if e == nil {
@@ -100,53 +100,57 @@ func (m *Memory) ZTrim(ctx context.Context, key string, keep int) ([]string, err
 		if len(all) <= keep {
 			return nil
 		}
-		gone = make([]string, 0, len(all)-keep)
 		for _, z := range all[:len(all)-keep] {
 			gone = append(gone, z.Member)
 			delete(e.zset, z.Member)
 			m.used--
 		}
-		m.zprune(e, now)
+		if len(e.zset) == 0 {
+			m.removeEntry(e)
+		}
 		return nil
 	})
-	if gone == nil {
-		gone = []string{}
-	}
 	return gone, err
 }
 
-// zlive prunes the ordered set at key and returns it, or nil if it is absent
-// or has no live member left.
+// zlive returns the ordered set at key with its expired members dropped, or
+// nil if it is absent or has no live member left.
 func (m *Memory) zlive(key string, now time.Time) *memEntry {
 	e := m.zsets[key]
 	if e == nil {
 		return nil
 	}
-	m.zprune(e, now)
+	if !now.Before(e.due) {
+		m.zprune(e, now)
+	}
 	return m.zsets[key]
 }
 
-// zprune drops the expired members of e, then recomputes its expiry and due
-// time, or removes it once it is empty.
+// zprune drops the members of e that have expired at now, soonest first,
+// then reschedules e, or removes it once it is empty. Once it returns, every
+// member left is live: each member's current expiry is in zexp, so an
+// expired one would sort before the first entry still in the future.
 func (m *Memory) zprune(e *memEntry, now time.Time) {
-	var first, last time.Time
-	for mem, z := range e.zset {
-		if !now.Before(z.expires) {
-			delete(e.zset, mem)
+	for len(e.zexp) > 0 && !now.Before(e.zexp[0].expires) {
+		x := heap.Pop(&e.zexp).(zExpiry)
+		if z, ok := e.zset[x.member]; ok && z.expires.Equal(x.expires) {
+			delete(e.zset, x.member)
 			m.used--
-			continue
 		}
-		if first.IsZero() || z.expires.Before(first) {
-			first = z.expires
-		}
-		last = later(last, z.expires)
 	}
 	if len(e.zset) == 0 {
 		m.removeEntry(e)
 		return
 	}
-	e.expires, e.due = last, first
-	m.fix(e)
+	m.zsettle(e)
+}
+
+// zsettle reschedules e at its soonest member expiry.
+func (m *Memory) zsettle(e *memEntry) {
+	if len(e.zexp) > 0 && !e.due.Equal(e.zexp[0].expires) {
+		e.due = e.zexp[0].expires
+		m.fix(e)
+	}
 }
 
 // zsorted returns e's members live at now, lowest score first, ties by
@@ -167,9 +171,42 @@ func zsorted(e *memEntry, now time.Time) []Scored {
 	return out
 }
 
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
+// zExpiry is one member expiry in an ordered set's heap. A member whose
+// expiry changed or that was removed leaves its old entry behind; zprune
+// skips such stale entries, and ZAdd compacts the heap when they pile up.
+type zExpiry struct {
+	member  string
+	expires time.Time
+}
+
+// zExpiryHeap orders member expiries, soonest first (container/heap).
+type zExpiryHeap []zExpiry
+
+func (h zExpiryHeap) Len() int           { return len(h) }
+func (h zExpiryHeap) Less(i, j int) bool { return h[i].expires.Before(h[j].expires) }
+func (h zExpiryHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *zExpiryHeap) Push(x any)        { *h = append(*h, x.(zExpiry)) }
+func (h *zExpiryHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// add records x.
+func (h *zExpiryHeap) add(x zExpiry) { heap.Push(h, x) }
+
+// compact rebuilds the heap from the current members once it is mostly
+// stale entries, so it stays proportional to the set.
+func (h *zExpiryHeap) compact(members map[string]zMember) {
+	if len(*h) <= 2*len(members)+16 {
+		return
 	}
-	return a
+	kept := (*h)[:0]
+	for m, z := range members {
+		kept = append(kept, zExpiry{m, z.expires})
+	}
+	clear((*h)[len(kept):])
+	*h = kept
+	heap.Init(h)
 }

@@ -547,7 +547,7 @@ func TestOIDCMount(t *testing.T) {
 		Issuer:     cfg.PublicURL,
 		Clients:    []oidc.Client{{ID: "app", Secret: "0123456789abcdef0123", SigningAlg: oidc.ES256, RedirectURIs: []string{"https://app.example.com/cb"}}},
 		Keys:       []oidc.SigningKey{key},
-		CookieKeys: [][]byte{bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32)},
+		CookieKeys: [][]byte{bytes.Repeat([]byte{1}, 32)},
 		Store:      st,
 		NotFound:   store.ErrNotFound,
 		StartLogin: func(w http.ResponseWriter, r *http.Request, _ *oidc.AuthRequest) {

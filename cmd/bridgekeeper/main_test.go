@@ -18,6 +18,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bridgekeeper/bridgekeeper/cognito"
+	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 )
 
@@ -139,7 +141,7 @@ oidc:
 			"public_url must use https unless it points at localhost",
 			"pool.user_pool_id is required",
 			"pool.client_id is required",
-			`pool.auth_flow must be USER_SRP_AUTH, USER_PASSWORD_AUTH or USER_AUTH (got "CUSTOM_AUTH")`,
+			`pool.auth_flow must be USER_SRP_AUTH or USER_PASSWORD_AUTH (got "CUSTOM_AUTH")`,
 			"cookies.keys[0] must be 32 bytes of base64 (got 12)",
 			"cookies.secure must be false when public_url uses http",
 			"oidc.signing_keys needs at least one key file when clients are configured",
@@ -276,5 +278,25 @@ func TestServeRefusesBadConfig(t *testing.T) {
 	}
 	if code := run(context.Background(), []string{"serve", "--bogus"}, &out, &errOut, env(nil)); code != 2 {
 		t.Errorf("serve --bogus exited %d, want 2", code)
+	}
+}
+
+// check-config and serve accept the same pool.auth_flow values: every flow the configuration
+// accepts, the sign-in engine starts, and every other value both refuse.
+func TestCheckConfigAndServeAgreeOnAuthFlows(t *testing.T) {
+	v := cognito.NewJWKSVerifier(context.Background(), cognito.Config{}, nil)
+	for _, flow := range []string{config.AuthFlowUserSRP, config.AuthFlowUserPassword, config.AuthFlowUserAuth, "CUSTOM_AUTH"} {
+		cfg := config.Default()
+		cfg.Pool.AuthFlow = flow
+		checked := true
+		for _, p := range cfg.Validate() {
+			if p.Path == "pool.auth_flow" {
+				checked = false
+			}
+		}
+		_, err := cognito.New(struct{ cognito.API }{}, cognito.Config{UserPoolID: "eu-west-1_x", ClientID: "c", AuthFlow: flow}, cognito.Deps{Rand: rand.Reader, Verifier: v})
+		if served := err == nil; checked != served {
+			t.Errorf("pool.auth_flow %s: check-config accepts it: %v, serve accepts it: %v (%v)", flow, checked, served, err)
+		}
 	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -149,7 +148,26 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		return fail(err)
 	}
 
-	var pages *handlers.Handlers
+	var pageEngine handlers.Engine = engine
+	if m != nil {
+		pageEngine = m.Engine(engine)
+	}
+	pageDeps := handlers.Deps{
+		Engine:  pageEngine,
+		Bundle:  bundle,
+		Assets:  manifest,
+		Cookies: handlers.NewCookieJar(codecs, ac.SecureCookies, int(flowCookieMaxAge.Seconds())),
+		Logger:  log,
+		Now:     ac.Now,
+		// One issuer for the engine and the pages (the setup page rebuilds the otpauth:// URI).
+		TOTPIssuer: ac.Pool.TOTPIssuer,
+	}
+	// The provider calls the pages back (StartLogin, error pages) and the pages call the
+	// provider: the entry the provider needs is built first, from the same deps.
+	entry, err := handlers.NewEntry(pageDeps)
+	if err != nil {
+		return fail(err)
+	}
 	oidcCfg := oidc.Config{
 		Issuer:         ac.PublicURL,
 		Clients:        ac.Clients,
@@ -158,21 +176,17 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		ClaimMappings:  ac.ClaimMappings,
 		UILocales:      bundle.Languages(),
 		CookieName:     cookieName("bk_sso", ac.SecureCookies),
-		CookieKeys:     ssoCookieKeys(ac.CookieKeys),
+		CookieKeys:     ac.CookieKeys,
 		InsecureCookie: !ac.SecureCookies,
 		SessionTTL:     ac.SessionTTL,
 		CodeTTL:        ac.CodeTTL,
 		Store:          st,
 		NotFound:       store.ErrNotFound,
 		Upstream:       handlers.Upstream{R: engine},
-		StartLogin: func(w http.ResponseWriter, r *http.Request, req *oidc.AuthRequest) {
-			pages.StartLogin(w, r, req)
-		},
-		RenderError: func(w http.ResponseWriter, r *http.Request, status int, title, message string) {
-			pages.OIDCError(w, r, status, title, message)
-		},
-		Logger: log,
-		Rand:   rand.Reader,
+		StartLogin:     entry.StartLogin,
+		RenderError:    entry.OIDCError,
+		Logger:         log,
+		Rand:           rand.Reader,
 	}
 	if m != nil {
 		oidcCfg.TokensIssued = m.TokensIssued
@@ -181,19 +195,8 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 	if err != nil {
 		return fail(fmt.Errorf("OpenID provider: %w", err))
 	}
-	var pageEngine handlers.Engine = engine
-	if m != nil {
-		pageEngine = m.Engine(engine)
-	}
-	pages, err = handlers.New(handlers.Deps{
-		Engine:   pageEngine,
-		Provider: provider,
-		Bundle:   bundle,
-		Assets:   manifest,
-		Cookies:  handlers.NewCookieJar(codecs, ac.SecureCookies, int(flowCookieMaxAge.Seconds())),
-		Logger:   log,
-		Now:      ac.Now,
-	})
+	pageDeps.Provider = provider
+	pages, err := handlers.New(pageDeps)
 	if err != nil {
 		return fail(err)
 	}
@@ -238,18 +241,6 @@ func flowCodecs(keys [][]byte) ([]securecookie.Codec, error) {
 		return nil, fmt.Errorf("cookie keys: %w", err)
 	}
 	return []securecookie.Codec{codec}, nil
-}
-
-// ssoCookieKeys derives securecookie hash/block key pairs for the SSO cookie from the configured
-// keys, so one list of keys rotates every cookie.
-func ssoCookieKeys(keys [][]byte) [][]byte {
-	var out [][]byte
-	for _, k := range keys {
-		h := sha256.Sum256(append([]byte("bridgekeeper sso hash\x00"), k...))
-		b := sha256.Sum256(append([]byte("bridgekeeper sso block\x00"), k...))
-		out = append(out, h[:], b[:])
-	}
-	return out
 }
 
 func cookieName(base string, secure bool) string {

@@ -197,3 +197,33 @@ func TestDocsNameEveryMetric(t *testing.T) {
 		}
 	}
 }
+
+func TestStoreCountsOrderedSets(t *testing.T) {
+	ctx := context.Background()
+	m := New(BuildInfo{})
+	st := m.Store(store.NewMemory(store.MemoryOptions{}))
+	if err := st.ZAdd(ctx, "z", "a", 1, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.ZRange(ctx, "z", false, 0); err != nil || len(got) != 1 {
+		t.Fatalf("ZRange = %v, %v", got, err)
+	}
+	if _, err := st.ZTrim(ctx, "z", -1); err == nil {
+		t.Fatal("ZTrim with keep -1 should fail")
+	}
+	if err := st.ZRem(ctx, "z", "a"); err != nil {
+		t.Fatal(err)
+	}
+	if got := testutil.CollectAndCount(m.storeDuration); got != 4 {
+		t.Fatalf("%d store latency series, want 4 (zadd, zrange, ztrim, zrem)", got)
+	}
+	for _, op := range []string{"zadd", "zrange", "ztrim", "zrem"} {
+		want := 0.0
+		if op == "ztrim" {
+			want = 1
+		}
+		if got := testutil.ToFloat64(m.storeErrors.WithLabelValues(op)); got != want {
+			t.Errorf("%s errors = %v, want %v", op, got, want)
+		}
+	}
+}

@@ -1,0 +1,33 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/bridgekeeper/bridgekeeper/oidc"
+)
+
+// Entry is the part of the pages the OpenID provider calls back: StartLogin parks an app's
+// request and sends the browser to sign in, OIDCError shows the provider's error pages. It needs
+// neither the engine nor the provider, so the wiring builds it first, gives its methods to
+// oidc.New, and then builds the handlers with the provider: no cycle, no variable set later.
+type Entry struct{ h *Handlers }
+
+// NewEntry builds the entry from the deps every page shares (Bundle and Cookies are required;
+// Engine and Provider are not used).
+func NewEntry(d Deps) (*Entry, error) {
+	if d.Bundle == nil || d.Cookies == nil {
+		return nil, errors.New("handlers: Bundle and Cookies are required")
+	}
+	return &Entry{h: withDefaults(d)}, nil
+}
+
+// StartLogin implements the OpenID provider's StartLogin hook (see Handlers.StartLogin).
+func (e *Entry) StartLogin(w http.ResponseWriter, r *http.Request, req *oidc.AuthRequest) {
+	e.h.StartLogin(w, r, req)
+}
+
+// OIDCError implements the OpenID provider's RenderError hook (see Handlers.OIDCError).
+func (e *Entry) OIDCError(w http.ResponseWriter, r *http.Request, status int, title, message string) {
+	e.h.OIDCError(w, r, status, title, message)
+}
