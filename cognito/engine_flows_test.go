@@ -53,6 +53,7 @@ type poolSetup struct {
 	totp       bool
 	required   []string // required attributes
 	sessionTTL time.Duration
+	aliases    []types.AliasAttributeType
 }
 
 // env is a local user pool reached over HTTP through the real AWS SDK.
@@ -81,7 +82,7 @@ func newEnv(t *testing.T, ps poolSetup) *env {
 	for _, r := range ps.required {
 		schema = append(schema, types.SchemaAttributeType{Name: aws.String(r), Required: aws.Bool(true)})
 	}
-	out, err := e.admin.CreateUserPool(e.ctx, &cip.CreateUserPoolInput{PoolName: aws.String("t"), Schema: schema})
+	out, err := e.admin.CreateUserPool(e.ctx, &cip.CreateUserPoolInput{PoolName: aws.String("t"), Schema: schema, AliasAttributes: ps.aliases})
 	e.must(err)
 	e.poolID = aws.ToString(out.UserPool.Id)
 	if ps.mfa == "" {
@@ -266,8 +267,9 @@ var allFlows = []struct {
 func TestPasswordSignIn(t *testing.T) {
 	for _, tt := range allFlows {
 		t.Run(flowName(tt.flow, tt.secret), func(t *testing.T) {
-			e := newEnv(t, poolSetup{})
-			e.user("alice", true, map[string]string{"name": "Alice", "email": "alice@example.com"}, nil)
+			e := newEnv(t, poolSetup{aliases: []types.AliasAttributeType{types.AliasAttributeTypeEmail}})
+			e.user("alice", true, map[string]string{"name": "Alice", "email": "alice@example.com", "email_verified": "true"}, nil)
+			e.user("uma", true, map[string]string{"email": "uma@example.com"}, nil)
 			eng := e.engine(engineOpts{flow: tt.flow, secret: tt.secret})
 
 			s := wantAMR(t, e.success(eng.Start(e.ctx, cognito.StartInput{Username: "alice", Password: password})), "pwd")
@@ -280,7 +282,10 @@ func TestPasswordSignIn(t *testing.T) {
 				t.Fatalf("alias sign-in = %+v", alias)
 			}
 
-			_, err := eng.Start(e.ctx, cognito.StartInput{Username: "alice", Password: "Wrong-passw0rd"})
+			// An unverified email address is no alias.
+			_, err := eng.Start(e.ctx, cognito.StartInput{Username: "uma@example.com", Password: password})
+			wantKind(t, err, cognito.WrongCredentials)
+			_, err = eng.Start(e.ctx, cognito.StartInput{Username: "alice", Password: "Wrong-passw0rd"})
 			wantKind(t, err, cognito.WrongCredentials)
 			_, err = eng.Start(e.ctx, cognito.StartInput{Username: "nobody", Password: password})
 			wantKind(t, err, cognito.WrongCredentials)
@@ -319,14 +324,15 @@ func TestAccountStates(t *testing.T) {
 	e.user("rita", true, map[string]string{"email": "rita@example.com"}, nil)
 	eng := e.engine(engineOpts{})
 
-	for i := 0; i < 4; i++ {
+	// Cognito's lockout: five free failures, then one second, doubling.
+	for i := 0; i < 5; i++ {
 		_, err := eng.Start(e.ctx, cognito.StartInput{Username: "carl", Password: "Wrong-passw0rd"})
 		wantKind(t, err, cognito.WrongCredentials)
 	}
-	_, err := eng.Start(e.ctx, cognito.StartInput{Username: "carl", Password: "Wrong-passw0rd"})
+	_, err := eng.Start(e.ctx, cognito.StartInput{Username: "carl", Password: password})
 	wantKind(t, err, cognito.PasswordAttemptsExceeded)
-	_, err = eng.Start(e.ctx, cognito.StartInput{Username: "carl", Password: password})
-	wantKind(t, err, cognito.PasswordAttemptsExceeded)
+	e.clock.Advance(time.Second)
+	wantAMR(t, e.success(eng.Start(e.ctx, cognito.StartInput{Username: "carl", Password: password})), "pwd")
 
 	e.clock.Advance(8 * 24 * time.Hour) // past the 7-day temporary password validity
 	_, err = eng.Start(e.ctx, cognito.StartInput{Username: "tina", Password: tempPass})
@@ -466,16 +472,19 @@ func TestMFA(t *testing.T) {
 				wantKind(t, err, cognito.ExpiredCode)
 			})
 			t.Run("too many wrong codes", func(t *testing.T) {
+				// Cognito counts wrong codes like wrong passwords: the fifth starts a lockout.
 				res, err := eng.Start(e.ctx, cognito.StartInput{Username: "erin", Password: password})
 				st := e.step(res, err, cognito.StepEmailCode)
-				for i := 0; i < 4; i++ {
+				for i := 0; i < 5; i++ {
 					_, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: "000000"})
 					wantKind(t, err, cognito.CodeMismatch)
 				}
 				_, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: "000000"})
-				if !wantKind(t, err, cognito.TooManyFailedAttempts).Kind.Restart() {
-					t.Fatal("a session closed after too many codes restarts the sign-in")
+				if !wantKind(t, err, cognito.PasswordAttemptsExceeded).Kind.Restart() {
+					t.Fatal("a locked-out sign-in restarts")
 				}
+				_, err = eng.Start(e.ctx, cognito.StartInput{Username: "erin", Password: password})
+				wantKind(t, err, cognito.PasswordAttemptsExceeded)
 			})
 		})
 	}
@@ -663,7 +672,7 @@ func TestUnsupportedFlowIsRefused(t *testing.T) {
 
 func TestPasswordRecovery(t *testing.T) {
 	e := newEnv(t, poolSetup{})
-	e.user("ivy", true, map[string]string{"name": "I", "email": "ivy@example.com"}, nil)
+	e.user("ivy", true, map[string]string{"name": "I", "email": "ivy@example.com", "email_verified": "true"}, nil)
 	eng := e.engine(engineOpts{secret: true})
 	n := e.sent()
 	d, err := eng.ForgotPassword(e.ctx, "ivy")

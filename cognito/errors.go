@@ -165,21 +165,24 @@ func mapError(op string, err error) error {
 	return &Error{Kind: kindFor(code, ae.ErrorMessage()), Code: code, Op: op, Err: err}
 }
 
-// notAuthorized splits NotAuthorizedException by Cognito's message, first match wins.
+// notAuthorized splits NotAuthorizedException, which Cognito overloads, by its message (first
+// match wins, case-insensitive). Every other code is matched on the code alone. Each rule quotes
+// the message Cognito sends.
 var notAuthorized = []struct {
 	contains string
 	kind     Kind
 }{
-	{"too many failed attempts", TooManyFailedAttempts}, // "Invalid session for the user, too many failed attempts."
-	{"invalid session", SessionExpired},                 // "… session is expired." / "… session can only be used once."
-	{"session is expired", SessionExpired},
-	{"session can only be used once", SessionExpired},
+	// "Invalid session for the user, session is expired.", "Invalid session for the user, session
+	// can only be used once.", "Invalid session for the user."
+	{"invalid session for the user", SessionExpired},
 	{"password attempts exceeded", PasswordAttemptsExceeded}, // "Password attempts exceeded"
 	{"user is disabled", UserDisabled},                       // "User is disabled."
-	{"temporary password has expired", TempPasswordExpired},  // "… must be reset by an administrator."
-	{"secret hash", InvalidParameter},                        // "Unable to verify secret hash for client …"
-	{"client", InvalidParameter},                             // "Client … is configured for secret but secret was not received"
-	{"already provided required attribute", InvalidParameter},
+	// "Temporary password has expired and must be reset by an administrator."
+	{"temporary password has expired", TempPasswordExpired},
+	{"unable to verify secret hash for client", InvalidParameter}, // "Unable to verify secret hash for client <id>"
+	// "Client <id> is configured for secret but secret was not received"
+	{"is configured for secret but secret was not received", InvalidParameter},
+	{"cannot modify an already provided", InvalidParameter}, // "Cannot modify an already provided email"
 }
 
 // kindFor classifies a Cognito error code and message.

@@ -88,7 +88,13 @@ var listeningRE = regexp.MustCompile(`(?:running at|listening on) (http://127\.0
 // gets SIGTERM at cleanup and must exit cleanly.
 func start(t testing.TB, args ...string) *process {
 	t.Helper()
-	cmd := exec.Command(bridgekeeperBinary(t), args...)
+	return startBinary(t, bridgekeeperBinary(t), args...)
+}
+
+// startBinary is start with another build of bridgekeeper (the static release build).
+func startBinary(t testing.TB, bin string, args ...string) *process {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "NO_COLOR=1")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

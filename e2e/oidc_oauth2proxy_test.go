@@ -28,40 +28,12 @@ import (
 
 const oauth2ProxyVersion = "v7.15.3"
 
-// oauth2ProxyBinary builds oauth2-proxy from its module at a pinned version, in a scratch module,
-// and caches the binary under the user cache directory. When the build fails (no module proxy,
-// say) the test fails in CI and is skipped elsewhere.
+// oauth2ProxyBinary builds oauth2-proxy from its module at a pinned version (cached; see
+// moduleBinary).
 func oauth2ProxyBinary(t *testing.T) string {
 	t.Helper()
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		testutil.Missing(t, "a user cache directory for oauth2-proxy ("+err.Error()+")", "set HOME or XDG_CACHE_HOME")
-	}
-	dir := filepath.Join(cache, "bridgekeeper-e2e", "oauth2-proxy-"+oauth2ProxyVersion)
-	bin := filepath.Join(dir, "oauth2-proxy")
-	if fi, err := os.Stat(bin); err == nil && fi.Mode().IsRegular() {
-		return bin
-	}
-	must(t, os.MkdirAll(dir, 0o755))
-	scratch := t.TempDir()
-	tmp := filepath.Join(dir, fmt.Sprintf("oauth2-proxy.%d.tmp", os.Getpid()))
-	mod := "github.com/oauth2-proxy/oauth2-proxy/v7"
-	for _, args := range [][]string{
-		{"mod", "init", "scratch"},
-		{"get", mod + "@" + oauth2ProxyVersion},
-		{"build", "-o", tmp, mod},
-	} {
-		cmd := exec.Command("go", args...)
-		cmd.Dir = scratch
-		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			_ = os.Remove(tmp)
-			testutil.Missing(t, fmt.Sprintf("oauth2-proxy %s (go %s: %v\n%s)", oauth2ProxyVersion, strings.Join(args, " "), err, tail(string(out), 2000)),
-				"a reachable Go module proxy (GOPROXY)")
-		}
-	}
-	must(t, os.Rename(tmp, bin))
-	return bin
+	const mod = "github.com/oauth2-proxy/oauth2-proxy/v7"
+	return moduleBinary(t, "oauth2-proxy", mod, mod, oauth2ProxyVersion)
 }
 
 // seededPool is a running local user pool and its app client.

@@ -4,6 +4,7 @@
 //	bridgekeeper serve --config FILE    run against the user pool in FILE
 //	bridgekeeper demo [flags]           run with a built-in local user pool and demo users
 //	bridgekeeper check-config FILE      name every problem in a configuration file
+//	bridgekeeper healthcheck URL        exit 0 if URL answers 2xx (container health checks)
 //	bridgekeeper admin COMMAND ...      manage accounts: list, show, reset, disable, sign out
 //	bridgekeeper version                print the version
 //
@@ -38,6 +39,7 @@ func commands() map[string]command {
 		"admin":        runAdmin,
 		"demo":         withError(demo),
 		"check-config": checkConfig,
+		"healthcheck":  healthcheck,
 		"version":      printVersion,
 	}
 }
@@ -86,6 +88,7 @@ func usage(w io.Writer) {
   bridgekeeper serve --config FILE   run against the user pool in FILE
   bridgekeeper demo [flags]          run with a built-in local user pool and demo users
   bridgekeeper check-config FILE     check a configuration file and name every problem
+  bridgekeeper healthcheck URL       exit 0 if URL (e.g. http://127.0.0.1:8080/healthz) answers 2xx
   bridgekeeper admin COMMAND ...     manage accounts (bridgekeeper admin help)
   bridgekeeper version               print the version
 `)

@@ -36,6 +36,8 @@ type demoSeed struct {
 func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func() time.Time) (*demoSeed, error) {
 	pool, err := api.CreateUserPool(ctx, &cip.CreateUserPoolInput{
 		PoolName: aws.String("bridgekeeper-demo"),
+		// People may sign in with their (verified) email address, as the sign-in page says.
+		AliasAttributes: []types.AliasAttributeType{types.AliasAttributeTypeEmail},
 		Schema: []types.SchemaAttributeType{
 			{Name: aws.String("name"), AttributeDataType: types.AttributeDataTypeString, Required: aws.Bool(true), Mutable: aws.Bool(true)},
 			{Name: aws.String("email"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
@@ -68,6 +70,8 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 		ClientName:        aws.String("bridgekeeper"),
 		GenerateSecret:    true,
 		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+		// The console's default: unknown users get a plausible challenge, never "does not exist".
+		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create app client: %w", err)
@@ -145,10 +149,10 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 			return create("alice", map[string]string{"name": "Alice Example", "email": "alice@example.com", "email_verified": "true"}, true, demoPassword)
 		},
 		func() error {
-			return create("bob", map[string]string{"email": "bob@example.com"}, false, "TempPassw0rd!")
+			return create("bob", map[string]string{"email": "bob@example.com", "email_verified": "true"}, false, "TempPassw0rd!")
 		},
 		func() error {
-			if err := create("carol", map[string]string{"name": "Carol Example", "email": "carol@example.com"}, true, demoPassword); err != nil {
+			if err := create("carol", map[string]string{"name": "Carol Example", "email": "carol@example.com", "email_verified": "true"}, true, demoPassword); err != nil {
 				return err
 			}
 			secret, err := enrolTOTP("carol")

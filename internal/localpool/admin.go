@@ -81,8 +81,10 @@ func (s *Server) createUserPool(r *http.Request, body []byte) (any, error) {
 			}
 			SignInPolicy *signInPolicyIn
 		}
-		MfaConfiguration string
-		Schema           []struct {
+		MfaConfiguration   string
+		AliasAttributes    []string
+		UsernameAttributes []string
+		Schema             []struct {
 			Name     string
 			Required bool
 		}
@@ -90,16 +92,33 @@ func (s *Server) createUserPool(r *http.Request, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
+	if len(in.UsernameAttributes) > 0 {
+		return nil, errf("InvalidParameterException", "UsernameAttributes are not supported by the local pool; use AliasAttributes")
+	}
+	aliases := map[string]bool{}
+	for _, a := range in.AliasAttributes {
+		switch a {
+		case "email", "phone_number", "preferred_username":
+			aliases[a] = true
+		default:
+			return nil, errf("InvalidParameterException", "Invalid AliasAttributes %s", a)
+		}
+	}
 	key, err := rsa.GenerateKey(s.opts.Rand, 2048)
+	if err != nil {
+		return nil, fmt.Errorf("pool key: %w", err)
+	}
+	idKey, err := rsa.GenerateKey(s.opts.Rand, 2048)
 	if err != nil {
 		return nil, fmt.Errorf("pool key: %w", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := s.opts.Region + "_" + alnum(s.randomBytes(9))
-	sum := sha256.Sum256(key.N.Bytes())
+	kid := func(k *rsa.PrivateKey) string { sum := sha256.Sum256(k.N.Bytes()); return hex.EncodeToString(sum[:8]) }
 	p := &pool{
-		id: id, name: in.PoolName, key: key, kid: hex.EncodeToString(sum[:8]), mfa: "OFF",
+		id: id, name: in.PoolName, key: key, kid: kid(key), idKey: idKey, idKid: kid(idKey), mfa: "OFF",
+		aliases: aliases, phantomKey: s.randomBytes(32),
 		policy:       passwordPolicy{MinimumLength: 8, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true},
 		users:        map[string]*user{},
 		tempValidity: 7 * 24 * time.Hour,
@@ -134,8 +153,14 @@ func (s *Server) createUserPool(r *http.Request, body []byte) (any, error) {
 }
 
 func (s *Server) describePool(p *pool) map[string]any {
+	aliases := []string{}
+	for _, a := range []string{"email", "phone_number", "preferred_username"} {
+		if p.aliases[a] {
+			aliases = append(aliases, a)
+		}
+	}
 	out := map[string]any{
-		"Id": p.id, "Name": p.name, "MfaConfiguration": p.mfa,
+		"Id": p.id, "Name": p.name, "MfaConfiguration": p.mfa, "AliasAttributes": aliases,
 		"Arn":          fmt.Sprintf("arn:aws:cognito-idp:%s:000000000000:userpool/%s", s.opts.Region, p.id),
 		"CreationDate": float64(p.created.Unix()),
 		"Policies": map[string]any{"PasswordPolicy": map[string]any{
@@ -238,10 +263,11 @@ func (s *Server) getUserPoolMfaConfig(r *http.Request, body []byte) (any, error)
 
 func (s *Server) createUserPoolClient(r *http.Request, body []byte) (any, error) {
 	var in struct {
-		UserPoolId        string
-		ClientName        string
-		GenerateSecret    bool
-		ExplicitAuthFlows []string
+		UserPoolId                 string
+		ClientName                 string
+		GenerateSecret             bool
+		ExplicitAuthFlows          []string
+		PreventUserExistenceErrors string
 	}
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -251,7 +277,13 @@ func (s *Server) createUserPoolClient(r *http.Request, body []byte) (any, error)
 	if _, err := s.pool(in.UserPoolId); err != nil {
 		return nil, err
 	}
-	c := &appClient{id: clientID(s.randomBytes(26)), poolID: in.UserPoolId, name: in.ClientName, flows: map[string]bool{}}
+	switch in.PreventUserExistenceErrors {
+	case "", preventExistenceLegacy, preventExistenceEnabled:
+	default:
+		return nil, errf("InvalidParameterException", "1 validation error detected: Value at 'preventUserExistenceErrors' failed to satisfy constraint: Member must satisfy enum value set: [LEGACY, ENABLED]")
+	}
+	c := &appClient{id: clientID(s.randomBytes(26)), poolID: in.UserPoolId, name: in.ClientName, flows: map[string]bool{},
+		preventExistence: in.PreventUserExistenceErrors == preventExistenceEnabled}
 	if in.GenerateSecret {
 		c.secret = alnum(s.randomBytes(51))
 	}
@@ -280,7 +312,12 @@ func (s *Server) describeClient(c *appClient) map[string]any {
 		flows = append(flows, f)
 	}
 	sort.Strings(flows)
-	out := map[string]any{"ClientId": c.id, "ClientName": c.name, "UserPoolId": c.poolID, "ExplicitAuthFlows": flows, "AuthSessionValidity": int(s.opts.SessionTTL / time.Minute)}
+	prevent := preventExistenceLegacy
+	if c.preventExistence {
+		prevent = preventExistenceEnabled
+	}
+	out := map[string]any{"ClientId": c.id, "ClientName": c.name, "UserPoolId": c.poolID, "ExplicitAuthFlows": flows,
+		"AuthSessionValidity": int(s.opts.SessionTTL / time.Minute), "PreventUserExistenceErrors": prevent}
 	if c.secret != "" {
 		out["ClientSecret"] = c.secret
 	}
@@ -628,9 +665,9 @@ func (s *Server) adminUserGlobalSignOut(r *http.Request, body []byte) (any, erro
 // signOut ends every refresh token and access token of u issued before now.
 func (s *Server) signOut(p *pool, u *user) {
 	u.signedOutAt = s.opts.Now()
-	for tok, rec := range s.refresh {
+	for _, rec := range s.refresh {
 		if rec.poolID == p.id && rec.username == u.username {
-			delete(s.refresh, tok)
+			s.revoke(rec)
 		}
 	}
 }

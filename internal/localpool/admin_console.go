@@ -161,8 +161,8 @@ func parseFilter(f string) (name, value string, prefix bool, err error) {
 // hasVerifiedContact reports whether u has a verified email address or phone number, the only
 // places Cognito sends a password-reset code to.
 func hasVerifiedContact(u *user) bool {
-	return (u.attrs["email"] != "" && u.attrs["email_verified"] == "true") ||
-		(u.attrs["phone_number"] != "" && u.attrs["phone_number_verified"] == "true")
+	to, _ := recoveryDestination(u)
+	return to != ""
 }
 
 // adminResetUserPassword sets RESET_REQUIRED and, as Cognito does, sends a code only when the

@@ -21,7 +21,6 @@ import (
 const (
 	codeTTL          = 3 * time.Minute
 	maxCodeAttempts  = 5
-	maxFailures      = 5
 	sessionRandBytes = 660 // ~880 base64 characters, like Cognito's sessions
 )
 
@@ -111,6 +110,9 @@ func (s *Server) initiateAuth(r *http.Request, body []byte) (any, error) {
 		}
 		u, err := s.firstFactorUser(p, c, ap["USERNAME"], ap["SECRET_HASH"])
 		if err != nil {
+			if isUserNotFound(err) && c.preventExistence {
+				return nil, errWrongCredentials()
+			}
 			return nil, err
 		}
 		if err := s.checkUserPassword(u, ap["PASSWORD"]); err != nil {
@@ -123,6 +125,12 @@ func (s *Server) initiateAuth(r *http.Request, body []byte) (any, error) {
 		}
 		u, err := s.firstFactorUser(p, c, ap["USERNAME"], ap["SECRET_HASH"])
 		if err != nil {
+			if isUserNotFound(err) && c.preventExistence {
+				if !srp.ValidA(ap["SRP_A"]) {
+					return nil, errf("InvalidParameterException", "Invalid SRP_A")
+				}
+				return s.phantomChallenge(p, c, ap["USERNAME"], ap["SRP_A"])
+			}
 			return nil, err
 		}
 		if err := s.presentDevice(p, u, ap["DEVICE_KEY"]); err != nil {
@@ -139,6 +147,9 @@ func (s *Server) initiateAuth(r *http.Request, body []byte) (any, error) {
 		if !ok || rec.clientID != c.id {
 			return nil, errf("NotAuthorizedException", "Invalid Refresh Token")
 		}
+		if rec.revoked {
+			return nil, errf("NotAuthorizedException", "Refresh Token has been revoked")
+		}
 		u, ok := p.users[rec.username]
 		if !ok {
 			return nil, errUserNotFound()
@@ -149,7 +160,7 @@ func (s *Server) initiateAuth(r *http.Request, body []byte) (any, error) {
 		if !u.enabled {
 			return nil, errf("NotAuthorizedException", "User is disabled.")
 		}
-		toks, err := s.issueTokens(r, p, c, u, false, rec.issued)
+		toks, err := s.issueTokens(r, p, c, u, rec)
 		if err != nil {
 			return nil, err
 		}
@@ -204,23 +215,25 @@ func (s *Server) firstFactorUser(p *pool, c *appClient, username, hash string) (
 	if !u.enabled {
 		return nil, errf("NotAuthorizedException", "User is disabled.")
 	}
-	if u.failures >= maxFailures {
-		return nil, errf("NotAuthorizedException", "Password attempts exceeded")
+	if s.lockedOut(u) {
+		return nil, errAttemptsExceeded()
 	}
 	return u, nil
 }
 
+func isUserNotFound(err error) bool {
+	ae, ok := err.(*apiError)
+	return ok && ae.Code == "UserNotFoundException"
+}
+
+// wrongPassword counts a wrong password towards the lockout. Callers hold s.mu.
 func (s *Server) wrongPassword(u *user) error {
-	u.failures++
-	if u.failures >= maxFailures {
-		return errf("NotAuthorizedException", "Password attempts exceeded")
-	}
+	s.failed(u)
 	return errWrongCredentials()
 }
 
 // afterPassword decides what follows a correct password. Callers hold s.mu.
 func (s *Server) afterPassword(r *http.Request, p *pool, c *appClient, u *user) (any, error) {
-	u.failures = 0
 	switch u.status {
 	case "RESET_REQUIRED":
 		return nil, errf("PasswordResetRequiredException", "Password reset required for the user")
@@ -348,7 +361,8 @@ func (s *Server) success(r *http.Request, p *pool, c *appClient, u *user) (any, 
 	if out, ok := s.deviceChallenge(p, c, u); ok {
 		return out, nil
 	}
-	toks, err := s.issueTokens(r, p, c, u, true, s.opts.Now())
+	s.succeeded(u)
+	toks, err := s.issueTokens(r, p, c, u, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -379,12 +393,19 @@ func (s *Server) respondToAuthChallenge(r *http.Request, body []byte) (any, erro
 	if err := checkSecretHash(c, sess.username, cr["SECRET_HASH"]); err != nil {
 		return nil, err
 	}
+	if sess.phantom {
+		delete(s.sessions, in.Session)
+		return nil, errWrongCredentials()
+	}
 	u, ok := p.users[sess.username]
 	if !ok {
 		return nil, errUserNotFound()
 	}
 	if !u.enabled {
 		return nil, errf("NotAuthorizedException", "User is disabled.")
+	}
+	if s.lockedOut(u) {
+		return nil, errAttemptsExceeded()
 	}
 	if sess.ua != nil {
 		return s.respondUserAuth(r, p, c, u, sess, in)
@@ -417,14 +438,14 @@ func (s *Server) respondToAuthChallenge(r *http.Request, body []byte) (any, erro
 		for k, v := range cr {
 			if name, ok := strings.CutPrefix(k, "userAttributes."); ok {
 				if u.attrs[name] != "" && contains(p.required, name) {
-					return nil, errf("NotAuthorizedException", "Cannot modify an already provided required attribute %s.", name)
+					return nil, errf("NotAuthorizedException", "Cannot modify an already provided %s", name)
 				}
 				updates[name] = v
 			}
 		}
 		for _, name := range p.required {
 			if u.attrs[name] == "" && updates[name] == "" {
-				return nil, errf("InvalidParameterException", "Invalid user attributes: %s: The attribute is required", name)
+				return nil, errf("InvalidParameterException", "Invalid attributes given, %s is missing", name)
 			}
 		}
 		consume()
@@ -440,7 +461,7 @@ func (s *Server) respondToAuthChallenge(r *http.Request, body []byte) (any, erro
 		if in.ChallengeName == "EMAIL_OTP" {
 			key = "EMAIL_OTP_CODE"
 		}
-		if err := s.checkCode(sess, in.Session, cr[key]); err != nil {
+		if err := s.checkCode(u, sess, in.Session, cr[key]); err != nil {
 			return nil, err
 		}
 		consume()
@@ -453,13 +474,11 @@ func (s *Server) respondToAuthChallenge(r *http.Request, body []byte) (any, erro
 		return s.success(r, p, c, u)
 
 	case "SOFTWARE_TOKEN_MFA":
-		if !verifyTOTP(u.totpSecret, cr["SOFTWARE_TOKEN_MFA_CODE"], s.opts.Now()) {
-			sess.attempts++
-			if sess.attempts >= maxCodeAttempts {
-				consume()
-				return nil, errf("NotAuthorizedException", "Invalid session for the user, too many failed attempts.")
+		if err := s.useTOTP(u, cr["SOFTWARE_TOKEN_MFA_CODE"]); err != nil {
+			if err.Code == "CodeMismatchException" {
+				s.failed(u)
 			}
-			return nil, errf("CodeMismatchException", "Invalid code received for user")
+			return nil, err
 		}
 		consume()
 		return s.success(r, p, c, u)
@@ -498,18 +517,15 @@ func (s *Server) respondToAuthChallenge(r *http.Request, body []byte) (any, erro
 	return nil, errf("InvalidParameterException", "Unsupported challenge %s", in.ChallengeName)
 }
 
-// checkCode checks an SMS or email code. A wrong code leaves the session usable for a retry.
-func (s *Server) checkCode(sess *session, tok, code string) error {
+// checkCode checks an SMS or email code. A wrong code leaves the session usable for a retry and
+// counts towards u's lockout.
+func (s *Server) checkCode(u *user, sess *session, tok, code string) error {
 	if s.opts.Now().After(sess.codeExpires) {
 		delete(s.sessions, tok)
 		return errf("ExpiredCodeException", "Invalid code provided, please request a code again.")
 	}
 	if code == "" || !hmac.Equal([]byte(code), []byte(sess.code)) {
-		sess.attempts++
-		if sess.attempts >= maxCodeAttempts {
-			delete(s.sessions, tok)
-			return errf("NotAuthorizedException", "Invalid session for the user, too many failed attempts.")
-		}
+		s.failed(u)
 		return errf("CodeMismatchException", "Invalid code received for user")
 	}
 	return nil
@@ -648,7 +664,7 @@ func (s *Server) revokeToken(r *http.Request, body []byte) (any, error) {
 		return nil, errf("NotAuthorizedException", "Client authentication failed.")
 	}
 	if rec, ok := s.refresh[in.Token]; ok && rec.clientID == c.id {
-		delete(s.refresh, in.Token)
+		s.revoke(rec)
 	}
 	return nil, nil
 }
@@ -657,10 +673,8 @@ func (s *Server) sendResetCode(u *user) {
 	n := new(big.Int).SetBytes(s.randomBytes(8))
 	u.resetCode = fmt.Sprintf("%06d", new(big.Int).Mod(n, big.NewInt(1000000)).Int64())
 	u.resetExpires = s.opts.Now().Add(time.Hour)
-	to, medium := u.attrs["email"], "EMAIL"
-	if to == "" {
-		to, medium = u.attrs["phone_number"], "SMS"
-	}
+	u.resetAttempts = 0
+	to, medium := recoveryDestination(u)
 	s.outbox.add(Message{To: to, Medium: medium, Code: u.resetCode, Message: "Your password reset code is " + u.resetCode, SentAt: s.opts.Now()})
 }
 
@@ -671,14 +685,26 @@ func (s *Server) forgotPassword(r *http.Request, body []byte) (any, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, u, err := s.recoveringUser(in.ClientId, in.Username, in.SecretHash)
+	p, c, u, err := s.recoveringUser(in.ClientId, in.Username, in.SecretHash)
 	if err != nil {
+		if isUserNotFound(err) && c.preventExistence {
+			return p.phantomDelivery(in.Username), nil
+		}
 		return nil, err
 	}
+	switch {
+	case !u.enabled:
+		return nil, errf("NotAuthorizedException", "User is disabled.")
+	case u.status == "FORCE_CHANGE_PASSWORD":
+		return nil, errf("NotAuthorizedException", "User password cannot be reset in the current state.")
+	case !hasVerifiedContact(u):
+		return nil, errf("InvalidParameterException", "Cannot reset password for the user as there is no registered/verified email or phone_number")
+	}
 	s.sendResetCode(u)
-	dest, medium := maskEmail(u.attrs["email"]), "EMAIL"
-	if u.attrs["email"] == "" {
-		dest, medium = maskPhone(u.attrs["phone_number"]), "SMS"
+	to, medium := recoveryDestination(u)
+	dest := maskEmail(to)
+	if medium == "SMS" {
+		dest = maskPhone(to)
 	}
 	return map[string]any{"CodeDeliveryDetails": map[string]any{"AttributeName": strings.ToLower(medium), "DeliveryMedium": medium, "Destination": dest}}, nil
 }
@@ -690,15 +716,22 @@ func (s *Server) confirmForgotPassword(r *http.Request, body []byte) (any, error
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, u, err := s.recoveringUser(in.ClientId, in.Username, in.SecretHash)
+	p, c, u, err := s.recoveringUser(in.ClientId, in.Username, in.SecretHash)
 	if err != nil {
+		if isUserNotFound(err) && c.preventExistence {
+			return nil, errResetCodeMismatch()
+		}
 		return nil, err
+	}
+	if u.resetAttempts >= maxCodeAttempts {
+		return nil, errf("LimitExceededException", "Attempt limit exceeded, please try after some time.")
 	}
 	if u.resetCode == "" || s.opts.Now().After(u.resetExpires) {
 		return nil, errf("ExpiredCodeException", "Invalid code provided, please request a code again.")
 	}
 	if !hmac.Equal([]byte(u.resetCode), []byte(in.ConfirmationCode)) {
-		return nil, errf("CodeMismatchException", "Invalid verification code provided, please try again.")
+		u.resetAttempts++
+		return nil, errResetCodeMismatch()
 	}
 	if err := p.checkPassword(in.Password); err != nil {
 		return nil, err
@@ -709,20 +742,36 @@ func (s *Server) confirmForgotPassword(r *http.Request, body []byte) (any, error
 }
 
 // recoveringUser finds the user of a password-recovery request after checking the client and
-// its SECRET_HASH. Callers hold s.mu.
-func (s *Server) recoveringUser(clientID, username, hash string) (*pool, *user, error) {
+// its SECRET_HASH; an unknown user comes back with the pool and client. Callers hold s.mu.
+func (s *Server) recoveringUser(clientID, username, hash string) (*pool, *appClient, *user, error) {
 	c, p, err := s.client(clientID)
 	if err != nil {
-		return nil, nil, err
+		return nil, &appClient{}, nil, err
 	}
 	if err := checkSecretHash(c, username, hash); err != nil {
-		return nil, nil, err
+		return nil, &appClient{}, nil, err
 	}
 	u, err := p.user(username)
 	if err != nil {
-		return nil, nil, err
+		return p, c, nil, err
 	}
-	return p, u, nil
+	return p, c, u, nil
+}
+
+func errResetCodeMismatch() *apiError {
+	return errf("CodeMismatchException", "Invalid verification code provided, please try again.")
+}
+
+// recoveryDestination is where a reset code goes: a verified email address, else a verified
+// phone number (AccountRecoverySetting verified_email first), else nowhere.
+func recoveryDestination(u *user) (to, medium string) {
+	switch {
+	case u.attrs["email"] != "" && u.attrs["email_verified"] == "true":
+		return u.attrs["email"], "EMAIL"
+	case u.attrs["phone_number"] != "" && u.attrs["phone_number_verified"] == "true":
+		return u.attrs["phone_number"], "SMS"
+	}
+	return "", ""
 }
 
 func contains(list []string, s string) bool {

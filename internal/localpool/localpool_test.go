@@ -50,6 +50,7 @@ type testPool struct {
 	poolID   string
 	clientID string
 	secret   string
+	url      string
 }
 
 func newTestPool(t *testing.T) *testPool {
@@ -58,6 +59,7 @@ func newTestPool(t *testing.T) *testPool {
 	p.srv = New(Options{Now: func() time.Time { return p.now }})
 	hs := httptest.NewServer(p.srv.Handler())
 	t.Cleanup(hs.Close)
+	p.url = hs.URL
 	p.api = cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")})
 	pool, err := p.api.CreateUserPool(p.ctx, &cip.CreateUserPoolInput{PoolName: aws.String("t")})
 	p.must(err)
@@ -174,12 +176,11 @@ func TestPasswordAttemptsAndPolicy(t *testing.T) {
 	for i := 1; i <= 5; i++ {
 		cl, params, sess := p.srpStart()
 		_, err := p.srpAnswer(cl, params, sess, "wrong", nil)
-		msg := "Incorrect username or password."
-		if i == 5 {
-			msg = "Password attempts exceeded"
-		}
-		wantAPIError(t, err, "NotAuthorizedException", msg)
+		wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
 	}
+	_, err := p.api.InitiateAuth(p.ctx, &cip.InitiateAuthInput{ClientId: aws.String(p.clientID), AuthFlow: types.AuthFlowTypeUserSrpAuth,
+		AuthParameters: map[string]string{"USERNAME": "alice", "SRP_A": "abc", "SECRET_HASH": p.hash("alice")}})
+	wantAPIError(t, err, "NotAuthorizedException", "Password attempts exceeded")
 	for _, tt := range []struct{ pw, msg string }{
 		{"Sh0rt!", "Password not long enough"},
 		{"nouppercase1!", "Password must have uppercase characters"},
@@ -190,7 +191,7 @@ func TestPasswordAttemptsAndPolicy(t *testing.T) {
 		_, err := p.api.AdminSetUserPassword(p.ctx, &cip.AdminSetUserPasswordInput{UserPoolId: aws.String(p.poolID), Username: aws.String("alice"), Password: aws.String(tt.pw), Permanent: true})
 		wantAPIError(t, err, "InvalidPasswordException", tt.msg)
 	}
-	_, err := p.api.InitiateAuth(p.ctx, &cip.InitiateAuthInput{ClientId: aws.String(p.clientID), AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+	_, err = p.api.InitiateAuth(p.ctx, &cip.InitiateAuthInput{ClientId: aws.String(p.clientID), AuthFlow: types.AuthFlowTypeUserPasswordAuth,
 		AuthParameters: map[string]string{"USERNAME": "alice", "PASSWORD": "x", "SECRET_HASH": p.hash("alice")}})
 	wantAPIError(t, err, "InvalidParameterException", "USER_PASSWORD_AUTH flow not enabled for this client")
 }

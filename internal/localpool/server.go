@@ -47,8 +47,10 @@ type Server struct {
 	clients  map[string]*appClient
 	sessions map[string]*session
 	refresh  map[string]*refreshRecord
-	ops      map[string]opFunc
-	signin   *deviceCtx // the sign-in being answered under mu (devices.go)
+	// revokedOrigins are the origin_jti of revoked sign-ins, whose access tokens stop working.
+	revokedOrigins map[string]bool
+	ops            map[string]opFunc
+	signin         *deviceCtx // the sign-in being answered under mu (devices.go)
 }
 
 type pool struct {
@@ -63,9 +65,16 @@ type pool struct {
 	tempValidity              time.Duration
 	groups                    map[string]bool
 	created                   time.Time
-	devices                   deviceSettings // devices.go
-	signup                    signupSettings // signup.go
-	signIn                    signInSettings // choice-based sign-in and passkeys (userauth.go)
+	// aliases are the pool's AliasAttributes: email, phone_number, preferred_username.
+	aliases map[string]bool
+	// idKey signs ID tokens and key access tokens, each with its own kid, as in Cognito.
+	idKey *rsa.PrivateKey
+	idKid string
+	// phantomKey derives the stable fake SRP salt and verifier of unknown users.
+	phantomKey []byte
+	signIn     signInSettings // choice-based sign-in and passkeys (userauth.go)
+	devices    deviceSettings // devices.go
+	signup     signupSettings // signup.go
 }
 
 type passwordPolicy struct {
@@ -82,7 +91,11 @@ type user struct {
 	salt          []byte
 	verifier      *big.Int
 	passwordSetAt time.Time
-	failures      int
+	failures      int       // wrong passwords and codes since the last sign-in (lockout.go)
+	lastAttempt   time.Time // the last sign-in attempt, for the lockout's idle reset
+	lockedUntil   time.Time
+	usedTOTP      map[int64]bool // the authenticator's 30-second steps already used
+	resetAttempts int            // wrong ConfirmForgotPassword codes for the current reset code
 	smsMFA        bool
 	totpMFA       bool
 	emailMFA      bool
@@ -100,6 +113,8 @@ type user struct {
 type appClient struct {
 	id, poolID, name, secret string
 	flows                    map[string]bool
+	// preventExistence is PreventUserExistenceErrors ENABLED (existence.go).
+	preventExistence bool
 }
 
 type session struct {
@@ -111,17 +126,22 @@ type session struct {
 	secretBlock                []byte
 	code                       string
 	codeExpires                time.Time
-	attempts                   int
 	totpSecret                 string // MFA_SETUP: the secret being enrolled
 	totpVerified               bool
 	mfaSetupMethod             string
-	dev                        deviceCtx        // devices.go
-	ua                         *userAuthSession // set on USER_AUTH's own challenges (userauth.go)
+	// phantom marks the plausible challenge of a user who does not exist (existence.go).
+	phantom bool
+	ua      *userAuthSession // set on USER_AUTH's own challenges (userauth.go)
+	dev     deviceCtx        // devices.go
 }
 
 type refreshRecord struct {
 	poolID, clientID, username string
 	issued                     time.Time
+	// originJTI and eventID are the sign-in's, kept in every token refreshed from it.
+	originJTI, eventID string
+	// revoked: RevokeToken or a global sign-out ended it ("Refresh Token has been revoked").
+	revoked bool
 }
 
 // New returns an empty local pool service.
@@ -149,6 +169,8 @@ func New(opts Options) *Server {
 		sessions: map[string]*session{},
 		refresh:  map[string]*refreshRecord{},
 		ops:      operations(),
+
+		revokedOrigins: map[string]bool{},
 	}
 }
 
@@ -204,6 +226,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errf("InvalidParameterException", "could not read the request"))
 		return
 	}
+	if ae := checkRequest(op, body); ae != nil {
+		s.opts.Logger.DebugContext(r.Context(), "local pool", "op", op, "error", ae.Code)
+		writeError(w, ae)
+		return
+	}
 	out, err := fn(s, r, body)
 	if err != nil {
 		var ae *apiError
@@ -234,10 +261,10 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	_ = json.NewEncoder(w).Encode(map[string]string{"__type": e.Code, "message": e.Message})
 }
 
-// decode parses a request body into dst, answering InvalidParameterException for bad JSON.
+// decode parses a request body into dst, answering SerializationException for bad JSON.
 func decode(body []byte, dst any) error {
 	if err := json.Unmarshal(body, dst); err != nil {
-		return errf("InvalidParameterException", "malformed request: %v", err)
+		return serializationError(err)
 	}
 	return nil
 }
@@ -284,13 +311,17 @@ func (s *Server) client(id string) (*appClient, *pool, error) {
 	return c, s.pools[c.poolID], nil
 }
 
+// user finds a user by username or, when the pool has that alias attribute, by a verified email
+// address or phone number or a preferred_username, as Cognito does.
 func (p *pool) user(name string) (*user, error) {
 	if u, ok := p.users[name]; ok {
 		return u, nil
 	}
-	// Sign-in by a verified email alias, as pools with email aliases allow.
 	for _, u := range p.users {
-		if u.attrs["email"] != "" && strings.EqualFold(u.attrs["email"], name) {
+		switch {
+		case p.aliases["email"] && u.attrs["email_verified"] == "true" && u.attrs["email"] != "" && strings.EqualFold(u.attrs["email"], name),
+			p.aliases["phone_number"] && u.attrs["phone_number_verified"] == "true" && u.attrs["phone_number"] != "" && u.attrs["phone_number"] == name,
+			p.aliases["preferred_username"] && u.attrs["preferred_username"] != "" && strings.EqualFold(u.attrs["preferred_username"], name):
 			return u, nil
 		}
 	}

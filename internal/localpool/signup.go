@@ -222,7 +222,7 @@ func (s *Server) signUpUserOp(body []byte, f func(p *pool, u *user) (any, error)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, u, err := s.recoveringUser(in.ClientId, in.Username, in.SecretHash)
+	p, _, u, err := s.recoveringUser(in.ClientId, in.Username, in.SecretHash)
 	var ae *apiError
 	if errors.As(err, &ae) && ae.Code == "UserNotFoundException" {
 		return nil, errConfirmUserNotFound()

@@ -40,3 +40,37 @@ func verifyTOTP(secret, code string, now time.Time) bool {
 	}
 	return false
 }
+
+// matchTOTP is verifyTOTP that also returns the 30-second step the code belongs to.
+func matchTOTP(secret, code string, now time.Time) (int64, bool) {
+	for _, d := range []time.Duration{0, -30 * time.Second, 30 * time.Second} {
+		t := now.Add(d)
+		if want := TOTP(secret, t); want != "" && hmac.Equal([]byte(want), []byte(code)) {
+			return t.Unix() / 30, true
+		}
+	}
+	return 0, false
+}
+
+// useTOTP accepts a code of u's authenticator once: Cognito refuses a code already used within
+// its window with ExpiredCodeException "Your software token has already been used once.".
+// Callers hold s.mu.
+func (s *Server) useTOTP(u *user, code string) *apiError {
+	step, ok := matchTOTP(u.totpSecret, code, s.opts.Now())
+	if !ok {
+		return errf("CodeMismatchException", "Invalid code received for user")
+	}
+	if u.usedTOTP[step] {
+		return errf("ExpiredCodeException", "Your software token has already been used once.")
+	}
+	if u.usedTOTP == nil {
+		u.usedTOTP = map[int64]bool{}
+	}
+	for old := range u.usedTOTP {
+		if old < step-2 {
+			delete(u.usedTOTP, old)
+		}
+	}
+	u.usedTOTP[step] = true
+	return nil
+}

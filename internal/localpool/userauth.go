@@ -249,7 +249,7 @@ func (s *Server) respondUserAuth(r *http.Request, p *pool, c *appClient, u *user
 		consume()
 		return s.startFirstFactor(r, p, c, u, answer, cr)
 	case factorEmailOTP, factorSMSOTP:
-		if err := s.checkCode(sess, in.Session, cr[in.ChallengeName+"_CODE"]); err != nil {
+		if err := s.checkCode(u, sess, in.Session, cr[in.ChallengeName+"_CODE"]); err != nil {
 			return nil, err
 		}
 		consume()
