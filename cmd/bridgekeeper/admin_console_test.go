@@ -77,8 +77,8 @@ func startConsoleApp(t *testing.T) *consoleApp {
 }
 
 // signIn posts the sign-in form on page (the sign-in page) and answers the TOTP step when one
-// comes.
-func (ca *consoleApp) signIn(t *testing.T, c *webclient.Client, page *webclient.Page, username, password, totpSecret string) *webclient.Page {
+// comes, with the code of the 30-second step at totpAt (each code is accepted once).
+func (ca *consoleApp) signIn(t *testing.T, c *webclient.Client, page *webclient.Page, username, password, totpSecret string, totpAt time.Time) *webclient.Page {
 	t.Helper()
 	ctx := context.Background()
 	if page.URL.Path != "/signin" {
@@ -103,7 +103,7 @@ func (ca *consoleApp) signIn(t *testing.T, c *webclient.Client, page *webclient.
 		if err != nil {
 			t.Fatalf("no code step: %s", page.Text())
 		}
-		if err := form.Set("code", localpool.TOTP(totpSecret, time.Now())); err != nil {
+		if err := form.Set("code", localpool.TOTP(totpSecret, totpAt)); err != nil {
 			t.Fatal(err)
 		}
 		if page, err = c.Submit(ctx, form, "", ""); err != nil {
@@ -153,7 +153,7 @@ func (ca *consoleApp) enabled(t *testing.T, username string) bool {
 func TestAdminActionNeedsARecentSignIn(t *testing.T) {
 	ca := startConsoleApp(t)
 	c := webclient.New()
-	page := ca.signIn(t, c, ca.get(t, c, "/admin/users/alice"), "admin", demoPassword, ca.seed.AdminSecret)
+	page := ca.signIn(t, c, ca.get(t, c, "/admin/users/alice"), "admin", demoPassword, ca.seed.AdminSecret, time.Now())
 	if page.URL.Path != "/admin/users/alice" || page.Status != http.StatusOK {
 		t.Fatalf("after signing in: %s (%d) %s", page.URL, page.Status, page.Text())
 	}
@@ -174,7 +174,7 @@ func TestAdminActionNeedsARecentSignIn(t *testing.T) {
 		t.Fatalf("an old sign-in must sign in again, username kept: %s %s", page.URL, page.Text())
 	}
 	ca.offset.Store(0)
-	page = ca.signIn(t, c, page, "admin", demoPassword, ca.seed.AdminSecret)
+	page = ca.signIn(t, c, page, "admin", demoPassword, ca.seed.AdminSecret, time.Now().Add(30*time.Second))
 	if page.URL.Path != "/admin/users/alice/disable" || page.Status != http.StatusOK {
 		t.Fatalf("after signing in again the admin is at %s (%d), want the same confirmation page", page.URL, page.Status)
 	}
@@ -189,7 +189,7 @@ func TestAdminActionNeedsARecentSignIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	g := webclient.New()
-	page = ca.signIn(t, g, ca.get(t, g, "/admin"), "grace", demoPassword, "")
+	page = ca.signIn(t, g, ca.get(t, g, "/admin"), "grace", demoPassword, "", time.Time{})
 	if page.URL.Path != "/admin" || page.Status != http.StatusOK {
 		t.Fatalf("grace, an admin without MFA, at %s (%d)", page.URL, page.Status)
 	}
