@@ -197,16 +197,16 @@ func TestAdminConsole(t *testing.T) {
 	})
 
 	t.Run("no verified contact offers a temporary password", func(t *testing.T) {
-		page, err := admin.Get(ctx, base+"/admin/users/bob/reset-password")
+		page, err := admin.Get(ctx, base+"/admin/users/user45/reset-password")
 		must(t, err)
 		if !strings.Contains(page.Text(), "no verified email address or phone number") || len(page.Links("Set a temporary password")) != 1 || len(page.Find("form", "method", "post")) != 0 {
-			t.Fatalf("bob's reset page: %s", page.Text())
+			t.Fatalf("user45's reset page: %s", page.Text())
 		}
 		values := url.Values{"_csrf": {csrfToken(t, admin.HTTP.Jar, page.URL)}}
-		page, err = admin.PostForm(ctx, base+"/admin/users/bob/reset-password", values)
+		page, err = admin.PostForm(ctx, base+"/admin/users/user45/reset-password", values)
 		must(t, err)
 		if page.Status != http.StatusUnprocessableEntity || !strings.Contains(page.Text(), "no verified email address") {
-			t.Fatalf("posting bob's reset anyway: %d %s", page.Status, page.Text())
+			t.Fatalf("posting user45's reset anyway: %d %s", page.Status, page.Text())
 		}
 	})
 
