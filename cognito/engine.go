@@ -20,6 +20,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/bridgekeeper/bridgekeeper/identity"
 	"github.com/bridgekeeper/bridgekeeper/internal/srp"
 )
 
@@ -228,16 +229,14 @@ func (e *Engine) tokens(ctx context.Context, username string, auth *types.Authen
 		AccessToken:  aws.ToString(auth.AccessToken),
 		RefreshToken: aws.ToString(auth.RefreshToken),
 		ExpiresIn:    time.Duration(auth.ExpiresIn) * time.Second,
-		Claims:       claims,
-		Username:     username,
-		AuthTime:     e.d.Now(),
+		Identity:     identity.Identity{Claims: claims, Username: username, AuthTime: e.d.Now().Unix()},
 	}
 	s.Subject, _ = claims["sub"].(string)
 	if u, ok := claims["cognito:username"].(string); ok && u != "" {
 		s.Username = u
 	}
 	if at, ok := claims["auth_time"].(float64); ok && at > 0 {
-		s.AuthTime = time.Unix(int64(at), 0)
+		s.AuthTime = int64(at)
 	}
 	if s.Subject == "" {
 		return nil, &Error{Kind: Internal, Op: "verify ID token", Err: errors.New("ID token has no sub")}

@@ -227,8 +227,8 @@ func (e *env) success(res cognito.Result, err error) *cognito.Success {
 	if s.Subject == "" || s.Subject != s.Claims["sub"] || s.IDToken == "" || s.AccessToken == "" || s.ExpiresIn <= 0 {
 		e.t.Fatalf("success = %+v", s)
 	}
-	if d := s.AuthTime.Sub(e.clock.Now()); d > time.Second || d < -time.Second {
-		e.t.Fatalf("auth time %v, clock %v", s.AuthTime, e.clock.Now())
+	if d := s.AuthenticatedAt().Sub(e.clock.Now()); d > time.Second || d < -time.Second {
+		e.t.Fatalf("auth time %v, clock %v", s.AuthenticatedAt(), e.clock.Now())
 	}
 	e.secrets = append(e.secrets, s.IDToken, s.AccessToken, s.RefreshToken)
 	return s

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/bridgekeeper/bridgekeeper/identity"
 )
 
 // StepKind says which page a step needs. Each kind is registered with the challenge entry that
@@ -144,19 +146,14 @@ type Step struct {
 	UserAttributes map[string]string
 }
 
-// Success is a completed sign-in.
+// Success is a completed sign-in: who signed in and how (Subject is the Cognito sub, Username
+// the cognito:username, Claims the verified claims of Cognito's ID token, AuthTime its
+// auth_time; AMR per RFC 8176: "pwd", then for a second factor "sms" (SMS code) or "otp"
+// (authenticator or email code) and "mfa", empty after Refresh), plus Cognito's tokens.
 type Success struct {
+	identity.Identity
 	IDToken, AccessToken, RefreshToken string
 	ExpiresIn                          time.Duration
-	// Claims are the verified claims of Cognito's ID token.
-	Claims map[string]any
-	// Subject is the Cognito sub; Username the cognito:username.
-	Subject, Username string
-	// AuthTime is when the person authenticated (the ID token's auth_time).
-	AuthTime time.Time
-	// AMR are the methods used, per RFC 8176: "pwd", then for a second factor "sms" (SMS code)
-	// or "otp" (authenticator or email code) and "mfa". Empty after Refresh.
-	AMR []string
 }
 
 // Result is either a Step or a Success: exactly one is set.

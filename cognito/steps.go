@@ -7,14 +7,16 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/bridgekeeper/bridgekeeper/identity"
 )
 
 // RFC 8176 authentication method reference values the engine reports.
 const (
-	amrPassword = "pwd"
-	amrSMS      = "sms"
-	amrOTP      = "otp"
-	amrMFA      = "mfa"
+	amrPassword = identity.AMRPassword
+	amrSMS      = identity.AMRSMS
+	amrOTP      = identity.AMROTP
+	amrMFA      = identity.AMRMFA
 )
 
 // OTPAuthURI builds the otpauth:// URI authenticator apps read from a QR code, in Google's Key
@@ -112,20 +114,10 @@ func clip(s string, n int) string {
 	return s[:n]
 }
 
-// withMethods returns amr with more appended, each once. It is the one place the "mfa" value is
-// decided: added as soon as methods of two kinds (something known, like a password, and
-// something held, like a phone or an authenticator) have been proven.
+// withMethods returns amr with more appended, each once, and "mfa" as identity.NormalizeAMR
+// (the one place it is decided) adds it.
 func withMethods(amr []string, more ...string) []string {
-	out := slices.Clone(amr)
-	for _, m := range more {
-		if !slices.Contains(out, m) {
-			out = append(out, m)
-		}
-	}
-	if !slices.Contains(out, amrMFA) && slices.Contains(out, amrPassword) && (slices.Contains(out, amrSMS) || slices.Contains(out, amrOTP)) {
-		out = append(out, amrMFA)
-	}
-	return out
+	return identity.NormalizeAMR(append(slices.Clone(amr), more...))
 }
 
 // NormalizeCode is the one rule for one-time codes: it drops the spaces and dashes people

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/bridgekeeper/bridgekeeper/admin"
+	"github.com/bridgekeeper/bridgekeeper/identity"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 	"github.com/bridgekeeper/bridgekeeper/views"
 )
@@ -92,7 +93,7 @@ func (a *Admin) RequireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
 			a.h.parkReturn(c.Response(), r, back, false, "", "")
 			return nil
 		}
-		ok, err := a.svc.IsAdmin(r.Context(), s.Username, tokenGroups(s.Claims))
+		ok, err := a.svc.IsAdmin(r.Context(), s.Username, s.Groups())
 		if err != nil {
 			return a.h.internal(c, "admin: check groups", err)
 		}
@@ -116,8 +117,8 @@ func (a *Admin) RequireRecentSignIn(next echo.HandlerFunc) echo.HandlerFunc {
 		if s == nil {
 			return a.forbidden(c, "admin.forbidden")
 		}
-		age := a.h.d.Now().Sub(s.AuthTime)
-		mfa := !a.cfg.RequireMFA || slices.Contains(s.AMR, "mfa")
+		age := a.h.d.Now().Sub(s.AuthenticatedAt())
+		mfa := !a.cfg.RequireMFA || slices.Contains(s.AMR, identity.AMRMFA)
 		switch {
 		case age <= a.cfg.RecentSignIn && mfa:
 			return next(c)
@@ -146,22 +147,6 @@ func (a *Admin) forbidden(c echo.Context, msg string) error {
 		Status: http.StatusForbidden, Message: p.T(msg), StartOverURL: PathAccount,
 		RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
 	}))
-}
-
-// tokenGroups reads cognito:groups from the verified ID token's claims.
-func tokenGroups(claims map[string]any) []string {
-	var out []string
-	switch v := claims["cognito:groups"].(type) {
-	case []string:
-		out = v
-	case []any:
-		for _, g := range v {
-			if s, ok := g.(string); ok {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
 }
 
 // actionOf names what a request to an /admin path attempts, for the audit of refused attempts.

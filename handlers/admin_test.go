@@ -24,7 +24,7 @@ func TestReturnPathAllowed(t *testing.T) {
 	}
 }
 
-func TestActionOfAndTokenGroups(t *testing.T) {
+func TestActionOf(t *testing.T) {
 	for _, tt := range []struct {
 		path, action, target string
 	}{
@@ -34,17 +34,6 @@ func TestActionOfAndTokenGroups(t *testing.T) {
 		a, target := actionOf(tt.path)
 		if string(a) != tt.action || target != tt.target {
 			t.Errorf("actionOf(%q) = %s %q, want %s %q", tt.path, a, target, tt.action, tt.target)
-		}
-	}
-	for _, tt := range []struct {
-		claims map[string]any
-		want   int
-	}{
-		{nil, 0}, {map[string]any{"cognito:groups": []any{"a", 7, "b"}}, 2}, {map[string]any{"cognito:groups": []string{"a"}}, 1},
-		{map[string]any{"cognito:groups": "a"}, 0},
-	} {
-		if got := tokenGroups(tt.claims); len(got) != tt.want {
-			t.Errorf("tokenGroups(%v) = %v, want %d groups", tt.claims, got, tt.want)
 		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/bridgekeeper/bridgekeeper/cognito"
 	"github.com/bridgekeeper/bridgekeeper/i18n"
+	"github.com/bridgekeeper/bridgekeeper/identity"
 	"github.com/bridgekeeper/bridgekeeper/internal/csrf"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 	"github.com/bridgekeeper/bridgekeeper/views"
@@ -48,7 +49,7 @@ type Engine interface {
 
 // Provider is the part of the OpenID provider the pages use. *oidc.Provider implements it.
 type Provider interface {
-	Login(w http.ResponseWriter, r *http.Request, req *oidc.AuthRequest, id oidc.Identity) error
+	Login(w http.ResponseWriter, r *http.Request, req *oidc.AuthRequest, id identity.Identity, upstreamRefreshToken string) error
 	Cancel(w http.ResponseWriter, r *http.Request, req *oidc.AuthRequest) error
 	CurrentSession(r *http.Request) (*oidc.Session, error)
 	Logout(w http.ResponseWriter, r *http.Request) error

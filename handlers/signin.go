@@ -144,15 +144,7 @@ func (h *Handlers) finish(c echo.Context, s *cognito.Success) error {
 	}
 	h.d.Cookies.clear(w, flowCookieName)
 	h.d.Cookies.clear(w, authzCookieName)
-	id := oidc.Identity{
-		Subject:              s.Subject,
-		Username:             s.Username,
-		Claims:               s.Claims,
-		AuthTime:             s.AuthTime,
-		AMR:                  s.AMR,
-		UpstreamRefreshToken: s.RefreshToken,
-	}
-	if err := h.d.Provider.Login(w, r, req, id); err != nil {
+	if err := h.d.Provider.Login(w, r, req, s.Identity, s.RefreshToken); err != nil {
 		return h.internal(c, "finish sign-in", err)
 	}
 	if req != nil {

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bridgekeeper/bridgekeeper/identity"
 )
 
 // Limits on authorization request parameters, so a parked AuthRequest stays
@@ -388,23 +390,19 @@ func (p *Provider) checkParked(req *AuthRequest) (*client, error) {
 // record is replaced by a marker (Redeemed, GrantID) so a replay can revoke
 // what the code issued.
 type codeRecord struct {
-	ClientID    string         `json:"cid"`
-	RedirectURI string         `json:"ru,omitempty"`
-	Scopes      []string       `json:"sc,omitempty"`
-	Nonce       string         `json:"n,omitempty"`
-	Challenge   string         `json:"cc,omitempty"`
-	ClaimsUI    []string       `json:"cu,omitempty"`
-	ClaimsID    []string       `json:"ci,omitempty"`
-	SessionID   string         `json:"sid,omitempty"`
-	Subject     string         `json:"sub,omitempty"`
-	Username    string         `json:"usr,omitempty"`
-	Claims      map[string]any `json:"cl,omitempty"`
-	AuthTime    int64          `json:"at,omitempty"`
-	AMR         []string       `json:"amr,omitempty"`
-	Upstream    bool           `json:"up,omitempty"`
-	Expires     int64          `json:"exp"`
-	Redeemed    bool           `json:"rd,omitempty"`
-	GrantID     string         `json:"gid,omitempty"`
+	ClientID    string   `json:"cid"`
+	RedirectURI string   `json:"ru,omitempty"`
+	Scopes      []string `json:"sc,omitempty"`
+	Nonce       string   `json:"n,omitempty"`
+	Challenge   string   `json:"cc,omitempty"`
+	ClaimsUI    []string `json:"cu,omitempty"`
+	ClaimsID    []string `json:"ci,omitempty"`
+	SessionID   string   `json:"sid,omitempty"`
+	identity.Identity
+	Upstream bool   `json:"up,omitempty"`
+	Expires  int64  `json:"exp"`
+	Redeemed bool   `json:"rd,omitempty"`
+	GrantID  string `json:"gid,omitempty"`
 }
 
 // maxParkedAge bounds how long a parked authorization request may wait for
@@ -430,11 +428,7 @@ func (p *Provider) issueCode(ctx context.Context, req *AuthRequest, sess *sessio
 		ClaimsUI:    req.UserinfoClaims,
 		ClaimsID:    req.IDTokenClaims,
 		SessionID:   sess.id,
-		Subject:     sess.rec.Subject,
-		Username:    sess.rec.Username,
-		Claims:      sess.rec.Claims,
-		AuthTime:    sess.rec.AuthTime,
-		AMR:         sess.rec.AMR,
+		Identity:    sess.rec.Identity,
 		Upstream:    sess.rec.Upstream,
 		Expires:     p.now().Add(p.cfg.CodeTTL).Unix(),
 	}

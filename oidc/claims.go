@@ -256,37 +256,3 @@ func storedClaims(in map[string]any) map[string]any {
 	}
 	return out
 }
-
-// amrFactor maps an authentication method reference (RFC 8176) to its
-// factor: something you know, have or are.
-func amrFactor(m string) string {
-	switch m {
-	case "pwd", "pin", "kba":
-		return "know"
-	case "otp", "sms", "tel", "swk", "hwk", "mca", "sc":
-		return "have"
-	case "face", "fpt", "iris", "retina", "vbm":
-		return "are"
-	}
-	return ""
-}
-
-// normalizeAMR deduplicates authentication method references and adds "mfa"
-// when factors of more than one kind were used.
-func normalizeAMR(in []string) []string {
-	var out []string
-	kinds := map[string]bool{}
-	for _, m := range in {
-		if m == "" || slices.Contains(out, m) {
-			continue
-		}
-		out = append(out, m)
-		if f := amrFactor(m); f != "" {
-			kinds[f] = true
-		}
-	}
-	if len(kinds) > 1 && !slices.Contains(out, "mfa") {
-		out = append(out, "mfa")
-	}
-	return out
-}

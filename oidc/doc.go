@@ -56,11 +56,13 @@
 //
 // After a successful sign-in the web layer calls
 //
-//	err := p.Login(w, r, req /* nil without an app */, oidc.Identity{
+//	err := p.Login(w, r, req /* nil without an app */, identity.Identity{
 //		Subject: cognitoSub, Username: cognitoUsername,
-//		Claims: verifiedIDTokenClaims, AuthTime: t, AMR: []string{"pwd", "otp"},
-//		UpstreamRefreshToken: cognitoRefreshToken,
-//	})
+//		Claims: verifiedIDTokenClaims, AuthTime: t.Unix(), AMR: []string{"pwd", "otp"},
+//	}, cognitoRefreshToken)
+//
+// (cognito.Success embeds the same identity.Identity, so the web layer passes
+// success.Identity and success.RefreshToken.)
 //
 // Login creates the SSO session (or renews it for the same person, keeping
 // the apps' grants; a different person ends the previous session), stores

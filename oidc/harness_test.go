@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bridgekeeper/bridgekeeper/identity"
 	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 	"github.com/bridgekeeper/bridgekeeper/store"
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
@@ -131,8 +132,8 @@ func redirectOf(id string) string {
 }
 
 // testUsers are the people who can sign in on the test sign-in page.
-func testUsers() map[string]Identity {
-	return map[string]Identity{
+func testUsers() map[string]identity.Identity {
+	return map[string]identity.Identity{
 		"alice": {
 			Subject: "sub-alice", Username: "alice",
 			Claims: map[string]any{
@@ -143,17 +144,18 @@ func testUsers() map[string]Identity {
 				"updated_at": "1700000000", "cognito:groups": []any{"admins", "readers"},
 				"custom:department": "engineering", "custom:level": "7",
 			},
-			AMR:                  []string{"pwd"},
-			UpstreamRefreshToken: "up-alice",
+			AMR: []string{"pwd"},
 		},
 		"bob": {
 			Subject: "sub-bob", Username: "bob",
-			Claims:               map[string]any{"email": "bob@example.com", "email_verified": true},
-			AMR:                  []string{"pwd", "otp"},
-			UpstreamRefreshToken: "up-bob",
+			Claims: map[string]any{"email": "bob@example.com", "email_verified": true},
+			AMR:    []string{"pwd", "otp"},
 		},
 	}
 }
+
+// upstreamToken is the pool refresh token a test user signs in with.
+func upstreamToken(id identity.Identity) string { return "up-" + id.Username }
 
 // testEnv is a provider behind a real HTTP server, a test sign-in page
 // standing in for the web layer, and a browser with a cookie jar.
@@ -295,7 +297,7 @@ func (e *testEnv) signInPage(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no such user", http.StatusBadRequest)
 		return
 	}
-	id.AuthTime = e.clock.Now()
+	id.AuthTime = e.clock.Now().Unix()
 	if amr := r.FormValue("amr"); amr != "" {
 		id.AMR = strings.Fields(amr)
 	}
@@ -309,7 +311,7 @@ func (e *testEnv) signInPage(w http.ResponseWriter, r *http.Request) {
 		}
 		http.SetCookie(w, &http.Cookie{Name: "flow", Path: "/", MaxAge: -1})
 	}
-	if err := e.serving.Load().Login(w, r, req, id); err != nil {
+	if err := e.serving.Load().Login(w, r, req, id, upstreamToken(id)); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}

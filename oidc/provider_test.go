@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bridgekeeper/bridgekeeper/identity"
 	"github.com/bridgekeeper/bridgekeeper/store"
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/gorilla/securecookie"
@@ -180,7 +181,7 @@ func TestLoginWithoutAppAndCurrentSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	if s.Subject != "sub-bob" || s.Username != "bob" || !slices.Equal(s.AMR, []string{"pwd", "otp", "mfa"}) ||
-		!s.AuthTime.Equal(e.clock.Now()) || !s.ExpiresAt.Equal(e.clock.Now().Add(DefaultSessionTTL)) || s.ID == "" {
+		!s.AuthenticatedAt().Equal(e.clock.Now()) || !s.ExpiresAt.Equal(e.clock.Now().Add(DefaultSessionTTL)) || s.ID == "" {
 		t.Errorf("session %+v", s)
 	}
 	if s.Claims["email"] != "bob@example.com" {
@@ -277,8 +278,7 @@ func TestReauthenticationKeepsGrants(t *testing.T) {
 	tok := e.newRP("app", "openid", "offline_access").flow("alice")
 	users := testUsers()
 	alice := users["alice"]
-	alice.UpstreamRefreshToken = "up-alice-2"
-	if err := e.p.Login(httptest.NewRecorder(), e.browserRequest(), nil, alice); err != nil {
+	if err := e.p.Login(httptest.NewRecorder(), e.browserRequest(), nil, alice, "up-alice-2"); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(e.up.revokedTokens(), []string{"up-alice"}) {
@@ -545,7 +545,7 @@ func TestSSOCookie(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := httptest.NewRecorder()
-	if err := p.Login(rec, httptest.NewRequest(http.MethodPost, "/signin", nil), nil, testUsers()["alice"]); err != nil {
+	if err := p.Login(rec, httptest.NewRequest(http.MethodPost, "/signin", nil), nil, testUsers()["alice"], "up-alice"); err != nil {
 		t.Fatal(err)
 	}
 	ck := rec.Result().Cookies()[0]
@@ -642,13 +642,13 @@ func TestCancelAndStaleRequests(t *testing.T) {
 	}
 	stale := *req
 	stale.RedirectURI = "https://evil.example/cb"
-	if err := e.p.Login(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil), &stale, testUsers()["alice"]); err == nil {
+	if err := e.p.Login(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil), &stale, testUsers()["alice"], "up-alice"); err == nil {
 		t.Error("Login accepted a parked request with an unregistered redirect URI")
 	}
 	if err := e.p.Cancel(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil), &stale); err == nil {
 		t.Error("Cancel redirected to an unregistered URI")
 	}
-	if err := e.p.Login(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil), nil, Identity{}); err == nil {
+	if err := e.p.Login(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/", nil), nil, identity.Identity{}, ""); err == nil {
 		t.Error("Login without a subject")
 	}
 }
@@ -692,26 +692,6 @@ func TestAuthRequestWorstCaseSize(t *testing.T) {
 		t.Errorf("bounds not applied: %d locales, hint %d, %d claims", len(parked.UILocales), len(parked.LoginHint), len(parked.UserinfoClaims))
 	}
 	wantAuthError(t, e.authorize(authParams("app", "nonce", long(maxNonceLength+1))), appRedirect, errInvalidRequest, "state-app")
-}
-
-func TestNormalizeAMR(t *testing.T) {
-	tests := []struct{ in, want []string }{
-		{nil, nil},
-		{[]string{"pwd"}, []string{"pwd"}},
-		{[]string{"pwd", "pwd"}, []string{"pwd"}},
-		{[]string{"pwd", "otp"}, []string{"pwd", "otp", "mfa"}},
-		{[]string{"pwd", "sms"}, []string{"pwd", "sms", "mfa"}},
-		{[]string{"otp", "sms"}, []string{"otp", "sms"}}, // two possession factors
-		{[]string{"hwk", "user"}, []string{"hwk", "user"}},
-		{[]string{"hwk", "pin"}, []string{"hwk", "pin", "mfa"}},
-		{[]string{"swk", "fpt"}, []string{"swk", "fpt", "mfa"}},
-		{[]string{"pwd", "otp", "mfa"}, []string{"pwd", "otp", "mfa"}},
-	}
-	for _, tt := range tests {
-		if got := normalizeAMR(tt.in); !slices.Equal(got, tt.want) {
-			t.Errorf("normalizeAMR(%v) = %v, want %v", tt.in, got, tt.want)
-		}
-	}
 }
 
 func TestConvertClaim(t *testing.T) {
@@ -870,7 +850,7 @@ func TestSSOCookieOfThePreviousRelease(t *testing.T) {
 	e := newEnv(t)
 	cfg := e.cfg
 	rec := httptest.NewRecorder()
-	if err := e.p.Login(rec, httptest.NewRequest(http.MethodPost, "/signin", nil), nil, testUsers()["alice"]); err != nil {
+	if err := e.p.Login(rec, httptest.NewRequest(http.MethodPost, "/signin", nil), nil, testUsers()["alice"], "up-alice"); err != nil {
 		t.Fatal(err)
 	}
 	current := rec.Result().Cookies()[0]

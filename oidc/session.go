@@ -6,50 +6,25 @@ import (
 	"fmt"
 	"net/http"
 	"time"
-)
 
-// Identity is a person who just signed in, as the web layer hands it over.
-type Identity struct {
-	// Subject is the pool's immutable user id (Cognito "sub"); it becomes the
-	// "sub" of Bridgekeeper's tokens.
-	Subject string
-	// Username is the pool's username (cognito:username).
-	Username string
-	// Claims are the verified upstream ID token claims (email, email_verified,
-	// name, phone_number, cognito:groups, custom:*, ...).
-	Claims map[string]any
-	// AuthTime is when the person authenticated; zero means now.
-	AuthTime time.Time
-	// AMR are the authentication methods used (RFC 8176: pwd, otp, sms, swk,
-	// hwk, ...); "mfa" is added when factors of different kinds were used.
-	AMR []string
-	// UpstreamRefreshToken is the pool's refresh token. It stays in the
-	// store, is used on every refresh and revoked at sign-out.
-	UpstreamRefreshToken string
-}
+	"github.com/bridgekeeper/bridgekeeper/identity"
+)
 
 // Session is a browser's single sign-on session.
 type Session struct {
 	// ID is the public session id, the "sid" claim of tokens issued under it.
-	ID        string
-	Subject   string
-	Username  string
-	Claims    map[string]any
-	AuthTime  time.Time
-	AMR       []string
+	ID string
+	// Identity is who signed in and how.
+	identity.Identity
 	ExpiresAt time.Time
 }
 
 // sessionRecord is an SSO session in the store.
 type sessionRecord struct {
-	Subject  string         `json:"sub"`
-	Username string         `json:"usr,omitempty"`
-	Claims   map[string]any `json:"cl,omitempty"`
-	AuthTime int64          `json:"at"`
-	AMR      []string       `json:"amr,omitempty"`
-	Upstream bool           `json:"up,omitempty"`
-	Created  int64          `json:"c"`
-	Expires  int64          `json:"e"`
+	identity.Identity
+	Upstream bool  `json:"up,omitempty"`
+	Created  int64 `json:"c"`
+	Expires  int64 `json:"e"`
 }
 
 // sessionState is a live session: its private id and record.
@@ -108,22 +83,19 @@ func (p *Provider) CurrentSession(r *http.Request) (*Session, error) {
 	}
 	return &Session{
 		ID:        publicSID(s.id),
-		Subject:   s.rec.Subject,
-		Username:  s.rec.Username,
-		Claims:    s.rec.Claims,
-		AuthTime:  time.Unix(s.rec.AuthTime, 0),
-		AMR:       s.rec.AMR,
+		Identity:  s.rec.Identity,
 		ExpiresAt: time.Unix(s.rec.Expires, 0),
 	}, nil
 }
 
 // Login records a completed sign-in: it creates (or, for the same person,
-// renews) the SSO session, keeps the upstream refresh token server-side and
+// renews) the SSO session, keeps the upstream refresh token (the pool's, used
+// on every refresh and revoked at sign-out; may be empty) server-side and
 // sets the SSO cookie. With a parked request it then redirects the browser
 // to the client with a code (303); with req nil it writes nothing else, so
 // the web layer can show its account page. An error means nothing was
 // redirected; the web layer shows an error page.
-func (p *Provider) Login(w http.ResponseWriter, r *http.Request, req *AuthRequest, id Identity) error {
+func (p *Provider) Login(w http.ResponseWriter, r *http.Request, req *AuthRequest, id identity.Identity, upstreamRefreshToken string) error {
 	ctx := r.Context()
 	if id.Subject == "" {
 		return errors.New("oidc: login without a subject")
@@ -136,8 +108,8 @@ func (p *Provider) Login(w http.ResponseWriter, r *http.Request, req *AuthReques
 		}
 	}
 	now := p.now()
-	authTime := id.AuthTime
-	if authTime.IsZero() || authTime.After(now) {
+	authTime := id.AuthenticatedAt()
+	if id.AuthTime == 0 || authTime.After(now) {
 		authTime = now
 	}
 	prev, err := p.currentSession(r)
@@ -158,17 +130,19 @@ func (p *Provider) Login(w http.ResponseWriter, r *http.Request, req *AuthReques
 		}
 	}
 	rec := sessionRecord{
-		Subject:  id.Subject,
-		Username: id.Username,
-		Claims:   storedClaims(id.Claims),
-		AuthTime: authTime.Unix(),
-		AMR:      normalizeAMR(id.AMR),
+		Identity: identity.Identity{
+			Subject:  id.Subject,
+			Username: id.Username,
+			Claims:   storedClaims(id.Claims),
+			AuthTime: authTime.Unix(),
+			AMR:      identity.NormalizeAMR(id.AMR),
+		},
 		Created:  now.Unix(),
 		Expires:  now.Add(p.cfg.SessionTTL).Unix(),
 		Upstream: prev != nil && prev.id == sid && prev.rec.Upstream,
 	}
-	if id.UpstreamRefreshToken != "" {
-		if err := p.replaceUpstreamToken(ctx, sid, id.UpstreamRefreshToken); err != nil {
+	if upstreamRefreshToken != "" {
+		if err := p.replaceUpstreamToken(ctx, sid, upstreamRefreshToken); err != nil {
 			return fmt.Errorf("oidc: login: %w", err)
 		}
 		rec.Upstream = true

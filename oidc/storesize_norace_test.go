@@ -52,9 +52,8 @@ func (d *inProcess) signIn(clientID, user, scope string, n int) map[string]any {
 	req := d.parked
 	d.parked = nil
 	id := testUsers()[user]
-	id.UpstreamRefreshToken = fmt.Sprintf("up-%s-%d", user, n)
 	w = httptest.NewRecorder()
-	if err := d.e.p.Login(w, httptest.NewRequest(http.MethodPost, "/signin", nil), req, id); err != nil {
+	if err := d.e.p.Login(w, httptest.NewRequest(http.MethodPost, "/signin", nil), req, id, fmt.Sprintf("up-%s-%d", user, n)); err != nil {
 		d.t.Fatalf("Login: %v", err)
 	}
 	loc, err := url.Parse(w.Header().Get("Location"))

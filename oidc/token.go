@@ -103,15 +103,11 @@ func (p *Provider) codeGrant(ctx context.Context, c *client, form url.Values) (*
 	}
 	g := &grantRecord{
 		ClientID:  c.ID,
-		Subject:   rec.Subject,
-		Username:  rec.Username,
+		Identity:  rec.Identity,
 		SessionID: rec.SessionID,
 		Scopes:    rec.Scopes,
 		ClaimsUI:  rec.ClaimsUI,
 		ClaimsID:  rec.ClaimsID,
-		Claims:    rec.Claims,
-		AuthTime:  rec.AuthTime,
-		AMR:       rec.AMR,
 		Upstream:  rec.Upstream,
 		Offline:   slices.Contains(rec.Scopes, scopeOfflineAccess),
 		Created:   p.now().Unix(),

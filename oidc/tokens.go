@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/go-jose/go-jose/v4/jwt"
+
+	"github.com/bridgekeeper/bridgekeeper/identity"
 )
 
 // JWT "typ" header values.
@@ -28,18 +30,14 @@ const (
 // family rotating under it. Deleting it revokes the grant's access tokens
 // (for userinfo and introspection) and every refresh token of the family.
 type grantRecord struct {
-	ClientID  string         `json:"cid"`
-	Subject   string         `json:"sub"`
-	Username  string         `json:"usr,omitempty"`
-	SessionID string         `json:"sid"`
-	Scopes    []string       `json:"sc"`
-	ClaimsUI  []string       `json:"cu,omitempty"`
-	ClaimsID  []string       `json:"ci,omitempty"`
-	Claims    map[string]any `json:"cl,omitempty"`
-	AuthTime  int64          `json:"at"`
-	AMR       []string       `json:"amr,omitempty"`
-	Upstream  bool           `json:"up,omitempty"`
-	Created   int64          `json:"c"`
+	ClientID string `json:"cid"`
+	identity.Identity
+	SessionID string   `json:"sid"`
+	Scopes    []string `json:"sc"`
+	ClaimsUI  []string `json:"cu,omitempty"`
+	ClaimsID  []string `json:"ci,omitempty"`
+	Upstream  bool     `json:"up,omitempty"`
+	Created   int64    `json:"c"`
 	// Offline grants have a refresh-token family: the hash of the current
 	// token's secret, when it expires, and the hashes of the most recently
 	// rotated ones (presenting one of those again revokes the family).

@@ -142,6 +142,11 @@ func crosscheckVectors() []vector {
 	v.password = "pässwörd 🔑 密码"
 	vs = append(vs, v)
 
+	v = newVector("private values of the size NewClient and NewServer draw (fixed-base table)")
+	v.a = positive(randBytes(r, 64))
+	v.b = positive(append([]byte{0xff}, randBytes(r, 63)...))
+	vs = append(vs, v)
+
 	v = newVector("small private values")
 	v.a = big.NewInt(3)
 	v.b = big.NewInt(5)

@@ -45,8 +45,11 @@ const nHex = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD1" +
 	"BBE117577A615D6C770988C0BAD946E208E24FA074E5AB31" +
 	"43DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF"
 
-// smallALen is the number of random bytes used for the private values a and b.
-const smallALen = 128
+// smallALen is the number of random bytes used for the private values a and b: 512 bits,
+// above the 260–420 bits RFC 3526 §8 sizes exponents at for this group, and no longer than the
+// ≥512-bit exponent a + u·x the key needs anyway (the security argument is in
+// docs/security.md). Cognito only ever sees A = g^a.
+const smallALen = 64
 
 // TimestampLayout is the format Cognito expects in the TIMESTAMP challenge response:
 // UTC, 24-hour clock, day of month without zero padding.
@@ -94,7 +97,7 @@ func NewClientWithA(a *big.Int) (*Client, error) {
 	if a == nil || a.Sign() <= 0 {
 		return nil, fmt.Errorf("%w: private value must be positive", ErrBadInput)
 	}
-	A := new(big.Int).Exp(groupG, a, groupN)
+	A := gExp(a)
 	if A.Sign() == 0 {
 		return nil, ErrBadPublicValue
 	}
@@ -124,7 +127,7 @@ func (c *Client) AuthKey(poolName, userID, password, saltHex, srpBHex string) ([
 	}
 	x := privateX(poolName, userID, password, salt)
 	// S = (B - k*g^x) ^ (a + u*x) mod N
-	gx := new(big.Int).Exp(groupG, x, groupN)
+	gx := gExp(x)
 	base := new(big.Int).Sub(B, new(big.Int).Mul(groupK, gx))
 	base.Mod(base, groupN)
 	exp := new(big.Int).Add(c.a, new(big.Int).Mul(u, x))
@@ -167,7 +170,7 @@ func VerifySignature(key []byte, poolName, userID string, secretBlock []byte, ti
 // password. For devices, pass the device group key and device key.
 func Verifier(poolName, userID, password string, salt []byte) *big.Int {
 	x := privateX(poolName, userID, password, new(big.Int).SetBytes(salt))
-	return new(big.Int).Exp(groupG, x, groupN)
+	return gExp(x)
 }
 
 // Server holds the server side of one SRP exchange.
@@ -194,7 +197,7 @@ func NewServerWithB(v, b *big.Int) (*Server, error) {
 	}
 	// B = k*v + g^b mod N
 	B := new(big.Int).Mul(groupK, v)
-	B.Add(B, new(big.Int).Exp(groupG, b, groupN))
+	B.Add(B, gExp(b))
 	B.Mod(B, groupN)
 	if B.Sign() == 0 {
 		return nil, ErrBadPublicValue
