@@ -104,25 +104,6 @@ func (k Kind) Restart() bool {
 	return false
 }
 
-// Form fields an error can be about (see Kind.Field).
-const (
-	FieldNewPassword = "new_password"
-	FieldCode        = "code"
-)
-
-// Field names the answer field the error is about, so a page can show the message next to it:
-// FieldNewPassword, FieldCode, or "" for the form as a whole (wrong credentials are never pinned
-// to the username or the password, so as not to tell which was wrong).
-func (k Kind) Field() string {
-	switch k {
-	case InvalidPassword, PasswordHistory:
-		return FieldNewPassword
-	case CodeMismatch, ExpiredCode, SoftwareTokenMismatch:
-		return FieldCode
-	}
-	return ""
-}
-
 // Error is a Cognito failure mapped to a Kind. Its text never contains what the person typed,
 // codes, sessions or tokens: only the operation, the kind and Cognito's error code.
 type Error struct {

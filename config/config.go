@@ -69,6 +69,8 @@ type Config struct {
 	Metrics Metrics `yaml:"metrics"`
 	// Admin configures the admin console and command line.
 	Admin Admin `yaml:"admin"`
+	// Branding is the deployment's look: name, logo, colours, footer links.
+	Branding Branding `yaml:"branding"`
 }
 
 // Metrics configures the Prometheus metrics listener.

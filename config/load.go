@@ -86,6 +86,7 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 			cfg.OIDC.SigningKeys[i].File = filepath.Join(dir, k.File)
 		}
 	}
+	cfg.Branding.resolveFiles(dir)
 	return cfg, nil
 }
 

@@ -42,6 +42,7 @@ func (c *Config) Validate() Problems {
 	c.validateCookies(&p)
 	c.validateStore(&p)
 	c.validateOIDC(&p)
+	c.validateBranding(&p)
 	c.ValidateAdmin(&p)
 	return p
 }

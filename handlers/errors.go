@@ -37,7 +37,7 @@ func (h *Handlers) ErrorPage(c echo.Context, status int, err error) error {
 // OIDCError renders a page for an error the OpenID provider shows to the person (an unknown
 // client or an unregistered redirect URI).
 func (h *Handlers) OIDCError(w http.ResponseWriter, r *http.Request, status int, title, message string) {
-	p := h.pageFor(r, "")
+	p := h.pageWith(r, "", h.loadParked(r))
 	page := views.ErrorPageView(p, views.ErrorPage{Status: status, Title: title, Message: message, RequestID: w.Header().Get(echo.HeaderXRequestID)})
 	if err := renderTo(r.Context(), w, status, page); err != nil {
 		h.d.Logger.WarnContext(r.Context(), "render OpenID error page", "err", err)

@@ -11,7 +11,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -71,6 +70,8 @@ type Deps struct {
 	TOTPIssuer string
 	// Rand is the random source for the demo app's state and nonce (default crypto/rand).
 	Rand io.Reader
+	// Brand is the deployment's branding on every page (optional; the built-in look).
+	Brand views.Brand
 }
 
 // PolicyRule is one password rule: a catalog message id and its data ("policy.min_length",
@@ -128,21 +129,17 @@ func withDefaults(d Deps) *Handlers {
 // (ui_locales from the app's request first, then Accept-Language).
 func (h *Handlers) page(c echo.Context) views.Page {
 	token, _ := c.Get(csrf.ContextKey).(string)
-	return h.pageFor(c.Request(), token)
+	return h.pageWith(c.Request(), token, h.parked(c))
 }
 
-// pageFor builds the page context for a plain net/http request.
-func (h *Handlers) pageFor(r *http.Request, csrf string) views.Page {
-	var uiLocales []string
-	var req oidc.AuthRequest
-	if h.d.Cookies.load(r, authzCookieName, &req) && len(req.UILocales) > 0 {
-		uiLocales = append(uiLocales, strings.Join(req.UILocales, " "))
-	}
+// pageWith builds the page context for a request, with the app's parked request (or nil).
+func (h *Handlers) pageWith(r *http.Request, csrf string, parked *oidc.AuthRequest) views.Page {
 	return views.Page{
-		L:       h.d.Bundle.Localizer(r.Header.Get("Accept-Language"), uiLocales...),
+		L:       h.d.Bundle.Localizer(r.Header.Get("Accept-Language"), uiLocales(parked)...),
 		CSRF:    csrf,
 		Assets:  h.d.Assets,
 		HomeURL: PathHome,
+		Brand:   h.d.Brand,
 	}
 }
 

@@ -137,11 +137,7 @@ func (h *Handlers) advance(c echo.Context, username string, res cognito.Result) 
 // the account page when no app asked.
 func (h *Handlers) finish(c echo.Context, s *cognito.Success) error {
 	w, r := c.Response(), c.Request()
-	var req *oidc.AuthRequest
-	var parked oidc.AuthRequest
-	if h.d.Cookies.load(r, authzCookieName, &parked) {
-		req = &parked
-	}
+	req := h.parked(c)
 	h.d.Cookies.clear(w, flowCookieName)
 	h.d.Cookies.clear(w, authzCookieName)
 	if err := h.d.Provider.Login(w, r, req, s.Identity, s.RefreshToken); err != nil {

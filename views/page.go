@@ -49,6 +49,50 @@ type Page struct {
 	// HomeURL is where the product name in the header links to. Empty
 	// renders the name without a link.
 	HomeURL string
+	// Brand is the deployment's branding; the zero value is the built-in look.
+	Brand Brand
+}
+
+// Brand is how the layout presents the deployment (settings branding.*).
+type Brand struct {
+	// ProductName replaces the catalog's app.name when set.
+	ProductName string
+	// LogoURL and FaviconURL replace the built-in images when set.
+	LogoURL, FaviconURL string
+	// Stylesheets are loaded after the built stylesheet (the theme, an extra stylesheet).
+	Stylesheets []string
+	// Links are the footer links.
+	Links []FooterLink
+}
+
+// FooterLink is one link in the footer: its label's message id and its URL.
+type FooterLink struct {
+	LabelID string
+	URL     string
+}
+
+// ProductName is the name of the service: the brand's, else the catalog's app.name.
+func (p Page) ProductName() string {
+	if p.Brand.ProductName != "" {
+		return p.Brand.ProductName
+	}
+	return p.T("app.name")
+}
+
+// LogoURL is the URL of the header's logo.
+func (p Page) LogoURL() string {
+	if p.Brand.LogoURL != "" {
+		return p.Brand.LogoURL
+	}
+	return p.Asset("img/logo.svg")
+}
+
+// FaviconURL is the URL of the favicon.
+func (p Page) FaviconURL() string {
+	if p.Brand.FaviconURL != "" {
+		return p.Brand.FaviconURL
+	}
+	return p.Asset("img/favicon.svg")
 }
 
 // T returns the message for id in the page's language (see Translator.T).

@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/bridgekeeper/bridgekeeper/branding"
 	"github.com/bridgekeeper/bridgekeeper/handlers"
 )
 
@@ -25,6 +26,15 @@ func (s *Server) routes() {
 		e.GET("/favicon.ico", func(c echo.Context) error {
 			return c.Redirect(http.StatusMovedPermanently, "/static/img/favicon.svg")
 		})
+	}
+
+	// The deployment's branding (package branding): logo, favicon, theme and extra stylesheet.
+	if b := s.deps.Branding; b != nil {
+		get := []string{http.MethodGet, http.MethodHead}
+		e.Match(get, branding.PathTheme, echo.WrapHandler(http.HandlerFunc(b.ThemeGET)))
+		e.Match(get, branding.PathLogo, echo.WrapHandler(http.HandlerFunc(b.LogoGET)))
+		e.Match(get, branding.PathFavicon, echo.WrapHandler(http.HandlerFunc(b.FaviconGET)))
+		e.Match(get, branding.PathStylesheet, echo.WrapHandler(http.HandlerFunc(b.StylesheetGET)))
 	}
 
 	// People signing in (package handlers). Every POST that carries a

@@ -26,6 +26,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/bridgekeeper/bridgekeeper/branding"
 	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/handlers"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
@@ -71,6 +72,9 @@ type Deps struct {
 	Admin *handlers.Admin
 	// Static holds the files served under /static/ (static.FS).
 	Static fs.FS
+	// Branding serves the deployment's logo, favicon and stylesheets under
+	// /branding/ (optional).
+	Branding *branding.Brand
 	// Checks are run by /readyz (store ping, pool reachable, ...).
 	Checks []Check
 	// ErrorRenderer renders error pages for people. Default: Pages.ErrorPage,

@@ -218,6 +218,8 @@ func applyDemoConfig(ac *appConfig, cfg *config.Config, getenv func(string) stri
 	ac.ClaimMappings = from.ClaimMappings
 	ac.StoreURL, ac.StorePrefix = from.StoreURL, from.StorePrefix
 	ac.MetricsListen = from.MetricsListen
+	ac.Branding = from.Branding
+	ac.Pool.TOTPIssuer = authenticatorIssuer(from.Branding, ac.Pool.TOTPIssuer)
 	if len(from.CookieKeys) > 0 {
 		ac.CookieKeys = from.CookieKeys
 	}

@@ -100,7 +100,9 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 		TrustedProxies:  cfg.TrustedProxies,
 		Admin:           cfg.Admin,
 		MetricsListen:   cfg.Metrics.Listen,
+		Branding:        cfg.Branding,
 	}
+	ac.Pool.TOTPIssuer = authenticatorIssuer(cfg.Branding, "")
 	// An emulator endpoint takes any credentials; real Cognito uses the standard AWS chain.
 	ac.Pool.StaticCredentials = emulatorCredentials(cfg.Pool.Endpoint, getenv)
 	for _, k := range cfg.OIDC.SigningKeys {

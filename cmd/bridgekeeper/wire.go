@@ -9,11 +9,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/securecookie"
 
 	"github.com/bridgekeeper/bridgekeeper/admin"
+	"github.com/bridgekeeper/bridgekeeper/branding"
 	"github.com/bridgekeeper/bridgekeeper/cognito"
 	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/handlers"
@@ -23,6 +25,7 @@ import (
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 	"github.com/bridgekeeper/bridgekeeper/static"
 	"github.com/bridgekeeper/bridgekeeper/store"
+	"github.com/bridgekeeper/bridgekeeper/views"
 	"github.com/bridgekeeper/bridgekeeper/web"
 )
 
@@ -57,6 +60,8 @@ type appConfig struct {
 	PoolHTTP *http.Client
 	// MetricsListen is where Prometheus metrics are served; empty serves none.
 	MetricsListen string
+	// Branding is the deployment's look (validated; files not read yet).
+	Branding config.Branding
 }
 
 // flowCookieMaxAge bounds an in-progress sign-in: Cognito sessions last at most 15 minutes.
@@ -147,6 +152,10 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 	if err != nil {
 		return fail(err)
 	}
+	brand, err := branding.Load(ac.Branding)
+	if err != nil {
+		return fail(err)
+	}
 
 	var pageEngine handlers.Engine = engine
 	if m != nil {
@@ -161,6 +170,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		Now:     ac.Now,
 		// One issuer for the engine and the pages (the setup page rebuilds the otpauth:// URI).
 		TOTPIssuer: ac.Pool.TOTPIssuer,
+		Brand:      viewBrand(brand),
 	}
 	// The provider calls the pages back (StartLogin, error pages) and the pages call the
 	// provider: the entry the provider needs is built first, from the same deps.
@@ -210,6 +220,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 	}
 	webDeps := web.Deps{
 		Admin:    console,
+		Branding: brand,
 		Pages:    pages,
 		OIDC:     provider,
 		Static:   static.FS,
@@ -298,4 +309,25 @@ func adminConsole(ac appConfig, api admin.API, st store.Store, provider *oidc.Pr
 		return nil, err
 	}
 	return handlers.NewAdmin(pages, svc, handlers.AdminConfig{RecentSignIn: ac.Admin.RecentSignIn, RequireMFA: ac.Admin.RequireMFA}), nil
+}
+
+// viewBrand is what the pages show of the branding.
+func viewBrand(b *branding.Brand) views.Brand {
+	v := views.Brand{ProductName: b.ProductName, LogoURL: b.LogoURL(), FaviconURL: b.FaviconURL(), Stylesheets: b.Stylesheets()}
+	for _, l := range b.Links {
+		v.Links = append(v.Links, views.FooterLink{LabelID: "footer." + l.Kind, URL: l.URL})
+	}
+	return v
+}
+
+// authenticatorIssuer is the one source of the TOTP issuer: branding.authenticator_issuer, else
+// the product name, else fallback.
+func authenticatorIssuer(b config.Branding, fallback string) string {
+	switch {
+	case b.AuthenticatorIssuer != "":
+		return b.AuthenticatorIssuer
+	case b.ProductName != "" && !strings.Contains(b.ProductName, ":"):
+		return b.ProductName
+	}
+	return fallback
 }
