@@ -19,6 +19,9 @@ import (
 const (
 	FlowUserSRP      = "USER_SRP_AUTH"
 	FlowUserPassword = "USER_PASSWORD_AUTH"
+	// FlowUserAuth is choice-based sign-in: the username first, then a password, a one-time
+	// code or a passkey (userauth.go).
+	FlowUserAuth = "USER_AUTH"
 )
 
 // DefaultTOTPIssuer is the name authenticator apps show when none is configured.
@@ -36,7 +39,7 @@ type Config struct {
 	Issuer string
 	// JWKSURL overrides where the pool's signing keys are fetched; empty is <issuer>/.well-known/jwks.json.
 	JWKSURL string
-	// AuthFlow is FlowUserSRP (default) or FlowUserPassword.
+	// AuthFlow is FlowUserSRP (default), FlowUserPassword or FlowUserAuth.
 	AuthFlow string
 	// TOTPIssuer is the name authenticator apps show for this account (default
 	// DefaultTOTPIssuer). The wiring passes the same value to the pages.

@@ -26,6 +26,11 @@ const MFACodeLength = 6
 // codeChallenge is a challenge answered with a one-time code under key (SMS_MFA, EMAIL_OTP,
 // SOFTWARE_TOKEN_MFA), proving method.
 func codeChallenge(name types.ChallengeNameType, kind StepKind, key, method string) challenge {
+	return codeChallengeOf(name, kind, key, method, MFACodeLength)
+}
+
+// codeChallengeOf is a challenge answered with a one-time code of digits digits.
+func codeChallengeOf(name types.ChallengeNameType, kind StepKind, key, method string, digits int) challenge {
 	return challenge{
 		name: name,
 		plan: func(in planInput) (plan, error) {
@@ -39,10 +44,10 @@ func codeChallenge(name types.ChallengeNameType, kind StepKind, key, method stri
 			kind:   kind,
 			proves: []string{method},
 			answer: func(ctx context.Context, e *Engine, st State, a Answer) (Result, error) {
-				code, ok := NormalizeCode(a[AnswerCode], MFACodeLength)
+				code, ok := NormalizeCode(a[AnswerCode], digits)
 				if !ok {
 					// A code that cannot be right is refused here, without spending a Cognito attempt.
-					return Result{}, &Error{Kind: CodeMismatch, Op: string(name), Err: fmt.Errorf("the code is not %d digits", MFACodeLength)}
+					return Result{}, &Error{Kind: CodeMismatch, Op: string(name), Err: fmt.Errorf("the code is not %d digits", digits)}
 				}
 				return e.respond(ctx, st, name, st.Session, map[string]string{"USERNAME": st.Username, key: code})
 			},

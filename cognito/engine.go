@@ -58,7 +58,7 @@ type Engine struct {
 }
 
 // New returns an engine. api, Deps.Verifier, Deps.Rand, cfg.UserPoolID and cfg.ClientID are
-// required; cfg.AuthFlow must be empty (SRP), FlowUserSRP or FlowUserPassword.
+// required; cfg.AuthFlow must be empty (SRP), FlowUserSRP, FlowUserPassword or FlowUserAuth.
 func New(api API, cfg Config, d Deps) (*Engine, error) {
 	if api == nil || d.Verifier == nil || d.Rand == nil {
 		return nil, errors.New("cognito: API, Verifier and Rand are required")
@@ -75,9 +75,9 @@ func New(api API, cfg Config, d Deps) (*Engine, error) {
 	switch cfg.AuthFlow {
 	case "":
 		cfg.AuthFlow = FlowUserSRP
-	case FlowUserSRP, FlowUserPassword:
+	case FlowUserSRP, FlowUserPassword, FlowUserAuth:
 	default:
-		return nil, fmt.Errorf("cognito: auth flow %q is not supported (use %s or %s)", cfg.AuthFlow, FlowUserSRP, FlowUserPassword)
+		return nil, fmt.Errorf("cognito: auth flow %q is not supported (use %s, %s or %s)", cfg.AuthFlow, FlowUserSRP, FlowUserPassword, FlowUserAuth)
 	}
 	if cfg.TOTPIssuer == "" {
 		cfg.TOTPIssuer = DefaultTOTPIssuer
@@ -115,13 +115,22 @@ func (e *Engine) fail(_ context.Context, op string, err error) error {
 type StartInput struct {
 	// Username is the name (or an alias Cognito accepts) the person typed.
 	Username string
-	// Password is the person's password. It lives only in memory for this call.
+	// Password is the person's password. It lives only in memory for this call. With
+	// FlowUserAuth it is optional: given, it is the preferred first factor.
 	Password string
+	// Preferred is the first factor to ask for at once with FlowUserAuth (FactorEmailOTP,
+	// FactorSMSOTP or FactorPasskey, sent as PREFERRED_CHALLENGE); empty lets Cognito offer
+	// the person's factors to choose from. With a Password, FactorPassword sends it as it is
+	// instead of proving it with SRP.
+	Preferred string
 }
 
 // Start signs in using the configured flow. Challenges the server answers itself (SRP's
 // PASSWORD_VERIFIER) are answered within this call.
 func (e *Engine) Start(ctx context.Context, si StartInput) (Result, error) {
+	if e.cfg.AuthFlow == FlowUserAuth {
+		return e.startUserAuth(ctx, si)
+	}
 	if si.Username == "" || si.Password == "" {
 		return Result{}, &Error{Kind: WrongCredentials, Op: "start", Err: errors.New("empty username or password")}
 	}
@@ -214,7 +223,7 @@ func (e *Engine) next(ctx context.Context, sec *secrets, username string, amr []
 	if p.then != nil {
 		return p.then(ctx, e, p.state)
 	}
-	return Result{Step: &Step{State: p.state, UserAttributes: p.attrs}}, nil
+	return Result{Step: &Step{State: p.state, UserAttributes: p.attrs, PasskeyOptions: p.passkeyOptions}}, nil
 }
 
 // tokens verifies Cognito's ID token and builds a Success (without AMR).

@@ -53,7 +53,9 @@ type poolSetup struct {
 	totp       bool
 	required   []string // required attributes
 	sessionTTL time.Duration
-	aliases    []types.AliasAttributeType
+	// userAuth allows every first factor of choice-based sign-in, with passkeys on localhost.
+	userAuth bool
+	aliases  []types.AliasAttributeType
 }
 
 // env is a local user pool reached over HTTP through the real AWS SDK.
@@ -82,7 +84,11 @@ func newEnv(t *testing.T, ps poolSetup) *env {
 	for _, r := range ps.required {
 		schema = append(schema, types.SchemaAttributeType{Name: aws.String(r), Required: aws.Bool(true)})
 	}
-	out, err := e.admin.CreateUserPool(e.ctx, &cip.CreateUserPoolInput{PoolName: aws.String("t"), Schema: schema, AliasAttributes: ps.aliases})
+	create := &cip.CreateUserPoolInput{PoolName: aws.String("t"), Schema: schema, AliasAttributes: ps.aliases}
+	if ps.userAuth {
+		create.Policies = &types.UserPoolPolicyType{SignInPolicy: &types.SignInPolicyType{AllowedFirstAuthFactors: []types.AuthFactorType{"PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"}}}
+	}
+	out, err := e.admin.CreateUserPool(e.ctx, create)
 	e.must(err)
 	e.poolID = aws.ToString(out.UserPool.Id)
 	if ps.mfa == "" {
@@ -97,6 +103,9 @@ func newEnv(t *testing.T, ps poolSetup) *env {
 	}
 	if ps.email {
 		in.EmailMfaConfiguration = &types.EmailMfaConfigType{}
+	}
+	if ps.userAuth {
+		in.WebAuthnConfiguration = &types.WebAuthnConfigurationType{RelyingPartyId: aws.String("localhost")}
 	}
 	_, err = e.admin.SetUserPoolMfaConfig(e.ctx, in)
 	e.must(err)
@@ -661,8 +670,8 @@ func TestVerifier(t *testing.T) {
 
 func TestUnsupportedFlowIsRefused(t *testing.T) {
 	v := cognito.NewJWKSVerifier(context.Background(), cognito.Config{}, nil)
-	_, err := cognito.New(struct{ cognito.API }{}, cognito.Config{UserPoolID: "p", ClientID: "c", AuthFlow: "USER_AUTH"}, cognito.Deps{Rand: newSeeded(3), Verifier: v})
-	if err == nil || !strings.Contains(err.Error(), "USER_AUTH") {
+	_, err := cognito.New(struct{ cognito.API }{}, cognito.Config{UserPoolID: "p", ClientID: "c", AuthFlow: "ADMIN_USER_PASSWORD_AUTH"}, cognito.Deps{Rand: newSeeded(3), Verifier: v})
+	if err == nil || !strings.Contains(err.Error(), "ADMIN_USER_PASSWORD_AUTH") {
 		t.Fatalf("err = %v", err)
 	}
 	if _, err := cognito.New(struct{ cognito.API }{}, cognito.Config{UserPoolID: "p", ClientID: "c"}, cognito.Deps{Verifier: v}); err == nil {

@@ -53,6 +53,12 @@ const (
 	// SMSSetupNeedsAdmin: MFA must be set up, and only SMS is possible, which needs a phone
 	// number an administrator adds.
 	SMSSetupNeedsAdmin
+	// PasskeyRejected: Cognito did not accept the passkey (its challenge expired, or the
+	// authenticator is not supported); try again or another way.
+	PasskeyRejected
+	// PasskeyUnavailable: the pool's passkey settings do not fit this site (passkeys are off,
+	// or the relying party or origin differ): a configuration problem (logged).
+	PasskeyUnavailable
 )
 
 var kindInfo = [...]struct{ name, msg string }{
@@ -75,6 +81,8 @@ var kindInfo = [...]struct{ name, msg string }{
 	CodeDeliveryFailure:      {"CodeDeliveryFailure", "error.CodeDeliveryFailure"},
 	InvalidParameter:         {"InvalidParameter", "error.InvalidParameter"},
 	SMSSetupNeedsAdmin:       {"SMSSetupNeedsAdmin", "error.SMSSetupNeedsAdmin"},
+	PasskeyRejected:          {"PasskeyRejected", "error.PasskeyRejected"},
+	PasskeyUnavailable:       {"PasskeyUnavailable", "error.PasskeyUnavailable"},
 }
 
 // String names the kind, for logs.
@@ -203,6 +211,10 @@ func kindFor(code, msg string) Kind {
 		return SoftwareTokenMismatch
 	case "CodeDeliveryFailureException":
 		return CodeDeliveryFailure
+	case "WebAuthnChallengeNotFoundException", "WebAuthnCredentialNotSupportedException", "WebAuthnClientMismatchException":
+		return PasskeyRejected
+	case "WebAuthnNotEnabledException", "WebAuthnConfigurationMissingException", "WebAuthnRelyingPartyMismatchException", "WebAuthnOriginNotAllowedException":
+		return PasskeyUnavailable
 	case "InvalidParameterException", "InvalidUserPoolConfigurationException", "ResourceNotFoundException",
 		"InvalidSmsRoleAccessPolicyException", "InvalidSmsRoleTrustRelationshipException", "InvalidEmailRoleAccessPolicyException":
 		return InvalidParameter

@@ -76,6 +76,8 @@ type plan struct {
 	then func(ctx context.Context, e *Engine, st State) (Result, error)
 	// unsupported says no entry knows the challenge: state is StepUnsupported.
 	unsupported bool
+	// passkeyOptions are WEB_AUTHN's request options, for the page only (Step.PasskeyOptions).
+	passkeyOptions string
 }
 
 // secrets are what a sign-in knows only for the one request that started it: the password and
@@ -92,10 +94,13 @@ func builtinChallenges() []challenge {
 		passwordVerifierChallenge(),
 		newPasswordChallenge(),
 		codeChallenge(types.ChallengeNameTypeSmsMfa, StepSMSCode, "SMS_MFA_CODE", amrSMS),
-		codeChallenge(types.ChallengeNameTypeEmailOtp, StepEmailCode, "EMAIL_OTP_CODE", amrOTP),
+		emailOTPChallenge(),
 		codeChallenge(types.ChallengeNameTypeSoftwareTokenMfa, StepTOTPCode, "SOFTWARE_TOKEN_MFA_CODE", amrOTP),
 		selectMFAChallenge(),
 		mfaSetupChallenge(),
+		selectChallenge(),
+		signInCodeChallenge(types.ChallengeNameTypeSmsOtp, StepSMSSignInCode, "SMS_OTP_CODE", amrSMS),
+		passkeyChallenge(),
 	}
 }
 
@@ -108,11 +113,8 @@ func notApplicable() map[types.ChallengeNameType]string {
 		types.ChallengeNameTypeCustomChallenge:        "custom authentication (issue 6 §2): shown as the unsupported step until its entry lands",
 		types.ChallengeNameTypeDeviceSrpAuth:          "remembered devices (issue 6 §3): shown as the unsupported step until its entry lands",
 		types.ChallengeNameTypeDevicePasswordVerifier: "remembered devices (issue 6 §3): shown as the unsupported step until its entry lands",
-		types.ChallengeNameTypeSelectChallenge:        "choice-based sign-in, USER_AUTH (issue 7)",
-		types.ChallengeNameTypeSmsOtp:                 "choice-based sign-in, USER_AUTH (issue 7)",
-		types.ChallengeNameTypePassword:               "choice-based sign-in, USER_AUTH (issue 7)",
-		types.ChallengeNameTypePasswordSrp:            "choice-based sign-in, USER_AUTH (issue 7)",
-		types.ChallengeNameTypeWebAuthn:               "choice-based sign-in, USER_AUTH (issue 7)",
+		types.ChallengeNameTypePassword:               "a USER_AUTH first factor offered in SELECT_CHALLENGE's AvailableChallenges and answered there or as PREFERRED_CHALLENGE (userauth.go); Cognito does not send it as a challenge of its own",
+		types.ChallengeNameTypePasswordSrp:            "a USER_AUTH first factor offered in SELECT_CHALLENGE's AvailableChallenges and answered there or as PREFERRED_CHALLENGE, then PASSWORD_VERIFIER (userauth.go); Cognito does not send it as a challenge of its own",
 	}
 }
 

@@ -34,6 +34,19 @@ const (
 	// StepUnsupported: Cognito asked for UnsupportedData.Challenge, which Bridgekeeper cannot
 	// answer.
 	StepUnsupported StepKind = "unsupported"
+	// StepSelectChallenge (USER_AUTH): pick how to sign in from ChoiceData.Options, first
+	// factors in Factors' order.
+	StepSelectChallenge StepKind = "select_challenge"
+	// StepSignInPassword (USER_AUTH): type the password (PasswordData.Factor says how it goes to
+	// Cognito).
+	StepSignInPassword StepKind = "signin_password"
+	// StepEmailSignInCode and StepSMSSignInCode (USER_AUTH): type the sign-in code
+	// (SignInCodeLength digits) sent to CodeData.Destination.
+	StepEmailSignInCode StepKind = "email_signin_code"
+	StepSMSSignInCode   StepKind = "sms_signin_code"
+	// StepPasskey (USER_AUTH): sign in with a passkey; the page gets the request options from
+	// Step.PasskeyOptions or Engine.PasskeyOptions.
+	StepPasskey StepKind = "passkey"
 )
 
 // Cognito MFA method names, as in MFAS_CAN_CHOOSE, MFAS_CAN_SETUP and the AnswerMethod value.
@@ -126,12 +139,17 @@ const (
 	AnswerNewPassword = "password"
 	// AnswerCode is a one-time code (the code steps and StepTOTPSetup).
 	AnswerCode = "code"
-	// AnswerMethod is a Cognito MFA method name (StepSelectMFA, StepMFASetupChoice).
+	// AnswerMethod is a Cognito MFA method name (StepSelectMFA, StepMFASetupChoice) or a first
+	// factor's (StepSelectChallenge).
 	AnswerMethod = "method"
 	// AnswerDeviceName optionally names the authenticator (StepTOTPSetup).
 	AnswerDeviceName = "device_name"
 	// AnswerEmail is the address email codes go to (StepEmailSetup).
 	AnswerEmail = "email"
+	// AnswerPassword is the password typed for a first factor (StepSignInPassword).
+	AnswerPassword = "password"
+	// AnswerCredential is the passkey's AuthenticationResponseJSON (StepPasskey).
+	AnswerCredential = "credential"
 )
 
 // AnswerAttribute is the Answer key of a required attribute (name without "userAttributes.")
@@ -144,6 +162,10 @@ type Step struct {
 	// UserAttributes are the attributes the user already has (StepNewPassword only), for a page
 	// that wants to show them; they cannot be changed in that step and are not kept in State.
 	UserAttributes map[string]string
+	// PasskeyOptions are Cognito's CREDENTIAL_REQUEST_OPTIONS (StepPasskey only): JSON for the
+	// page's navigator.credentials.get(), never kept in State (a list of allowed credentials
+	// can be long).
+	PasskeyOptions string
 }
 
 // Success is a completed sign-in: who signed in and how (Subject is the Cognito sub, Username

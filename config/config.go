@@ -23,13 +23,16 @@ const (
 const (
 	AuthFlowUserSRP      = "USER_SRP_AUTH"
 	AuthFlowUserPassword = "USER_PASSWORD_AUTH"
-	// AuthFlowUserAuth (choice-based sign-in) is refused until the sign-in engine supports it.
+	// AuthFlowUserAuth is choice-based sign-in: the username first, then a password, a
+	// one-time code or a passkey (see pool.passkey_rp_id).
 	AuthFlowUserAuth = "USER_AUTH"
 )
 
 // SupportedAuthFlows are the flows pool.auth_flow accepts: the ones the sign-in engine can
 // start, so check-config and serve accept the same files.
-func SupportedAuthFlows() []string { return []string{AuthFlowUserSRP, AuthFlowUserPassword} }
+func SupportedAuthFlows() []string {
+	return []string{AuthFlowUserSRP, AuthFlowUserPassword, AuthFlowUserAuth}
+}
 
 // Token signing algorithms (oidc.signing_keys[].alg, oidc.clients[].signing_alg).
 const (
@@ -109,6 +112,10 @@ type Pool struct {
 	// AuthFlow is the flow sign-ins start with: USER_SRP_AUTH (default) or
 	// USER_PASSWORD_AUTH (SupportedAuthFlows).
 	AuthFlow string `yaml:"auth_flow"`
+	// PasskeyRPID is the passkey relying party id (USER_AUTH): the domain the
+	// pool's WebAuthn configuration names, public_url's host (the default) or
+	// a parent domain of it. See PasskeyRelyingParty.
+	PasskeyRPID string `yaml:"passkey_rp_id"`
 }
 
 // Cookies configures Bridgekeeper's cookies.

@@ -39,6 +39,7 @@ func (c *Config) Validate() Problems {
 	var p Problems
 	c.validateServer(&p)
 	c.validatePool(&p)
+	c.validatePasskeys(&p)
 	c.validateCookies(&p)
 	c.validateStore(&p)
 	c.validateOIDC(&p)

@@ -93,13 +93,10 @@ func TestValidate(t *testing.T) {
 		{"region malformed", func(c *Config) { c.Pool.Region = "Europe" }, []string{`pool.region must be an AWS region such as eu-west-1 (got "Europe")`}},
 		{"client id missing", func(c *Config) { c.Pool.ClientID = "" }, []string{"pool.client_id is required"}},
 		{"unknown auth flow", func(c *Config) { c.Pool.AuthFlow = "CUSTOM_AUTH" }, []string{
-			`pool.auth_flow must be USER_SRP_AUTH or USER_PASSWORD_AUTH (got "CUSTOM_AUTH")`,
+			`pool.auth_flow must be USER_SRP_AUTH or USER_PASSWORD_AUTH or USER_AUTH (got "CUSTOM_AUTH")`,
 		}},
 		{"password auth flow", func(c *Config) { c.Pool.AuthFlow = AuthFlowUserPassword }, nil},
-		// Refused like serve refuses it, until the engine supports choice-based sign-in.
-		{"USER_AUTH not yet", func(c *Config) { c.Pool.AuthFlow = AuthFlowUserAuth }, []string{
-			`pool.auth_flow must be USER_SRP_AUTH or USER_PASSWORD_AUTH (got "USER_AUTH")`,
-		}},
+		{"choice-based sign-in", func(c *Config) { c.Pool.AuthFlow = AuthFlowUserAuth }, nil},
 		{"endpoint http remote", func(c *Config) { c.Pool.Endpoint = "http://cognito.example.com" }, []string{`pool.endpoint must use https unless it points at localhost`}},
 		{"issuer relative", func(c *Config) { c.Pool.Issuer = "/pool" }, []string{`pool.issuer must be an absolute URL (got "/pool")`}},
 		{"jwks https", func(c *Config) { c.Pool.JWKSURL = "https://keys.example.com/jwks.json" }, nil},

@@ -242,29 +242,7 @@ func TestDemoUsers(t *testing.T) {
 		c := newClient()
 		page := signIn(ctx, t, c, p.BaseURL, "dave", demoPassword)
 		expectStep(t, page, "text message")
-		u, _ := url.Parse(p.BaseURL)
-		var saved *http.Cookie
-		for _, ck := range c.HTTP.Jar.Cookies(u) {
-			if ck.Name == "bk_flow" {
-				saved = ck
-			}
-		}
-		if saved == nil {
-			t.Fatal("no flow cookie")
-		}
-		form, err := page.Form("code")
-		must(t, err)
-		must(t, form.Set("code", latestCode(ctx, t, p, "SMS", "+15555550104")))
-		done, err := c.Submit(ctx, form, "", "")
-		must(t, err)
-		expectAccount(t, done, "dave")
-		// Replaying the step with the old cookie reuses Cognito's single-use session.
-		c.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: "bk_flow", Value: saved.Value, Path: "/"}})
-		page, err = c.Submit(ctx, form, "", "")
-		must(t, err)
-		if page.URL.Path != "/signin" || !strings.Contains(page.Text(), "took too long") || len(page.Find("input", "value", "dave")) != 1 {
-			t.Fatalf("replayed session: %s %s", page.URL.Path, page.Text())
-		}
+		replayUsedSession(ctx, t, c, p, page, "dave", "SMS", "+15555550104")
 	})
 	t.Run("logs hold no secrets", func(t *testing.T) {
 		logs := p.Logs()
@@ -316,4 +294,33 @@ func TestDemoMFARequired(t *testing.T) {
 	code := localpool.TOTP(secret, time.Now().Add(30*time.Second))
 	page = submit(ctx, t, c2, page, map[string]string{"code": code})
 	expectAccount(t, page, "grace")
+}
+
+// replayUsedSession answers the code step on page (a code sent over medium to to), then
+// replays it with the flow cookie from before: Cognito's session is single-use, so the sign-in
+// starts again, keeping the username.
+func replayUsedSession(ctx context.Context, t *testing.T, c *webclient.Client, p *process, page *webclient.Page, username, medium, to string) {
+	t.Helper()
+	u, _ := url.Parse(p.BaseURL)
+	var saved *http.Cookie
+	for _, ck := range c.HTTP.Jar.Cookies(u) {
+		if ck.Name == "bk_flow" {
+			saved = ck
+		}
+	}
+	if saved == nil {
+		t.Fatal("no flow cookie")
+	}
+	form, err := page.Form("code")
+	must(t, err)
+	must(t, form.Set("code", latestCode(ctx, t, p, medium, to)))
+	done, err := c.Submit(ctx, form, "", "")
+	must(t, err)
+	expectAccount(t, done, username)
+	c.HTTP.Jar.SetCookies(u, []*http.Cookie{{Name: "bk_flow", Value: saved.Value, Path: "/"}})
+	page, err = c.Submit(ctx, form, "", "")
+	must(t, err)
+	if page.URL.Path != "/signin" || !strings.Contains(page.Text(), "took too long") || len(page.Find("input", "value", username)) != 1 {
+		t.Fatalf("replayed session: %s %s", page.URL.Path, page.Text())
+	}
 }

@@ -82,7 +82,7 @@ func (p *process) Logs() string {
 	return p.stderr.String()
 }
 
-var listeningRE = regexp.MustCompile(`(?:running at|listening on) (http://127\.0\.0\.1:\d+)`)
+var listeningRE = regexp.MustCompile(`(?:running at|listening on) (http://(?:127\.0\.0\.1|localhost):\d+)`)
 
 // start runs bridgekeeper with args and waits until it prints the URL it listens on. The process
 // gets SIGTERM at cleanup and must exit cleanly.

@@ -15,10 +15,13 @@ func (h *Handlers) AccountGET(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, PathSignIn)
 	}
 	email, _ := s.Claims["email"].(string)
-	return render(c, http.StatusOK, views.AccountPage(h.page(c), views.Account{
+	p := h.page(c)
+	return render(c, http.StatusOK, views.AccountPage(p, views.Account{
 		Username:      s.Username,
 		Email:         email,
 		SignOutAction: PathSignOut,
+		Notice:        accountNotice(p, c.QueryParam("notice")),
+		Passkeys:      h.accountPasskeys(c, p, s.AMR),
 	}))
 }
 

@@ -30,7 +30,7 @@ func (h *Handlers) logEngineError(c echo.Context, what string, ce *cognito.Error
 // isOurProblem reports whether an engine error points at configuration or a bug rather than at
 // what the person typed.
 func isOurProblem(ce *cognito.Error) bool {
-	return ce.Kind == cognito.InvalidParameter || ce.Kind == cognito.Internal
+	return ce.Kind == cognito.InvalidParameter || ce.Kind == cognito.Internal || ce.Kind == cognito.PasskeyUnavailable
 }
 
 // withCause adds the cause of an engine error that points at configuration or a bug to the

@@ -70,6 +70,11 @@ type Deps struct {
 	TOTPIssuer string
 	// Rand is the random source for the demo app's state and nonce (default crypto/rand).
 	Rand io.Reader
+	// Choice turns on choice-based sign-in (pool.auth_flow USER_AUTH; optional).
+	Choice *ChoiceSignIn
+	// AccessTokens gets a signed-in person's Cognito access token server-side (optional; the
+	// passkey pages need it).
+	AccessTokens *AccessTokens
 	// Brand is the deployment's branding on every page (optional; the built-in look).
 	Brand views.Brand
 }

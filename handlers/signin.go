@@ -67,6 +67,7 @@ func (h *Handlers) SignInGET(c echo.Context) error {
 	}
 	p := h.page(c)
 	m := views.SignIn{Action: PathSignIn, Username: f.Username, ForgotPasswordURL: PathForgot}
+	h.choiceForm(c.Request(), &m)
 	if f.Notice != "" {
 		m.Notice = p.T(f.Notice)
 	}
@@ -79,10 +80,11 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 	username := strings.TrimSpace(c.FormValue(views.FieldUsername))
 	password := c.FormValue(views.FieldPassword)
 	m := views.SignIn{Action: PathSignIn, Username: username, FieldErrors: views.FieldErrors{}, ForgotPasswordURL: PathForgot}
+	h.choiceForm(c.Request(), &m)
 	if username == "" || len(username) > maxUsername {
 		m.FieldErrors[views.FieldUsername] = p.T("validation.username.required")
 	}
-	if password == "" || len(password) > maxPassword {
+	if (password == "" && !m.UsernameFirst) || len(password) > maxPassword {
 		m.FieldErrors[views.FieldPassword] = p.T("validation.password.required")
 	}
 	if len(m.FieldErrors) > 0 {
@@ -91,7 +93,7 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 		}
 		return render(c, http.StatusUnprocessableEntity, views.SignInPage(p, m))
 	}
-	res, err := h.d.Engine.Start(c.Request().Context(), cognito.StartInput{Username: username, Password: password})
+	res, err := h.d.Engine.Start(c.Request().Context(), h.startInput(c.Request(), username, password))
 	if err != nil {
 		var ce *cognito.Error
 		if errors.As(err, &ce) && ce.Kind == cognito.PasswordResetRequired {
@@ -140,6 +142,7 @@ func (h *Handlers) finish(c echo.Context, s *cognito.Success) error {
 	req := h.parked(c)
 	h.d.Cookies.clear(w, flowCookieName)
 	h.d.Cookies.clear(w, authzCookieName)
+	h.rememberFactor(w, s.AMR)
 	if err := h.d.Provider.Login(w, r, req, s.Identity, s.RefreshToken); err != nil {
 		return h.internal(c, "finish sign-in", err)
 	}

@@ -49,6 +49,12 @@ func stepPages() map[cognito.StepKind]stepPage {
 		cognito.StepTOTPSetup:      totpSetupPage(),
 		cognito.StepEmailSetup:     emailSetupPage(),
 		cognito.StepUnsupported:    unsupportedPage(),
+		// Choice-based sign-in (steps_userauth.go).
+		cognito.StepSelectChallenge: selectChallengePage(),
+		cognito.StepSignInPassword:  signInPasswordPage(),
+		cognito.StepEmailSignInCode: emailSignInCodePage(),
+		cognito.StepSMSSignInCode:   smsSignInCodePage(),
+		cognito.StepPasskey:         passkeyPage(),
 	}
 }
 

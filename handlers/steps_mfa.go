@@ -41,13 +41,19 @@ func codePage(w codeWording, digits int) stepPage {
 	}
 }
 
-func smsCodePage() stepPage {
-	return codePage(codeWording{title: "code.sms.title", intro: "code.sms.intro", introBare: "code.sms.intro_nodest", restart: true}, cognito.MFACodeLength)
+// smsWording and emailWording are the texts of codes sent by text message and by email (MFA
+// and sign-in codes alike).
+func smsWording() codeWording {
+	return codeWording{title: "code.sms.title", intro: "code.sms.intro", introBare: "code.sms.intro_nodest", restart: true}
 }
 
-func emailCodePage() stepPage {
-	return codePage(codeWording{title: "code.email.title", intro: "code.email.intro", introBare: "code.email.intro_nodest", restart: true}, cognito.MFACodeLength)
+func emailWording() codeWording {
+	return codeWording{title: "code.email.title", intro: "code.email.intro", introBare: "code.email.intro_nodest", restart: true}
 }
+
+func smsCodePage() stepPage { return codePage(smsWording(), cognito.MFACodeLength) }
+
+func emailCodePage() stepPage { return codePage(emailWording(), cognito.MFACodeLength) }
 
 func totpCodePage() stepPage {
 	return codePage(codeWording{title: "code.totp.title", intro: "code.totp.intro_device", introBare: "code.totp.intro"}, cognito.MFACodeLength)

@@ -42,6 +42,9 @@ type SignIn struct {
 	FieldErrors FieldErrors
 	// ForgotPasswordURL is the "Forgot password?" link; empty hides it.
 	ForgotPasswordURL string
+	// UsernameFirst is choice-based sign-in: the username alone, the way to sign in next
+	// (userauth.templ); the password field shows only with ShowPassword, and is optional.
+	UsernameFirst, ShowPassword bool
 }
 
 // NewPassword is the NEW_PASSWORD_REQUIRED page: a new password twice plus
@@ -182,6 +185,8 @@ type Account struct {
 	SignOutAction string
 	// Notice is an informational sentence.
 	Notice string
+	// Passkeys is the passkey section (choice-based sign-in only); nil hides it.
+	Passkeys *AccountPasskeys
 }
 
 // ErrorPage is shown for errors that cannot go back to an app.

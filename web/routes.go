@@ -53,6 +53,13 @@ func (s *Server) routes() {
 		e.POST(handlers.PathForgot, h.ForgotPOST, signInLimit)
 		e.GET(handlers.PathReset, h.ResetGET)
 		e.POST(handlers.PathReset, h.ResetPOST, signInLimit)
+		// Choice-based sign-in and passkeys (pool.auth_flow USER_AUTH); each answers a
+		// sign-in under way or a signed-in person, so elsewhere they send the browser on.
+		e.POST(handlers.PathSignInChoose, h.SignInChoosePOST, signInLimit)
+		e.POST(handlers.PathPasskeyOptions, h.PasskeyOptionsPOST, signInLimit)
+		e.POST(handlers.PathAccountPasskeyOptions, h.AccountPasskeyOptionsPOST)
+		e.POST(handlers.PathAccountPasskeys, h.AccountPasskeyPOST)
+		e.POST(handlers.PathAccountPasskeyDelete, h.AccountPasskeyDeletePOST)
 	}
 
 	// OpenID Connect provider (package oidc): discovery, JWKS, /authorize,

@@ -41,10 +41,14 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on")
 	mfaRequired := fs.Bool("mfa-required", false, "start the demo pool with MFA required (Cognito's ON)")
+	authFlow := fs.String("auth-flow", cognito.FlowUserSRP, "the app client's sign-in flow: USER_SRP_AUTH, or USER_AUTH for choice-based sign-in with passkeys and one-time codes")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	configPath := fs.String("config", "", "a serve configuration file; everything but the pool applies (clients, store, keys, logs)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *authFlow != cognito.FlowUserSRP && *authFlow != cognito.FlowUserAuth {
+		return fmt.Errorf("--auth-flow must be %s or %s (got %q)", cognito.FlowUserSRP, cognito.FlowUserAuth, *authFlow)
 	}
 	file, err := demoConfigFile(*configPath, getenv)
 	if err != nil {
@@ -86,13 +90,14 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		return fmt.Errorf("seed the demo pool: %w", err)
 	}
 	poolCfg.UserPoolID, poolCfg.ClientID, poolCfg.ClientSecret = seed.PoolID, seed.ClientID, seed.ClientSecret
+	poolCfg.AuthFlow = *authFlow
 	poolCfg.Issuer = poolURL + "/" + seed.PoolID
 
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *listen, err)
 	}
-	base := "http://" + ln.Addr().String()
+	base := demoBase(ln.Addr(), *authFlow)
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
 		return fmt.Errorf("cookie key: %w", err)
@@ -131,7 +136,8 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 			ClientID:     demoAppClientID,
 			ClientSecret: demoAppClientSecret,
 		},
-		Logger: log,
+		Logger:      log,
+		PasskeyRPID: demoRelyingParty,
 	}
 	if file != nil {
 		if err := applyDemoConfig(&ac, file, getenv); err != nil {
@@ -146,6 +152,9 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 
 	a.printMetrics(stdout)
 	seed.CLI = demoCLICommand(poolURL, seed.PoolID)
+	if *authFlow == cognito.FlowUserAuth {
+		seed.Users = append(seed.Users, demoUserAuthUsers()...)
+	}
 	printDemo(stdout, base, seed, *mfaRequired)
 	err = a.Serve(ctx)
 	if errors.Is(ctx.Err(), context.Canceled) {

@@ -141,7 +141,7 @@ oidc:
 			"public_url must use https unless it points at localhost",
 			"pool.user_pool_id is required",
 			"pool.client_id is required",
-			`pool.auth_flow must be USER_SRP_AUTH or USER_PASSWORD_AUTH (got "CUSTOM_AUTH")`,
+			`pool.auth_flow must be USER_SRP_AUTH or USER_PASSWORD_AUTH or USER_AUTH (got "CUSTOM_AUTH")`,
 			"cookies.keys[0] must be 32 bytes of base64 (got 12)",
 			"cookies.secure must be false when public_url uses http",
 			"oidc.signing_keys needs at least one key file when clients are configured",

@@ -43,6 +43,8 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 			{Name: aws.String("email"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
 			{Name: aws.String("phone_number"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
 		},
+		// Every first factor for choice-based sign-in (demo --auth-flow USER_AUTH).
+		Policies: &types.UserPoolPolicyType{SignInPolicy: demoSignInPolicy()},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("create pool: %w", err)
@@ -57,6 +59,7 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 			SoftwareTokenMfaConfiguration: &types.SoftwareTokenMfaConfigType{Enabled: true},
 			SmsMfaConfiguration:           &types.SmsMfaConfigType{SmsConfiguration: &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::000000000000:role/demo-sms")}},
 			EmailMfaConfiguration:         &types.EmailMfaConfigType{Message: aws.String("Your Bridgekeeper demo code is {####}")},
+			WebAuthnConfiguration:         demoWebAuthn(),
 		}); err != nil {
 			return fmt.Errorf("configure MFA: %w", err)
 		}
@@ -69,7 +72,7 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 		UserPoolId:        aws.String(poolID),
 		ClientName:        aws.String("bridgekeeper"),
 		GenerateSecret:    true,
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowUserAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
 		// The console's default: unknown users get a plausible challenge, never "does not exist".
 		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled,
 	})
@@ -200,6 +203,7 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 			return nil
 		},
 	}
+	steps = append(steps, func() error { return seedPasswordless(ctx, api, poolID) })
 	steps = append(steps, func() error {
 		secret, err := seedAdmins(ctx, api, poolID, create, enrolTOTP, prefs)
 		s.AdminSecret = secret

@@ -100,6 +100,7 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 		TrustedProxies:  cfg.TrustedProxies,
 		Admin:           cfg.Admin,
 		MetricsListen:   cfg.Metrics.Listen,
+		PasskeyRPID:     cfg.PasskeyRelyingParty(),
 		Branding:        cfg.Branding,
 	}
 	ac.Pool.TOTPIssuer = authenticatorIssuer(cfg.Branding, "")

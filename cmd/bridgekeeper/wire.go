@@ -60,6 +60,8 @@ type appConfig struct {
 	PoolHTTP *http.Client
 	// MetricsListen is where Prometheus metrics are served; empty serves none.
 	MetricsListen string
+	// PasskeyRPID is the passkey domain (choice-based sign-in; pool.passkey_rp_id).
+	PasskeyRPID string
 	// Branding is the deployment's look (validated; files not read yet).
 	Branding config.Branding
 }
@@ -206,6 +208,9 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		return fail(fmt.Errorf("OpenID provider: %w", err))
 	}
 	pageDeps.Provider = provider
+	pageDeps.Choice = choiceSignIn(ac, engine, api)
+	// The passkey pages (and remembered devices) call Cognito with the person's access token.
+	pageDeps.AccessTokens = &handlers.AccessTokens{Tokens: provider, Refresher: engine}
 	pages, err := handlers.New(pageDeps)
 	if err != nil {
 		return fail(err)

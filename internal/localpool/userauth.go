@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/go-webauthn/webauthn/webauthn"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/srp"
 )
 
 // First factors of a pool's sign-in policy (AuthFactorType) and the challenge names of
@@ -183,6 +185,9 @@ func (s *Server) initiateUserAuth(r *http.Request, p *pool, c *appClient, in aut
 	ap := in.AuthParameters
 	u, err := s.firstFactorUser(p, c, ap["USERNAME"], ap["SECRET_HASH"])
 	if err != nil {
+		if isUserNotFound(err) && c.preventExistence {
+			return s.phantomUserAuth(p, c, ap)
+		}
 		return nil, err
 	}
 	available := p.availableChallenges(u)
@@ -262,4 +267,29 @@ func (s *Server) respondUserAuth(r *http.Request, p *pool, c *appClient, u *user
 		return s.success(r, p, c, u)
 	}
 	return nil, errf("InvalidParameterException", "Unsupported challenge %s", in.ChallengeName)
+}
+
+// phantomAvailable is what an unknown user is offered while the app client prevents user
+// existence errors: a password, as for a password-only account.
+func phantomAvailable() []string { return []string{challengePasswordSRP, factorPassword} }
+
+// phantomUserAuth answers USER_AUTH for a user who does not exist when the app client prevents
+// user existence errors: a preferred password fails like a wrong one (after a plausible
+// PASSWORD_VERIFIER for SRP), anything else gets a SELECT_CHALLENGE of the password factors
+// whose answer fails the same way. Callers hold s.mu.
+func (s *Server) phantomUserAuth(p *pool, c *appClient, ap map[string]string) (any, error) {
+	username := ap["USERNAME"]
+	switch ap["PREFERRED_CHALLENGE"] {
+	case challengePasswordSRP:
+		if !srp.ValidA(ap["SRP_A"]) {
+			return nil, errf("InvalidParameterException", "Invalid SRP_A")
+		}
+		return s.phantomChallenge(p, c, username, ap["SRP_A"])
+	case factorPassword:
+		return nil, errWrongCredentials()
+	}
+	sess := s.newSession(&session{poolID: p.id, clientID: c.id, username: username, challenge: challengeSelect, phantom: true, ua: &userAuthSession{available: phantomAvailable()}})
+	out := challengeOut(challengeSelect, sess, map[string]string{"USERNAME": username})
+	out["AvailableChallenges"] = phantomAvailable()
+	return out, nil
 }

@@ -371,3 +371,27 @@ func TestPasskeySignIn(t *testing.T) {
 		t.Fatalf("a deleted passkey is still offered: %v", sel.AvailableChallenges)
 	}
 }
+
+func TestUserAuthUnknownUserWithPreventUserExistence(t *testing.T) {
+	p := newUserAuthPool(t, "OFF")
+	c, err := p.api.CreateUserPoolClient(p.ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(p.poolID), ClientName: aws.String("prevent"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserAuth}, PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled})
+	p.must(err)
+	p.clientID, p.secret = aws.ToString(c.UserPoolClient.ClientId), ""
+	out, err := p.userAuth("nobody", nil)
+	p.must(err)
+	if out.ChallengeName != "SELECT_CHALLENGE" || !slices.Equal(out.AvailableChallenges, []types.ChallengeNameType{"PASSWORD_SRP", "PASSWORD"}) {
+		t.Fatalf("an unknown user gets %s %v, want a password-only SELECT_CHALLENGE", out.ChallengeName, out.AvailableChallenges)
+	}
+	_, err = p.respond("nobody", "SELECT_CHALLENGE", out.Session, map[string]string{"ANSWER": "PASSWORD", "PASSWORD": "Passw0rd!"})
+	wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	_, err = p.userAuth("nobody", map[string]string{"PREFERRED_CHALLENGE": "PASSWORD", "PASSWORD": "Passw0rd!"})
+	wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
+	cl, err := srp.NewClient(rand.Reader)
+	p.must(err)
+	v, err := p.userAuth("nobody", map[string]string{"PREFERRED_CHALLENGE": "PASSWORD_SRP", "SRP_A": cl.AHex()})
+	p.must(err)
+	if v.ChallengeName != types.ChallengeNameTypePasswordVerifier {
+		t.Fatalf("an unknown user's SRP gets %s, want a plausible PASSWORD_VERIFIER", v.ChallengeName)
+	}
+}

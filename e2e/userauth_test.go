@@ -1,0 +1,170 @@
+package e2e
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/webclient"
+)
+
+// startUserAuthDemo runs the demo in choice-based mode (USER_AUTH), on localhost.
+func startUserAuthDemo(t *testing.T) *process {
+	t.Helper()
+	p := start(t, "demo", "--listen", "127.0.0.1:0", "--auth-flow", "USER_AUTH")
+	if !strings.HasPrefix(p.BaseURL, "http://localhost:") {
+		t.Fatalf("the choice-based demo must run on localhost (passkeys need a domain), got %s", p.BaseURL)
+	}
+	return p
+}
+
+// enterUsername opens the username-first sign-in page and continues with username.
+func enterUsername(ctx context.Context, t *testing.T, c *webclient.Client, base, username string) *webclient.Page {
+	t.Helper()
+	page, err := c.Get(ctx, base+"/signin")
+	must(t, err)
+	return submit(ctx, t, c, page, map[string]string{"username": username})
+}
+
+// choiceButtons are the ways the choice page offers, as name=value.
+func choiceButtons(t *testing.T, page *webclient.Page) string {
+	t.Helper()
+	form, err := page.Form("method")
+	if err != nil {
+		t.Fatalf("%v: %s", err, page.Text())
+	}
+	return strings.Join(form.Buttons(), " ")
+}
+
+// signOut posts the account page's sign-out form (with the page's CSRF token).
+func signOut(ctx context.Context, t *testing.T, c *webclient.Client, base string, account *webclient.Page) {
+	t.Helper()
+	form, err := account.Form("_csrf")
+	must(t, err)
+	form.Action, _ = url.Parse(base + "/signout")
+	form.Values = url.Values{"_csrf": form.Values["_csrf"]}
+	page, err := c.Submit(ctx, form, "", "")
+	must(t, err)
+	if page.URL.Path != "/signed-out" {
+		t.Fatalf("after sign-out: %s", page.URL.Path)
+	}
+}
+
+// TestUserAuthDemo signs in through the real binary in --auth-flow USER_AUTH mode: the choice
+// page, each first factor the demo users have, judy without a password, a password followed by
+// MFA, a wrong code, an unknown username and a used session.
+func TestUserAuthDemo(t *testing.T) {
+	p := startUserAuthDemo(t)
+	ctx := context.Background()
+	if out := p.Stdout(); !strings.Contains(out, "judy") || !strings.Contains(out, "http://localhost:") {
+		t.Fatalf("the demo does not list judy or its localhost address:\n%s", out)
+	}
+	m := secretRE.FindStringSubmatch(p.Stdout())
+	if m == nil {
+		t.Fatalf("the demo did not print carol's TOTP secret:\n%s", p.Stdout())
+	}
+	carolSecret := m[1]
+
+	t.Run("the sign-in page asks for the username first", func(t *testing.T) {
+		page, err := newClient().Get(ctx, p.BaseURL+"/signin")
+		must(t, err)
+		if len(page.Find("input", "name", "username")) != 1 || len(page.Find("input", "name", "password")) != 0 {
+			t.Fatalf("username-first page: %s", page.Body)
+		}
+	})
+	t.Run("alice/choice page, email code with a wrong code first", func(t *testing.T) {
+		c := newClient()
+		page := enterUsername(ctx, t, c, p.BaseURL, "alice")
+		if got := choiceButtons(t, page); got != "method=PASSWORD_SRP method=EMAIL_OTP" {
+			t.Fatalf("alice's choices = %q", got)
+		}
+		page = submit(ctx, t, c, page, nil, "method", "EMAIL_OTP")
+		expectStep(t, page, "email")
+		if len(page.Find("input", "maxlength", "8")) != 1 {
+			t.Fatalf("the sign-in code field does not take 8 digits: %s", page.Body)
+		}
+		page = submit(ctx, t, c, page, map[string]string{"code": "00000000"})
+		if page.URL.Path != "/signin/step" || page.Status == http.StatusOK || !strings.Contains(page.Text(), "code") {
+			t.Fatalf("a wrong code: %s %d %s", page.URL.Path, page.Status, page.Text())
+		}
+		page = submit(ctx, t, c, page, map[string]string{"code": latestCode(ctx, t, p, "EMAIL", "alice@example.com")})
+		expectAccount(t, page, "alice")
+	})
+	t.Run("alice/password, then remembered beside the username", func(t *testing.T) {
+		c := newClient()
+		page := enterUsername(ctx, t, c, p.BaseURL, "alice")
+		page = submit(ctx, t, c, page, nil, "method", "PASSWORD_SRP")
+		expectStep(t, page, "password")
+		page = submit(ctx, t, c, page, map[string]string{"password": "nope-nope"})
+		if page.Status != http.StatusUnauthorized || strings.Contains(page.Body, "nope-nope") {
+			t.Fatalf("a wrong password: %d %s", page.Status, page.Text())
+		}
+		page = submit(ctx, t, c, page, map[string]string{"password": demoPassword})
+		expectAccount(t, page, "alice")
+		if !strings.Contains(page.Text(), "Add a passkey") && !strings.Contains(page.Body, "data-passkey=\"create\"") {
+			t.Fatalf("the account page offers no passkey: %s", page.Body)
+		}
+		signOut(ctx, t, c, p.BaseURL, page)
+		// This browser signed in with a password: the field is beside the username.
+		expectAccount(t, signIn(ctx, t, c, p.BaseURL, "alice", demoPassword), "alice")
+	})
+	t.Run("judy/no password, the emailed code at once", func(t *testing.T) {
+		c := newClient()
+		page := enterUsername(ctx, t, c, p.BaseURL, "judy")
+		expectStep(t, page, "email")
+		page = submit(ctx, t, c, page, map[string]string{"code": latestCode(ctx, t, p, "EMAIL", "judy@example.com")})
+		expectAccount(t, page, "judy")
+		// The browser remembers the email code: next time the code is sent at once.
+		signOut(ctx, t, c, p.BaseURL, page)
+		page = enterUsername(ctx, t, c, p.BaseURL, "judy")
+		expectStep(t, page, "email")
+	})
+	t.Run("carol/password, then her authenticator", func(t *testing.T) {
+		c := newClient()
+		page := enterUsername(ctx, t, c, p.BaseURL, "carol")
+		// With MFA set up, carol's only first factor is her password: no choice page.
+		expectStep(t, page, "password")
+		page = submit(ctx, t, c, page, map[string]string{"password": demoPassword})
+		expectStep(t, page, "authenticator")
+		page = submit(ctx, t, c, page, map[string]string{"code": totpNow(carolSecret)})
+		expectAccount(t, page, "carol")
+	})
+	t.Run("an unknown username looks like a password-only account", func(t *testing.T) {
+		c := newClient()
+		page := enterUsername(ctx, t, c, p.BaseURL, "nobody-here")
+		expectStep(t, page, "password")
+		page = submit(ctx, t, c, page, map[string]string{"password": demoPassword})
+		if page.Status != http.StatusUnauthorized || !strings.Contains(page.Text(), "username or password is incorrect") {
+			t.Fatalf("unknown username: %d %s", page.Status, page.Text())
+		}
+	})
+	t.Run("a used session restarts the sign-in, keeping the username", func(t *testing.T) {
+		c := newClient()
+		page := enterUsername(ctx, t, c, p.BaseURL, "judy")
+		expectStep(t, page, "email")
+		replayUsedSession(ctx, t, c, p, page, "judy", "EMAIL", "judy@example.com")
+	})
+	t.Run("the passkey endpoints refuse what is not under way", func(t *testing.T) {
+		c := newClient()
+		page, err := c.Get(ctx, p.BaseURL+"/signin")
+		must(t, err)
+		form, err := page.Form("username")
+		must(t, err)
+		form.Action, _ = url.Parse(p.BaseURL + "/signin/passkey-options")
+		reply, err := c.Submit(ctx, form, "", "")
+		must(t, err)
+		if reply.Status != http.StatusConflict || !strings.Contains(reply.Body, `"redirect"`) {
+			t.Fatalf("passkey options without a passkey step: %d %s", reply.Status, reply.Body)
+		}
+	})
+	t.Run("logs hold no secrets", func(t *testing.T) {
+		logs := p.Logs()
+		for _, secret := range []string{demoPassword, carolSecret, "nope-nope"} {
+			if strings.Contains(logs, secret) {
+				t.Errorf("the logs contain %q", secret)
+			}
+		}
+	})
+}
