@@ -56,6 +56,7 @@ type poolSetup struct {
 	// userAuth allows every first factor of choice-based sign-in, with passkeys on localhost.
 	userAuth bool
 	aliases  []types.AliasAttributeType
+	devices  *types.DeviceConfigurationType // device tracking (device_test.go)
 }
 
 // env is a local user pool reached over HTTP through the real AWS SDK.
@@ -84,7 +85,7 @@ func newEnv(t *testing.T, ps poolSetup) *env {
 	for _, r := range ps.required {
 		schema = append(schema, types.SchemaAttributeType{Name: aws.String(r), Required: aws.Bool(true)})
 	}
-	create := &cip.CreateUserPoolInput{PoolName: aws.String("t"), Schema: schema, AliasAttributes: ps.aliases}
+	create := &cip.CreateUserPoolInput{PoolName: aws.String("t"), Schema: schema, AliasAttributes: ps.aliases, DeviceConfiguration: ps.devices}
 	if ps.userAuth {
 		create.Policies = &types.UserPoolPolicyType{SignInPolicy: &types.SignInPolicyType{AllowedFirstAuthFactors: []types.AuthFactorType{"PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"}}}
 	}

@@ -13,11 +13,13 @@ type clientEndpoint struct {
 	// public lets public clients (no secret) call the endpoint; browsers running them may then
 	// call it across origins, so it answers CORS too.
 	public bool
+	// token: the endpoint acts on a token parameter (RFC 7009, RFC 7662), which must be present.
+	token bool
 }
 
 // clientRequest is the one prologue of the client endpoints, in the shape of Dex's
 // authenticateClient: CORS (answering a preflight), the POST-only check, reading the form,
-// refusing a repeated parameter, and authenticating the client. It returns the client and the
+// refusing a repeated parameter, authenticating the client, and a missing token parameter. It returns the client and the
 // form, or ok false when it has already answered the request (with the OAuth error the endpoint's
 // RFC asks for). Whatever every client endpoint must check before its own work goes here.
 func (p *Provider) clientRequest(w http.ResponseWriter, r *http.Request, ep clientEndpoint) (c *client, form url.Values, ok bool) {
@@ -41,6 +43,10 @@ func (p *Provider) clientRequest(w http.ResponseWriter, r *http.Request, ep clie
 	if err != nil {
 		p.log.InfoContext(r.Context(), ep.name+" request: client authentication failed", "client_id", truncate(form.Get("client_id"), 64), "reason", err.Error())
 		writeTokenError(w, newError(errInvalidClient, "client authentication failed"))
+		return nil, nil, false
+	}
+	if ep.token && form.Get("token") == "" {
+		writeTokenError(w, newError(errInvalidRequest, "token is missing"))
 		return nil, nil, false
 	}
 	return c, form, true

@@ -45,6 +45,12 @@ func TestClientRequestPrologue(t *testing.T) {
 					t.Errorf("%s: %d %v (Cache-Control %q), want %d %s", tc.name, res.status, res.body["error"], res.header.Get("Cache-Control"), tc.status, tc.code)
 				}
 			}
+			// /revoke and /introspect need the token they act on.
+			if ep.path != PathToken {
+				if res := e.post(ep.path, url.Values{}, "app", "app-secret"); res.status != http.StatusBadRequest || res.body["error"] != errInvalidRequest {
+					t.Errorf("no token: %d %v, want 400 invalid_request", res.status, res.body["error"])
+				}
+			}
 			// A public client is admitted only where the endpoint allows it.
 			res := e.post(ep.path, url.Values{"client_id": {"spa"}, "token": {"nonsense"}, "grant_type": {"refresh_token"}, "refresh_token": {"nonsense"}}, "", "")
 			if refused := res.body["error"] == errInvalidClient; refused == ep.public {

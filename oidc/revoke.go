@@ -13,16 +13,12 @@ import (
 // access tokens issued with it). Unknown tokens and tokens of other clients
 // get the same 200 answer.
 func (p *Provider) Revoke(w http.ResponseWriter, r *http.Request) {
-	c, form, ok := p.clientRequest(w, r, clientEndpoint{name: "revoke", public: true})
+	c, form, ok := p.clientRequest(w, r, clientEndpoint{name: "revoke", public: true, token: true})
 	if !ok {
 		return
 	}
 	ctx := r.Context()
 	tok := form.Get("token")
-	if tok == "" {
-		writeTokenError(w, newError(errInvalidRequest, "token is missing"))
-		return
-	}
 	gid, err := p.grantOfToken(ctx, c, tok, form.Get("token_type_hint"), false)
 	if err != nil {
 		writeTokenError(w, p.serverError(ctx, "revoke: look up token", err))
@@ -114,16 +110,12 @@ type introspection struct {
 // to it or naming it as audience, and about its own refresh tokens;
 // anything else is reported inactive.
 func (p *Provider) Introspect(w http.ResponseWriter, r *http.Request) {
-	c, form, ok := p.clientRequest(w, r, clientEndpoint{name: "introspect"})
+	c, form, ok := p.clientRequest(w, r, clientEndpoint{name: "introspect", token: true})
 	if !ok {
 		return
 	}
 	ctx := r.Context()
 	tok := form.Get("token")
-	if tok == "" {
-		writeTokenError(w, newError(errInvalidRequest, "token is missing"))
-		return
-	}
 	res, err := p.introspect(ctx, c, tok)
 	if err != nil {
 		writeTokenError(w, p.serverError(ctx, "introspect", err))
