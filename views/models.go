@@ -93,6 +93,9 @@ type CodeEntry struct {
 	// RestartURL is the "Didn't get a code? Start again" link for SMS and
 	// email codes (Cognito cannot resend); empty hides it.
 	RestartURL string
+	// ResendAction is where a "Send a new code" button posts, shown instead of
+	// RestartURL; empty hides it.
+	ResendAction string
 	// Error is a general error sentence (CodeMismatch, ExpiredCode).
 	Error string
 	// FieldErrors holds the error for FieldCode.
