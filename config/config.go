@@ -2,6 +2,8 @@ package config
 
 import (
 	"time"
+
+	"github.com/bridgekeeper/bridgekeeper/store"
 )
 
 // Defaults for settings left out of the file.
@@ -143,6 +145,10 @@ type Store struct {
 	URL Secret `yaml:"url"`
 	// KeyPrefix is put in front of every Redis key (default "bk:").
 	KeyPrefix string `yaml:"key_prefix"`
+	// Mode says how a redis:// URL is read: single (default), cluster (Redis
+	// Cluster, redis://h1:6379?addr=h2:6379&addr=h3:6379) or sentinel
+	// (redis://s1:26379?master_name=M&addr=s2:26379).
+	Mode string `yaml:"mode"`
 }
 
 // OIDC configures the OpenID Connect provider.
@@ -220,7 +226,7 @@ func Default() *Config {
 		ShutdownTimeout: DefaultShutdownTimeout,
 		Pool:            Pool{AuthFlow: DefaultAuthFlow},
 		Cookies:         Cookies{Secure: true},
-		Store:           Store{URL: DefaultStoreURL, KeyPrefix: DefaultKeyPrefix},
+		Store:           Store{URL: DefaultStoreURL, KeyPrefix: DefaultKeyPrefix, Mode: store.ModeSingle},
 		OIDC:            OIDC{CodeTTL: DefaultCodeTTL, SSOSessionTTL: DefaultSSOSessionTTL},
 		RateLimit:       RateLimit{SignInPerIP: DefaultSignInPerIP, Window: DefaultRateLimitWindow},
 		Limits:          DefaultLimits(),

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/bridgekeeper/bridgekeeper/store"
 )
 
 // Limits shared with the OpenID provider, so an app's request stays small
@@ -175,6 +177,15 @@ func (c *Config) validateStore(p *Problems) {
 		if _, err := url.Parse(raw); err != nil {
 			p.add("store.url", "is not a valid URL")
 		}
+	}
+	switch c.Store.Mode {
+	case store.ModeSingle:
+	case store.ModeCluster, store.ModeSentinel:
+		if ok && strings.EqualFold(scheme, "memory") {
+			p.add("store.mode", "%s needs a redis:// or rediss:// store.url", c.Store.Mode)
+		}
+	default:
+		p.add("store.mode", "must be %s, %s or %s, not %q", store.ModeSingle, store.ModeCluster, store.ModeSentinel, c.Store.Mode)
 	}
 }
 

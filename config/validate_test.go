@@ -112,6 +112,8 @@ func TestValidate(t *testing.T) {
 		// Store.
 		{"store url empty", func(c *Config) { c.Store.URL = "" }, []string{"store.url is required"}},
 		{"store url scheme", func(c *Config) { c.Store.URL = "postgres://user:hunter2@db" }, []string{"store.url must start with memory://, redis://, rediss:// or unix://"}},
+		{"store mode unknown", func(c *Config) { c.Store.Mode = "galaxy" }, []string{`store.mode must be single, cluster or sentinel, not "galaxy"`}},
+		{"store mode cluster on memory", func(c *Config) { c.Store.Mode = "cluster" }, []string{"store.mode cluster needs a redis:// or rediss:// store.url"}},
 		{"store redis", func(c *Config) { c.Store.URL = "redis://:pw@127.0.0.1:6379/0" }, nil},
 		// OIDC.
 		{"code ttl", func(c *Config) { c.OIDC.CodeTTL = -time.Second }, []string{"oidc.code_ttl must be longer than zero (got -1s)"}},

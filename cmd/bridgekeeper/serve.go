@@ -92,6 +92,7 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 		SecureCookies:   cfg.Cookies.Secure,
 		StoreURL:        string(cfg.Store.URL),
 		StorePrefix:     cfg.Store.KeyPrefix,
+		StoreMode:       cfg.Store.Mode,
 		SigningKeyID:    cfg.OIDC.SigningKeyID,
 		CodeTTL:         cfg.OIDC.CodeTTL,
 		SessionTTL:      cfg.OIDC.SSOSessionTTL,
