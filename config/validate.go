@@ -126,6 +126,9 @@ func (c *Config) validatePool(p *Problems) {
 	if flows := SupportedAuthFlows(); !slices.Contains(flows, pool.AuthFlow) {
 		p.add("pool.auth_flow", "must be %s (got %q)", strings.Join(flows, " or "), pool.AuthFlow)
 	}
+	if !pool.CustomAuthWithPassword && pool.AuthFlow != AuthFlowCustom {
+		p.add("pool.custom_auth_with_password", "applies only when pool.auth_flow is %s (got %q)", AuthFlowCustom, pool.AuthFlow)
+	}
 	if pool.RememberDevices && pool.AuthFlow != AuthFlowUserSRP {
 		p.add("pool.remember_devices", "needs pool.auth_flow %s: Cognito tracks devices in SRP sign-ins only (got %s)", AuthFlowUserSRP, pool.AuthFlow)
 	}
