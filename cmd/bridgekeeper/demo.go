@@ -134,6 +134,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		},
 		// People trying the demo (and its scenario tests) sign in often from one address.
 		SignInPerIP: demoSignInPerIP,
+		Admin:       config.DefaultAdmin(),
 		Demo: &handlers.DemoConfig{
 			Outbox:       func() []views.OutboxMessage { return outboxMessages(pool) },
 			Issuer:       base,
@@ -244,6 +245,7 @@ func applyDemoConfig(ac *appConfig, cfg *config.Config, getenv func(string) stri
 		ac.SigningKeyID = from.SigningKeyID
 	}
 	ac.CodeTTL, ac.SessionTTL, ac.ShutdownTimeout = from.CodeTTL, from.SessionTTL, from.ShutdownTimeout
+	ac.Admin = from.Admin
 	if cfg.RateLimit != config.Default().RateLimit {
 		ac.SignInPerIP, ac.SignInWindow = from.SignInPerIP, from.SignInWindow
 	}

@@ -105,6 +105,7 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 		SignInWindow:    cfg.RateLimit.Window,
 		Limits:          cfg.Limits,
 		TrustedProxies:  cfg.TrustedProxies,
+		Admin:           cfg.Admin,
 		MetricsListen:   cfg.Metrics.Listen,
 		PasskeyRPID:     cfg.PasskeyRelyingParty(),
 		Branding:        cfg.Branding,
