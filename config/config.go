@@ -2,6 +2,8 @@ package config
 
 import (
 	"time"
+
+	"github.com/bridgekeeper/bridgekeeper/store"
 )
 
 // Defaults for settings left out of the file.
@@ -13,10 +15,12 @@ const (
 	DefaultAuthFlow        = AuthFlowUserSRP
 	DefaultStoreURL        = "memory://"
 	DefaultKeyPrefix       = "bk:"
-	DefaultCodeTTL         = 60 * time.Second
-	DefaultSSOSessionTTL   = 12 * time.Hour
-	DefaultSignInPerIP     = 30
-	DefaultRateLimitWindow = time.Minute
+	// DefaultStoreWaitTimeout bounds store.wait_replicas' wait.
+	DefaultStoreWaitTimeout = 500 * time.Millisecond
+	DefaultCodeTTL          = 60 * time.Second
+	DefaultSSOSessionTTL    = 12 * time.Hour
+	DefaultSignInPerIP      = 30
+	DefaultRateLimitWindow  = time.Minute
 )
 
 // Cognito authentication flows (pool.auth_flow).
@@ -26,12 +30,15 @@ const (
 	// AuthFlowUserAuth is choice-based sign-in: the username first, then a password, a
 	// one-time code or a passkey (see pool.passkey_rp_id).
 	AuthFlowUserAuth = "USER_AUTH"
+	// AuthFlowCustom is custom authentication: the pool's Lambda triggers ask questions, after
+	// the password when pool.custom_auth_with_password is true (the default).
+	AuthFlowCustom = "CUSTOM_AUTH"
 )
 
 // SupportedAuthFlows are the flows pool.auth_flow accepts: the ones the sign-in engine can
 // start, so check-config and serve accept the same files.
 func SupportedAuthFlows() []string {
-	return []string{AuthFlowUserSRP, AuthFlowUserPassword, AuthFlowUserAuth}
+	return []string{AuthFlowUserSRP, AuthFlowUserPassword, AuthFlowUserAuth, AuthFlowCustom}
 }
 
 // Token signing algorithms (oidc.signing_keys[].alg, oidc.clients[].signing_alg).
@@ -111,13 +118,17 @@ type Pool struct {
 	Issuer string `yaml:"issuer"`
 	// JWKSURL overrides where the pool's token signing keys are fetched.
 	JWKSURL string `yaml:"jwks_url"`
-	// AuthFlow is the flow sign-ins start with: USER_SRP_AUTH (default) or
-	// USER_PASSWORD_AUTH (SupportedAuthFlows).
+	// AuthFlow is the flow sign-ins start with: USER_SRP_AUTH (default),
+	// USER_PASSWORD_AUTH, USER_AUTH or CUSTOM_AUTH (SupportedAuthFlows).
 	AuthFlow string `yaml:"auth_flow"`
 	// PasskeyRPID is the passkey relying party id (USER_AUTH): the domain the
 	// pool's WebAuthn configuration names, public_url's host (the default) or
 	// a parent domain of it. See PasskeyRelyingParty.
 	PasskeyRPID string `yaml:"passkey_rp_id"`
+	// CustomAuthWithPassword (CUSTOM_AUTH only, default true) asks for the password, proven
+	// with SRP, before the pool's custom questions; false asks the questions first and no
+	// password.
+	CustomAuthWithPassword bool `yaml:"custom_auth_with_password"`
 	// RememberDevices offers "Remember this browser" on the SMS and authenticator code pages
 	// and lists remembered browsers on the account page. The pool's device tracking must be
 	// on (always, or user opt-in) and auth_flow USER_SRP_AUTH: Cognito tracks devices in SRP
@@ -143,6 +154,15 @@ type Store struct {
 	URL Secret `yaml:"url"`
 	// KeyPrefix is put in front of every Redis key (default "bk:").
 	KeyPrefix string `yaml:"key_prefix"`
+	// Mode says how a redis:// URL is read: single (default), cluster (Redis
+	// Cluster, redis://h1:6379?addr=h2:6379&addr=h3:6379) or sentinel
+	// (redis://s1:26379?master_name=M&addr=s2:26379).
+	Mode string `yaml:"mode"`
+	// WaitReplicas, when positive, makes the writes whose loss in a failover
+	// would matter (a redeemed code, a rotated refresh token) wait until that
+	// many replicas have them (Redis's WAIT), for at most WaitTimeout.
+	WaitReplicas int           `yaml:"wait_replicas"`
+	WaitTimeout  time.Duration `yaml:"wait_timeout"`
 }
 
 // OIDC configures the OpenID Connect provider.
@@ -218,9 +238,9 @@ func Default() *Config {
 		Listen:          DefaultListen,
 		Log:             Log{Level: DefaultLogLevel, Format: DefaultLogFormat},
 		ShutdownTimeout: DefaultShutdownTimeout,
-		Pool:            Pool{AuthFlow: DefaultAuthFlow},
+		Pool:            Pool{AuthFlow: DefaultAuthFlow, CustomAuthWithPassword: true},
 		Cookies:         Cookies{Secure: true},
-		Store:           Store{URL: DefaultStoreURL, KeyPrefix: DefaultKeyPrefix},
+		Store:           Store{URL: DefaultStoreURL, KeyPrefix: DefaultKeyPrefix, Mode: store.ModeSingle, WaitTimeout: DefaultStoreWaitTimeout},
 		OIDC:            OIDC{CodeTTL: DefaultCodeTTL, SSOSessionTTL: DefaultSSOSessionTTL},
 		RateLimit:       RateLimit{SignInPerIP: DefaultSignInPerIP, Window: DefaultRateLimitWindow},
 		Limits:          DefaultLimits(),

@@ -118,9 +118,12 @@ func checkTTL(op string, ttl time.Duration) error {
 type Option func(*openConfig)
 
 type openConfig struct {
-	now       func() time.Time
-	maxKeys   int
-	keyPrefix string
+	now          func() time.Time
+	maxKeys      int
+	keyPrefix    string
+	mode         string
+	waitReplicas int
+	waitTimeout  time.Duration
 }
 
 // WithClock sets the clock of a memory store (default time.Now). Redis uses
@@ -141,6 +144,18 @@ func WithKeyPrefix(prefix string) Option {
 	return func(c *openConfig) { c.keyPrefix = prefix }
 }
 
+// WithMode sets how a redis:// URL is read: [ModeSingle] (the default),
+// [ModeCluster] or [ModeSentinel]. A memory store takes only ModeSingle.
+func WithMode(mode string) Option {
+	return func(c *openConfig) { c.mode = mode }
+}
+
+// WithWait makes a Redis store's Swap wait for replicas replicas for at most
+// timeout (see [RedisOptions].WaitReplicas). The memory backend ignores it.
+func WithWait(replicas int, timeout time.Duration) Option {
+	return func(c *openConfig) { c.waitReplicas, c.waitTimeout = replicas, timeout }
+}
+
 // Open returns the store described by rawURL:
 //
 //   - "" or "memory://" (optionally "memory://?max_keys=N"): a [Memory] store;
@@ -154,15 +169,22 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (Store, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if rawURL == "" {
-		return NewMemory(MemoryOptions{Now: cfg.now, MaxKeys: cfg.maxKeys}), nil
-	}
 	scheme, _, ok := strings.Cut(rawURL, "://")
+	if rawURL == "" {
+		scheme, ok = "memory", true
+	}
 	if !ok {
 		return nil, errors.New("store: open: URL must look like memory:// or redis://host:port")
 	}
-	switch strings.ToLower(scheme) {
+	scheme = strings.ToLower(scheme)
+	if scheme == "memory" && cfg.mode != "" && cfg.mode != ModeSingle {
+		return nil, fmt.Errorf("store: open: mode %s needs a redis:// URL", cfg.mode)
+	}
+	switch scheme {
 	case "memory":
+		if rawURL == "" {
+			return NewMemory(MemoryOptions{Now: cfg.now, MaxKeys: cfg.maxKeys}), nil
+		}
 		maxKeys, err := parseMemoryURL(rawURL)
 		if err != nil {
 			return nil, err
@@ -172,7 +194,10 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (Store, error) {
 		}
 		return NewMemory(MemoryOptions{Now: cfg.now, MaxKeys: maxKeys}), nil
 	case "redis", "rediss", "unix":
-		r, err := NewRedis(ctx, RedisOptions{URL: rawURL, KeyPrefix: cfg.keyPrefix})
+		r, err := NewRedis(ctx, RedisOptions{
+			URL: rawURL, Mode: cfg.mode, KeyPrefix: cfg.keyPrefix,
+			WaitReplicas: cfg.waitReplicas, WaitTimeout: cfg.waitTimeout,
+		})
 		if err != nil {
 			return nil, err
 		}

@@ -5,8 +5,8 @@
 // graceful shutdown.
 //
 // The parts come in through Deps: the pages (package handlers), the OpenID
-// provider (package oidc), static files, readiness checks, and an Extra hook
-// for further routes.
+// provider (package oidc), the admin console, static files and readiness
+// checks.
 package web
 
 import (
@@ -53,16 +53,6 @@ type Check struct {
 // It is called only for requests that are not API calls (those get JSON).
 type ErrorRenderer func(c echo.Context, status int, err error) error
 
-// Middlewares are the middlewares a Deps.Extra hook may attach to its
-// routes. CSRF protection, security headers, the body limit and the others
-// apply to every route already.
-type Middlewares struct {
-	// SignInRateLimit limits form posts per client IP address (settings
-	// rate_limit.*). Put it on every route that posts credentials or codes.
-	// It counts POST requests only.
-	SignInRateLimit echo.MiddlewareFunc
-}
-
 // Deps are the parts the server is assembled from. Logger and Counter are
 // required; a nil part is simply not mounted, so tests can assemble a server
 // from a few parts.
@@ -78,6 +68,8 @@ type Deps struct {
 	OIDC *oidc.Provider
 	// Demo adds the demo app and outbox pages (bridgekeeper demo only).
 	Demo *handlers.Demo
+	// Admin is the admin console, mounted under /admin.
+	Admin *handlers.Admin
 	// Static holds the files served under /static/ (static.FS).
 	Static fs.FS
 	// Branding serves the deployment's logo, favicon and stylesheets under
@@ -88,8 +80,6 @@ type Deps struct {
 	// ErrorRenderer renders error pages for people. Default: Pages.ErrorPage,
 	// or plain text without Pages.
 	ErrorRenderer ErrorRenderer
-	// Extra mounts more routes (the admin console, tests) after the others.
-	Extra func(e *echo.Echo, mw Middlewares)
 	// Listener, when set, is served instead of listening on cfg.Listen (the
 	// demo opens its port early to know its URL).
 	Listener net.Listener
@@ -120,6 +110,9 @@ type Server struct {
 	// by design (the provider guards sign-out with its own confirmation token). Errors on them
 	// are answered in JSON.
 	protocolPaths map[string]bool
+	// trusted are the trusted proxies (trusted_proxies): only they may set X-Forwarded-For and
+	// X-Request-Id.
+	trusted []netip.Prefix
 }
 
 // Limits and timeouts of the HTTP server.
@@ -176,11 +169,12 @@ func New(cfg *config.Config, deps Deps) (*Server, error) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	ipx, err := ipExtractor(cfg.TrustedProxies)
+	trusted, err := parseTrusted(cfg.TrustedProxies)
 	if err != nil {
 		return nil, err
 	}
-	e.IPExtractor = ipx
+	s.trusted = trusted
+	e.IPExtractor = ipExtractor(s.trusted)
 	s.echo = e
 
 	sec, err := newSecurityHeaders(cfg)
@@ -203,13 +197,9 @@ func New(cfg *config.Config, deps Deps) (*Server, error) {
 	return s, nil
 }
 
-// ipExtractor finds a client's IP address: the TCP peer, or with trusted
-// proxies the address they put in X-Forwarded-For.
-func ipExtractor(trusted []string) (echo.IPExtractor, error) {
-	if len(trusted) == 0 {
-		return echo.ExtractIPDirect(), nil
-	}
-	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+// parseTrusted reads the trusted proxies: IP addresses or CIDR ranges.
+func parseTrusted(trusted []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
 	for _, t := range trusted {
 		p, err := netip.ParsePrefix(t)
 		if err != nil {
@@ -219,13 +209,37 @@ func ipExtractor(trusted []string) (echo.IPExtractor, error) {
 			}
 			p = netip.PrefixFrom(a, a.BitLen())
 		}
-		_, ipNet, err := net.ParseCIDR(p.Masked().String())
-		if err != nil {
-			return nil, fmt.Errorf("web: trusted proxy %q: %w", t, err)
-		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// ipExtractor finds a client's IP address: the TCP peer, or with trusted
+// proxies the address they put in X-Forwarded-For.
+func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range trusted {
+		_, ipNet, _ := net.ParseCIDR(p.String()) // a masked netip.Prefix always parses
 		opts = append(opts, echo.TrustIPRange(ipNet))
 	}
-	return echo.ExtractIPFromXFFHeader(opts...), nil
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// fromTrustedProxy reports whether the request's TCP peer is a trusted proxy.
+func (s *Server) fromTrustedProxy(r *http.Request) bool {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	for _, p := range s.trusted {
+		if p.Contains(ap.Addr().Unmap()) {
+			return true
+		}
+	}
+	return false
 }
 
 // Handler returns the server's HTTP handler (for tests and embedding).
