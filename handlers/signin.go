@@ -66,7 +66,7 @@ func (h *Handlers) SignInGET(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, PathStep)
 	}
 	p := h.page(c)
-	m := views.SignIn{Action: PathSignIn, Username: f.Username, ForgotPasswordURL: PathForgot}
+	m := views.SignIn{Action: PathSignIn, Username: f.Username, ForgotPasswordURL: PathForgot, SignUpURL: h.signUpURL()}
 	h.choiceForm(c.Request(), &m)
 	if f.Notice != "" {
 		m.Notice = p.T(f.Notice)
@@ -79,7 +79,7 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 	p := h.page(c)
 	username := strings.TrimSpace(c.FormValue(views.FieldUsername))
 	password := c.FormValue(views.FieldPassword)
-	m := views.SignIn{Action: PathSignIn, Username: username, FieldErrors: views.FieldErrors{}, ForgotPasswordURL: PathForgot}
+	m := views.SignIn{Action: PathSignIn, Username: username, FieldErrors: views.FieldErrors{}, ForgotPasswordURL: PathForgot, SignUpURL: h.signUpURL()}
 	h.choiceForm(c.Request(), &m)
 	if username == "" || len(username) > maxUsername {
 		m.FieldErrors[views.FieldUsername] = p.T("validation.username.required")
@@ -102,6 +102,11 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 			// An administrator reset the password and Cognito sent a code: choose a new one.
 			h.saveFlow(c.Response(), c.Request(), flowState{Username: username, Notice: ce.Kind.MessageID()})
 			return c.Redirect(http.StatusSeeOther, PathReset)
+		}
+		if errors.As(err, &ce) && ce.Kind == cognito.UserNotConfirmed {
+			if ok, err := h.toConfirmSignUp(c, username); ok {
+				return err
+			}
 		}
 		if errors.As(err, &ce) {
 			h.logEngineError(c, "start sign-in", ce)
