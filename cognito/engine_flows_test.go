@@ -72,6 +72,8 @@ type env struct {
 	logs   *testutil.Buffer
 	// secrets must never show up in the engine's logs.
 	secrets []string
+	// client is the app client of the engine built last.
+	client cognito.Config
 }
 
 func newEnv(t *testing.T, ps poolSetup) *env {
@@ -88,6 +90,7 @@ func newEnv(t *testing.T, ps poolSetup) *env {
 	}
 	create := &cip.CreateUserPoolInput{PoolName: aws.String("t"), Schema: schema, AliasAttributes: ps.aliases, DeviceConfiguration: ps.devices, AutoVerifiedAttributes: ps.verify}
 	if ps.userAuth {
+		create.AutoVerifiedAttributes = []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}
 		create.Policies = &types.UserPoolPolicyType{SignInPolicy: &types.SignInPolicyType{AllowedFirstAuthFactors: []types.AuthFactorType{"PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"}}}
 	}
 	out, err := e.admin.CreateUserPool(e.ctx, create)
@@ -161,6 +164,7 @@ func (e *env) engine(o engineOpts) *cognito.Engine {
 		cfg.ClientSecret = "not-the-secret"
 	}
 	e.secrets = append(e.secrets, cfg.ClientSecret)
+	e.client = cfg
 	api, err := cognito.NewAPI(e.ctx, cfg, cognito.WithCredentials(credentials.NewStaticCredentialsProvider("x", "x", "")))
 	e.must(err)
 	eng, err := cognito.New(api, cfg, cognito.Deps{

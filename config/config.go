@@ -68,6 +68,8 @@ type Config struct {
 	OIDC OIDC `yaml:"oidc"`
 	// RateLimit bounds how fast one IP address may post sign-in forms.
 	RateLimit RateLimit `yaml:"rate_limit"`
+	// Limits bounds password, code and code-send guessing per username (limits.go).
+	Limits Limits `yaml:"limits"`
 	// Metrics configures the Prometheus metrics listener.
 	Metrics Metrics `yaml:"metrics"`
 	// Admin configures the admin console and command line.
@@ -223,6 +225,7 @@ func Default() *Config {
 		Store:           Store{URL: DefaultStoreURL, KeyPrefix: DefaultKeyPrefix},
 		OIDC:            OIDC{CodeTTL: DefaultCodeTTL, SSOSessionTTL: DefaultSSOSessionTTL},
 		RateLimit:       RateLimit{SignInPerIP: DefaultSignInPerIP, Window: DefaultRateLimitWindow},
+		Limits:          DefaultLimits(),
 		Admin:           DefaultAdmin(),
 	}
 }

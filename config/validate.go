@@ -45,6 +45,7 @@ func (c *Config) Validate() Problems {
 	c.validateOIDC(&p)
 	c.validateBranding(&p)
 	c.ValidateAdmin(&p)
+	c.validateLimits(&p)
 	return p
 }
 

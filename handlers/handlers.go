@@ -80,6 +80,8 @@ type Deps struct {
 	TOTPIssuer string
 	// Rand is the random source for the demo app's state and nonce (default crypto/rand).
 	Rand io.Reader
+	// Limits refuses password, code and code-send guessing per username (optional: none).
+	Limits Limits
 	// Choice turns on choice-based sign-in (pool.auth_flow USER_AUTH; optional).
 	Choice *ChoiceSignIn
 	// AccessTokens gets a signed-in person's Cognito access token server-side (optional; the
@@ -141,6 +143,9 @@ func withDefaults(d Deps) *Handlers {
 	}
 	if d.TOTPIssuer == "" {
 		d.TOTPIssuer = cognito.DefaultTOTPIssuer
+	}
+	if d.Limits == nil {
+		d.Limits = noLimits{}
 	}
 	return &Handlers{d: d, steps: stepPages()}
 }

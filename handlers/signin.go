@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/bridgekeeper/bridgekeeper/cognito"
+	"github.com/bridgekeeper/bridgekeeper/internal/abuse"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 	"github.com/bridgekeeper/bridgekeeper/views"
 )
@@ -93,10 +94,18 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 		}
 		return render(c, http.StatusUnprocessableEntity, views.SignInPage(p, m))
 	}
+	if msg, err := h.checkLimit(c, abuse.Password, username); err != nil || msg != "" {
+		if err != nil {
+			return err
+		}
+		m.Error = p.T(msg)
+		return render(c, http.StatusTooManyRequests, views.SignInPage(p, m))
+	}
 	in := h.startInput(c.Request(), username, password)
 	in.Device = h.browserDevice(c.Request(), username)
 	res, err := h.d.Engine.Start(c.Request().Context(), in)
 	if err != nil {
+		h.countFailure(c, abuse.Password, username, err)
 		var ce *cognito.Error
 		if errors.As(err, &ce) && ce.Kind == cognito.PasswordResetRequired {
 			// An administrator reset the password and Cognito sent a code: choose a new one.

@@ -81,6 +81,10 @@ type Config struct {
 	// request has no post_logout_redirect_uri. Default: plain text.
 	LoggedOut func(w http.ResponseWriter, r *http.Request)
 
+	// ClientAuthLimits limits failed client authentication per client id and address
+	// (optional: none).
+	ClientAuthLimits ClientAuthLimiter
+
 	// TokensIssued, when set, is called after each successful token response
 	// with the grant type and the client id (the metrics).
 	TokensIssued func(grant, clientID string)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/bridgekeeper/bridgekeeper/branding"
 	"github.com/bridgekeeper/bridgekeeper/handlers"
+	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
 
 // routes is the whole HTTP surface. Every request first goes through the
@@ -78,7 +79,7 @@ func (s *Server) routes() {
 	// preflights itself.
 	if p := s.deps.OIDC; p != nil {
 		for _, ep := range p.Endpoints() {
-			e.Match(ep.Methods, ep.Path, echo.WrapHandler(ep.Serve))
+			e.Match(ep.Methods, ep.Path, withClientAddr(ep.Serve))
 			s.protocolPaths[ep.Path] = true
 		}
 	}
@@ -97,5 +98,15 @@ func (s *Server) routes() {
 	// More routes: the admin console (to come) and tests.
 	if s.deps.Extra != nil {
 		s.deps.Extra(e, Middlewares{SignInRateLimit: signInLimit})
+	}
+}
+
+// withClientAddr serves an OpenID endpoint with the client's address (X-Forwarded-For believed
+// only from trusted proxies) in the request context, for the client-authentication limit.
+func withClientAddr(serve http.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		serve(c.Response(), r.WithContext(oidc.WithClientAddr(r.Context(), c.RealIP())))
+		return nil
 	}
 }

@@ -243,6 +243,7 @@ func applyDemoConfig(ac *appConfig, cfg *config.Config, getenv func(string) stri
 	if cfg.RateLimit != config.Default().RateLimit {
 		ac.SignInPerIP, ac.SignInWindow = from.SignInPerIP, from.SignInWindow
 	}
+	ac.Limits = from.Limits
 	return nil
 }
 

@@ -99,6 +99,7 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 		ShutdownTimeout: cfg.ShutdownTimeout,
 		SignInPerIP:     cfg.RateLimit.SignInPerIP,
 		SignInWindow:    cfg.RateLimit.Window,
+		Limits:          cfg.Limits,
 		TrustedProxies:  cfg.TrustedProxies,
 		MetricsListen:   cfg.Metrics.Listen,
 		PasskeyRPID:     cfg.PasskeyRelyingParty(),

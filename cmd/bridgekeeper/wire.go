@@ -19,6 +19,7 @@ import (
 	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/handlers"
 	"github.com/bridgekeeper/bridgekeeper/i18n"
+	"github.com/bridgekeeper/bridgekeeper/internal/abuse"
 	"github.com/bridgekeeper/bridgekeeper/internal/cookiecodec"
 	"github.com/bridgekeeper/bridgekeeper/internal/metrics"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
@@ -50,6 +51,7 @@ type appConfig struct {
 	ShutdownTimeout time.Duration
 	SignInPerIP     int
 	SignInWindow    time.Duration
+	Limits          config.Limits // zero: config.DefaultLimits()
 	TrustedProxies  []string
 	Demo            *handlers.DemoConfig
 	Logger          *slog.Logger
@@ -160,6 +162,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 	if m != nil {
 		pageEngine = m.Engine(engine)
 	}
+	limits := abuse.New(st, limitsConfig(ac.Limits), nil, log)
 	pageDeps := handlers.Deps{
 		Engine:  pageEngine,
 		Bundle:  bundle,
@@ -168,6 +171,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		Logger:  log,
 		// One issuer for the engine and the pages (the setup page rebuilds the otpauth:// URI).
 		TOTPIssuer: ac.Pool.TOTPIssuer,
+		Limits:     limits,
 		Brand:      viewBrand(brand),
 	}
 	if ac.SignUp {
@@ -192,24 +196,25 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		return fail(err)
 	}
 	oidcCfg := oidc.Config{
-		Issuer:         ac.PublicURL,
-		Clients:        ac.Clients,
-		Keys:           ac.SigningKeys,
-		SigningKeyID:   ac.SigningKeyID,
-		ClaimMappings:  ac.ClaimMappings,
-		UILocales:      bundle.Languages(),
-		CookieName:     cookieName("bk_sso", ac.SecureCookies),
-		CookieKeys:     ac.CookieKeys,
-		InsecureCookie: !ac.SecureCookies,
-		SessionTTL:     ac.SessionTTL,
-		CodeTTL:        ac.CodeTTL,
-		Store:          st,
-		NotFound:       store.ErrNotFound,
-		Upstream:       handlers.Upstream{R: engine},
-		StartLogin:     entry.StartLogin,
-		RenderError:    entry.OIDCError,
-		Logger:         log,
-		Rand:           rand.Reader,
+		Issuer:           ac.PublicURL,
+		Clients:          ac.Clients,
+		Keys:             ac.SigningKeys,
+		SigningKeyID:     ac.SigningKeyID,
+		ClaimMappings:    ac.ClaimMappings,
+		UILocales:        bundle.Languages(),
+		CookieName:       cookieName("bk_sso", ac.SecureCookies),
+		CookieKeys:       ac.CookieKeys,
+		InsecureCookie:   !ac.SecureCookies,
+		SessionTTL:       ac.SessionTTL,
+		CodeTTL:          ac.CodeTTL,
+		Store:            st,
+		NotFound:         store.ErrNotFound,
+		Upstream:         handlers.Upstream{R: engine},
+		ClientAuthLimits: abuse.ClientAuthLimits{L: limits},
+		StartLogin:       entry.StartLogin,
+		RenderError:      entry.OIDCError,
+		Logger:           log,
+		Rand:             rand.Reader,
 	}
 	if m != nil {
 		oidcCfg.TokensIssued = m.TokensIssued
@@ -309,6 +314,24 @@ func newLogger(w io.Writer, level, format string) *slog.Logger {
 		h = slog.NewTextHandler(w, opts)
 	}
 	return slog.New(web.LogHandler{Handler: h})
+}
+
+// limitsConfig turns the limits section into the limiter's rules: passwords wait from a second,
+// MFA codes from a minute, and reset codes stop for the code's hour.
+func limitsConfig(l config.Limits) abuse.Config {
+	if l == (config.Limits{}) {
+		l = config.DefaultLimits()
+	}
+	return abuse.Config{
+		Password:         abuse.Rule{Free: l.PasswordAttempts, Window: l.Window, Delay: time.Second, MaxDelay: l.MaxDelay},
+		MFACode:          abuse.Rule{Free: l.MFACodeAttempts, Window: l.Window, Delay: time.Minute, MaxDelay: l.MaxDelay},
+		ResetCode:        abuse.Rule{Free: l.ResetCodeAttempts, Window: time.Hour, Delay: time.Hour, MaxDelay: time.Hour},
+		ClientAuth:       abuse.Rule{Free: l.ClientAuthAttempts, Window: l.Window, Delay: time.Second, MaxDelay: l.MaxDelay},
+		CodeSends:        l.CodeSends,
+		SendWindow:       l.Window,
+		Ceiling:          l.UsernameCeiling,
+		TrackedUsernames: l.TrackedUsernames,
+	}
 }
 
 // viewBrand is what the pages show of the branding.
