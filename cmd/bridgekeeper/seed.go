@@ -9,8 +9,8 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
-	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/cognito"
+	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
 )
 
