@@ -14,7 +14,7 @@ const (
 	DefaultAccessTokenTTL  = time.Hour
 	DefaultIDTokenTTL      = time.Hour
 	DefaultRefreshTokenTTL = 30 * 24 * time.Hour
-	DefaultSessionTTL      = 24 * time.Hour
+	DefaultSessionTTL      = 12 * time.Hour // as config's oidc.sso_session_ttl default
 	DefaultCodeTTL         = 60 * time.Second
 )
 
@@ -47,7 +47,8 @@ type Config struct {
 	// InsecureCookie drops the Secure attribute (only for http://localhost).
 	InsecureCookie bool
 
-	// SessionTTL is the SSO session lifetime from sign-in (default 24h).
+	// SessionTTL is the SSO session lifetime from sign-in (default 12h, the documented
+	// oidc.sso_session_ttl default; the demo uses it too).
 	SessionTTL time.Duration
 	// CodeTTL is the authorization code lifetime (default 60s).
 	CodeTTL time.Duration

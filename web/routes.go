@@ -65,6 +65,7 @@ func (s *Server) routes() {
 		// Choice-based sign-in and passkeys (pool.auth_flow USER_AUTH); each answers a
 		// sign-in under way or a signed-in person, so elsewhere they send the browser on.
 		e.POST(handlers.PathSignInChoose, h.SignInChoosePOST, signInLimit)
+		e.POST(handlers.PathSignInResend, h.SignInResendPOST, signInLimit)
 		e.POST(handlers.PathPasskeyOptions, h.PasskeyOptionsPOST, signInLimit)
 		e.POST(handlers.PathAccountPasskeyOptions, h.AccountPasskeyOptionsPOST)
 		e.POST(handlers.PathAccountPasskeys, h.AccountPasskeyPOST)

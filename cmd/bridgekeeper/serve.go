@@ -86,6 +86,8 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 			Issuer:       cfg.Pool.Issuer,
 			JWKSURL:      cfg.Pool.JWKSURL,
 			AuthFlow:     cfg.Pool.AuthFlow,
+			// Only CUSTOM_AUTH reads it (validation refuses it elsewhere).
+			CustomAuthWithPassword: cfg.Pool.CustomAuthWithPassword,
 		},
 		CookieKeys:      keys,
 		RememberDevices: cfg.Pool.RememberDevices,
@@ -93,6 +95,7 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 		SecureCookies:   cfg.Cookies.Secure,
 		StoreURL:        string(cfg.Store.URL),
 		StorePrefix:     cfg.Store.KeyPrefix,
+		StoreMode:       cfg.Store.Mode,
 		SigningKeyID:    cfg.OIDC.SigningKeyID,
 		CodeTTL:         cfg.OIDC.CodeTTL,
 		SessionTTL:      cfg.OIDC.SSOSessionTTL,

@@ -42,6 +42,7 @@ type appConfig struct {
 	SecureCookies   bool
 	StoreURL        string
 	StorePrefix     string
+	StoreMode       string // single (or empty), cluster, sentinel
 	SigningKeys     []oidc.SigningKey
 	SigningKeyID    string
 	Clients         []oidc.Client
@@ -105,7 +106,7 @@ func (a *app) Serve(ctx context.Context) error {
 // build wires config → store → engine → provider → pages → server.
 func build(ctx context.Context, ac appConfig) (*app, error) {
 	log := ac.Logger
-	st, err := store.Open(ctx, ac.StoreURL, store.WithKeyPrefix(ac.StorePrefix))
+	st, err := store.Open(ctx, ac.StoreURL, store.WithKeyPrefix(ac.StorePrefix), store.WithMode(ac.StoreMode))
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
