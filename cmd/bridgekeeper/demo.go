@@ -233,6 +233,7 @@ func applyDemoConfig(ac *appConfig, cfg *config.Config, getenv func(string) stri
 	ac.Clients = append(ac.Clients, from.Clients...)
 	ac.ClaimMappings = from.ClaimMappings
 	ac.StoreURL, ac.StorePrefix, ac.StoreMode = from.StoreURL, from.StorePrefix, from.StoreMode
+	ac.StoreWait, ac.StoreWaitFor = from.StoreWait, from.StoreWaitFor
 	ac.MetricsListen = from.MetricsListen
 	ac.Branding = from.Branding
 	ac.Pool.TOTPIssuer = authenticatorIssuer(from.Branding, ac.Pool.TOTPIssuer)

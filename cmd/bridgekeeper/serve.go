@@ -95,6 +95,8 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 		StoreURL:        string(cfg.Store.URL),
 		StorePrefix:     cfg.Store.KeyPrefix,
 		StoreMode:       cfg.Store.Mode,
+		StoreWait:       cfg.Store.WaitReplicas,
+		StoreWaitFor:    cfg.Store.WaitTimeout,
 		SigningKeyID:    cfg.OIDC.SigningKeyID,
 		CodeTTL:         cfg.OIDC.CodeTTL,
 		SessionTTL:      cfg.OIDC.SSOSessionTTL,

@@ -42,7 +42,9 @@ type appConfig struct {
 	SecureCookies   bool
 	StoreURL        string
 	StorePrefix     string
-	StoreMode       string // single (or empty), cluster, sentinel
+	StoreMode       string        // single (or empty), cluster, sentinel
+	StoreWait       int           // replicas a Swap waits for (0: none)
+	StoreWaitFor    time.Duration // at most this long
 	SigningKeys     []oidc.SigningKey
 	SigningKeyID    string
 	Clients         []oidc.Client
@@ -110,7 +112,7 @@ func (a *app) Serve(ctx context.Context) error {
 // build wires config → store → engine → provider → pages → server.
 func build(ctx context.Context, ac appConfig) (*app, error) {
 	log := ac.Logger
-	st, err := store.Open(ctx, ac.StoreURL, store.WithKeyPrefix(ac.StorePrefix), store.WithMode(ac.StoreMode))
+	st, err := store.Open(ctx, ac.StoreURL, store.WithKeyPrefix(ac.StorePrefix), store.WithMode(ac.StoreMode), store.WithWait(ac.StoreWait, ac.StoreWaitFor))
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
