@@ -1,9 +1,13 @@
 package handlers
 
 import (
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/bridgekeeper/bridgekeeper/admin"
 )
@@ -55,6 +59,33 @@ func TestAdminMessagesExist(t *testing.T) {
 			if !ids[m[1]] {
 				t.Errorf("%s uses %q, missing from the catalog", f, m[1])
 			}
+		}
+	}
+}
+
+// TestFreshSignInSkipsRememberedDevices: the return cookie RequireRecentSignIn leaves demands a
+// full sign-in, so no remembered device is offered; a plain return (RequireAdmin) does not.
+func TestFreshSignInSkipsRememberedDevices(t *testing.T) {
+	j := newJar(t, true, time.Now)
+	h := &Handlers{d: Deps{Cookies: j, Logger: slog.New(slog.DiscardHandler)}}
+	for _, tt := range []struct {
+		cookie *returnState
+		fresh  bool
+	}{{nil, false}, {&returnState{Path: "/admin"}, false}, {&returnState{Path: "/admin/users/a/disable", Fresh: true}, true}} {
+		r := httptest.NewRequest(http.MethodGet, "/signin", nil)
+		if tt.cookie != nil {
+			r.AddCookie(setCookie(t, j, returnCookieName, tt.cookie))
+		}
+		if got := h.FreshSignInRequired(r); got != tt.fresh {
+			t.Errorf("FreshSignInRequired with %+v = %t", tt.cookie, got)
+		}
+		if tt.fresh && h.browserDevice(r, "a") != nil {
+			t.Error("a fresh sign-in was offered a remembered device")
+		}
+		rec := httptest.NewRecorder()
+		rs, ok := h.takeReturn(rec, r)
+		if ok != (tt.cookie != nil) || (ok && rs.Path != tt.cookie.Path) {
+			t.Errorf("takeReturn with %+v = %+v %t", tt.cookie, rs, ok)
 		}
 	}
 }
