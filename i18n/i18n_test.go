@@ -76,7 +76,8 @@ func TestT(t *testing.T) {
 	}{
 		{"english message", en, "signin.title", nil, "Sign in"},
 		{"german message", de, "signin.title", nil, "Anmelden"},
-		{"german falls back to english", de, "outbox.title", nil, "Demo outbox"},
+		{"german outbox", de, "outbox.title", nil, "Demo-Postausgang"},
+		{"count one", en, "policy.min_length", map[string]any{"Count": 1}, "be at least 1 character long"},
 		{"unknown id returns id", en, "no.such.message", nil, "no.such.message"},
 		{"unknown id in german returns id", de, "no.such.message", nil, "no.such.message"},
 		{"template data", en, "account.signed_in_as", map[string]any{"Name": "ana"}, "Signed in as ana"},
