@@ -49,7 +49,7 @@ func TestLocalizerSelectsLanguage(t *testing.T) {
 		{"wildcard", "*", nil, "en"},
 		{"garbage header", ";;;q=x,,", nil, "en"},
 		{"ui_locales wins over header", "en", []string{"de"}, "de"},
-		{"ui_locales list, first supported wins", "en", []string{"fr de"}, "de"},
+		{"ui_locales list, first supported wins", "en", []string{"sw de"}, "de"},
 		{"ui_locales unsupported falls back to header", "de", []string{"sw"}, "de"},
 		{"ui_locales garbage falls back to header", "de", []string{"%%%"}, "de"},
 		{"empty ui_locales", "de", []string{""}, "de"},
