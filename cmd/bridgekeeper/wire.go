@@ -222,6 +222,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		ClientAuthLimits: abuse.ClientAuthLimits{L: limits},
 		StartLogin:       entry.StartLogin,
 		RenderError:      entry.OIDCError,
+		Continue:         entry.Continue,
 		Logger:           log,
 		Rand:             rand.Reader,
 	}
