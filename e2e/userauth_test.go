@@ -58,8 +58,8 @@ func signOut(ctx context.Context, t *testing.T, c *webclient.Client, base string
 func TestUserAuthDemo(t *testing.T) {
 	p := startUserAuthDemo(t)
 	ctx := context.Background()
-	if out := p.Stdout(); !strings.Contains(out, "judy") || !strings.Contains(out, "http://localhost:") {
-		t.Fatalf("the demo does not list judy or its localhost address:\n%s", out)
+	if out := p.Stdout(); !strings.Contains(out, "judy") || !strings.Contains(out, "kim") || !strings.Contains(out, "http://localhost:") {
+		t.Fatalf("the demo does not list judy, kim or its localhost address:\n%s", out)
 	}
 	m := secretRE.FindStringSubmatch(p.Stdout())
 	if m == nil {
@@ -91,6 +91,30 @@ func TestUserAuthDemo(t *testing.T) {
 		}
 		page = submit(ctx, t, c, page, map[string]string{"code": latestCode(ctx, t, p, "EMAIL", "alice@example.com")})
 		expectAccount(t, page, "alice")
+	})
+	t.Run("kim/choice page, text-message code as the first factor, a wrong code first", func(t *testing.T) {
+		c := newClient()
+		page := enterUsername(ctx, t, c, p.BaseURL, "kim")
+		if got := choiceButtons(t, page); got != "method=PASSWORD_SRP method=SMS_OTP" {
+			t.Fatalf("kim's choices = %q", got)
+		}
+		page = submit(ctx, t, c, page, nil, "method", "SMS_OTP")
+		expectStep(t, page, "text message")
+		if len(page.Find("input", "maxlength", "8")) != 1 {
+			t.Fatalf("the sign-in code field does not take 8 digits: %s", page.Body)
+		}
+		code := latestCode(ctx, t, p, "SMS", "+15555550111")
+		wrong := "00000000"
+		if code == wrong {
+			wrong = "11111111"
+		}
+		page = submit(ctx, t, c, page, map[string]string{"code": wrong})
+		expectStepError(t, page, http.StatusUnprocessableEntity, "", "error.CodeMismatch")
+		page = submit(ctx, t, c, page, map[string]string{"code": code})
+		expectAccount(t, page, "kim")
+		if !strings.Contains(p.Logs(), "amr=[sms]") {
+			t.Fatalf("kim's sign-in did not prove a text-message code (amr sms):\n%s", tail(p.Logs(), 2000))
+		}
 	})
 	t.Run("alice/password, then remembered beside the username", func(t *testing.T) {
 		c := newClient()
@@ -169,7 +193,7 @@ func TestUserAuthDemo(t *testing.T) {
 	})
 	t.Run("logs hold no secrets", func(t *testing.T) {
 		logs := p.Logs()
-		for _, secret := range []string{demoPassword, carolSecret, "nope-nope"} {
+		for _, secret := range []string{demoPassword, carolSecret, "nope-nope", latestCode(ctx, t, p, "SMS", "+15555550111")} {
 			if strings.Contains(logs, secret) {
 				t.Errorf("the logs contain %q", secret)
 			}
