@@ -6,9 +6,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/bridgekeeper/bridgekeeper/i18n"
 	"github.com/bridgekeeper/bridgekeeper/views"
-	"github.com/labstack/echo/v4"
 )
 
 // The language picker: a GET form on every page (no JavaScript needed) whose choice is kept in
