@@ -3,8 +3,6 @@ package e2e
 import (
 	"context"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,13 +13,9 @@ import (
 // limits.reset_code_attempts not even the right one reaches Cognito, until a new code is sent),
 // and "Send a new code" counts in limits.code_sends.
 func TestSignUpCodeLimits(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "demo.yaml")
-	must(t, os.WriteFile(path, []byte("limits: {reset_code_attempts: 3, code_sends: 2}\n"), 0o600))
-	p := start(t, "demo", "--listen", "127.0.0.1:0", "--config", path)
+	p := startDemoWith(t, "limits: {reset_code_attempts: 3, code_sends: 2}\n")
 	ctx := context.Background()
-	bundle, err := i18n.New()
-	must(t, err)
-	en := bundle.Localizer("en")
+	en := english(t)
 	const email = "nora@example.com"
 	c := newClient()
 	page, err := c.Get(ctx, p.BaseURL+"/signup")
@@ -61,4 +55,12 @@ func TestSignUpCodeLimits(t *testing.T) {
 	if page.URL.Path == "/signup/confirm" || page.Status >= 400 {
 		t.Fatalf("the newest code: %s %d %s", page.URL.Path, page.Status, page.Text())
 	}
+}
+
+// english is the English catalog.
+func english(t *testing.T) *i18n.Localizer {
+	t.Helper()
+	bundle, err := i18n.New()
+	must(t, err)
+	return bundle.Localizer("en")
 }
