@@ -142,7 +142,7 @@ func (h *Handlers) ConfirmSignUpGET(c echo.Context) error {
 
 func (h *Handlers) confirmView(c echo.Context, f flowState, errMsg string, errs views.FieldErrors) templ.Component {
 	p := h.page(c)
-	m := views.ConfirmSignUp{Action: PathSignUpConfirm, Username: f.Username, Destination: f.ResetDestination, Error: errMsg, FieldErrors: errs,
+	m := views.ConfirmSignUp{Action: PathSignUpConfirm, Username: f.Username, Destination: f.ResetDestination, Digits: cognito.RecoveryCodeLength, Error: errMsg, FieldErrors: errs,
 		ResendAction: PathSignUpResend, BackURL: PathSignIn}
 	if f.Notice != "" {
 		m.Notice = p.T(f.Notice)

@@ -230,7 +230,12 @@ func CodeEntryPage(p Page, m CodeEntry) templ.Component {
 	})
 }
 
-// codeInput is the one-time code field (name "code") for a code of digits digits.
+// CodeFieldMaxLength bounds what a code field takes: generous, because people paste codes with
+// spaces and dashes ("684 529", "684-529"); the server keeps the digits (cognito.NormalizeCode).
+const CodeFieldMaxLength = 32
+
+// codeInput is the one-time code field (name "code") for a code of digits digits. It has no
+// pattern and no maxlength of digits, which would refuse or cut a pasted "684 529".
 func codeInput(p Page, digits int, errMsg string, autofocus bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -264,8 +269,7 @@ func codeInput(p Page, digits int, errMsg string, autofocus bool) templ.Componen
 			Class:        "input-code",
 			Attrs: templ.Attributes{
 				"inputmode":   "numeric",
-				"pattern":     "[0-9]*",
-				"maxlength":   strconv.Itoa(digits),
+				"maxlength":   strconv.Itoa(CodeFieldMaxLength),
 				"spellcheck":  "false",
 				"autocorrect": "off",
 			},

@@ -320,6 +320,8 @@ type ConfirmSignUp struct {
 	Username string
 	// Destination is the masked address the code went to; may be empty.
 	Destination string
+	// Digits is the code's length.
+	Digits int
 	// Notice is an informational sentence (e.g. error.UserNotConfirmed).
 	Notice string
 	// Error is a general error sentence.

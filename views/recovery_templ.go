@@ -404,7 +404,7 @@ func ConfirmSignUpPage(p Page, m ConfirmSignUp) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = codeInput(p, 6, m.FieldErrors[FieldCode], !hasProblems(m.Error, m.FieldErrors)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = codeInput(p, m.Digits, m.FieldErrors[FieldCode], !hasProblems(m.Error, m.FieldErrors)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,9 @@ type pageCase struct {
 	absent []string
 	alert  bool // an error summary (role=alert) is expected
 }
+
+// codeMax is every code field's maxlength: generous, so pasted "684 529" is not cut.
+var codeMax = strconv.Itoa(CodeFieldMaxLength)
 
 func TestPages(t *testing.T) {
 	sentAt := time.Date(2025, 5, 1, 10, 0, 0, 0, time.UTC)
@@ -122,7 +126,7 @@ func TestPages(t *testing.T) {
 			wants: []want{
 				{sel: "h1", text: "Check your phone"},
 				{sel: "p", text: "+*******1234"},
-				{sel: "input#code", attrs: map[string]string{"name": "code", "autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*", "maxlength": "6", "aria-describedby": "code-help", "autofocus": ""}},
+				{sel: "input#code", attrs: map[string]string{"name": "code", "autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": codeMax, "aria-describedby": "code-help", "autofocus": ""}},
 				{sel: "input#remember_device", attrs: map[string]string{"type": "checkbox", "name": "remember_device", "value": "1"}},
 				{sel: "a[href=/restart]", text: "Start again"},
 				{sel: "p", text: "Didn't get a code? Start again"},
@@ -137,11 +141,11 @@ func TestPages(t *testing.T) {
 			wants: []want{
 				{sel: "h1", text: "Check your email"},
 				{sel: "p", text: "a***@e***.com"},
-				{sel: "input#code", attrs: map[string]string{"maxlength": "8"}},
+				{sel: "input#code", attrs: map[string]string{"maxlength": codeMax}},
 				{sel: "p#code-help", text: "8-digit"},
 				{sel: "div[role=alert]", text: "That code isn't right."},
 			},
-			absent: []string{"input#remember_device", "input#code[autofocus]"},
+			absent: []string{"input#remember_device", "input#code[autofocus]", "input#code[pattern]"},
 		},
 		{
 			name: "authenticator code",
@@ -151,7 +155,7 @@ func TestPages(t *testing.T) {
 			wants: []want{
 				{sel: "h1", text: "authenticator"},
 				{sel: "p", text: "Work phone"},
-				{sel: "input#code", attrs: map[string]string{"maxlength": "6", "inputmode": "numeric"}},
+				{sel: "input#code", attrs: map[string]string{"maxlength": codeMax, "inputmode": "numeric"}},
 			},
 			absent: []string{"a[href=/restart]"},
 		},
@@ -207,7 +211,7 @@ func TestPages(t *testing.T) {
 				{sel: "script[src=/assets/js/copy.js?v=test]", attrs: map[string]string{"defer": ""}},
 				{sel: "input#device_name", attrs: map[string]string{"name": "device_name", "value": "Phone", "maxlength": "64", "aria-describedby": "device_name-help"}},
 				{sel: "label[for=device_name]", text: "(optional)"},
-				{sel: "input#code", attrs: map[string]string{"autocomplete": "one-time-code", "aria-invalid": "true", "maxlength": "6"}},
+				{sel: "input#code", attrs: map[string]string{"autocomplete": "one-time-code", "aria-invalid": "true", "maxlength": codeMax}},
 			},
 		},
 		{
@@ -402,7 +406,7 @@ func recoveryCases() []pageCase {
 				{sel: "p", text: "We sent a code to a***@e***.com."},
 				{sel: "div[role=status]", text: "reset your password"},
 				{sel: "form[action=/reset] input[type=hidden][name=username]"},
-				{sel: "input#code", attrs: map[string]string{"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": "6"}},
+				{sel: "input#code", attrs: map[string]string{"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": codeMax}},
 				{sel: "input#password", attrs: map[string]string{"autocomplete": "new-password", "aria-describedby": "password-policy"}},
 				{sel: "input#password_confirm", attrs: map[string]string{"aria-invalid": "true", "aria-describedby": "password_confirm-error"}},
 				{sel: "form[action=/forgot]", text: "Send a new code"},
