@@ -20,6 +20,18 @@ type CodeData struct {
 	DeviceName string `json:"n,omitempty"`
 }
 
+// DefaultTOTPDeviceName is the FRIENDLY_DEVICE_NAME Cognito sends with SOFTWARE_TOKEN_MFA for an
+// authenticator enrolled without a name: no name a person would recognise, so pages show none.
+const DefaultTOTPDeviceName = "TOTP device"
+
+// friendlyDeviceName is the authenticator's name as given at setup, or "" for Cognito's default.
+func friendlyDeviceName(name string) string {
+	if name == DefaultTOTPDeviceName {
+		return ""
+	}
+	return name
+}
+
 // MFACodeLength is the length of the codes SMS_MFA, EMAIL_OTP and SOFTWARE_TOKEN_MFA ask for.
 const MFACodeLength = 6
 
@@ -36,7 +48,7 @@ func codeChallengeOf(name types.ChallengeNameType, kind StepKind, key, method st
 		plan: func(in planInput) (plan, error) {
 			st, err := withData(in.base(kind), CodeData{
 				Destination: clip(in.params["CODE_DELIVERY_DESTINATION"], MaxDestination),
-				DeviceName:  clip(in.params["FRIENDLY_DEVICE_NAME"], MaxDeviceName),
+				DeviceName:  clip(friendlyDeviceName(in.params["FRIENDLY_DEVICE_NAME"]), MaxDeviceName),
 			})
 			return plan{state: st}, err
 		},

@@ -175,6 +175,13 @@ func TestDemoUsers(t *testing.T) {
 		c := newClient()
 		page := signIn(ctx, t, c, p.BaseURL, "carol", demoPassword)
 		expectStep(t, page, "authenticator")
+		// Her authenticator's name from setup, never Cognito's default, and a way out.
+		if txt := page.Text(); !strings.Contains(txt, "carol's phone") || strings.Contains(txt, "TOTP device") {
+			t.Errorf("the authenticator page does not name carol's device: %s", txt)
+		}
+		if links := page.Links("Start again"); !slices.Equal(links, []string{"/signin/restart"}) {
+			t.Errorf("the authenticator page's way out: %q", links)
+		}
 		page = submit(ctx, t, c, page, map[string]string{"code": "000000"})
 		expectStepError(t, page, http.StatusUnprocessableEntity, "authenticator", "error.CodeMismatch")
 		page = submit(ctx, t, c, page, map[string]string{"code": totpNow(carolSecret)})
@@ -207,6 +214,9 @@ func TestDemoUsers(t *testing.T) {
 		}
 		page = submit(ctx, t, c, page, nil, "method", "SMS_MFA")
 		expectStep(t, page, "text message")
+		if links := page.Links("Use another method"); !slices.Equal(links, []string{"/signin/restart"}) {
+			t.Errorf("frank chose a method; the code page offers another: %q", links)
+		}
 		page = submit(ctx, t, c, page, map[string]string{"code": latestCode(ctx, t, p, "SMS", "+15555550106")})
 		expectAccount(t, page, "frank")
 	})

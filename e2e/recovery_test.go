@@ -28,9 +28,26 @@ func TestPasswordRecovery(t *testing.T) {
 		if page.URL.Path != "/reset" || strings.Contains(page.Text(), "g***@e***") {
 			t.Fatalf("after asking for a code: %s %s", page.URL.Path, page.Text())
 		}
+		// A weak password names the rule it breaks, before any code is spent.
+		page = submit(ctx, t, c, page, map[string]string{"code": "000000", "password": "r3set-passw0rd!", "password_confirm": "r3set-passw0rd!"})
+		if page.Status != http.StatusUnprocessableEntity || !strings.Contains(page.Text(), "Your password must: contain a capital letter") {
+			t.Fatalf("weak password: %d %s", page.Status, page.Text())
+		}
 		page = submit(ctx, t, c, page, map[string]string{"code": "000000", "password": "R3set-Passw0rd!", "password_confirm": "R3set-Passw0rd!"})
 		if page.Status != http.StatusUnprocessableEntity || !strings.Contains(page.Text(), "code isn't right") {
 			t.Fatalf("wrong code: %d %s", page.Status, page.Text())
+		}
+		// A wrong code does not cost the person the new password they typed (twice).
+		if kept := page.Find("input", "value", "R3set-Passw0rd!"); len(kept) != 2 {
+			t.Fatalf("after a wrong code the page keeps %d of the 2 typed passwords", len(kept))
+		}
+		if cc := page.Header.Get("Cache-Control"); cc != "no-store" {
+			t.Fatalf("the page with the typed passwords has Cache-Control %q", cc)
+		}
+		// "Send a new code" says it happened.
+		page = submitFormWithAction(ctx, t, c, page, "/forgot")
+		if page.URL.Path != "/reset" || !strings.Contains(page.Text(), "We sent you a new code.") {
+			t.Fatalf("after Send a new code: %s %s", page.URL.Path, page.Text())
 		}
 		code := latestCode(ctx, t, p, "EMAIL", "grace@example.com")
 		page = submit(ctx, t, c, page, map[string]string{"code": code, "password": "R3set-Passw0rd!", "password_confirm": "R3set-Passw0rd!"})

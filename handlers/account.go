@@ -29,6 +29,16 @@ func (h *Handlers) AccountGET(c echo.Context) error {
 	return render(c, http.StatusOK, views.AccountPage(p, m))
 }
 
+// SignOutGET asks the signed-in person to confirm signing out (the form posts to SignOutPOST);
+// without a session there is nothing to sign out of, and the signed-out page says so.
+func (h *Handlers) SignOutGET(c echo.Context) error {
+	s, err := h.d.Provider.CurrentSession(c.Request())
+	if err != nil {
+		return c.Redirect(http.StatusSeeOther, PathSignedOut)
+	}
+	return render(c, http.StatusOK, views.SignOutConfirmPage(h.page(c), views.SignOutConfirm{Action: PathSignOut, Username: s.Username, StayURL: PathAccount}))
+}
+
 // SignOutPOST ends the browser's session (and what was issued under it) and confirms it.
 func (h *Handlers) SignOutPOST(c echo.Context) error {
 	if err := h.d.Provider.Logout(c.Response(), c.Request()); err != nil {

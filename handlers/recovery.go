@@ -34,7 +34,11 @@ func (h *Handlers) ForgotPOST(c echo.Context) error {
 	// the limit refused, the user is unknown or a code was sent (the masked address is never
 	// shown, so the page and the flow cookie are the same for everyone).
 	neutral := func() error {
-		h.saveFlow(c.Response(), c.Request(), flowState{Username: username})
+		f := flowState{Username: username}
+		if c.FormValue(views.FieldResend) != "" {
+			f.Notice = "notice.code_resent" // "Send a new code" on the reset page: say it happened
+		}
+		h.saveFlow(c.Response(), c.Request(), f)
 		return c.Redirect(http.StatusSeeOther, PathReset)
 	}
 	if err := h.d.Limits.Send(c.Request().Context(), username, c.RealIP()); errors.Is(err, abuse.ErrLimited) {
@@ -65,7 +69,7 @@ func (h *Handlers) ResetGET(c echo.Context) error {
 	if !h.d.Cookies.loadFlow(c.Request(), &f) || f.Username == "" {
 		return c.Redirect(http.StatusSeeOther, PathForgot)
 	}
-	return render(c, http.StatusOK, h.resetView(c, f, "", nil))
+	return render(c, http.StatusOK, h.resetView(c, f, "", nil, resetTyped{}))
 }
 
 // ResetPOST sets the new password with the code, then sends the person to sign in with it.
@@ -88,15 +92,23 @@ func (h *Handlers) ResetPOST(c echo.Context) error {
 		errs[views.FieldPassword] = p.T("validation.too_long", map[string]any{"Max": maxPassword})
 	case confirm != pw:
 		errs[views.FieldPasswordConfirm] = p.T("validation.password.mismatch")
+	default:
+		if msg := passwordRuleError(p, h.d.PasswordPolicy, pw); msg != "" {
+			errs[views.FieldPassword] = msg
+		}
+	}
+	typed := func(errs views.FieldErrors) resetTyped {
+		pw, confirm := keptPasswords(errs, pw, confirm)
+		return resetTyped{password: pw, confirm: confirm}
 	}
 	if len(errs) > 0 {
-		return render(c, http.StatusUnprocessableEntity, h.resetView(c, f, "", errs))
+		return render(c, http.StatusUnprocessableEntity, h.resetView(c, f, "", errs, typed(errs)))
 	}
 	if msg, err := h.checkLimit(c, abuse.ResetCode, f.Username); err != nil || msg != "" {
 		if err != nil {
 			return err
 		}
-		return render(c, http.StatusTooManyRequests, h.resetView(c, f, p.T(msg), nil))
+		return render(c, http.StatusTooManyRequests, h.resetView(c, f, p.T(msg), nil, typed(nil)))
 	}
 	if err := h.d.Engine.ConfirmForgotPassword(c.Request().Context(), f.Username, code, pw); err != nil {
 		h.countFailure(c, abuse.ResetCode, f.Username, err)
@@ -105,17 +117,24 @@ func (h *Handlers) ResetPOST(c echo.Context) error {
 			return h.internal(c, "reset password", err)
 		}
 		h.logEngineError(c, "reset password", ce)
-		return render(c, statusFor(ce), h.resetView(c, f, p.T(ce.Kind.MessageID()), nil))
+		kept := typed(nil) // a wrong or expired code: the new passwords stay
+		if ce.Kind == cognito.InvalidPassword {
+			kept = resetTyped{}
+		}
+		return render(c, statusFor(ce), h.resetView(c, f, p.T(ce.Kind.MessageID()), nil, kept))
 	}
 	h.saveFlow(c.Response(), c.Request(), flowState{Username: f.Username, Notice: "notice.password_reset"})
 	return c.Redirect(http.StatusSeeOther, PathSignIn)
 }
 
-func (h *Handlers) resetView(c echo.Context, f flowState, errMsg string, errs views.FieldErrors) templ.Component {
+// resetTyped is what the reset page shows again of what was typed (see keptPasswords).
+type resetTyped struct{ password, confirm string }
+
+func (h *Handlers) resetView(c echo.Context, f flowState, errMsg string, errs views.FieldErrors, typed resetTyped) templ.Component {
 	p := h.page(c)
 	m := views.ResetPassword{
 		Action: PathReset, Username: f.Username, Destination: f.ResetDestination, Digits: cognito.RecoveryCodeLength, Error: errMsg, FieldErrors: errs,
-		ResendAction: PathForgot, BackURL: PathSignIn,
+		ResendAction: PathForgot, BackURL: PathSignIn, Password: typed.password, PasswordConfirm: typed.confirm,
 	}
 	if f.Notice != "" {
 		m.Notice = p.T(f.Notice)

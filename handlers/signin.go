@@ -24,6 +24,9 @@ type flowState struct {
 	Notice string `json:"n,omitempty"`
 	// ResetDestination is where a password-reset code went (masked), for the reset page.
 	ResetDestination string `json:"rd,omitempty"`
+	// Chose is set once the person chose among several MFA methods in this sign-in: the code
+	// page then offers "Use another method" (a fresh sign-in, which asks the choice again).
+	Chose bool `json:"c,omitempty"`
 }
 
 // Limits on what people type, well above any real value and below Cognito's own limits.
@@ -148,6 +151,11 @@ func (h *Handlers) Restart(c echo.Context) error {
 
 // advance stores the next step in the flow cookie and shows it, or finishes the sign-in.
 func (h *Handlers) advance(c echo.Context, username string, res cognito.Result) error {
+	return h.advanceFlow(c, flowState{Username: username}, res)
+}
+
+// advanceFlow is advance keeping what the flow knows besides the step (f's State is replaced).
+func (h *Handlers) advanceFlow(c echo.Context, f flowState, res cognito.Result) error {
 	if res.Success != nil {
 		h.keepNewDevice(c, res.Success)
 		return h.finish(c, res.Success)
@@ -156,7 +164,8 @@ func (h *Handlers) advance(c echo.Context, username string, res cognito.Result) 
 		return h.internal(c, "advance", errors.New("engine returned neither a step nor success"))
 	}
 	st := res.Step.State
-	if err := h.d.Cookies.saveFlow(c.Response(), flowState{State: &st, Username: username}); err != nil {
+	f.State = &st
+	if err := h.d.Cookies.saveFlow(c.Response(), f); err != nil {
 		return h.internal(c, "save flow", err)
 	}
 	// Post/redirect/get: a reload shows the step again instead of re-posting the form.

@@ -36,12 +36,16 @@ type stepInput struct {
 	form stepForm
 	err  string
 	errs views.FieldErrors
+	// chose is the flow's Chose: the person chose among several MFA methods.
+	chose bool
+	// username is the name the person typed, for password managers.
+	username string
 }
 
 // stepPages is the step-page registry: one page per step kind the engine can show.
-func stepPages() map[cognito.StepKind]stepPage {
+func stepPages(policy []PolicyRule) map[cognito.StepKind]stepPage {
 	return map[cognito.StepKind]stepPage{
-		cognito.StepNewPassword:     newPasswordPage(),
+		cognito.StepNewPassword:     newPasswordPage(policy),
 		cognito.StepSMSCode:         smsCodePage(),
 		cognito.StepEmailCode:       emailCodePage(),
 		cognito.StepTOTPCode:        totpCodePage(),
@@ -79,7 +83,7 @@ func (h *Handlers) StepGET(c echo.Context) error {
 	if !ok {
 		return c.Redirect(http.StatusSeeOther, PathSignIn)
 	}
-	return render(c, http.StatusOK, h.stepView(c, *f.State, stepInput{}))
+	return render(c, http.StatusOK, h.stepView(c, *f.State, stepInput{chose: f.Chose, username: f.Username}))
 }
 
 // StepPOST answers the step under way with what the person posted.
@@ -92,7 +96,7 @@ func (h *Handlers) StepPOST(c echo.Context) error {
 	p := h.page(c)
 	ans, form, fieldErrs := h.parseAnswer(c, p, st)
 	if len(fieldErrs) > 0 {
-		return render(c, http.StatusUnprocessableEntity, h.stepView(c, st, stepInput{form: form, errs: fieldErrs}))
+		return render(c, http.StatusUnprocessableEntity, h.stepView(c, st, stepInput{form: form, errs: fieldErrs, chose: f.Chose, username: f.Username}))
 	}
 	limit := stepLimit(st, ans)
 	if limit != "" {
@@ -100,7 +104,7 @@ func (h *Handlers) StepPOST(c echo.Context) error {
 			if err != nil {
 				return err
 			}
-			return render(c, http.StatusTooManyRequests, h.stepView(c, st, stepInput{form: form, err: p.T(msg)}))
+			return render(c, http.StatusTooManyRequests, h.stepView(c, st, stepInput{form: form, err: p.T(msg), chose: f.Chose, username: f.Username}))
 		}
 	}
 	ctx := cognito.WithDevice(c.Request().Context(), h.browserDevice(c.Request(), st.Username))
@@ -117,9 +121,12 @@ func (h *Handlers) StepPOST(c echo.Context) error {
 		if ce.Kind.Restart() {
 			return h.restartWithNotice(c, f.Username, ce.Kind.MessageID())
 		}
-		return render(c, statusFor(ce), h.stepView(c, st, stepInput{form: form, err: p.T(ce.Kind.MessageID())}))
+		if ce.Kind == cognito.InvalidPassword {
+			form = form.withoutPasswords() // the password is the problem: it is not shown again
+		}
+		return render(c, statusFor(ce), h.stepView(c, st, stepInput{form: form, err: p.T(ce.Kind.MessageID()), chose: f.Chose, username: f.Username}))
 	}
-	return h.advance(c, f.Username, res)
+	return h.advanceFlow(c, flowState{Username: f.Username, Chose: f.Chose || st.Kind == cognito.StepSelectMFA}, res)
 }
 
 // stepLimit is the guessing limit an answer falls under: the password of choice-based sign-in, a

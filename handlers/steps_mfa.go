@@ -40,6 +40,10 @@ func codePage(w codeWording, digits int) stepPage {
 			if w.restart {
 				m.RestartURL = PathRestart
 			}
+			m.StartOverURL = PathRestart
+			if v.chose {
+				m.OtherMethodURL = PathRestart
+			}
 			m.ResendAction = w.resend
 			m.OfferRememberDevice = w.rememberable && h.devicesOn()
 			return views.CodeEntryPage(p, m)

@@ -8,8 +8,8 @@ import (
 )
 
 // newPasswordPage is StepNewPassword: a new password twice plus each required attribute the
-// account lacks.
-func newPasswordPage() stepPage {
+// account lacks. The password is checked against policy before Cognito is called.
+func newPasswordPage(policy []PolicyRule) stepPage {
 	return stepPage{
 		parse: func(p views.Page, st cognito.State, form func(string) string) (cognito.Answer, stepForm, views.FieldErrors) {
 			errs := views.FieldErrors{}
@@ -23,9 +23,14 @@ func newPasswordPage() stepPage {
 				errs[views.FieldPasswordConfirm] = p.T("validation.password.confirm_required")
 			case confirm != pw:
 				errs[views.FieldPasswordConfirm] = p.T("validation.password.mismatch")
+			default:
+				if msg := passwordRuleError(p, policy, pw); msg != "" {
+					errs[views.FieldPassword] = msg
+				}
 			}
 			a := cognito.Answer{cognito.AnswerNewPassword: pw}
 			kept := stepForm{}
+			kept[views.FieldPassword], kept[views.FieldPasswordConfirm] = keptPasswords(errs, pw, confirm)
 			for _, name := range cognito.DataOf[cognito.NewPasswordData](st).RequiredAttributes {
 				field := views.AttributeFieldName(name)
 				v := trimmed(form, field)
@@ -42,7 +47,8 @@ func newPasswordPage() stepPage {
 			return a, kept, errs
 		},
 		view: func(h *Handlers, p views.Page, st cognito.State, v stepInput) templ.Component {
-			m := views.NewPassword{Action: PathStep, Error: v.err, FieldErrors: v.errs, StartOverURL: PathRestart}
+			m := views.NewPassword{Action: PathStep, Error: v.err, FieldErrors: v.errs, StartOverURL: PathRestart,
+				Username: v.username, Password: v.form[views.FieldPassword], PasswordConfirm: v.form[views.FieldPasswordConfirm]}
 			for _, rule := range h.d.PasswordPolicy {
 				m.Policy = append(m.Policy, p.T(rule.ID, rule.Data))
 			}
@@ -51,6 +57,6 @@ func newPasswordPage() stepPage {
 			}
 			return views.NewPasswordPage(p, m)
 		},
-		messages: []string{"validation.password.new_required", "validation.too_long", "validation.password.confirm_required", "validation.password.mismatch", "validation.attribute.required"},
+		messages: []string{"validation.password.new_required", "validation.too_long", "validation.password.confirm_required", "validation.password.mismatch", "validation.attribute.required", "newpassword.policy.heading"},
 	}
 }

@@ -16,7 +16,7 @@ import (
 
 // TestParseAnswer checks each step's form before anything goes to Cognito.
 func TestParseAnswer(t *testing.T) {
-	h := &Handlers{steps: stepPages()}
+	h := &Handlers{steps: stepPages(DefaultPasswordPolicy())}
 	p := views.Page{} // message ids stand in for sentences
 	state := func(kind cognito.StepKind, data any) cognito.State {
 		b, err := json.Marshal(data)
@@ -39,13 +39,27 @@ func TestParseAnswer(t *testing.T) {
 				if a[cognito.AnswerNewPassword] != "N3w-Passw0rd!" || a[cognito.AnswerAttribute("name")] != "Bob" || kept["userAttributes.name"] != "Bob" {
 					t.Errorf("answer %+v, kept %v", a, kept)
 				}
-				if _, ok := kept["password"]; ok {
-					t.Error("the password is kept for redisplay")
+			}},
+		{"new password mismatch and missing attribute", newPw, url.Values{"password": {"a"}, "password_confirm": {"b"}}, []string{"password_confirm", "userAttributes.name"},
+			func(t *testing.T, _ cognito.Answer, kept stepForm) {
+				if kept["password"] != "a" || kept["password_confirm"] != "" {
+					t.Errorf("kept %v, want the first password only", kept)
 				}
 			}},
-		{"new password mismatch and missing attribute", newPw, url.Values{"password": {"a"}, "password_confirm": {"b"}}, []string{"password_confirm", "userAttributes.name"}, nil},
+		{"missing attribute keeps both passwords", newPw, url.Values{"password": {"N3w-Passw0rd!"}, "password_confirm": {"N3w-Passw0rd!"}}, []string{"userAttributes.name"},
+			func(t *testing.T, _ cognito.Answer, kept stepForm) {
+				if kept["password"] != "N3w-Passw0rd!" || kept["password_confirm"] != "N3w-Passw0rd!" {
+					t.Errorf("kept %v, want both passwords", kept)
+				}
+			}},
+		{"weak new password names the rule", newPw, url.Values{"password": {"n3w-passw0rd!"}, "password_confirm": {"n3w-passw0rd!"}, "userAttributes.name": {"x"}}, []string{"password"},
+			func(t *testing.T, _ cognito.Answer, kept stepForm) {
+				if kept["password"] != "" || kept["password_confirm"] != "" {
+					t.Errorf("kept %v, want no password", kept)
+				}
+			}},
 		{"new password empty", newPw, url.Values{"userAttributes.name": {"x"}}, []string{"password"}, nil},
-		{"attributes not asked for are ignored", newPw, url.Values{"password": {"x"}, "password_confirm": {"x"}, "userAttributes.name": {"n"}, "userAttributes.email": {"e@x"}}, nil,
+		{"attributes not asked for are ignored", newPw, url.Values{"password": {"N3w-Passw0rd!"}, "password_confirm": {"N3w-Passw0rd!"}, "userAttributes.name": {"n"}, "userAttributes.email": {"e@x"}}, nil,
 			func(t *testing.T, a cognito.Answer, _ stepForm) {
 				if _, ok := a[cognito.AnswerAttribute("email")]; ok {
 					t.Error("an attribute Cognito did not ask for was passed on")

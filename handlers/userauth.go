@@ -193,7 +193,7 @@ func (h *Handlers) stepError(c echo.Context, f flowState, st cognito.State, what
 	if ce.Kind.Restart() {
 		return h.restartWithNotice(c, f.Username, ce.Kind.MessageID())
 	}
-	return render(c, statusFor(ce), h.stepView(c, st, stepInput{err: h.page(c).T(ce.Kind.MessageID())}))
+	return render(c, statusFor(ce), h.stepView(c, st, stepInput{err: h.page(c).T(ce.Kind.MessageID()), chose: f.Chose, username: f.Username}))
 }
 
 // passkeyReply is what the passkey endpoints answer passkey.js: the options, a page to go to

@@ -228,8 +228,8 @@ func checkDocument(t *testing.T, raw string, doc *html.Node, lang string) {
 			}
 		case "input", "select", "textarea":
 			typ, _ := attr(n, "type")
-			if typ == "hidden" || typ == "submit" {
-				break
+			if _, hidden := attr(n, "hidden"); typ == "hidden" || typ == "submit" || hidden {
+				break // not shown (a hidden account name for password managers), so no label
 			}
 			id, _ := attr(n, "id")
 			labelled := false

@@ -13,6 +13,8 @@ const (
 	FieldEmail           = "email"
 	FieldRememberDevice  = "remember_device"
 	FieldAnswer          = "answer"
+	// FieldResend marks a "Send a new code" post, so the page that follows confirms it.
+	FieldResend = "resend"
 )
 
 // Cognito MFA method names, used as the value of the FieldMethod buttons.
@@ -70,6 +72,11 @@ type NewPassword struct {
 	FieldErrors FieldErrors
 	// StartOverURL links to a fresh sign-in; empty hides the link.
 	StartOverURL string
+	// Username is the account, for password managers (a hidden autocomplete="username" field).
+	Username string
+	// Password and PasswordConfirm refill what was typed after an error that is not about the
+	// password (see handlers' keptPasswords); empty otherwise.
+	Password, PasswordConfirm string
 }
 
 // AttributeInput is one user attribute collected on the new-password page.
@@ -101,6 +108,12 @@ type CodeEntry struct {
 	// ResendAction is where a "Send a new code" button posts, shown instead of
 	// RestartURL; empty hides it.
 	ResendAction string
+	// OtherMethodURL is the "Use another method" link, for a person who chose among
+	// several methods; empty hides it.
+	OtherMethodURL string
+	// StartOverURL is the "Start again" link, shown when none of the links above is, so
+	// no code page is a dead end.
+	StartOverURL string
 	// Error is a general error sentence (CodeMismatch, ExpiredCode).
 	Error string
 	// FieldErrors holds the error for FieldCode.
@@ -309,6 +322,9 @@ type ResetPassword struct {
 	ResendAction string
 	// BackURL links back to sign-in; empty hides the link.
 	BackURL string
+	// Password and PasswordConfirm refill what was typed after an error that is not about the
+	// password, such as a wrong code; empty otherwise.
+	Password, PasswordConfirm string
 }
 
 // ConfirmSignUp asks for the code that confirms a new account

@@ -76,6 +76,10 @@ func NewPasswordPage(p Page, m NewPassword) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
+			templ_7745c5c3_Err = accountNameInput(m.Username).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
 			if len(m.Policy) > 0 {
 				templ_7745c5c3_Err = passwordPolicy(p, m.Policy).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
@@ -88,6 +92,7 @@ func NewPasswordPage(p Page, m NewPassword) templ.Component {
 				Type:         "password",
 				Label:        p.T("newpassword.password.label"),
 				Autocomplete: "new-password",
+				Value:        m.Password,
 				Error:        m.FieldErrors[FieldPassword],
 				Required:     true,
 				Autofocus:    !hasProblems(m.Error, m.FieldErrors),
@@ -102,6 +107,7 @@ func NewPasswordPage(p Page, m NewPassword) templ.Component {
 				Type:         "password",
 				Label:        p.T("newpassword.confirm.label"),
 				Autocomplete: "new-password",
+				Value:        m.PasswordConfirm,
 				Error:        m.FieldErrors[FieldPasswordConfirm],
 				Required:     true,
 			}).Render(ctx, templ_7745c5c3_Buffer)
@@ -116,7 +122,7 @@ func NewPasswordPage(p Page, m NewPassword) templ.Component {
 				var templ_7745c5c3_Var4 string
 				templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("newpassword.attributes.heading"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `newpassword.templ`, Line: 36, Col: 118}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `newpassword.templ`, Line: 39, Col: 118}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 				if templ_7745c5c3_Err != nil {
@@ -129,7 +135,7 @@ func NewPasswordPage(p Page, m NewPassword) templ.Component {
 				var templ_7745c5c3_Var5 string
 				templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("newpassword.attributes.intro"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `newpassword.templ`, Line: 37, Col: 93}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `newpassword.templ`, Line: 40, Col: 93}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 				if templ_7745c5c3_Err != nil {
@@ -157,7 +163,7 @@ func NewPasswordPage(p Page, m NewPassword) templ.Component {
 			var templ_7745c5c3_Var6 string
 			templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(p.T("newpassword.submit"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `newpassword.templ`, Line: 43, Col: 72}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `newpassword.templ`, Line: 46, Col: 72}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 			if templ_7745c5c3_Err != nil {

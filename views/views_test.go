@@ -96,12 +96,14 @@ func TestPages(t *testing.T) {
 					},
 					FieldErrors:  FieldErrors{AttributeFieldName("phone_number"): "Enter a phone number with its country code."},
 					StartOverURL: "/restart",
+					Username:     "ana", Password: "Typed-1!", PasswordConfirm: "Typed-1!",
 				})
 			},
 			alert: true,
 			wants: []want{
-				{sel: "input#password", attrs: map[string]string{"type": "password", "autocomplete": "new-password", "aria-describedby": "password-policy"}},
-				{sel: "input#password_confirm", attrs: map[string]string{"type": "password", "autocomplete": "new-password"}},
+				{sel: "input[name=username]", attrs: map[string]string{"type": "text", "autocomplete": "username", "value": "ana", "hidden": ""}},
+				{sel: "input#password", attrs: map[string]string{"type": "password", "autocomplete": "new-password", "aria-describedby": "password-policy", "value": "Typed-1!"}},
+				{sel: "input#password_confirm", attrs: map[string]string{"type": "password", "autocomplete": "new-password", "value": "Typed-1!"}},
 				{sel: "div#password-policy", text: "contain a number"},
 				{sel: "input[name=userAttributes.email]", attrs: map[string]string{"type": "email", "autocomplete": "email", "value": "ana@example.com", "required": ""}},
 				{sel: "input[name=userAttributes.phone_number]", attrs: map[string]string{"type": "tel", "autocomplete": "tel", "value": "+4470", "aria-invalid": "true", "aria-describedby": "userAttributes-phone_number-help userAttributes-phone_number-error"}},
@@ -157,6 +159,21 @@ func TestPages(t *testing.T) {
 				{sel: "p", text: "Work phone"},
 				{sel: "input#code", attrs: map[string]string{"maxlength": codeMax, "inputmode": "numeric"}},
 			},
+			absent: []string{"a[href=/restart]"},
+		},
+		{
+			name: "authenticator code: a way out",
+			page: func(p Page) templ.Component {
+				return CodeEntryPage(p, CodeEntry{Title: p.T("code.totp.title"), Intro: p.T("code.totp.intro", map[string]any{"Digits": 6}), Action: "/code", Digits: 6, StartOverURL: "/restart"})
+			},
+			wants: []want{{sel: "a[href=/restart]", text: "Start again"}},
+		},
+		{
+			name: "authenticator code after choosing a method",
+			page: func(p Page) templ.Component {
+				return CodeEntryPage(p, CodeEntry{Title: p.T("code.totp.title"), Intro: p.T("code.totp.intro", map[string]any{"Digits": 6}), Action: "/code", Digits: 6, StartOverURL: "/restart", OtherMethodURL: "/other"})
+			},
+			wants:  []want{{sel: "a[href=/other]", text: "Use another method"}},
 			absent: []string{"a[href=/restart]"},
 		},
 		{
@@ -274,6 +291,31 @@ func TestPages(t *testing.T) {
 			wants: []want{
 				{sel: "h1", text: "signed out"},
 				{sel: "a[href=/signin]", text: "Sign in again"},
+			},
+		},
+		{
+			name: "sign out?",
+			page: func(p Page) templ.Component {
+				return SignOutConfirmPage(p, SignOutConfirm{Action: "/signout", Username: "ana", StayURL: "/account"})
+			},
+			wants: []want{
+				{sel: "h1", text: "Sign out?"},
+				{sel: "p", text: "Signed in as ana"},
+				{sel: "form[action=/signout]", attrs: map[string]string{"method": "post"}, text: "Sign out"},
+				{sel: "form[action=/signout] input[name=_csrf]"},
+				{sel: "a[href=/account]", text: "Stay signed in"},
+			},
+		},
+		{
+			name: "continue to the app",
+			page: func(p Page) templ.Component {
+				p.Refresh = "http://[::1]:8080/cb?code=c&state=s"
+				return ContinuePage(p, Continue{URL: p.Refresh, App: "Demo CLI"})
+			},
+			wants: []want{
+				{sel: "meta[http-equiv=refresh]", attrs: map[string]string{"content": "0;url=http://[::1]:8080/cb?code=c&state=s"}},
+				{sel: "h1", text: "Returning to Demo CLI"},
+				{sel: "main a", attrs: map[string]string{"href": "http://[::1]:8080/cb?code=c&state=s"}, text: "Continue"},
 			},
 		},
 		{
@@ -405,7 +447,8 @@ func recoveryCases() []pageCase {
 			wants: []want{
 				{sel: "p", text: "We sent a code to a***@e***.com."},
 				{sel: "div[role=status]", text: "reset your password"},
-				{sel: "form[action=/reset] input[type=hidden][name=username]"},
+				{sel: "form[action=/reset] input[name=username]", attrs: map[string]string{"autocomplete": "username", "value": "ana", "hidden": ""}},
+				{sel: "form[action=/forgot] input[name=resend]", attrs: map[string]string{"type": "hidden", "value": "1"}},
 				{sel: "input#code", attrs: map[string]string{"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": codeMax}},
 				{sel: "input#password", attrs: map[string]string{"autocomplete": "new-password", "aria-describedby": "password-policy"}},
 				{sel: "input#password_confirm", attrs: map[string]string{"aria-invalid": "true", "aria-describedby": "password_confirm-error"}},

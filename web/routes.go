@@ -57,6 +57,7 @@ func (s *Server) routes() {
 		e.GET(handlers.PathAccountDevices, h.AccountDevicesGET)
 		e.POST(handlers.PathAccountDeviceForget, h.AccountDeviceForgetPOST)
 		e.POST(handlers.PathAccountDevicesForgetAll, h.AccountDevicesForgetAllPOST)
+		e.GET(handlers.PathSignOut, h.SignOutGET)
 		e.POST(handlers.PathSignOut, h.SignOutPOST)
 		e.GET(handlers.PathSignedOut, h.SignedOutGET)
 		e.GET(handlers.PathForgot, h.ForgotGET)

@@ -147,7 +147,7 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 		}
 		secret := aws.ToString(assoc.SecretCode)
 		if _, err := api.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{
-			AccessToken: access, UserCode: aws.String(localpool.TOTP(secret, now())), FriendlyDeviceName: aws.String("Demo authenticator"),
+			AccessToken: access, UserCode: aws.String(localpool.TOTP(secret, now())), FriendlyDeviceName: aws.String(username + "'s phone"),
 		}); err != nil {
 			return "", fmt.Errorf("verify %s's authenticator: %w", username, err)
 		}

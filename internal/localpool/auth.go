@@ -326,7 +326,7 @@ func (s *Server) mfaChallenge(p *pool, c *appClient, u *user, method string) (an
 		params["CODE_DELIVERY_DELIVERY_MEDIUM"] = "EMAIL"
 		params["CODE_DELIVERY_DESTINATION"] = maskEmail(u.attrs["email"])
 	case "SOFTWARE_TOKEN_MFA":
-		params["FRIENDLY_DEVICE_NAME"] = "TOTP device"
+		params["FRIENDLY_DEVICE_NAME"] = totpDeviceName(u.totpDevice)
 	}
 	return challengeOut(method, s.newSession(sess), params), nil
 }
@@ -516,7 +516,7 @@ func (s *Server) respondToAuthChallenge(r *http.Request, body []byte) (any, erro
 			return nil, errf("InvalidParameterException", "Software token MFA has not been verified for this session")
 		}
 		consume()
-		u.totpSecret, u.totpMFA = sess.totpSecret, true
+		u.totpSecret, u.totpDevice, u.totpMFA = sess.totpSecret, sess.totpDevice, true
 		if u.preferred == "" {
 			u.preferred = "SOFTWARE_TOKEN_MFA"
 		}
@@ -584,7 +584,7 @@ func (s *Server) verifySoftwareToken(r *http.Request, body []byte) (any, error) 
 		if u.pendingTOTP == "" || !verifyTOTP(u.pendingTOTP, in.UserCode, s.opts.Now()) {
 			return nil, errf("EnableSoftwareTokenMFAException", "Code mismatch")
 		}
-		u.totpSecret, u.pendingTOTP = u.pendingTOTP, ""
+		u.totpSecret, u.totpDevice, u.pendingTOTP = u.pendingTOTP, in.FriendlyDeviceName, ""
 		return map[string]any{"Status": "SUCCESS"}, nil
 	}
 	sess, ok := s.sessions[in.Session]
@@ -600,7 +600,7 @@ func (s *Server) verifySoftwareToken(r *http.Request, body []byte) (any, error) 
 	}
 	delete(s.sessions, in.Session)
 	next := *sess
-	next.totpVerified = true
+	next.totpVerified, next.totpDevice = true, in.FriendlyDeviceName
 	return map[string]any{"Status": "SUCCESS", "Session": s.newSession(&next)}, nil
 }
 

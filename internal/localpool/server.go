@@ -102,6 +102,7 @@ type user struct {
 	emailMFA      bool
 	preferred     string
 	totpSecret    string
+	totpDevice    string // the FriendlyDeviceName given to VerifySoftwareToken
 	pendingTOTP   string
 	signedOutAt   time.Time
 	groups        []string
@@ -128,6 +129,7 @@ type session struct {
 	code                       string
 	codeExpires                time.Time
 	totpSecret                 string // MFA_SETUP: the secret being enrolled
+	totpDevice                 string // MFA_SETUP: its FriendlyDeviceName
 	totpVerified               bool
 	mfaSetupMethod             string
 	// phantom marks the plausible challenge of a user who does not exist (existence.go).

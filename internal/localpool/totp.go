@@ -74,3 +74,15 @@ func (s *Server) useTOTP(u *user, code string) *apiError {
 	u.usedTOTP[step] = true
 	return nil
 }
+
+// DefaultTOTPDeviceName is the FRIENDLY_DEVICE_NAME Cognito sends with SOFTWARE_TOKEN_MFA when
+// no name was given to VerifySoftwareToken.
+const DefaultTOTPDeviceName = "TOTP device"
+
+// totpDeviceName is the FRIENDLY_DEVICE_NAME of an authenticator enrolled with name.
+func totpDeviceName(name string) string {
+	if name == "" {
+		return DefaultTOTPDeviceName
+	}
+	return name
+}
