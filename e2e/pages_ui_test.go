@@ -13,12 +13,20 @@ import (
 )
 
 // TestSignOutPage: GET /signout asks to confirm (a form that posts), rather than answering 405;
-// without a session it shows the signed-out page.
+// without a session it shows the signed-out page. /.well-known/change-password leads to the
+// forgot-password page.
 func TestSignOutPage(t *testing.T) {
 	p := start(t, "demo", "--listen", "127.0.0.1:0")
 	ctx := context.Background()
 
-	page, err := newClient().Get(ctx, p.BaseURL+"/signout")
+	// A password manager's "change password" leads to the forgot-password page.
+	page, err := newClient().Get(ctx, p.BaseURL+"/.well-known/change-password")
+	must(t, err)
+	if page.URL.Path != "/forgot" || page.Status != http.StatusOK {
+		t.Fatalf("/.well-known/change-password ends at %s (%d)", page.URL.Path, page.Status)
+	}
+
+	page, err = newClient().Get(ctx, p.BaseURL+"/signout")
 	must(t, err)
 	if page.URL.Path != "/signed-out" || page.Status != http.StatusOK {
 		t.Fatalf("GET /signout without a session: %s (%d) %s", page.URL.Path, page.Status, page.Text())

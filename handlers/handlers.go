@@ -35,7 +35,10 @@ const (
 	PathSignedOut  = "/signed-out"
 	PathDemoOutbox = "/demo/outbox"
 	PathForgot     = "/forgot"
-	PathReset      = "/reset"
+	// PathChangePassword is the well-known URL password managers open to change a password
+	// (W3C "A Well-Known URL for Changing Passwords"); it leads to the forgot-password page.
+	PathChangePassword = "/.well-known/change-password"
+	PathReset          = "/reset"
 	// PathSignUp creates an account; PathSignUpConfirm confirms it with the code Cognito sent;
 	// PathSignUpResend sends a new code.
 	PathSignUp        = "/signup"

@@ -21,6 +21,12 @@ func (h *Handlers) ForgotGET(c echo.Context) error {
 	return render(c, http.StatusOK, views.ForgotPasswordPage(h.page(c), views.ForgotPassword{Action: PathForgot, Username: f.Username, BackURL: PathSignIn}))
 }
 
+// ChangePasswordWellKnownGET sends a password manager's "change password" to the forgot-password
+// page, where a code by email or text message lets the person choose a new password.
+func (h *Handlers) ChangePasswordWellKnownGET(c echo.Context) error {
+	return c.Redirect(http.StatusFound, PathForgot)
+}
+
 // ForgotPOST sends a reset code and shows the reset page. An unknown username looks exactly
 // like a known one, so the page does not reveal who has an account.
 func (h *Handlers) ForgotPOST(c echo.Context) error {

@@ -60,6 +60,7 @@ func (s *Server) routes() {
 		e.GET(handlers.PathSignOut, h.SignOutGET)
 		e.POST(handlers.PathSignOut, h.SignOutPOST)
 		e.GET(handlers.PathSignedOut, h.SignedOutGET)
+		e.GET(handlers.PathChangePassword, h.ChangePasswordWellKnownGET)
 		e.GET(handlers.PathForgot, h.ForgotGET)
 		e.POST(handlers.PathForgot, h.ForgotPOST, signInLimit)
 		e.GET(handlers.PathReset, h.ResetGET)
