@@ -27,12 +27,16 @@ func passwordVerifier(ctx context.Context, e *Engine, sec *secrets, in planInput
 		return Result{}, &Error{Kind: Internal, Op: string(in.name), Err: fmt.Errorf("unusable SRP parameters from Cognito: %w", err)}
 	}
 	st := in.base("")
-	return e.respondWith(ctx, st, in.name, in.session, map[string]string{
+	resp := map[string]string{
 		"USERNAME":                    userID,
 		"PASSWORD_CLAIM_SECRET_BLOCK": params["SECRET_BLOCK"],
 		"PASSWORD_CLAIM_SIGNATURE":    sig,
 		"TIMESTAMP":                   ts,
-	}, sec)
+	}
+	if sec.device != nil {
+		resp["DEVICE_KEY"] = sec.device.Key
+	}
+	return e.respondWith(ctx, st, in.name, in.session, resp, sec)
 }
 
 // NewPasswordData is StepNewPassword's payload.

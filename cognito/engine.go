@@ -118,6 +118,9 @@ type StartInput struct {
 	// Password is the person's password. It lives only in memory for this call. With
 	// FlowUserAuth it is optional: given, it is the preferred first factor.
 	Password string
+	// Device is the browser's remembered device for this username (optional; SRP sign-ins
+	// only). A device Cognito no longer knows is dropped and the sign-in goes on without it.
+	Device *Device
 	// Preferred is the first factor to ask for at once with FlowUserAuth (FactorEmailOTP,
 	// FactorSMSOTP or FactorPasskey, sent as PREFERRED_CHALLENGE); empty lets Cognito offer
 	// the person's factors to choose from. With a Password, FactorPassword sends it as it is
@@ -128,6 +131,16 @@ type StartInput struct {
 // Start signs in using the configured flow. Challenges the server answers itself (SRP's
 // PASSWORD_VERIFIER) are answered within this call.
 func (e *Engine) Start(ctx context.Context, si StartInput) (Result, error) {
+	res, err := e.start(ctx, si)
+	if si.Device != nil && isDeviceGone(err) {
+		// The device was forgotten (here or by an administrator): sign in as a new browser.
+		si.Device = nil
+		return e.start(ctx, si)
+	}
+	return res, err
+}
+
+func (e *Engine) start(ctx context.Context, si StartInput) (Result, error) {
 	if e.cfg.AuthFlow == FlowUserAuth {
 		return e.startUserAuth(ctx, si)
 	}
@@ -149,6 +162,10 @@ func (e *Engine) Start(ctx context.Context, si StartInput) (Result, error) {
 		sec.srp = c
 		in.AuthFlow = types.AuthFlowTypeUserSrpAuth
 		in.AuthParameters = e.withSecret(map[string]string{"USERNAME": username, "SRP_A": c.AHex()}, username)
+		if si.Device != nil && si.Device.Valid() {
+			sec.device = si.Device
+			in.AuthParameters["DEVICE_KEY"] = si.Device.Key
+		}
 	}
 	out, err := e.api.InitiateAuth(ctx, in)
 	if err != nil {
@@ -180,6 +197,11 @@ func (e *Engine) respond(ctx context.Context, st State, name types.ChallengeName
 // respondWith sends a challenge response; sec carries the request's secrets on to challenges
 // the server answers next (nil after a person's answer).
 func (e *Engine) respondWith(ctx context.Context, st State, name types.ChallengeNameType, session string, responses map[string]string, sec *secrets) (Result, error) {
+	if sec == nil {
+		if d := deviceFrom(ctx); d != nil {
+			sec = &secrets{device: d} // Cognito may ask to prove the device after a person's answer
+		}
+	}
 	out, err := e.api.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{
 		ClientId:           aws.String(e.cfg.ClientID),
 		ChallengeName:      name,
@@ -201,6 +223,9 @@ func (e *Engine) next(ctx context.Context, sec *secrets, username string, amr []
 			return Result{}, err
 		}
 		s.AMR = amr
+		if md := auth.NewDeviceMetadata; md != nil && aws.ToString(md.DeviceKey) != "" {
+			s.NewDevice = &NewDevice{Key: aws.ToString(md.DeviceKey), GroupKey: aws.ToString(md.DeviceGroupKey)}
+		}
 		return Result{Success: s}, nil
 	}
 	if name == "" {

@@ -56,6 +56,7 @@ type poolSetup struct {
 	// userAuth allows every first factor of choice-based sign-in, with passkeys on localhost.
 	userAuth bool
 	aliases  []types.AliasAttributeType
+	devices  *types.DeviceConfigurationType // device tracking (device_test.go)
 }
 
 // env is a local user pool reached over HTTP through the real AWS SDK.
@@ -70,6 +71,8 @@ type env struct {
 	logs   *testutil.Buffer
 	// secrets must never show up in the engine's logs.
 	secrets []string
+	// client is the app client of the engine built last.
+	client cognito.Config
 }
 
 func newEnv(t *testing.T, ps poolSetup) *env {
@@ -84,8 +87,9 @@ func newEnv(t *testing.T, ps poolSetup) *env {
 	for _, r := range ps.required {
 		schema = append(schema, types.SchemaAttributeType{Name: aws.String(r), Required: aws.Bool(true)})
 	}
-	create := &cip.CreateUserPoolInput{PoolName: aws.String("t"), Schema: schema, AliasAttributes: ps.aliases}
+	create := &cip.CreateUserPoolInput{PoolName: aws.String("t"), Schema: schema, AliasAttributes: ps.aliases, DeviceConfiguration: ps.devices}
 	if ps.userAuth {
+		create.AutoVerifiedAttributes = []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}
 		create.Policies = &types.UserPoolPolicyType{SignInPolicy: &types.SignInPolicyType{AllowedFirstAuthFactors: []types.AuthFactorType{"PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"}}}
 	}
 	out, err := e.admin.CreateUserPool(e.ctx, create)
@@ -159,6 +163,7 @@ func (e *env) engine(o engineOpts) *cognito.Engine {
 		cfg.ClientSecret = "not-the-secret"
 	}
 	e.secrets = append(e.secrets, cfg.ClientSecret)
+	e.client = cfg
 	api, err := cognito.NewAPI(e.ctx, cfg, cognito.WithCredentials(credentials.NewStaticCredentialsProvider("x", "x", "")))
 	e.must(err)
 	eng, err := cognito.New(api, cfg, cognito.Deps{

@@ -85,12 +85,16 @@ type plan struct {
 type secrets struct {
 	password string
 	srp      *srp.Client
+	// device is the browser's remembered device and deviceSRP the SRP client proving it
+	// (challenge_device.go).
+	device    *Device
+	deviceSRP *srp.Client
 }
 
 // builtinChallenges lists every challenge the engine answers. Adding a challenge is one file
 // with its entry plus one line here (see docs/architecture.md, "Adding a challenge").
 func builtinChallenges() []challenge {
-	return []challenge{
+	return append([]challenge{
 		passwordVerifierChallenge(),
 		newPasswordChallenge(),
 		codeChallenge(types.ChallengeNameTypeSmsMfa, StepSMSCode, "SMS_MFA_CODE", amrSMS),
@@ -101,7 +105,7 @@ func builtinChallenges() []challenge {
 		selectChallenge(),
 		signInCodeChallenge(types.ChallengeNameTypeSmsOtp, StepSMSSignInCode, "SMS_OTP_CODE", amrSMS),
 		passkeyChallenge(),
-	}
+	}, deviceChallenges()...)
 }
 
 // notApplicable are the SDK's challenge names Bridgekeeper never needs to answer, with the
@@ -109,12 +113,10 @@ func builtinChallenges() []challenge {
 // completeness test requires every SDK name to be registered or listed here.
 func notApplicable() map[types.ChallengeNameType]string {
 	return map[types.ChallengeNameType]string{
-		types.ChallengeNameTypeAdminNoSrpAuth:         "ADMIN_USER_PASSWORD_AUTH's password challenge, answered only by AdminRespondToAuthChallenge; Bridgekeeper uses the public flows",
-		types.ChallengeNameTypeCustomChallenge:        "custom authentication (issue 6 §2): shown as the unsupported step until its entry lands",
-		types.ChallengeNameTypeDeviceSrpAuth:          "remembered devices (issue 6 §3): shown as the unsupported step until its entry lands",
-		types.ChallengeNameTypeDevicePasswordVerifier: "remembered devices (issue 6 §3): shown as the unsupported step until its entry lands",
-		types.ChallengeNameTypePassword:               "a USER_AUTH first factor offered in SELECT_CHALLENGE's AvailableChallenges and answered there or as PREFERRED_CHALLENGE (userauth.go); Cognito does not send it as a challenge of its own",
-		types.ChallengeNameTypePasswordSrp:            "a USER_AUTH first factor offered in SELECT_CHALLENGE's AvailableChallenges and answered there or as PREFERRED_CHALLENGE, then PASSWORD_VERIFIER (userauth.go); Cognito does not send it as a challenge of its own",
+		types.ChallengeNameTypeAdminNoSrpAuth:  "ADMIN_USER_PASSWORD_AUTH's password challenge, answered only by AdminRespondToAuthChallenge; Bridgekeeper uses the public flows",
+		types.ChallengeNameTypeCustomChallenge: "custom authentication (issue 6 §2): shown as the unsupported step until its entry lands",
+		types.ChallengeNameTypePassword:        "a USER_AUTH first factor offered in SELECT_CHALLENGE's AvailableChallenges and answered there or as PREFERRED_CHALLENGE (userauth.go); Cognito does not send it as a challenge of its own",
+		types.ChallengeNameTypePasswordSrp:     "a USER_AUTH first factor offered in SELECT_CHALLENGE's AvailableChallenges and answered there or as PREFERRED_CHALLENGE, then PASSWORD_VERIFIER (userauth.go); Cognito does not send it as a challenge of its own",
 	}
 }
 
@@ -213,7 +215,7 @@ func WorstCaseStates() []State {
 		// Cognito's sessions are base64: 1,536 bytes make the longest, 2,048 characters.
 		st.Session = base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0xA5}, MaxSession/4*3))
 		st.Username = strings.Repeat("u", MaxUsername)
-		st.AMR = []string{amrPassword, amrSMS, amrOTP, amrMFA}
+		st.AMR = []string{amrPassword, amrSMS, amrOTP, amrSWK, amrMFA}
 		out = append(out, st)
 	}
 	return out

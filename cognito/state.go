@@ -176,6 +176,10 @@ type Success struct {
 	identity.Identity
 	IDToken, AccessToken, RefreshToken string
 	ExpiresIn                          time.Duration
+	// NewDevice is the device Cognito started tracking with this sign-in (NewDeviceMetadata),
+	// for RememberDevice; nil when the pool does not track devices or the browser's device was
+	// used.
+	NewDevice *NewDevice
 }
 
 // Result is either a Step or a Success: exactly one is set.

@@ -251,3 +251,30 @@ func (e *Engine) PasskeyOptions(ctx context.Context, username string) (Result, e
 	}
 	return e.startUserAuth(ctx, StartInput{Username: username, Preferred: FactorPasskey})
 }
+
+// StartAfterSignUp signs in someone who just confirmed their sign-up (choice-based sign-in
+// only): session is ConfirmSignUp's Session (after SignUp's went to ConfirmSignUp), and Cognito
+// counts the confirmation code as the first factor. medium is how that code went
+// (CodeDeliveryDetails.DeliveryMedium, "EMAIL" or "SMS"), for the AMR.
+func (e *Engine) StartAfterSignUp(ctx context.Context, username, session, medium string) (Result, error) {
+	if e.cfg.AuthFlow != FlowUserAuth {
+		return Result{}, &Error{Kind: InvalidParameter, Op: "sign in after sign-up", Err: errors.New("needs choice-based sign-in (USER_AUTH)")}
+	}
+	if username == "" || session == "" {
+		return Result{}, &Error{Kind: SessionExpired, Op: "sign in after sign-up", Err: errors.New("no username or session")}
+	}
+	out, err := e.api.InitiateAuth(ctx, &cip.InitiateAuthInput{
+		ClientId:       aws.String(e.cfg.ClientID),
+		AuthFlow:       types.AuthFlowTypeUserAuth,
+		AuthParameters: e.withSecret(map[string]string{"USERNAME": username}, username),
+		Session:        aws.String(session),
+	})
+	if err != nil {
+		return Result{}, e.fail(ctx, "InitiateAuth USER_AUTH after sign-up", err)
+	}
+	amr := []string{amrOTP}
+	if medium == "SMS" {
+		amr = []string{amrSMS}
+	}
+	return e.next(ctx, nil, username, amr, out.ChallengeName, aws.ToString(out.Session), out.ChallengeParameters, out.AuthenticationResult)
+}

@@ -206,3 +206,21 @@ func (e *env) stepOf(res cognito.Result, err error) cognito.State {
 	}
 	return e.step(res, nil, res.Step.State.Kind)
 }
+
+func TestUserAuthAfterSignUp(t *testing.T) {
+	e, eng := userAuthEnv(t)
+	hash := cognito.SecretHash(e.client.ClientID, e.client.ClientSecret, "nina")
+	n := e.sent()
+	up, err := e.admin.SignUp(e.ctx, &cip.SignUpInput{ClientId: aws.String(e.client.ClientID), SecretHash: aws.String(hash), Username: aws.String("nina"), Password: aws.String(password),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("nina@example.com")}}})
+	e.must(err)
+	done, err := e.admin.ConfirmSignUp(e.ctx, &cip.ConfirmSignUpInput{ClientId: aws.String(e.client.ClientID), SecretHash: aws.String(hash), Username: aws.String("nina"),
+		ConfirmationCode: aws.String(e.code("nina@example.com", n)), Session: up.Session})
+	e.must(err)
+	e.secrets = append(e.secrets, aws.ToString(up.Session), aws.ToString(done.Session))
+	wantAMR(t, e.success(eng.StartAfterSignUp(e.ctx, "nina", aws.ToString(done.Session), "EMAIL")), "otp")
+	_, err = eng.StartAfterSignUp(e.ctx, "nina", aws.ToString(done.Session), "EMAIL")
+	wantKind(t, err, cognito.SessionExpired) // once only
+	_, err = eng.StartAfterSignUp(e.ctx, "nina", "", "EMAIL")
+	wantKind(t, err, cognito.SessionExpired)
+}

@@ -68,6 +68,8 @@ type Config struct {
 	OIDC OIDC `yaml:"oidc"`
 	// RateLimit bounds how fast one IP address may post sign-in forms.
 	RateLimit RateLimit `yaml:"rate_limit"`
+	// Limits bounds password, code and code-send guessing per username (limits.go).
+	Limits Limits `yaml:"limits"`
 	// Metrics configures the Prometheus metrics listener.
 	Metrics Metrics `yaml:"metrics"`
 	// Admin configures the admin console and command line.
@@ -116,6 +118,11 @@ type Pool struct {
 	// pool's WebAuthn configuration names, public_url's host (the default) or
 	// a parent domain of it. See PasskeyRelyingParty.
 	PasskeyRPID string `yaml:"passkey_rp_id"`
+	// RememberDevices offers "Remember this browser" on the SMS and authenticator code pages
+	// and lists remembered browsers on the account page. The pool's device tracking must be
+	// on (always, or user opt-in) and auth_flow USER_SRP_AUTH: Cognito tracks devices in SRP
+	// sign-ins only.
+	RememberDevices bool `yaml:"remember_devices"`
 }
 
 // Cookies configures Bridgekeeper's cookies.
@@ -216,6 +223,7 @@ func Default() *Config {
 		Store:           Store{URL: DefaultStoreURL, KeyPrefix: DefaultKeyPrefix},
 		OIDC:            OIDC{CodeTTL: DefaultCodeTTL, SSOSessionTTL: DefaultSSOSessionTTL},
 		RateLimit:       RateLimit{SignInPerIP: DefaultSignInPerIP, Window: DefaultRateLimitWindow},
+		Limits:          DefaultLimits(),
 		Admin:           DefaultAdmin(),
 	}
 }

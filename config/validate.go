@@ -45,6 +45,7 @@ func (c *Config) Validate() Problems {
 	c.validateOIDC(&p)
 	c.validateBranding(&p)
 	c.ValidateAdmin(&p)
+	c.validateLimits(&p)
 	return p
 }
 
@@ -122,6 +123,9 @@ func (c *Config) validatePool(p *Problems) {
 	optionalURL(p, "pool.jwks_url", pool.JWKSURL)
 	if flows := SupportedAuthFlows(); !slices.Contains(flows, pool.AuthFlow) {
 		p.add("pool.auth_flow", "must be %s (got %q)", strings.Join(flows, " or "), pool.AuthFlow)
+	}
+	if pool.RememberDevices && pool.AuthFlow != AuthFlowUserSRP {
+		p.add("pool.remember_devices", "needs pool.auth_flow %s: Cognito tracks devices in SRP sign-ins only (got %s)", AuthFlowUserSRP, pool.AuthFlow)
 	}
 }
 

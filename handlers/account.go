@@ -14,15 +14,19 @@ func (h *Handlers) AccountGET(c echo.Context) error {
 	if err != nil {
 		return c.Redirect(http.StatusSeeOther, PathSignIn)
 	}
-	email, _ := s.Claims["email"].(string)
 	p := h.page(c)
-	return render(c, http.StatusOK, views.AccountPage(p, views.Account{
+	email, _ := s.Claims["email"].(string)
+	m := views.Account{
 		Username:      s.Username,
 		Email:         email,
 		SignOutAction: PathSignOut,
 		Notice:        accountNotice(p, c.QueryParam("notice")),
 		Passkeys:      h.accountPasskeys(c, p, s.AMR),
-	}))
+	}
+	if h.devicesOn() {
+		m.DevicesURL = PathAccountDevices
+	}
+	return render(c, http.StatusOK, views.AccountPage(p, m))
 }
 
 // SignOutPOST ends the browser's session (and what was issued under it) and confirms it.

@@ -36,6 +36,11 @@ const (
 	PathDemoOutbox = "/demo/outbox"
 	PathForgot     = "/forgot"
 	PathReset      = "/reset"
+	// PathAccountDevices lists remembered browsers; PathAccountDeviceForget and
+	// PathAccountDevicesForgetAll forget them.
+	PathAccountDevices          = "/account/devices"
+	PathAccountDeviceForget     = "/account/devices/forget"
+	PathAccountDevicesForgetAll = "/account/devices/forget-all"
 )
 
 // Engine runs a Cognito sign-in, step by step, and password recovery. *cognito.Engine implements it.
@@ -70,11 +75,16 @@ type Deps struct {
 	TOTPIssuer string
 	// Rand is the random source for the demo app's state and nonce (default crypto/rand).
 	Rand io.Reader
+	// Limits refuses password, code and code-send guessing per username (optional: none).
+	Limits Limits
 	// Choice turns on choice-based sign-in (pool.auth_flow USER_AUTH; optional).
 	Choice *ChoiceSignIn
 	// AccessTokens gets a signed-in person's Cognito access token server-side (optional; the
 	// passkey pages need it).
 	AccessTokens *AccessTokens
+	// Devices and DeviceJar remember browsers (optional, together; see devices.go).
+	Devices   DeviceManager
+	DeviceJar *DeviceJar
 	// Brand is the deployment's branding on every page (optional; the built-in look).
 	Brand views.Brand
 }
@@ -126,6 +136,9 @@ func withDefaults(d Deps) *Handlers {
 	}
 	if d.TOTPIssuer == "" {
 		d.TOTPIssuer = cognito.DefaultTOTPIssuer
+	}
+	if d.Limits == nil {
+		d.Limits = noLimits{}
 	}
 	return &Handlers{d: d, steps: stepPages()}
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/bridgekeeper/bridgekeeper/cognito"
+	"github.com/bridgekeeper/bridgekeeper/internal/abuse"
 	"github.com/bridgekeeper/bridgekeeper/views"
 )
 
@@ -28,12 +30,28 @@ func (h *Handlers) ForgotPOST(c echo.Context) error {
 		m := views.ForgotPassword{Action: PathForgot, BackURL: PathSignIn, FieldErrors: views.FieldErrors{views.FieldUsername: p.T("validation.username.required")}}
 		return render(c, http.StatusUnprocessableEntity, views.ForgotPasswordPage(p, m))
 	}
-	d, err := h.d.Engine.ForgotPassword(c.Request().Context(), username)
+	// Beyond the send limit the page looks as if a code went out: the same neutral page whether
+	// the limit refused, the user is unknown or a code was sent (the masked address is never
+	// shown, so the page and the flow cookie are the same for everyone).
+	neutral := func() error {
+		h.saveFlow(c.Response(), c.Request(), flowState{Username: username})
+		return c.Redirect(http.StatusSeeOther, PathReset)
+	}
+	if err := h.d.Limits.Send(c.Request().Context(), username, c.RealIP()); errors.Is(err, abuse.ErrLimited) {
+		return neutral()
+	} else if err != nil {
+		return echo.NewHTTPError(http.StatusServiceUnavailable).SetInternal(fmt.Errorf("limits: %w", err))
+	}
+	_, err := h.d.Engine.ForgotPassword(c.Request().Context(), username)
 	var ce *cognito.Error
 	switch {
 	case err == nil, errors.As(err, &ce) && ce.Kind == cognito.WrongCredentials:
-		h.saveFlow(c.Response(), c.Request(), flowState{Username: username, ResetDestination: d.Destination})
-		return c.Redirect(http.StatusSeeOther, PathReset)
+		if err == nil {
+			if rerr := h.d.Limits.Reset(c.Request().Context(), abuse.ResetCode, username, c.RealIP()); rerr != nil {
+				h.d.Logger.ErrorContext(c.Request().Context(), "reset code limit", "err", rerr)
+			}
+		}
+		return neutral()
 	case errors.As(err, &ce):
 		h.logEngineError(c, "forgot password", ce)
 		m := views.ForgotPassword{Action: PathForgot, Username: username, BackURL: PathSignIn, Error: p.T(ce.Kind.MessageID())}
@@ -76,7 +94,14 @@ func (h *Handlers) ResetPOST(c echo.Context) error {
 	if len(errs) > 0 {
 		return render(c, http.StatusUnprocessableEntity, h.resetView(c, f, "", errs))
 	}
+	if msg, err := h.checkLimit(c, abuse.ResetCode, f.Username); err != nil || msg != "" {
+		if err != nil {
+			return err
+		}
+		return render(c, http.StatusTooManyRequests, h.resetView(c, f, p.T(msg), nil))
+	}
 	if err := h.d.Engine.ConfirmForgotPassword(c.Request().Context(), f.Username, code, pw); err != nil {
+		h.countFailure(c, abuse.ResetCode, f.Username, err)
 		var ce *cognito.Error
 		if !errors.As(err, &ce) {
 			return h.internal(c, "reset password", err)

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/bridgekeeper/bridgekeeper/cognito"
+	"github.com/bridgekeeper/bridgekeeper/internal/abuse"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 	"github.com/bridgekeeper/bridgekeeper/views"
 )
@@ -93,8 +94,18 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 		}
 		return render(c, http.StatusUnprocessableEntity, views.SignInPage(p, m))
 	}
-	res, err := h.d.Engine.Start(c.Request().Context(), h.startInput(c.Request(), username, password))
+	if msg, err := h.checkLimit(c, abuse.Password, username); err != nil || msg != "" {
+		if err != nil {
+			return err
+		}
+		m.Error = p.T(msg)
+		return render(c, http.StatusTooManyRequests, views.SignInPage(p, m))
+	}
+	in := h.startInput(c.Request(), username, password)
+	in.Device = h.browserDevice(c.Request(), username)
+	res, err := h.d.Engine.Start(c.Request().Context(), in)
 	if err != nil {
+		h.countFailure(c, abuse.Password, username, err)
 		var ce *cognito.Error
 		if errors.As(err, &ce) && ce.Kind == cognito.PasswordResetRequired {
 			// An administrator reset the password and Cognito sent a code: choose a new one.
@@ -122,6 +133,7 @@ func (h *Handlers) Restart(c echo.Context) error {
 // advance stores the next step in the flow cookie and shows it, or finishes the sign-in.
 func (h *Handlers) advance(c echo.Context, username string, res cognito.Result) error {
 	if res.Success != nil {
+		h.keepNewDevice(c, res.Success)
 		return h.finish(c, res.Success)
 	}
 	if res.Step == nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/bridgekeeper/bridgekeeper/cognito"
+	"github.com/bridgekeeper/bridgekeeper/internal/abuse"
 	"github.com/bridgekeeper/bridgekeeper/views"
 )
 
@@ -92,8 +93,21 @@ func (h *Handlers) StepPOST(c echo.Context) error {
 	if len(fieldErrs) > 0 {
 		return render(c, http.StatusUnprocessableEntity, h.stepView(c, st, stepInput{form: form, errs: fieldErrs}))
 	}
-	res, err := h.d.Engine.Answer(c.Request().Context(), st, ans)
+	_, isCode := ans[cognito.AnswerCode]
+	if isCode {
+		if msg, err := h.checkLimit(c, abuse.MFACode, st.Username); err != nil || msg != "" {
+			if err != nil {
+				return err
+			}
+			return render(c, http.StatusTooManyRequests, h.stepView(c, st, stepInput{form: form, err: p.T(msg)}))
+		}
+	}
+	ctx := cognito.WithDevice(c.Request().Context(), h.browserDevice(c.Request(), st.Username))
+	res, err := h.d.Engine.Answer(ctx, st, ans)
 	if err != nil {
+		if isCode {
+			h.countFailure(c, abuse.MFACode, st.Username, err)
+		}
 		var ce *cognito.Error
 		if !errors.As(err, &ce) {
 			return h.internal(c, "answer step", err)

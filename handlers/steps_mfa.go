@@ -15,6 +15,8 @@ type codeWording struct {
 	title, intro, introBare string
 	// restart offers "Didn't get a code? Start again" (codes that were sent, not shown by an app).
 	restart bool
+	// rememberable offers "Remember this browser": a remembered browser stands in for this code.
+	rememberable bool
 }
 
 // codePage is a page asking for a one-time code of digits digits.
@@ -25,7 +27,7 @@ func codePage(w codeWording, digits int) stepPage {
 			parseCode(p, form, digits, a, errs)
 			return a, nil, errs
 		},
-		view: func(_ *Handlers, p views.Page, st cognito.State, v stepInput) templ.Component {
+		view: func(h *Handlers, p views.Page, st cognito.State, v stepInput) templ.Component {
 			d := cognito.DataOf[cognito.CodeData](st)
 			intro := p.T(w.introBare, map[string]any{"Digits": digits})
 			if d.Destination != "" || d.DeviceName != "" {
@@ -35,6 +37,7 @@ func codePage(w codeWording, digits int) stepPage {
 			if w.restart {
 				m.RestartURL = PathRestart
 			}
+			m.OfferRememberDevice = w.rememberable && h.devicesOn()
 			return views.CodeEntryPage(p, m)
 		},
 		messages: []string{w.title, w.intro, w.introBare, "validation.code.format"},
@@ -51,12 +54,16 @@ func emailWording() codeWording {
 	return codeWording{title: "code.email.title", intro: "code.email.intro", introBare: "code.email.intro_nodest", restart: true}
 }
 
-func smsCodePage() stepPage { return codePage(smsWording(), cognito.MFACodeLength) }
+func smsCodePage() stepPage {
+	w := smsWording()
+	w.rememberable = true // a remembered browser stands in for SMS MFA (not for sign-in codes)
+	return codePage(w, cognito.MFACodeLength)
+}
 
 func emailCodePage() stepPage { return codePage(emailWording(), cognito.MFACodeLength) }
 
 func totpCodePage() stepPage {
-	return codePage(codeWording{title: "code.totp.title", intro: "code.totp.intro_device", introBare: "code.totp.intro"}, cognito.MFACodeLength)
+	return codePage(codeWording{title: "code.totp.title", intro: "code.totp.intro_device", introBare: "code.totp.intro", rememberable: true}, cognito.MFACodeLength)
 }
 
 // methodText is the catalog ids describing one MFA method.

@@ -34,6 +34,7 @@ const (
 	AMRPassword = "pwd" // a password (SRP or plain)
 	AMRSMS      = "sms" // a code sent by text message
 	AMROTP      = "otp" // a one-time code: an authenticator app or email
+	AMRSWK      = "swk" // a software-secured key: a remembered browser's device secret
 	AMRMFA      = "mfa" // more than one kind of factor; added by NormalizeAMR
 )
 

@@ -81,11 +81,16 @@ func (p *Provider) CurrentSession(r *http.Request) (*Session, error) {
 	if s == nil {
 		return nil, ErrNoSession
 	}
+	return s.public(), nil
+}
+
+// public is the session as the web layer sees it.
+func (s *sessionState) public() *Session {
 	return &Session{
 		ID:        publicSID(s.id),
 		Identity:  s.rec.Identity,
 		ExpiresAt: time.Unix(s.rec.Expires, 0),
-	}, nil
+	}
 }
 
 // Login records a completed sign-in: it creates (or, for the same person,

@@ -187,6 +187,8 @@ type Account struct {
 	Notice string
 	// Passkeys is the passkey section (choice-based sign-in only); nil hides it.
 	Passkeys *AccountPasskeys
+	// DevicesURL links to the person's remembered browsers; empty hides the link.
+	DevicesURL string
 }
 
 // ErrorPage is shown for errors that cannot go back to an app.

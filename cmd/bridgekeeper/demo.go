@@ -107,12 +107,14 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		return fmt.Errorf("signing key: %w", err)
 	}
 	ac := appConfig{
-		Listener:      ln,
-		PublicURL:     base,
-		Pool:          poolCfg,
-		CookieKeys:    [][]byte{key},
-		SecureCookies: false,
-		SigningKeys:   []oidc.SigningKey{signing},
+		Listener:   ln,
+		PublicURL:  base,
+		Pool:       poolCfg,
+		CookieKeys: [][]byte{key},
+		// The demo pool remembers devices when people opt in, and a remembered browser asks no code.
+		RememberDevices: poolCfg.AuthFlow == "" || poolCfg.AuthFlow == cognito.FlowUserSRP,
+		SecureCookies:   false,
+		SigningKeys:     []oidc.SigningKey{signing},
 		Clients: []oidc.Client{
 			{
 				ID: demoAppClientID, Name: "Demo app", Secret: demoAppClientSecret,
@@ -183,6 +185,7 @@ func printDemo(w io.Writer, base string, seed *demoSeed, mfaRequired bool) {
 	if mfaRequired {
 		fmt.Fprintln(w, "MFA is required in this pool: users without MFA set up an authenticator at sign-in.")
 	}
+	fmt.Fprintln(w, "Tick \"Remember this device\" on a code page and the next sign-in in that browser asks no code.")
 	fmt.Fprintln(w, "Demo users:")
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	for _, u := range seed.Users {
@@ -239,6 +242,7 @@ func applyDemoConfig(ac *appConfig, cfg *config.Config, getenv func(string) stri
 	if cfg.RateLimit != config.Default().RateLimit {
 		ac.SignInPerIP, ac.SignInWindow = from.SignInPerIP, from.SignInWindow
 	}
+	ac.Limits = from.Limits
 	return nil
 }
 

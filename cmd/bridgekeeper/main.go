@@ -3,6 +3,7 @@
 //
 //	bridgekeeper serve --config FILE    run against the user pool in FILE
 //	bridgekeeper demo [flags]           run with a built-in local user pool and demo users
+//	bridgekeeper localpool [flags]      run the local user pool on its own, seeded from YAML
 //	bridgekeeper check-config FILE      name every problem in a configuration file
 //	bridgekeeper healthcheck URL        exit 0 if URL answers 2xx (container health checks)
 //	bridgekeeper admin COMMAND ...      manage accounts: list, show, reset, disable, sign out
@@ -38,6 +39,7 @@ func commands() map[string]command {
 		"serve":        runServe,
 		"admin":        runAdmin,
 		"demo":         withError(demo),
+		"localpool":    withError(runLocalPool),
 		"check-config": checkConfig,
 		"healthcheck":  healthcheck,
 		"version":      printVersion,
@@ -87,6 +89,7 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `Usage:
   bridgekeeper serve --config FILE   run against the user pool in FILE
   bridgekeeper demo [flags]          run with a built-in local user pool and demo users
+  bridgekeeper localpool [flags]     run the local user pool on its own (--listen, --seed FILE, --json)
   bridgekeeper check-config FILE     check a configuration file and name every problem
   bridgekeeper healthcheck URL       exit 0 if URL (e.g. http://127.0.0.1:8080/healthz) answers 2xx
   bridgekeeper admin COMMAND ...     manage accounts (bridgekeeper admin help)

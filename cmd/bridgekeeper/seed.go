@@ -36,6 +36,8 @@ type demoSeed struct {
 func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func() time.Time) (*demoSeed, error) {
 	pool, err := api.CreateUserPool(ctx, &cip.CreateUserPoolInput{
 		PoolName: aws.String("bridgekeeper-demo"),
+		// Devices are remembered when people opt in, and then stand in for SMS and authenticator codes.
+		DeviceConfiguration: &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true},
 		// People may sign in with their (verified) email address, as the sign-in page says.
 		AliasAttributes: []types.AliasAttributeType{types.AliasAttributeTypeEmail},
 		Schema: []types.SchemaAttributeType{

@@ -19,6 +19,7 @@ import (
 	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/handlers"
 	"github.com/bridgekeeper/bridgekeeper/i18n"
+	"github.com/bridgekeeper/bridgekeeper/internal/abuse"
 	"github.com/bridgekeeper/bridgekeeper/internal/cookiecodec"
 	"github.com/bridgekeeper/bridgekeeper/internal/metrics"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
@@ -35,6 +36,7 @@ type appConfig struct {
 	PublicURL       string
 	Pool            cognito.Config
 	CookieKeys      [][]byte // 32 bytes each, newest first
+	RememberDevices bool     // pool.remember_devices
 	LogLevel        string
 	SecureCookies   bool
 	StoreURL        string
@@ -48,6 +50,7 @@ type appConfig struct {
 	ShutdownTimeout time.Duration
 	SignInPerIP     int
 	SignInWindow    time.Duration
+	Limits          config.Limits // zero: config.DefaultLimits()
 	TrustedProxies  []string
 	Demo            *handlers.DemoConfig
 	Logger          *slog.Logger
@@ -166,7 +169,15 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		Logger:  log,
 		// One issuer for the engine and the pages (the setup page rebuilds the otpauth:// URI).
 		TOTPIssuer: ac.Pool.TOTPIssuer,
+		Limits:     abuse.New(st, limitsConfig(ac.Limits), nil, log),
 		Brand:      viewBrand(brand),
+	}
+	if ac.RememberDevices {
+		jar, err := handlers.NewDeviceJar(ac.CookieKeys, ac.SecureCookies, nil)
+		if err != nil {
+			return fail(err)
+		}
+		pageDeps.Devices, pageDeps.DeviceJar = engine, jar
 	}
 	// The provider calls the pages back (StartLogin, error pages) and the pages call the
 	// provider: the entry the provider needs is built first, from the same deps.
@@ -292,6 +303,23 @@ func newLogger(w io.Writer, level, format string) *slog.Logger {
 		h = slog.NewTextHandler(w, opts)
 	}
 	return slog.New(web.LogHandler{Handler: h})
+}
+
+// limitsConfig turns the limits section into the limiter's rules: passwords wait from a second,
+// MFA codes from a minute, and reset codes stop for the code's hour.
+func limitsConfig(l config.Limits) abuse.Config {
+	if l == (config.Limits{}) {
+		l = config.DefaultLimits()
+	}
+	return abuse.Config{
+		Password:         abuse.Rule{Free: l.PasswordAttempts, Window: l.Window, Delay: time.Second, MaxDelay: l.MaxDelay},
+		MFACode:          abuse.Rule{Free: l.MFACodeAttempts, Window: l.Window, Delay: time.Minute, MaxDelay: l.MaxDelay},
+		ResetCode:        abuse.Rule{Free: l.ResetCodeAttempts, Window: time.Hour, Delay: time.Hour, MaxDelay: time.Hour},
+		CodeSends:        l.CodeSends,
+		SendWindow:       l.Window,
+		Ceiling:          l.UsernameCeiling,
+		TrackedUsernames: l.TrackedUsernames,
+	}
 }
 
 // viewBrand is what the pages show of the branding.

@@ -208,7 +208,7 @@ func (c *Codec) Decode(name, value string, dst interface{}) error {
 	if len(value) > c.maxLen {
 		return newError(ErrTooLong, fmt.Sprintf("value is %d bytes, more than the limit of %d", len(value), c.maxLen), false)
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(value)
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(value)
 	if err != nil {
 		return newError(ErrMalformed, "value is not base64url", false)
 	}

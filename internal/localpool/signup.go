@@ -167,7 +167,7 @@ func (s *Server) signUp(r *http.Request, body []byte) (any, error) {
 	u := &user{username: in.Username, sub: s.uuid(), attrs: attrs, status: "UNCONFIRMED", enabled: true, created: now}
 	s.setPassword(p, u, in.Password)
 	p.users[u.username] = u
-	out := map[string]any{"UserConfirmed": false, "UserSub": u.sub}
+	out := map[string]any{"UserConfirmed": false, "UserSub": u.sub, "Session": s.signUpSession(p, c, u)}
 	if details, ok := s.sendConfirmation(p, u); ok {
 		out["CodeDeliveryDetails"] = details
 	}
@@ -234,11 +234,14 @@ func (s *Server) signUpUserOp(body []byte, f func(p *pool, u *user) (any, error)
 }
 
 func (s *Server) confirmSignUp(r *http.Request, body []byte) (any, error) {
-	var in struct{ ConfirmationCode string }
+	var in struct{ ConfirmationCode, ClientId, Session string }
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
 	return s.signUpUserOp(body, func(p *pool, u *user) (any, error) {
+		if err := s.checkSignUpSession(in.Session, in.ClientId, u); err != nil {
+			return nil, err
+		}
 		if u.status != "UNCONFIRMED" {
 			return nil, errf("NotAuthorizedException", "User cannot be confirmed. Current status is %s", u.status)
 		}
@@ -257,7 +260,7 @@ func (s *Server) confirmSignUp(r *http.Request, body []byte) (any, error) {
 		u.status = "CONFIRMED"
 		u.attrs[c.attribute+"_verified"] = "true"
 		delete(p.signup.codes, u.username)
-		return map[string]any{}, nil
+		return s.confirmedSignUp(in.Session, c.attribute), nil
 	})
 }
 

@@ -61,6 +61,10 @@ type webAuthnConfigIn struct {
 
 // userAuthSession is what a USER_AUTH challenge session remembers.
 type userAuthSession struct {
+	// signUp is set on the sessions that sign a new user in after sign-up: "signed-up" from
+	// SignUp, then the medium the confirmation code went by ("email" or "phone_number") once
+	// ConfirmSignUp took it.
+	signUp string
 	// available are the first factors offered (SELECT_CHALLENGE).
 	available []string
 	// assertion is the passkey challenge being answered (WEB_AUTHN).
@@ -183,6 +187,9 @@ func (s *Server) initiateUserAuth(r *http.Request, p *pool, c *appClient, in aut
 		return nil, errf("InvalidParameterException", "USER_AUTH flow not enabled for this client")
 	}
 	ap := in.AuthParameters
+	if in.Session != "" {
+		return s.signInAfterSignUp(r, p, c, ap, in.Session)
+	}
 	u, err := s.firstFactorUser(p, c, ap["USERNAME"], ap["SECRET_HASH"])
 	if err != nil {
 		if isUserNotFound(err) && c.preventExistence {
@@ -292,4 +299,61 @@ func (s *Server) phantomUserAuth(p *pool, c *appClient, ap map[string]string) (a
 	out := challengeOut(challengeSelect, sess, map[string]string{"USERNAME": username})
 	out["AvailableChallenges"] = phantomAvailable()
 	return out, nil
+}
+
+// signUpStage is the challenge name of the sessions that carry a sign-up on to USER_AUTH.
+const signUpStage = "SIGN_UP"
+
+// signUpSession is the Session SignUp returns, for ConfirmSignUp. Callers hold s.mu.
+func (s *Server) signUpSession(p *pool, c *appClient, u *user) string {
+	return s.newSession(&session{poolID: p.id, clientID: c.id, username: u.username, challenge: signUpStage, ua: &userAuthSession{signUp: "signed-up"}})
+}
+
+// checkSignUpSession checks the Session given to ConfirmSignUp, if any. Callers hold s.mu.
+func (s *Server) checkSignUpSession(tok, clientID string, u *user) error {
+	if tok == "" {
+		return nil
+	}
+	sess, err := s.session(tok, clientID, signUpStage)
+	if err != nil {
+		return err
+	}
+	if sess.ua == nil || sess.ua.signUp != "signed-up" || sess.username != u.username {
+		return errf("NotAuthorizedException", "Invalid session for the user.")
+	}
+	return nil
+}
+
+// confirmedSignUp is ConfirmSignUp's answer: with SignUp's session, a new one that InitiateAuth
+// (USER_AUTH) takes in place of a first factor, the confirmation code counting as it. Callers
+// hold s.mu and have checked the session.
+func (s *Server) confirmedSignUp(tok, attribute string) map[string]any {
+	sess, ok := s.sessions[tok]
+	if tok == "" || !ok {
+		return map[string]any{}
+	}
+	delete(s.sessions, tok)
+	next := &session{poolID: sess.poolID, clientID: sess.clientID, username: sess.username, challenge: signUpStage, ua: &userAuthSession{signUp: attribute}}
+	return map[string]any{"Session": s.newSession(next)}
+}
+
+// signInAfterSignUp is InitiateAuth (USER_AUTH) with ConfirmSignUp's session: the new user is
+// signed in without a first factor of their own, once. Callers hold s.mu.
+func (s *Server) signInAfterSignUp(r *http.Request, p *pool, c *appClient, ap map[string]string, tok string) (any, error) {
+	sess, err := s.session(tok, c.id, signUpStage)
+	if err != nil {
+		return nil, err
+	}
+	if sess.ua == nil || sess.ua.signUp == "signed-up" || sess.username != ap["USERNAME"] {
+		return nil, errf("NotAuthorizedException", "Invalid session for the user.")
+	}
+	if err := checkSecretHash(c, sess.username, ap["SECRET_HASH"]); err != nil {
+		return nil, err
+	}
+	delete(s.sessions, tok)
+	u, ok := p.users[sess.username]
+	if !ok || !u.enabled || u.status != "CONFIRMED" {
+		return nil, errWrongCredentials()
+	}
+	return s.success(r, p, c, u)
 }

@@ -395,3 +395,43 @@ func TestUserAuthUnknownUserWithPreventUserExistence(t *testing.T) {
 		t.Fatalf("an unknown user's SRP gets %s, want a plausible PASSWORD_VERIFIER", v.ChallengeName)
 	}
 }
+
+// TestSignInAfterSignUp: SignUp's Session goes to ConfirmSignUp, whose Session signs the new
+// user in once with USER_AUTH, the confirmation code standing in for a first factor.
+func TestSignInAfterSignUp(t *testing.T) {
+	p := signUpPool(t, false)
+	c, err := p.api.CreateUserPoolClient(p.ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(p.poolID), ClientName: aws.String("ua"), GenerateSecret: true,
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserAuth}})
+	p.must(err)
+	p.clientID, p.secret = aws.ToString(c.UserPoolClient.ClientId), aws.ToString(c.UserPoolClient.ClientSecret)
+	up, err := p.signUp("nina", "Passw0rd!", map[string]string{"name": "Nina", "email": "nina@example.com"})
+	p.must(err)
+	if aws.ToString(up.Session) == "" {
+		t.Fatal("SignUp returned no Session")
+	}
+	confirm := func(session *string) (*cip.ConfirmSignUpOutput, error) {
+		return p.api.ConfirmSignUp(p.ctx, &cip.ConfirmSignUpInput{ClientId: aws.String(p.clientID), SecretHash: aws.String(p.hash("nina")), Username: aws.String("nina"),
+			ConfirmationCode: aws.String(p.srv.Outbox().Messages()[0].Code), Session: session})
+	}
+	_, err = confirm(aws.String("not-a-session-of-this-pool-at-all"))
+	wantAPIError(t, err, "NotAuthorizedException", "Invalid session for the user")
+	done, err := confirm(up.Session)
+	p.must(err)
+	if aws.ToString(done.Session) == "" {
+		t.Fatal("ConfirmSignUp with SignUp's Session returned no Session")
+	}
+	signIn := func(session *string) (*cip.InitiateAuthOutput, error) {
+		return p.api.InitiateAuth(p.ctx, &cip.InitiateAuthInput{ClientId: aws.String(p.clientID), AuthFlow: types.AuthFlowTypeUserAuth, Session: session,
+			AuthParameters: map[string]string{"USERNAME": "nina", "SECRET_HASH": p.hash("nina")}})
+	}
+	// SignUp's own session is not a sign-in.
+	_, err = signIn(up.Session)
+	wantAPIError(t, err, "NotAuthorizedException", "session")
+	out, err := signIn(done.Session)
+	p.must(err)
+	if out.AuthenticationResult == nil || aws.ToString(out.AuthenticationResult.AccessToken) == "" {
+		t.Fatalf("no tokens after sign-up: %s", out.ChallengeName)
+	}
+	_, err = signIn(done.Session)
+	wantAPIError(t, err, "NotAuthorizedException", "session can only be used once")
+}

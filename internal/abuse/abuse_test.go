@@ -1,0 +1,211 @@
+package abuse_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/abuse"
+	"github.com/bridgekeeper/bridgekeeper/internal/testredis"
+	"github.com/bridgekeeper/bridgekeeper/store"
+)
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
+
+var testConfig = abuse.Config{
+	Password:         abuse.Rule{Free: 5, Window: 15 * time.Minute, Delay: time.Second, MaxDelay: 15 * time.Minute},
+	MFACode:          abuse.Rule{Free: 10, Window: 15 * time.Minute, Delay: time.Minute, MaxDelay: 15 * time.Minute},
+	ResetCode:        abuse.Rule{Free: 5, Window: time.Hour, Delay: time.Hour, MaxDelay: time.Hour},
+	CodeSends:        3,
+	SendWindow:       15 * time.Minute,
+	Ceiling:          3,
+	TrackedUsernames: 100,
+}
+
+// backends are the stores the limits run on: memory with the test's clock, and a real Redis
+// (whose clock is real, so its tests only use what does not wait on expiry).
+var backends = map[string]func(*testing.T, *clock) store.Store{
+	"memory": func(_ *testing.T, c *clock) store.Store { return store.NewMemory(store.MemoryOptions{Now: c.Now}) },
+	"redis": func(t *testing.T, _ *clock) store.Store {
+		st, err := store.Open(context.Background(), testredis.Start(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = st.Close() })
+		return st
+	},
+}
+
+// memoryLimiter is a limiter on a memory store with a clock of its own.
+func memoryLimiter() (*clock, *abuse.Limiter) {
+	c := &clock{t: time.Now().Truncate(time.Millisecond)}
+	return c, abuse.New(store.NewMemory(store.MemoryOptions{Now: c.Now}), testConfig, c.Now, nil)
+}
+
+func refusal(t *testing.T, err error) *abuse.Refusal {
+	t.Helper()
+	var r *abuse.Refusal
+	if !errors.As(err, &r) || !errors.Is(err, abuse.ErrLimited) {
+		t.Fatalf("err = %v, want a refusal", err)
+	}
+	return r
+}
+
+// TestPasswordWaitsGrowAndInstancesCountTogether: two limiters on one store (two instances)
+// count one person's failures together; after the free ones each failure doubles the wait; the
+// same address for another username, and another address for the same username, are not held.
+func TestPasswordWaitsGrowAndInstancesCountTogether(t *testing.T) {
+	for name, open := range backends {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			c := &clock{t: time.Now().Truncate(time.Millisecond)}
+			st := open(t, c)
+			var logs bytes.Buffer
+			log := slog.New(slog.NewTextHandler(&logs, nil))
+			a, b := abuse.New(st, testConfig, c.Now, log), abuse.New(st, testConfig, c.Now, log)
+			for i := 0; i < 5; i++ {
+				lim := []*abuse.Limiter{a, b}[i%2]
+				if err := lim.Check(ctx, abuse.Password, "Grace", "192.0.2.1"); err != nil {
+					t.Fatalf("attempt %d refused: %v", i+1, err)
+				}
+				if err := lim.Failed(ctx, abuse.Password, "grace ", "192.0.2.1"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r := refusal(t, b.Check(ctx, abuse.Password, "grace", "192.0.2.1"))
+			if r.Kind != abuse.Password || r.Scope != "username+address" || r.Wait <= 0 || r.Wait > time.Second {
+				t.Fatalf("refusal %+v", r)
+			}
+			if got := strings.Count(logs.String(), "limit refused"); got != 1 || !strings.Contains(logs.String(), "reason=password") || strings.Contains(logs.String(), "grace") {
+				t.Fatalf("want one log line naming the reason and not the username:\n%s", logs.String())
+			}
+			if err := a.Check(ctx, abuse.Password, "grace", "198.51.100.7"); err != nil {
+				t.Fatalf("the person's own address is held: %v", err)
+			}
+			if err := a.Check(ctx, abuse.Password, "heidi", "192.0.2.1"); err != nil {
+				t.Fatalf("another username is held: %v", err)
+			}
+			if name != "memory" {
+				return // the rest waits on expiry
+			}
+			c.Advance(time.Second)
+			if err := a.Check(ctx, abuse.Password, "grace", "192.0.2.1"); err != nil {
+				t.Fatalf("after the first wait: %v", err)
+			}
+			if err := a.Failed(ctx, abuse.Password, "grace", "192.0.2.1"); err != nil {
+				t.Fatal(err)
+			}
+			if w := refusal(t, a.Check(ctx, abuse.Password, "grace", "192.0.2.1")).Wait; w <= time.Second || w > 2*time.Second {
+				t.Fatalf("the second wait is %s, want 2s", w)
+			}
+			// Never for ever: the wait stops growing, and the window forgets everything.
+			for i := 0; i < 40; i++ {
+				_ = a.Failed(ctx, abuse.Password, "grace", "192.0.2.1")
+			}
+			if w := refusal(t, a.Check(ctx, abuse.Password, "grace", "192.0.2.1")).Wait; w != 15*time.Minute {
+				t.Fatalf("wait %s, want max_delay", w)
+			}
+			c.Advance(16 * time.Minute)
+			if err := a.Check(ctx, abuse.Password, "grace", "192.0.2.1"); err != nil {
+				t.Fatalf("after the window: %v", err)
+			}
+		})
+	}
+}
+
+// TestUsernameCeiling: failures from many addresses add up per username, to Ceiling×Free.
+func TestUsernameCeiling(t *testing.T) {
+	ctx := context.Background()
+	_, l := memoryLimiter()
+	for i := 0; i < 15; i++ {
+		addr := fmt.Sprintf("203.0.113.%d", i)
+		if err := l.Check(ctx, abuse.Password, "grace", addr); err != nil {
+			t.Fatalf("attempt %d from a fresh address refused: %v", i+1, err)
+		}
+		_ = l.Failed(ctx, abuse.Password, "grace", addr)
+	}
+	if r := refusal(t, l.Check(ctx, abuse.Password, "grace", "198.51.100.1")); r.Scope != "username" {
+		t.Fatalf("refusal %+v", r)
+	}
+}
+
+func TestResetCodesStopUntilANewCodeIsSent(t *testing.T) {
+	ctx := context.Background()
+	_, l := memoryLimiter()
+	for i := 0; i < 5; i++ {
+		if err := l.Check(ctx, abuse.ResetCode, "grace", "192.0.2.1"); err != nil {
+			t.Fatal(err)
+		}
+		_ = l.Failed(ctx, abuse.ResetCode, "grace", "192.0.2.1")
+	}
+	if w := refusal(t, l.Check(ctx, abuse.ResetCode, "grace", "192.0.2.1")).Wait; w < 59*time.Minute {
+		t.Fatalf("wait %s, want the code's hour", w)
+	}
+	if err := l.Reset(ctx, abuse.ResetCode, "grace", "192.0.2.1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Check(ctx, abuse.ResetCode, "grace", "192.0.2.1"); err != nil {
+		t.Fatalf("after a new code: %v", err)
+	}
+}
+
+func TestCodeSendsPerUsernameAndPerAddress(t *testing.T) {
+	ctx := context.Background()
+	c, l := memoryLimiter()
+	for i := 0; i < 3; i++ {
+		if err := l.Send(ctx, "grace", fmt.Sprintf("203.0.113.%d", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := refusal(t, l.Send(ctx, "grace", "198.51.100.1")); r.Scope != "username" {
+		t.Fatalf("refusal %+v", r)
+	}
+	for _, u := range []string{"a", "b", "c"} {
+		if err := l.Send(ctx, u, "192.0.2.9"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r := refusal(t, l.Send(ctx, "d", "192.0.2.9")); r.Scope != "address" {
+		t.Fatalf("refusal %+v", r)
+	}
+	c.Advance(15 * time.Minute)
+	if err := l.Send(ctx, "grace", "198.51.100.1"); err != nil {
+		t.Fatalf("after the window: %v", err)
+	}
+}
+
+// TestInventedUsernamesCannotFillTheStore: a spray of invented usernames creates at most
+// TrackedUsernames counters per limit and window; usernames already tracked keep counting.
+func TestInventedUsernamesCannotFillTheStore(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t: time.Now().Truncate(time.Millisecond)}
+	const maxKeys = 1000
+	st := store.NewMemory(store.MemoryOptions{Now: c.Now, MaxKeys: maxKeys})
+	cfg := testConfig
+	cfg.TrackedUsernames = 50
+	l := abuse.New(st, cfg, c.Now, nil)
+	for i := 0; i < 5; i++ {
+		_ = l.Failed(ctx, abuse.Password, "grace", "192.0.2.1")
+	}
+	for i := 0; i < 5000; i++ {
+		if err := l.Failed(ctx, abuse.Password, fmt.Sprintf("nobody-%d", i), "192.0.2.1"); err != nil {
+			t.Fatalf("spray %d: %v (the store filled up)", i, err)
+		}
+	}
+	refusal(t, l.Check(ctx, abuse.Password, "grace", "192.0.2.1"))
+	if err := st.Set(ctx, "after-the-spray", []byte("x"), time.Minute); err != nil {
+		t.Fatalf("the store has no room left: %v", err)
+	}
+}
