@@ -22,6 +22,9 @@ const (
 	// FlowUserAuth is choice-based sign-in: the username first, then a password, a one-time
 	// code or a passkey (userauth.go).
 	FlowUserAuth = "USER_AUTH"
+	// FlowCustom is CUSTOM_AUTH: the pool's Lambda triggers ask questions (CUSTOM_CHALLENGE),
+	// after an SRP password step when Config.CustomAuthWithPassword is set.
+	FlowCustom = "CUSTOM_AUTH"
 )
 
 // DefaultTOTPIssuer is the name authenticator apps show when none is configured.
@@ -39,8 +42,12 @@ type Config struct {
 	Issuer string
 	// JWKSURL overrides where the pool's signing keys are fetched; empty is <issuer>/.well-known/jwks.json.
 	JWKSURL string
-	// AuthFlow is FlowUserSRP (default), FlowUserPassword or FlowUserAuth.
+	// AuthFlow is FlowUserSRP (default), FlowUserPassword, FlowUserAuth or FlowCustom.
 	AuthFlow string
+	// CustomAuthWithPassword starts FlowCustom with the password, proven by SRP
+	// (CHALLENGE_NAME=SRP_A), before the pool's questions; without it the questions come first
+	// and no password is asked.
+	CustomAuthWithPassword bool
 	// TOTPIssuer is the name authenticator apps show for this account (default
 	// DefaultTOTPIssuer). The wiring passes the same value to the pages.
 	TOTPIssuer string

@@ -58,7 +58,8 @@ type Engine struct {
 }
 
 // New returns an engine. api, Deps.Verifier, Deps.Rand, cfg.UserPoolID and cfg.ClientID are
-// required; cfg.AuthFlow must be empty (SRP), FlowUserSRP, FlowUserPassword or FlowUserAuth.
+// required; cfg.AuthFlow must be empty (SRP), FlowUserSRP, FlowUserPassword, FlowUserAuth or
+// FlowCustom.
 func New(api API, cfg Config, d Deps) (*Engine, error) {
 	if api == nil || d.Verifier == nil || d.Rand == nil {
 		return nil, errors.New("cognito: API, Verifier and Rand are required")
@@ -75,9 +76,9 @@ func New(api API, cfg Config, d Deps) (*Engine, error) {
 	switch cfg.AuthFlow {
 	case "":
 		cfg.AuthFlow = FlowUserSRP
-	case FlowUserSRP, FlowUserPassword, FlowUserAuth:
+	case FlowUserSRP, FlowUserPassword, FlowUserAuth, FlowCustom:
 	default:
-		return nil, fmt.Errorf("cognito: auth flow %q is not supported (use %s, %s or %s)", cfg.AuthFlow, FlowUserSRP, FlowUserPassword, FlowUserAuth)
+		return nil, fmt.Errorf("cognito: auth flow %q is not supported (use %s, %s, %s or %s)", cfg.AuthFlow, FlowUserSRP, FlowUserPassword, FlowUserAuth, FlowCustom)
 	}
 	if cfg.TOTPIssuer == "" {
 		cfg.TOTPIssuer = DefaultTOTPIssuer
@@ -128,6 +129,13 @@ type StartInput struct {
 	Preferred string
 }
 
+// NeedsPassword reports whether the sign-in page asks for a password: false only for
+// CUSTOM_AUTH without CustomAuthWithPassword, whose questions come first (with USER_AUTH the
+// password is one choice among others, and that page decides).
+func (e *Engine) NeedsPassword() bool {
+	return e.cfg.AuthFlow != FlowCustom || e.cfg.CustomAuthWithPassword
+}
+
 // Start signs in using the configured flow. Challenges the server answers itself (SRP's
 // PASSWORD_VERIFIER) are answered within this call.
 func (e *Engine) Start(ctx context.Context, si StartInput) (Result, error) {
@@ -144,16 +152,21 @@ func (e *Engine) start(ctx context.Context, si StartInput) (Result, error) {
 	if e.cfg.AuthFlow == FlowUserAuth {
 		return e.startUserAuth(ctx, si)
 	}
-	if si.Username == "" || si.Password == "" {
+	if si.Username == "" || (e.NeedsPassword() && si.Password == "") {
 		return Result{}, &Error{Kind: WrongCredentials, Op: "start", Err: errors.New("empty username or password")}
 	}
 	username := si.Username
 	in := &cip.InitiateAuthInput{ClientId: aws.String(e.cfg.ClientID)}
 	sec := &secrets{password: si.Password}
-	switch e.cfg.AuthFlow {
-	case FlowUserPassword:
+	params := map[string]string{"USERNAME": username}
+	amr := []string{amrPassword}
+	switch {
+	case e.cfg.AuthFlow == FlowUserPassword:
 		in.AuthFlow = types.AuthFlowTypeUserPasswordAuth
-		in.AuthParameters = e.withSecret(map[string]string{"USERNAME": username, "PASSWORD": si.Password}, username)
+		params["PASSWORD"] = si.Password
+	case e.cfg.AuthFlow == FlowCustom && !e.cfg.CustomAuthWithPassword:
+		in.AuthFlow = types.AuthFlowTypeCustomAuth
+		amr = nil // the pool's questions prove whatever they prove; no password was used
 	default:
 		c, err := srp.NewClient(e.d.Rand)
 		if err != nil {
@@ -161,17 +174,23 @@ func (e *Engine) start(ctx context.Context, si StartInput) (Result, error) {
 		}
 		sec.srp = c
 		in.AuthFlow = types.AuthFlowTypeUserSrpAuth
-		in.AuthParameters = e.withSecret(map[string]string{"USERNAME": username, "SRP_A": c.AHex()}, username)
+		params["SRP_A"] = c.AHex()
 		if si.Device != nil && si.Device.Valid() {
 			sec.device = si.Device
-			in.AuthParameters["DEVICE_KEY"] = si.Device.Key
+			params["DEVICE_KEY"] = si.Device.Key
+		}
+		if e.cfg.AuthFlow == FlowCustom {
+			// The define-auth-challenge trigger sees SRP_A first and asks for PASSWORD_VERIFIER.
+			in.AuthFlow = types.AuthFlowTypeCustomAuth
+			params["CHALLENGE_NAME"] = "SRP_A"
 		}
 	}
+	in.AuthParameters = e.withSecret(params, username)
 	out, err := e.api.InitiateAuth(ctx, in)
 	if err != nil {
 		return Result{}, e.fail(ctx, "InitiateAuth "+string(in.AuthFlow), err)
 	}
-	return e.next(ctx, sec, username, []string{amrPassword}, out.ChallengeName, aws.ToString(out.Session), out.ChallengeParameters, out.AuthenticationResult)
+	return e.next(ctx, sec, username, amr, out.ChallengeName, aws.ToString(out.Session), out.ChallengeParameters, out.AuthenticationResult)
 }
 
 // Answer answers the step described by st. On error st is still the step to show (a wrong code

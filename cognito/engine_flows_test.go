@@ -138,6 +138,8 @@ type engineOpts struct {
 	flows   []types.ExplicitAuthFlowsType // the app client's; default SRP, password and refresh
 	issuer  string                        // override the verified issuer
 	badHash bool                          // configure a wrong client secret
+	// customWithPassword starts CUSTOM_AUTH with SRP (pool.custom_auth_with_password).
+	customWithPassword bool
 }
 
 // engine creates an app client and an engine for it, wired the way cmd/bridgekeeper does.
@@ -155,6 +157,7 @@ func (e *env) engine(o engineOpts) *cognito.Engine {
 		Region: "us-east-1", UserPoolID: e.poolID, ClientID: aws.ToString(out.UserPoolClient.ClientId),
 		ClientSecret: aws.ToString(out.UserPoolClient.ClientSecret), Endpoint: e.url, Issuer: e.url + "/" + e.poolID,
 		JWKSURL: e.url + "/" + e.poolID + "/.well-known/jwks.json", AuthFlow: o.flow, TOTPIssuer: "Bridgekeeper Test",
+		CustomAuthWithPassword: o.customWithPassword,
 	}
 	if o.issuer != "" {
 		cfg.Issuer = o.issuer

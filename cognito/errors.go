@@ -53,6 +53,8 @@ const (
 	// SMSSetupNeedsAdmin: MFA must be set up, and only SMS is possible, which needs a phone
 	// number an administrator adds.
 	SMSSetupNeedsAdmin
+	// CustomAuthFailed: the pool's custom challenge gave up after wrong answers; sign in again.
+	CustomAuthFailed
 	// PasskeyRejected: Cognito did not accept the passkey (its challenge expired, or the
 	// authenticator is not supported); try again or another way.
 	PasskeyRejected
@@ -81,6 +83,7 @@ var kindInfo = [...]struct{ name, msg string }{
 	CodeDeliveryFailure:      {"CodeDeliveryFailure", "error.CodeDeliveryFailure"},
 	InvalidParameter:         {"InvalidParameter", "error.InvalidParameter"},
 	SMSSetupNeedsAdmin:       {"SMSSetupNeedsAdmin", "error.SMSSetupNeedsAdmin"},
+	CustomAuthFailed:         {"CustomAuthFailed", "error.CustomAuthFailed"},
 	PasskeyRejected:          {"PasskeyRejected", "error.PasskeyRejected"},
 	PasskeyUnavailable:       {"PasskeyUnavailable", "error.PasskeyUnavailable"},
 }
@@ -106,7 +109,7 @@ func (k Kind) MessageID() string {
 // many wrong codes, or the account cannot go on until something else happens.
 func (k Kind) Restart() bool {
 	switch k {
-	case SessionExpired, TooManyFailedAttempts, TempPasswordExpired, PasswordAttemptsExceeded, UserDisabled:
+	case SessionExpired, TooManyFailedAttempts, TempPasswordExpired, PasswordAttemptsExceeded, UserDisabled, CustomAuthFailed:
 		return true
 	}
 	return false

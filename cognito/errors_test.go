@@ -81,9 +81,9 @@ func TestKindFor(t *testing.T) {
 }
 
 func TestKindMessagesAndRestart(t *testing.T) {
-	restart := map[Kind]bool{SessionExpired: true, TooManyFailedAttempts: true, TempPasswordExpired: true, PasswordAttemptsExceeded: true, UserDisabled: true}
+	restart := map[Kind]bool{SessionExpired: true, TooManyFailedAttempts: true, TempPasswordExpired: true, PasswordAttemptsExceeded: true, UserDisabled: true, CustomAuthFailed: true}
 	seen := map[string]Kind{}
-	for k := Internal; k <= SMSSetupNeedsAdmin; k++ {
+	for k := Internal; int(k) < len(kindInfo); k++ {
 		id := k.MessageID()
 		if !strings.HasPrefix(id, "error.") {
 			t.Errorf("%v.MessageID() = %q", k, id)

@@ -105,6 +105,7 @@ func builtinChallenges() []challenge {
 		selectChallenge(),
 		signInCodeChallenge(types.ChallengeNameTypeSmsOtp, StepSMSSignInCode, "SMS_OTP_CODE", amrSMS),
 		passkeyChallenge(),
+		customChallenge(),
 	}, deviceChallenges()...)
 }
 
@@ -113,10 +114,9 @@ func builtinChallenges() []challenge {
 // completeness test requires every SDK name to be registered or listed here.
 func notApplicable() map[types.ChallengeNameType]string {
 	return map[types.ChallengeNameType]string{
-		types.ChallengeNameTypeAdminNoSrpAuth:  "ADMIN_USER_PASSWORD_AUTH's password challenge, answered only by AdminRespondToAuthChallenge; Bridgekeeper uses the public flows",
-		types.ChallengeNameTypeCustomChallenge: "custom authentication (issue 6 §2): shown as the unsupported step until its entry lands",
-		types.ChallengeNameTypePassword:        "a USER_AUTH first factor offered in SELECT_CHALLENGE's AvailableChallenges and answered there or as PREFERRED_CHALLENGE (userauth.go); Cognito does not send it as a challenge of its own",
-		types.ChallengeNameTypePasswordSrp:     "a USER_AUTH first factor offered in SELECT_CHALLENGE's AvailableChallenges and answered there or as PREFERRED_CHALLENGE, then PASSWORD_VERIFIER (userauth.go); Cognito does not send it as a challenge of its own",
+		types.ChallengeNameTypeAdminNoSrpAuth: "ADMIN_USER_PASSWORD_AUTH's password challenge, answered only by AdminRespondToAuthChallenge; Bridgekeeper uses the public flows",
+		types.ChallengeNameTypePassword:       "a USER_AUTH first factor offered in SELECT_CHALLENGE's AvailableChallenges and answered there or as PREFERRED_CHALLENGE (userauth.go); Cognito does not send it as a challenge of its own",
+		types.ChallengeNameTypePasswordSrp:    "a USER_AUTH first factor offered in SELECT_CHALLENGE's AvailableChallenges and answered there or as PREFERRED_CHALLENGE, then PASSWORD_VERIFIER (userauth.go); Cognito does not send it as a challenge of its own",
 	}
 }
 

@@ -146,6 +146,8 @@ const (
 	AnswerDeviceName = "device_name"
 	// AnswerEmail is the address email codes go to (StepEmailSetup).
 	AnswerEmail = "email"
+	// AnswerText is a free-text answer (StepCustomChallenge).
+	AnswerText = "answer"
 	// AnswerPassword is the password typed for a first factor (StepSignInPassword).
 	AnswerPassword = "password"
 	// AnswerCredential is the passkey's AuthenticationResponseJSON (StepPasskey).

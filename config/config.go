@@ -2,6 +2,8 @@ package config
 
 import (
 	"time"
+
+	"github.com/bridgekeeper/bridgekeeper/store"
 )
 
 // Defaults for settings left out of the file.
@@ -26,12 +28,15 @@ const (
 	// AuthFlowUserAuth is choice-based sign-in: the username first, then a password, a
 	// one-time code or a passkey (see pool.passkey_rp_id).
 	AuthFlowUserAuth = "USER_AUTH"
+	// AuthFlowCustom is custom authentication: the pool's Lambda triggers ask questions, after
+	// the password when pool.custom_auth_with_password is true (the default).
+	AuthFlowCustom = "CUSTOM_AUTH"
 )
 
 // SupportedAuthFlows are the flows pool.auth_flow accepts: the ones the sign-in engine can
 // start, so check-config and serve accept the same files.
 func SupportedAuthFlows() []string {
-	return []string{AuthFlowUserSRP, AuthFlowUserPassword, AuthFlowUserAuth}
+	return []string{AuthFlowUserSRP, AuthFlowUserPassword, AuthFlowUserAuth, AuthFlowCustom}
 }
 
 // Token signing algorithms (oidc.signing_keys[].alg, oidc.clients[].signing_alg).
@@ -111,13 +116,17 @@ type Pool struct {
 	Issuer string `yaml:"issuer"`
 	// JWKSURL overrides where the pool's token signing keys are fetched.
 	JWKSURL string `yaml:"jwks_url"`
-	// AuthFlow is the flow sign-ins start with: USER_SRP_AUTH (default) or
-	// USER_PASSWORD_AUTH (SupportedAuthFlows).
+	// AuthFlow is the flow sign-ins start with: USER_SRP_AUTH (default),
+	// USER_PASSWORD_AUTH, USER_AUTH or CUSTOM_AUTH (SupportedAuthFlows).
 	AuthFlow string `yaml:"auth_flow"`
 	// PasskeyRPID is the passkey relying party id (USER_AUTH): the domain the
 	// pool's WebAuthn configuration names, public_url's host (the default) or
 	// a parent domain of it. See PasskeyRelyingParty.
 	PasskeyRPID string `yaml:"passkey_rp_id"`
+	// CustomAuthWithPassword (CUSTOM_AUTH only, default true) asks for the password, proven
+	// with SRP, before the pool's custom questions; false asks the questions first and no
+	// password.
+	CustomAuthWithPassword bool `yaml:"custom_auth_with_password"`
 	// RememberDevices offers "Remember this browser" on the SMS and authenticator code pages
 	// and lists remembered browsers on the account page. The pool's device tracking must be
 	// on (always, or user opt-in) and auth_flow USER_SRP_AUTH: Cognito tracks devices in SRP
@@ -143,6 +152,10 @@ type Store struct {
 	URL Secret `yaml:"url"`
 	// KeyPrefix is put in front of every Redis key (default "bk:").
 	KeyPrefix string `yaml:"key_prefix"`
+	// Mode says how a redis:// URL is read: single (default), cluster (Redis
+	// Cluster, redis://h1:6379?addr=h2:6379&addr=h3:6379) or sentinel
+	// (redis://s1:26379?master_name=M&addr=s2:26379).
+	Mode string `yaml:"mode"`
 }
 
 // OIDC configures the OpenID Connect provider.
@@ -218,9 +231,9 @@ func Default() *Config {
 		Listen:          DefaultListen,
 		Log:             Log{Level: DefaultLogLevel, Format: DefaultLogFormat},
 		ShutdownTimeout: DefaultShutdownTimeout,
-		Pool:            Pool{AuthFlow: DefaultAuthFlow},
+		Pool:            Pool{AuthFlow: DefaultAuthFlow, CustomAuthWithPassword: true},
 		Cookies:         Cookies{Secure: true},
-		Store:           Store{URL: DefaultStoreURL, KeyPrefix: DefaultKeyPrefix},
+		Store:           Store{URL: DefaultStoreURL, KeyPrefix: DefaultKeyPrefix, Mode: store.ModeSingle},
 		OIDC:            OIDC{CodeTTL: DefaultCodeTTL, SSOSessionTTL: DefaultSSOSessionTTL},
 		RateLimit:       RateLimit{SignInPerIP: DefaultSignInPerIP, Window: DefaultRateLimitWindow},
 		Limits:          DefaultLimits(),

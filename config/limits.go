@@ -15,6 +15,10 @@ type Limits struct {
 	// ResetCodeAttempts wrong password-reset codes per username and address are forwarded to
 	// Cognito; after that none until a new code is sent, or for an hour (default 5).
 	ResetCodeAttempts int `yaml:"reset_code_attempts"`
+	// ClientAuthAttempts failed client authentications per client id and address at /token,
+	// /revoke and /introspect are free; each further one doubles a wait that starts at one
+	// second, up to MaxDelay (default 10).
+	ClientAuthAttempts int `yaml:"client_auth_attempts"`
 	// CodeSends is how many reset codes one username, and one address, may have sent per
 	// Window; beyond it the page looks the same but nothing is sent (default 3).
 	CodeSends int `yaml:"code_sends"`
@@ -34,7 +38,7 @@ type Limits struct {
 // DefaultLimits are the limits' defaults.
 func DefaultLimits() Limits {
 	return Limits{
-		PasswordAttempts: 5, MFACodeAttempts: 10, ResetCodeAttempts: 5, CodeSends: 3,
+		PasswordAttempts: 5, MFACodeAttempts: 10, ResetCodeAttempts: 5, ClientAuthAttempts: 10, CodeSends: 3,
 		Window: 15 * time.Minute, MaxDelay: 15 * time.Minute, UsernameCeiling: 3, TrackedUsernames: 10000,
 	}
 }
@@ -46,7 +50,8 @@ func (c *Config) validateLimits(p *Problems) {
 		n    int
 	}{
 		{"limits.password_attempts", l.PasswordAttempts}, {"limits.mfa_code_attempts", l.MFACodeAttempts},
-		{"limits.reset_code_attempts", l.ResetCodeAttempts}, {"limits.code_sends", l.CodeSends},
+		{"limits.reset_code_attempts", l.ResetCodeAttempts}, {"limits.client_auth_attempts", l.ClientAuthAttempts},
+		{"limits.code_sends", l.CodeSends},
 		{"limits.username_ceiling", l.UsernameCeiling}, {"limits.tracked_usernames", l.TrackedUsernames},
 	} {
 		if f.n < 1 {

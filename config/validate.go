@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/bridgekeeper/bridgekeeper/store"
 )
 
 // Limits shared with the OpenID provider, so an app's request stays small
@@ -124,6 +126,9 @@ func (c *Config) validatePool(p *Problems) {
 	if flows := SupportedAuthFlows(); !slices.Contains(flows, pool.AuthFlow) {
 		p.add("pool.auth_flow", "must be %s (got %q)", strings.Join(flows, " or "), pool.AuthFlow)
 	}
+	if !pool.CustomAuthWithPassword && pool.AuthFlow != AuthFlowCustom {
+		p.add("pool.custom_auth_with_password", "applies only when pool.auth_flow is %s (got %q)", AuthFlowCustom, pool.AuthFlow)
+	}
 	if pool.RememberDevices && pool.AuthFlow != AuthFlowUserSRP {
 		p.add("pool.remember_devices", "needs pool.auth_flow %s: Cognito tracks devices in SRP sign-ins only (got %s)", AuthFlowUserSRP, pool.AuthFlow)
 	}
@@ -175,6 +180,15 @@ func (c *Config) validateStore(p *Problems) {
 		if _, err := url.Parse(raw); err != nil {
 			p.add("store.url", "is not a valid URL")
 		}
+	}
+	switch c.Store.Mode {
+	case store.ModeSingle:
+	case store.ModeCluster, store.ModeSentinel:
+		if ok && strings.EqualFold(scheme, "memory") {
+			p.add("store.mode", "%s needs a redis:// or rediss:// store.url", c.Store.Mode)
+		}
+	default:
+		p.add("store.mode", "must be %s, %s or %s, not %q", store.ModeSingle, store.ModeCluster, store.ModeSentinel, c.Store.Mode)
 	}
 }
 

@@ -92,11 +92,16 @@ func TestValidate(t *testing.T) {
 		{"region mismatch", func(c *Config) { c.Pool.Region = "us-east-1" }, []string{"pool.region is us-east-1, but pool.user_pool_id is in eu-west-1"}},
 		{"region malformed", func(c *Config) { c.Pool.Region = "Europe" }, []string{`pool.region must be an AWS region such as eu-west-1 (got "Europe")`}},
 		{"client id missing", func(c *Config) { c.Pool.ClientID = "" }, []string{"pool.client_id is required"}},
-		{"unknown auth flow", func(c *Config) { c.Pool.AuthFlow = "CUSTOM_AUTH" }, []string{
-			`pool.auth_flow must be USER_SRP_AUTH or USER_PASSWORD_AUTH or USER_AUTH (got "CUSTOM_AUTH")`,
+		{"unknown auth flow", func(c *Config) { c.Pool.AuthFlow = "MAGIC_AUTH" }, []string{
+			`pool.auth_flow must be USER_SRP_AUTH or USER_PASSWORD_AUTH or USER_AUTH or CUSTOM_AUTH (got "MAGIC_AUTH")`,
 		}},
 		{"password auth flow", func(c *Config) { c.Pool.AuthFlow = AuthFlowUserPassword }, nil},
 		{"choice-based sign-in", func(c *Config) { c.Pool.AuthFlow = AuthFlowUserAuth }, nil},
+		{"custom auth after the password", func(c *Config) { c.Pool.AuthFlow = AuthFlowCustom }, nil},
+		{"custom auth without a password", func(c *Config) { c.Pool.AuthFlow = AuthFlowCustom; c.Pool.CustomAuthWithPassword = false }, nil},
+		{"custom_auth_with_password without custom auth", func(c *Config) { c.Pool.CustomAuthWithPassword = false }, []string{
+			`pool.custom_auth_with_password applies only when pool.auth_flow is CUSTOM_AUTH (got "USER_SRP_AUTH")`,
+		}},
 		{"endpoint http remote", func(c *Config) { c.Pool.Endpoint = "http://cognito.example.com" }, []string{`pool.endpoint must use https unless it points at localhost`}},
 		{"issuer relative", func(c *Config) { c.Pool.Issuer = "/pool" }, []string{`pool.issuer must be an absolute URL (got "/pool")`}},
 		{"jwks https", func(c *Config) { c.Pool.JWKSURL = "https://keys.example.com/jwks.json" }, nil},
@@ -112,6 +117,8 @@ func TestValidate(t *testing.T) {
 		// Store.
 		{"store url empty", func(c *Config) { c.Store.URL = "" }, []string{"store.url is required"}},
 		{"store url scheme", func(c *Config) { c.Store.URL = "postgres://user:hunter2@db" }, []string{"store.url must start with memory://, redis://, rediss:// or unix://"}},
+		{"store mode unknown", func(c *Config) { c.Store.Mode = "galaxy" }, []string{`store.mode must be single, cluster or sentinel, not "galaxy"`}},
+		{"store mode cluster on memory", func(c *Config) { c.Store.Mode = "cluster" }, []string{"store.mode cluster needs a redis:// or rediss:// store.url"}},
 		{"store redis", func(c *Config) { c.Store.URL = "redis://:pw@127.0.0.1:6379/0" }, nil},
 		// OIDC.
 		{"code ttl", func(c *Config) { c.OIDC.CodeTTL = -time.Second }, []string{"oidc.code_ttl must be longer than zero (got -1s)"}},

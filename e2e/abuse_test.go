@@ -179,3 +179,38 @@ func outboxCount(ctx context.Context, t *testing.T, p *process, to string) int {
 	}
 	return n
 }
+
+// TestClientSecretGuessing: failed client authentication at /token, /revoke and /introspect
+// counts together per client id and address (issue 9, item 5); past the limit even the right
+// secret waits, with 429 and Retry-After.
+func TestClientSecretGuessing(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo.yaml")
+	must(t, os.WriteFile(path, []byte("limits: {client_auth_attempts: 3}\n"), 0o600))
+	p := start(t, "demo", "--listen", "127.0.0.1:0", "--config", path)
+	post := func(endpoint, secret string) *http.Response {
+		t.Helper()
+		form := url.Values{"grant_type": {"authorization_code"}, "code": {"nope"}, "token": {"nope"}}
+		req, err := http.NewRequest(http.MethodPost, p.BaseURL+endpoint, strings.NewReader(form.Encode()))
+		must(t, err)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.SetBasicAuth("demo-app", secret)
+		res, err := http.DefaultClient.Do(req)
+		must(t, err)
+		res.Body.Close()
+		return res
+	}
+	for i, ep := range []string{"/token", "/revoke", "/introspect"} {
+		if res := post(ep, "wrong-secret"); res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("wrong secret %d at %s: %d", i+1, ep, res.StatusCode)
+		}
+	}
+	for _, ep := range []string{"/token", "/introspect"} {
+		res := post(ep, "demo-app-secret")
+		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+			t.Fatalf("the right secret after the limit at %s: %d (Retry-After %q)", ep, res.StatusCode, res.Header.Get("Retry-After"))
+		}
+	}
+	if !loggedReason(p, "client_auth") {
+		t.Error("no log line names the client-authentication limit")
+	}
+}

@@ -89,8 +89,24 @@ func (cb *redisCallback) Last() url.Values {
 // TestMultipleInstancesShareRedis runs three instances on one Redis and sends each step of one
 // sign-in to a different instance; then one instance stops and a fourth one serves the refresh.
 func TestMultipleInstancesShareRedis(t *testing.T) {
+	multiInstanceScenario(t, testredis.Start(t), "single")
+}
+
+// TestMultipleInstancesShareRedisCluster runs the same scenario on a three-master Redis Cluster.
+func TestMultipleInstancesShareRedisCluster(t *testing.T) {
+	multiInstanceScenario(t, testredis.StartCluster(t), "cluster")
+}
+
+// TestMultipleInstancesShareRedisSentinel runs the same scenario on a Sentinel-managed master
+// with one replica.
+func TestMultipleInstancesShareRedisSentinel(t *testing.T) {
+	multiInstanceScenario(t, testredis.StartSentinel(t).URL, "sentinel")
+}
+
+// multiInstanceScenario is the multi-instance scenario against the Redis at redisURL, read as
+// store.mode says.
+func multiInstanceScenario(t *testing.T, redisURL, mode string) {
 	ctx := context.Background()
-	redisURL := testredis.Start(t)
 	api, endpoint, poolID, clientID, clientSecret := localPool(t)
 	cb := newRedisCallback(t)
 	redirectURI := cb.URL + "/callback"
@@ -123,8 +139,9 @@ cookies:
   keys: [%s]
   secure: false
 store:
-  url: %s
+  url: "%s"
   key_prefix: "bk-e2e:"
+  mode: %s
 oidc:
   signing_keys: [{file: %s}]
   clients:
@@ -134,7 +151,7 @@ oidc:
       redirect_uris: [%s]
       scopes: [openid, email, profile, offline_access]
 `, ports[i], issuer, poolID, clientID, clientSecret, endpoint, endpoint, poolID,
-			base64.StdEncoding.EncodeToString(cookieKey), redisURL, keyFile, redirectURI)
+			base64.StdEncoding.EncodeToString(cookieKey), redisURL, mode, keyFile, redirectURI)
 		path := filepath.Join(dir, fmt.Sprintf("instance%d.yaml", i+1))
 		must(t, os.WriteFile(path, []byte(cfg), 0o600))
 		return path
@@ -235,23 +252,56 @@ oidc:
 	}
 
 	// 8. Every key Bridgekeeper wrote expires.
-	opt, err := redis.ParseURL(redisURL)
-	must(t, err)
-	rdb := redis.NewClient(opt)
-	defer rdb.Close()
-	rkeys, err := rdb.Keys(ctx, "bk-e2e:*").Result()
-	must(t, err)
-	if len(rkeys) == 0 {
+	n := 0
+	forEachRedis(t, redisURL, mode, func(rdb *redis.Client) {
+		rkeys, err := rdb.Keys(ctx, "bk-e2e:*").Result()
+		must(t, err)
+		n += len(rkeys)
+		for _, k := range rkeys {
+			ttl, err := rdb.PTTL(ctx, k).Result()
+			must(t, err)
+			if ttl <= 0 {
+				t.Errorf("key %s has no expiry (%v)", k, ttl)
+			}
+		}
+	})
+	if n == 0 {
 		t.Fatal("no keys in Redis: the instances did not share it")
 	}
-	for _, k := range rkeys {
-		ttl, err := rdb.PTTL(ctx, k).Result()
-		must(t, err)
-		if ttl <= 0 {
-			t.Errorf("key %s has no expiry (%v)", k, ttl)
-		}
-	}
 	_ = inst
+}
+
+// forEachRedis calls fn with a client of every master holding data: the one server, each
+// cluster master, or the master Sentinel names.
+func forEachRedis(t *testing.T, redisURL, mode string, fn func(*redis.Client)) {
+	t.Helper()
+	ctx := context.Background()
+	switch mode {
+	case "cluster":
+		opt, err := redis.ParseClusterURL(redisURL)
+		must(t, err)
+		cc := redis.NewClusterClient(opt)
+		defer cc.Close()
+		var mu sync.Mutex
+		must(t, cc.ForEachMaster(ctx, func(_ context.Context, c *redis.Client) error {
+			mu.Lock()
+			defer mu.Unlock()
+			fn(c)
+			return nil
+		}))
+	case "sentinel":
+		opt, err := redis.ParseFailoverURL(redisURL)
+		must(t, err)
+		c := redis.NewFailoverClient(opt)
+		defer c.Close()
+		fn(c)
+	default:
+		opt, err := redis.ParseURL(redisURL)
+		must(t, err)
+		c := redis.NewClient(opt)
+		defer c.Close()
+		fn(c)
+	}
 }
 
 type tokenResponse struct {

@@ -114,7 +114,15 @@ func TestUserAuthDemo(t *testing.T) {
 		c := newClient()
 		page := enterUsername(ctx, t, c, p.BaseURL, "judy")
 		expectStep(t, page, "email")
-		page = submit(ctx, t, c, page, map[string]string{"code": latestCode(ctx, t, p, "EMAIL", "judy@example.com")})
+		first := latestCode(ctx, t, p, "EMAIL", "judy@example.com")
+		// "Send a new code" starts her sign-in again: a new code, and the first one is spent.
+		page = submit(ctx, t, c, page, map[string]string{"username": ""}) // the resend form
+		expectStep(t, page, "email")
+		code := latestCode(ctx, t, p, "EMAIL", "judy@example.com")
+		if code == first {
+			t.Fatal("no new code was sent")
+		}
+		page = submit(ctx, t, c, page, map[string]string{"code": code})
 		expectAccount(t, page, "judy")
 		// The browser remembers the email code: next time the code is sent at once.
 		signOut(ctx, t, c, p.BaseURL, page)

@@ -179,6 +179,12 @@ func (d *Demo) AppCallback(c echo.Context) error {
 		return d.h.internal(c, "demo app", err)
 	}
 	tok, err := conf.Exchange(ctx, c.QueryParam("code"), oauth2.VerifierOption(st.Verifier))
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) && re.ErrorCode != "" {
+		// The provider refused the code (reused, expired, forged): the app's own error page.
+		d.h.d.Logger.InfoContext(ctx, "demo app: code refused", "error", re.ErrorCode)
+		return c.Redirect(http.StatusSeeOther, PathDemoApp+"?error="+url.QueryEscape(re.ErrorCode))
+	}
 	if err != nil {
 		return d.h.internal(c, "demo app: redeem code", err)
 	}

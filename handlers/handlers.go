@@ -46,6 +46,8 @@ const (
 // Engine runs a Cognito sign-in, step by step, and password recovery. *cognito.Engine implements it.
 type Engine interface {
 	Start(ctx context.Context, in cognito.StartInput) (cognito.Result, error)
+	// NeedsPassword says whether Start wants a password (not for CUSTOM_AUTH without one).
+	NeedsPassword() bool
 	Answer(ctx context.Context, st cognito.State, a cognito.Answer) (cognito.Result, error)
 	ForgotPassword(ctx context.Context, username string) (cognito.Delivery, error)
 	ConfirmForgotPassword(ctx context.Context, username, code, newPassword string) error

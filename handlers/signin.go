@@ -67,7 +67,7 @@ func (h *Handlers) SignInGET(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, PathStep)
 	}
 	p := h.page(c)
-	m := views.SignIn{Action: PathSignIn, Username: f.Username, ForgotPasswordURL: PathForgot}
+	m := h.signInModel(f.Username)
 	h.choiceForm(c.Request(), &m)
 	if f.Notice != "" {
 		m.Notice = p.T(f.Notice)
@@ -80,12 +80,13 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 	p := h.page(c)
 	username := strings.TrimSpace(c.FormValue(views.FieldUsername))
 	password := c.FormValue(views.FieldPassword)
-	m := views.SignIn{Action: PathSignIn, Username: username, FieldErrors: views.FieldErrors{}, ForgotPasswordURL: PathForgot}
+	m := h.signInModel(username)
+	m.FieldErrors = views.FieldErrors{}
 	h.choiceForm(c.Request(), &m)
 	if username == "" || len(username) > maxUsername {
 		m.FieldErrors[views.FieldUsername] = p.T("validation.username.required")
 	}
-	if (password == "" && !m.UsernameFirst) || len(password) > maxPassword {
+	if (password == "" && !m.UsernameFirst && !m.NoPassword) || len(password) > maxPassword {
 		m.FieldErrors[views.FieldPassword] = p.T("validation.password.required")
 	}
 	if len(m.FieldErrors) > 0 {
@@ -120,6 +121,16 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 		return h.internal(c, "start sign-in", err)
 	}
 	return h.advance(c, username, res)
+}
+
+// signInModel is the sign-in page for username: with the password field and the "Forgot
+// password?" link unless the flow asks no password (CUSTOM_AUTH without one).
+func (h *Handlers) signInModel(username string) views.SignIn {
+	m := views.SignIn{Action: PathSignIn, Username: username, ForgotPasswordURL: PathForgot}
+	if !h.d.Engine.NeedsPassword() {
+		m.NoPassword, m.ForgotPasswordURL = true, ""
+	}
+	return m
 }
 
 // Restart abandons the sign-in under way and shows the sign-in form with the username kept.

@@ -41,15 +41,16 @@ type stepInput struct {
 // stepPages is the step-page registry: one page per step kind the engine can show.
 func stepPages() map[cognito.StepKind]stepPage {
 	return map[cognito.StepKind]stepPage{
-		cognito.StepNewPassword:    newPasswordPage(),
-		cognito.StepSMSCode:        smsCodePage(),
-		cognito.StepEmailCode:      emailCodePage(),
-		cognito.StepTOTPCode:       totpCodePage(),
-		cognito.StepSelectMFA:      selectMFAPage(),
-		cognito.StepMFASetupChoice: mfaSetupChoicePage(),
-		cognito.StepTOTPSetup:      totpSetupPage(),
-		cognito.StepEmailSetup:     emailSetupPage(),
-		cognito.StepUnsupported:    unsupportedPage(),
+		cognito.StepNewPassword:     newPasswordPage(),
+		cognito.StepSMSCode:         smsCodePage(),
+		cognito.StepEmailCode:       emailCodePage(),
+		cognito.StepTOTPCode:        totpCodePage(),
+		cognito.StepSelectMFA:       selectMFAPage(),
+		cognito.StepMFASetupChoice:  mfaSetupChoicePage(),
+		cognito.StepTOTPSetup:       totpSetupPage(),
+		cognito.StepEmailSetup:      emailSetupPage(),
+		cognito.StepUnsupported:     unsupportedPage(),
+		cognito.StepCustomChallenge: customChallengePage(),
 		// Choice-based sign-in (steps_userauth.go).
 		cognito.StepSelectChallenge: selectChallengePage(),
 		cognito.StepSignInPassword:  signInPasswordPage(),

@@ -17,6 +17,9 @@ type codeWording struct {
 	restart bool
 	// rememberable offers "Remember this browser": a remembered browser stands in for this code.
 	rememberable bool
+	// resend is where "Send a new code" posts (sign-in codes: the sign-in starts again with
+	// the same factor); it takes the place of restart.
+	resend string
 }
 
 // codePage is a page asking for a one-time code of digits digits.
@@ -37,6 +40,7 @@ func codePage(w codeWording, digits int) stepPage {
 			if w.restart {
 				m.RestartURL = PathRestart
 			}
+			m.ResendAction = w.resend
 			m.OfferRememberDevice = w.rememberable && h.devicesOn()
 			return views.CodeEntryPage(p, m)
 		},

@@ -77,6 +77,14 @@ func TestParseAnswer(t *testing.T) {
 		{"method not offered", state(cognito.StepSelectMFA, smsOnly), url.Values{"method": {"EMAIL_OTP"}}, []string{"method"}, nil},
 		{"setup method not offered", state(cognito.StepMFASetupChoice, cognito.ChoiceData{Options: []string{"SOFTWARE_TOKEN_MFA"}}), url.Values{"method": {"SMS_MFA"}}, []string{"method"}, nil},
 		{"email setup bad address", cognito.State{Kind: cognito.StepEmailSetup}, url.Values{"email": {"nope"}}, []string{"email"}, nil},
+		{"custom answer kept as typed", cognito.State{Kind: cognito.StepCustomChallenge}, url.Values{"answer": {" forty two "}}, nil,
+			func(t *testing.T, a cognito.Answer, kept stepForm) {
+				if a[cognito.AnswerText] != " forty two " || len(kept) != 0 {
+					t.Errorf("answer %q, kept %v", a[cognito.AnswerText], kept)
+				}
+			}},
+		{"custom answer empty", cognito.State{Kind: cognito.StepCustomChallenge}, url.Values{"answer": {"  "}}, []string{"answer"}, nil},
+		{"custom answer too long", cognito.State{Kind: cognito.StepCustomChallenge}, url.Values{"answer": {strings.Repeat("a", cognito.MaxAnswer+1)}}, []string{"answer"}, nil},
 		{"unsupported step", cognito.State{Kind: cognito.StepUnsupported}, url.Values{}, []string{""}, nil},
 		{"a kind no page knows", cognito.State{Kind: "from_a_newer_version"}, url.Values{}, []string{""}, nil},
 	}

@@ -50,9 +50,24 @@ func signInPasswordPage() stepPage {
 }
 
 // emailSignInCodePage and smsSignInCodePage ask for a sign-in code (eight digits).
-func emailSignInCodePage() stepPage { return codePage(emailWording(), cognito.SignInCodeLength) }
+func emailSignInCodePage() stepPage {
+	return codePage(signInWording(emailWording()), cognito.SignInCodeLength)
+}
 
-func smsSignInCodePage() stepPage { return codePage(smsWording(), cognito.SignInCodeLength) }
+func smsSignInCodePage() stepPage {
+	return codePage(signInWording(smsWording()), cognito.SignInCodeLength)
+}
+
+// signInWording is w with "Send a new code" (PathSignInResend) for a sign-in code.
+func signInWording(w codeWording) codeWording {
+	w.resend = PathSignInResend
+	return w
+}
+
+// signInCodeFactors are the factor of each sign-in code step, for "Send a new code".
+func signInCodeFactors() map[cognito.StepKind]string {
+	return map[cognito.StepKind]string{cognito.StepEmailSignInCode: cognito.FactorEmailOTP, cognito.StepSMSSignInCode: cognito.FactorSMSOTP}
+}
 
 // maxCredentialForm bounds a posted passkey credential (cognito bounds it again).
 const maxCredentialForm = 16 << 10

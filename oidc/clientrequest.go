@@ -39,8 +39,13 @@ func (p *Provider) clientRequest(w http.ResponseWriter, r *http.Request, ep clie
 		writeTokenError(w, newError(errInvalidRequest, "parameter "+name+" is repeated"))
 		return nil, nil, false
 	}
+	claimed := claimedClientID(r, form)
+	if p.clientAuthLimited(w, r, claimed) {
+		return nil, nil, false
+	}
 	c, err = p.authenticateClient(r, form, ep.public)
 	if err != nil {
+		p.clientAuthFailed(r, claimed)
 		p.log.InfoContext(r.Context(), ep.name+" request: client authentication failed", "client_id", truncate(form.Get("client_id"), 64), "reason", err.Error())
 		writeTokenError(w, newError(errInvalidClient, "client authentication failed"))
 		return nil, nil, false

@@ -14,7 +14,7 @@ const (
 	DefaultAccessTokenTTL  = time.Hour
 	DefaultIDTokenTTL      = time.Hour
 	DefaultRefreshTokenTTL = 30 * 24 * time.Hour
-	DefaultSessionTTL      = 24 * time.Hour
+	DefaultSessionTTL      = 12 * time.Hour // as config's oidc.sso_session_ttl default
 	DefaultCodeTTL         = 60 * time.Second
 )
 
@@ -47,7 +47,8 @@ type Config struct {
 	// InsecureCookie drops the Secure attribute (only for http://localhost).
 	InsecureCookie bool
 
-	// SessionTTL is the SSO session lifetime from sign-in (default 24h).
+	// SessionTTL is the SSO session lifetime from sign-in (default 12h, the documented
+	// oidc.sso_session_ttl default; the demo uses it too).
 	SessionTTL time.Duration
 	// CodeTTL is the authorization code lifetime (default 60s).
 	CodeTTL time.Duration
@@ -80,6 +81,10 @@ type Config struct {
 	// LoggedOut shows the "you are signed out" page when an end-session
 	// request has no post_logout_redirect_uri. Default: plain text.
 	LoggedOut func(w http.ResponseWriter, r *http.Request)
+
+	// ClientAuthLimits limits failed client authentication per client id and address
+	// (optional: none).
+	ClientAuthLimits ClientAuthLimiter
 
 	// TokensIssued, when set, is called after each successful token response
 	// with the grant type and the client id (the metrics).

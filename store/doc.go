@@ -71,7 +71,9 @@
 // Valkey) and Lua scripts for Incr, SAdd and the ordered sets. An ordered set
 // is two sorted sets (members by score, members by expiry on the server's
 // clock) whose names share a hash tag; every other command touches a single
-// key, so the same commands work on Redis Cluster.
+// key, and a multi-key Delete on a cluster is sent as one DEL per key, so the
+// same commands work on Redis Cluster ([ModeCluster]) and behind Sentinel
+// ([ModeSentinel]).
 //
 // # Bounded memory
 //

@@ -15,11 +15,26 @@ import (
 // DefaultKeyPrefix is the prefix [Open] puts in front of every Redis key.
 const DefaultKeyPrefix = "bk:"
 
+// Redis deployment modes ([RedisOptions].Mode).
+const (
+	// ModeSingle is one Redis server (or a managed endpoint that hides its replicas).
+	ModeSingle = "single"
+	// ModeCluster is a Redis Cluster: URL in go-redis's ParseClusterURL form,
+	// redis://h1:6379?addr=h2:6379&addr=h3:6379.
+	ModeCluster = "cluster"
+	// ModeSentinel is a master found through Redis Sentinel: URL in go-redis's
+	// ParseFailoverURL form, redis://s1:26379?master_name=M&addr=s2:26379.
+	ModeSentinel = "sentinel"
+)
+
 // RedisOptions configures [NewRedis].
 type RedisOptions struct {
 	// URL is a redis://, rediss:// or unix:// URL in go-redis's ParseURL
-	// format, for example "redis://:password@10.0.0.5:6379/2?dial_timeout=2s".
+	// format, for example "redis://:password@10.0.0.5:6379/2?dial_timeout=2s",
+	// or its cluster or failover form (see Mode).
 	URL string
+	// Mode is ModeSingle (the default when empty), ModeCluster or ModeSentinel.
+	Mode string
 	// KeyPrefix is prepended to every key (empty means DefaultKeyPrefix).
 	// Deployments sharing one Redis database need distinct prefixes.
 	KeyPrefix string
@@ -27,11 +42,12 @@ type RedisOptions struct {
 
 // Redis is a [Store] kept in Redis or Valkey, shared by every instance.
 type Redis struct {
-	client redis.UniversalClient // a *redis.Client today; cluster and sentinel clients fit too
-	prefix string
-	incr   *redis.Script
-	sadd   *redis.Script
-	z      zscripts
+	client  redis.UniversalClient // *redis.Client (single, sentinel) or *redis.ClusterClient
+	cluster bool                  // keys of one command must share a slot
+	prefix  string
+	incr    *redis.Script
+	sadd    *redis.Script
+	z       zscripts
 }
 
 var _ Store = (*Redis)(nil)
@@ -60,7 +76,7 @@ return 1`
 // read_timeout and write_timeout. Errors never contain the URL, which may
 // carry a password.
 func NewRedis(ctx context.Context, opts RedisOptions) (*Redis, error) {
-	ro, err := redis.ParseURL(opts.URL)
+	client, err := newRedisClient(opts.Mode, opts.URL)
 	if err != nil {
 		var uerr *url.Error
 		if errors.As(err, &uerr) {
@@ -69,23 +85,52 @@ func NewRedis(ctx context.Context, opts RedisOptions) (*Redis, error) {
 		}
 		return nil, fmt.Errorf("redis: parse URL: %w", err)
 	}
-	// Let request contexts' deadlines bound every command.
-	ro.ContextTimeoutEnabled = true
 	prefix := opts.KeyPrefix
 	if prefix == "" {
 		prefix = DefaultKeyPrefix
 	}
 	r := &Redis{
-		client: redis.NewClient(ro),
-		prefix: prefix,
-		incr:   redis.NewScript(incrScript),
-		sadd:   redis.NewScript(saddScript),
-		z:      newZScripts(),
+		client:  client,
+		cluster: opts.Mode == ModeCluster,
+		prefix:  prefix,
+		incr:    redis.NewScript(incrScript),
+		sadd:    redis.NewScript(saddScript),
+		z:       newZScripts(),
 	}
 	if err := r.Ping(ctx); err != nil {
 		return nil, errors.Join(err, r.client.Close())
 	}
 	return r, nil
+}
+
+// newRedisClient parses rawURL in the form of the mode and returns its client. Every client
+// lets request contexts' deadlines bound its commands.
+func newRedisClient(mode, rawURL string) (redis.UniversalClient, error) {
+	switch mode {
+	case "", ModeSingle:
+		o, err := redis.ParseURL(rawURL)
+		if err != nil {
+			return nil, err
+		}
+		o.ContextTimeoutEnabled = true
+		return redis.NewClient(o), nil
+	case ModeCluster:
+		o, err := redis.ParseClusterURL(rawURL)
+		if err != nil {
+			return nil, err
+		}
+		o.ContextTimeoutEnabled = true
+		return redis.NewClusterClient(o), nil
+	case ModeSentinel:
+		o, err := redis.ParseFailoverURL(rawURL)
+		if err != nil {
+			return nil, err
+		}
+		o.ContextTimeoutEnabled = true
+		return redis.NewFailoverClient(o), nil
+	default:
+		return nil, fmt.Errorf("unknown mode %q (want %s, %s or %s)", mode, ModeSingle, ModeCluster, ModeSentinel)
+	}
 }
 
 // KeyPrefix returns the prefix this store puts in front of every key.
@@ -160,6 +205,17 @@ func (r *Redis) Delete(ctx context.Context, keys ...string) error {
 	full := make([]string, len(keys))
 	for i, k := range keys {
 		full[i] = r.prefix + k
+	}
+	if r.cluster && len(full) > 1 {
+		// The keys may live on different slots: one DEL each, pipelined (go-redis
+		// sends each to its node).
+		_, err := r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for _, k := range full {
+				p.Del(ctx, k)
+			}
+			return nil
+		})
+		return wrapRedis("delete", err)
 	}
 	return wrapRedis("delete", r.client.Del(ctx, full...).Err())
 }

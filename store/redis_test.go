@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -40,7 +41,7 @@ return 0`
 
 // isExpirySet reports whether the Redis key is an ordered set's expiry set:
 // only those names end in "}:exp" (an ordered set's score set ends in "}").
-func isExpirySet(ctx context.Context, raw *redis.Client, key string) bool {
+func isExpirySet(ctx context.Context, raw redis.UniversalClient, key string) bool {
 	return strings.HasSuffix(key, "}:exp") && raw.Type(ctx, key).Val() == "zset"
 }
 
@@ -48,7 +49,7 @@ func isExpirySet(ctx context.Context, raw *redis.Client, key string) bool {
 // the store's prefix, which is what the passing of time does to them.
 type redisClock struct {
 	t      *testing.T
-	raw    *redis.Client
+	raw    redis.UniversalClient // a *redis.Client, or a *redis.ClusterClient whose masters are all scanned
 	prefix string
 	script *redis.Script
 }
@@ -56,12 +57,24 @@ type redisClock struct {
 func (c *redisClock) Advance(d time.Duration) {
 	c.t.Helper()
 	ctx := c.t.Context()
+	var mu sync.Mutex
 	keys := map[string]bool{} // SCAN may return a key twice: age it once
-	iter := c.raw.Scan(ctx, 0, globEscape(c.prefix)+"*", 1000).Iterator()
-	for iter.Next(ctx) {
-		keys[iter.Val()] = true
+	scan := func(ctx context.Context, n *redis.Client) error {
+		iter := n.Scan(ctx, 0, globEscape(c.prefix)+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			mu.Lock()
+			keys[iter.Val()] = true
+			mu.Unlock()
+		}
+		return iter.Err()
 	}
-	if err := iter.Err(); err != nil {
+	var err error
+	if cc, ok := c.raw.(*redis.ClusterClient); ok {
+		err = cc.ForEachMaster(ctx, scan)
+	} else {
+		err = scan(ctx, c.raw.(*redis.Client))
+	}
+	if err != nil {
 		c.t.Fatalf("advance: scan: %v", err)
 	}
 	for k := range keys {
@@ -382,4 +395,53 @@ func hashTag(key string) string {
 		return ""
 	}
 	return tag
+}
+
+// TestRedisClusterConformance runs the conformance suite on a three-master Redis Cluster: every
+// operation, multi-key Delete and the ordered sets' two keys included, must work across slots.
+func TestRedisClusterConformance(t *testing.T) {
+	url := testredis.StartCluster(t)
+	opts, err := redis.ParseClusterURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := redis.NewClusterClient(opts)
+	t.Cleanup(func() { _ = raw.Close() })
+	var n atomic.Int64
+	storetest.Run(t, func(t *testing.T) (store.Store, storetest.Clock) {
+		prefix := fmt.Sprintf("c%d:", n.Add(1))
+		s, err := store.Open(t.Context(), url, store.WithMode(store.ModeCluster), store.WithKeyPrefix(prefix))
+		if err != nil {
+			t.Fatalf("Open cluster: %v", err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		return s, &redisClock{t: t, raw: raw, prefix: prefix, script: redis.NewScript(advanceScript)}
+	})
+}
+
+// TestRedisClusterDeleteAcrossSlots: one Delete of keys on every master removes them all (a
+// plain multi-key DEL would fail with CROSSSLOT).
+func TestRedisClusterDeleteAcrossSlots(t *testing.T) {
+	ctx := t.Context()
+	s, err := store.Open(ctx, testredis.StartCluster(t), store.WithMode(store.ModeCluster))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var keys []string
+	for i := range 30 {
+		k := fmt.Sprint("k", i)
+		keys = append(keys, k)
+		if err := s.Set(ctx, k, []byte("v"), time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Delete(ctx, keys...); err != nil {
+		t.Fatalf("Delete across slots: %v", err)
+	}
+	for _, k := range keys {
+		if _, err := s.Get(ctx, k); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("%s survived Delete: %v", k, err)
+		}
+	}
 }

@@ -121,6 +121,7 @@ type openConfig struct {
 	now       func() time.Time
 	maxKeys   int
 	keyPrefix string
+	mode      string
 }
 
 // WithClock sets the clock of a memory store (default time.Now). Redis uses
@@ -141,6 +142,12 @@ func WithKeyPrefix(prefix string) Option {
 	return func(c *openConfig) { c.keyPrefix = prefix }
 }
 
+// WithMode sets how a redis:// URL is read: [ModeSingle] (the default),
+// [ModeCluster] or [ModeSentinel]. A memory store takes only ModeSingle.
+func WithMode(mode string) Option {
+	return func(c *openConfig) { c.mode = mode }
+}
+
 // Open returns the store described by rawURL:
 //
 //   - "" or "memory://" (optionally "memory://?max_keys=N"): a [Memory] store;
@@ -154,15 +161,22 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (Store, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if rawURL == "" {
-		return NewMemory(MemoryOptions{Now: cfg.now, MaxKeys: cfg.maxKeys}), nil
-	}
 	scheme, _, ok := strings.Cut(rawURL, "://")
+	if rawURL == "" {
+		scheme, ok = "memory", true
+	}
 	if !ok {
 		return nil, errors.New("store: open: URL must look like memory:// or redis://host:port")
 	}
-	switch strings.ToLower(scheme) {
+	scheme = strings.ToLower(scheme)
+	if scheme == "memory" && cfg.mode != "" && cfg.mode != ModeSingle {
+		return nil, fmt.Errorf("store: open: mode %s needs a redis:// URL", cfg.mode)
+	}
+	switch scheme {
 	case "memory":
+		if rawURL == "" {
+			return NewMemory(MemoryOptions{Now: cfg.now, MaxKeys: cfg.maxKeys}), nil
+		}
 		maxKeys, err := parseMemoryURL(rawURL)
 		if err != nil {
 			return nil, err
@@ -172,7 +186,7 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (Store, error) {
 		}
 		return NewMemory(MemoryOptions{Now: cfg.now, MaxKeys: maxKeys}), nil
 	case "redis", "rediss", "unix":
-		r, err := NewRedis(ctx, RedisOptions{URL: rawURL, KeyPrefix: cfg.keyPrefix})
+		r, err := NewRedis(ctx, RedisOptions{URL: rawURL, Mode: cfg.mode, KeyPrefix: cfg.keyPrefix})
 		if err != nil {
 			return nil, err
 		}

@@ -45,6 +45,9 @@ type SignIn struct {
 	// UsernameFirst is choice-based sign-in: the username alone, the way to sign in next
 	// (userauth.templ); the password field shows only with ShowPassword, and is optional.
 	UsernameFirst, ShowPassword bool
+	// NoPassword hides the password field: the flow asks the username alone (custom
+	// authentication without a password).
+	NoPassword bool
 }
 
 // NewPassword is the NEW_PASSWORD_REQUIRED page: a new password twice plus
@@ -93,6 +96,9 @@ type CodeEntry struct {
 	// RestartURL is the "Didn't get a code? Start again" link for SMS and
 	// email codes (Cognito cannot resend); empty hides it.
 	RestartURL string
+	// ResendAction is where a "Send a new code" button posts, shown instead of
+	// RestartURL; empty hides it.
+	ResendAction string
 	// Error is a general error sentence (CodeMismatch, ExpiredCode).
 	Error string
 	// FieldErrors holds the error for FieldCode.
@@ -333,6 +339,9 @@ type CustomChallenge struct {
 	// Question is the prompt from the challenge's public parameters; empty
 	// uses a generic label.
 	Question string
+	// Hint is the challenge's optional "hint" parameter, shown as the
+	// field's help; empty hides it.
+	Hint string
 	// Error is a general error sentence.
 	Error string
 	// FieldErrors holds the error for FieldAnswer.

@@ -104,7 +104,7 @@ func SignInPage(p Page, m SignIn) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if !m.UsernameFirst || m.ShowPassword {
+			if !m.NoPassword && (!m.UsernameFirst || m.ShowPassword) {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<div>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

@@ -50,6 +50,14 @@ func TestPages(t *testing.T) {
 			absent: []string{"input#password[value]", "[role=status]"},
 		},
 		{
+			name: "sign in without a password (custom authentication)",
+			page: func(p Page) templ.Component {
+				return SignInPage(p, SignIn{Action: "/signin", NoPassword: true})
+			},
+			wants:  []want{{sel: "input#username", attrs: map[string]string{"autofocus": ""}}, {sel: "button[type=submit]", text: "Sign in"}},
+			absent: []string{"input#password", "a[href=/forgot]"},
+		},
+		{
 			name: "sign in after session expired, with errors",
 			page: func(p Page) templ.Component {
 				return SignInPage(p, SignIn{
@@ -415,10 +423,11 @@ func recoveryCases() []pageCase {
 		{
 			name: "custom challenge",
 			page: func(p Page) templ.Component {
-				return CustomChallengePage(p, CustomChallenge{Action: "/custom", Question: "What is 2 + 3?", StartOverURL: "/signin"})
+				return CustomChallengePage(p, CustomChallenge{Action: "/custom", Question: "What is 2 + 3?", Hint: "A whole number.", StartOverURL: "/signin"})
 			},
 			wants: []want{
 				{sel: "label[for=answer]", text: "What is 2 + 3?"},
+				{sel: "p#answer-help", text: "A whole number."},
 				{sel: "input#answer", attrs: map[string]string{"name": "answer", "autocomplete": "off", "required": ""}},
 			},
 		},

@@ -27,13 +27,14 @@ const csrfCookieMaxAge = 12 * time.Hour
 // maxRequestIDLen bounds an incoming X-Request-Id that is honoured.
 const maxRequestIDLen = 64
 
-// requestID gives every request an id: a sane incoming X-Request-Id (from a
-// load balancer) or a random one. It is echoed in the response header and
-// carried in the request context for logging (see RequestID).
+// requestID gives every request an id: a sane incoming X-Request-Id from a
+// trusted proxy (trusted_proxies), or a random one. It is echoed in the
+// response header and carried in the request context for logging (see
+// RequestID).
 func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		id := c.Request().Header.Get(echo.HeaderXRequestID)
-		if !saneRequestID(id) {
+		if !saneRequestID(id) || !s.fromTrustedProxy(c.Request()) {
 			b := make([]byte, 16)
 			if _, err := io.ReadFull(s.deps.Rand, b); err != nil {
 				return fmt.Errorf("request id: %w", err)

@@ -230,7 +230,16 @@ func TestRequestID(t *testing.T) {
 		{"semi;colon", false},
 		{"", false},
 	}
-	s, _ = newTestServer(t, testConfig(), func(d *Deps) { d.Extra = func(e *echo.Echo, _ Middlewares) {} })
+	// Only a trusted proxy's id is honoured (httptest's peer is 192.0.2.1).
+	cfg := testConfig()
+	cfg.TrustedProxies = []string{"192.0.2.0/24"}
+	s, _ = newTestServer(t, cfg, func(d *Deps) { d.Extra = func(e *echo.Echo, _ Middlewares) {} })
+	untrusted := httptest.NewRequest(http.MethodGet, "/healthz", nil)
+	untrusted.RemoteAddr = "203.0.113.9:4321"
+	untrusted.Header.Set("X-Request-Id", "forged-by-a-client")
+	if got := do(s, untrusted).Header().Get("X-Request-Id"); !hexID.MatchString(got) {
+		t.Errorf("an id from an untrusted peer was kept: %q", got)
+	}
 	for _, tt := range tests {
 		r := httptest.NewRequest(http.MethodGet, "/healthz", nil)
 		r.Header.Set("X-Request-Id", tt.incoming)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/bridgekeeper/bridgekeeper/branding"
 	"github.com/bridgekeeper/bridgekeeper/handlers"
+	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
 
 // routes is the whole HTTP surface. Every request first goes through the
@@ -59,6 +60,7 @@ func (s *Server) routes() {
 		// Choice-based sign-in and passkeys (pool.auth_flow USER_AUTH); each answers a
 		// sign-in under way or a signed-in person, so elsewhere they send the browser on.
 		e.POST(handlers.PathSignInChoose, h.SignInChoosePOST, signInLimit)
+		e.POST(handlers.PathSignInResend, h.SignInResendPOST, signInLimit)
 		e.POST(handlers.PathPasskeyOptions, h.PasskeyOptionsPOST, signInLimit)
 		e.POST(handlers.PathAccountPasskeyOptions, h.AccountPasskeyOptionsPOST)
 		e.POST(handlers.PathAccountPasskeys, h.AccountPasskeyPOST)
@@ -73,7 +75,7 @@ func (s *Server) routes() {
 	// preflights itself.
 	if p := s.deps.OIDC; p != nil {
 		for _, ep := range p.Endpoints() {
-			e.Match(ep.Methods, ep.Path, echo.WrapHandler(ep.Serve))
+			e.Match(ep.Methods, ep.Path, withClientAddr(ep.Serve))
 			s.protocolPaths[ep.Path] = true
 		}
 	}
@@ -92,5 +94,15 @@ func (s *Server) routes() {
 	// More routes: the admin console (to come) and tests.
 	if s.deps.Extra != nil {
 		s.deps.Extra(e, Middlewares{SignInRateLimit: signInLimit})
+	}
+}
+
+// withClientAddr serves an OpenID endpoint with the client's address (X-Forwarded-For believed
+// only from trusted proxies) in the request context, for the client-authentication limit.
+func withClientAddr(serve http.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		serve(c.Response(), r.WithContext(oidc.WithClientAddr(r.Context(), c.RealIP())))
+		return nil
 	}
 }

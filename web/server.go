@@ -120,6 +120,9 @@ type Server struct {
 	// by design (the provider guards sign-out with its own confirmation token). Errors on them
 	// are answered in JSON.
 	protocolPaths map[string]bool
+	// trusted are the trusted proxies (trusted_proxies): only they may set X-Forwarded-For and
+	// X-Request-Id.
+	trusted []netip.Prefix
 }
 
 // Limits and timeouts of the HTTP server.
@@ -176,11 +179,12 @@ func New(cfg *config.Config, deps Deps) (*Server, error) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
-	ipx, err := ipExtractor(cfg.TrustedProxies)
+	trusted, err := parseTrusted(cfg.TrustedProxies)
 	if err != nil {
 		return nil, err
 	}
-	e.IPExtractor = ipx
+	s.trusted = trusted
+	e.IPExtractor = ipExtractor(s.trusted)
 	s.echo = e
 
 	sec, err := newSecurityHeaders(cfg)
@@ -203,13 +207,9 @@ func New(cfg *config.Config, deps Deps) (*Server, error) {
 	return s, nil
 }
 
-// ipExtractor finds a client's IP address: the TCP peer, or with trusted
-// proxies the address they put in X-Forwarded-For.
-func ipExtractor(trusted []string) (echo.IPExtractor, error) {
-	if len(trusted) == 0 {
-		return echo.ExtractIPDirect(), nil
-	}
-	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+// parseTrusted reads the trusted proxies: IP addresses or CIDR ranges.
+func parseTrusted(trusted []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
 	for _, t := range trusted {
 		p, err := netip.ParsePrefix(t)
 		if err != nil {
@@ -219,13 +219,37 @@ func ipExtractor(trusted []string) (echo.IPExtractor, error) {
 			}
 			p = netip.PrefixFrom(a, a.BitLen())
 		}
-		_, ipNet, err := net.ParseCIDR(p.Masked().String())
-		if err != nil {
-			return nil, fmt.Errorf("web: trusted proxy %q: %w", t, err)
-		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// ipExtractor finds a client's IP address: the TCP peer, or with trusted
+// proxies the address they put in X-Forwarded-For.
+func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range trusted {
+		_, ipNet, _ := net.ParseCIDR(p.String()) // a masked netip.Prefix always parses
 		opts = append(opts, echo.TrustIPRange(ipNet))
 	}
-	return echo.ExtractIPFromXFFHeader(opts...), nil
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// fromTrustedProxy reports whether the request's TCP peer is a trusted proxy.
+func (s *Server) fromTrustedProxy(r *http.Request) bool {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	for _, p := range s.trusted {
+		if p.Contains(ap.Addr().Unmap()) {
+			return true
+		}
+	}
+	return false
 }
 
 // Handler returns the server's HTTP handler (for tests and embedding).

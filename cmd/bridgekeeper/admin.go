@@ -274,7 +274,7 @@ func adminService(ctx context.Context, f adminFlags, stderr io.Writer, getenv fu
 		fmt.Fprintf(stderr, "bridgekeeper admin: %v\n", err)
 		return nil, false, nil, exitFailed
 	}
-	st, err := store.Open(ctx, string(cfg.Store.URL), store.WithKeyPrefix(cfg.Store.KeyPrefix))
+	st, err := store.Open(ctx, string(cfg.Store.URL), store.WithKeyPrefix(cfg.Store.KeyPrefix), store.WithMode(cfg.Store.Mode))
 	if err != nil {
 		fmt.Fprintf(stderr, "bridgekeeper admin: store.url: %v\n", err)
 		return nil, false, nil, exitFailed

@@ -41,14 +41,14 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on")
 	mfaRequired := fs.Bool("mfa-required", false, "start the demo pool with MFA required (Cognito's ON)")
-	authFlow := fs.String("auth-flow", cognito.FlowUserSRP, "the app client's sign-in flow: USER_SRP_AUTH, or USER_AUTH for choice-based sign-in with passkeys and one-time codes")
+	authFlow := fs.String("auth-flow", cognito.FlowUserSRP, "the app client's sign-in flow: USER_SRP_AUTH, USER_AUTH for choice-based sign-in with passkeys and one-time codes, or CUSTOM_AUTH for custom questions after the password")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	configPath := fs.String("config", "", "a serve configuration file; everything but the pool applies (clients, store, keys, logs)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *authFlow != cognito.FlowUserSRP && *authFlow != cognito.FlowUserAuth {
-		return fmt.Errorf("--auth-flow must be %s or %s (got %q)", cognito.FlowUserSRP, cognito.FlowUserAuth, *authFlow)
+	if err := checkDemoAuthFlow(*authFlow); err != nil {
+		return err
 	}
 	file, err := demoConfigFile(*configPath, getenv)
 	if err != nil {
@@ -89,8 +89,11 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	if err != nil {
 		return fmt.Errorf("seed the demo pool: %w", err)
 	}
+	if err := seedCustom(ctx, api, pool, seed, *authFlow); err != nil {
+		return fmt.Errorf("seed the demo pool: %w", err)
+	}
 	poolCfg.UserPoolID, poolCfg.ClientID, poolCfg.ClientSecret = seed.PoolID, seed.ClientID, seed.ClientSecret
-	poolCfg.AuthFlow = *authFlow
+	poolCfg.AuthFlow, poolCfg.CustomAuthWithPassword = *authFlow, true
 	poolCfg.Issuer = poolURL + "/" + seed.PoolID
 
 	ln, err := net.Listen("tcp", *listen)
@@ -156,7 +159,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	if *authFlow == cognito.FlowUserAuth {
 		seed.Users = append(seed.Users, demoUserAuthUsers()...)
 	}
-	printDemo(stdout, base, seed, *mfaRequired)
+	printDemo(stdout, base, seed, *mfaRequired, *authFlow)
 	err = a.Serve(ctx)
 	if errors.Is(ctx.Err(), context.Canceled) {
 		fmt.Fprintln(stdout, "Bridgekeeper demo stopped.")
@@ -173,7 +176,7 @@ func outboxMessages(pool *localpool.Server) []views.OutboxMessage {
 	return out
 }
 
-func printDemo(w io.Writer, base string, seed *demoSeed, mfaRequired bool) {
+func printDemo(w io.Writer, base string, seed *demoSeed, mfaRequired bool, flow string) {
 	fmt.Fprintf(w, "Bridgekeeper demo\n\n")
 	fmt.Fprintf(w, "  Sign in:        %s/signin\n", base)
 	fmt.Fprintf(w, "  Demo app:       %s%s   (OpenID client %q, secret %q)\n", base, handlers.PathDemoApp, demoAppClientID, demoAppClientSecret)
@@ -182,6 +185,7 @@ func printDemo(w io.Writer, base string, seed *demoSeed, mfaRequired bool) {
 	fmt.Fprintf(w, "  Public client:  %q (PKCE, redirect http://127.0.0.1:<any port>/callback)\n", demoCLIClientID)
 	fmt.Fprintf(w, "  Admin console:  %s/admin   (sign in as %q)\n", base, demoAdmin)
 	fmt.Fprintf(w, "  Admin CLI:      %s\n\n", seed.CLI)
+	printDemoModes(w, mfaRequired, flow)
 	if mfaRequired {
 		fmt.Fprintln(w, "MFA is required in this pool: users without MFA set up an authenticator at sign-in.")
 	}
@@ -227,7 +231,7 @@ func applyDemoConfig(ac *appConfig, cfg *config.Config, getenv func(string) stri
 	}
 	ac.Clients = append(ac.Clients, from.Clients...)
 	ac.ClaimMappings = from.ClaimMappings
-	ac.StoreURL, ac.StorePrefix = from.StoreURL, from.StorePrefix
+	ac.StoreURL, ac.StorePrefix, ac.StoreMode = from.StoreURL, from.StorePrefix, from.StoreMode
 	ac.MetricsListen = from.MetricsListen
 	ac.Branding = from.Branding
 	ac.Pool.TOTPIssuer = authenticatorIssuer(from.Branding, ac.Pool.TOTPIssuer)

@@ -130,7 +130,7 @@ func TestCheckConfig(t *testing.T) {
 		{name: "every validation problem", content: `
 public_url: http://login.example.com
 pool:
-  auth_flow: CUSTOM_AUTH
+  auth_flow: MAGIC_AUTH
 cookies:
   keys: [MTIzNDU2Nzg5MDEy]
 oidc:
@@ -141,7 +141,7 @@ oidc:
 			"public_url must use https unless it points at localhost",
 			"pool.user_pool_id is required",
 			"pool.client_id is required",
-			`pool.auth_flow must be USER_SRP_AUTH or USER_PASSWORD_AUTH or USER_AUTH (got "CUSTOM_AUTH")`,
+			`pool.auth_flow must be USER_SRP_AUTH or USER_PASSWORD_AUTH or USER_AUTH or CUSTOM_AUTH (got "MAGIC_AUTH")`,
 			"cookies.keys[0] must be 32 bytes of base64 (got 12)",
 			"cookies.secure must be false when public_url uses http",
 			"oidc.signing_keys needs at least one key file when clients are configured",
@@ -285,7 +285,7 @@ func TestServeRefusesBadConfig(t *testing.T) {
 // accepts, the sign-in engine starts, and every other value both refuse.
 func TestCheckConfigAndServeAgreeOnAuthFlows(t *testing.T) {
 	v := cognito.NewJWKSVerifier(context.Background(), cognito.Config{}, nil)
-	for _, flow := range []string{config.AuthFlowUserSRP, config.AuthFlowUserPassword, config.AuthFlowUserAuth, "CUSTOM_AUTH"} {
+	for _, flow := range []string{config.AuthFlowUserSRP, config.AuthFlowUserPassword, config.AuthFlowUserAuth, config.AuthFlowCustom, "MAGIC_AUTH"} {
 		cfg := config.Default()
 		cfg.Pool.AuthFlow = flow
 		checked := true

@@ -71,10 +71,11 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 		return nil, err
 	}
 	client, err := api.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
-		UserPoolId:        aws.String(poolID),
-		ClientName:        aws.String("bridgekeeper"),
-		GenerateSecret:    true,
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowUserAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+		UserPoolId:     aws.String(poolID),
+		ClientName:     aws.String("bridgekeeper"),
+		GenerateSecret: true,
+		// CUSTOM_AUTH for demo --auth-flow CUSTOM_AUTH (demo_custom.go).
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowUserAuth, types.ExplicitAuthFlowsTypeAllowCustomAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
 		// The console's default: unknown users get a plausible challenge, never "does not exist".
 		PreventUserExistenceErrors: types.PreventUserExistenceErrorTypesEnabled,
 	})

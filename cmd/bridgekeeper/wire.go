@@ -41,6 +41,7 @@ type appConfig struct {
 	SecureCookies   bool
 	StoreURL        string
 	StorePrefix     string
+	StoreMode       string // single (or empty), cluster, sentinel
 	SigningKeys     []oidc.SigningKey
 	SigningKeyID    string
 	Clients         []oidc.Client
@@ -104,7 +105,7 @@ func (a *app) Serve(ctx context.Context) error {
 // build wires config → store → engine → provider → pages → server.
 func build(ctx context.Context, ac appConfig) (*app, error) {
 	log := ac.Logger
-	st, err := store.Open(ctx, ac.StoreURL, store.WithKeyPrefix(ac.StorePrefix))
+	st, err := store.Open(ctx, ac.StoreURL, store.WithKeyPrefix(ac.StorePrefix), store.WithMode(ac.StoreMode))
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
@@ -161,6 +162,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 	if m != nil {
 		pageEngine = m.Engine(engine)
 	}
+	limits := abuse.New(st, limitsConfig(ac.Limits), nil, log)
 	pageDeps := handlers.Deps{
 		Engine:  pageEngine,
 		Bundle:  bundle,
@@ -169,7 +171,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		Logger:  log,
 		// One issuer for the engine and the pages (the setup page rebuilds the otpauth:// URI).
 		TOTPIssuer: ac.Pool.TOTPIssuer,
-		Limits:     abuse.New(st, limitsConfig(ac.Limits), nil, log),
+		Limits:     limits,
 		Brand:      viewBrand(brand),
 	}
 	if ac.RememberDevices {
@@ -186,24 +188,25 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		return fail(err)
 	}
 	oidcCfg := oidc.Config{
-		Issuer:         ac.PublicURL,
-		Clients:        ac.Clients,
-		Keys:           ac.SigningKeys,
-		SigningKeyID:   ac.SigningKeyID,
-		ClaimMappings:  ac.ClaimMappings,
-		UILocales:      bundle.Languages(),
-		CookieName:     cookieName("bk_sso", ac.SecureCookies),
-		CookieKeys:     ac.CookieKeys,
-		InsecureCookie: !ac.SecureCookies,
-		SessionTTL:     ac.SessionTTL,
-		CodeTTL:        ac.CodeTTL,
-		Store:          st,
-		NotFound:       store.ErrNotFound,
-		Upstream:       handlers.Upstream{R: engine},
-		StartLogin:     entry.StartLogin,
-		RenderError:    entry.OIDCError,
-		Logger:         log,
-		Rand:           rand.Reader,
+		Issuer:           ac.PublicURL,
+		Clients:          ac.Clients,
+		Keys:             ac.SigningKeys,
+		SigningKeyID:     ac.SigningKeyID,
+		ClaimMappings:    ac.ClaimMappings,
+		UILocales:        bundle.Languages(),
+		CookieName:       cookieName("bk_sso", ac.SecureCookies),
+		CookieKeys:       ac.CookieKeys,
+		InsecureCookie:   !ac.SecureCookies,
+		SessionTTL:       ac.SessionTTL,
+		CodeTTL:          ac.CodeTTL,
+		Store:            st,
+		NotFound:         store.ErrNotFound,
+		Upstream:         handlers.Upstream{R: engine},
+		ClientAuthLimits: abuse.ClientAuthLimits{L: limits},
+		StartLogin:       entry.StartLogin,
+		RenderError:      entry.OIDCError,
+		Logger:           log,
+		Rand:             rand.Reader,
 	}
 	if m != nil {
 		oidcCfg.TokensIssued = m.TokensIssued
@@ -315,6 +318,7 @@ func limitsConfig(l config.Limits) abuse.Config {
 		Password:         abuse.Rule{Free: l.PasswordAttempts, Window: l.Window, Delay: time.Second, MaxDelay: l.MaxDelay},
 		MFACode:          abuse.Rule{Free: l.MFACodeAttempts, Window: l.Window, Delay: time.Minute, MaxDelay: l.MaxDelay},
 		ResetCode:        abuse.Rule{Free: l.ResetCodeAttempts, Window: time.Hour, Delay: time.Hour, MaxDelay: time.Hour},
+		ClientAuth:       abuse.Rule{Free: l.ClientAuthAttempts, Window: l.Window, Delay: time.Second, MaxDelay: l.MaxDelay},
 		CodeSends:        l.CodeSends,
 		SendWindow:       l.Window,
 		Ceiling:          l.UsernameCeiling,

@@ -33,6 +33,9 @@ const (
 	ResetCode Kind = "reset_code"
 	// CodeSend counts codes sent (forgot password), per username and per address.
 	CodeSend Kind = "code_send"
+	// ClientAuth counts failed client authentication at the OpenID endpoints, per client id
+	// (in place of the username) and address.
+	ClientAuth Kind = "client_auth"
 )
 
 // Store is the part of store.Store the limits use.
@@ -55,7 +58,7 @@ type Rule struct {
 
 // Config sets every limit.
 type Config struct {
-	Password, MFACode, ResetCode Rule
+	Password, MFACode, ResetCode, ClientAuth Rule
 	// CodeSends is how many codes one username, and one address, may have sent per SendWindow.
 	CodeSends  int
 	SendWindow time.Duration
@@ -111,6 +114,8 @@ func (l *Limiter) rule(k Kind) Rule {
 		return l.cfg.MFACode
 	case ResetCode:
 		return l.cfg.ResetCode
+	case ClientAuth:
+		return l.cfg.ClientAuth
 	}
 	return l.cfg.Password
 }
@@ -254,3 +259,22 @@ func (l *Limiter) refuse(ctx context.Context, r *Refusal) error {
 }
 
 func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+
+// ClientAuthLimits adapts the limiter to the OpenID provider's limit on failed client
+// authentication (oidc.ClientAuthLimiter).
+type ClientAuthLimits struct{ L *Limiter }
+
+// Check returns how long the client id must wait from addr.
+func (a ClientAuthLimits) Check(ctx context.Context, clientID, addr string) (time.Duration, error) {
+	err := a.L.Check(ctx, ClientAuth, clientID, addr)
+	var r *Refusal
+	if errors.As(err, &r) {
+		return r.Wait, nil
+	}
+	return 0, err
+}
+
+// Failed counts a failed client authentication.
+func (a ClientAuthLimits) Failed(ctx context.Context, clientID, addr string) error {
+	return a.L.Failed(ctx, ClientAuth, clientID, addr)
+}

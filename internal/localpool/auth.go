@@ -139,6 +139,8 @@ func (s *Server) initiateAuth(r *http.Request, body []byte) (any, error) {
 		return s.srpChallenge(p, c, u, ap["SRP_A"])
 	case "USER_AUTH":
 		return s.initiateUserAuth(r, p, c, in)
+	case "CUSTOM_AUTH":
+		return s.initiateCustomAuth(p, c, ap)
 	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
 		if !c.flows["ALLOW_REFRESH_TOKEN_AUTH"] {
 			return nil, errf("InvalidParameterException", "REFRESH_TOKEN_AUTH flow not enabled for this client")
@@ -358,6 +360,9 @@ func maskEmail(e string) string {
 }
 
 func (s *Server) success(r *http.Request, p *pool, c *appClient, u *user) (any, error) {
+	if out, ok := s.customStep(p, c, u); ok {
+		return out, nil
+	}
 	if out, ok := s.deviceChallenge(p, c, u); ok {
 		return out, nil
 	}
@@ -490,6 +495,9 @@ func (s *Server) respondToAuthChallenge(r *http.Request, body []byte) (any, erro
 		}
 		consume()
 		return s.mfaChallenge(p, c, u, method)
+
+	case "CUSTOM_CHALLENGE":
+		return s.answerCustom(r, p, c, u, in.Session, sess, cr["ANSWER"])
 
 	case "MFA_SETUP":
 		if email := cr["EMAIL"]; email != "" {

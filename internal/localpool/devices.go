@@ -52,9 +52,10 @@ type device struct {
 
 // deviceCtx is what a sign-in carries about devices from one challenge to the next.
 type deviceCtx struct {
-	srp    bool   // the password was proven with SRP: only such sign-ins track devices
-	key    string // the DEVICE_KEY presented, checked to be one of the user's confirmed devices
-	proven bool   // DEVICE_PASSWORD_VERIFIER succeeded
+	srp    bool       // the password was proven with SRP: only such sign-ins track devices
+	key    string     // the DEVICE_KEY presented, checked to be one of the user's confirmed devices
+	proven bool       // DEVICE_PASSWORD_VERIFIER succeeded
+	custom *customRun // a CUSTOM_AUTH sign-in's progress (custom.go)
 }
 
 // beginSignIn makes ctx the device context of the sign-in answered under s.mu; newSession copies

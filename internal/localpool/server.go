@@ -75,6 +75,7 @@ type pool struct {
 	signIn     signInSettings // choice-based sign-in and passkeys (userauth.go)
 	devices    deviceSettings // devices.go
 	signup     signupSettings // signup.go
+	custom     *CustomAuth    // custom authentication (custom.go)
 }
 
 type passwordPolicy struct {

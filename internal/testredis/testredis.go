@@ -38,13 +38,16 @@ const (
 // run the Redis tests.
 func Start(t testing.TB) string {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		testutil.Missing(t, "redis-server", "apt-get install -y redis-server (or: make deps)")
-	}
+	return fmt.Sprintf("redis://%s/0", startServer(t, redisServer(t), t.TempDir()).addr)
+}
+
+// startServer runs one redis-server in dir with the extra arguments first (a config file, a
+// mode), stopped when the test ends, trying a few ports.
+func startServer(t testing.TB, bin, dir string, extra ...string) *server {
+	t.Helper()
 	var errs []error
 	for range attempts {
-		s, err := start(bin, t.TempDir())
+		s, err := start(bin, dir, extra...)
 		if err == nil {
 			t.Cleanup(func() {
 				if err := s.stop(); err != nil {
@@ -54,12 +57,12 @@ func Start(t testing.TB) string {
 					t.Logf("testredis: server output:\n%s", s.out.String())
 				}
 			})
-			return fmt.Sprintf("redis://%s/0", s.addr)
+			return s
 		}
 		errs = append(errs, err)
 	}
 	t.Fatalf("testredis: could not start redis-server: %v", errors.Join(errs...))
-	return ""
+	return nil
 }
 
 // server is one running redis-server.
@@ -71,7 +74,7 @@ type server struct {
 }
 
 // start runs redis-server on a free port and waits until it answers.
-func start(bin, dir string) (*server, error) {
+func start(bin, dir string, extra ...string) (*server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -81,7 +84,7 @@ func start(bin, dir string) (*server, error) {
 		out:    &testutil.Buffer{},
 		exited: make(chan struct{}),
 	}
-	s.cmd = exec.Command(bin,
+	s.cmd = exec.Command(bin, append(extra,
 		"--port", strconv.Itoa(port),
 		"--bind", "127.0.0.1",
 		"--save", "",
@@ -89,7 +92,7 @@ func start(bin, dir string) (*server, error) {
 		"--dir", dir,
 		"--logfile", "",
 		"--daemonize", "no",
-	)
+	)...)
 	s.cmd.Dir = dir
 	s.cmd.Stdout = s.out
 	s.cmd.Stderr = s.out
