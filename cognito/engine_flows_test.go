@@ -73,15 +73,18 @@ type env struct {
 	secrets []string
 	// client is the app client of the engine built last.
 	client cognito.Config
+	// ops records the Cognito operations the pool served, in order.
+	ops *opLog
 }
 
 func newEnv(t *testing.T, ps poolSetup) *env {
 	t.Helper()
 	c := testutil.NewClock(time.Now().UTC().Truncate(time.Second))
 	pool := localpool.New(localpool.Options{Now: c.Now, Rand: newSeeded(1), SessionTTL: ps.sessionTTL})
-	srv := httptest.NewServer(pool.Handler())
+	ops := &opLog{}
+	srv := httptest.NewServer(ops.wrap(pool.Handler()))
 	t.Cleanup(srv.Close)
-	e := &env{t: t, ctx: context.Background(), clock: c, pool: pool, url: srv.URL, logs: &testutil.Buffer{}, secrets: []string{password, tempPass, newPassword}}
+	e := &env{t: t, ctx: context.Background(), clock: c, pool: pool, url: srv.URL, logs: &testutil.Buffer{}, secrets: []string{password, tempPass, newPassword}, ops: ops}
 	e.admin = cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")})
 	var schema []types.SchemaAttributeType
 	for _, r := range ps.required {
@@ -138,6 +141,8 @@ type engineOpts struct {
 	flows   []types.ExplicitAuthFlowsType // the app client's; default SRP, password and refresh
 	issuer  string                        // override the verified issuer
 	badHash bool                          // configure a wrong client secret
+	// preventExistence creates the app client with PreventUserExistenceErrors ENABLED.
+	preventExistence bool
 	// customWithPassword starts CUSTOM_AUTH with SRP (pool.custom_auth_with_password).
 	customWithPassword bool
 }
@@ -151,6 +156,7 @@ func (e *env) engine(o engineOpts) *cognito.Engine {
 	}
 	out, err := e.admin.CreateUserPoolClient(e.ctx, &cip.CreateUserPoolClientInput{
 		UserPoolId: aws.String(e.poolID), ClientName: aws.String("c"), GenerateSecret: o.secret, ExplicitAuthFlows: flows,
+		PreventUserExistenceErrors: preventExistence(o.preventExistence),
 	})
 	e.must(err)
 	cfg := cognito.Config{

@@ -15,10 +15,12 @@ const (
 	DefaultAuthFlow        = AuthFlowUserSRP
 	DefaultStoreURL        = "memory://"
 	DefaultKeyPrefix       = "bk:"
-	DefaultCodeTTL         = 60 * time.Second
-	DefaultSSOSessionTTL   = 12 * time.Hour
-	DefaultSignInPerIP     = 30
-	DefaultRateLimitWindow = time.Minute
+	// DefaultStoreWaitTimeout bounds store.wait_replicas' wait.
+	DefaultStoreWaitTimeout = 500 * time.Millisecond
+	DefaultCodeTTL          = 60 * time.Second
+	DefaultSSOSessionTTL    = 12 * time.Hour
+	DefaultSignInPerIP      = 30
+	DefaultRateLimitWindow  = time.Minute
 )
 
 // Cognito authentication flows (pool.auth_flow).
@@ -156,6 +158,11 @@ type Store struct {
 	// Cluster, redis://h1:6379?addr=h2:6379&addr=h3:6379) or sentinel
 	// (redis://s1:26379?master_name=M&addr=s2:26379).
 	Mode string `yaml:"mode"`
+	// WaitReplicas, when positive, makes the writes whose loss in a failover
+	// would matter (a redeemed code, a rotated refresh token) wait until that
+	// many replicas have them (Redis's WAIT), for at most WaitTimeout.
+	WaitReplicas int           `yaml:"wait_replicas"`
+	WaitTimeout  time.Duration `yaml:"wait_timeout"`
 }
 
 // OIDC configures the OpenID Connect provider.
@@ -233,7 +240,7 @@ func Default() *Config {
 		ShutdownTimeout: DefaultShutdownTimeout,
 		Pool:            Pool{AuthFlow: DefaultAuthFlow, CustomAuthWithPassword: true},
 		Cookies:         Cookies{Secure: true},
-		Store:           Store{URL: DefaultStoreURL, KeyPrefix: DefaultKeyPrefix, Mode: store.ModeSingle},
+		Store:           Store{URL: DefaultStoreURL, KeyPrefix: DefaultKeyPrefix, Mode: store.ModeSingle, WaitTimeout: DefaultStoreWaitTimeout},
 		OIDC:            OIDC{CodeTTL: DefaultCodeTTL, SSOSessionTTL: DefaultSSOSessionTTL},
 		RateLimit:       RateLimit{SignInPerIP: DefaultSignInPerIP, Window: DefaultRateLimitWindow},
 		Limits:          DefaultLimits(),

@@ -190,6 +190,15 @@ func (c *Config) validateStore(p *Problems) {
 	default:
 		p.add("store.mode", "must be %s, %s or %s, not %q", store.ModeSingle, store.ModeCluster, store.ModeSentinel, c.Store.Mode)
 	}
+	if c.Store.WaitReplicas < 0 {
+		p.add("store.wait_replicas", "must not be negative (got %d)", c.Store.WaitReplicas)
+	}
+	if c.Store.WaitReplicas > 0 {
+		positive(p, "store.wait_timeout", c.Store.WaitTimeout)
+		if ok && strings.EqualFold(scheme, "memory") {
+			p.add("store.wait_replicas", "needs a Redis store.url (memory:// has no replicas)")
+		}
+	}
 }
 
 func (c *Config) validateOIDC(p *Problems) {

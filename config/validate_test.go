@@ -119,6 +119,12 @@ func TestValidate(t *testing.T) {
 		{"store url scheme", func(c *Config) { c.Store.URL = "postgres://user:hunter2@db" }, []string{"store.url must start with memory://, redis://, rediss:// or unix://"}},
 		{"store mode unknown", func(c *Config) { c.Store.Mode = "galaxy" }, []string{`store.mode must be single, cluster or sentinel, not "galaxy"`}},
 		{"store mode cluster on memory", func(c *Config) { c.Store.Mode = "cluster" }, []string{"store.mode cluster needs a redis:// or rediss:// store.url"}},
+		{"store wait negative", func(c *Config) { c.Store.WaitReplicas = -1 }, []string{"store.wait_replicas must not be negative (got -1)"}},
+		{"store wait on memory", func(c *Config) { c.Store.WaitReplicas = 1 }, []string{"store.wait_replicas needs a Redis store.url (memory:// has no replicas)"}},
+		{"store wait without timeout", func(c *Config) {
+			c.Store.URL = "redis://127.0.0.1:6379"
+			c.Store.WaitReplicas, c.Store.WaitTimeout = 1, 0
+		}, []string{"store.wait_timeout must be longer than zero"}},
 		{"store redis", func(c *Config) { c.Store.URL = "redis://:pw@127.0.0.1:6379/0" }, nil},
 		// OIDC.
 		{"code ttl", func(c *Config) { c.OIDC.CodeTTL = -time.Second }, []string{"oidc.code_ttl must be longer than zero (got -1s)"}},

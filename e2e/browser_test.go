@@ -80,4 +80,6 @@ func TestBrowserSignIn(t *testing.T) {
 			t.Fatalf("account page does not name carol: %q", body)
 		}
 	})
+
+	t.Run("admin console", func(t *testing.T) { walkAdminConsole(t, p) })
 }

@@ -107,6 +107,10 @@ func TestMultipleInstancesShareRedisSentinel(t *testing.T) {
 // store.mode says.
 func multiInstanceScenario(t *testing.T, redisURL, mode string) {
 	ctx := context.Background()
+	waitReplicas := 0
+	if mode == "sentinel" {
+		waitReplicas = 1 // codes and refresh rotations wait for the replica (store.wait_replicas)
+	}
 	api, endpoint, poolID, clientID, clientSecret := localPool(t)
 	cb := newRedisCallback(t)
 	redirectURI := cb.URL + "/callback"
@@ -142,6 +146,7 @@ store:
   url: "%s"
   key_prefix: "bk-e2e:"
   mode: %s
+  wait_replicas: %d
 oidc:
   signing_keys: [{file: %s}]
   clients:
@@ -151,7 +156,7 @@ oidc:
       redirect_uris: [%s]
       scopes: [openid, email, profile, offline_access]
 `, ports[i], issuer, poolID, clientID, clientSecret, endpoint, endpoint, poolID,
-			base64.StdEncoding.EncodeToString(cookieKey), redisURL, mode, keyFile, redirectURI)
+			base64.StdEncoding.EncodeToString(cookieKey), redisURL, mode, waitReplicas, keyFile, redirectURI)
 		path := filepath.Join(dir, fmt.Sprintf("instance%d.yaml", i+1))
 		must(t, os.WriteFile(path, []byte(cfg), 0o600))
 		return path

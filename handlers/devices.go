@@ -33,9 +33,10 @@ func (h *Handlers) devicesOn() bool {
 	return h.d.Devices != nil && h.d.DeviceJar != nil && h.d.AccessTokens != nil
 }
 
-// browserDevice is this browser's remembered device for username, or nil.
+// browserDevice is this browser's remembered device for username, or nil. A sign-in the admin
+// console demanded (FreshSignInRequired) takes no remembered-device shortcut.
 func (h *Handlers) browserDevice(r *http.Request, username string) *cognito.Device {
-	if !h.devicesOn() {
+	if !h.devicesOn() || h.FreshSignInRequired(r) {
 		return nil
 	}
 	return h.d.DeviceJar.device(r, username)

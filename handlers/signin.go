@@ -172,6 +172,9 @@ func (h *Handlers) finish(c echo.Context, s *cognito.Success) error {
 	if req != nil {
 		return nil // Login redirected to the app.
 	}
+	if rs, ok := h.takeReturn(w, r); ok {
+		return c.Redirect(http.StatusSeeOther, rs.Path) // back to the admin page that asked
+	}
 	return c.Redirect(http.StatusSeeOther, PathAccount)
 }
 

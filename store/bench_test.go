@@ -125,3 +125,20 @@ func BenchmarkRedisGet(b *testing.B)   { benchGet(b, benchRedis(b)) }
 func BenchmarkRedisSet(b *testing.B)   { benchSet(b, benchRedis(b)) }
 func BenchmarkRedisSwap(b *testing.B)  { benchSwap(b, benchRedis(b)) }
 func BenchmarkRedisIncr(b *testing.B)  { benchIncr(b, benchRedis(b)) }
+
+// benchSentinel opens a store on a Sentinel-managed master with one replica; wait is how many
+// replicas every Swap waits for.
+func benchSentinel(b *testing.B, wait int) store.Store {
+	b.Helper()
+	s, err := store.Open(b.Context(), testredis.StartSentinel(b).URL, store.WithMode(store.ModeSentinel), store.WithWait(wait, time.Second))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// BenchmarkSentinelSwap and BenchmarkSentinelSwapWait measure what waiting for the replica
+// costs a Swap (a redeemed code, a rotated refresh token).
+func BenchmarkSentinelSwap(b *testing.B)     { benchSwap(b, benchSentinel(b, 0)) }
+func BenchmarkSentinelSwapWait(b *testing.B) { benchSwap(b, benchSentinel(b, 1)) }

@@ -35,6 +35,13 @@ type RedisOptions struct {
 	URL string
 	// Mode is ModeSingle (the default when empty), ModeCluster or ModeSentinel.
 	Mode string
+	// WaitReplicas, when positive, makes every Swap (a redeemed code, a rotated
+	// refresh token: the writes whose loss in a failover would matter) wait
+	// until that many replicas have it, for at most WaitTimeout (Redis's WAIT).
+	// Past the timeout the write stands, unreplicated: WAIT bounds the loss
+	// window, it does not make Redis synchronous.
+	WaitReplicas int
+	WaitTimeout  time.Duration
 	// KeyPrefix is prepended to every key (empty means DefaultKeyPrefix).
 	// Deployments sharing one Redis database need distinct prefixes.
 	KeyPrefix string
@@ -44,6 +51,8 @@ type RedisOptions struct {
 type Redis struct {
 	client  redis.UniversalClient // *redis.Client (single, sentinel) or *redis.ClusterClient
 	cluster bool                  // keys of one command must share a slot
+	wait    int                   // replicas a Swap waits for (0: none)
+	waitMS  int64                 // how long it waits, in milliseconds
 	prefix  string
 	incr    *redis.Script
 	sadd    *redis.Script
@@ -92,6 +101,8 @@ func NewRedis(ctx context.Context, opts RedisOptions) (*Redis, error) {
 	r := &Redis{
 		client:  client,
 		cluster: opts.Mode == ModeCluster,
+		wait:    opts.WaitReplicas,
+		waitMS:  max(1, opts.WaitTimeout.Milliseconds()),
 		prefix:  prefix,
 		incr:    redis.NewScript(incrScript),
 		sadd:    redis.NewScript(saddScript),
@@ -187,7 +198,38 @@ func (r *Redis) Swap(ctx context.Context, key string, value []byte, ttl time.Dur
 	if err := ctx.Err(); err != nil {
 		return nil, wrapRedis("swap", err)
 	}
-	prev, err := r.client.Do(ctx, "SET", r.prefix+key, value, "XX", "GET", "PX", millis(ttl)).Text()
+	args := []any{"SET", r.prefix + key, value, "XX", "GET", "PX", millis(ttl)}
+	if r.wait > 0 {
+		return r.swapAndWait(ctx, key, args)
+	}
+	prev, err := r.client.Do(ctx, args...).Text()
+	if err != nil {
+		return nil, wrapRedis("swap", err)
+	}
+	return []byte(prev), nil
+}
+
+// swapAndWait sends the swap and a WAIT on one connection to the key's master (WAIT counts the
+// replicas that have every earlier write of its connection).
+func (r *Redis) swapAndWait(ctx context.Context, key string, args []any) ([]byte, error) {
+	var node redis.Cmdable = r.client
+	if cc, ok := r.client.(*redis.ClusterClient); ok {
+		m, err := cc.MasterForKey(ctx, r.prefix+key)
+		if err != nil {
+			return nil, wrapRedis("swap", err)
+		}
+		node = m
+	}
+	var set *redis.Cmd
+	_, err := node.Pipelined(ctx, func(p redis.Pipeliner) error {
+		set = p.Do(ctx, args...)
+		p.Do(ctx, "WAIT", r.wait, r.waitMS)
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, wrapRedis("swap", err)
+	}
+	prev, err := set.Text()
 	if err != nil {
 		return nil, wrapRedis("swap", err)
 	}

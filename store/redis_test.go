@@ -445,3 +445,68 @@ func TestRedisClusterDeleteAcrossSlots(t *testing.T) {
 		}
 	}
 }
+
+// TestRedisSentinelConformance runs the conformance suite through Sentinel, with every Swap
+// waiting for the replica.
+func TestRedisSentinelConformance(t *testing.T) {
+	sen := testredis.StartSentinel(t)
+	opts, err := redis.ParseFailoverURL(sen.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := redis.NewFailoverClient(opts)
+	t.Cleanup(func() { _ = raw.Close() })
+	var n atomic.Int64
+	storetest.Run(t, func(t *testing.T) (store.Store, storetest.Clock) {
+		prefix := fmt.Sprintf("s%d:", n.Add(1))
+		s, err := store.Open(t.Context(), sen.URL, store.WithMode(store.ModeSentinel), store.WithKeyPrefix(prefix), store.WithWait(1, 5*time.Second))
+		if err != nil {
+			t.Fatalf("Open sentinel: %v", err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		return s, &redisClock{t: t, raw: raw, prefix: prefix, script: redis.NewScript(advanceScript)}
+	})
+}
+
+// TestRedisSwapSurvivesFailover: a Swap that waited for the replica is still there after the
+// master is killed (SIGKILL, right after the write) and Sentinel promotes the replica; the same
+// store follows the failover.
+func TestRedisSwapSurvivesFailover(t *testing.T) {
+	ctx := t.Context()
+	sen := testredis.StartSentinel(t)
+	s, err := store.Open(ctx, sen.URL, store.WithMode(store.ModeSentinel), store.WithWait(1, 5*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Set(ctx, "code", []byte("issued"), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if prev, err := s.Swap(ctx, "code", []byte("redeemed"), time.Hour); err != nil || string(prev) != "issued" {
+		t.Fatalf("Swap = %q, %v", prev, err)
+	}
+	old := sen.MasterAddr()
+	sen.KillMaster()
+	if sen.MasterAddr() == old {
+		t.Fatal("no failover happened")
+	}
+	// The client's first commands may still meet the dead master's connections; it then asks
+	// Sentinel again. Poll until it answers.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got, err := s.Get(ctx, "code")
+		if err == nil {
+			if string(got) != "redeemed" {
+				t.Fatalf("after the failover the code reads %q, want the swapped value", got)
+			}
+			return
+		}
+		if errors.Is(err, store.ErrNotFound) {
+			t.Fatal("the swapped key was lost in the failover")
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("store did not follow the failover: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -118,10 +118,12 @@ func checkTTL(op string, ttl time.Duration) error {
 type Option func(*openConfig)
 
 type openConfig struct {
-	now       func() time.Time
-	maxKeys   int
-	keyPrefix string
-	mode      string
+	now          func() time.Time
+	maxKeys      int
+	keyPrefix    string
+	mode         string
+	waitReplicas int
+	waitTimeout  time.Duration
 }
 
 // WithClock sets the clock of a memory store (default time.Now). Redis uses
@@ -146,6 +148,12 @@ func WithKeyPrefix(prefix string) Option {
 // [ModeCluster] or [ModeSentinel]. A memory store takes only ModeSingle.
 func WithMode(mode string) Option {
 	return func(c *openConfig) { c.mode = mode }
+}
+
+// WithWait makes a Redis store's Swap wait for replicas replicas for at most
+// timeout (see [RedisOptions].WaitReplicas). The memory backend ignores it.
+func WithWait(replicas int, timeout time.Duration) Option {
+	return func(c *openConfig) { c.waitReplicas, c.waitTimeout = replicas, timeout }
 }
 
 // Open returns the store described by rawURL:
@@ -186,7 +194,10 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (Store, error) {
 		}
 		return NewMemory(MemoryOptions{Now: cfg.now, MaxKeys: maxKeys}), nil
 	case "redis", "rediss", "unix":
-		r, err := NewRedis(ctx, RedisOptions{URL: rawURL, Mode: cfg.mode, KeyPrefix: cfg.keyPrefix})
+		r, err := NewRedis(ctx, RedisOptions{
+			URL: rawURL, Mode: cfg.mode, KeyPrefix: cfg.keyPrefix,
+			WaitReplicas: cfg.waitReplicas, WaitTimeout: cfg.waitTimeout,
+		})
 		if err != nil {
 			return nil, err
 		}

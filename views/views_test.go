@@ -316,6 +316,7 @@ func TestPages(t *testing.T) {
 		},
 	}
 	cases = append(cases, recoveryCases()...)
+	cases = append(cases, adminCases()...)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			raw, doc := render(t, tc.page(testPage(t)))

@@ -62,23 +62,40 @@ func testConfig() *config.Config {
 
 // newTestServer assembles a server with a memory store as its counter, a
 // JSON logger into the returned buffer, and deps adjusted by edit.
-func newTestServer(t *testing.T, cfg *config.Config, edit func(d *Deps)) (*Server, *logBuffer) {
+func newTestServer(t *testing.T, cfg *config.Config, edit func(d *testDeps)) (*Server, *logBuffer) {
 	t.Helper()
 	logs := &logBuffer{}
 	st := store.NewMemory(store.MemoryOptions{})
 	t.Cleanup(func() { _ = st.Close() })
-	d := Deps{
+	d := testDeps{Deps: &Deps{
 		Logger:  slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Counter: st,
-	}
+	}}
 	if edit != nil {
 		edit(&d)
 	}
-	s, err := New(cfg, d)
+	s, err := New(cfg, *d.Deps)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if d.Extra != nil {
+		d.Extra(s.echo, middlewares{SignInRateLimit: s.signInRateLimit()})
+	}
 	return s, logs
+}
+
+// testDeps are a test server's parts plus routes only the test has (the route table in
+// routes.go has no hook for them).
+type testDeps struct {
+	*Deps
+	// Extra mounts the test's routes after the route table's.
+	Extra func(e *echo.Echo, mw middlewares)
+}
+
+// middlewares are the middlewares a test's routes may use.
+type middlewares struct {
+	// SignInRateLimit is the route table's limit on posts of credentials.
+	SignInRateLimit echo.MiddlewareFunc
 }
 
 // do serves one request and returns the recorded response.

@@ -24,7 +24,7 @@ import (
 
 // formRoutes mounts a page with a form (GET /form shows the CSRF token) and
 // its POST, plus a POST at the path of an OIDC back-channel endpoint that is not the provider's.
-func formRoutes(e *echo.Echo, mw Middlewares) {
+func formRoutes(e *echo.Echo, mw middlewares) {
 	e.GET("/form", func(c echo.Context) error {
 		tok, _ := c.Get(csrf.ContextKey).(string)
 		return c.String(http.StatusOK, tok)
@@ -37,7 +37,7 @@ func formRoutes(e *echo.Echo, mw Middlewares) {
 
 func TestSecurityHeaders(t *testing.T) {
 	static := fstest.MapFS{"css/app.css": {Data: []byte("body{}")}}
-	s, _ := newTestServer(t, testConfig(), func(d *Deps) { d.Extra = formRoutes; d.Static = static })
+	s, _ := newTestServer(t, testConfig(), func(d *testDeps) { d.Extra = formRoutes; d.Static = static })
 	wantCSP := "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 		"form-action 'self' https://app.example.com http://127.0.0.1:* http://[::1]:*; " +
 		"frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
@@ -99,7 +99,7 @@ func postForm(path string, form url.Values, cookies ...*http.Cookie) *http.Reque
 
 func TestCSRF(t *testing.T) {
 	pages := &pageRenderer{}
-	s, _ := newTestServer(t, testConfig(), func(d *Deps) { d.Extra = formRoutes; d.ErrorRenderer = pages.render })
+	s, _ := newTestServer(t, testConfig(), func(d *testDeps) { d.Extra = formRoutes; d.ErrorRenderer = pages.render })
 	cookie, token := csrfCookie(t, s)
 	if cookie.Name != "__Host-bk_csrf" || !cookie.Secure || !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode || cookie.Path != "/" || cookie.Domain != "" {
 		t.Errorf("CSRF cookie = %+v, want __Host-bk_csrf, Secure, HttpOnly, SameSite=Lax, Path=/", cookie)
@@ -158,7 +158,7 @@ func TestCSRF(t *testing.T) {
 	// Without secure cookies (http://localhost) the cookie loses the prefix and Secure.
 	cfg := testConfig()
 	cfg.PublicURL, cfg.Cookies.Secure = "http://localhost:8080", false
-	s, _ = newTestServer(t, cfg, func(d *Deps) { d.Extra = formRoutes })
+	s, _ = newTestServer(t, cfg, func(d *testDeps) { d.Extra = formRoutes })
 	cookie, token = csrfCookie(t, s)
 	if cookie.Name != "bk_csrf" || cookie.Secure {
 		t.Errorf("insecure CSRF cookie = %+v", cookie)
@@ -170,9 +170,9 @@ func TestCSRF(t *testing.T) {
 
 func TestPanicRecovery(t *testing.T) {
 	pages := &pageRenderer{}
-	s, logs := newTestServer(t, testConfig(), func(d *Deps) {
+	s, logs := newTestServer(t, testConfig(), func(d *testDeps) {
 		d.ErrorRenderer = pages.render
-		d.Extra = func(e *echo.Echo, _ Middlewares) {
+		d.Extra = func(e *echo.Echo, _ middlewares) {
 			e.GET("/boom", func(echo.Context) error { panic("db password is hunter2") })
 		}
 	})
@@ -196,9 +196,9 @@ func TestPanicRecovery(t *testing.T) {
 func TestRequestID(t *testing.T) {
 	hexID := regexp.MustCompile(`^[0-9a-f]{32}$`)
 	handlerLogs := &logBuffer{}
-	s, logs := newTestServer(t, testConfig(), func(d *Deps) {
+	s, logs := newTestServer(t, testConfig(), func(d *testDeps) {
 		d.Rand = bytes.NewReader(bytes.Repeat([]byte{0xab}, 16))
-		d.Extra = func(e *echo.Echo, _ Middlewares) {
+		d.Extra = func(e *echo.Echo, _ middlewares) {
 			e.GET("/hello", func(c echo.Context) error {
 				// A handler logging with the request context gets the id too.
 				slog.New(LogHandler{Handler: slog.NewJSONHandler(handlerLogs, nil)}).InfoContext(c.Request().Context(), "in handler")
@@ -233,7 +233,7 @@ func TestRequestID(t *testing.T) {
 	// Only a trusted proxy's id is honoured (httptest's peer is 192.0.2.1).
 	cfg := testConfig()
 	cfg.TrustedProxies = []string{"192.0.2.0/24"}
-	s, _ = newTestServer(t, cfg, func(d *Deps) { d.Extra = func(e *echo.Echo, _ Middlewares) {} })
+	s, _ = newTestServer(t, cfg, func(d *testDeps) { d.Extra = func(e *echo.Echo, _ middlewares) {} })
 	untrusted := httptest.NewRequest(http.MethodGet, "/healthz", nil)
 	untrusted.RemoteAddr = "203.0.113.9:4321"
 	untrusted.Header.Set("X-Request-Id", "forged-by-a-client")
@@ -254,7 +254,7 @@ func TestRequestID(t *testing.T) {
 }
 
 func TestAccessLogOmitsSecrets(t *testing.T) {
-	s, logs := newTestServer(t, testConfig(), func(d *Deps) { d.Extra = formRoutes })
+	s, logs := newTestServer(t, testConfig(), func(d *testDeps) { d.Extra = formRoutes })
 	cookie, token := csrfCookie(t, s)
 	r := postForm("/form?code=SECRETCODE&state=STATEVALUE", url.Values{"_csrf": {token}, "password": {"PASSWORD123"}}, cookie)
 	r.Header.Set("Authorization", "Bearer TOKENVALUE")
@@ -287,7 +287,7 @@ func TestAccessLogOmitsSecrets(t *testing.T) {
 }
 
 func TestBodyLimit(t *testing.T) {
-	s, _ := newTestServer(t, testConfig(), func(d *Deps) { d.Extra = formRoutes })
+	s, _ := newTestServer(t, testConfig(), func(d *testDeps) { d.Extra = formRoutes })
 	cookie, token := csrfCookie(t, s)
 	big := url.Values{"_csrf": {token}, "x": {strings.Repeat("a", 65<<10)}}
 	if rec := do(s, postForm("/form", big, cookie)); rec.Code != http.StatusRequestEntityTooLarge {
@@ -302,7 +302,7 @@ func TestBodyLimit(t *testing.T) {
 func TestSignInRateLimit(t *testing.T) {
 	cfg := testConfig()
 	cfg.RateLimit.SignInPerIP = 2
-	s, _ := newTestServer(t, cfg, func(d *Deps) { d.Extra = formRoutes })
+	s, _ := newTestServer(t, cfg, func(d *testDeps) { d.Extra = formRoutes })
 	cookie, token := csrfCookie(t, s)
 	post := func(remote, xff string) *httptest.ResponseRecorder {
 		r := postForm("/signin", url.Values{"_csrf": {token}}, cookie)
@@ -337,7 +337,7 @@ func TestSignInRateLimit(t *testing.T) {
 
 	// Behind a trusted proxy, each client behind it is counted apart.
 	cfg.TrustedProxies = []string{"10.0.0.0/8"}
-	s, _ = newTestServer(t, cfg, func(d *Deps) { d.Extra = formRoutes })
+	s, _ = newTestServer(t, cfg, func(d *testDeps) { d.Extra = formRoutes })
 	cookie, token = csrfCookie(t, s)
 	for _, client := range []string{"203.0.113.1", "203.0.113.1", "203.0.113.2", "203.0.113.2"} {
 		if rec := post("10.1.2.3", client); rec.Code != http.StatusOK {
@@ -353,7 +353,7 @@ func TestSignInRateLimit(t *testing.T) {
 	if err := closed.Close(); err != nil {
 		t.Fatal(err)
 	}
-	s, logs := newTestServer(t, testConfig(), func(d *Deps) { d.Extra = formRoutes; d.Counter = closed })
+	s, logs := newTestServer(t, testConfig(), func(d *testDeps) { d.Extra = formRoutes; d.Counter = closed })
 	cookie, token = csrfCookie(t, s)
 	if rec := post("192.0.2.1", ""); rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("counter down: status %d, want 503", rec.Code)
@@ -366,7 +366,7 @@ func TestSignInRateLimit(t *testing.T) {
 func TestHealthAndReadiness(t *testing.T) {
 	poolDown := errors.New("dial tcp 10.0.0.9:443: secret-internal-host unreachable")
 	var poolErr error
-	s, logs := newTestServer(t, testConfig(), func(d *Deps) {
+	s, logs := newTestServer(t, testConfig(), func(d *testDeps) {
 		d.Checks = []Check{
 			{Name: "store", Fn: func(ctx context.Context) error { return nil }},
 			{Name: "pool", Fn: func(ctx context.Context) error { return poolErr }},
@@ -400,7 +400,7 @@ func TestHealthAndReadiness(t *testing.T) {
 	// A check that hangs is cut off by its timeout... or by the request's.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	s2, _ := newTestServer(t, testConfig(), func(d *Deps) {
+	s2, _ := newTestServer(t, testConfig(), func(d *testDeps) {
 		d.Checks = []Check{{Name: "slow", Fn: func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }}}
 	})
 	rec = do(s2, httptest.NewRequestWithContext(ctx, http.MethodGet, "/readyz", nil))
@@ -414,7 +414,7 @@ func TestStatic(t *testing.T) {
 		"css/app.css":     {Data: []byte("body{color:red}")},
 		"img/favicon.svg": {Data: []byte("<svg/>")},
 	}
-	s, _ := newTestServer(t, testConfig(), func(d *Deps) { d.Static = fsys })
+	s, _ := newTestServer(t, testConfig(), func(d *testDeps) { d.Static = fsys })
 	tests := []struct {
 		method, path string
 		status       int
@@ -457,9 +457,9 @@ func TestStatic(t *testing.T) {
 
 func TestErrorHandling(t *testing.T) {
 	pages := &pageRenderer{}
-	s, logs := newTestServer(t, testConfig(), func(d *Deps) {
+	s, logs := newTestServer(t, testConfig(), func(d *testDeps) {
 		d.ErrorRenderer = pages.render
-		d.Extra = func(e *echo.Echo, _ Middlewares) {
+		d.Extra = func(e *echo.Echo, _ middlewares) {
 			e.GET("/fails", func(echo.Context) error { return errors.New("query failed: password=hunter2") })
 			e.GET("/teapot", func(echo.Context) error { return echo.NewHTTPError(http.StatusTeapot, "internal detail") })
 			e.GET("/api/thing", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
@@ -509,7 +509,7 @@ func TestErrorHandling(t *testing.T) {
 	}
 
 	// A failing error page falls back to plain text.
-	s, logs = newTestServer(t, testConfig(), func(d *Deps) {
+	s, logs = newTestServer(t, testConfig(), func(d *testDeps) {
 		d.ErrorRenderer = func(echo.Context, int, error) error { return errors.New("template broken") }
 	})
 	rec := do(s, httptest.NewRequest(http.MethodGet, "/nowhere", nil))
@@ -566,7 +566,7 @@ func TestOIDCMount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, _ := newTestServer(t, cfg, func(d *Deps) { d.OIDC = p })
+	s, _ := newTestServer(t, cfg, func(d *testDeps) { d.OIDC = p })
 
 	rec := do(s, httptest.NewRequest(http.MethodGet, oidc.PathDiscovery, nil))
 	var disc struct {

@@ -91,10 +91,31 @@ func (s *Server) routes() {
 		e.POST(handlers.PathDemoAppSignOut, d.AppSignOut)
 	}
 
-	// More routes: the admin console (to come) and tests.
-	if s.deps.Extra != nil {
-		s.deps.Extra(e, Middlewares{SignInRateLimit: signInLimit})
+	// The admin console: administrators only (RequireAdmin, also for unknown /admin paths);
+	// every action's confirmation page and POST need a recent sign-in (RequireRecentSignIn).
+	if a := s.deps.Admin; a != nil {
+		g := e.Group(handlers.PathAdmin, a.RequireAdmin)
+		fresh := a.RequireRecentSignIn
+		user := handlers.PathAdminUser
+		g.GET("", a.AdminUsersGET)
+		g.GET(handlers.PathAdminAudit, a.AdminAuditGET)
+		g.GET(user, a.AdminUserGET)
+		g.GET(user+"/reset-password", a.AdminUserResetPasswordGET, fresh)
+		g.POST(user+"/reset-password", a.AdminUserResetPasswordPOST, fresh)
+		g.GET(user+"/temporary-password", a.AdminUserTemporaryPasswordGET, fresh)
+		g.POST(user+"/temporary-password", a.AdminUserTemporaryPasswordPOST, fresh)
+		g.GET(user+"/disable", a.AdminUserDisableGET, fresh)
+		g.POST(user+"/disable", a.AdminUserDisablePOST, fresh)
+		g.GET(user+"/enable", a.AdminUserEnableGET, fresh)
+		g.POST(user+"/enable", a.AdminUserEnablePOST, fresh)
+		g.GET(user+"/sign-out", a.AdminUserSignOutGET, fresh)
+		g.POST(user+"/sign-out", a.AdminUserSignOutPOST, fresh)
+		g.GET(user+"/reset-mfa", a.AdminUserResetMFAGET, fresh)
+		g.POST(user+"/reset-mfa", a.AdminUserResetMFAPOST, fresh)
+		g.GET(user+"/forget-devices", a.AdminUserForgetDevicesGET, fresh)
+		g.POST(user+"/forget-devices", a.AdminUserForgetDevicesPOST, fresh)
 	}
+
 }
 
 // withClientAddr serves an OpenID endpoint with the client's address (X-Forwarded-For believed

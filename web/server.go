@@ -5,8 +5,8 @@
 // graceful shutdown.
 //
 // The parts come in through Deps: the pages (package handlers), the OpenID
-// provider (package oidc), static files, readiness checks, and an Extra hook
-// for further routes.
+// provider (package oidc), the admin console, static files and readiness
+// checks.
 package web
 
 import (
@@ -53,16 +53,6 @@ type Check struct {
 // It is called only for requests that are not API calls (those get JSON).
 type ErrorRenderer func(c echo.Context, status int, err error) error
 
-// Middlewares are the middlewares a Deps.Extra hook may attach to its
-// routes. CSRF protection, security headers, the body limit and the others
-// apply to every route already.
-type Middlewares struct {
-	// SignInRateLimit limits form posts per client IP address (settings
-	// rate_limit.*). Put it on every route that posts credentials or codes.
-	// It counts POST requests only.
-	SignInRateLimit echo.MiddlewareFunc
-}
-
 // Deps are the parts the server is assembled from. Logger and Counter are
 // required; a nil part is simply not mounted, so tests can assemble a server
 // from a few parts.
@@ -78,6 +68,8 @@ type Deps struct {
 	OIDC *oidc.Provider
 	// Demo adds the demo app and outbox pages (bridgekeeper demo only).
 	Demo *handlers.Demo
+	// Admin is the admin console, mounted under /admin.
+	Admin *handlers.Admin
 	// Static holds the files served under /static/ (static.FS).
 	Static fs.FS
 	// Branding serves the deployment's logo, favicon and stylesheets under
@@ -88,8 +80,6 @@ type Deps struct {
 	// ErrorRenderer renders error pages for people. Default: Pages.ErrorPage,
 	// or plain text without Pages.
 	ErrorRenderer ErrorRenderer
-	// Extra mounts more routes (the admin console, tests) after the others.
-	Extra func(e *echo.Echo, mw Middlewares)
 	// Listener, when set, is served instead of listening on cfg.Listen (the
 	// demo opens its port early to know its URL).
 	Listener net.Listener

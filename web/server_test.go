@@ -18,8 +18,8 @@ import (
 
 // slowRoute mounts GET /slow, which reports that it started and then waits
 // for release before answering.
-func slowRoute(started chan<- struct{}, release <-chan struct{}) func(e *echo.Echo, _ Middlewares) {
-	return func(e *echo.Echo, _ Middlewares) {
+func slowRoute(started chan<- struct{}, release <-chan struct{}) func(e *echo.Echo, _ middlewares) {
+	return func(e *echo.Echo, _ middlewares) {
 		e.GET("/slow", func(c echo.Context) error {
 			close(started)
 			<-release
@@ -52,7 +52,7 @@ type result struct {
 
 func TestGracefulShutdown(t *testing.T) {
 	started, release := make(chan struct{}), make(chan struct{})
-	s, _ := newTestServer(t, testConfig(), func(d *Deps) { d.Extra = slowRoute(started, release) })
+	s, _ := newTestServer(t, testConfig(), func(d *testDeps) { d.Extra = slowRoute(started, release) })
 	if s.Addr() != "" {
 		t.Errorf("Addr() before Listen = %q", s.Addr())
 	}
@@ -104,7 +104,7 @@ func TestShutdownTimeout(t *testing.T) {
 	cfg.ShutdownTimeout = 50 * time.Millisecond
 	started, release := make(chan struct{}), make(chan struct{})
 	defer close(release)
-	s, _ := newTestServer(t, cfg, func(d *Deps) { d.Extra = slowRoute(started, release) })
+	s, _ := newTestServer(t, cfg, func(d *testDeps) { d.Extra = slowRoute(started, release) })
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	if err := s.Listen(); err != nil {
@@ -130,7 +130,7 @@ func TestServeOnGivenListener(t *testing.T) {
 	}
 	cfg := testConfig()
 	cfg.Listen = "192.0.2.1:1" // not used: the listener is given
-	s, _ := newTestServer(t, cfg, func(d *Deps) { d.Listener = ln })
+	s, _ := newTestServer(t, cfg, func(d *testDeps) { d.Listener = ln })
 	if s.Addr() != ln.Addr().String() {
 		t.Errorf("Addr() = %q, want %q", s.Addr(), ln.Addr())
 	}

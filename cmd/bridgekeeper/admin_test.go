@@ -159,11 +159,11 @@ admin:
 	if code := run(context.Background(), []string{"admin", "--config", path, "show", "user02"}, &out, &errOut, env(nil)); code != exitOK || !strings.Contains(out.String(), "user02") {
 		t.Fatalf("with --config: exit %d, %s %s", code, out.String(), errOut.String())
 	}
-	bad := writeConfig(t, "pool:\n  user_pool_id: nope\nadmin:\n  groups: [\" \"]\n")
+	bad := writeConfig(t, "pool:\n  user_pool_id: nope\nadmin:\n  groups: [\" \"]\n  recent_sign_in: 0s\n")
 	out.Reset()
 	errOut.Reset()
 	code := run(context.Background(), []string{"admin", "--config", bad, "list-users"}, &out, &errOut, env(nil))
-	for _, want := range []string{"pool.user_pool_id", "admin.groups[0]"} {
+	for _, want := range []string{"pool.user_pool_id", "admin.groups[0]", "admin.recent_sign_in"} {
 		if code != exitFailed || !strings.Contains(errOut.String(), want) {
 			t.Errorf("bad config: exit %d, stderr %q lacks %s", code, errOut.String(), want)
 		}

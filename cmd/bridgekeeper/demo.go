@@ -134,6 +134,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		},
 		// People trying the demo (and its scenario tests) sign in often from one address.
 		SignInPerIP: demoSignInPerIP,
+		Admin:       config.DefaultAdmin(),
 		Demo: &handlers.DemoConfig{
 			Outbox:       func() []views.OutboxMessage { return outboxMessages(pool) },
 			Issuer:       base,
@@ -232,6 +233,7 @@ func applyDemoConfig(ac *appConfig, cfg *config.Config, getenv func(string) stri
 	ac.Clients = append(ac.Clients, from.Clients...)
 	ac.ClaimMappings = from.ClaimMappings
 	ac.StoreURL, ac.StorePrefix, ac.StoreMode = from.StoreURL, from.StorePrefix, from.StoreMode
+	ac.StoreWait, ac.StoreWaitFor = from.StoreWait, from.StoreWaitFor
 	ac.MetricsListen = from.MetricsListen
 	ac.Branding = from.Branding
 	ac.Pool.TOTPIssuer = authenticatorIssuer(from.Branding, ac.Pool.TOTPIssuer)
@@ -243,6 +245,7 @@ func applyDemoConfig(ac *appConfig, cfg *config.Config, getenv func(string) stri
 		ac.SigningKeyID = from.SigningKeyID
 	}
 	ac.CodeTTL, ac.SessionTTL, ac.ShutdownTimeout = from.CodeTTL, from.SessionTTL, from.ShutdownTimeout
+	ac.Admin = from.Admin
 	if cfg.RateLimit != config.Default().RateLimit {
 		ac.SignInPerIP, ac.SignInWindow = from.SignInPerIP, from.SignInWindow
 	}

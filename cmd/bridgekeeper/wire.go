@@ -14,6 +14,7 @@ import (
 
 	"github.com/gorilla/securecookie"
 
+	"github.com/bridgekeeper/bridgekeeper/admin"
 	"github.com/bridgekeeper/bridgekeeper/branding"
 	"github.com/bridgekeeper/bridgekeeper/cognito"
 	"github.com/bridgekeeper/bridgekeeper/config"
@@ -41,7 +42,9 @@ type appConfig struct {
 	SecureCookies   bool
 	StoreURL        string
 	StorePrefix     string
-	StoreMode       string // single (or empty), cluster, sentinel
+	StoreMode       string        // single (or empty), cluster, sentinel
+	StoreWait       int           // replicas a Swap waits for (0: none)
+	StoreWaitFor    time.Duration // at most this long
 	SigningKeys     []oidc.SigningKey
 	SigningKeyID    string
 	Clients         []oidc.Client
@@ -54,7 +57,11 @@ type appConfig struct {
 	Limits          config.Limits // zero: config.DefaultLimits()
 	TrustedProxies  []string
 	Demo            *handlers.DemoConfig
-	Logger          *slog.Logger
+	// Admin is the admin console's settings (the admin section).
+	Admin config.Admin
+	// Now is the pages' clock (how old an administrator's sign-in is); nil is time.Now.
+	Now    func() time.Time
+	Logger *slog.Logger
 	// PoolHTTP reaches the pool's JWKS (nil: http.DefaultClient).
 	PoolHTTP *http.Client
 	// MetricsListen is where Prometheus metrics are served; empty serves none.
@@ -105,7 +112,7 @@ func (a *app) Serve(ctx context.Context) error {
 // build wires config → store → engine → provider → pages → server.
 func build(ctx context.Context, ac appConfig) (*app, error) {
 	log := ac.Logger
-	st, err := store.Open(ctx, ac.StoreURL, store.WithKeyPrefix(ac.StorePrefix), store.WithMode(ac.StoreMode))
+	st, err := store.Open(ctx, ac.StoreURL, store.WithKeyPrefix(ac.StorePrefix), store.WithMode(ac.StoreMode), store.WithWait(ac.StoreWait, ac.StoreWaitFor))
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
@@ -169,6 +176,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		Assets:  manifest,
 		Cookies: handlers.NewCookieJar(codecs, ac.SecureCookies, int(flowCookieMaxAge.Seconds())),
 		Logger:  log,
+		Now:     ac.Now,
 		// One issuer for the engine and the pages (the setup page rebuilds the otpauth:// URI).
 		TOTPIssuer: ac.Pool.TOTPIssuer,
 		Limits:     limits,
@@ -227,7 +235,12 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 	if ac.Demo != nil {
 		demo = handlers.NewDemo(pages, *ac.Demo)
 	}
+	console, err := adminConsole(ac, api, st, provider, pages, log)
+	if err != nil {
+		return fail(err)
+	}
 	webDeps := web.Deps{
+		Admin:    console,
 		Branding: brand,
 		Pages:    pages,
 		OIDC:     provider,
@@ -306,6 +319,17 @@ func newLogger(w io.Writer, level, format string) *slog.Logger {
 		h = slog.NewTextHandler(w, opts)
 	}
 	return slog.New(web.LogHandler{Handler: h})
+}
+
+// adminConsole builds the admin console over the admin service (the same service the CLI uses).
+func adminConsole(ac appConfig, api admin.API, st store.Store, provider *oidc.Provider, pages *handlers.Handlers, log *slog.Logger) (*handlers.Admin, error) {
+	svc, err := admin.New(admin.Config{UserPoolID: ac.Pool.UserPoolID, Groups: ac.Admin.Groups}, admin.Deps{
+		API: api, Store: st, Sessions: provider, Logger: log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return handlers.NewAdmin(pages, svc, handlers.AdminConfig{RecentSignIn: ac.Admin.RecentSignIn, RequireMFA: ac.Admin.RequireMFA}), nil
 }
 
 // limitsConfig turns the limits section into the limiter's rules: passwords wait from a second,

@@ -400,7 +400,7 @@ func (s *Server) respondToAuthChallenge(r *http.Request, body []byte) (any, erro
 	}
 	if sess.phantom {
 		delete(s.sessions, in.Session)
-		return nil, errWrongCredentials()
+		return nil, s.phantomAnswer(p, sess, cr)
 	}
 	u, ok := p.users[sess.username]
 	if !ok {

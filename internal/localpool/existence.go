@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"math/big"
 	"strings"
 
 	"github.com/bridgekeeper/bridgekeeper/internal/srp"
@@ -51,6 +52,21 @@ func (s *Server) phantomChallenge(p *pool, c *appClient, username, srpA string) 
 		"SALT": hex.EncodeToString(salt), "SRP_B": srv.BHex(), "SECRET_BLOCK": base64.StdEncoding.EncodeToString(block),
 		"USER_ID_FOR_SRP": username, "USERNAME": username,
 	}), nil
+}
+
+// phantomAnswer checks the answer to a phantom challenge with the same SRP computations as a real
+// user's (so it takes as long) and refuses it as a wrong password. Callers hold s.mu.
+func (s *Server) phantomAnswer(p *pool, sess *session, cr map[string]string) error {
+	salt := p.phantom("salt", sess.username, 16)
+	verifier := srp.Verifier(poolName(p.id), sess.username, hex.EncodeToString(p.phantom("password", sess.username, 24)), salt)
+	if b, ok := new(big.Int).SetString(sess.srpB, 16); ok {
+		if srv, err := srp.NewServerWithB(verifier, b); err == nil {
+			if key, err := srv.AuthKey(sess.srpA); err == nil {
+				_ = srp.VerifySignature(key, poolName(p.id), sess.username, sess.secretBlock, cr["TIMESTAMP"], cr["PASSWORD_CLAIM_SIGNATURE"])
+			}
+		}
+	}
+	return errWrongCredentials()
 }
 
 // phantomDelivery is ForgotPassword's simulated answer for a user who does not exist.

@@ -201,8 +201,9 @@ func TestJWKSAndOutboxWait(t *testing.T) {
 	ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
 	defer cancel()
 	got := make(chan Message, 1)
+	after := len(p.srv.Outbox().Messages()) // counted before the reset, not when the goroutine runs
 	go func() {
-		m, err := p.srv.Outbox().Wait(ctx, "alice@example.com", len(p.srv.Outbox().Messages()))
+		m, err := p.srv.Outbox().Wait(ctx, "alice@example.com", after)
 		if err == nil {
 			got <- m
 		}
