@@ -57,6 +57,7 @@ type poolSetup struct {
 	userAuth bool
 	aliases  []types.AliasAttributeType
 	devices  *types.DeviceConfigurationType // device tracking (device_test.go)
+	verify   []types.VerifiedAttributeType  // auto-verified attributes (signup_test.go)
 }
 
 // env is a local user pool reached over HTTP through the real AWS SDK.
@@ -90,7 +91,7 @@ func newEnv(t *testing.T, ps poolSetup) *env {
 	for _, r := range ps.required {
 		schema = append(schema, types.SchemaAttributeType{Name: aws.String(r), Required: aws.Bool(true)})
 	}
-	create := &cip.CreateUserPoolInput{PoolName: aws.String("t"), Schema: schema, AliasAttributes: ps.aliases, DeviceConfiguration: ps.devices}
+	create := &cip.CreateUserPoolInput{PoolName: aws.String("t"), Schema: schema, AliasAttributes: ps.aliases, DeviceConfiguration: ps.devices, AutoVerifiedAttributes: ps.verify}
 	if ps.userAuth {
 		create.AutoVerifiedAttributes = []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}
 		create.Policies = &types.UserPoolPolicyType{SignInPolicy: &types.SignInPolicyType{AllowedFirstAuthFactors: []types.AuthFactorType{"PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN"}}}

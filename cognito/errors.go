@@ -61,6 +61,9 @@ const (
 	// PasskeyUnavailable: the pool's passkey settings do not fit this site (passkeys are off,
 	// or the relying party or origin differ): a configuration problem (logged).
 	PasskeyUnavailable
+	// UsernameExists: sign-up with a username that is taken (Cognito says so; the page says it
+	// neutrally, see docs/security.md).
+	UsernameExists
 )
 
 var kindInfo = [...]struct{ name, msg string }{
@@ -86,6 +89,7 @@ var kindInfo = [...]struct{ name, msg string }{
 	CustomAuthFailed:         {"CustomAuthFailed", "error.CustomAuthFailed"},
 	PasskeyRejected:          {"PasskeyRejected", "error.PasskeyRejected"},
 	PasskeyUnavailable:       {"PasskeyUnavailable", "error.PasskeyUnavailable"},
+	UsernameExists:           {"UsernameExists", "error.UsernameExists"},
 }
 
 // String names the kind, for logs.
@@ -196,6 +200,8 @@ func kindFor(code, msg string) Kind {
 		return PasswordResetRequired
 	case "UserNotConfirmedException":
 		return UserNotConfirmed
+	case "UsernameExistsException":
+		return UsernameExists
 	case "CodeMismatchException":
 		return CodeMismatch
 	case "ExpiredCodeException":

@@ -23,11 +23,7 @@ func (e *Engine) ForgotPassword(ctx context.Context, username string) (Delivery,
 	if err != nil {
 		return Delivery{}, e.fail(ctx, "ForgotPassword", err)
 	}
-	var d Delivery
-	if cd := out.CodeDeliveryDetails; cd != nil {
-		d = Delivery{Medium: string(cd.DeliveryMedium), Destination: aws.ToString(cd.Destination)}
-	}
-	return d, nil
+	return delivery(out.CodeDeliveryDetails), nil
 }
 
 // ConfirmForgotPassword sets a new password with the code Cognito sent (after ForgotPassword, or

@@ -81,6 +81,8 @@ type Config struct {
 	Metrics Metrics `yaml:"metrics"`
 	// Admin configures the admin console and command line.
 	Admin Admin `yaml:"admin"`
+	// SignUp configures self-service sign-up.
+	SignUp SignUp `yaml:"signup"`
 	// Branding is the deployment's look: name, logo, colours, footer links.
 	Branding Branding `yaml:"branding"`
 }

@@ -36,6 +36,11 @@ const (
 	PathDemoOutbox = "/demo/outbox"
 	PathForgot     = "/forgot"
 	PathReset      = "/reset"
+	// PathSignUp creates an account; PathSignUpConfirm confirms it with the code Cognito sent;
+	// PathSignUpResend sends a new code.
+	PathSignUp        = "/signup"
+	PathSignUpConfirm = "/signup/confirm"
+	PathSignUpResend  = "/signup/confirm/resend"
 	// PathAccountDevices lists remembered browsers; PathAccountDeviceForget and
 	// PathAccountDevicesForgetAll forget them.
 	PathAccountDevices          = "/account/devices"
@@ -84,6 +89,8 @@ type Deps struct {
 	// AccessTokens gets a signed-in person's Cognito access token server-side (optional; the
 	// passkey pages need it).
 	AccessTokens *AccessTokens
+	// SignUp turns on self-service sign-up (optional; see signup.go).
+	SignUp *SignUpDeps
 	// Devices and DeviceJar remember browsers (optional, together; see devices.go).
 	Devices   DeviceManager
 	DeviceJar *DeviceJar

@@ -113,6 +113,11 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 			h.saveFlow(c.Response(), c.Request(), flowState{Username: username, Notice: ce.Kind.MessageID()})
 			return c.Redirect(http.StatusSeeOther, PathReset)
 		}
+		if errors.As(err, &ce) && ce.Kind == cognito.UserNotConfirmed {
+			if ok, err := h.toConfirmSignUp(c, username); ok {
+				return err
+			}
+		}
 		if errors.As(err, &ce) {
 			h.logEngineError(c, "start sign-in", ce)
 			m.Error = p.T(ce.Kind.MessageID())
@@ -126,7 +131,7 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 // signInModel is the sign-in page for username: with the password field and the "Forgot
 // password?" link unless the flow asks no password (CUSTOM_AUTH without one).
 func (h *Handlers) signInModel(username string) views.SignIn {
-	m := views.SignIn{Action: PathSignIn, Username: username, ForgotPasswordURL: PathForgot}
+	m := views.SignIn{Action: PathSignIn, Username: username, ForgotPasswordURL: PathForgot, SignUpURL: h.signUpURL()}
 	if !h.d.Engine.NeedsPassword() {
 		m.NoPassword, m.ForgotPasswordURL = true, ""
 	}

@@ -42,6 +42,8 @@ type SignIn struct {
 	FieldErrors FieldErrors
 	// ForgotPasswordURL is the "Forgot password?" link; empty hides it.
 	ForgotPasswordURL string
+	// SignUpURL is the "Create an account" link; empty hides it (signup.go).
+	SignUpURL string
 	// UsernameFirst is choice-based sign-in: the username alone, the way to sign in next
 	// (userauth.templ); the password field shows only with ShowPassword, and is optional.
 	UsernameFirst, ShowPassword bool

@@ -116,6 +116,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		CookieKeys: [][]byte{key},
 		// The demo pool remembers devices when people opt in, and a remembered browser asks no code.
 		RememberDevices: poolCfg.AuthFlow == "" || poolCfg.AuthFlow == cognito.FlowUserSRP,
+		SignUp:          true,
 		SecureCookies:   false,
 		SigningKeys:     []oidc.SigningKey{signing},
 		Clients: []oidc.Client{

@@ -9,6 +9,7 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/bridgekeeper/bridgekeeper/cognito"
 	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
 )
@@ -38,6 +39,8 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 		PoolName: aws.String("bridgekeeper-demo"),
 		// Devices are remembered when people opt in, and then stand in for SMS and authenticator codes.
 		DeviceConfiguration: &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true},
+		// Self-service sign-up sends its confirmation code by email.
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
 		// People may sign in with their (verified) email address, as the sign-in page says.
 		AliasAttributes: []types.AliasAttributeType{types.AliasAttributeTypeEmail},
 		Schema: []types.SchemaAttributeType{
@@ -206,6 +209,18 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 			return nil
 		},
 	}
+	steps = append(steps, func() error {
+		// mallory signed herself up and never confirmed: her code is in the outbox.
+		_, err := api.SignUp(ctx, &cip.SignUpInput{
+			ClientId: aws.String(s.ClientID), SecretHash: aws.String(cognito.SecretHash(s.ClientID, s.ClientSecret, "mallory")),
+			Username: aws.String("mallory"), Password: aws.String(demoPassword),
+			UserAttributes: []types.AttributeType{{Name: aws.String("name"), Value: aws.String("Mallory Example")}, {Name: aws.String("email"), Value: aws.String("mallory@example.com")}},
+		})
+		if err != nil {
+			return fmt.Errorf("sign mallory up: %w", err)
+		}
+		return nil
+	})
 	steps = append(steps, func() error { return seedPasswordless(ctx, api, poolID) })
 	steps = append(steps, func() error {
 		secret, err := seedAdmins(ctx, api, poolID, create, enrolTOTP, prefs)
@@ -229,6 +244,7 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 		{"frank", demoPassword, "SMS and authenticator: chooses one"},
 		{"grace", demoPassword, "no MFA yet (sets up an authenticator with --mfa-required)"},
 		{"heidi", demoPassword, "an administrator reset her password: enters the emailed code and a new one"},
+		{"mallory", demoPassword, "signed up, not confirmed: enters the emailed code (see /demo/outbox); or sign up at /signup"},
 		{demoAdmin, demoPassword, "administrator (/admin), authenticator app, TOTP secret: " + s.AdminSecret},
 		{fmt.Sprintf(demoExtraUserFormat, 1) + " … " + fmt.Sprintf(demoExtraUserFormat, demoExtraUsers), demoPassword, "more people, so the admin console's search has pages (the last one's email is not verified)"},
 	}

@@ -91,6 +91,7 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 		},
 		CookieKeys:      keys,
 		RememberDevices: cfg.Pool.RememberDevices,
+		SignUp:          cfg.SignUp.Enabled,
 		SecureCookies:   cfg.Cookies.Secure,
 		StoreURL:        string(cfg.Store.URL),
 		StorePrefix:     cfg.Store.KeyPrefix,

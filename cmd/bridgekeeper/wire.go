@@ -38,6 +38,7 @@ type appConfig struct {
 	Pool            cognito.Config
 	CookieKeys      [][]byte // 32 bytes each, newest first
 	RememberDevices bool     // pool.remember_devices
+	SignUp          bool     // signup.enabled
 	LogLevel        string
 	SecureCookies   bool
 	StoreURL        string
@@ -181,6 +182,14 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		TOTPIssuer: ac.Pool.TOTPIssuer,
 		Limits:     limits,
 		Brand:      viewBrand(brand),
+	}
+	if ac.SignUp {
+		form, err := engine.SignUpForm(ctx)
+		if err != nil {
+			return fail(fmt.Errorf("signup.enabled: read the pool's sign-up form: %w", err))
+		}
+		pageDeps.SignUp = &handlers.SignUpDeps{Service: engine, Form: form}
+		pageDeps.PasswordPolicy = handlers.PolicyRules(form.Policy)
 	}
 	if ac.RememberDevices {
 		jar, err := handlers.NewDeviceJar(ac.CookieKeys, ac.SecureCookies, nil)

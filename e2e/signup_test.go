@@ -1,0 +1,90 @@
+package e2e
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/bridgekeeper/bridgekeeper/i18n"
+	"github.com/bridgekeeper/bridgekeeper/internal/webclient"
+)
+
+// TestSignUp creates an account through the real pages: the pool's required name, the email the
+// code goes to and the password policy are asked up front; a taken username gets the neutral
+// sentence; "Send a new code" and the emailed code confirm the account; the sign-in page then
+// has the username filled in. mallory, who never confirmed, is sent from sign-in to the same
+// confirmation page.
+func TestSignUp(t *testing.T) {
+	p := start(t, "demo", "--listen", "127.0.0.1:0")
+	ctx := context.Background()
+	bundle, err := i18n.New()
+	must(t, err)
+	en := bundle.Localizer("en")
+	c := newClient()
+
+	page, err := c.Get(ctx, p.BaseURL+"/signin")
+	must(t, err)
+	if links := page.Links("Create an account"); len(links) != 1 || links[0] != "/signup" {
+		t.Fatalf("no sign-up link on the sign-in page: %s", page.Body)
+	}
+	page, err = c.Get(ctx, p.BaseURL+"/signup")
+	must(t, err)
+	if page.Status != http.StatusOK || len(page.Find("input", "name", "userAttributes.name")) != 1 || len(page.Find("input", "name", "userAttributes.email")) != 1 ||
+		!strings.Contains(page.Text(), "8 characters") {
+		t.Fatalf("the sign-up page lacks the required name, the email or the policy: %d %s", page.Status, page.Text())
+	}
+	for _, in := range page.Find("input", "name", "password") {
+		if webclient.Attr(in, "autocomplete") != "new-password" {
+			t.Errorf("password autocomplete %q", webclient.Attr(in, "autocomplete"))
+		}
+	}
+	fields := func(username string) map[string]string {
+		return map[string]string{"username": username, "password": "N3w-Passw0rd!", "password_confirm": "N3w-Passw0rd!",
+			"userAttributes.name": "Nina Example", "userAttributes.email": "nina@example.com"}
+	}
+	taken := submit(ctx, t, c, page, fields("alice"))
+	if taken.Status != http.StatusUnprocessableEntity || !strings.Contains(taken.Text(), en.T("error.UsernameExists")) {
+		t.Fatalf("a taken username: %d %s", taken.Status, taken.Text())
+	}
+	if strings.Contains(taken.Body, "N3w-Passw0rd!") || !strings.Contains(taken.Body, `value="Nina Example"`) {
+		t.Fatal("the page must keep what was typed, except the password")
+	}
+
+	page = submit(ctx, t, c, taken, fields("nina"))
+	if page.URL.Path != "/signup/confirm" || page.Status != http.StatusOK {
+		t.Fatalf("after sign-up: %s %d %s", page.URL.Path, page.Status, page.Text())
+	}
+	confirmAndSignIn(ctx, t, p, c, page, "nina", "nina@example.com", "N3w-Passw0rd!")
+
+	// mallory signed up but never confirmed: the sign-in sends her to the confirmation page.
+	m := newClient()
+	page = signIn(ctx, t, m, p.BaseURL, "mallory", demoPassword)
+	if page.URL.Path != "/signup/confirm" || !strings.Contains(page.Text(), en.T("error.UserNotConfirmed")) {
+		t.Fatalf("mallory's sign-in: %s %s", page.URL.Path, page.Text())
+	}
+	confirmAndSignIn(ctx, t, p, m, page, "mallory", "mallory@example.com", demoPassword)
+}
+
+// confirmAndSignIn asks for a new code on the confirmation page, refuses a wrong one, confirms
+// with the right one, and signs in from the sign-in page, which has the username filled in.
+func confirmAndSignIn(ctx context.Context, t *testing.T, p *process, c *webclient.Client, page *webclient.Page, username, email, password string) {
+	t.Helper()
+	old := latestCode(ctx, t, p, "EMAIL", email)
+	page = submitFormWithAction(ctx, t, c, page, "/signup/confirm/resend")
+	if page.URL.Path != "/signup/confirm" || !strings.Contains(page.Text(), "We sent you a new code.") {
+		t.Fatalf("after Send a new code: %s %s", page.URL.Path, page.Text())
+	}
+	code := latestCode(ctx, t, p, "EMAIL", email)
+	if code != old {
+		wrong := submit(ctx, t, c, page, map[string]string{"code": old})
+		if wrong.Status != http.StatusUnprocessableEntity || wrong.URL.Path != "/signup/confirm" {
+			t.Fatalf("the replaced code: %d %s", wrong.Status, wrong.Text())
+		}
+	}
+	page = submit(ctx, t, c, page, map[string]string{"code": code})
+	if page.URL.Path != "/signin" || !strings.Contains(page.Text(), "Your account is confirmed.") || !strings.Contains(page.Body, `value="`+username+`"`) {
+		t.Fatalf("after confirming: %s %s", page.URL.Path, page.Text())
+	}
+	expectAccount(t, submit(ctx, t, c, page, map[string]string{"password": password}), username)
+}
