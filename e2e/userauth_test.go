@@ -181,6 +181,18 @@ func TestUserAuthDemo(t *testing.T) {
 			t.Fatalf("passkey options without a passkey step: %d %s", reply.Status, reply.Body)
 		}
 	})
+	t.Run("sign-up signs the new person in at once", func(t *testing.T) {
+		c := newClient()
+		page, err := c.Get(ctx, p.BaseURL+"/signin")
+		must(t, err)
+		expectAccount(t, signUpUserAuth(ctx, t, p, c, page, "olivia"), "olivia")
+	})
+	t.Run("sign-up while an app waits ends at the app", func(t *testing.T) {
+		c := newClient()
+		page, err := c.Get(ctx, p.BaseURL+"/demo/app/login")
+		must(t, err)
+		expectDemoApp(t, signUpUserAuth(ctx, t, p, c, page, "peggy"), "peggy@example.com")
+	})
 	t.Run("logs hold no secrets", func(t *testing.T) {
 		logs := p.Logs()
 		for _, secret := range []string{demoPassword, carolSecret, "nope-nope", latestCode(ctx, t, p, "SMS", "+15555550111")} {
