@@ -180,8 +180,8 @@ type outboxMessage struct {
 	SentAt  string `json:"sent_at"`
 }
 
-// latestCode returns the newest code the demo pool sent to to over medium.
-func latestCode(ctx context.Context, t *testing.T, p *process, medium, to string) string {
+// outbox returns the messages the demo pool sent to to over medium, newest first.
+func outbox(ctx context.Context, t *testing.T, p *process, medium, to string) []outboxMessage {
 	t.Helper()
 	c := newClient()
 	page, err := c.Get(ctx, p.BaseURL+"/demo/outbox.json")
@@ -192,13 +192,23 @@ func latestCode(ctx context.Context, t *testing.T, p *process, medium, to string
 	if err := json.NewDecoder(strings.NewReader(page.Body)).Decode(&msgs); err != nil {
 		t.Fatalf("outbox.json: %v\n%s", err, page.Body)
 	}
+	var sent []outboxMessage
 	for _, m := range msgs {
 		if m.Medium == medium && m.To == to {
-			return m.Code
+			sent = append(sent, m)
 		}
 	}
-	t.Fatalf("no %s message to %s in the outbox: %s", medium, to, page.Body)
-	return ""
+	return sent
+}
+
+// latestCode returns the newest code the demo pool sent to to over medium.
+func latestCode(ctx context.Context, t *testing.T, p *process, medium, to string) string {
+	t.Helper()
+	sent := outbox(ctx, t, p, medium, to)
+	if len(sent) == 0 {
+		t.Fatalf("no %s message to %s in the outbox", medium, to)
+	}
+	return sent[0].Code
 }
 
 var _ = io.EOF

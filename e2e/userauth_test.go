@@ -129,12 +129,13 @@ func TestUserAuthDemo(t *testing.T) {
 		page := enterUsername(ctx, t, c, p.BaseURL, "judy")
 		expectStep(t, page, "email")
 		first := latestCode(ctx, t, p, "EMAIL", "judy@example.com")
+		before := len(outbox(ctx, t, p, "EMAIL", "judy@example.com"))
 		// "Send a new code" starts her sign-in again: a new code, and the first one is spent.
-		page = submit(ctx, t, c, page, map[string]string{"username": ""}) // the resend form
+		page = pressSendNewCode(ctx, t, c, page)
 		expectStep(t, page, "email")
 		code := latestCode(ctx, t, p, "EMAIL", "judy@example.com")
-		if code == first {
-			t.Fatal("no new code was sent")
+		if n := len(outbox(ctx, t, p, "EMAIL", "judy@example.com")); code == first || n != before+1 {
+			t.Fatalf("Send a new code sent %d codes, want 1 new one", n-before)
 		}
 		page = submit(ctx, t, c, page, map[string]string{"code": code})
 		expectAccount(t, page, "judy")
@@ -152,6 +153,25 @@ func TestUserAuthDemo(t *testing.T) {
 		expectStep(t, page, "authenticator")
 		page = submit(ctx, t, c, page, map[string]string{"code": totpNow(carolSecret)})
 		expectAccount(t, page, "carol")
+	})
+	t.Run("erin/Send a new code on the email MFA page asks the password beside the username", func(t *testing.T) {
+		c := newClient()
+		page := enterUsername(ctx, t, c, p.BaseURL, "erin")
+		expectStep(t, page, "password")
+		page = submit(ctx, t, c, page, map[string]string{"password": demoPassword})
+		expectStep(t, page, "email")
+		before := len(outbox(ctx, t, p, "EMAIL", "erin@example.com"))
+		page = pressSendNewCode(ctx, t, c, page)
+		if page.URL.Path != "/signin" || len(page.Find("input", "name", "password")) != 1 || !strings.Contains(page.Body, `value="erin"`) ||
+			!strings.Contains(page.Text(), "we never keep it") {
+			t.Fatalf("after Send a new code: %s %s", page.URL.Path, page.Text())
+		}
+		page = submit(ctx, t, c, page, map[string]string{"password": demoPassword})
+		expectStep(t, page, "email")
+		if n := len(outbox(ctx, t, p, "EMAIL", "erin@example.com")); n != before+1 {
+			t.Fatalf("%d new codes after the password, want 1", n-before)
+		}
+		expectAccount(t, submit(ctx, t, c, page, map[string]string{"code": latestCode(ctx, t, p, "EMAIL", "erin@example.com")}), "erin")
 	})
 	t.Run("an unknown username looks like a password-only account", func(t *testing.T) {
 		c := newClient()

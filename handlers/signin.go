@@ -77,6 +77,9 @@ func (h *Handlers) SignInGET(c echo.Context) error {
 	if f.Notice != "" {
 		m.Notice = p.T(f.Notice)
 	}
+	if f.Notice == noticeResendPassword && m.UsernameFirst {
+		m.ShowPassword = true // "Send a new code" on an MFA page: the password is what it needs
+	}
 	return render(c, http.StatusOK, views.SignInPage(p, m))
 }
 
