@@ -129,12 +129,12 @@ func TestUserAuthDemo(t *testing.T) {
 		page := enterUsername(ctx, t, c, p.BaseURL, "judy")
 		expectStep(t, page, "email")
 		first := latestCode(ctx, t, p, "EMAIL", "judy@example.com")
-		before := len(outbox(ctx, t, p, "EMAIL", "judy@example.com"))
+		before := outboxCount(ctx, t, p, "judy@example.com")
 		// "Send a new code" starts her sign-in again: a new code, and the first one is spent.
 		page = pressSendNewCode(ctx, t, c, page)
 		expectStep(t, page, "email")
 		code := latestCode(ctx, t, p, "EMAIL", "judy@example.com")
-		if n := len(outbox(ctx, t, p, "EMAIL", "judy@example.com")); code == first || n != before+1 {
+		if n := outboxCount(ctx, t, p, "judy@example.com"); code == first || n != before+1 {
 			t.Fatalf("Send a new code sent %d codes, want 1 new one", n-before)
 		}
 		page = submit(ctx, t, c, page, map[string]string{"code": code})
@@ -160,7 +160,7 @@ func TestUserAuthDemo(t *testing.T) {
 		expectStep(t, page, "password")
 		page = submit(ctx, t, c, page, map[string]string{"password": demoPassword})
 		expectStep(t, page, "email")
-		before := len(outbox(ctx, t, p, "EMAIL", "erin@example.com"))
+		before := outboxCount(ctx, t, p, "erin@example.com")
 		page = pressSendNewCode(ctx, t, c, page)
 		if page.URL.Path != "/signin" || len(page.Find("input", "name", "password")) != 1 || !strings.Contains(page.Body, `value="erin"`) ||
 			!strings.Contains(page.Text(), "we never keep it") {
@@ -168,7 +168,7 @@ func TestUserAuthDemo(t *testing.T) {
 		}
 		page = submit(ctx, t, c, page, map[string]string{"password": demoPassword})
 		expectStep(t, page, "email")
-		if n := len(outbox(ctx, t, p, "EMAIL", "erin@example.com")); n != before+1 {
+		if n := outboxCount(ctx, t, p, "erin@example.com"); n != before+1 {
 			t.Fatalf("%d new codes after the password, want 1", n-before)
 		}
 		expectAccount(t, submit(ctx, t, c, page, map[string]string{"code": latestCode(ctx, t, p, "EMAIL", "erin@example.com")}), "erin")
