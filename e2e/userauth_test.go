@@ -144,22 +144,25 @@ func TestUserAuthDemo(t *testing.T) {
 		page = enterUsername(ctx, t, c, p.BaseURL, "judy")
 		expectStep(t, page, "email")
 	})
-	t.Run("carol/password, then her authenticator", func(t *testing.T) {
-		c := newClient()
-		page := enterUsername(ctx, t, c, p.BaseURL, "carol")
-		// With MFA set up, carol's only first factor is her password: no choice page.
+	// passwordThenMFA signs username in with the password, their only first factor with MFA set
+	// up (so no choice page), and returns the MFA page, which mentions mfaPage.
+	passwordThenMFA := func(t *testing.T, c *webclient.Client, username, mfaPage string) *webclient.Page {
+		t.Helper()
+		page := enterUsername(ctx, t, c, p.BaseURL, username)
 		expectStep(t, page, "password")
 		page = submit(ctx, t, c, page, map[string]string{"password": demoPassword})
-		expectStep(t, page, "authenticator")
+		expectStep(t, page, mfaPage)
+		return page
+	}
+	t.Run("carol/password, then her authenticator", func(t *testing.T) {
+		c := newClient()
+		page := passwordThenMFA(t, c, "carol", "authenticator")
 		page = submit(ctx, t, c, page, map[string]string{"code": totpNow(carolSecret)})
 		expectAccount(t, page, "carol")
 	})
 	t.Run("erin/Send a new code on the email MFA page asks the password beside the username", func(t *testing.T) {
 		c := newClient()
-		page := enterUsername(ctx, t, c, p.BaseURL, "erin")
-		expectStep(t, page, "password")
-		page = submit(ctx, t, c, page, map[string]string{"password": demoPassword})
-		expectStep(t, page, "email")
+		page := passwordThenMFA(t, c, "erin", "email")
 		before := outboxCount(ctx, t, p, "erin@example.com")
 		page = pressSendNewCode(ctx, t, c, page)
 		if page.URL.Path != "/signin" || len(page.Find("input", "name", "password")) != 1 || !strings.Contains(page.Body, `value="erin"`) ||

@@ -55,15 +55,10 @@ func (h *Handlers) limited(c echo.Context, k abuse.Kind, err error) (string, err
 	case err == nil:
 		return "", nil
 	case errors.As(err, &r):
-		setRetryAfter(c, r.Wait)
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(max(r.Wait.Round(time.Second), time.Second)/time.Second)))
 		return limitMessages[k], nil
 	}
 	return "", echo.NewHTTPError(http.StatusServiceUnavailable).SetInternal(fmt.Errorf("limits: %w", err))
-}
-
-// setRetryAfter says in the Retry-After header how long a limit makes the person wait.
-func setRetryAfter(c echo.Context, wait time.Duration) {
-	c.Response().Header().Set("Retry-After", strconv.Itoa(int(max(wait.Round(time.Second), time.Second)/time.Second)))
 }
 
 // countFailure counts what Cognito answered to an attempt of kind k: a wrong password or code

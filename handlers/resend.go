@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -82,16 +81,13 @@ func (h *Handlers) SignInResendPOST(c echo.Context) error {
 // refuses, msg says in the person's language when to try again (and Retry-After is set); err is
 // a 503 when the store fails.
 func (h *Handlers) sendAllowed(c echo.Context, username string) (msg string, err error) {
-	err = h.d.Limits.Send(c.Request().Context(), username, c.RealIP())
-	var r *abuse.Refusal
-	switch {
-	case err == nil:
-		return "", nil
-	case errors.As(err, &r):
-		setRetryAfter(c, r.Wait)
-		return h.page(c).T(msgSendRetry, map[string]any{"Count": retryMinutes(r.Wait)}), nil
+	sent := h.d.Limits.Send(c.Request().Context(), username, c.RealIP())
+	if id, err := h.limited(c, abuse.CodeSend, sent); err != nil || id == "" {
+		return "", err
 	}
-	return "", echo.NewHTTPError(http.StatusServiceUnavailable).SetInternal(fmt.Errorf("limits: %w", err))
+	var r *abuse.Refusal
+	errors.As(sent, &r)
+	return h.page(c).T(msgSendRetry, map[string]any{"Count": retryMinutes(r.Wait)}), nil
 }
 
 // retryMinutes is a wait in whole minutes, rounded up (at least one).
