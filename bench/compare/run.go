@@ -200,29 +200,43 @@ func measure(ctx context.Context, v *Variant, n, conc, verifyEvery int) (sample,
 
 // signInMany completes n sign-ins with conc workers and returns every request's time by type.
 func signInMany(ctx context.Context, v *Variant, n, conc, verifyEvery int) (map[string][]time.Duration, error) {
-	var (
-		mu   sync.Mutex
-		lat  = map[string][]time.Duration{}
-		next = make(chan int)
-		errs = make(chan error, conc)
-		wg   sync.WaitGroup
-	)
+	var mu sync.Mutex
+	lat := map[string][]time.Duration{}
+	err := inParallel(ctx, n, conc, func(ctx context.Context, i int) error {
+		times, err := v.signIn(ctx, i == 0 || (verifyEvery > 0 && i%verifyEvery == 0))
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for _, t := range times {
+			lat[t.kind] = append(lat[t.kind], t.d)
+		}
+		return nil
+	})
+	return lat, err
+}
+
+// parkMany leaves n sign-ins at the sign-in page, conc at a time.
+func parkMany(ctx context.Context, v *Variant, n, conc int) error {
+	return inParallel(ctx, n, conc, func(ctx context.Context, _ int) error { return v.park(ctx) })
+}
+
+// inParallel calls do for 0 … n-1, conc calls at a time, and stops at the first error.
+func inParallel(ctx context.Context, n, conc int, do func(context.Context, int) error) error {
+	var wg sync.WaitGroup
+	errs := make(chan error, conc)
+	next := make(chan int)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	for range conc {
 		wg.Go(func() {
 			for i := range next {
-				times, err := v.signIn(ctx, i == 0 || (verifyEvery > 0 && i%verifyEvery == 0))
-				if err != nil {
+				if err := do(ctx, i); err != nil {
 					errs <- err
 					cancel()
 					return
 				}
-				mu.Lock()
-				for _, t := range times {
-					lat[t.kind] = append(lat[t.kind], t.d)
-				}
-				mu.Unlock()
 			}
 		})
 	}
@@ -230,42 +244,6 @@ feed:
 	for i := range n {
 		select {
 		case next <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-	select {
-	case err := <-errs:
-		return nil, err
-	default:
-		return lat, ctx.Err()
-	}
-}
-
-// parkMany leaves n sign-ins at the sign-in page, conc at a time.
-func parkMany(ctx context.Context, v *Variant, n, conc int) error {
-	var wg sync.WaitGroup
-	errs := make(chan error, conc)
-	next := make(chan struct{})
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	for range conc {
-		wg.Go(func() {
-			for range next {
-				if err := v.park(ctx); err != nil {
-					errs <- err
-					cancel()
-					return
-				}
-			}
-		})
-	}
-feed:
-	for range n {
-		select {
-		case next <- struct{}{}:
 		case <-ctx.Done():
 			break feed
 		}
