@@ -30,7 +30,24 @@ func TestLogLinesPerSignIn(t *testing.T) {
 	endpoint.AuthStyle = oauth2.AuthStyleInParams
 	conf := &oauth2.Config{ClientID: "demo-cli", Endpoint: endpoint, RedirectURL: cb.URL, Scopes: []string{gooidc.ScopeOpenID, "email"}}
 
-	before := len(strings.Split(p.Logs(), "\n")) - 1
+	// An access-log line is written once its handler has returned, maybe after the client has
+	// the answer: wait for discovery's before counting from there, and for /token's at the end.
+	waitForLine := func(path string) []string {
+		t.Helper()
+		for {
+			lines := strings.Split(p.Logs(), "\n")
+			lines = lines[:len(lines)-1]
+			if slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, `"path":"`+path+`"`) }) {
+				return lines
+			}
+			select {
+			case <-ctx.Done():
+				t.Fatalf("no access-log line for %s:\n%s", path, strings.Join(lines, "\n"))
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}
+	before := len(waitForLine("/.well-known/openid-configuration"))
 	verifier := oauth2.GenerateVerifier()
 	browser := newClient()
 	page, err := browser.Get(ctx, conf.AuthCodeURL("state-1", oauth2.S256ChallengeOption(verifier)))
@@ -42,20 +59,7 @@ func TestLogLinesPerSignIn(t *testing.T) {
 	if _, err := conf.Exchange(ctx, cb.next(t).Get("code"), oauth2.VerifierOption(verifier)); err != nil {
 		t.Fatalf("exchange: %v", err)
 	}
-	// The access-log line of /token is written once its handler has returned: wait for it.
-	var lines []string
-	for {
-		lines = strings.Split(p.Logs(), "\n")
-		lines = lines[before : len(lines)-1]
-		if slices.ContainsFunc(lines, func(l string) bool { return strings.Contains(l, `"path":"/token"`) }) {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("no access-log line for /token:\n%s", strings.Join(lines, "\n"))
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
+	lines := waitForLine("/token")[before:]
 	var requests []string
 	var events []string
 	for _, l := range lines {
