@@ -55,15 +55,25 @@ var (
 	listeningRE = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
 )
 
+// Provider names of the two Bridgekeeper builds a run can measure.
+const (
+	providerBridgekeeper = "bridgekeeper"
+	providerBaseline     = "baseline" // Options.Baseline: an earlier build, for before/after
+)
+
 // startBridgekeeper runs `bridgekeeper localpool` and one `bridgekeeper serve` per flow against
 // it, each serve with one app client per algorithm; the configuration is the shipped default
 // (log level info, JSON logs, memory store) but for limits a benchmark from one address needs.
-func startBridgekeeper(ctx context.Context, bin, dir string, flows []string) ([]*Variant, []*proc, error) {
+func startBridgekeeper(ctx context.Context, name, bin, dir string, flows []string) ([]*Variant, []*proc, error) {
+	dir = filepath.Join(dir, name)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, err
+	}
 	seed := filepath.Join(dir, "seed.yaml")
 	if err := os.WriteFile(seed, []byte(bridgekeeperSeed), 0o600); err != nil {
 		return nil, nil, err
 	}
-	pool, line, err := startProc(ctx, "bridgekeeper localpool", nil, dir, jsonLineRE, bin, "localpool", "--listen", "127.0.0.1:0", "--seed", seed, "--json")
+	pool, line, err := startProc(ctx, name+" localpool", nil, dir, jsonLineRE, bin, "localpool", "--listen", "127.0.0.1:0", "--seed", seed, "--json")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -121,14 +131,14 @@ oidc:
 		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 			return nil, procs, err
 		}
-		srv, base, err := startProc(ctx, "bridgekeeper serve "+flow, nil, dir, listeningRE, bin, "serve", "--config", path)
+		srv, base, err := startProc(ctx, name+" serve "+flow, nil, dir, listeningRE, bin, "serve", "--config", path)
 		if err != nil {
 			return nil, procs, err
 		}
 		procs = append(procs, srv)
 		for _, alg := range []string{AlgES256, AlgRS256} {
 			variants = append(variants, &Variant{
-				Provider: "bridgekeeper", Alg: alg, Flow: flow,
+				Provider: name, Alg: alg, Flow: flow,
 				Issuer: base, ClientID: "bench-" + strings.ToLower(alg), ClientSecret: secret, RedirectURI: benchRedirect,
 				Scope: benchScope, Username: benchUser, Password: benchPassword, UserField: "username",
 				procs: []*proc{srv}, extra: []*proc{pool},

@@ -90,19 +90,26 @@ func (r *Report) Print(w io.Writer) {
 	_ = tw.Flush()
 }
 
-// ratioRows compares each Bridgekeeper variant with each peer variant of the same algorithm,
-// round by round (the rounds interleave, so a round's ratio saw the same machine load).
+// ratioRows compares each Bridgekeeper variant with each peer variant of the same algorithm and
+// with the baseline build's variant of the same algorithm and flow, round by round (the rounds
+// interleave, so a round's ratio saw the same machine load).
 func (r *Report) ratioRows() []string {
 	var rows []string
 	for _, bk := range r.Results {
-		if bk.Variant.Provider != "bridgekeeper" {
+		if bk.Variant.Provider != providerBridgekeeper {
 			continue
 		}
 		for _, peer := range r.Results {
-			if peer.Variant.Provider == "bridgekeeper" || peer.Variant.Alg != bk.Variant.Alg {
+			b, p := bk.Variant, peer.Variant
+			comparable := p.Provider != providerBridgekeeper && p.Alg == b.Alg && (p.Provider != providerBaseline || p.Flow == b.Flow)
+			if !comparable {
 				continue
 			}
-			row := bk.Variant.Name() + "\t" + peer.Variant.Provider + " " + peer.Variant.Alg
+			name := p.Provider + " " + p.Alg
+			if p.Provider == providerBaseline {
+				name = p.Name()
+			}
+			row := b.Name() + "\t" + name
 			for _, c := range r.Options.Concurrency {
 				var ratios []float64
 				for i, s := range bk.samples[c] {

@@ -22,6 +22,7 @@ import (
 // Options say what to measure and how much.
 type Options struct {
 	Bridgekeeper string   // the bridgekeeper binary (built without the race detector for figures)
+	Baseline     string   // another bridgekeeper binary measured in the same rounds (before/after), or ""
 	Dir          string   // scratch directory for configuration, keys and seed files
 	Cache        string   // where the peers are built and installed, kept between runs
 	Peers        bool     // measure zitadel/oidc and oidc-provider too
@@ -150,7 +151,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 // startAll starts Bridgekeeper and, with o.Peers, the peers; it returns every process started,
 // also on error, so the caller stops them.
 func startAll(ctx context.Context, o Options) ([]*Variant, []*proc, error) {
-	variants, procs, err := startBridgekeeper(ctx, o.Bridgekeeper, o.Dir, o.Flows)
+	variants, procs, err := startBridgekeeper(ctx, providerBridgekeeper, o.Bridgekeeper, o.Dir, o.Flows)
+	if err == nil && o.Baseline != "" {
+		bv, bp, berr := startBridgekeeper(ctx, providerBaseline, o.Baseline, o.Dir, o.Flows)
+		variants, procs, err = append(variants, bv...), append(procs, bp...), berr
+	}
 	if err != nil || !o.Peers {
 		return variants, procs, err
 	}
