@@ -134,7 +134,7 @@ func NewAPI(ctx context.Context, cfg Config, opts ...APIOption) (*cip.Client, er
 	if err != nil {
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
-	return cip.NewFromConfig(awsCfg, func(o *cip.Options) {
+	return cip.NewFromConfig(awsCfg, leanSDKClient, func(o *cip.Options) {
 		if cfg.Endpoint != "" {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
 		}

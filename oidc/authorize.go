@@ -109,7 +109,7 @@ func (p *Provider) Authorize(w http.ResponseWriter, r *http.Request) {
 			p.redirectError(w, r, req, newError(errLoginRequired, "The person must sign in."))
 			return
 		}
-		p.log.InfoContext(ctx, "authorize starts sign-in", "client_id", c.ID, "reason", reason)
+		p.log.DebugContext(ctx, "authorize starts sign-in", "client_id", c.ID, "reason", reason)
 		p.cfg.StartLogin(w, r, req)
 		return
 	}
@@ -143,7 +143,7 @@ func (p *Provider) completeAuthorization(w http.ResponseWriter, r *http.Request,
 		p.redirectError(w, r, req, newError(errServerError, "The sign-in service is unavailable."))
 		return
 	}
-	p.log.InfoContext(r.Context(), "authorization code issued", "client_id", c.ID, "sub", sess.rec.Subject)
+	p.log.DebugContext(r.Context(), "authorization code issued", "client_id", c.ID, "sub", sess.rec.Subject)
 	v := url.Values{"code": {code}}
 	if req.State != "" {
 		v.Set("state", req.State)
