@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
+	"github.com/bridgekeeper/bridgekeeper/internal/sdkhttp"
 	"github.com/bridgekeeper/bridgekeeper/internal/testenv"
 	"github.com/bridgekeeper/bridgekeeper/internal/webclient"
 )
@@ -28,7 +29,7 @@ func demoPoolAdmin(t *testing.T, p *process) (*cip.Client, string) {
 	if m == nil {
 		t.Fatalf("the demo printed no pool endpoint:\n%s", p.Stdout())
 	}
-	return cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(m[1]), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")}), m[2]
+	return cip.New(cip.Options{HTTPClient: sdkhttp.InMemoryBodies(nil), Region: "us-east-1", BaseEndpoint: aws.String(m[1]), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")}), m[2]
 }
 
 // smsSignIn signs dave in on c, answering the text-message code when it is asked (ticking
@@ -112,6 +113,29 @@ func TestRememberedBrowser(t *testing.T) {
 	if _, asked := smsSignIn(ctx, t, p, c, false); !asked {
 		t.Fatal("a forgotten browser signed in without a code")
 	}
+
+	t.Run("carol/remembered under her username, signing in with her email, and the other way", func(t *testing.T) {
+		m := secretRE.FindStringSubmatch(p.Stdout())
+		if m == nil {
+			t.Fatalf("the demo did not print carol's TOTP secret:\n%s", p.Stdout())
+		}
+		for i, names := range [][2]string{{"carol", "carol@example.com"}, {"carol@example.com", "carol"}} {
+			c := newClient()
+			page := signIn(ctx, t, c, p.BaseURL, names[0], demoPassword)
+			expectStep(t, page, "authenticator")
+			form, err := page.Form("code")
+			must(t, err)
+			// Each browser's code from its own window: a code is single-use in its window.
+			must(t, form.Set("code", localpool.TOTP(m[1], time.Now().Add(time.Duration(i)*30*time.Second))))
+			form.Values.Set("remember_device", "1")
+			page, err = c.Submit(ctx, form, "", "")
+			must(t, err)
+			expectAccount(t, page, "carol")
+			if page = signIn(ctx, t, c, p.BaseURL, names[1], demoPassword); page.URL.Path != "/account" {
+				t.Fatalf("remembered signing in as %s, then asked for a code signing in as %s: %s %s", names[0], names[1], page.URL.Path, page.Text())
+			}
+		}
+	})
 	if strings.Contains(p.Logs(), "remember browser") {
 		t.Errorf("remembering a browser failed:\n%s", tail(p.Logs(), 2000))
 	}

@@ -58,8 +58,8 @@ func signOut(ctx context.Context, t *testing.T, c *webclient.Client, base string
 func TestUserAuthDemo(t *testing.T) {
 	p := startUserAuthDemo(t)
 	ctx := context.Background()
-	if out := p.Stdout(); !strings.Contains(out, "judy") || !strings.Contains(out, "http://localhost:") {
-		t.Fatalf("the demo does not list judy or its localhost address:\n%s", out)
+	if out := p.Stdout(); !strings.Contains(out, "judy") || !strings.Contains(out, "kim") || !strings.Contains(out, "http://localhost:") {
+		t.Fatalf("the demo does not list judy, kim or its localhost address:\n%s", out)
 	}
 	m := secretRE.FindStringSubmatch(p.Stdout())
 	if m == nil {
@@ -74,24 +74,38 @@ func TestUserAuthDemo(t *testing.T) {
 			t.Fatalf("username-first page: %s", page.Body)
 		}
 	})
-	t.Run("alice/choice page, email code with a wrong code first", func(t *testing.T) {
-		c := newClient()
-		page := enterUsername(ctx, t, c, p.BaseURL, "alice")
-		if got := choiceButtons(t, page); got != "method=PASSWORD_SRP method=EMAIL_OTP" {
-			t.Fatalf("alice's choices = %q", got)
-		}
-		page = submit(ctx, t, c, page, nil, "method", "EMAIL_OTP")
-		expectStep(t, page, "email")
-		if len(page.Find("input", "maxlength", "8")) != 1 {
-			t.Fatalf("the sign-in code field does not take 8 digits: %s", page.Body)
-		}
-		page = submit(ctx, t, c, page, map[string]string{"code": "00000000"})
-		if page.URL.Path != "/signin/step" || page.Status == http.StatusOK || !strings.Contains(page.Text(), "code") {
-			t.Fatalf("a wrong code: %s %d %s", page.URL.Path, page.Status, page.Text())
-		}
-		page = submit(ctx, t, c, page, map[string]string{"code": latestCode(ctx, t, p, "EMAIL", "alice@example.com")})
-		expectAccount(t, page, "alice")
-	})
+	for _, tt := range []struct {
+		username, choices, method, page, medium, to, amr string
+	}{
+		{"alice", "method=PASSWORD_SRP method=EMAIL_OTP", "EMAIL_OTP", "email", "EMAIL", "alice@example.com", "otp"},
+		// kim: a verified phone and no MFA, so a text-message code is a first factor.
+		{"kim", "method=PASSWORD_SRP method=SMS_OTP", "SMS_OTP", "text message", "SMS", "+15555550111", "sms"},
+	} {
+		t.Run(tt.username+"/choice page, "+tt.method+" with a wrong code first", func(t *testing.T) {
+			c := newClient()
+			page := enterUsername(ctx, t, c, p.BaseURL, tt.username)
+			if got := choiceButtons(t, page); got != tt.choices {
+				t.Fatalf("%s's choices = %q", tt.username, got)
+			}
+			page = submit(ctx, t, c, page, nil, "method", tt.method)
+			expectStep(t, page, tt.page)
+			if len(page.Find("input", "maxlength", "8")) != 1 {
+				t.Fatalf("the sign-in code field does not take 8 digits: %s", page.Body)
+			}
+			code := latestCode(ctx, t, p, tt.medium, tt.to)
+			wrong := "00000000"
+			if code == wrong {
+				wrong = "11111111"
+			}
+			page = submit(ctx, t, c, page, map[string]string{"code": wrong})
+			expectStepError(t, page, http.StatusUnprocessableEntity, tt.page, "error.CodeMismatch")
+			page = submit(ctx, t, c, page, map[string]string{"code": code})
+			expectAccount(t, page, tt.username)
+			if !strings.Contains(p.Logs(), "amr=["+tt.amr+"]") {
+				t.Fatalf("%s's sign-in did not prove amr %s:\n%s", tt.username, tt.amr, tail(p.Logs(), 2000))
+			}
+		})
+	}
 	t.Run("alice/password, then remembered beside the username", func(t *testing.T) {
 		c := newClient()
 		page := enterUsername(ctx, t, c, p.BaseURL, "alice")
@@ -115,12 +129,13 @@ func TestUserAuthDemo(t *testing.T) {
 		page := enterUsername(ctx, t, c, p.BaseURL, "judy")
 		expectStep(t, page, "email")
 		first := latestCode(ctx, t, p, "EMAIL", "judy@example.com")
+		before := outboxCount(ctx, t, p, "judy@example.com")
 		// "Send a new code" starts her sign-in again: a new code, and the first one is spent.
-		page = submit(ctx, t, c, page, map[string]string{"username": ""}) // the resend form
+		page = pressSendNewCode(ctx, t, c, page)
 		expectStep(t, page, "email")
 		code := latestCode(ctx, t, p, "EMAIL", "judy@example.com")
-		if code == first {
-			t.Fatal("no new code was sent")
+		if n := outboxCount(ctx, t, p, "judy@example.com"); code == first || n != before+1 {
+			t.Fatalf("Send a new code sent %d codes, want 1 new one", n-before)
 		}
 		page = submit(ctx, t, c, page, map[string]string{"code": code})
 		expectAccount(t, page, "judy")
@@ -129,15 +144,37 @@ func TestUserAuthDemo(t *testing.T) {
 		page = enterUsername(ctx, t, c, p.BaseURL, "judy")
 		expectStep(t, page, "email")
 	})
-	t.Run("carol/password, then her authenticator", func(t *testing.T) {
-		c := newClient()
-		page := enterUsername(ctx, t, c, p.BaseURL, "carol")
-		// With MFA set up, carol's only first factor is her password: no choice page.
+	// passwordThenMFA signs username in with the password, their only first factor with MFA set
+	// up (so no choice page), and returns the MFA page, which mentions mfaPage.
+	passwordThenMFA := func(t *testing.T, c *webclient.Client, username, mfaPage string) *webclient.Page {
+		t.Helper()
+		page := enterUsername(ctx, t, c, p.BaseURL, username)
 		expectStep(t, page, "password")
 		page = submit(ctx, t, c, page, map[string]string{"password": demoPassword})
-		expectStep(t, page, "authenticator")
+		expectStep(t, page, mfaPage)
+		return page
+	}
+	t.Run("carol/password, then her authenticator", func(t *testing.T) {
+		c := newClient()
+		page := passwordThenMFA(t, c, "carol", "authenticator")
 		page = submit(ctx, t, c, page, map[string]string{"code": totpNow(carolSecret)})
 		expectAccount(t, page, "carol")
+	})
+	t.Run("erin/Send a new code on the email MFA page asks the password beside the username", func(t *testing.T) {
+		c := newClient()
+		page := passwordThenMFA(t, c, "erin", "email")
+		before := outboxCount(ctx, t, p, "erin@example.com")
+		page = pressSendNewCode(ctx, t, c, page)
+		if page.URL.Path != "/signin" || len(page.Find("input", "name", "password")) != 1 || !strings.Contains(page.Body, `value="erin"`) ||
+			!strings.Contains(page.Text(), "we never keep it") {
+			t.Fatalf("after Send a new code: %s %s", page.URL.Path, page.Text())
+		}
+		page = submit(ctx, t, c, page, map[string]string{"password": demoPassword})
+		expectStep(t, page, "email")
+		if n := outboxCount(ctx, t, p, "erin@example.com"); n != before+1 {
+			t.Fatalf("%d new codes after the password, want 1", n-before)
+		}
+		expectAccount(t, submit(ctx, t, c, page, map[string]string{"code": latestCode(ctx, t, p, "EMAIL", "erin@example.com")}), "erin")
 	})
 	t.Run("an unknown username looks like a password-only account", func(t *testing.T) {
 		c := newClient()
@@ -167,9 +204,21 @@ func TestUserAuthDemo(t *testing.T) {
 			t.Fatalf("passkey options without a passkey step: %d %s", reply.Status, reply.Body)
 		}
 	})
+	t.Run("sign-up signs the new person in at once", func(t *testing.T) {
+		c := newClient()
+		page, err := c.Get(ctx, p.BaseURL+"/signin")
+		must(t, err)
+		expectAccount(t, signUpUserAuth(ctx, t, p, c, page, "olivia"), "olivia")
+	})
+	t.Run("sign-up while an app waits ends at the app", func(t *testing.T) {
+		c := newClient()
+		page, err := c.Get(ctx, p.BaseURL+"/demo/app/login")
+		must(t, err)
+		expectDemoApp(t, signUpUserAuth(ctx, t, p, c, page, "peggy"), "peggy@example.com")
+	})
 	t.Run("logs hold no secrets", func(t *testing.T) {
 		logs := p.Logs()
-		for _, secret := range []string{demoPassword, carolSecret, "nope-nope"} {
+		for _, secret := range []string{demoPassword, carolSecret, "nope-nope", latestCode(ctx, t, p, "SMS", "+15555550111")} {
 			if strings.Contains(logs, secret) {
 				t.Errorf("the logs contain %q", secret)
 			}

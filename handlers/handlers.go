@@ -118,6 +118,8 @@ type Handlers struct {
 	d Deps
 	// steps is the step-page registry (see stepPages).
 	steps map[cognito.StepKind]stepPage
+	// languages are the language picker's choices.
+	languages []views.Language
 }
 
 // New checks deps and returns the handlers.
@@ -149,7 +151,7 @@ func withDefaults(d Deps) *Handlers {
 	if d.Limits == nil {
 		d.Limits = noLimits{}
 	}
-	return &Handlers{d: d, steps: stepPages()}
+	return &Handlers{d: d, steps: stepPages(), languages: languageChoices(d.Bundle)}
 }
 
 // page builds what every view needs for this request, in the language the person asked for
@@ -161,12 +163,18 @@ func (h *Handlers) page(c echo.Context) views.Page {
 
 // pageWith builds the page context for a request, with the app's parked request (or nil).
 func (h *Handlers) pageWith(r *http.Request, csrf string, parked *oidc.AuthRequest) views.Page {
+	// The language picked on the page comes first, then the app's ui_locales, then the browser's.
+	prefs := uiLocales(parked)
+	if lang := h.chosenLanguage(r); lang != "" {
+		prefs = append([]string{lang}, prefs...)
+	}
 	return views.Page{
-		L:       h.d.Bundle.Localizer(r.Header.Get("Accept-Language"), uiLocales(parked)...),
+		L:       h.d.Bundle.Localizer(r.Header.Get("Accept-Language"), prefs...),
 		CSRF:    csrf,
 		Assets:  h.d.Assets,
 		HomeURL: PathHome,
 		Brand:   h.d.Brand,
+		Picker:  views.LanguagePicker{Action: PathLanguage, Return: pickerReturn(r), Languages: h.languages},
 	}
 }
 

@@ -94,9 +94,9 @@ func (h *Handlers) StepPOST(c echo.Context) error {
 	if len(fieldErrs) > 0 {
 		return render(c, http.StatusUnprocessableEntity, h.stepView(c, st, stepInput{form: form, errs: fieldErrs}))
 	}
-	_, isCode := ans[cognito.AnswerCode]
-	if isCode {
-		if msg, err := h.checkLimit(c, abuse.MFACode, st.Username); err != nil || msg != "" {
+	limit := stepLimit(st, ans)
+	if limit != "" {
+		if msg, err := h.checkLimit(c, limit, st.Username); err != nil || msg != "" {
 			if err != nil {
 				return err
 			}
@@ -106,8 +106,8 @@ func (h *Handlers) StepPOST(c echo.Context) error {
 	ctx := cognito.WithDevice(c.Request().Context(), h.browserDevice(c.Request(), st.Username))
 	res, err := h.d.Engine.Answer(ctx, st, ans)
 	if err != nil {
-		if isCode {
-			h.countFailure(c, abuse.MFACode, st.Username, err)
+		if limit != "" {
+			h.countFailure(c, limit, st.Username, err)
 		}
 		var ce *cognito.Error
 		if !errors.As(err, &ce) {
@@ -120,6 +120,18 @@ func (h *Handlers) StepPOST(c echo.Context) error {
 		return render(c, statusFor(ce), h.stepView(c, st, stepInput{form: form, err: p.T(ce.Kind.MessageID())}))
 	}
 	return h.advance(c, f.Username, res)
+}
+
+// stepLimit is the guessing limit an answer falls under: the password of choice-based sign-in, a
+// one-time code, or none.
+func stepLimit(st cognito.State, ans cognito.Answer) abuse.Kind {
+	if st.Kind == cognito.StepSignInPassword {
+		return abuse.Password
+	}
+	if _, ok := ans[cognito.AnswerCode]; ok {
+		return abuse.MFACode
+	}
+	return ""
 }
 
 func (h *Handlers) currentFlow(c echo.Context) (flowState, bool) {

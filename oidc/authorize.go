@@ -98,7 +98,7 @@ func (p *Provider) Authorize(w http.ResponseWriter, r *http.Request) {
 			p.redirectError(w, r, req, newError(errLoginRequired, "The person must sign in."))
 			return
 		}
-		p.log.InfoContext(ctx, "authorize starts sign-in", "client_id", c.ID, "reason", reason)
+		p.log.DebugContext(ctx, "authorize starts sign-in", "client_id", c.ID, "reason", reason)
 		p.cfg.StartLogin(w, r, req)
 		return
 	}
@@ -123,20 +123,22 @@ func (p *Provider) needsLogin(req *AuthRequest, sess *sessionState) string {
 
 // completeAuthorization issues a code for the session and redirects to the client.
 func (p *Provider) completeAuthorization(w http.ResponseWriter, r *http.Request, req *AuthRequest, c *client, sess *sessionState, status int) {
+	if p.codeIssueLimited(w, r, req, sess) {
+		return
+	}
 	code, err := p.issueCode(r.Context(), req, sess)
 	if err != nil {
 		p.log.ErrorContext(r.Context(), "issue authorization code", "client_id", c.ID, "err", err)
 		p.redirectError(w, r, req, newError(errServerError, "The sign-in service is unavailable."))
 		return
 	}
-	p.log.InfoContext(r.Context(), "authorization code issued", "client_id", c.ID, "sub", sess.rec.Subject)
+	p.log.DebugContext(r.Context(), "authorization code issued", "client_id", c.ID, "sub", sess.rec.Subject)
 	v := url.Values{"code": {code}}
 	if req.State != "" {
 		v.Set("state", req.State)
 	}
 	v.Set("iss", p.issuer)
-	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, appendQuery(req.RedirectURI, v), status)
+	p.redirect(w, r, appendQuery(req.RedirectURI, v), c.ID, status)
 }
 
 // redirectError sends an authorization error to the client's redirect URI.
@@ -149,8 +151,7 @@ func (p *Provider) redirectError(w http.ResponseWriter, r *http.Request, req *Au
 		v.Set("state", req.State)
 	}
 	v.Set("iss", p.issuer)
-	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, appendQuery(req.RedirectURI, v), http.StatusFound)
+	p.redirect(w, r, appendQuery(req.RedirectURI, v), req.ClientID, http.StatusFound)
 }
 
 // Cancel sends access_denied to the client of a parked request (the person

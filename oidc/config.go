@@ -78,6 +78,11 @@ type Config struct {
 	// request cannot prove it comes from the signed-in person's app. The page
 	// must POST prompt.Fields to prompt.Action. Default: a minimal HTML form.
 	ConfirmLogout func(w http.ResponseWriter, r *http.Request, prompt *LogoutPrompt)
+	// Continue shows a page that takes the browser on to target, a client's redirect or
+	// post-logout URI, at once (meta refresh) and with a link, when a form post cannot be
+	// answered with a redirect there (NeedsContinuePage). clientName may be empty. Default: a
+	// minimal HTML page.
+	Continue func(w http.ResponseWriter, r *http.Request, target, clientName string)
 	// LoggedOut shows the "you are signed out" page when an end-session
 	// request has no post_logout_redirect_uri. Default: plain text.
 	LoggedOut func(w http.ResponseWriter, r *http.Request)
@@ -85,6 +90,12 @@ type Config struct {
 	// ClientAuthLimits limits failed client authentication per client id and address
 	// (optional: none).
 	ClientAuthLimits ClientAuthLimiter
+
+	// CodeIssueLimits limits the authorization codes issued per SSO session (optional: none).
+	CodeIssueLimits CodeIssueLimiter
+	// LiveGrants is how many refresh-token families one person may hold at one client; a new
+	// one revokes the least recently used beyond it (default DefaultLiveGrants).
+	LiveGrants int
 
 	// TokensIssued, when set, is called after each successful token response
 	// with the grant type and the client id (the metrics).

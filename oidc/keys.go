@@ -172,7 +172,13 @@ type keySet struct {
 	signers map[string]SigningKey // algorithm → signing key
 	algs    []jose.SignatureAlgorithm
 	jwks    []byte // the published JWKS document
+	// jose holds one reusable signer per algorithm and typ header, built once
+	// (go-jose signers are safe for concurrent use).
+	jose map[signerKey]jose.Signer
 }
+
+// signerKey names a reusable signer: an algorithm and a typ header.
+type signerKey struct{ alg, typ string }
 
 // newKeySet validates keys and picks the signer for each algorithm: the key
 // named by signingKeyID for its algorithm, otherwise the last (newest) key.
@@ -221,6 +227,16 @@ func newKeySet(keys []SigningKey, signingKeyID string) (*keySet, error) {
 		return nil, fmt.Errorf("encode JWKS: %w", err)
 	}
 	ks.jwks = doc
+	ks.jose = map[signerKey]jose.Signer{}
+	for alg, k := range ks.signers {
+		for _, typ := range []string{typIDToken, typAccessToken} {
+			s, err := newJoseSigner(alg, typ, k)
+			if err != nil {
+				return nil, fmt.Errorf("signing key %s: %w", k.ID, err)
+			}
+			ks.jose[signerKey{alg, typ}] = s
+		}
+	}
 	return ks, nil
 }
 
@@ -241,26 +257,31 @@ func (ks *keySet) algorithms() []string {
 // sign serialises claims as a compact JWS with the signer for alg, setting
 // the typ header.
 func (ks *keySet) sign(alg, typ string, claims any) (string, error) {
-	k, ok := ks.signers[alg]
+	signer, ok := ks.jose[signerKey{alg, typ}]
 	if !ok {
-		return "", fmt.Errorf("no signing key for %s", alg)
+		return "", fmt.Errorf("no signing key for %s with typ %s", alg, typ)
 	}
 	payload, err := json.Marshal(claims)
 	if err != nil {
 		return "", fmt.Errorf("encode claims: %w", err)
-	}
-	signer, err := jose.NewSigner(
-		jose.SigningKey{Algorithm: jose.SignatureAlgorithm(alg), Key: jose.JSONWebKey{Key: k.Key, KeyID: k.ID}},
-		(&jose.SignerOptions{}).WithType(jose.ContentType(typ)),
-	)
-	if err != nil {
-		return "", fmt.Errorf("signer: %w", err)
 	}
 	jws, err := signer.Sign(payload)
 	if err != nil {
 		return "", fmt.Errorf("sign: %w", err)
 	}
 	return jws.CompactSerialize()
+}
+
+// newJoseSigner makes the signer of key k for alg with the typ header.
+func newJoseSigner(alg, typ string, k SigningKey) (jose.Signer, error) {
+	s, err := jose.NewSigner(
+		jose.SigningKey{Algorithm: jose.SignatureAlgorithm(alg), Key: jose.JSONWebKey{Key: k.Key, KeyID: k.ID}},
+		(&jose.SignerOptions{}).WithType(jose.ContentType(typ)),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("signer: %w", err)
+	}
+	return s, nil
 }
 
 // errBadSignature is returned for any token the key set did not sign.

@@ -76,11 +76,17 @@ func New(cfg Config) (*Provider, error) {
 	}
 	cfg.SessionTTL = firstPositive(cfg.SessionTTL, DefaultSessionTTL)
 	cfg.CodeTTL = firstPositive(cfg.CodeTTL, DefaultCodeTTL)
+	if cfg.LiveGrants <= 0 {
+		cfg.LiveGrants = DefaultLiveGrants
+	}
 	if cfg.RenderError == nil {
 		cfg.RenderError = defaultRenderError
 	}
 	if cfg.ConfirmLogout == nil {
 		cfg.ConfirmLogout = defaultConfirmLogout
+	}
+	if cfg.Continue == nil {
+		cfg.Continue = defaultContinue
 	}
 	if cfg.LoggedOut == nil {
 		cfg.LoggedOut = defaultLoggedOut

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # install-deps.sh installs everything `make test` needs beyond Go and node/npm:
 #   - Debian packages: chromium and fonts-liberation (browser tests), redis-server (the Redis
-#     store's tests), git (check-generated);
+#     store's tests), git (check-generated), openssl (tests that cross-check keys with it);
 #   - npm packages: the repository root's (Tailwind, when a root package.json exists) and
 #     e2e/node's (cognito-local, amazon-cognito-identity-js, openid-client), from their lock files;
 #   - Go modules (go mod download), including the tools named in go.mod (templ, staticcheck).
@@ -24,7 +24,7 @@ present() {
 	esac
 }
 missing=()
-for pkg in chromium fonts-liberation redis-server git; do
+for pkg in chromium fonts-liberation redis-server git openssl; do
 	present "$pkg" || missing+=("$pkg")
 done
 if ((${#missing[@]} > 0)); then

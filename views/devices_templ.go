@@ -193,7 +193,7 @@ func accountDevices(p Page, m AccountDevices) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				if d.ThisBrowser {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<span class=\"ml-2 rounded bg-indigo-50 px-2 py-0.5 text-xs font-medium text-indigo-700\">")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<span class=\"ms-2 rounded bg-indigo-50 px-2 py-0.5 text-xs font-medium text-indigo-700\">")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

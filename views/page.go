@@ -51,6 +51,28 @@ type Page struct {
 	HomeURL string
 	// Brand is the deployment's branding; the zero value is the built-in look.
 	Brand Brand
+	// Picker is the language picker in the footer; it is shown with two or more languages.
+	Picker LanguagePicker
+	// Refresh, when set, is the URL the page moves on to at once (a meta refresh).
+	Refresh string
+}
+
+// LanguagePicker is a GET form choosing the page's language, which works without JavaScript.
+type LanguagePicker struct {
+	// Action is where the form goes (?lang=<tag>&return=<Return>).
+	Action string
+	// Return is the page to come back to.
+	Return string
+	// Languages are the choices.
+	Languages []Language
+}
+
+// Language is one choice of the picker.
+type Language struct {
+	// Tag is the BCP 47 tag ("pt-BR").
+	Tag string
+	// Name is the language's name in itself ("Português").
+	Name string
 }
 
 // Brand is how the layout presents the deployment (settings branding.*).
@@ -109,6 +131,18 @@ func (p Page) Lang() string {
 		return "en"
 	}
 	return p.L.Lang()
+}
+
+// Dir is the page's writing direction for <html dir>: "rtl" for Arabic, Hebrew, Persian and
+// the other right-to-left languages, else "ltr". The stylesheet uses logical properties (start
+// and end, not left and right), so the layout mirrors with it.
+func (p Page) Dir() string {
+	base, _, _ := strings.Cut(strings.ToLower(p.Lang()), "-")
+	switch base {
+	case "ar", "he", "fa", "ur", "ps", "yi", "dv", "ckb", "sd", "ug":
+		return "rtl"
+	}
+	return "ltr"
 }
 
 // Asset returns the URL of a static file such as "css/app.css".

@@ -42,6 +42,7 @@ func (s *Server) routes() {
 	// password or a code is rate-limited per client address.
 	if h := s.deps.Pages; h != nil {
 		e.GET(handlers.PathHome, h.Home)
+		e.GET(handlers.PathLanguage, h.LanguageGET)
 		e.GET(handlers.PathSignIn, h.SignInGET)
 		e.POST(handlers.PathSignIn, h.SignInPOST, signInLimit)
 		e.GET(handlers.PathStep, h.StepGET)

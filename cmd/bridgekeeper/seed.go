@@ -26,6 +26,7 @@ type demoUser struct {
 type demoSeed struct {
 	PoolID, ClientID, ClientSecret string
 	CarolSecret                    string
+	FrankSecret                    string
 	AdminSecret                    string
 	// CLI is a command line for `bridgekeeper admin` against the demo pool.
 	CLI   string
@@ -187,9 +188,11 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 			if err := create("frank", map[string]string{"name": "Frank Example", "phone_number": "+15555550106", "phone_number_verified": "true"}, true, demoPassword); err != nil {
 				return err
 			}
-			if _, err := enrolTOTP("frank"); err != nil {
+			secret, err := enrolTOTP("frank")
+			if err != nil {
 				return err
 			}
+			s.FrankSecret = secret
 			return prefs("frank", cip.AdminSetUserMFAPreferenceInput{
 				SMSMfaSettings:           &types.SMSMfaSettingsType{Enabled: true},
 				SoftwareTokenMfaSettings: &types.SoftwareTokenMfaSettingsType{Enabled: true},
@@ -222,6 +225,7 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 		return nil
 	})
 	steps = append(steps, func() error { return seedPasswordless(ctx, api, poolID) })
+	steps = append(steps, func() error { return seedSMSFirstFactor(create) })
 	steps = append(steps, func() error {
 		secret, err := seedAdmins(ctx, api, poolID, create, enrolTOTP, prefs)
 		s.AdminSecret = secret
@@ -241,8 +245,8 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 		{"carol", demoPassword, "authenticator app, TOTP secret: " + s.CarolSecret},
 		{"dave", demoPassword, "SMS code (see /demo/outbox)"},
 		{"erin", demoPassword, "email code (see /demo/outbox)"},
-		{"frank", demoPassword, "SMS and authenticator: chooses one"},
-		{"grace", demoPassword, "no MFA yet (sets up an authenticator with --mfa-required)"},
+		{"frank", demoPassword, "SMS or authenticator app (its secret " + s.FrankSecret + "): chooses one"},
+		{"grace", demoPassword, "no MFA yet; with --mfa-required she chooses an authenticator app or email codes and sets it up"},
 		{"heidi", demoPassword, "an administrator reset her password: enters the emailed code and a new one"},
 		{"mallory", demoPassword, "signed up, not confirmed: enters the emailed code (see /demo/outbox); or sign up at /signup"},
 		{demoAdmin, demoPassword, "administrator (/admin), authenticator app, TOTP secret: " + s.AdminSecret},

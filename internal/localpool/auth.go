@@ -625,36 +625,20 @@ func (s *Server) setUserMFAPreference(r *http.Request, body []byte) (any, error)
 }
 
 func (s *Server) getUser(r *http.Request, body []byte) (any, error) {
-	var in struct{ AccessToken string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, u, err := s.userFromAccessToken(in.AccessToken)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]any{"Username": u.username, "UserAttributes": attrList(u), "UserMFASettingList": mfaList(u)}
-	if u.preferred != "" {
-		out["PreferredMfaSetting"] = u.preferred
-	}
-	return out, nil
+	return s.accessTokenOp(body, func(_ *pool, u *user) (any, error) {
+		out := map[string]any{"Username": u.username, "UserAttributes": attrList(u), "UserMFASettingList": mfaList(u)}
+		if u.preferred != "" {
+			out["PreferredMfaSetting"] = u.preferred
+		}
+		return out, nil
+	})
 }
 
 func (s *Server) globalSignOut(r *http.Request, body []byte) (any, error) {
-	var in struct{ AccessToken string }
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, u, err := s.userFromAccessToken(in.AccessToken)
-	if err != nil {
-		return nil, err
-	}
-	s.signOut(p, u)
-	return nil, nil
+	return s.accessTokenOp(body, func(p *pool, u *user) (any, error) {
+		s.signOut(p, u)
+		return nil, nil
+	})
 }
 
 func (s *Server) revokeToken(r *http.Request, body []byte) (any, error) {
