@@ -71,6 +71,7 @@ type userState struct {
 	SMSMFA, TOTPMFA, EmailMFA bool
 	Preferred                 string
 	TOTPSecret, PendingTOTP   string
+	TOTPDevice                string `json:",omitempty"`
 	SignedOutAt               time.Time
 	Groups                    []string
 	ResetCode                 string
@@ -247,7 +248,7 @@ func (p *pool) state() (poolState, error) {
 			Password: u.password, Salt: u.salt, Verifier: u.verifier, PasswordSetAt: u.passwordSetAt,
 			Failures: u.failures, LastAttempt: u.lastAttempt, LockedUntil: u.lockedUntil,
 			ResetAttempts: u.resetAttempts, SMSMFA: u.smsMFA, TOTPMFA: u.totpMFA, EmailMFA: u.emailMFA,
-			Preferred: u.preferred, TOTPSecret: u.totpSecret, PendingTOTP: u.pendingTOTP,
+			Preferred: u.preferred, TOTPSecret: u.totpSecret, PendingTOTP: u.pendingTOTP, TOTPDevice: u.totpDevice,
 			SignedOutAt: u.signedOutAt, Groups: u.groups, ResetCode: u.resetCode,
 			ResetExpires: u.resetExpires, Created: u.created,
 		}
@@ -298,7 +299,7 @@ func (ps poolState) pool() (*pool, error) {
 			password: us.Password, salt: us.Salt, verifier: us.Verifier, passwordSetAt: us.PasswordSetAt,
 			failures: us.Failures, lastAttempt: us.LastAttempt, lockedUntil: us.LockedUntil,
 			resetAttempts: us.ResetAttempts, smsMFA: us.SMSMFA, totpMFA: us.TOTPMFA, emailMFA: us.EmailMFA,
-			preferred: us.Preferred, totpSecret: us.TOTPSecret, pendingTOTP: us.PendingTOTP,
+			preferred: us.Preferred, totpSecret: us.TOTPSecret, pendingTOTP: us.PendingTOTP, totpDevice: us.TOTPDevice,
 			signedOutAt: us.SignedOutAt, groups: us.Groups, resetCode: us.ResetCode,
 			resetExpires: us.ResetExpires, created: us.Created,
 		}

@@ -40,7 +40,7 @@ func TestStateRoundTrip(t *testing.T) {
 	u.failures, u.lastAttempt, u.lockedUntil, u.resetAttempts = 1, at, at, 1
 	u.usedTOTP = map[int64]bool{7: true}
 	u.smsMFA, u.totpMFA, u.emailMFA, u.preferred = true, true, true, "SOFTWARE_TOKEN_MFA"
-	u.totpSecret, u.pendingTOTP, u.signedOutAt = "JBSWY3DPEHPK3PXP", "KRSXG5A=", at
+	u.totpSecret, u.pendingTOTP, u.signedOutAt, u.totpDevice = "JBSWY3DPEHPK3PXP", "KRSXG5A=", at, "alice's phone"
 	u.resetCode, u.resetExpires = "123456", at
 	u.passkeys.list = []*passkey{{cred: webauthn.Credential{ID: []byte("cred"), PublicKey: []byte("pk")}, rpID: "localhost", created: at}}
 	p.srv.mu.Unlock()
@@ -97,7 +97,7 @@ func TestStateCoversEveryField(t *testing.T) {
 			"groups", "created", "aliases", "idKey", "idKid", "phantomKey", "signIn", "devices", "signup", "custom"}, nil},
 		{user{}, []string{"username", "sub", "attrs", "status", "enabled", "password", "salt", "verifier", "passwordSetAt", "failures",
 			"lastAttempt", "lockedUntil", "usedTOTP", "resetAttempts", "smsMFA", "totpMFA", "emailMFA", "preferred", "totpSecret",
-			"pendingTOTP", "signedOutAt", "groups", "resetCode", "resetExpires", "created", "passkeys"}, nil},
+			"totpDevice", "pendingTOTP", "signedOutAt", "groups", "resetCode", "resetExpires", "created", "passkeys"}, nil},
 		{appClient{}, []string{"id", "poolID", "name", "secret", "flows", "preventExistence"}, nil},
 		{device{}, []string{"key", "groupKey", "username", "name", "salt", "verifier", "confirmed", "remembered", "lastIP", "created", "modified", "lastAuth"}, nil},
 		{passkeys{}, []string{"list"}, []string{"pending"}},
