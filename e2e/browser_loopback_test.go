@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,6 +35,15 @@ func TestBrowserLoopbackRedirect(t *testing.T) {
 			err := chromedp.Do(b,
 				chromedp.Navigate(conf.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier))),
 				chromedp.WaitVisible(`input[name="username"]`),
+			)
+			if err != nil {
+				t.Fatalf("browser: %v\nlogs:\n%s", err, tail(p.Logs(), 3000))
+			}
+			// The sign-in page says which app asked, by its client name.
+			if text, err := chromedp.Run(b, chromedp.Text(`main`)); err != nil || !strings.Contains(text, "Sign in to continue to Demo CLI") {
+				t.Errorf("the sign-in page does not name the app: %q (%v)", text, err)
+			}
+			err = chromedp.Do(b,
 				chromedp.SendKeys(`input[name="username"]`, "alice"),
 				chromedp.SendKeys(`input[name="password"]`, demoPassword),
 				chromedp.Submit(`input[name="password"]`),

@@ -48,7 +48,7 @@ func (h *Handlers) OIDCError(w http.ResponseWriter, r *http.Request, status int,
 // could not redirect to after a form post (oidc.NeedsContinuePage).
 func (h *Handlers) Continue(w http.ResponseWriter, r *http.Request, target, clientName string) {
 	p := h.pageWith(r, "", h.loadParked(r))
-	p.Refresh = target
+	p.Refresh, p.App = target, "" // the heading names the app already
 	if err := renderTo(r.Context(), w, http.StatusOK, views.ContinuePage(p, views.Continue{URL: target, App: clientName})); err != nil {
 		h.d.Logger.WarnContext(r.Context(), "render continue page", "err", err)
 	}

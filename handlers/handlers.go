@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -97,6 +98,9 @@ type Deps struct {
 	// Devices and DeviceJar remember browsers (optional, together; see devices.go).
 	Devices   DeviceManager
 	DeviceJar *DeviceJar
+	// AppName names an app by its client id (oidc.Provider.ClientName), so the pages of a
+	// sign-in an app asked for say which app it is (optional: they do not).
+	AppName func(clientID string) (string, bool)
 	// Brand is the deployment's branding on every page (optional; the built-in look).
 	Brand views.Brand
 }
@@ -178,7 +182,27 @@ func (h *Handlers) pageWith(r *http.Request, csrf string, parked *oidc.AuthReque
 		HomeURL: PathHome,
 		Brand:   h.d.Brand,
 		Picker:  views.LanguagePicker{Action: PathLanguage, Return: pickerReturn(r), Languages: h.languages},
+		App:     h.appName(parked),
 	}
+}
+
+// maxAppName bounds how much of an app's name a page shows (in characters).
+const maxAppName = 64
+
+// appName is the name of the app that asked for the sign-in, bounded, or "" when none did.
+func (h *Handlers) appName(parked *oidc.AuthRequest) string {
+	if parked == nil || h.d.AppName == nil {
+		return ""
+	}
+	name, ok := h.d.AppName(parked.ClientID)
+	if !ok {
+		return ""
+	}
+	name = strings.TrimSpace(name)
+	if r := []rune(name); len(r) > maxAppName {
+		return string(r[:maxAppName-1]) + "…"
+	}
+	return name
 }
 
 // render writes a templ component as an HTML page with status.

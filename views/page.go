@@ -55,6 +55,9 @@ type Page struct {
 	Picker LanguagePicker
 	// Refresh, when set, is the URL the page moves on to at once (a meta refresh).
 	Refresh string
+	// App is the name of the app the sign-in is for ("Sign in to continue to <App>" above the
+	// page); empty when no app asked.
+	App string
 }
 
 // LanguagePicker is a GET form choosing the page's language, which works without JavaScript.

@@ -294,6 +294,15 @@ func TestPages(t *testing.T) {
 			},
 		},
 		{
+			name: "sign-in for an app names it, escaped",
+			page: func(p Page) templ.Component {
+				p.App = "<b>Demo</b> & co"
+				return SignInPage(p, SignIn{Action: "/signin"})
+			},
+			wants:  []want{{sel: "main p", text: "Sign in to continue to <b>Demo</b> & co"}},
+			absent: []string{"main b"},
+		},
+		{
 			name: "sign out?",
 			page: func(p Page) templ.Component {
 				return SignOutConfirmPage(p, SignOutConfirm{Action: "/signout", Username: "ana", StayURL: "/account"})

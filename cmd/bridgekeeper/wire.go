@@ -236,6 +236,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		return fail(fmt.Errorf("OpenID provider: %w", err))
 	}
 	pageDeps.Provider = provider
+	pageDeps.AppName = provider.ClientName
 	pageDeps.Choice = choiceSignIn(ac, engine, api)
 	// The passkey pages (and remembered devices) call Cognito with the person's access token.
 	pageDeps.AccessTokens = &handlers.AccessTokens{Tokens: provider, Refresher: engine}
