@@ -53,6 +53,13 @@ func TestDemoSecondBrand(t *testing.T) {
 		}
 	}
 
+	// Browsers that ask for /favicon.ico get the brand's favicon too.
+	fav, err := c.Get(ctx, p.BaseURL+"/favicon.ico")
+	must(t, err)
+	if fav.URL.Path != "/branding/favicon" || fav.Body != string(logo) {
+		t.Errorf("/favicon.ico ends at %s, not the brand's favicon", fav.URL)
+	}
+
 	page = signIn(ctx, t, c, p.BaseURL, "grace", demoPassword)
 	page = submit(ctx, t, c, page, nil, "method", "SOFTWARE_TOKEN_MFA")
 	if uri := otpauthURI(t, page); uri.Query().Get("issuer") != "Northwind" || uri.Path != "/Northwind:grace" {

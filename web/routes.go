@@ -24,9 +24,7 @@ func (s *Server) routes() {
 	// Static files (CSS, scripts, images); versioned URLs are cached for a year.
 	if s.deps.Static != nil {
 		e.Match([]string{http.MethodGet, http.MethodHead}, "/static/*", s.static)
-		e.GET("/favicon.ico", func(c echo.Context) error {
-			return c.Redirect(http.StatusMovedPermanently, "/static/img/favicon.svg")
-		})
+		e.GET("/favicon.ico", s.faviconGET)
 	}
 
 	// The deployment's branding (package branding): logo, favicon, theme and extra stylesheet.

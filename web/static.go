@@ -55,3 +55,13 @@ func (s *Server) static(c echo.Context) error {
 	http.ServeContent(c.Response(), c.Request(), info.Name(), info.ModTime(), rs)
 	return nil
 }
+
+// faviconGET answers browsers that ask for /favicon.ico: the brand's favicon (branding.favicon)
+// when one is set, a temporary redirect since the brand's file may change; otherwise the built-in
+// one, permanently.
+func (s *Server) faviconGET(c echo.Context) error {
+	if u := s.deps.Branding.FaviconURL(); u != "" {
+		return c.Redirect(http.StatusFound, u)
+	}
+	return c.Redirect(http.StatusMovedPermanently, "/static/img/favicon.svg")
+}
