@@ -60,10 +60,12 @@ func bridgekeeperBinary(t testing.TB) string {
 type process struct {
 	BaseURL string
 	stop    func()
-	mu      sync.Mutex
-	stdout  strings.Builder
-	stderr  strings.Builder
-	logged  chan struct{} // gets a value after each write to stderr (capacity 1)
+	// stopWith sends the signal (once) and waits for a clean exit, as stop does with SIGTERM.
+	stopWith func(os.Signal)
+	mu       sync.Mutex
+	stdout   strings.Builder
+	stderr   strings.Builder
+	logged   chan struct{} // gets a value after each write to stderr (capacity 1)
 }
 
 // Stop sends SIGTERM and waits for a clean exit (also done at cleanup).
@@ -148,20 +150,21 @@ func startBinary(t testing.TB, bin string, args ...string) *process {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	var once sync.Once
-	p.stop = func() {
+	p.stopWith = func(sig os.Signal) {
 		once.Do(func() {
-			_ = cmd.Process.Signal(syscall.SIGTERM)
+			_ = cmd.Process.Signal(sig)
 			select {
 			case err := <-done:
 				if err != nil {
-					t.Errorf("bridgekeeper exited with %v after SIGTERM\nlogs:\n%s", err, p.Logs())
+					t.Errorf("bridgekeeper exited with %v after %v\nlogs:\n%s", err, sig, p.Logs())
 				}
 			case <-time.After(20 * time.Second):
 				_ = cmd.Process.Kill()
-				t.Errorf("bridgekeeper did not stop within 20s of SIGTERM")
+				t.Errorf("bridgekeeper did not stop within 20s of %v", sig)
 			}
 		})
 	}
+	p.stop = func() { p.stopWith(syscall.SIGTERM) }
 	t.Cleanup(func() {
 		p.stop()
 		if t.Failed() {

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
@@ -97,5 +98,20 @@ func TestBrowserOutboxOnPhone(t *testing.T) {
 	}
 	if !got.CodeShown {
 		t.Errorf("grace's code %s is not shown within the screen", code)
+	}
+}
+
+// TestDemoStopsOnInterrupt: Ctrl-C (SIGINT) on the demo shuts its servers down and exits 0
+// (stopWith fails the test on any other exit, or none within 20 s).
+func TestDemoStopsOnInterrupt(t *testing.T) {
+	p := start(t, "demo", "--listen", "127.0.0.1:0")
+	res, err := newClient().Get(context.Background(), p.BaseURL+"/healthz")
+	must(t, err)
+	if res.Status != http.StatusOK {
+		t.Fatalf("/healthz = %d", res.Status)
+	}
+	p.stopWith(os.Interrupt)
+	if logs := p.Logs(); !strings.Contains(logs, `msg="shutting down"`) || !strings.Contains(logs, "msg=stopped") {
+		t.Errorf("no graceful shutdown in the logs:\n%s", tail(logs, 2000))
 	}
 }

@@ -77,7 +77,12 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	poolURL := "http://" + poolLn.Addr().String()
 	poolSrv := &http.Server{Handler: pool.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = poolSrv.Serve(poolLn) }() // ends with Shutdown below
-	defer func() { _ = poolSrv.Shutdown(context.WithoutCancel(ctx)) }()
+	defer func() {
+		// After Ctrl-C: the web server has drained; the pool gets the same bounded time.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), config.DefaultShutdownTimeout)
+		defer cancel()
+		_ = poolSrv.Shutdown(sctx)
+	}()
 
 	creds := credentials.NewStaticCredentialsProvider("demo", "demo", "")
 	poolCfg := cognito.Config{Region: "us-east-1", Endpoint: poolURL, StaticCredentials: &creds, TOTPIssuer: "Bridgekeeper demo"}
