@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/bridgekeeper/bridgekeeper/i18n"
 	"github.com/bridgekeeper/bridgekeeper/internal/colour"
 )
 
@@ -28,7 +29,7 @@ var (
 
 // resolveFiles makes the branding files relative to dir (the configuration file's folder).
 func (b *Branding) resolveFiles(dir string) {
-	for _, f := range []*string{&b.Logo, &b.Favicon, &b.Stylesheet} {
+	for _, f := range []*string{&b.Logo, &b.Favicon, &b.Stylesheet, &b.MessagesDir} {
 		if *f != "" && !filepath.IsAbs(*f) {
 			*f = filepath.Join(dir, *f)
 		}
@@ -62,6 +63,13 @@ func (c *Config) validateBranding(p *Problems) {
 	brandFile(p, "logo", b.Logo, "an SVG, PNG, JPEG or WebP image")
 	brandFile(p, "favicon", b.Favicon, "an SVG, PNG or ICO image")
 	brandFile(p, "stylesheet", b.Stylesheet, "a .css file")
+	if b.MessagesDir != "" {
+		if err := i18n.CheckOverrides(b.MessagesDir); err != nil {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				p.add("branding.messages_dir", "%s", line)
+			}
+		}
+	}
 	brandColour(p, "branding.primary_color", b.PrimaryColor, "white button text on it")
 	brandColour(p, "branding.accent_color", b.AccentColor, "it as link text on white")
 	for _, l := range []struct{ key, url string }{{"terms", b.FooterLinks.Terms}, {"privacy", b.FooterLinks.Privacy}, {"support", b.FooterLinks.Support}} {
@@ -173,6 +181,9 @@ type Branding struct {
 	AuthenticatorIssuer string `yaml:"authenticator_issuer"`
 	// Stylesheet is an extra CSS file loaded after the built one.
 	Stylesheet string `yaml:"stylesheet"`
+	// MessagesDir is a folder of text overrides: files named active.<lang>.toml that replace
+	// any message of that language's catalog (i18n.CheckOverrides says what is accepted).
+	MessagesDir string `yaml:"messages_dir"`
 }
 
 // FooterLinks are the footer's links; each is an https URL (or mailto:).

@@ -21,13 +21,24 @@ func TestValidateBranding(t *testing.T) {
 	fakePNG := write("fake.png", "<svg/>")
 	css := write("extra.css", ".card{}")
 	big := write("big.svg", "<svg>"+strings.Repeat(" ", MaxBrandFileSize)+"</svg>")
+	messages, badMessages := filepath.Join(dir, "messages"), filepath.Join(dir, "bad-messages")
+	for d, body := range map[string]string{messages: `"signin.heading" = "Sign in to Acme"`, badMessages: `"signin.headline" = "x"`} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "active.en.toml"), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	tests := []struct {
 		name string
 		b    Branding
 		want []string
 	}{
 		{"all valid", Branding{ProductName: "Acme", Logo: svg, Favicon: png, PrimaryColor: "#0f766e", AccentColor: "#0E7490", Stylesheet: css, AuthenticatorIssuer: "Acme",
-			FooterLinks: FooterLinks{Terms: "https://acme.example/terms", Privacy: "http://localhost/privacy", Support: "mailto:help@acme.example"}}, nil},
+			FooterLinks: FooterLinks{Terms: "https://acme.example/terms", Privacy: "http://localhost/privacy", Support: "mailto:help@acme.example"}, MessagesDir: messages}, nil},
+		{"messages_dir with an unknown id", Branding{MessagesDir: badMessages}, []string{`branding.messages_dir active.en.toml: unknown message id "signin.headline"`}},
+		{"messages_dir missing", Branding{MessagesDir: filepath.Join(dir, "none")}, []string{"branding.messages_dir cannot be read"}},
 		{"name too long", Branding{ProductName: strings.Repeat("x", 65)}, []string{"branding.product_name must be at most 64 bytes long (got 65)"}},
 		{"name with newline", Branding{ProductName: "A\nB"}, []string{"branding.product_name must not contain control characters"}},
 		{"issuer with colon", Branding{AuthenticatorIssuer: "Acme:Login"}, []string{"branding.authenticator_issuer must not contain a colon"}},

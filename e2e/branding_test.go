@@ -25,6 +25,10 @@ func TestDemoSecondBrand(t *testing.T) {
 	if !strings.Contains(page.Body, "<title>Sign in · Northwind Login</title>") {
 		t.Error("the title does not name the brand")
 	}
+	// The brand's text override (branding.messages_dir) replaces the English heading.
+	if !strings.Contains(page.Text(), "Sign in to Northwind") || strings.Contains(page.Text(), "Sign in to your account") {
+		t.Errorf("the brand's messages_dir override is not shown: %s", page.Text())
+	}
 	if !strings.Contains(page.Text(), "Secure sign-in by Northwind Login") || strings.Contains(page.Text(), "Bridgekeeper") {
 		t.Errorf("the page does not carry the brand's name only: %s", page.Text())
 	}

@@ -149,7 +149,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		return fail(err)
 	}
 
-	bundle, err := i18n.New()
+	bundle, err := i18n.NewWithOverrides(ac.Branding.MessagesDir)
 	if err != nil {
 		return fail(fmt.Errorf("message catalog: %w", err))
 	}
