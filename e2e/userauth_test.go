@@ -234,7 +234,9 @@ func TestUserAuthDemo(t *testing.T) {
 		if again, err := c.Get(ctx, p.BaseURL+"/signin/passkey-offer"); err != nil || again.URL.Path == "/signin/passkey-offer" {
 			t.Fatalf("the offer after going on: %v %s", err, again.URL.Path)
 		}
-		page = submitFormWithAction(ctx, t, c, page, "/demo/app/signout")
+		if out := submitFormWithAction(ctx, t, c, page, "/demo/app/signout"); out.URL.Path != "/demo/app" {
+			t.Fatalf("the demo app's sign-out: %s %s", out.URL.Path, out.Text())
+		}
 		page, err = c.Get(ctx, p.BaseURL+"/demo/app/login")
 		must(t, err)
 		// This browser said "Not now": the next password sign-in from the app goes straight on.
