@@ -18,9 +18,11 @@ TEST_STEPS = deps check-generated fmt vet lint go-test
 
 .PHONY: demo test deps generate check-generated fmt vet lint build bench bench-compare go-test i18n-missing
 
-## demo: run the service with its built-in local user pool and demo app
+## demo: run the service with its built-in local user pool and demo app. The binary is built and
+## then exec'd (not `go run`, which exits 1 after Ctrl-C), so Ctrl-C stops it and make exits 0.
 demo:
-	$(GO) run ./cmd/bridgekeeper demo $(DEMO_FLAGS)
+	@$(GO) build -o bin/bridgekeeper ./cmd/bridgekeeper
+	@exec bin/bridgekeeper demo $(DEMO_FLAGS)
 
 ## test: the whole suite, from a fresh machine: deps, generated files, gofmt, vet, staticcheck, tests
 test:
