@@ -169,7 +169,8 @@ func (h *Handlers) ConfirmSignUpPOST(c echo.Context) error {
 			return h.internal(c, "confirm sign-up", err)
 		}
 		h.logEngineError(c, "confirm sign-up", ce)
-		return render(c, statusFor(ce), h.confirmView(c, f, p.T(ce.Kind.MessageID()), nil))
+		general, errs := refusal(p, ce.Kind, formFields(views.FieldCode))
+		return render(c, statusFor(ce), h.confirmView(c, f, general, errs))
 	}
 	h.saveFlow(c.Response(), c.Request(), flowState{Username: f.Username, Notice: "notice.account_confirmed"})
 	return c.Redirect(http.StatusSeeOther, PathSignIn)

@@ -55,6 +55,7 @@ type site struct {
 	clock  *testutil.Clock
 	pool   *localpool.Server
 	poolID string
+	admin  *cip.Client // the pool's administrator API
 	url    string
 	logs   *testutil.Buffer
 	en     *i18n.Localizer
@@ -103,6 +104,7 @@ func newSite(t *testing.T) *site {
 	}})
 	s.must(err)
 	s.poolID = aws.ToString(out.UserPool.Id)
+	s.admin = admin
 	_, err = admin.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{
 		UserPoolId: aws.String(s.poolID), MfaConfiguration: types.UserPoolMfaTypeOptional,
 		SmsMfaConfiguration: &types.SmsMfaConfigType{SmsConfiguration: &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::000000000000:role/sms")}},

@@ -27,7 +27,7 @@ func customChallengePage() stepPage {
 			d := cognito.DataOf[cognito.CustomData](st)
 			m := views.CustomChallenge{Action: PathStep, Question: d.Question, Hint: d.Hint, Error: v.err, FieldErrors: v.errs, StartOverURL: PathRestart}
 			if m.Error == "" && len(m.FieldErrors) == 0 && d.Retry {
-				m.Error = p.T("custom.retry")
+				m.FieldErrors = views.FieldErrors{views.FieldAnswer: p.T("custom.retry")}
 			}
 			return views.CustomChallengePage(p, m)
 		},
