@@ -105,6 +105,11 @@ func (a *auditor) audit(ctx context.Context, name string) {
 			if err != nil {
 				a.t.Fatalf("%s: %v", name, err)
 			}
+			weak, err := chromedp.Run(ctx, testenv.NonTextContrast())
+			if err != nil {
+				a.t.Fatalf("%s: %v", name, err)
+			}
+			violations = append(violations, weak...)
 			a.runs++
 			for _, v := range violations {
 				a.found = append(a.found, fmt.Sprintf("%s (%s) at %d px, lang %s, %s: %s", name, d.Path, w.width, d.Lang, theme, v))

@@ -78,3 +78,76 @@ func RunAxe() chromedp.Action[[]AxeViolation] {
 		return out, nil
 	}
 }
+
+// nonTextContrastJS finds controls (inputs, selects, buttons, button-styled links) whose fill
+// does not set them apart from what is around them (under 3:1) and whose boundary (a ring drawn
+// as a box-shadow, or a border) is under 3:1 against it either: WCAG 1.4.11 for the boundaries
+// axe-core does not check. Controls drawn only as text are left to axe's text contrast. It
+// returns each as {target, ratio}.
+const nonTextContrastJS = `(() => {
+	const lum = (c) => {
+		const [r, g, b] = c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+		return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+	};
+	const ratio = (a, b) => { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+	const parse = (s) => {
+		const m = /rgba?\(([\d.]+),?\s*([\d.]+),?\s*([\d.]+)(?:\s*[,/]\s*([\d.]+))?\)/.exec(s || "");
+		return m ? { c: [+m[1], +m[2], +m[3]], a: m[4] === undefined ? 1 : +m[4] } : null;
+	};
+	const fill = (el) => {
+		for (; el; el = el.parentElement) {
+			const c = parse(getComputedStyle(el).backgroundColor);
+			if (c && c.a > 0) return c.c;
+		}
+		return [255, 255, 255];
+	};
+	const boundary = (el) => {
+		const cs = getComputedStyle(el);
+		for (const part of cs.boxShadow.split(/,(?![^(]*\))/)) {
+			const c = parse(part);
+			const n = part.replace(/rgba?\([^)]*\)/, "").trim().split(/\s+/).map(parseFloat);
+			if (c && c.a > 0 && n.length >= 4 && n[0] === 0 && n[1] === 0 && n[3] > 0) return c.c;
+		}
+		const c = parse(cs.borderTopColor);
+		if (parseFloat(cs.borderTopWidth) > 0 && cs.borderTopStyle !== "none" && c && c.a > 0) return c.c;
+		return null;
+	};
+	const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+		(el.getAttribute("name") ? "[name=" + el.getAttribute("name") + "]" : "") +
+		(el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\s+/).slice(0, 3).join(".") : "");
+	const out = [];
+	const controls = document.querySelectorAll('input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea, button, a[class*="btn"]');
+	for (const el of controls) {
+		if (!el.getClientRects().length || getComputedStyle(el).visibility === "hidden") continue;
+		const around = fill(el.parentElement);
+		if (ratio(fill(el), around) >= 3) continue;
+		const b = boundary(el);
+		if (b === null) continue;
+		const r = ratio(b, around);
+		if (r < 3) out.push({ target: name(el), ratio: Math.round(r * 100) / 100 });
+	}
+	return out;
+})()`
+
+// NonTextContrast checks the page's control boundaries (WCAG 1.4.11, which axe-core does not
+// test) and returns each control under 3:1 as a violation "non-text-contrast".
+func NonTextContrast() chromedp.Action[[]AxeViolation] {
+	return func(ctx context.Context, t *chromedp.Target) ([]AxeViolation, error) {
+		type weak struct {
+			Target string  `json:"target"`
+			Ratio  float64 `json:"ratio"`
+		}
+		found, err := chromedp.Evaluate[[]weak](nonTextContrastJS)(ctx, t)
+		if err != nil {
+			return nil, fmt.Errorf("non-text contrast: %w", err)
+		}
+		if len(found) == 0 {
+			return nil, nil
+		}
+		v := AxeViolation{ID: "non-text-contrast", Impact: "serious", Help: "Control boundaries must have a 3:1 contrast ratio (WCAG 1.4.11)"}
+		for _, w := range found {
+			v.Targets = append(v.Targets, fmt.Sprintf("%s (%.2f:1)", w.Target, w.Ratio))
+		}
+		return []AxeViolation{v}, nil
+	}
+}
