@@ -27,6 +27,7 @@ import (
 	"github.com/bridgekeeper/bridgekeeper/i18n"
 	"github.com/bridgekeeper/bridgekeeper/internal/cookiecodec"
 	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
+	"github.com/bridgekeeper/bridgekeeper/internal/sdkhttp"
 	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 	"github.com/bridgekeeper/bridgekeeper/internal/webclient"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
@@ -82,6 +83,18 @@ func (c countingCodec) Decode(name, value string, dst any) error {
 
 func newSite(t *testing.T) *site {
 	t.Helper()
+	return newSiteWith(t, siteOptions{})
+}
+
+// siteOptions change the in-process site from its default (SRP sign-in).
+type siteOptions struct {
+	// customQuestion makes it CUSTOM_AUTH without a password: every user is asked this
+	// question, answered "42".
+	customQuestion string
+}
+
+func newSiteWith(t *testing.T, opts siteOptions) *site {
+	t.Helper()
 	ctx := context.Background()
 	s := &site{t: t, ctx: ctx, clock: testutil.NewClock(time.Now().UTC().Truncate(time.Second)), logs: &testutil.Buffer{}}
 	s.pool = localpool.New(localpool.Options{Now: s.clock.Now})
@@ -96,7 +109,7 @@ func newSite(t *testing.T) *site {
 	}))
 	t.Cleanup(poolSrv.Close)
 	creds := credentials.NewStaticCredentialsProvider("x", "x", "")
-	admin := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(poolSrv.URL), Credentials: creds})
+	admin := cip.New(cip.Options{HTTPClient: sdkhttp.InMemoryBodies(nil), Region: "us-east-1", BaseEndpoint: aws.String(poolSrv.URL), Credentials: creds})
 	out, err := admin.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("site"), Schema: []types.SchemaAttributeType{
 		{Name: aws.String("email"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
 		{Name: aws.String("phone_number"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
@@ -109,8 +122,11 @@ func newSite(t *testing.T) *site {
 	})
 	s.must(err)
 	client, err := admin.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(s.poolID), ClientName: aws.String("bk"),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowCustomAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
 	s.must(err)
+	if opts.customQuestion != "" {
+		s.must(s.pool.SetCustomAuth(s.poolID, &localpool.CustomAuth{Rounds: []localpool.CustomRound{{Question: opts.customQuestion, Answer: "42"}}}))
+	}
 	for name, attrs := range map[string]map[string]string{
 		"alice": {"email": "alice@example.com", "email_verified": "true"},
 		"dave":  {"email": "dave@example.com", "phone_number": daveNumber, "phone_number_verified": "true"},
@@ -132,6 +148,9 @@ func newSite(t *testing.T) *site {
 	log := slog.New(web.NewLogHandler(slog.NewJSONHandler(s.logs, nil)))
 	cfg := cognito.Config{Region: "us-east-1", UserPoolID: s.poolID, ClientID: aws.ToString(client.UserPoolClient.ClientId),
 		Endpoint: poolSrv.URL, Issuer: poolSrv.URL + "/" + s.poolID, JWKSURL: poolSrv.URL + "/" + s.poolID + "/.well-known/jwks.json"}
+	if opts.customQuestion != "" {
+		cfg.AuthFlow = cognito.FlowCustom
+	}
 	api, err := cognito.NewAPI(ctx, cfg, cognito.WithCredentials(creds), cognito.WithRetryBackoff(noBackoff{}))
 	s.must(err)
 	engine, err := cognito.New(api, cfg, cognito.Deps{Now: s.clock.Now, Rand: rand.Reader, Verifier: cognito.NewJWKSVerifier(ctx, cfg, nil), Logger: log})

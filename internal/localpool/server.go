@@ -35,6 +35,9 @@ type Options struct {
 	Region string
 	// BaseURL is the issuer base; empty derives it from each request's Host.
 	BaseURL string
+	// OnChange, when set, is called after each operation that may have changed what SaveState
+	// writes (state.go), outside the service's lock.
+	OnChange func()
 }
 
 // Server is a local user pool service holding any number of pools. It is safe for concurrent use.
@@ -233,6 +236,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := fn(s, r, body)
+	s.changed(op)
 	if err != nil {
 		var ae *apiError
 		if !errors.As(err, &ae) {
