@@ -262,9 +262,7 @@ func FuzzAccountAndAdminPOST(f *testing.F) {
 	f.Add(uint8(7), "%2e%2e", "", strings.Repeat("{", 10000))
 	f.Fuzz(func(t *testing.T, which uint8, username, key, body string) {
 		path := accountPaths[int(which)%len(accountPaths)]
-		if strings.Contains(path, "%s") {
-			path = strings.Replace(path, "%s", url.PathEscape(username), 1)
-		}
+		path = strings.Replace(path, "%s", url.PathEscape(username), 1)
 		sn.post(t, path, []string{views.FieldDeviceKey, views.FieldAdminKey, views.FieldCredential, views.FieldPasskeyID, views.FieldAdminUser},
 			key, key, body, key, username)
 	})
