@@ -73,19 +73,8 @@ func (a *AuthRequest) ForceLogin() bool {
 // every other error to the client, issues a code at once when the browser's
 // SSO session suffices, and otherwise calls StartLogin.
 func (p *Provider) Authorize(w http.ResponseWriter, r *http.Request) {
-	var params url.Values
-	switch r.Method {
-	case http.MethodGet:
-		params = r.URL.Query()
-	case http.MethodPost:
-		form, err := parseForm(w, r)
-		if err != nil {
-			p.renderError(w, r, &pageError{http.StatusBadRequest, "Invalid sign-in request", "The sign-in request could not be read."})
-			return
-		}
-		params = form
-	default:
-		methodNotAllowed(w, "GET, POST")
+	params, ok := p.browserParams(w, r, &pageError{http.StatusBadRequest, "Invalid sign-in request", "The sign-in request could not be read."})
+	if !ok {
 		return
 	}
 	ctx := r.Context()
