@@ -99,7 +99,7 @@ type siteOption func(*siteSetup)
 
 func newSite(t testing.TB, opts ...siteOption) *site {
 	t.Helper()
-	return newSiteWith(t, siteOptions{})
+	return newSiteWith(t, siteOptions{}, opts...)
 }
 
 // siteOptions change the in-process site from its default (SRP sign-in).
@@ -109,7 +109,7 @@ type siteOptions struct {
 	customQuestion string
 }
 
-func newSiteWith(t *testing.T, opts siteOptions) *site {
+func newSiteWith(t testing.TB, opts siteOptions, options ...siteOption) *site {
 	t.Helper()
 	ctx := context.Background()
 	s := &site{t: t, ctx: ctx, clock: testutil.NewClock(time.Now().UTC().Truncate(time.Second)), logs: &testutil.Buffer{}}
@@ -190,7 +190,7 @@ func newSiteWith(t *testing.T, opts siteOptions) *site {
 		Cookies: handlers.NewCookieJar([]securecookie.Codec{countingCodec{codec, &s.decodes}}, false, 900),
 	}
 	setup := &siteSetup{poolID: s.poolID, api: admin, engine: engine, store: st, deps: &deps, web: config.Default()}
-	for _, o := range opts {
+	for _, o := range options {
 		o(setup)
 	}
 	entry, err := handlers.NewEntry(deps)
