@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -306,17 +305,9 @@ type serveConfig struct {
 func newServeConfig(t *testing.T, issuer, endpoint, poolID, clientID, clientSecret, redirectURI string) *serveConfig {
 	t.Helper()
 	dir := t.TempDir()
-	key, err := oidc.GenerateKey(oidc.ES256)
-	must(t, err)
-	pemBytes, err := oidc.MarshalKeyPEM(key)
-	must(t, err)
-	keyFile := filepath.Join(dir, "signing.pem")
-	must(t, os.WriteFile(keyFile, pemBytes, 0o600))
-	cookieKey := make([]byte, 32)
-	_, err = rand.Read(cookieKey)
-	must(t, err)
+	keyFile, cookieKey := serveKeys(t, dir, oidc.ES256)
 	return &serveConfig{dir: dir, issuer: issuer, endpoint: endpoint, poolID: poolID, clientID: clientID, clientSecret: clientSecret,
-		redirectURI: redirectURI, keyFile: keyFile, cookieKey: base64.StdEncoding.EncodeToString(cookieKey), store: `{url: "memory://"}`}
+		redirectURI: redirectURI, keyFile: keyFile, cookieKey: cookieKey, store: `{url: "memory://"}`}
 }
 
 // write writes the file name for an instance listening on port and returns its path.
