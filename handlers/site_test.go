@@ -27,6 +27,7 @@ import (
 	"github.com/bridgekeeper/bridgekeeper/i18n"
 	"github.com/bridgekeeper/bridgekeeper/internal/cookiecodec"
 	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
+	"github.com/bridgekeeper/bridgekeeper/internal/sdkhttp"
 	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 	"github.com/bridgekeeper/bridgekeeper/internal/webclient"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
@@ -50,7 +51,7 @@ const (
 )
 
 type site struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context
 	clock  *testutil.Clock
 	pool   *localpool.Server
@@ -80,7 +81,35 @@ func (c countingCodec) Decode(name, value string, dst any) error {
 	return c.Codec.Decode(name, value, dst)
 }
 
-func newSite(t *testing.T) *site {
+// siteSetup is what a siteOption may change before the site is built.
+type siteSetup struct {
+	poolID string
+	api    *cip.Client
+	engine *cognito.Engine
+	store  store.Store
+	deps   *handlers.Deps
+	web    *config.Config
+	// extra builds more of the site once the pages and the provider exist (the admin console).
+	extra func(pages *handlers.Handlers, provider *oidc.Provider, wd *web.Deps)
+}
+
+// siteOption changes the in-process site (fuzz_test.go turns rate limits off, sign-up and
+// the admin console on).
+type siteOption func(*siteSetup)
+
+func newSite(t testing.TB, opts ...siteOption) *site {
+	t.Helper()
+	return newSiteWith(t, siteOptions{}, opts...)
+}
+
+// siteOptions change the in-process site from its default (SRP sign-in).
+type siteOptions struct {
+	// customQuestion makes it CUSTOM_AUTH without a password: every user is asked this
+	// question, answered "42".
+	customQuestion string
+}
+
+func newSiteWith(t testing.TB, opts siteOptions, options ...siteOption) *site {
 	t.Helper()
 	ctx := context.Background()
 	s := &site{t: t, ctx: ctx, clock: testutil.NewClock(time.Now().UTC().Truncate(time.Second)), logs: &testutil.Buffer{}}
@@ -96,7 +125,7 @@ func newSite(t *testing.T) *site {
 	}))
 	t.Cleanup(poolSrv.Close)
 	creds := credentials.NewStaticCredentialsProvider("x", "x", "")
-	admin := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(poolSrv.URL), Credentials: creds})
+	admin := cip.New(cip.Options{HTTPClient: sdkhttp.InMemoryBodies(nil), Region: "us-east-1", BaseEndpoint: aws.String(poolSrv.URL), Credentials: creds})
 	out, err := admin.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("site"), Schema: []types.SchemaAttributeType{
 		{Name: aws.String("email"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
 		{Name: aws.String("phone_number"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
@@ -109,8 +138,11 @@ func newSite(t *testing.T) *site {
 	})
 	s.must(err)
 	client, err := admin.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(s.poolID), ClientName: aws.String("bk"),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowCustomAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
 	s.must(err)
+	if opts.customQuestion != "" {
+		s.must(s.pool.SetCustomAuth(s.poolID, &localpool.CustomAuth{Rounds: []localpool.CustomRound{{Question: opts.customQuestion, Answer: "42"}}}))
+	}
 	for name, attrs := range map[string]map[string]string{
 		"alice": {"email": "alice@example.com", "email_verified": "true"},
 		"dave":  {"email": "dave@example.com", "phone_number": daveNumber, "phone_number_verified": "true"},
@@ -132,6 +164,9 @@ func newSite(t *testing.T) *site {
 	log := slog.New(web.NewLogHandler(slog.NewJSONHandler(s.logs, nil)))
 	cfg := cognito.Config{Region: "us-east-1", UserPoolID: s.poolID, ClientID: aws.ToString(client.UserPoolClient.ClientId),
 		Endpoint: poolSrv.URL, Issuer: poolSrv.URL + "/" + s.poolID, JWKSURL: poolSrv.URL + "/" + s.poolID + "/.well-known/jwks.json"}
+	if opts.customQuestion != "" {
+		cfg.AuthFlow = cognito.FlowCustom
+	}
 	api, err := cognito.NewAPI(ctx, cfg, cognito.WithCredentials(creds), cognito.WithRetryBackoff(noBackoff{}))
 	s.must(err)
 	engine, err := cognito.New(api, cfg, cognito.Deps{Now: s.clock.Now, Rand: rand.Reader, Verifier: cognito.NewJWKSVerifier(ctx, cfg, nil), Logger: log})
@@ -154,6 +189,10 @@ func newSite(t *testing.T) *site {
 		Engine: engine, Bundle: bundle, Assets: assets, Logger: log, Now: s.clock.Now,
 		Cookies: handlers.NewCookieJar([]securecookie.Codec{countingCodec{codec, &s.decodes}}, false, 900),
 	}
+	setup := &siteSetup{poolID: s.poolID, api: admin, engine: engine, store: st, deps: &deps, web: config.Default()}
+	for _, o := range options {
+		o(setup)
+	}
 	entry, err := handlers.NewEntry(deps)
 	s.must(err)
 	signing, err := oidc.GenerateKey(oidc.ES256)
@@ -168,10 +207,14 @@ func newSite(t *testing.T) *site {
 	deps.Provider = provider
 	pages, err := handlers.New(deps)
 	s.must(err)
-	wcfg := config.Default()
+	wcfg := setup.web
 	wcfg.PublicURL, wcfg.Cookies.Secure = s.url, false
 	wcfg.OIDC.Clients = []config.Client{{ID: appID, RedirectURIs: []string{appRedirect}}}
-	server, err := web.New(wcfg, web.Deps{Pages: pages, OIDC: provider, Static: static.FS, Counter: st, Logger: log, Now: s.clock.Now})
+	wd := web.Deps{Pages: pages, OIDC: provider, Static: static.FS, Counter: st, Logger: log, Now: s.clock.Now}
+	if setup.extra != nil {
+		setup.extra(pages, provider, &wd)
+	}
+	server, err := web.New(wcfg, wd)
 	s.must(err)
 	srv.Config.Handler = server.Handler()
 	srv.Start()
