@@ -123,11 +123,9 @@ func (h *Handlers) ResetPOST(c echo.Context) error {
 			return h.internal(c, "reset password", err)
 		}
 		h.logEngineError(c, "reset password", ce)
-		kept := typed(nil) // a wrong or expired code: the new passwords stay
-		if ce.Kind == cognito.InvalidPassword {
-			kept = resetTyped{}
-		}
-		return render(c, statusFor(ce), h.resetView(c, f, p.T(ce.Kind.MessageID()), nil, kept))
+		general, errs := refusal(p, ce.Kind, formFields(views.FieldCode, views.FieldPassword))
+		// A wrong or expired code keeps the typed new passwords; a refused password does not.
+		return render(c, statusFor(ce), h.resetView(c, f, general, errs, typed(errs)))
 	}
 	h.saveFlow(c.Response(), c.Request(), flowState{Username: f.Username, Notice: "notice.password_reset"})
 	return c.Redirect(http.StatusSeeOther, PathSignIn)

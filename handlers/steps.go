@@ -121,10 +121,11 @@ func (h *Handlers) StepPOST(c echo.Context) error {
 		if ce.Kind.Restart() {
 			return h.restartWithNotice(c, f.Username, ce.Kind.MessageID())
 		}
-		if ce.Kind == cognito.InvalidPassword {
+		general, errs := refusal(p, ce.Kind, answered(ans))
+		if refusalField(ce.Kind) == views.FieldPassword {
 			form = form.withoutPasswords() // the password is the problem: it is not shown again
 		}
-		return render(c, statusFor(ce), h.stepView(c, st, stepInput{form: form, err: p.T(ce.Kind.MessageID()), chose: f.Chose, username: f.Username}))
+		return render(c, statusFor(ce), h.stepView(c, st, stepInput{form: form, err: general, errs: errs, chose: f.Chose, username: f.Username}))
 	}
 	return h.advanceFlow(c, flowState{Username: f.Username, Chose: f.Chose || st.Kind == cognito.StepSelectMFA}, res)
 }
