@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/internal/testenv"
 )
 
@@ -227,6 +228,13 @@ func auditPasswordDemo(a *auditor) {
 	a.auditLanguages(anon, base, "sign-in", "/signin", http.StatusOK)
 	a.do(anon, "open the sign-in page", chromedp.Navigate(base+"/signin"))
 	a.visit(anon, "sign-in: wrong password", http.StatusUnauthorized, signInAs("alice", "wrong-password"))
+	// Wrong passwords beyond the free ones: the sign-in page asks to wait (429).
+	for range config.DefaultLimits().PasswordAttempts {
+		if res, err := chromedp.RunResponse(anon, signInAs("user03", "wrong-password")); err != nil || res.Status != http.StatusUnauthorized {
+			t.Fatalf("a wrong password: %v %v", res, err)
+		}
+	}
+	a.visit(anon, "sign-in: too many wrong passwords (429)", http.StatusTooManyRequests, signInAs("user03", "wrong-password"))
 	a.visit(anon, "error page (404)", http.StatusNotFound, chromedp.Navigate(base+"/no-such-page"))
 	a.auditLanguages(anon, base, "error page (404)", "/no-such-page", http.StatusNotFound)
 	a.visit(anon, "error page (400: unknown app)", http.StatusBadRequest, chromedp.Navigate(base+"/authorize?client_id=nobody&response_type=code&scope=openid"))
