@@ -354,7 +354,8 @@ func auditMFASetup(a *auditor) {
 
 // auditChoiceDemo walks choice-based sign-in (USER_AUTH): the username-first page, the ways to
 // sign in (its heading takes focus), the passkey page, the password step with a wrong password,
-// the account page with its passkeys, and a one-time sign-in code.
+// the account page with its passkeys, the passkey offer before an app, and a one-time sign-in
+// code.
 func auditChoiceDemo(a *auditor) {
 	p := startUserAuthDemo(a.t)
 	base := p.BaseURL
@@ -371,6 +372,16 @@ func auditChoiceDemo(a *auditor) {
 	a.do(alice, "sign out and in again", chromedp.Click(`form[action="/signout"] button`), chromedp.WaitVisible(`a[href="/signin"]`),
 		usernameFirst(base, "alice"), chromedp.WaitVisible(`button[value="WEB_AUTHN"]`))
 	a.visit(alice, "passkey", http.StatusOK, chromedp.Click(`button[value="WEB_AUTHN"]`))
+
+	// A password sign-in for an app, by someone without a passkey, is offered one first.
+	offered := a.profile()
+	a.do(offered, "sign in to the demo app", chromedp.Navigate(base+"/demo/app"), chromedp.Click(`a[href="/demo/app/login"]`),
+		chromedp.WaitVisible(`input[name="username"]`), typeInto(`input[name="username"]`, "user04"), chromedp.Submit(`input[name="username"]`),
+		chromedp.WaitVisible(`button[value="PASSWORD_SRP"]`), chromedp.Click(`button[value="PASSWORD_SRP"]`), chromedp.WaitVisible(`input[name="password"]`))
+	a.visit(offered, "passkey offer", http.StatusOK, typeInto(`input[name="password"]`, demoPassword), chromedp.Submit(`input[name="password"]`))
+	if loc, err := chromedp.Run(offered, chromedp.Evaluate[string](`location.pathname`)); err != nil || loc != "/signin/passkey-offer" {
+		a.t.Errorf("the sign-in for the app went to %q (%v), not the passkey offer", loc, err)
+	}
 
 	judy := a.profile()
 	a.do(judy, "open the sign-in page", chromedp.Navigate(base+"/signin"))
