@@ -117,7 +117,8 @@ func (h *Handlers) StepPOST(c echo.Context) error {
 		if ce.Kind.Restart() {
 			return h.restartWithNotice(c, f.Username, ce.Kind.MessageID())
 		}
-		return render(c, statusFor(ce), h.stepView(c, st, stepInput{form: form, err: p.T(ce.Kind.MessageID())}))
+		general, errs := refusal(p, ce.Kind, answered(ans))
+		return render(c, statusFor(ce), h.stepView(c, st, stepInput{form: form, err: general, errs: errs}))
 	}
 	return h.advance(c, f.Username, res)
 }
