@@ -86,6 +86,7 @@ func runLocalPool(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	seedPath := fs.String("seed", "", "YAML file of pools, app clients and users to create at start")
 	asJSON := fs.Bool("json", false, "print the endpoint, pool ids and client ids as one JSON object")
 	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn or error")
+	withFaults := fs.Bool("faults", false, "serve the test-only fault switchboard at "+localpool.FaultsPath+" (injected latency, throttling, 5xx, connection resets); never in production")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -104,7 +105,7 @@ func runLocalPool(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return fmt.Errorf("listen on %s: %w", *listen, err)
 	}
 	endpoint := "http://" + ln.Addr().String()
-	pool := localpool.New(localpool.Options{Logger: newLogger(stderr, *logLevel, "text"), Region: localPoolRegion, BaseURL: endpoint})
+	pool := localpool.New(localpool.Options{Logger: newLogger(stderr, *logLevel, "text"), Region: localPoolRegion, BaseURL: endpoint, Faults: *withFaults})
 	srv := &http.Server{Handler: pool.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
