@@ -58,6 +58,9 @@ type DeviceInfo struct {
 	LastUsed   time.Time
 }
 
+// DeviceLookup returns the browser's remembered device of a real username, or nil.
+type DeviceLookup func(username string) *Device
+
 type deviceKey struct{}
 
 // WithDevice returns ctx carrying the browser's remembered device for the sign-in answered with

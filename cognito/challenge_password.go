@@ -33,6 +33,14 @@ func passwordVerifier(ctx context.Context, e *Engine, sec *secrets, in planInput
 		"PASSWORD_CLAIM_SIGNATURE":    sig,
 		"TIMESTAMP":                   ts,
 	}
+	if sec.device == nil && sec.devices != nil {
+		// The person may have typed an alias: the device is remembered under the real username.
+		if d := sec.devices(userID); d != nil && d.Valid() {
+			next := *sec
+			next.device = d
+			sec = &next
+		}
+	}
 	if sec.device != nil {
 		resp["DEVICE_KEY"] = sec.device.Key
 	}

@@ -108,3 +108,45 @@ func TestNoDeviceTracking(t *testing.T) {
 		}
 	}
 }
+
+// TestRememberedDeviceByAlias: a device remembered under carol's username is presented when she
+// types her email address (the engine asks for it again with the real username Cognito names
+// in PASSWORD_VERIFIER), and one remembered after an email sign-in serves her username too.
+func TestRememberedDeviceByAlias(t *testing.T) {
+	e := newEnv(t, poolSetup{mfa: types.UserPoolMfaTypeOptional, totp: true, aliases: []types.AliasAttributeType{types.AliasAttributeTypeEmail},
+		devices: &types.DeviceConfigurationType{ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true}})
+	eng := e.engine(engineOpts{secret: true})
+	e.user("carol", true, map[string]string{"email": "carol@example.com", "email_verified": "true"}, nil)
+	totp := e.enrolTOTP(eng, "carol")
+	for _, tt := range []struct{ remember, later string }{{"carol", "carol@example.com"}, {"carol@example.com", "carol"}} {
+		func() { // e's helpers fail the whole test, so no subtests
+			var jar map[string]cognito.Device // the browser's devices by real username
+			lookup := func(username string) *cognito.Device {
+				if d, ok := jar[username]; ok {
+					return &d
+				}
+				return nil
+			}
+			e.clock.Advance(30 * time.Second)
+			res, err := eng.Start(e.ctx, cognito.StartInput{Username: tt.remember, Password: password, Devices: lookup})
+			st := e.step(res, err, cognito.StepTOTPCode)
+			first := e.success(eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: e.totpCode(totp)}))
+			if first.NewDevice == nil || first.Username != "carol" {
+				t.Fatalf("%s: first sign-in: %+v", tt.remember, first)
+			}
+			dev, err := eng.RememberDevice(e.ctx, first.AccessToken, *first.NewDevice, "Firefox", true)
+			e.must(err)
+			e.secrets = append(e.secrets, dev.Password)
+			jar = map[string]cognito.Device{first.Username: dev}
+
+			again := wantAMR(t, e.success(eng.Start(e.ctx, cognito.StartInput{Username: tt.later, Password: password, Devices: lookup})), "pwd", "swk", "mfa")
+			if again.NewDevice != nil {
+				t.Fatalf("remembered as %s, signed in as %s: the device was not presented", tt.remember, tt.later)
+			}
+			// Forgotten on the server: the lookup's device is refused and the code is asked again.
+			e.must(eng.ForgetDevice(e.ctx, again.AccessToken, dev.Key))
+			res, err = eng.Start(e.ctx, cognito.StartInput{Username: tt.later, Password: password, Devices: lookup})
+			e.step(res, err, cognito.StepTOTPCode)
+		}()
+	}
+}

@@ -122,6 +122,11 @@ type StartInput struct {
 	// Device is the browser's remembered device for this username (optional; SRP sign-ins
 	// only). A device Cognito no longer knows is dropped and the sign-in goes on without it.
 	Device *Device
+	// Devices finds the browser's remembered device of a real username (optional; SRP
+	// sign-ins only). Without a Device the sign-in asks it for the typed name, and again for
+	// the real username Cognito names in PASSWORD_VERIFIER (USER_ID_FOR_SRP), so a person who
+	// types an alias (their email) presents the device remembered under their username.
+	Devices DeviceLookup
 	// Preferred is the first factor to ask for at once with FlowUserAuth (FactorEmailOTP,
 	// FactorSMSOTP or FactorPasskey, sent as PREFERRED_CHALLENGE); empty lets Cognito offer
 	// the person's factors to choose from. With a Password, FactorPassword sends it as it is
@@ -140,9 +145,9 @@ func (e *Engine) NeedsPassword() bool {
 // PASSWORD_VERIFIER) are answered within this call.
 func (e *Engine) Start(ctx context.Context, si StartInput) (Result, error) {
 	res, err := e.start(ctx, si)
-	if si.Device != nil && isDeviceGone(err) {
+	if (si.Device != nil || si.Devices != nil) && isDeviceGone(err) {
 		// The device was forgotten (here or by an administrator): sign in as a new browser.
-		si.Device = nil
+		si.Device, si.Devices = nil, nil
 		return e.start(ctx, si)
 	}
 	return res, err
@@ -175,6 +180,10 @@ func (e *Engine) start(ctx context.Context, si StartInput) (Result, error) {
 		sec.srp = c
 		in.AuthFlow = types.AuthFlowTypeUserSrpAuth
 		params["SRP_A"] = c.AHex()
+		if si.Device == nil && si.Devices != nil {
+			si.Device = si.Devices(username)
+		}
+		sec.devices = si.Devices
 		if si.Device != nil && si.Device.Valid() {
 			sec.device = si.Device
 			params["DEVICE_KEY"] = si.Device.Key

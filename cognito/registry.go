@@ -89,6 +89,8 @@ type secrets struct {
 	// (challenge_device.go).
 	device    *Device
 	deviceSRP *srp.Client
+	// devices finds a remembered device by the real username once Cognito names it.
+	devices DeviceLookup
 }
 
 // builtinChallenges lists every challenge the engine answers. Adding a challenge is one file

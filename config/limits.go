@@ -22,6 +22,12 @@ type Limits struct {
 	// CodeSends is how many reset codes one username, and one address, may have sent per
 	// Window; beyond it the page looks the same but nothing is sent (default 3).
 	CodeSends int `yaml:"code_sends"`
+	// CodesPerSession is how many authorization codes one SSO session may get per Window;
+	// beyond it the app gets temporarily_unavailable (default 60).
+	CodesPerSession int `yaml:"codes_per_session"`
+	// LiveGrants is how many refresh-token families one person may hold at one app; a new one
+	// revokes the least recently used beyond it (default 20).
+	LiveGrants int `yaml:"live_grants"`
 	// Window is how long failures and sends are remembered (default 15m).
 	Window time.Duration `yaml:"window"`
 	// MaxDelay is the longest wait a password or MFA limit imposes (default 15m).
@@ -39,6 +45,7 @@ type Limits struct {
 func DefaultLimits() Limits {
 	return Limits{
 		PasswordAttempts: 5, MFACodeAttempts: 10, ResetCodeAttempts: 5, ClientAuthAttempts: 10, CodeSends: 3,
+		CodesPerSession: 60, LiveGrants: 20,
 		Window: 15 * time.Minute, MaxDelay: 15 * time.Minute, UsernameCeiling: 3, TrackedUsernames: 10000,
 	}
 }
@@ -51,7 +58,8 @@ func (c *Config) validateLimits(p *Problems) {
 	}{
 		{"limits.password_attempts", l.PasswordAttempts}, {"limits.mfa_code_attempts", l.MFACodeAttempts},
 		{"limits.reset_code_attempts", l.ResetCodeAttempts}, {"limits.client_auth_attempts", l.ClientAuthAttempts},
-		{"limits.code_sends", l.CodeSends},
+		{"limits.code_sends", l.CodeSends}, {"limits.codes_per_session", l.CodesPerSession},
+		{"limits.live_grants", l.LiveGrants},
 		{"limits.username_ceiling", l.UsernameCeiling}, {"limits.tracked_usernames", l.TrackedUsernames},
 	} {
 		if f.n < 1 {

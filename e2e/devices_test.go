@@ -112,6 +112,29 @@ func TestRememberedBrowser(t *testing.T) {
 	if _, asked := smsSignIn(ctx, t, p, c, false); !asked {
 		t.Fatal("a forgotten browser signed in without a code")
 	}
+
+	t.Run("carol/remembered under her username, signing in with her email, and the other way", func(t *testing.T) {
+		m := secretRE.FindStringSubmatch(p.Stdout())
+		if m == nil {
+			t.Fatalf("the demo did not print carol's TOTP secret:\n%s", p.Stdout())
+		}
+		for i, names := range [][2]string{{"carol", "carol@example.com"}, {"carol@example.com", "carol"}} {
+			c := newClient()
+			page := signIn(ctx, t, c, p.BaseURL, names[0], demoPassword)
+			expectStep(t, page, "authenticator")
+			form, err := page.Form("code")
+			must(t, err)
+			// Each browser's code from its own window: a code is single-use in its window.
+			must(t, form.Set("code", localpool.TOTP(m[1], time.Now().Add(time.Duration(i)*30*time.Second))))
+			form.Values.Set("remember_device", "1")
+			page, err = c.Submit(ctx, form, "", "")
+			must(t, err)
+			expectAccount(t, page, "carol")
+			if page = signIn(ctx, t, c, p.BaseURL, names[1], demoPassword); page.URL.Path != "/account" {
+				t.Fatalf("remembered signing in as %s, then asked for a code signing in as %s: %s %s", names[0], names[1], page.URL.Path, page.Text())
+			}
+		}
+	})
 	if strings.Contains(p.Logs(), "remember browser") {
 		t.Errorf("remembering a browser failed:\n%s", tail(p.Logs(), 2000))
 	}

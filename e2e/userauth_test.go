@@ -58,8 +58,8 @@ func signOut(ctx context.Context, t *testing.T, c *webclient.Client, base string
 func TestUserAuthDemo(t *testing.T) {
 	p := startUserAuthDemo(t)
 	ctx := context.Background()
-	if out := p.Stdout(); !strings.Contains(out, "judy") || !strings.Contains(out, "http://localhost:") {
-		t.Fatalf("the demo does not list judy or its localhost address:\n%s", out)
+	if out := p.Stdout(); !strings.Contains(out, "judy") || !strings.Contains(out, "kim") || !strings.Contains(out, "http://localhost:") {
+		t.Fatalf("the demo does not list judy, kim or its localhost address:\n%s", out)
 	}
 	m := secretRE.FindStringSubmatch(p.Stdout())
 	if m == nil {
@@ -74,24 +74,38 @@ func TestUserAuthDemo(t *testing.T) {
 			t.Fatalf("username-first page: %s", page.Body)
 		}
 	})
-	t.Run("alice/choice page, email code with a wrong code first", func(t *testing.T) {
-		c := newClient()
-		page := enterUsername(ctx, t, c, p.BaseURL, "alice")
-		if got := choiceButtons(t, page); got != "method=PASSWORD_SRP method=EMAIL_OTP" {
-			t.Fatalf("alice's choices = %q", got)
-		}
-		page = submit(ctx, t, c, page, nil, "method", "EMAIL_OTP")
-		expectStep(t, page, "email")
-		if len(page.Find("input", "maxlength", "8")) != 1 {
-			t.Fatalf("the sign-in code field does not take 8 digits: %s", page.Body)
-		}
-		page = submit(ctx, t, c, page, map[string]string{"code": "00000000"})
-		if page.URL.Path != "/signin/step" || page.Status == http.StatusOK || !strings.Contains(page.Text(), "code") {
-			t.Fatalf("a wrong code: %s %d %s", page.URL.Path, page.Status, page.Text())
-		}
-		page = submit(ctx, t, c, page, map[string]string{"code": latestCode(ctx, t, p, "EMAIL", "alice@example.com")})
-		expectAccount(t, page, "alice")
-	})
+	for _, tt := range []struct {
+		username, choices, method, page, medium, to, amr string
+	}{
+		{"alice", "method=PASSWORD_SRP method=EMAIL_OTP", "EMAIL_OTP", "email", "EMAIL", "alice@example.com", "otp"},
+		// kim: a verified phone and no MFA, so a text-message code is a first factor.
+		{"kim", "method=PASSWORD_SRP method=SMS_OTP", "SMS_OTP", "text message", "SMS", "+15555550111", "sms"},
+	} {
+		t.Run(tt.username+"/choice page, "+tt.method+" with a wrong code first", func(t *testing.T) {
+			c := newClient()
+			page := enterUsername(ctx, t, c, p.BaseURL, tt.username)
+			if got := choiceButtons(t, page); got != tt.choices {
+				t.Fatalf("%s's choices = %q", tt.username, got)
+			}
+			page = submit(ctx, t, c, page, nil, "method", tt.method)
+			expectStep(t, page, tt.page)
+			if len(page.Find("input", "maxlength", "8")) != 1 {
+				t.Fatalf("the sign-in code field does not take 8 digits: %s", page.Body)
+			}
+			code := latestCode(ctx, t, p, tt.medium, tt.to)
+			wrong := "00000000"
+			if code == wrong {
+				wrong = "11111111"
+			}
+			page = submit(ctx, t, c, page, map[string]string{"code": wrong})
+			expectStepError(t, page, http.StatusUnprocessableEntity, tt.page, "error.CodeMismatch")
+			page = submit(ctx, t, c, page, map[string]string{"code": code})
+			expectAccount(t, page, tt.username)
+			if !strings.Contains(p.Logs(), "amr=["+tt.amr+"]") {
+				t.Fatalf("%s's sign-in did not prove amr %s:\n%s", tt.username, tt.amr, tail(p.Logs(), 2000))
+			}
+		})
+	}
 	t.Run("alice/password, then remembered beside the username", func(t *testing.T) {
 		c := newClient()
 		page := enterUsername(ctx, t, c, p.BaseURL, "alice")
@@ -169,7 +183,7 @@ func TestUserAuthDemo(t *testing.T) {
 	})
 	t.Run("logs hold no secrets", func(t *testing.T) {
 		logs := p.Logs()
-		for _, secret := range []string{demoPassword, carolSecret, "nope-nope"} {
+		for _, secret := range []string{demoPassword, carolSecret, "nope-nope", latestCode(ctx, t, p, "SMS", "+15555550111")} {
 			if strings.Contains(logs, secret) {
 				t.Errorf("the logs contain %q", secret)
 			}

@@ -36,10 +36,20 @@ func (h *Handlers) devicesOn() bool {
 // browserDevice is this browser's remembered device for username, or nil. A sign-in the admin
 // console demanded (FreshSignInRequired) takes no remembered-device shortcut.
 func (h *Handlers) browserDevice(r *http.Request, username string) *cognito.Device {
+	if find := h.browserDevices(r); find != nil {
+		return find(username)
+	}
+	return nil
+}
+
+// browserDevices finds this browser's remembered devices by real username, for a sign-in that
+// learns the real username from Cognito (the person may type an alias); nil when none may be
+// used.
+func (h *Handlers) browserDevices(r *http.Request) cognito.DeviceLookup {
 	if !h.devicesOn() || h.FreshSignInRequired(r) {
 		return nil
 	}
-	return h.d.DeviceJar.device(r, username)
+	return func(username string) *cognito.Device { return h.d.DeviceJar.device(r, username) }
 }
 
 // keepNewDevice confirms the device Cognito issued with the sign-in s, remembered when the

@@ -103,7 +103,7 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 		return render(c, http.StatusTooManyRequests, views.SignInPage(p, m))
 	}
 	in := h.startInput(c.Request(), username, password)
-	in.Device = h.browserDevice(c.Request(), username)
+	in.Devices = h.browserDevices(c.Request())
 	res, err := h.d.Engine.Start(c.Request().Context(), in)
 	if err != nil {
 		h.countFailure(c, abuse.Password, username, err)

@@ -134,6 +134,9 @@ func (p *Provider) needsLogin(req *AuthRequest, sess *sessionState) string {
 
 // completeAuthorization issues a code for the session and redirects to the client.
 func (p *Provider) completeAuthorization(w http.ResponseWriter, r *http.Request, req *AuthRequest, c *client, sess *sessionState, status int) {
+	if p.codeIssueLimited(w, r, req, sess) {
+		return
+	}
 	code, err := p.issueCode(r.Context(), req, sess)
 	if err != nil {
 		p.log.ErrorContext(r.Context(), "issue authorization code", "client_id", c.ID, "err", err)

@@ -86,6 +86,12 @@ type Config struct {
 	// (optional: none).
 	ClientAuthLimits ClientAuthLimiter
 
+	// CodeIssueLimits limits the authorization codes issued per SSO session (optional: none).
+	CodeIssueLimits CodeIssueLimiter
+	// LiveGrants is how many refresh-token families one person may hold at one client; a new
+	// one revokes the least recently used beyond it (default DefaultLiveGrants).
+	LiveGrants int
+
 	// TokensIssued, when set, is called after each successful token response
 	// with the grant type and the client id (the metrics).
 	TokensIssued func(grant, clientID string)

@@ -17,6 +17,7 @@ const (
 	errUnsupportedResponseType = "unsupported_response_type"
 	errAccessDenied            = "access_denied"
 	errServerError             = "server_error"
+	errTemporarilyUnavailable  = "temporarily_unavailable"
 	errLoginRequired           = "login_required"
 	errRequestNotSupported     = "request_not_supported"
 	errRequestURINotSupported  = "request_uri_not_supported"

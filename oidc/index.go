@@ -47,6 +47,11 @@ func (p *Provider) indexGrant(ctx context.Context, gid string, g *grantRecord, t
 	if err := p.store.ZAdd(ctx, keySubject+g.Subject, subjectMember(g.SessionID, gid), exp, ttl); err != nil {
 		return fmt.Errorf("store zadd: %w", err)
 	}
+	if g.Offline {
+		if err := p.store.ZAdd(ctx, clientGrantsKey(g.ClientID, g.Subject), gid, p.now().UnixMilli(), ttl); err != nil {
+			return fmt.Errorf("store zadd: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -57,6 +62,11 @@ func (p *Provider) unindexGrant(ctx context.Context, gid string, g *grantRecord)
 	}
 	if err := p.store.ZRem(ctx, keySubject+g.Subject, subjectMember(g.SessionID, gid)); err != nil {
 		return fmt.Errorf("store zrem: %w", err)
+	}
+	if g.Offline {
+		if err := p.store.ZRem(ctx, clientGrantsKey(g.ClientID, g.Subject), gid); err != nil {
+			return fmt.Errorf("store zrem: %w", err)
+		}
 	}
 	return nil
 }

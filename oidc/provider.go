@@ -76,6 +76,9 @@ func New(cfg Config) (*Provider, error) {
 	}
 	cfg.SessionTTL = firstPositive(cfg.SessionTTL, DefaultSessionTTL)
 	cfg.CodeTTL = firstPositive(cfg.CodeTTL, DefaultCodeTTL)
+	if cfg.LiveGrants <= 0 {
+		cfg.LiveGrants = DefaultLiveGrants
+	}
 	if cfg.RenderError == nil {
 		cfg.RenderError = defaultRenderError
 	}

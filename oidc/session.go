@@ -250,12 +250,25 @@ func (p *Provider) endSession(ctx context.Context, sid string) error {
 	}
 	keys := []string{keySession + sid, keyUpstream + sid}
 	members := []string{subjectMember(sid, "")}
+	families := map[string][]string{} // the refresh families' client sets (grantlimits.go)
 	for _, g := range grants {
 		keys = append(keys, keyGrant+g)
 		members = append(members, subjectMember(sid, g))
+		var gr grantRecord
+		if found, err := p.getJSON(ctx, keyGrant+g, &gr); err != nil {
+			return err
+		} else if found && gr.Offline {
+			k := clientGrantsKey(gr.ClientID, gr.Subject)
+			families[k] = append(families[k], g)
+		}
 	}
 	if err := p.store.Delete(ctx, keys...); err != nil {
 		return fmt.Errorf("store delete: %w", err)
+	}
+	for k, gids := range families {
+		if err := p.store.ZRem(ctx, k, gids...); err != nil {
+			return fmt.Errorf("store zrem: %w", err)
+		}
 	}
 	if rec.Subject != "" {
 		if err := p.store.ZRem(ctx, keySubject+rec.Subject, members...); err != nil {

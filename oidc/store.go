@@ -41,12 +41,13 @@ type Store interface {
 // Keys in the store. Codes and refresh tokens are stored as SHA-256
 // hashes, never in clear.
 const (
-	keyCode       = "oidc:code:"  // + hash(code) → codeRecord or a redeemed marker
-	keySession    = "oidc:sso:"   // + session id → sessionRecord
-	keyUpstream   = "oidc:up:"    // + session id → upstreamRecord (the Cognito refresh token)
-	keySessGrants = "oidc:ssog:"  // + session id → ordered set of grant ids issued under the session (index.go)
-	keySubject    = "oidc:subj:"  // + subject → ordered set of its sessions and their grants (index.go)
-	keyGrant      = "oidc:grant:" // + grant id → grantRecord (one per code redemption, with its refresh-token family)
+	keyCode         = "oidc:code:"  // + hash(code) → codeRecord or a redeemed marker
+	keySession      = "oidc:sso:"   // + session id → sessionRecord
+	keyUpstream     = "oidc:up:"    // + session id → upstreamRecord (the Cognito refresh token)
+	keySessGrants   = "oidc:ssog:"  // + session id → ordered set of grant ids issued under the session (index.go)
+	keySubject      = "oidc:subj:"  // + subject → ordered set of its sessions and their grants (index.go)
+	keyGrant        = "oidc:grant:" // + grant id → grantRecord (one per code redemption, with its refresh-token family)
+	keyClientGrants = "oidc:cg:"    // + hash(client id, subject) → ordered set of the person's refresh families at the client (grantlimits.go)
 )
 
 // hashSecret is the store key part for a high-entropy secret (code or token).

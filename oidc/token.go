@@ -139,6 +139,9 @@ func (p *Provider) codeGrant(ctx context.Context, c *client, form url.Values) (*
 		}
 		return nil, invalid
 	}
+	if err := p.capGrants(ctx, g); err != nil {
+		return nil, p.serverError(ctx, "cap live grants", err)
+	}
 	if err := p.indexGrant(ctx, gid, g, grantTTL(c, g)); err != nil {
 		return nil, p.serverError(ctx, "index grant", err)
 	}

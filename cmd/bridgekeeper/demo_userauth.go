@@ -46,10 +46,20 @@ func seedPasswordless(ctx context.Context, api *cip.Client, poolID string) error
 	return nil
 }
 
+// demoSMSUser signs in with a text-message code as her first factor in choice-based mode: a
+// verified phone number, a password, no MFA.
+const demoSMSUser = "kim"
+
+// seedSMSFirstFactor creates kim with create (seedDemo's).
+func seedSMSFirstFactor(create func(username string, attrs map[string]string, permanent bool, password string) error) error {
+	return create(demoSMSUser, map[string]string{"name": "Kim Example", "phone_number": "+15555550111", "phone_number_verified": "true"}, true, demoPassword)
+}
+
 // demoUserAuthUsers are listed in choice-based mode only.
 func demoUserAuthUsers() []demoUser {
 	return []demoUser{
 		{"judy", "(none)", "no password: signs in with an email code (see /demo/outbox)"},
+		{demoSMSUser, demoPassword, "chooses a text-message code (see /demo/outbox) or her password; no MFA"},
 		{"(anyone)", "", "adds a passkey on the account page, then signs in with it"},
 	}
 }

@@ -225,6 +225,7 @@ func seedDemo(ctx context.Context, api *cip.Client, mfaRequired bool, now func()
 		return nil
 	})
 	steps = append(steps, func() error { return seedPasswordless(ctx, api, poolID) })
+	steps = append(steps, func() error { return seedSMSFirstFactor(create) })
 	steps = append(steps, func() error {
 		secret, err := seedAdmins(ctx, api, poolID, create, enrolTOTP, prefs)
 		s.AdminSecret = secret

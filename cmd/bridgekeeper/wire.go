@@ -220,6 +220,8 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		NotFound:         store.ErrNotFound,
 		Upstream:         handlers.Upstream{R: engine},
 		ClientAuthLimits: abuse.ClientAuthLimits{L: limits},
+		CodeIssueLimits:  abuse.CodeIssueLimits{L: limits},
+		LiveGrants:       limitsOrDefault(ac.Limits).LiveGrants,
 		StartLogin:       entry.StartLogin,
 		RenderError:      entry.OIDCError,
 		Logger:           log,
@@ -344,9 +346,7 @@ func adminConsole(ac appConfig, api admin.API, st store.Store, provider *oidc.Pr
 // limitsConfig turns the limits section into the limiter's rules: passwords wait from a second,
 // MFA codes from a minute, and reset codes stop for the code's hour.
 func limitsConfig(l config.Limits) abuse.Config {
-	if l == (config.Limits{}) {
-		l = config.DefaultLimits()
-	}
+	l = limitsOrDefault(l)
 	return abuse.Config{
 		Password:         abuse.Rule{Free: l.PasswordAttempts, Window: l.Window, Delay: time.Second, MaxDelay: l.MaxDelay},
 		MFACode:          abuse.Rule{Free: l.MFACodeAttempts, Window: l.Window, Delay: time.Minute, MaxDelay: l.MaxDelay},
@@ -354,9 +354,19 @@ func limitsConfig(l config.Limits) abuse.Config {
 		ClientAuth:       abuse.Rule{Free: l.ClientAuthAttempts, Window: l.Window, Delay: time.Second, MaxDelay: l.MaxDelay},
 		CodeSends:        l.CodeSends,
 		SendWindow:       l.Window,
+		CodesPerSession:  l.CodesPerSession,
+		IssueWindow:      l.Window,
 		Ceiling:          l.UsernameCeiling,
 		TrackedUsernames: l.TrackedUsernames,
 	}
+}
+
+// limitsOrDefault is l, or the defaults when the limits section was left out entirely.
+func limitsOrDefault(l config.Limits) config.Limits {
+	if l == (config.Limits{}) {
+		return config.DefaultLimits()
+	}
+	return l
 }
 
 // viewBrand is what the pages show of the branding.

@@ -36,6 +36,8 @@ const (
 	// ClientAuth counts failed client authentication at the OpenID endpoints, per client id
 	// (in place of the username) and address.
 	ClientAuth Kind = "client_auth"
+	// CodeIssue counts authorization codes issued per SSO session.
+	CodeIssue Kind = "code_issue"
 )
 
 // Store is the part of store.Store the limits use.
@@ -62,6 +64,9 @@ type Config struct {
 	// CodeSends is how many codes one username, and one address, may have sent per SendWindow.
 	CodeSends  int
 	SendWindow time.Duration
+	// CodesPerSession is how many authorization codes one SSO session may get per IssueWindow.
+	CodesPerSession int
+	IssueWindow     time.Duration
 	// Ceiling multiplies Free for the per-username count across addresses (at least 1).
 	Ceiling int
 	// TrackedUsernames bounds how many usernames get counters of their own per limit and
@@ -235,6 +240,19 @@ func (l *Limiter) Send(ctx context.Context, username, addr string) error {
 	return nil
 }
 
+// Issue counts an authorization code issued under the SSO session with this public id and
+// refuses it beyond CodesPerSession per IssueWindow.
+func (l *Limiter) Issue(ctx context.Context, session string) error {
+	n, err := l.st.Incr(ctx, "ab:"+string(CodeIssue)+":s:"+userKey(session), l.cfg.IssueWindow)
+	if err != nil {
+		return fmt.Errorf("abuse count: %w", err)
+	}
+	if n > int64(l.cfg.CodesPerSession) {
+		return l.refuse(ctx, &Refusal{Kind: CodeIssue, Scope: "session", Wait: l.cfg.IssueWindow})
+	}
+	return nil
+}
+
 // tracked reports whether the counter at key may be counted: it exists already, or fewer than
 // TrackedUsernames counters of kind k were started in this window.
 func (l *Limiter) tracked(ctx context.Context, k Kind, key string, window time.Duration) (bool, error) {
@@ -277,4 +295,18 @@ func (a ClientAuthLimits) Check(ctx context.Context, clientID, addr string) (tim
 // Failed counts a failed client authentication.
 func (a ClientAuthLimits) Failed(ctx context.Context, clientID, addr string) error {
 	return a.L.Failed(ctx, ClientAuth, clientID, addr)
+}
+
+// CodeIssueLimits adapts the limiter to the OpenID provider's limit on authorization codes per
+// SSO session (oidc.CodeIssueLimiter).
+type CodeIssueLimits struct{ L *Limiter }
+
+// Issue counts a code for the session and returns how long to wait when it is refused.
+func (a CodeIssueLimits) Issue(ctx context.Context, session string) (time.Duration, error) {
+	err := a.L.Issue(ctx, session)
+	var r *Refusal
+	if errors.As(err, &r) {
+		return r.Wait, nil
+	}
+	return 0, err
 }

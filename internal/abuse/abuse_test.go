@@ -30,6 +30,8 @@ var testConfig = abuse.Config{
 	ResetCode:        abuse.Rule{Free: 5, Window: time.Hour, Delay: time.Hour, MaxDelay: time.Hour},
 	CodeSends:        3,
 	SendWindow:       15 * time.Minute,
+	CodesPerSession:  4,
+	IssueWindow:      15 * time.Minute,
 	Ceiling:          3,
 	TrackedUsernames: 100,
 }
@@ -207,5 +209,31 @@ func TestInventedUsernamesCannotFillTheStore(t *testing.T) {
 	refusal(t, l.Check(ctx, abuse.Password, "grace", "192.0.2.1"))
 	if err := st.Set(ctx, "after-the-spray", []byte("x"), time.Minute); err != nil {
 		t.Fatalf("the store has no room left: %v", err)
+	}
+}
+
+// TestCodesPerSession: each SSO session gets CodesPerSession codes per window, whatever the
+// other sessions do, and more after the window.
+func TestCodesPerSession(t *testing.T) {
+	ctx := context.Background()
+	c, l := memoryLimiter()
+	lim := abuse.CodeIssueLimits{L: l}
+	for i := 0; i < 4; i++ {
+		if wait, err := lim.Issue(ctx, "sid-a"); err != nil || wait != 0 {
+			t.Fatalf("code %d: wait %v, err %v", i+1, wait, err)
+		}
+	}
+	if wait, err := lim.Issue(ctx, "sid-a"); err != nil || wait <= 0 {
+		t.Fatalf("code 5: wait %v, err %v; want a wait", wait, err)
+	}
+	if r := refusal(t, l.Issue(ctx, "sid-a")); r.Kind != abuse.CodeIssue || r.Scope != "session" {
+		t.Fatalf("refusal %+v", r)
+	}
+	if wait, err := lim.Issue(ctx, "sid-b"); err != nil || wait != 0 {
+		t.Fatalf("another session: wait %v, err %v", wait, err)
+	}
+	c.Advance(15 * time.Minute)
+	if wait, err := lim.Issue(ctx, "sid-a"); err != nil || wait != 0 {
+		t.Fatalf("after the window: wait %v, err %v", wait, err)
 	}
 }
