@@ -124,7 +124,7 @@ func (h *Handlers) SignUpPOST(c echo.Context) error {
 		} else {
 			m.Error = p.T(ce.Kind.MessageID())
 		}
-		return render(c, statusFor(ce), views.SignUpPage(p, m))
+		return render(c, statusFor(c, ce), views.SignUpPage(p, m))
 	}
 	h.saveFlow(c.Response(), c.Request(), flowState{Username: username, ResetDestination: d.Destination})
 	return c.Redirect(http.StatusSeeOther, PathSignUpConfirm)
@@ -169,7 +169,7 @@ func (h *Handlers) ConfirmSignUpPOST(c echo.Context) error {
 			return h.internal(c, "confirm sign-up", err)
 		}
 		h.logEngineError(c, "confirm sign-up", ce)
-		return render(c, statusFor(ce), h.confirmView(c, f, p.T(ce.Kind.MessageID()), nil))
+		return render(c, statusFor(c, ce), h.confirmView(c, f, p.T(ce.Kind.MessageID()), nil))
 	}
 	h.saveFlow(c.Response(), c.Request(), flowState{Username: f.Username, Notice: "notice.account_confirmed"})
 	return c.Redirect(http.StatusSeeOther, PathSignIn)
@@ -190,7 +190,7 @@ func (h *Handlers) ConfirmSignUpResendPOST(c echo.Context) error {
 		}
 		h.logEngineError(c, "resend confirmation code", ce)
 		f.Notice = ""
-		return render(c, statusFor(ce), h.confirmView(c, f, p.T(ce.Kind.MessageID()), nil))
+		return render(c, statusFor(c, ce), h.confirmView(c, f, p.T(ce.Kind.MessageID()), nil))
 	}
 	h.saveFlow(c.Response(), c.Request(), flowState{Username: f.Username, ResetDestination: d.Destination, Notice: "notice.code_resent"})
 	return c.Redirect(http.StatusSeeOther, PathSignUpConfirm)
