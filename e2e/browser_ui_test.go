@@ -103,33 +103,39 @@ func TestBrowserLanguagePicker(t *testing.T) {
 	must(t, chromedp.Do(fresh, chromedp.Navigate(p.BaseURL+"/authorize?"+q), chromedp.WaitVisible(`html[lang="de"]`)))
 }
 
-// TestBrowserRightToLeft: in Arabic the page is dir="rtl" and mirrored: the heading's text ends
-// at the card's right edge (inside its padding) and starts well away from the left edge.
+// TestBrowserRightToLeft: in Arabic and Hebrew the page is dir="rtl" and mirrored: the
+// heading's text ends at the card's right edge (inside its padding) and starts well away from
+// the left edge.
 func TestBrowserRightToLeft(t *testing.T) {
 	p := start(t, "demo", "--listen", "127.0.0.1:0")
 	ctx := testenv.Chromium(t)
-	must(t, chromedp.Do(ctx,
-		chromedp.Navigate(p.BaseURL+"/language?lang=ar&return=/signin"),
-		chromedp.WaitVisible(`html[dir="rtl"][lang="ar"]`),
-	))
-	type box struct{ TextLeft, TextRight, CardLeft, CardRight, PadRight float64 }
-	b, err := chromedp.Run(ctx, chromedp.Evaluate[box](`(() => {
+	for _, tc := range []struct{ lang, heading string }{
+		{"ar", "سجّل الدخول إلى حسابك"},
+		{"he", "כניסה לחשבון"},
+	} {
+		must(t, chromedp.Do(ctx,
+			chromedp.Navigate(p.BaseURL+"/language?lang="+tc.lang+"&return=/signin"),
+			chromedp.WaitVisible(`html[dir="rtl"][lang="`+tc.lang+`"]`),
+		))
+		type box struct{ TextLeft, TextRight, CardLeft, CardRight, PadRight float64 }
+		b, err := chromedp.Run(ctx, chromedp.Evaluate[box](`(() => {
 		const h = document.querySelector(".card h1"), card = document.querySelector(".card");
 		const r = document.createRange(); r.selectNodeContents(h);
 		const t = r.getBoundingClientRect(), c = card.getBoundingClientRect();
 		return {TextLeft: t.left, TextRight: t.right, CardLeft: c.left, CardRight: c.right,
 			PadRight: parseFloat(getComputedStyle(card).paddingRight)};
 	})()`))
-	must(t, err)
-	if inner := b.CardRight - b.PadRight; b.TextRight < inner-2 || b.TextRight > inner+2 {
-		t.Errorf("the heading ends at %.0f, want the card's inner right edge %.0f (%+v)", b.TextRight, inner, b)
-	}
-	if b.TextLeft-b.CardLeft < 2*b.PadRight {
-		t.Errorf("the heading starts at the left edge: %+v", b)
-	}
-	heading, err := chromedp.Run(ctx, chromedp.Text(`h1`))
-	must(t, err)
-	if heading != "سجّل الدخول إلى حسابك" {
-		t.Errorf("Arabic heading %q", heading)
+		must(t, err)
+		if inner := b.CardRight - b.PadRight; b.TextRight < inner-2 || b.TextRight > inner+2 {
+			t.Errorf("%s: the heading ends at %.0f, want the card's inner right edge %.0f (%+v)", tc.lang, b.TextRight, inner, b)
+		}
+		if b.TextLeft-b.CardLeft < 2*b.PadRight {
+			t.Errorf("%s: the heading starts at the left edge: %+v", tc.lang, b)
+		}
+		heading, err := chromedp.Run(ctx, chromedp.Text(`h1`))
+		must(t, err)
+		if heading != tc.heading {
+			t.Errorf("%s heading %q, want %q", tc.lang, heading, tc.heading)
+		}
 	}
 }

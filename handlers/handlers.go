@@ -151,7 +151,7 @@ func withDefaults(d Deps) *Handlers {
 	if d.Limits == nil {
 		d.Limits = noLimits{}
 	}
-	return &Handlers{d: d, steps: stepPages(), languages: languageChoices(d.Bundle.Languages())}
+	return &Handlers{d: d, steps: stepPages(), languages: languageChoices(d.Bundle)}
 }
 
 // page builds what every view needs for this request, in the language the person asked for

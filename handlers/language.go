@@ -7,9 +7,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
 
+	"github.com/bridgekeeper/bridgekeeper/i18n"
 	"github.com/bridgekeeper/bridgekeeper/views"
 )
 
@@ -25,17 +24,13 @@ const (
 	maxReturnLen = 1024
 )
 
-// languageChoices lists the catalog's languages by their own names ("Deutsch", "日本語"),
-// sorted by tag, for the picker.
-func languageChoices(tags []string) []views.Language {
+// languageChoices lists the catalog's languages by their own names ("Deutsch", "日本語",
+// "Português (Brasil)": each catalog's i18n.LanguageNameID), sorted by tag, for the picker.
+func languageChoices(b *i18n.Bundle) []views.Language {
+	tags := b.Languages()
 	out := make([]views.Language, 0, len(tags))
 	for _, t := range tags {
-		tag := language.Make(t)
-		name := display.Self.Name(tag)
-		if name == "" {
-			name = t
-		}
-		out = append(out, views.Language{Tag: t, Name: name})
+		out = append(out, views.Language{Tag: t, Name: b.Localizer("", t).T(i18n.LanguageNameID)})
 	}
 	slices.SortFunc(out, func(a, b views.Language) int { return strings.Compare(a.Tag, b.Tag) })
 	return out

@@ -1,6 +1,10 @@
 package handlers
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/bridgekeeper/bridgekeeper/i18n"
+)
 
 func TestLocalReturn(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -22,18 +26,32 @@ func TestLocalReturn(t *testing.T) {
 	}
 }
 
+// TestLanguageChoicesNameThemselves: the picker lists every catalog by its tag, each named in
+// its own language from its own catalog (never English's "English" as a fallback).
 func TestLanguageChoicesNameThemselves(t *testing.T) {
-	got := languageChoices([]string{"en", "de", "ja", "pt-BR"})
-	want := map[string]string{"de": "Deutsch", "en": "English", "ja": "日本語", "pt-BR": "português"}
-	if len(got) != len(want) {
-		t.Fatalf("%d choices", len(got))
+	b, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
 	}
+	got := languageChoices(b)
+	if len(got) != len(b.Languages()) {
+		t.Fatalf("%d choices for %d languages", len(got), len(b.Languages()))
+	}
+	want := map[string]string{"de": "Deutsch", "en": "English", "ar": "العربية", "ja": "日本語", "pt-BR": "Português (Brasil)", "zh-CN": "简体中文", "zh-TW": "繁體中文", "he": "עברית"}
+	names := map[string]string{}
 	for i, l := range got {
-		if want[l.Tag] == "" || l.Name == "" || (i > 0 && got[i-1].Tag > l.Tag) {
-			t.Errorf("choice %d = %+v", i, l)
+		if i > 0 && got[i-1].Tag >= l.Tag {
+			t.Errorf("choice %d (%s) is not sorted by tag after %s", i, l.Tag, got[i-1].Tag)
 		}
-		if l.Tag != "pt-BR" && l.Name != want[l.Tag] {
-			t.Errorf("%s is named %q, want %q", l.Tag, l.Name, want[l.Tag])
+		if l.Name == "" || l.Name == i18n.LanguageNameID || (l.Tag != i18n.DefaultLanguage && l.Name == "English") {
+			t.Errorf("%s is named %q", l.Tag, l.Name)
+		}
+		if other, dup := names[l.Name]; dup {
+			t.Errorf("%s and %s are both named %q", other, l.Tag, l.Name)
+		}
+		names[l.Name] = l.Tag
+		if w, ok := want[l.Tag]; ok && l.Name != w {
+			t.Errorf("%s is named %q, want %q", l.Tag, l.Name, w)
 		}
 	}
 }

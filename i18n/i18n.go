@@ -34,6 +34,10 @@ var locales embed.FS
 // every message missing in another language.
 const DefaultLanguage = "en"
 
+// LanguageNameID is the message naming each catalog's language in itself ("Deutsch"), as the
+// language picker lists it.
+const LanguageNameID = "language.name"
+
 // Bundle is the set of loaded catalogs. It is safe for concurrent use and is
 // meant to be built once at start-up and shared.
 type Bundle struct {

@@ -53,6 +53,18 @@ func TestLocalizerSelectsLanguage(t *testing.T) {
 		{"ui_locales unsupported falls back to header", "de", []string{"sw"}, "de"},
 		{"ui_locales garbage falls back to header", "de", []string{"%%%"}, "de"},
 		{"empty ui_locales", "de", []string{""}, "de"},
+		{"brazilian portuguese", "pt-BR,pt;q=0.9", nil, "pt-BR"},
+		{"portuguese without region", "pt", nil, "pt-BR"},
+		{"ui_locales pt-BR", "en", []string{"pt-BR"}, "pt-BR"},
+		{"taiwan chinese", "zh-TW,zh;q=0.8", nil, "zh-TW"},
+		{"traditional script", "zh-Hant", nil, "zh-TW"},
+		{"hong kong chinese is traditional", "zh-HK", nil, "zh-TW"},
+		{"ui_locales zh-TW over simplified header", "zh-CN", []string{"zh-TW"}, "zh-TW"},
+		{"mainland chinese", "zh-CN", nil, "zh-CN"},
+		{"chinese without region", "zh", nil, "zh-CN"},
+		{"simplified script", "zh-Hans-SG", nil, "zh-CN"},
+		{"hebrew with region", "he-IL,he;q=0.9,en;q=0.5", nil, "he"},
+		{"ui_locales hebrew", "en", []string{"he"}, "he"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
