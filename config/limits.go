@@ -12,15 +12,15 @@ type Limits struct {
 	// MFACodeAttempts wrong MFA codes per username and address, across sign-ins, are free; each
 	// further one doubles a wait that starts at one minute, up to MaxDelay (default 10).
 	MFACodeAttempts int `yaml:"mfa_code_attempts"`
-	// ResetCodeAttempts wrong password-reset codes per username and address are forwarded to
+	// ResetCodeAttempts wrong password-reset (and sign-up confirmation) codes per username and address are forwarded to
 	// Cognito; after that none until a new code is sent, or for an hour (default 5).
 	ResetCodeAttempts int `yaml:"reset_code_attempts"`
 	// ClientAuthAttempts failed client authentications per client id and address at /token,
 	// /revoke and /introspect are free; each further one doubles a wait that starts at one
 	// second, up to MaxDelay (default 10).
 	ClientAuthAttempts int `yaml:"client_auth_attempts"`
-	// CodeSends is how many reset codes one username, and one address, may have sent per
-	// Window; beyond it the page looks the same but nothing is sent (default 3).
+	// CodeSends is how many reset codes (and sign-up's new codes) one username, and one
+	// address, may have sent per Window; beyond it nothing is sent (default 3).
 	CodeSends int `yaml:"code_sends"`
 	// CodesPerSession is how many authorization codes one SSO session may get per Window;
 	// beyond it the app gets temporarily_unavailable (default 60).

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bridgekeeper/bridgekeeper/i18n"
 	"github.com/bridgekeeper/bridgekeeper/internal/webclient"
@@ -159,9 +160,10 @@ func TestCodeSendLimit(t *testing.T) {
 	}
 }
 
-// loggedReason reports whether the process logged a limit's refusal with this reason.
+// loggedReason reports whether the process logged a limit's refusal with this reason (waiting
+// a little for the line to come through the pipe).
 func loggedReason(p *process, reason string) bool {
-	return regexp.MustCompile(`limit refused.*reason"?[=:]"?` + reason).MatchString(p.Logs())
+	return p.WaitLogged(regexp.MustCompile(`limit refused.*reason"?[=:]"?`+reason), 10*time.Second)
 }
 
 // outboxCount is how many messages the demo pool sent to to.

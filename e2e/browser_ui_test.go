@@ -103,7 +103,7 @@ func TestBrowserLanguagePicker(t *testing.T) {
 	must(t, chromedp.Do(fresh, chromedp.Navigate(p.BaseURL+"/authorize?"+q), chromedp.WaitVisible(`html[lang="de"]`)))
 }
 
-// TestBrowserRightToLeft: in Arabic and Hebrew the page is dir="rtl" and mirrored: the
+// TestBrowserRightToLeft: in Arabic, Hebrew and Persian the page is dir="rtl" and mirrored: the
 // heading's text ends at the card's right edge (inside its padding) and starts well away from
 // the left edge.
 func TestBrowserRightToLeft(t *testing.T) {
@@ -112,6 +112,7 @@ func TestBrowserRightToLeft(t *testing.T) {
 	for _, tc := range []struct{ lang, heading string }{
 		{"ar", "سجّل الدخول إلى حسابك"},
 		{"he", "כניסה לחשבון"},
+		{"fa", "ورود به حساب کاربری"},
 	} {
 		must(t, chromedp.Do(ctx,
 			chromedp.Navigate(p.BaseURL+"/language?lang="+tc.lang+"&return=/signin"),

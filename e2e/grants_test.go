@@ -28,8 +28,7 @@ func startAppDemo(t *testing.T, extra string) *appDemo {
 	t.Helper()
 	redisURL := testredis.Start(t)
 	cb := newRedisCallback(t)
-	path := filepath.Join(t.TempDir(), "demo.yaml")
-	must(t, os.WriteFile(path, []byte(fmt.Sprintf(`store: {url: "%s", key_prefix: "bk-e2e:"}
+	p := startDemoWith(t, fmt.Sprintf(`store: {url: "%s", key_prefix: "bk-e2e:"}
 oidc:
   clients:
     - id: app
@@ -37,12 +36,20 @@ oidc:
       redirect_uris: [%s/callback]
       post_logout_redirect_uris: [%s/signed-out]
       scopes: [openid, email, offline_access]
-%s`, redisURL, cb.URL, cb.URL, extra)), 0o600))
+%s`, redisURL, cb.URL, cb.URL, extra))
 	opt, err := redis.ParseURL(redisURL)
 	must(t, err)
 	rdb := redis.NewClient(opt)
 	t.Cleanup(func() { _ = rdb.Close() })
-	return &appDemo{p: start(t, "demo", "--listen", "127.0.0.1:0", "--config", path), cb: cb, redis: rdb}
+	return &appDemo{p: p, cb: cb, redis: rdb}
+}
+
+// startDemoWith runs the demo with this configuration file (YAML).
+func startDemoWith(t *testing.T, yaml string) *process {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "demo.yaml")
+	must(t, os.WriteFile(path, []byte(yaml), 0o600))
+	return start(t, "demo", "--listen", "127.0.0.1:0", "--config", path)
 }
 
 // authorizeURL is an authorization request of the app with extra parameters.

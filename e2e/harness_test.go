@@ -63,6 +63,7 @@ type process struct {
 	mu      sync.Mutex
 	stdout  strings.Builder
 	stderr  strings.Builder
+	logged  chan struct{} // gets a value after each write to stderr (capacity 1)
 }
 
 // Stop sends SIGTERM and waits for a clean exit (also done at cleanup).
@@ -80,6 +81,21 @@ func (p *process) Logs() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.stderr.String()
+}
+
+// WaitLogged reports whether the process's logs match re within timeout: a line the process wrote
+// before it answered may still be on its way through the stderr pipe.
+func (p *process) WaitLogged(re *regexp.Regexp, timeout time.Duration) bool {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for !re.MatchString(p.Logs()) {
+		select {
+		case <-p.logged:
+		case <-deadline.C:
+			return re.MatchString(p.Logs())
+		}
+	}
+	return true
 }
 
 var listeningRE = regexp.MustCompile(`(?:running at|listening on) (http://(?:127\.0\.0\.1|localhost):\d+)`)
@@ -100,10 +116,14 @@ func startBinary(t testing.TB, bin string, args ...string) *process {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &process{}
+	p := &process{logged: make(chan struct{}, 1)}
 	cmd.Stderr = writerFunc(func(b []byte) (int, error) {
 		p.mu.Lock()
 		defer p.mu.Unlock()
+		select {
+		case p.logged <- struct{}{}:
+		default:
+		}
 		return p.stderr.Write(b)
 	})
 	if err := cmd.Start(); err != nil {

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -23,14 +24,25 @@ import (
 // callbackServer is an app's loopback redirect URI (as a CLI would listen on): it records the
 // query of every request to /callback.
 type callbackServer struct {
-	URL string // http://127.0.0.1:<port>/callback
+	URL string // http://127.0.0.1:<port>/callback or http://[::1]:<port>/callback
 	got chan url.Values
 }
 
 func newCallbackServer(t *testing.T) *callbackServer {
 	t.Helper()
+	return newCallbackServerOn(t, "127.0.0.1")
+}
+
+// newCallbackServerOn is newCallbackServer listening on the loopback address ip ("127.0.0.1"
+// or "::1"); the test fails when the address cannot be bound.
+func newCallbackServerOn(t *testing.T, ip string) *callbackServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
+	if err != nil {
+		t.Fatalf("the loopback callback cannot listen on %s: %v", ip, err)
+	}
 	cb := &callbackServer{got: make(chan url.Values, 16)}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/callback" {
 			http.NotFound(w, r)
 			return
@@ -39,6 +51,9 @@ func newCallbackServer(t *testing.T) *callbackServer {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = w.Write([]byte("you can close this window"))
 	}))
+	_ = srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
 	t.Cleanup(srv.Close)
 	cb.URL = srv.URL + "/callback"
 	return cb

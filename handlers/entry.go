@@ -8,9 +8,10 @@ import (
 )
 
 // Entry is the part of the pages the OpenID provider calls back: StartLogin parks an app's
-// request and sends the browser to sign in, OIDCError shows the provider's error pages. It needs
-// neither the engine nor the provider, so the wiring builds it first, gives its methods to
-// oidc.New, and then builds the handlers with the provider: no cycle, no variable set later.
+// request and sends the browser to sign in, OIDCError shows the provider's error pages and
+// Continue its continue page. It needs neither the engine nor the provider, so the wiring builds
+// it first, gives its methods to oidc.New, and then builds the handlers with the provider: no
+// cycle, no variable set later.
 type Entry struct{ h *Handlers }
 
 // NewEntry builds the entry from the deps every page shares (Bundle and Cookies are required;
@@ -30,4 +31,9 @@ func (e *Entry) StartLogin(w http.ResponseWriter, r *http.Request, req *oidc.Aut
 // OIDCError implements the OpenID provider's RenderError hook (see Handlers.OIDCError).
 func (e *Entry) OIDCError(w http.ResponseWriter, r *http.Request, status int, title, message string) {
 	e.h.OIDCError(w, r, status, title, message)
+}
+
+// Continue implements the OpenID provider's Continue hook (see Handlers.Continue).
+func (e *Entry) Continue(w http.ResponseWriter, r *http.Request, target, clientName string) {
+	e.h.Continue(w, r, target, clientName)
 }

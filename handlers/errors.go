@@ -43,3 +43,13 @@ func (h *Handlers) OIDCError(w http.ResponseWriter, r *http.Request, status int,
 		h.d.Logger.WarnContext(r.Context(), "render OpenID error page", "err", err)
 	}
 }
+
+// Continue renders the page that takes the browser on to an app's address the OpenID provider
+// could not redirect to after a form post (oidc.NeedsContinuePage).
+func (h *Handlers) Continue(w http.ResponseWriter, r *http.Request, target, clientName string) {
+	p := h.pageWith(r, "", h.loadParked(r))
+	p.Refresh = target
+	if err := renderTo(r.Context(), w, http.StatusOK, views.ContinuePage(p, views.Continue{URL: target, App: clientName})); err != nil {
+		h.d.Logger.WarnContext(r.Context(), "render continue page", "err", err)
+	}
+}

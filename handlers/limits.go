@@ -37,6 +37,9 @@ var limitMessages = map[abuse.Kind]string{
 	abuse.Password:  cognito.PasswordAttemptsExceeded.MessageID(),
 	abuse.MFACode:   cognito.LimitExceeded.MessageID(),
 	abuse.ResetCode: cognito.LimitExceeded.MessageID(),
+	// Sign-up confirmation: the person knows the account exists, so a refusal says so plainly.
+	abuse.ConfirmCode: cognito.LimitExceeded.MessageID(),
+	abuse.CodeSend:    cognito.LimitExceeded.MessageID(),
 }
 
 // checkLimit asks the limiter before an attempt of kind k goes to Cognito. limited is the
@@ -72,5 +75,12 @@ func (h *Handlers) countFailure(c echo.Context, k abuse.Kind, username string, e
 	}
 	if ferr := h.d.Limits.Failed(c.Request().Context(), k, username, c.RealIP()); ferr != nil {
 		h.d.Logger.ErrorContext(c.Request().Context(), "count failed attempt", "reason", string(k), "err", ferr)
+	}
+}
+
+// codeSent forgets this address's wrong codes of kind k for username: a new code went out.
+func (h *Handlers) codeSent(c echo.Context, k abuse.Kind, username string) {
+	if err := h.d.Limits.Reset(c.Request().Context(), k, username, c.RealIP()); err != nil {
+		h.d.Logger.ErrorContext(c.Request().Context(), "reset code limit", "reason", string(k), "err", err)
 	}
 }

@@ -47,9 +47,7 @@ func (h *Handlers) ForgotPOST(c echo.Context) error {
 	switch {
 	case err == nil, errors.As(err, &ce) && ce.Kind == cognito.WrongCredentials:
 		if err == nil {
-			if rerr := h.d.Limits.Reset(c.Request().Context(), abuse.ResetCode, username, c.RealIP()); rerr != nil {
-				h.d.Logger.ErrorContext(c.Request().Context(), "reset code limit", "err", rerr)
-			}
+			h.codeSent(c, abuse.ResetCode, username)
 		}
 		return neutral()
 	case errors.As(err, &ce):

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/bridgekeeper/bridgekeeper/cognito"
+	"github.com/bridgekeeper/bridgekeeper/internal/abuse"
 	"github.com/bridgekeeper/bridgekeeper/views"
 )
 
@@ -163,7 +164,14 @@ func (h *Handlers) ConfirmSignUpPOST(c echo.Context) error {
 		errs := views.FieldErrors{views.FieldCode: p.T("validation.code.format", map[string]any{"Digits": cognito.RecoveryCodeLength})}
 		return render(c, http.StatusUnprocessableEntity, h.confirmView(c, f, "", errs))
 	}
+	if msg, err := h.checkLimit(c, abuse.ConfirmCode, f.Username); err != nil || msg != "" {
+		if err != nil {
+			return err
+		}
+		return render(c, http.StatusTooManyRequests, h.confirmView(c, f, p.T(msg), nil))
+	}
 	if err := h.d.SignUp.Service.ConfirmSignUp(c.Request().Context(), f.Username, code); err != nil {
+		h.countFailure(c, abuse.ConfirmCode, f.Username, err)
 		var ce *cognito.Error
 		if !errors.As(err, &ce) {
 			return h.internal(c, "confirm sign-up", err)
@@ -182,6 +190,13 @@ func (h *Handlers) ConfirmSignUpResendPOST(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, PathSignIn)
 	}
 	p := h.page(c)
+	f.Notice = ""
+	if msg, err := h.limited(c, abuse.CodeSend, h.d.Limits.Send(c.Request().Context(), f.Username, c.RealIP())); err != nil || msg != "" {
+		if err != nil {
+			return err
+		}
+		return render(c, http.StatusTooManyRequests, h.confirmView(c, f, p.T(msg), nil))
+	}
 	d, err := h.d.SignUp.Service.ResendConfirmationCode(c.Request().Context(), f.Username)
 	if err != nil {
 		var ce *cognito.Error
@@ -189,9 +204,9 @@ func (h *Handlers) ConfirmSignUpResendPOST(c echo.Context) error {
 			return h.internal(c, "resend confirmation code", err)
 		}
 		h.logEngineError(c, "resend confirmation code", ce)
-		f.Notice = ""
 		return render(c, statusFor(c, ce), h.confirmView(c, f, p.T(ce.Kind.MessageID()), nil))
 	}
+	h.codeSent(c, abuse.ConfirmCode, f.Username)
 	h.saveFlow(c.Response(), c.Request(), flowState{Username: f.Username, ResetDestination: d.Destination, Notice: "notice.code_resent"})
 	return c.Redirect(http.StatusSeeOther, PathSignUpConfirm)
 }

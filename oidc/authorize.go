@@ -149,8 +149,7 @@ func (p *Provider) completeAuthorization(w http.ResponseWriter, r *http.Request,
 		v.Set("state", req.State)
 	}
 	v.Set("iss", p.issuer)
-	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, appendQuery(req.RedirectURI, v), status)
+	p.redirect(w, r, appendQuery(req.RedirectURI, v), c.ID, status)
 }
 
 // redirectError sends an authorization error to the client's redirect URI.
@@ -163,8 +162,7 @@ func (p *Provider) redirectError(w http.ResponseWriter, r *http.Request, req *Au
 		v.Set("state", req.State)
 	}
 	v.Set("iss", p.issuer)
-	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, appendQuery(req.RedirectURI, v), http.StatusFound)
+	p.redirect(w, r, appendQuery(req.RedirectURI, v), req.ClientID, http.StatusFound)
 }
 
 // Cancel sends access_denied to the client of a parked request (the person

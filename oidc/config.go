@@ -78,6 +78,11 @@ type Config struct {
 	// request cannot prove it comes from the signed-in person's app. The page
 	// must POST prompt.Fields to prompt.Action. Default: a minimal HTML form.
 	ConfirmLogout func(w http.ResponseWriter, r *http.Request, prompt *LogoutPrompt)
+	// Continue shows a page that takes the browser on to target, a client's redirect or
+	// post-logout URI, at once (meta refresh) and with a link, when a form post cannot be
+	// answered with a redirect there (NeedsContinuePage). clientName may be empty. Default: a
+	// minimal HTML page.
+	Continue func(w http.ResponseWriter, r *http.Request, target, clientName string)
 	// LoggedOut shows the "you are signed out" page when an end-session
 	// request has no post_logout_redirect_uri. Default: plain text.
 	LoggedOut func(w http.ResponseWriter, r *http.Request)

@@ -130,7 +130,7 @@ func (p *Provider) EndSession(w http.ResponseWriter, r *http.Request) {
 	if state != "" {
 		target = appendQuery(plr, url.Values{"state": {state}})
 	}
-	http.Redirect(w, r, target, http.StatusFound)
+	p.redirect(w, r, target, c.ID, http.StatusFound)
 }
 
 // askLogout shows the confirmation page.

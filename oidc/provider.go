@@ -85,6 +85,9 @@ func New(cfg Config) (*Provider, error) {
 	if cfg.ConfirmLogout == nil {
 		cfg.ConfirmLogout = defaultConfirmLogout
 	}
+	if cfg.Continue == nil {
+		cfg.Continue = defaultContinue
+	}
 	if cfg.LoggedOut == nil {
 		cfg.LoggedOut = defaultLoggedOut
 	}

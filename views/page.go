@@ -53,6 +53,8 @@ type Page struct {
 	Brand Brand
 	// Picker is the language picker in the footer; it is shown with two or more languages.
 	Picker LanguagePicker
+	// Refresh, when set, is the URL the page moves on to at once (a meta refresh).
+	Refresh string
 }
 
 // LanguagePicker is a GET form choosing the page's language, which works without JavaScript.

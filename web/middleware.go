@@ -19,6 +19,7 @@ import (
 
 	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/internal/csrf"
+	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
 
 // csrfCookieMaxAge is how long a CSRF cookie lives: longer than any sign-in.
@@ -127,9 +128,12 @@ func newSecurityHeaders(cfg *config.Config) (echo.MiddlewareFunc, error) {
 		if err != nil {
 			return nil, fmt.Errorf("web: redirect origin %q: %w", o, err)
 		}
+		if oidc.NeedsContinuePage(o) {
+			continue // CSP cannot name an IPv6 address: the provider's continue page goes there
+		}
 		if u.Scheme == "http" && config.IsLoopbackHost(u.Hostname()) {
 			// Loopback redirect URIs match any port (RFC 8252).
-			o = "http://" + hostForCSP(u.Hostname()) + ":*"
+			o = "http://" + u.Hostname() + ":*"
 		}
 		if !slices.Contains(formAction, o) {
 			formAction = append(formAction, o)
@@ -165,14 +169,6 @@ func newSecurityHeaders(cfg *config.Config) (echo.MiddlewareFunc, error) {
 			return next(c)
 		}
 	}, nil
-}
-
-// hostForCSP brackets IPv6 literals.
-func hostForCSP(h string) string {
-	if strings.Contains(h, ":") {
-		return "[" + h + "]"
-	}
-	return h
 }
 
 // bodyLimit refuses bodies over BodyLimit with 413.

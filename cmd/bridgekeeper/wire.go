@@ -224,6 +224,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		LiveGrants:       limitsOrDefault(ac.Limits).LiveGrants,
 		StartLogin:       entry.StartLogin,
 		RenderError:      entry.OIDCError,
+		Continue:         entry.Continue,
 		Logger:           log,
 		Rand:             rand.Reader,
 	}

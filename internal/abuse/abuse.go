@@ -29,8 +29,11 @@ const (
 	Password Kind = "password"
 	// MFACode counts wrong MFA codes across sign-ins.
 	MFACode Kind = "mfa_code"
-	// ResetCode counts wrong password-reset and confirmation codes until a new code is sent.
+	// ResetCode counts wrong password-reset codes until a new code is sent.
 	ResetCode Kind = "reset_code"
+	// ConfirmCode counts wrong sign-up confirmation codes until a new code is sent, with the
+	// ResetCode rule.
+	ConfirmCode Kind = "confirm_code"
 	// CodeSend counts codes sent (forgot password), per username and per address.
 	CodeSend Kind = "code_send"
 	// ClientAuth counts failed client authentication at the OpenID endpoints, per client id
@@ -117,7 +120,7 @@ func (l *Limiter) rule(k Kind) Rule {
 	switch k {
 	case MFACode:
 		return l.cfg.MFACode
-	case ResetCode:
+	case ResetCode, ConfirmCode:
 		return l.cfg.ResetCode
 	case ClientAuth:
 		return l.cfg.ClientAuth
