@@ -86,11 +86,19 @@ func delivery(cd *types.CodeDeliveryDetailsType) Delivery {
 	return Delivery{Medium: string(cd.DeliveryMedium), Destination: aws.ToString(cd.Destination)}
 }
 
+// SignedUp is what SignUp returns: where the confirmation code went, and Cognito's Session for
+// ConfirmSignUp (with choice-based sign-in, the confirmation's own Session then signs the person
+// in: StartAfterSignUp).
+type SignedUp struct {
+	Delivery Delivery
+	Session  string
+}
+
 // SignUp creates an unconfirmed account and returns where Cognito sent its confirmation code.
-func (e *Engine) SignUp(ctx context.Context, username, password string, attrs map[string]string) (Delivery, error) {
+func (e *Engine) SignUp(ctx context.Context, username, password string, attrs map[string]string) (SignedUp, error) {
 	api, err := e.signUpAPI()
 	if err != nil {
-		return Delivery{}, err
+		return SignedUp{}, err
 	}
 	in := &cip.SignUpInput{ClientId: aws.String(e.cfg.ClientID), SecretHash: e.secretHash(username), Username: aws.String(username), Password: aws.String(password)}
 	names := make([]string, 0, len(attrs))
@@ -103,23 +111,29 @@ func (e *Engine) SignUp(ctx context.Context, username, password string, attrs ma
 	}
 	out, err := api.SignUp(ctx, in)
 	if err != nil {
-		return Delivery{}, e.fail(ctx, "SignUp", err)
+		return SignedUp{}, e.fail(ctx, "SignUp", err)
 	}
-	return delivery(out.CodeDeliveryDetails), nil
+	return SignedUp{Delivery: delivery(out.CodeDeliveryDetails), Session: aws.ToString(out.Session)}, nil
 }
 
-// ConfirmSignUp confirms an account with the code Cognito sent.
-func (e *Engine) ConfirmSignUp(ctx context.Context, username, code string) error {
+// ConfirmSignUp confirms an account with the code Cognito sent. session is SignUp's Session
+// (optional); with it Cognito returns a Session that signs the person in (StartAfterSignUp).
+func (e *Engine) ConfirmSignUp(ctx context.Context, username, code, session string) (string, error) {
 	api, err := e.signUpAPI()
 	if err != nil {
-		return err
+		return "", err
 	}
-	if _, err := api.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{
+	in := &cip.ConfirmSignUpInput{
 		ClientId: aws.String(e.cfg.ClientID), SecretHash: e.secretHash(username), Username: aws.String(username), ConfirmationCode: aws.String(code),
-	}); err != nil {
-		return e.fail(ctx, "ConfirmSignUp", err)
 	}
-	return nil
+	if session != "" {
+		in.Session = aws.String(session)
+	}
+	out, err := api.ConfirmSignUp(ctx, in)
+	if err != nil {
+		return "", e.fail(ctx, "ConfirmSignUp", err)
+	}
+	return aws.ToString(out.Session), nil
 }
 
 // ResendConfirmationCode sends a fresh confirmation code and returns where it went.

@@ -22,9 +22,9 @@ func TestSignUp(t *testing.T) {
 				t.Fatalf("SignUpForm = %+v", form)
 			}
 			n := e.sent()
-			d, err := eng.SignUp(e.ctx, "nina", password, map[string]string{"name": "Nina", "email": "nina@example.com"})
+			up, err := eng.SignUp(e.ctx, "nina", password, map[string]string{"name": "Nina", "email": "nina@example.com"})
 			e.must(err)
-			if d.Medium != "EMAIL" || d.Destination == "" {
+			if d := up.Delivery; d.Medium != "EMAIL" || d.Destination == "" {
 				t.Fatalf("delivery %+v", d)
 			}
 			first := e.code("nina@example.com", n)
@@ -36,9 +36,11 @@ func TestSignUp(t *testing.T) {
 			e.must(err)
 			code := e.code("nina@example.com", n)
 			if code != first {
-				wantKind(t, eng.ConfirmSignUp(e.ctx, "nina", first), cognito.CodeMismatch)
+				_, err := eng.ConfirmSignUp(e.ctx, "nina", first, "")
+				wantKind(t, err, cognito.CodeMismatch)
 			}
-			e.must(eng.ConfirmSignUp(e.ctx, "nina", code))
+			_, err = eng.ConfirmSignUp(e.ctx, "nina", code, "")
+			e.must(err)
 			res, err := eng.Start(e.ctx, cognito.StartInput{Username: "nina", Password: password})
 			e.success(res, err)
 

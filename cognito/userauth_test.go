@@ -209,17 +209,25 @@ func (e *env) stepOf(res cognito.Result, err error) cognito.State {
 
 func TestUserAuthAfterSignUp(t *testing.T) {
 	e, eng := userAuthEnv(t)
-	hash := cognito.SecretHash(e.client.ClientID, e.client.ClientSecret, "nina")
 	n := e.sent()
-	up, err := e.admin.SignUp(e.ctx, &cip.SignUpInput{ClientId: aws.String(e.client.ClientID), SecretHash: aws.String(hash), Username: aws.String("nina"), Password: aws.String(password),
-		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("nina@example.com")}}})
+	up, err := eng.SignUp(e.ctx, "nina", password, map[string]string{"email": "nina@example.com"})
 	e.must(err)
-	done, err := e.admin.ConfirmSignUp(e.ctx, &cip.ConfirmSignUpInput{ClientId: aws.String(e.client.ClientID), SecretHash: aws.String(hash), Username: aws.String("nina"),
-		ConfirmationCode: aws.String(e.code("nina@example.com", n)), Session: up.Session})
+	if up.Session == "" || up.Delivery.Medium != "EMAIL" {
+		t.Fatalf("SignUp = %+v", up)
+	}
+	// A wrong code keeps SignUp's session usable; the right one gives the session that signs in.
+	code := e.code("nina@example.com", n)
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	_, err = eng.ConfirmSignUp(e.ctx, "nina", wrong, up.Session)
+	wantKind(t, err, cognito.CodeMismatch)
+	next, err := eng.ConfirmSignUp(e.ctx, "nina", code, up.Session)
 	e.must(err)
-	e.secrets = append(e.secrets, aws.ToString(up.Session), aws.ToString(done.Session))
-	wantAMR(t, e.success(eng.StartAfterSignUp(e.ctx, "nina", aws.ToString(done.Session), "EMAIL")), "otp")
-	_, err = eng.StartAfterSignUp(e.ctx, "nina", aws.ToString(done.Session), "EMAIL")
+	e.secrets = append(e.secrets, up.Session, next)
+	wantAMR(t, e.success(eng.StartAfterSignUp(e.ctx, "nina", next, "EMAIL")), "otp")
+	_, err = eng.StartAfterSignUp(e.ctx, "nina", next, "EMAIL")
 	wantKind(t, err, cognito.SessionExpired) // once only
 	_, err = eng.StartAfterSignUp(e.ctx, "nina", "", "EMAIL")
 	wantKind(t, err, cognito.SessionExpired)

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,15 +24,16 @@ import (
 )
 
 // TestCognitoLocal runs the flows cognito-local supports (password, new password, TOTP,
-// choosing an MFA method) against the third-party emulator from npm, with bridgekeeper serve and
-// a configuration file, as a deployment would.
+// choosing an MFA method, sign-up and confirmation) against the third-party emulator from npm,
+// with bridgekeeper serve and a configuration file, as a deployment would.
 func TestCognitoLocal(t *testing.T) {
 	cl := testenv.StartCognitoLocal(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	api := cl.Client()
 
-	pool, err := api.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("e2e"), MfaConfiguration: types.UserPoolMfaTypeOptional})
+	pool, err := api.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("e2e"), MfaConfiguration: types.UserPoolMfaTypeOptional,
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}}) // sign-up's code goes by email
 	must(t, err)
 	poolID := aws.ToString(pool.UserPool.Id)
 	client, err := api.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{
@@ -112,6 +114,39 @@ func TestCognitoLocal(t *testing.T) {
 		expectStep(t, page, "authenticator")
 		expectAccount(t, submit(ctx, t, c, page, map[string]string{"code": localpool.TOTP(carolSecret, time.Now())}), "carol")
 	})
+	t.Run("sign-up and confirmation", func(t *testing.T) {
+		// cognito-local has no ResendConfirmationCode: the first code, read from its log, confirms.
+		c := newClient()
+		page, err := c.Get(ctx, p.BaseURL+"/signup")
+		must(t, err)
+		if page.Status != http.StatusOK || len(page.Find("input", "name", "userAttributes.email")) != 1 {
+			t.Fatalf("the sign-up page does not ask for the email the code goes to: %d %s", page.Status, page.Text())
+		}
+		mark := cl.OutputMark()
+		page = submit(ctx, t, c, page, map[string]string{"username": "nina", "password": "N3w-Passw0rd!", "password_confirm": "N3w-Passw0rd!", "userAttributes.email": "nina@example.com"})
+		if page.URL.Path != "/signup/confirm" {
+			t.Fatalf("after sign-up: %s %d %s", page.URL.Path, page.Status, page.Text())
+		}
+		// Not confirmed yet: the sign-in leads back to the confirmation page.
+		if early := signIn(ctx, t, newClient(), p.BaseURL, "nina", "N3w-Passw0rd!"); early.URL.Path != "/signup/confirm" {
+			t.Fatalf("an unconfirmed sign-in: %s %s", early.URL.Path, early.Text())
+		}
+		code, err := cl.WaitForCode(ctx, mark, "nina")
+		must(t, err)
+		bad := strings.Repeat("9", len(code))
+		if bad == code {
+			bad = strings.Repeat("8", len(code))
+		}
+		wrong := submit(ctx, t, c, page, map[string]string{"code": bad})
+		if wrong.URL.Path != "/signup/confirm" || wrong.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("a wrong code: %s %d %s", wrong.URL.Path, wrong.Status, wrong.Text())
+		}
+		page = submit(ctx, t, c, wrong, map[string]string{"code": code})
+		if page.URL.Path != "/signin" || !strings.Contains(page.Body, `value="nina"`) {
+			t.Fatalf("after confirming: %s %s", page.URL.Path, page.Text())
+		}
+		expectAccount(t, submit(ctx, t, c, page, map[string]string{"password": "N3w-Passw0rd!"}), "nina")
+	})
 	t.Run("choose MFA", func(t *testing.T) {
 		c := newClient()
 		page := signIn(ctx, t, c, p.BaseURL, "frank", demoPassword)
@@ -173,6 +208,8 @@ cookies:
   secure: false
 store:
   url: memory://
+signup:
+  enabled: true
 oidc:
   signing_keys: [{file: %s}]
 `, poolID, clientID, endpoint, issuer, endpoint, poolID, base64.StdEncoding.EncodeToString(cookieKey), keyFile)

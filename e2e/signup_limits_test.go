@@ -44,7 +44,7 @@ func TestSignUpCodeLimits(t *testing.T) {
 		}
 	}
 	refused := submitFormWithAction(ctx, t, c, page, "/signup/confirm/resend")
-	if refused.Status != http.StatusTooManyRequests || !strings.Contains(refused.Text(), en.T("error.LimitExceeded")) || !loggedReason(p, "code_send") {
+	if refused.Status != http.StatusTooManyRequests || !strings.Contains(refused.Text(), en.T("limit.send.retry", map[string]any{"Count": 15})) || !loggedReason(p, "code_send") {
 		t.Fatalf("a third new code: %d %s", refused.Status, refused.Text())
 	}
 	if n := outboxCount(ctx, t, p, email); n != 3 {

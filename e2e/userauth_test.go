@@ -129,12 +129,13 @@ func TestUserAuthDemo(t *testing.T) {
 		page := enterUsername(ctx, t, c, p.BaseURL, "judy")
 		expectStep(t, page, "email")
 		first := latestCode(ctx, t, p, "EMAIL", "judy@example.com")
+		before := outboxCount(ctx, t, p, "judy@example.com")
 		// "Send a new code" starts her sign-in again: a new code, and the first one is spent.
-		page = submit(ctx, t, c, page, map[string]string{"username": ""}) // the resend form
+		page = pressSendNewCode(ctx, t, c, page)
 		expectStep(t, page, "email")
 		code := latestCode(ctx, t, p, "EMAIL", "judy@example.com")
-		if code == first {
-			t.Fatal("no new code was sent")
+		if n := outboxCount(ctx, t, p, "judy@example.com"); code == first || n != before+1 {
+			t.Fatalf("Send a new code sent %d codes, want 1 new one", n-before)
 		}
 		page = submit(ctx, t, c, page, map[string]string{"code": code})
 		expectAccount(t, page, "judy")
@@ -143,15 +144,37 @@ func TestUserAuthDemo(t *testing.T) {
 		page = enterUsername(ctx, t, c, p.BaseURL, "judy")
 		expectStep(t, page, "email")
 	})
-	t.Run("carol/password, then her authenticator", func(t *testing.T) {
-		c := newClient()
-		page := enterUsername(ctx, t, c, p.BaseURL, "carol")
-		// With MFA set up, carol's only first factor is her password: no choice page.
+	// passwordThenMFA signs username in with the password, their only first factor with MFA set
+	// up (so no choice page), and returns the MFA page, which mentions mfaPage.
+	passwordThenMFA := func(t *testing.T, c *webclient.Client, username, mfaPage string) *webclient.Page {
+		t.Helper()
+		page := enterUsername(ctx, t, c, p.BaseURL, username)
 		expectStep(t, page, "password")
 		page = submit(ctx, t, c, page, map[string]string{"password": demoPassword})
-		expectStep(t, page, "authenticator")
+		expectStep(t, page, mfaPage)
+		return page
+	}
+	t.Run("carol/password, then her authenticator", func(t *testing.T) {
+		c := newClient()
+		page := passwordThenMFA(t, c, "carol", "authenticator")
 		page = submit(ctx, t, c, page, map[string]string{"code": totpNow(carolSecret)})
 		expectAccount(t, page, "carol")
+	})
+	t.Run("erin/Send a new code on the email MFA page asks the password beside the username", func(t *testing.T) {
+		c := newClient()
+		page := passwordThenMFA(t, c, "erin", "email")
+		before := outboxCount(ctx, t, p, "erin@example.com")
+		page = pressSendNewCode(ctx, t, c, page)
+		if page.URL.Path != "/signin" || len(page.Find("input", "name", "password")) != 1 || !strings.Contains(page.Body, `value="erin"`) ||
+			!strings.Contains(page.Text(), "we never keep it") {
+			t.Fatalf("after Send a new code: %s %s", page.URL.Path, page.Text())
+		}
+		page = submit(ctx, t, c, page, map[string]string{"password": demoPassword})
+		expectStep(t, page, "email")
+		if n := outboxCount(ctx, t, p, "erin@example.com"); n != before+1 {
+			t.Fatalf("%d new codes after the password, want 1", n-before)
+		}
+		expectAccount(t, submit(ctx, t, c, page, map[string]string{"code": latestCode(ctx, t, p, "EMAIL", "erin@example.com")}), "erin")
 	})
 	t.Run("an unknown username looks like a password-only account", func(t *testing.T) {
 		c := newClient()
@@ -180,6 +203,18 @@ func TestUserAuthDemo(t *testing.T) {
 		if reply.Status != http.StatusConflict || !strings.Contains(reply.Body, `"redirect"`) {
 			t.Fatalf("passkey options without a passkey step: %d %s", reply.Status, reply.Body)
 		}
+	})
+	t.Run("sign-up signs the new person in at once", func(t *testing.T) {
+		c := newClient()
+		page, err := c.Get(ctx, p.BaseURL+"/signin")
+		must(t, err)
+		expectAccount(t, signUpUserAuth(ctx, t, p, c, page, "olivia"), "olivia")
+	})
+	t.Run("sign-up while an app waits ends at the app", func(t *testing.T) {
+		c := newClient()
+		page, err := c.Get(ctx, p.BaseURL+"/demo/app/login")
+		must(t, err)
+		expectDemoApp(t, signUpUserAuth(ctx, t, p, c, page, "peggy"), "peggy@example.com")
 	})
 	t.Run("logs hold no secrets", func(t *testing.T) {
 		logs := p.Logs()

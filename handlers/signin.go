@@ -26,6 +26,11 @@ type flowState struct {
 	Notice string `json:"n,omitempty"`
 	// ResetDestination is where a password-reset code went (masked), for the reset page.
 	ResetDestination string `json:"rd,omitempty"`
+	// SignUpSession is SignUp's Cognito Session (choice-based sign-in only), for ConfirmSignUp,
+	// whose own Session then signs the new person in; SignUpMedium is how the code went
+	// ("EMAIL" or "SMS"), for that sign-in's AMR.
+	SignUpSession string `json:"ss,omitempty"`
+	SignUpMedium  string `json:"sm,omitempty"`
 	// Interrupted: the last answer to this step met Cognito unavailable, so it may have reached
 	// Cognito and used the session up; if the next answer finds the session used, the notice
 	// says so instead of "took too long".
@@ -77,6 +82,9 @@ func (h *Handlers) SignInGET(c echo.Context) error {
 	h.choiceForm(c.Request(), &m)
 	if f.Notice != "" {
 		m.Notice = p.T(f.Notice)
+	}
+	if f.Notice == noticeResendPassword && m.UsernameFirst {
+		m.ShowPassword = true // "Send a new code" on an MFA page: the password is what it needs
 	}
 	return render(c, http.StatusOK, views.SignInPage(p, m))
 }

@@ -16,14 +16,17 @@ import (
 
 // Self-service sign-up (signup.enabled): the sign-up page shows the pool's password policy and
 // required attributes up front; Cognito sends a code; the confirmation page takes it (and sends
-// a new one); then the person signs in with the username filled in. A sign-in refused with
-// UserNotConfirmed leads to the same confirmation page.
+// a new one); then the person signs in with the username filled in, or, with choice-based
+// sign-in, is signed in at once (SignUp's Session goes to ConfirmSignUp, whose Session starts
+// the sign-in) and goes on to the app that was waiting. A sign-in refused with UserNotConfirmed
+// leads to the same confirmation page.
 
 // SignUpService is the part of the sign-in engine sign-up uses. *cognito.Engine implements it.
 type SignUpService interface {
-	SignUp(ctx context.Context, username, password string, attrs map[string]string) (cognito.Delivery, error)
-	ConfirmSignUp(ctx context.Context, username, code string) error
+	SignUp(ctx context.Context, username, password string, attrs map[string]string) (cognito.SignedUp, error)
+	ConfirmSignUp(ctx context.Context, username, code, session string) (string, error)
 	ResendConfirmationCode(ctx context.Context, username string) (cognito.Delivery, error)
+	StartAfterSignUp(ctx context.Context, username, session, medium string) (cognito.Result, error)
 }
 
 // SignUpDeps turn sign-up on: the engine's calls and what the pool asks of a new account (read
@@ -113,7 +116,7 @@ func (h *Handlers) SignUpPOST(c echo.Context) error {
 	if len(m.FieldErrors) > 0 {
 		return render(c, http.StatusUnprocessableEntity, views.SignUpPage(p, m))
 	}
-	d, err := h.d.SignUp.Service.SignUp(c.Request().Context(), username, pw, attrs)
+	up, err := h.d.SignUp.Service.SignUp(c.Request().Context(), username, pw, attrs)
 	if err != nil {
 		var ce *cognito.Error
 		if !errors.As(err, &ce) {
@@ -127,7 +130,12 @@ func (h *Handlers) SignUpPOST(c echo.Context) error {
 		}
 		return render(c, statusFor(c, ce), views.SignUpPage(p, m))
 	}
-	h.saveFlow(c.Response(), c.Request(), flowState{Username: username, ResetDestination: d.Destination})
+	f := flowState{Username: username, ResetDestination: up.Delivery.Destination}
+	if h.d.Choice != nil {
+		// Choice-based sign-in: confirming the account will sign the person in.
+		f.SignUpSession, f.SignUpMedium = up.Session, up.Delivery.Medium
+	}
+	h.saveFlow(c.Response(), c.Request(), f)
 	return c.Redirect(http.StatusSeeOther, PathSignUpConfirm)
 }
 
@@ -170,7 +178,8 @@ func (h *Handlers) ConfirmSignUpPOST(c echo.Context) error {
 		}
 		return render(c, http.StatusTooManyRequests, h.confirmView(c, f, p.T(msg), nil))
 	}
-	if err := h.d.SignUp.Service.ConfirmSignUp(c.Request().Context(), f.Username, code); err != nil {
+	next, err := h.confirmSignUp(c, f, code)
+	if err != nil {
 		h.countFailure(c, abuse.ConfirmCode, f.Username, err)
 		var ce *cognito.Error
 		if !errors.As(err, &ce) {
@@ -179,8 +188,29 @@ func (h *Handlers) ConfirmSignUpPOST(c echo.Context) error {
 		h.logEngineError(c, "confirm sign-up", ce)
 		return render(c, statusFor(c, ce), h.confirmView(c, f, p.T(ce.Kind.MessageID()), nil))
 	}
+	if next != "" && h.d.Choice != nil {
+		res, err := h.d.SignUp.Service.StartAfterSignUp(c.Request().Context(), f.Username, next, f.SignUpMedium)
+		if err == nil {
+			return h.advance(c, f.Username, res)
+		}
+		// The account is confirmed all the same: the person signs in on the sign-in page.
+		h.d.Logger.WarnContext(c.Request().Context(), "sign in after sign-up", "err", err)
+	}
 	h.saveFlow(c.Response(), c.Request(), flowState{Username: f.Username, Notice: "notice.account_confirmed"})
 	return c.Redirect(http.StatusSeeOther, PathSignIn)
+}
+
+// confirmSignUp confirms f's account with code, passing on SignUp's Session when the flow
+// keeps one, and returns the Session that signs the person in. A sign-up session that ran out
+// does not cost the person their code: the account is confirmed without it.
+func (h *Handlers) confirmSignUp(c echo.Context, f flowState, code string) (string, error) {
+	ctx := c.Request().Context()
+	next, err := h.d.SignUp.Service.ConfirmSignUp(ctx, f.Username, code, f.SignUpSession)
+	var ce *cognito.Error
+	if f.SignUpSession != "" && errors.As(err, &ce) && ce.Kind == cognito.SessionExpired {
+		return h.d.SignUp.Service.ConfirmSignUp(ctx, f.Username, code, "")
+	}
+	return next, err
 }
 
 // ConfirmSignUpResendPOST sends a new confirmation code ("Send a new code").
@@ -191,11 +221,11 @@ func (h *Handlers) ConfirmSignUpResendPOST(c echo.Context) error {
 	}
 	p := h.page(c)
 	f.Notice = ""
-	if msg, err := h.limited(c, abuse.CodeSend, h.d.Limits.Send(c.Request().Context(), f.Username, c.RealIP())); err != nil || msg != "" {
+	if msg, err := h.sendAllowed(c, f.Username); err != nil || msg != "" {
 		if err != nil {
 			return err
 		}
-		return render(c, http.StatusTooManyRequests, h.confirmView(c, f, p.T(msg), nil))
+		return render(c, http.StatusTooManyRequests, h.confirmView(c, f, msg, nil))
 	}
 	d, err := h.d.SignUp.Service.ResendConfirmationCode(c.Request().Context(), f.Username)
 	if err != nil {
@@ -207,7 +237,8 @@ func (h *Handlers) ConfirmSignUpResendPOST(c echo.Context) error {
 		return render(c, statusFor(c, ce), h.confirmView(c, f, p.T(ce.Kind.MessageID()), nil))
 	}
 	h.codeSent(c, abuse.ConfirmCode, f.Username)
-	h.saveFlow(c.Response(), c.Request(), flowState{Username: f.Username, ResetDestination: d.Destination, Notice: "notice.code_resent"})
+	h.saveFlow(c.Response(), c.Request(), flowState{Username: f.Username, ResetDestination: d.Destination, Notice: "notice.code_resent",
+		SignUpSession: f.SignUpSession, SignUpMedium: d.Medium})
 	return c.Redirect(http.StatusSeeOther, PathSignUpConfirm)
 }
 

@@ -23,9 +23,13 @@ func customChallengePage() stepPage {
 			}
 			return cognito.Answer{cognito.AnswerText: answer}, nil, nil
 		},
-		view: func(_ *Handlers, p views.Page, st cognito.State, v stepInput) templ.Component {
+		view: func(h *Handlers, p views.Page, st cognito.State, v stepInput) templ.Component {
 			d := cognito.DataOf[cognito.CustomData](st)
 			m := views.CustomChallenge{Action: PathStep, Question: d.Question, Hint: d.Hint, Error: v.err, FieldErrors: v.errs, StartOverURL: PathRestart}
+			if way, _ := h.resendOf(st); way == resendRestart {
+				// Without a password the questions may carry a code: asking again starts afresh.
+				m.ResendAction = PathSignInResend
+			}
 			if m.Error == "" && len(m.FieldErrors) == 0 && d.Retry {
 				m.Error = p.T("custom.retry")
 			}

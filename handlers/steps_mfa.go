@@ -17,8 +17,9 @@ type codeWording struct {
 	restart bool
 	// rememberable offers "Remember this browser": a remembered browser stands in for this code.
 	rememberable bool
-	// resend is where "Send a new code" posts (sign-in codes: the sign-in starts again with
-	// the same factor); it takes the place of restart.
+	// resend is where "Send a new code" posts (PathSignInResend: a sign-in code starts the
+	// sign-in again with the same factor, an MFA code asks the password again); it takes the
+	// place of restart.
 	resend string
 }
 
@@ -49,13 +50,13 @@ func codePage(w codeWording, digits int) stepPage {
 }
 
 // smsWording and emailWording are the texts of codes sent by text message and by email (MFA
-// and sign-in codes alike).
+// and sign-in codes alike), with "Send a new code".
 func smsWording() codeWording {
-	return codeWording{title: "code.sms.title", intro: "code.sms.intro", introBare: "code.sms.intro_nodest", restart: true}
+	return codeWording{title: "code.sms.title", intro: "code.sms.intro", introBare: "code.sms.intro_nodest", restart: true, resend: PathSignInResend}
 }
 
 func emailWording() codeWording {
-	return codeWording{title: "code.email.title", intro: "code.email.intro", introBare: "code.email.intro_nodest", restart: true}
+	return codeWording{title: "code.email.title", intro: "code.email.intro", introBare: "code.email.intro_nodest", restart: true, resend: PathSignInResend}
 }
 
 func smsCodePage() stepPage {

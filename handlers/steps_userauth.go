@@ -51,17 +51,11 @@ func signInPasswordPage() stepPage {
 
 // emailSignInCodePage and smsSignInCodePage ask for a sign-in code (eight digits).
 func emailSignInCodePage() stepPage {
-	return codePage(signInWording(emailWording()), cognito.SignInCodeLength)
+	return codePage(emailWording(), cognito.SignInCodeLength)
 }
 
 func smsSignInCodePage() stepPage {
-	return codePage(signInWording(smsWording()), cognito.SignInCodeLength)
-}
-
-// signInWording is w with "Send a new code" (PathSignInResend) for a sign-in code.
-func signInWording(w codeWording) codeWording {
-	w.resend = PathSignInResend
-	return w
+	return codePage(smsWording(), cognito.SignInCodeLength)
 }
 
 // signInCodeFactors are the factor of each sign-in code step, for "Send a new code".

@@ -23,8 +23,9 @@ const (
 	// PathSignInChoose (POST) leaves the password or passkey step for the choice of how to
 	// sign in.
 	PathSignInChoose = "/signin/choose"
-	// PathSignInResend (POST) sends a new sign-in code: Cognito has no resend call, so the
-	// sign-in starts again on the person's behalf with the same factor.
+	// PathSignInResend (POST) is a code page's "Send a new code" (resend.go): Cognito has no
+	// resend call, so the sign-in starts again on the person's behalf, or asks the password
+	// again.
 	PathSignInResend = "/signin/resend"
 	// PathAccountPasskeys (POST) registers the passkey the browser created.
 	PathAccountPasskeys = "/account/passkeys"
@@ -161,24 +162,6 @@ func (h *Handlers) SignInChoosePOST(c echo.Context) error {
 	res, err := h.d.Engine.Start(c.Request().Context(), cognito.StartInput{Username: f.State.Username})
 	if err != nil {
 		return h.stepError(c, f, *f.State, "choose a way to sign in", err)
-	}
-	return h.advance(c, f.Username, res)
-}
-
-// SignInResendPOST sends a new one-time sign-in code by starting the sign-in again with the
-// same factor.
-func (h *Handlers) SignInResendPOST(c echo.Context) error {
-	f, ok := h.currentFlow(c)
-	factor := ""
-	if ok {
-		factor = signInCodeFactors()[f.State.Kind]
-	}
-	if factor == "" || h.d.Choice == nil {
-		return h.restartWithNotice(c, f.Username, "error.SessionExpired")
-	}
-	res, err := h.d.Engine.Start(c.Request().Context(), cognito.StartInput{Username: f.State.Username, Preferred: factor})
-	if err != nil {
-		return h.stepError(c, f, *f.State, "send a new sign-in code", err)
 	}
 	return h.advance(c, f.Username, res)
 }

@@ -65,6 +65,12 @@ func TestLocalizerSelectsLanguage(t *testing.T) {
 		{"simplified script", "zh-Hans-SG", nil, "zh-CN"},
 		{"hebrew with region", "he-IL,he;q=0.9,en;q=0.5", nil, "he"},
 		{"ui_locales hebrew", "en", []string{"he"}, "he"},
+		{"czech with region", "cs-CZ,cs;q=0.9,en;q=0.5", nil, "cs"},
+		{"moldovan romanian", "ro-MD", nil, "ro"},
+		{"serbian defaults to cyrillic", "sr-RS,sr;q=0.9", nil, "sr"},
+		{"serbian in latin script", "sr-Latn-RS", nil, "sr-Latn"},
+		{"montenegrin serbian is latin", "sr-ME", nil, "sr-Latn"},
+		{"ui_locales serbian latin over cyrillic header", "sr", []string{"sr-Latn"}, "sr-Latn"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

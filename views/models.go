@@ -348,6 +348,9 @@ type CustomChallenge struct {
 	Error string
 	// FieldErrors holds the error for FieldAnswer.
 	FieldErrors FieldErrors
+	// ResendAction is where a "Send a new code" button posts (a custom flow without a
+	// password starts again); empty hides it.
+	ResendAction string
 	// StartOverURL links to a fresh sign-in; empty hides the link.
 	StartOverURL string
 }

@@ -236,8 +236,14 @@ func (l *Limiter) Send(ctx context.Context, username, addr string) error {
 		if err != nil {
 			return fmt.Errorf("abuse count: %w", err)
 		}
+		if n == 1 {
+			// The window starts now (the counter's fixed expiry): kept to say when it ends.
+			if err := l.st.Set(ctx, s.key+":t", []byte(strconv.FormatInt(l.now().UnixMilli(), 10)), l.cfg.SendWindow); err != nil {
+				return fmt.Errorf("abuse count: %w", err)
+			}
+		}
 		if n > int64(l.cfg.CodeSends) {
-			return l.refuse(ctx, &Refusal{Kind: CodeSend, Scope: s.scope, Wait: l.cfg.SendWindow})
+			return l.refuse(ctx, &Refusal{Kind: CodeSend, Scope: s.scope, Wait: l.sendWait(ctx, s.key)})
 		}
 	}
 	return nil
@@ -254,6 +260,20 @@ func (l *Limiter) Issue(ctx context.Context, session string) error {
 		return l.refuse(ctx, &Refusal{Kind: CodeIssue, Scope: "session", Wait: l.cfg.IssueWindow})
 	}
 	return nil
+}
+
+// sendWait is how long the send window counted at key has left: the whole window when its
+// start is not known.
+func (l *Limiter) sendWait(ctx context.Context, key string) time.Duration {
+	v, err := l.st.Get(ctx, key+":t")
+	if err != nil {
+		return l.cfg.SendWindow
+	}
+	start, err := strconv.ParseInt(string(v), 10, 64)
+	if err != nil {
+		return l.cfg.SendWindow
+	}
+	return min(max(time.UnixMilli(start).Add(l.cfg.SendWindow).Sub(l.now()), time.Second), l.cfg.SendWindow)
 }
 
 // tracked reports whether the counter at key may be counted: it exists already, or fewer than

@@ -188,6 +188,26 @@ func TestCodeSendsPerUsernameAndPerAddress(t *testing.T) {
 	}
 }
 
+// TestCodeSendRefusalSaysWhatIsLeft: a refused send waits for what is left of the window that
+// the first send started, not a whole new window.
+func TestCodeSendRefusalSaysWhatIsLeft(t *testing.T) {
+	ctx := context.Background()
+	c, l := memoryLimiter()
+	for i := 0; i < 3; i++ {
+		if err := l.Send(ctx, "heidi", "192.0.2.7"); err != nil {
+			t.Fatal(err)
+		}
+		c.Advance(4 * time.Minute)
+	}
+	if r := refusal(t, l.Send(ctx, "heidi", "192.0.2.7")); r.Wait != 3*time.Minute {
+		t.Fatalf("refusal %+v, want a wait of the 3 minutes left", r)
+	}
+	c.Advance(3 * time.Minute)
+	if err := l.Send(ctx, "heidi", "192.0.2.7"); err != nil {
+		t.Fatalf("after the window: %v", err)
+	}
+}
+
 // TestInventedUsernamesCannotFillTheStore: a spray of invented usernames creates at most
 // TrackedUsernames counters per limit and window; usernames already tracked keep counting.
 func TestInventedUsernamesCannotFillTheStore(t *testing.T) {
