@@ -16,7 +16,7 @@ TEST_FLAGS ?=
 # The steps of `make test`, in order.
 TEST_STEPS = deps check-generated fmt vet lint go-test
 
-.PHONY: demo test deps generate check-generated fmt vet lint build bench go-test i18n-missing
+.PHONY: demo test deps generate check-generated fmt vet lint build bench bench-compare go-test i18n-missing
 
 ## demo: run the service with its built-in local user pool and demo app
 demo:
@@ -86,3 +86,8 @@ i18n-missing:
 ## bench: run the benchmarks (no tests)
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+## bench-compare: Bridgekeeper beside zitadel/oidc's example provider and oidc-provider, side by
+## side (docs/benchmarks.md); needs go, node and npm; BENCH_FLAGS="-rounds 3 -parked 0" etc.
+bench-compare:
+	$(GO) run ./bench/cmd/bench-compare $(BENCH_FLAGS)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/bridgekeeper/bridgekeeper/admin"
 	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
+	"github.com/bridgekeeper/bridgekeeper/internal/sdkhttp"
 	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 	"github.com/bridgekeeper/bridgekeeper/store"
@@ -60,7 +61,7 @@ func newFixture(t *testing.T) *fixture {
 	f.pool = localpool.New(localpool.Options{Now: f.clock.Now})
 	hs := httptest.NewServer(f.pool.Handler())
 	t.Cleanup(hs.Close)
-	f.api = cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")})
+	f.api = cip.New(cip.Options{HTTPClient: sdkhttp.InMemoryBodies(nil), Region: "us-east-1", BaseEndpoint: aws.String(hs.URL), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")})
 	pool, err := f.api.CreateUserPool(f.ctx, &cip.CreateUserPoolInput{PoolName: aws.String("t")})
 	f.must(err)
 	f.poolID = aws.ToString(pool.UserPool.Id)

@@ -16,6 +16,8 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/sdkhttp"
 )
 
 // Auth flows the engine can start.
@@ -132,8 +134,9 @@ func WithAPIMiddleware(fns ...func(*middleware.Stack) error) APIOption {
 // NewAPI builds the AWS SDK client for cfg: the standard credential chain (unless
 // cfg.StaticCredentials or WithCredentials say otherwise), cfg.Region, and cfg.Endpoint as the
 // base endpoint when set. Its retryer does not retry LimitExceededException (a per-user limit
-// that retrying only prolongs) and keeps the SDK's jittered retries for TooManyRequestsException
-// and other throttling. The sign-in calls themselves are unsigned; credentials matter for the
+// that retrying only prolongs), keeps the SDK's jittered retries for TooManyRequestsException
+// and other throttling, and never repeats a call that spends a single-use session or code once
+// Cognito may have read it (usesUpOnce). Request bodies are sent from memory (sdkhttp.InMemoryBodies). The sign-in calls themselves are unsigned; credentials matter for the
 // admin calls made with the same client.
 func NewAPI(ctx context.Context, cfg Config, opts ...APIOption) (*cip.Client, error) {
 	var s apiSettings
@@ -151,20 +154,23 @@ func NewAPI(ctx context.Context, cfg Config, opts ...APIOption) (*cip.Client, er
 	if err != nil {
 		return nil, fmt.Errorf("load AWS configuration: %w", err)
 	}
-	return cip.NewFromConfig(awsCfg, func(o *cip.Options) {
+	return cip.NewFromConfig(awsCfg, leanSDKClient, func(o *cip.Options) {
 		if cfg.Endpoint != "" {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
 		}
+		client := awsCfg.HTTPClient
 		if s.httpClient != nil {
 			// Set on the client, not the shared configuration, so a CA bundle from the
 			// environment (AWS_CA_BUNDLE) does not need the SDK's own transport.
-			o.HTTPClient = s.httpClient
+			client = s.httpClient
 		}
+		o.HTTPClient = sdkhttp.InMemoryBodies(client)
 		backoff := s.backoff
 		if backoff == nil {
 			backoff = JitterBackoff{Rand: rand.Float64}
 		}
 		o.Retryer = newRetryer(awsCfg.RetryMaxAttempts, backoff)
+		o.APIOptions = append(o.APIOptions, markNotRepeatable)
 		o.APIOptions = append(o.APIOptions, s.middleware...)
 		o.APIOptions = append(o.APIOptions, callDeadline(cmp.Or(cfg.CallTimeout, DefaultCallTimeout)))
 	}), nil
@@ -209,7 +215,7 @@ func newRetryer(maxAttempts int, backoff retry.BackoffDelayer) aws.Retryer {
 			so.Backoff = backoff
 		}
 		// The first rule with an opinion wins, so this one runs before the SDK's code lists.
-		so.Retryables = append([]retry.IsErrorRetryable{noRetryLimitExceeded{}}, so.Retryables...)
+		so.Retryables = append([]retry.IsErrorRetryable{noRetryLimitExceeded{}, noRetryNotRepeatable{}}, so.Retryables...)
 	})
 }
 

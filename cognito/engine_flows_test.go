@@ -20,6 +20,7 @@ import (
 
 	"github.com/bridgekeeper/bridgekeeper/cognito"
 	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
+	"github.com/bridgekeeper/bridgekeeper/internal/sdkhttp"
 	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 )
 
@@ -86,7 +87,7 @@ func newEnv(t *testing.T, ps poolSetup) *env {
 	srv := httptest.NewServer(ops.wrap(pool.Handler()))
 	t.Cleanup(srv.Close)
 	e := &env{t: t, ctx: context.Background(), clock: c, pool: pool, url: srv.URL, logs: &testutil.Buffer{}, secrets: []string{password, tempPass, newPassword}, ops: ops}
-	e.admin = cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")})
+	e.admin = cip.New(cip.Options{HTTPClient: sdkhttp.InMemoryBodies(nil), Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")})
 	var schema []types.SchemaAttributeType
 	for _, r := range ps.required {
 		schema = append(schema, types.SchemaAttributeType{Name: aws.String(r), Required: aws.Bool(true)})

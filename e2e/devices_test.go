@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
+	"github.com/bridgekeeper/bridgekeeper/internal/sdkhttp"
 	"github.com/bridgekeeper/bridgekeeper/internal/testenv"
 	"github.com/bridgekeeper/bridgekeeper/internal/webclient"
 )
@@ -28,7 +29,7 @@ func demoPoolAdmin(t *testing.T, p *process) (*cip.Client, string) {
 	if m == nil {
 		t.Fatalf("the demo printed no pool endpoint:\n%s", p.Stdout())
 	}
-	return cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(m[1]), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")}), m[2]
+	return cip.New(cip.Options{HTTPClient: sdkhttp.InMemoryBodies(nil), Region: "us-east-1", BaseEndpoint: aws.String(m[1]), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")}), m[2]
 }
 
 // smsSignIn signs dave in on c, answering the text-message code when it is asked (ticking

@@ -25,6 +25,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
+	"github.com/bridgekeeper/bridgekeeper/internal/sdkhttp"
 	"github.com/bridgekeeper/bridgekeeper/internal/testenv"
 	"github.com/bridgekeeper/bridgekeeper/internal/testredis"
 	"github.com/bridgekeeper/bridgekeeper/internal/webclient"
@@ -41,6 +42,7 @@ func localPool(t *testing.T) (api *cip.Client, endpoint, poolID, clientID, clien
 	api = cip.New(cip.Options{
 		Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
 		Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""),
+		HTTPClient:  sdkhttp.InMemoryBodies(nil),
 	})
 	pool, err := api.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("e2e")})
 	must(t, err)

@@ -27,6 +27,7 @@ import (
 	"github.com/bridgekeeper/bridgekeeper/i18n"
 	"github.com/bridgekeeper/bridgekeeper/internal/cookiecodec"
 	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
+	"github.com/bridgekeeper/bridgekeeper/internal/sdkhttp"
 	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 	"github.com/bridgekeeper/bridgekeeper/internal/webclient"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
@@ -96,7 +97,7 @@ func newSite(t *testing.T) *site {
 	}))
 	t.Cleanup(poolSrv.Close)
 	creds := credentials.NewStaticCredentialsProvider("x", "x", "")
-	admin := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(poolSrv.URL), Credentials: creds})
+	admin := cip.New(cip.Options{HTTPClient: sdkhttp.InMemoryBodies(nil), Region: "us-east-1", BaseEndpoint: aws.String(poolSrv.URL), Credentials: creds})
 	out, err := admin.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("site"), Schema: []types.SchemaAttributeType{
 		{Name: aws.String("email"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
 		{Name: aws.String("phone_number"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},

@@ -67,19 +67,8 @@ func (a *AuthRequest) ForceLogin() bool {
 // every other error to the client, issues a code at once when the browser's
 // SSO session suffices, and otherwise calls StartLogin.
 func (p *Provider) Authorize(w http.ResponseWriter, r *http.Request) {
-	var params url.Values
-	switch r.Method {
-	case http.MethodGet:
-		params = r.URL.Query()
-	case http.MethodPost:
-		form, err := parseForm(w, r)
-		if err != nil {
-			p.renderError(w, r, &pageError{http.StatusBadRequest, "Invalid sign-in request", "The sign-in request could not be read."})
-			return
-		}
-		params = form
-	default:
-		methodNotAllowed(w, "GET, POST")
+	params, ok := p.browserParams(w, r, &pageError{http.StatusBadRequest, "Invalid sign-in request", "The sign-in request could not be read."})
+	if !ok {
 		return
 	}
 	ctx := r.Context()
@@ -109,7 +98,7 @@ func (p *Provider) Authorize(w http.ResponseWriter, r *http.Request) {
 			p.redirectError(w, r, req, newError(errLoginRequired, "The person must sign in."))
 			return
 		}
-		p.log.InfoContext(ctx, "authorize starts sign-in", "client_id", c.ID, "reason", reason)
+		p.log.DebugContext(ctx, "authorize starts sign-in", "client_id", c.ID, "reason", reason)
 		p.cfg.StartLogin(w, r, req)
 		return
 	}
@@ -143,7 +132,7 @@ func (p *Provider) completeAuthorization(w http.ResponseWriter, r *http.Request,
 		p.redirectError(w, r, req, newError(errServerError, "The sign-in service is unavailable."))
 		return
 	}
-	p.log.InfoContext(r.Context(), "authorization code issued", "client_id", c.ID, "sub", sess.rec.Subject)
+	p.log.DebugContext(r.Context(), "authorization code issued", "client_id", c.ID, "sub", sess.rec.Subject)
 	v := url.Values{"code": {code}}
 	if req.State != "" {
 		v.Set("state", req.State)

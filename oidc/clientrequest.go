@@ -56,3 +56,23 @@ func (p *Provider) clientRequest(w http.ResponseWriter, r *http.Request, ep clie
 	}
 	return c, form, true
 }
+
+// browserParams is the prologue of the endpoints browsers reach (/authorize, /end_session): the
+// parameters of a GET's query or a POST's form. Other methods get 405; an unreadable form gets
+// the error page unreadable. ok is false when it has answered the request.
+func (p *Provider) browserParams(w http.ResponseWriter, r *http.Request, unreadable *pageError) (params url.Values, ok bool) {
+	switch r.Method {
+	case http.MethodGet:
+		return r.URL.Query(), true
+	case http.MethodPost:
+		form, err := parseForm(w, r)
+		if err != nil {
+			p.renderError(w, r, unreadable)
+			return nil, false
+		}
+		return form, true
+	default:
+		methodNotAllowed(w, "GET, POST")
+		return nil, false
+	}
+}

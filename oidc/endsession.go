@@ -43,19 +43,8 @@ type logoutConfirm struct {
 // to a post_logout_redirect_uri registered for the client the hint (or
 // client_id) names, adding state; anything unverifiable is an error page.
 func (p *Provider) EndSession(w http.ResponseWriter, r *http.Request) {
-	var params url.Values
-	switch r.Method {
-	case http.MethodGet:
-		params = r.URL.Query()
-	case http.MethodPost:
-		form, err := parseForm(w, r)
-		if err != nil {
-			p.renderError(w, r, &pageError{http.StatusBadRequest, "Invalid sign-out request", "The sign-out request could not be read."})
-			return
-		}
-		params = form
-	default:
-		methodNotAllowed(w, "GET, POST")
+	params, ok := p.browserParams(w, r, &pageError{http.StatusBadRequest, "Invalid sign-out request", "The sign-out request could not be read."})
+	if !ok {
 		return
 	}
 	ctx := r.Context()

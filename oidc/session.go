@@ -19,12 +19,16 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
-// sessionRecord is an SSO session in the store.
+// sessionRecord is an SSO session in the store. The session's id, which keys its record and
+// the indexes of what was issued under it, stays the same while the person signs in again; the
+// cookie's key is new at every sign-in (only its hash is kept), so an older cookie of the same
+// session stops working.
 type sessionRecord struct {
 	identity.Identity
-	Upstream bool  `json:"up,omitempty"`
-	Created  int64 `json:"c"`
-	Expires  int64 `json:"e"`
+	Upstream bool   `json:"up,omitempty"`
+	Created  int64  `json:"c"`
+	Expires  int64  `json:"e"`
+	KeyHash  string `json:"k"`
 }
 
 // sessionState is a live session: its private id and record.
@@ -41,6 +45,7 @@ type upstreamRecord struct {
 // ssoCookie is the SSO cookie's content (authenticated and encrypted).
 type ssoCookie struct {
 	ID       string `json:"i"`
+	Key      string `json:"k"` // this sign-in's key (sessionRecord.KeyHash)
 	Subject  string `json:"s"`
 	AuthTime int64  `json:"t"`
 }
@@ -64,8 +69,8 @@ func (p *Provider) currentSession(r *http.Request) (*sessionState, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !found || rec.Subject != c.Subject || p.now().Unix() >= rec.Expires {
-			continue
+		if !found || rec.Subject != c.Subject || p.now().Unix() >= rec.Expires || c.Key == "" || !sameHash(hashSecret(c.Key), rec.KeyHash) {
+			continue // ended, expired, or a cookie from before the session's latest sign-in
 		}
 		return &sessionState{id: c.ID, rec: rec}, nil
 	}
@@ -94,7 +99,8 @@ func (s *sessionState) public() *Session {
 }
 
 // Login records a completed sign-in: it creates (or, for the same person,
-// renews) the SSO session, keeps the upstream refresh token (the pool's, used
+// renews under a new cookie key, so the browser's older SSO cookie stops
+// working) the SSO session, keeps the upstream refresh token (the pool's, used
 // on every refresh and revoked at sign-out; may be empty) server-side and
 // sets the SSO cookie. With a parked request it then redirects the browser
 // to the client with a code (303); with req nil it writes nothing else, so
@@ -134,7 +140,12 @@ func (p *Provider) Login(w http.ResponseWriter, r *http.Request, req *AuthReques
 			return fmt.Errorf("oidc: login: %w", err)
 		}
 	}
+	key, err := p.randomToken(32)
+	if err != nil {
+		return fmt.Errorf("oidc: login: %w", err)
+	}
 	rec := sessionRecord{
+		KeyHash: hashSecret(key),
 		Identity: identity.Identity{
 			Subject:  id.Subject,
 			Username: id.Username,
@@ -158,7 +169,7 @@ func (p *Provider) Login(w http.ResponseWriter, r *http.Request, req *AuthReques
 	if err := p.indexSession(ctx, id.Subject, sid, now); err != nil {
 		return fmt.Errorf("oidc: login: index session: %w", err)
 	}
-	if err := p.setCookie(w, ssoCookie{ID: sid, Subject: id.Subject, AuthTime: rec.AuthTime}); err != nil {
+	if err := p.setCookie(w, ssoCookie{ID: sid, Key: key, Subject: id.Subject, AuthTime: rec.AuthTime}); err != nil {
 		return err
 	}
 	p.log.InfoContext(ctx, "SSO session started", "sub", id.Subject, "amr", rec.AMR)

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
+	"github.com/bridgekeeper/bridgekeeper/internal/sdkhttp"
 )
 
 // cliPool is a local pool with a few users for the admin CLI tests.
@@ -28,7 +29,7 @@ func newCLIPool(t *testing.T) *cliPool {
 	ctx := context.Background()
 	hs := httptest.NewServer(localpool.New(localpool.Options{}).Handler())
 	t.Cleanup(hs.Close)
-	api := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")})
+	api := cip.New(cip.Options{HTTPClient: sdkhttp.InMemoryBodies(nil), Region: "us-east-1", BaseEndpoint: aws.String(hs.URL), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")})
 	pool, err := api.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("cli")})
 	if err != nil {
 		t.Fatal(err)

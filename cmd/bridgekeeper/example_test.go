@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
+	"github.com/bridgekeeper/bridgekeeper/internal/sdkhttp"
 	"github.com/bridgekeeper/bridgekeeper/internal/testenv"
 	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 	"github.com/bridgekeeper/bridgekeeper/internal/webclient"
@@ -46,7 +47,7 @@ func TestServeFromExampleConfig(t *testing.T) {
 	pool := localpool.New(localpool.Options{})
 	poolSrv := httptest.NewServer(pool.Handler())
 	t.Cleanup(poolSrv.Close)
-	api := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(poolSrv.URL), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")})
+	api := cip.New(cip.Options{HTTPClient: sdkhttp.InMemoryBodies(nil), Region: "us-east-1", BaseEndpoint: aws.String(poolSrv.URL), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")})
 	created, err := api.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("example")})
 	must(t, err)
 	poolID := aws.ToString(created.UserPool.Id)

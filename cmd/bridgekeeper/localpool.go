@@ -87,6 +87,7 @@ func runLocalPool(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	asJSON := fs.Bool("json", false, "print the endpoint, pool ids and client ids as one JSON object")
 	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn or error")
 	withFaults := fs.Bool("faults", false, "serve the test-only fault switchboard at "+localpool.FaultsPath+" (injected latency, throttling, 5xx, connection resets); never in production")
+	statePath := fs.String("state", "", "JSON file to keep the pools, clients and users in: loaded at start if it exists (then --seed is not applied), written on every change and at shutdown")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -105,24 +106,57 @@ func runLocalPool(ctx context.Context, args []string, stdout, stderr io.Writer, 
 		return fmt.Errorf("listen on %s: %w", *listen, err)
 	}
 	endpoint := "http://" + ln.Addr().String()
-	pool := localpool.New(localpool.Options{Logger: newLogger(stderr, *logLevel, "text"), Region: localPoolRegion, BaseURL: endpoint, Faults: *withFaults})
+	log := newLogger(stderr, *logLevel, "text")
+	opts := localpool.Options{Logger: log, Region: localPoolRegion, BaseURL: endpoint, Faults: *withFaults}
+	var state *poolStateFile
+	if *statePath != "" {
+		state = newPoolStateFile(*statePath, log)
+		opts.OnChange = state.changed
+	}
+	pool := localpool.New(opts)
+	loaded := false
+	if state != nil {
+		state.pool = pool
+		if loaded, err = state.load(); err != nil {
+			_ = ln.Close()
+			return err
+		}
+		state.start()
+	}
 	srv := &http.Server{Handler: pool.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	defer func() { _ = srv.Shutdown(context.WithoutCancel(ctx)) }()
+	stop := func() error {
+		_ = srv.Shutdown(context.WithoutCancel(ctx))
+		if state != nil {
+			return state.stop()
+		}
+		return nil
+	}
 
-	info, err := seedLocalPool(ctx, endpoint, seed)
-	if err != nil {
-		return err
+	info := localPoolInfo{Endpoint: endpoint, Region: localPoolRegion, Pools: []localPoolDesc{}}
+	if loaded {
+		for _, p := range pool.Pools() {
+			desc := localPoolDesc{Name: p.Name, ID: p.ID, Issuer: poolIssuer(endpoint, p.ID), Clients: []localClientDesc{}}
+			for _, c := range p.Clients {
+				desc.Clients = append(desc.Clients, localClientDesc{Name: c.Name, ID: c.ID, Secret: c.Secret})
+			}
+			info.Pools = append(info.Pools, desc)
+		}
+	} else if info, err = seedLocalPool(ctx, endpoint, seed); err != nil {
+		return errors.Join(err, stop())
 	}
 	printLocalPool(stdout, info, *asJSON)
 	select {
 	case <-ctx.Done():
-		return nil
+		return stop()
 	case err := <-served:
-		return fmt.Errorf("local pool: %w", err)
+		return errors.Join(fmt.Errorf("local pool: %w", err), stop())
 	}
 }
+
+// poolIssuer is the issuer of a local pool's tokens.
+func poolIssuer(endpoint, poolID string) string { return endpoint + "/" + poolID }
 
 // readPoolSeed reads and checks a seed file, naming problems by their YAML path.
 func readPoolSeed(path string) (poolSeed, error) {
@@ -176,7 +210,7 @@ func seedLocalPool(ctx context.Context, endpoint string, seed poolSeed) (localPo
 		if err != nil {
 			return info, fmt.Errorf("seed pool %s: %w", sp.Name, err)
 		}
-		desc.Issuer = endpoint + "/" + desc.ID
+		desc.Issuer = poolIssuer(endpoint, desc.ID)
 		info.Pools = append(info.Pools, desc)
 	}
 	return info, nil

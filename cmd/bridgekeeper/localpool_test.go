@@ -36,22 +36,7 @@ pools:
 // signs the seeded user in through the AWS SDK with the printed ids.
 func TestLocalPoolCommand(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
-	stdoutR, stdoutW := io.Pipe()
-	var stderr testutil.Buffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"localpool", "--listen", "127.0.0.1:0", "--seed", writeConfig(t, testSeed), "--json"}, stdoutW, &stderr, env(nil))
-		_ = stdoutW.Close()
-	}()
-	line, err := bufio.NewReader(stdoutR).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the printed endpoint: %v (stderr: %s)", err, stderr.String())
-	}
-	go func() { _, _ = io.Copy(io.Discard, stdoutR) }()
-	var info localPoolInfo
-	if err := json.Unmarshal([]byte(line), &info); err != nil {
-		t.Fatalf("output %q: %v", line, err)
-	}
+	info, done, stderr := startLocalPool(ctx, t, "--seed", writeConfig(t, testSeed))
 	if !strings.HasPrefix(info.Endpoint, "http://127.0.0.1:") || len(info.Pools) != 1 || len(info.Pools[0].Clients) != 2 {
 		t.Fatalf("printed %+v", info)
 	}
@@ -86,6 +71,29 @@ func TestLocalPoolCommand(t *testing.T) {
 	if code := <-done; code != 0 {
 		t.Fatalf("exit code %d after the context ended; stderr: %s", code, stderr.String())
 	}
+}
+
+// startLocalPool runs `bridgekeeper localpool --listen 127.0.0.1:0 --json` with more arguments
+// and returns what it printed, its exit code once ctx ends, and its stderr.
+func startLocalPool(ctx context.Context, t *testing.T, args ...string) (localPoolInfo, <-chan int, *testutil.Buffer) {
+	t.Helper()
+	stdoutR, stdoutW := io.Pipe()
+	stderr := &testutil.Buffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, append([]string{"localpool", "--listen", "127.0.0.1:0", "--json"}, args...), stdoutW, stderr, env(nil))
+		_ = stdoutW.Close()
+	}()
+	line, err := bufio.NewReader(stdoutR).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the printed endpoint: %v (stderr: %s)", err, stderr.String())
+	}
+	go func() { _, _ = io.Copy(io.Discard, stdoutR) }()
+	var info localPoolInfo
+	if err := json.Unmarshal([]byte(line), &info); err != nil {
+		t.Fatalf("output %q: %v", line, err)
+	}
+	return info, done, stderr
 }
 
 func TestLocalPoolSeedErrors(t *testing.T) {

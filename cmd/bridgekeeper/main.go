@@ -89,7 +89,7 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `Usage:
   bridgekeeper serve --config FILE   run against the user pool in FILE
   bridgekeeper demo [flags]          run with a built-in local user pool and demo users
-  bridgekeeper localpool [flags]     run the local user pool on its own (--listen, --seed FILE, --json)
+  bridgekeeper localpool [flags]     run the local user pool on its own (--listen, --seed FILE, --state FILE, --json)
   bridgekeeper check-config FILE     check a configuration file and name every problem
   bridgekeeper healthcheck URL       exit 0 if URL (e.g. http://127.0.0.1:8080/healthz) answers 2xx
   bridgekeeper admin COMMAND ...     manage accounts (bridgekeeper admin help)

@@ -7,22 +7,14 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/bridgekeeper/bridgekeeper/internal/abuse"
 	"github.com/bridgekeeper/bridgekeeper/internal/testredis"
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 	"github.com/bridgekeeper/bridgekeeper/store"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time          { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
 
 var testConfig = abuse.Config{
 	Password:         abuse.Rule{Free: 5, Window: 15 * time.Minute, Delay: time.Second, MaxDelay: 15 * time.Minute},
@@ -38,9 +30,11 @@ var testConfig = abuse.Config{
 
 // backends are the stores the limits run on: memory with the test's clock, and a real Redis
 // (whose clock is real, so its tests only use what does not wait on expiry).
-var backends = map[string]func(*testing.T, *clock) store.Store{
-	"memory": func(_ *testing.T, c *clock) store.Store { return store.NewMemory(store.MemoryOptions{Now: c.Now}) },
-	"redis": func(t *testing.T, _ *clock) store.Store {
+var backends = map[string]func(*testing.T, *testutil.Clock) store.Store{
+	"memory": func(_ *testing.T, c *testutil.Clock) store.Store {
+		return store.NewMemory(store.MemoryOptions{Now: c.Now})
+	},
+	"redis": func(t *testing.T, _ *testutil.Clock) store.Store {
 		st, err := store.Open(context.Background(), testredis.Start(t))
 		if err != nil {
 			t.Fatal(err)
@@ -51,8 +45,8 @@ var backends = map[string]func(*testing.T, *clock) store.Store{
 }
 
 // memoryLimiter is a limiter on a memory store with a clock of its own.
-func memoryLimiter() (*clock, *abuse.Limiter) {
-	c := &clock{t: time.Now().Truncate(time.Millisecond)}
+func memoryLimiter() (*testutil.Clock, *abuse.Limiter) {
+	c := testutil.NewClock(time.Now().Truncate(time.Millisecond))
 	return c, abuse.New(store.NewMemory(store.MemoryOptions{Now: c.Now}), testConfig, c.Now, nil)
 }
 
@@ -72,7 +66,7 @@ func TestPasswordWaitsGrowAndInstancesCountTogether(t *testing.T) {
 	for name, open := range backends {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			c := &clock{t: time.Now().Truncate(time.Millisecond)}
+			c := testutil.NewClock(time.Now().Truncate(time.Millisecond))
 			st := open(t, c)
 			var logs bytes.Buffer
 			log := slog.New(slog.NewTextHandler(&logs, nil))
@@ -212,7 +206,7 @@ func TestCodeSendRefusalSaysWhatIsLeft(t *testing.T) {
 // TrackedUsernames counters per limit and window; usernames already tracked keep counting.
 func TestInventedUsernamesCannotFillTheStore(t *testing.T) {
 	ctx := context.Background()
-	c := &clock{t: time.Now().Truncate(time.Millisecond)}
+	c := testutil.NewClock(time.Now().Truncate(time.Millisecond))
 	const maxKeys = 1000
 	st := store.NewMemory(store.MemoryOptions{Now: c.Now, MaxKeys: maxKeys})
 	cfg := testConfig

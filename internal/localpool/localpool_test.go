@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/bridgekeeper/bridgekeeper/internal/sdkhttp"
 	"github.com/bridgekeeper/bridgekeeper/internal/srp"
 )
 
@@ -60,7 +61,7 @@ func newTestPool(t *testing.T) *testPool {
 	hs := httptest.NewServer(p.srv.Handler())
 	t.Cleanup(hs.Close)
 	p.url = hs.URL
-	p.api = cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(hs.URL), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")})
+	p.api = cip.New(cip.Options{HTTPClient: sdkhttp.InMemoryBodies(nil), Region: "us-east-1", BaseEndpoint: aws.String(hs.URL), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")})
 	pool, err := p.api.CreateUserPool(p.ctx, &cip.CreateUserPoolInput{PoolName: aws.String("t")})
 	p.must(err)
 	p.poolID = aws.ToString(pool.UserPool.Id)

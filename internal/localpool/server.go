@@ -39,6 +39,9 @@ type Options struct {
 	// (`bridgekeeper localpool --faults`, `bridgekeeper demo --faults`). Off by default; the
 	// in-process API (SetFault, Calls) works either way.
 	Faults bool
+	// OnChange, when set, is called after each operation that may have changed what SaveState
+	// writes (state.go), outside the service's lock.
+	OnChange func()
 }
 
 // Server is a local user pool service holding any number of pools. It is safe for concurrent use.
@@ -254,6 +257,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := fn(s, r, body)
+	s.changed(op)
 	if err != nil {
 		var ae *apiError
 		if !errors.As(err, &ae) {

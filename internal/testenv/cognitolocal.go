@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/bridgekeeper/bridgekeeper/internal/sdkhttp"
 	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 )
 
@@ -179,7 +180,7 @@ func (c *CognitoLocal) AWSConfig() aws.Config {
 // Client returns a Cognito Identity Provider client of the real AWS SDK for Go v2, pointed at
 // the emulator.
 func (c *CognitoLocal) Client() *cip.Client {
-	return cip.NewFromConfig(c.AWSConfig())
+	return cip.NewFromConfig(c.AWSConfig(), func(o *cip.Options) { o.HTTPClient = sdkhttp.InMemoryBodies(nil) })
 }
 
 // PoolFile returns the path of the file where the emulator keeps the pool poolID (its users,

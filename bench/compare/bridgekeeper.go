@@ -1,0 +1,169 @@
+package compare
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/bridgekeeper/bridgekeeper/oidc"
+)
+
+// The user every sign-in uses, in the local user pool and in the peers.
+const (
+	benchUser     = "bench"
+	benchPassword = "Bench-passw0rd!"
+	benchEmail    = "bench@example.com"
+	// benchRedirect is the app's redirect URI: never fetched, the code is read from the redirect.
+	benchRedirect = "http://127.0.0.1:9/callback"
+	benchScope    = "openid profile email"
+)
+
+// The two sign-in flows of the pool Bridgekeeper is measured with.
+const (
+	FlowPassword = "USER_PASSWORD_AUTH"
+	FlowSRP      = "USER_SRP_AUTH"
+	flowPeer     = "password" // the peers check a plain password
+)
+
+// The signing algorithms measured.
+const (
+	AlgES256 = "ES256"
+	AlgRS256 = "RS256"
+)
+
+const bridgekeeperSeed = `pools:
+  - name: bench
+    alias_attributes: [email]
+    clients:
+      - name: bridgekeeper
+        generate_secret: true
+        auth_flows: [ALLOW_USER_PASSWORD_AUTH, ALLOW_USER_SRP_AUTH, ALLOW_REFRESH_TOKEN_AUTH]
+    users:
+      - username: ` + benchUser + `
+        password: "` + benchPassword + `"
+        attributes: {email: ` + benchEmail + `, email_verified: "true", name: Bench User}
+`
+
+var (
+	jsonLineRE  = regexp.MustCompile(`^(\{.*\})$`)
+	listeningRE = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
+)
+
+// Provider names of the two Bridgekeeper builds a run can measure.
+const (
+	providerBridgekeeper = "bridgekeeper"
+	providerBaseline     = "baseline" // Options.Baseline: an earlier build, for before/after
+)
+
+// startBridgekeeper runs `bridgekeeper localpool` and one `bridgekeeper serve` per flow against
+// it, each serve with one app client per algorithm; the configuration is the shipped default
+// (log level info, JSON logs, memory store) but for limits a benchmark from one address needs.
+func startBridgekeeper(ctx context.Context, name, bin, dir string, flows []string) ([]*Variant, []*proc, error) {
+	dir = filepath.Join(dir, name)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, err
+	}
+	seed := filepath.Join(dir, "seed.yaml")
+	if err := os.WriteFile(seed, []byte(bridgekeeperSeed), 0o600); err != nil {
+		return nil, nil, err
+	}
+	pool, line, err := startProc(ctx, name+" localpool", nil, dir, jsonLineRE, bin, "localpool", "--listen", "127.0.0.1:0", "--seed", seed, "--json")
+	if err != nil {
+		return nil, nil, err
+	}
+	procs := []*proc{pool}
+	var info struct {
+		Endpoint string `json:"endpoint"`
+		Pools    []struct {
+			ID      string `json:"id"`
+			Issuer  string `json:"issuer"`
+			Clients []struct {
+				ID     string `json:"id"`
+				Secret string `json:"secret"`
+			} `json:"clients"`
+		} `json:"pools"`
+	}
+	if err := json.Unmarshal([]byte(line), &info); err != nil || len(info.Pools) != 1 || len(info.Pools[0].Clients) != 1 {
+		return nil, procs, fmt.Errorf("bridgekeeper localpool printed %q (%v)", line, err)
+	}
+	keys, err := writeSigningKeys(dir)
+	if err != nil {
+		return nil, procs, err
+	}
+	var variants []*Variant
+	for _, flow := range flows {
+		port, err := freePort()
+		if err != nil {
+			return nil, procs, err
+		}
+		secret := rand.Text()
+		cookieKey := make([]byte, 32)
+		_, _ = rand.Read(cookieKey)
+		p := info.Pools[0]
+		cfg := fmt.Sprintf(`listen: 127.0.0.1:%[1]d
+public_url: http://127.0.0.1:%[1]d
+pool:
+  region: us-east-1
+  user_pool_id: %[2]s
+  client_id: %[3]s
+  client_secret: %[4]s
+  endpoint: %[5]s
+  issuer: %[6]s
+  jwks_url: %[6]s/.well-known/jwks.json
+  auth_flow: %[7]s
+cookies: {keys: [%[8]s], secure: false}
+store: {url: "memory://"}
+rate_limit: {sign_in_per_ip: 1000000000}
+oidc:
+  signing_keys: [{file: %[9]s}, {file: %[10]s}]
+  clients:
+    - {id: bench-es256, secret: %[11]s, redirect_uris: [%[12]s], signing_alg: ES256}
+    - {id: bench-rs256, secret: %[11]s, redirect_uris: [%[12]s], signing_alg: RS256}
+`, port, p.ID, p.Clients[0].ID, p.Clients[0].Secret, info.Endpoint, p.Issuer, flow,
+			base64.StdEncoding.EncodeToString(cookieKey), keys[AlgES256], keys[AlgRS256], secret, benchRedirect)
+		path := filepath.Join(dir, "bridgekeeper-"+flow+".yaml")
+		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+			return nil, procs, err
+		}
+		srv, base, err := startProc(ctx, name+" serve "+flow, nil, dir, listeningRE, bin, "serve", "--config", path)
+		if err != nil {
+			return nil, procs, err
+		}
+		procs = append(procs, srv)
+		for _, alg := range []string{AlgES256, AlgRS256} {
+			variants = append(variants, &Variant{
+				Provider: name, Alg: alg, Flow: flow,
+				Issuer: base, ClientID: "bench-" + strings.ToLower(alg), ClientSecret: secret, RedirectURI: benchRedirect,
+				Scope: benchScope, Username: benchUser, Password: benchPassword, UserField: "username",
+				procs: []*proc{srv}, extra: []*proc{pool},
+			})
+		}
+	}
+	return variants, procs, nil
+}
+
+// writeSigningKeys writes one ES256 and one RS256 key and returns their files by algorithm.
+func writeSigningKeys(dir string) (map[string]string, error) {
+	files := map[string]string{}
+	for _, alg := range []string{AlgES256, AlgRS256} {
+		k, err := oidc.GenerateKey(alg)
+		if err != nil {
+			return nil, err
+		}
+		pemBytes, err := oidc.MarshalKeyPEM(k)
+		if err != nil {
+			return nil, err
+		}
+		files[alg] = filepath.Join(dir, "signing-"+strings.ToLower(alg)+".pem")
+		if err := os.WriteFile(files[alg], pemBytes, 0o600); err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}

@@ -1,0 +1,187 @@
+package compare
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// Print writes the report as tables: CPU per sign-in, the ratios to the peers, latency per
+// request type, and memory.
+func (r *Report) Print(w io.Writer) {
+	o := r.Options
+	fmt.Fprintf(w, "bench-compare: %d rounds, %d sign-ins per variant, round and concurrency (at least 4× the concurrency), concurrency %v, %s\n",
+		o.Rounds, o.SignIns, o.Concurrency, r.Elapsed.Round(time.Second))
+	fmt.Fprintf(w, "load average before: %s, after: %s\n\n", r.LoadBefore, r.LoadAt)
+
+	fmt.Fprintln(w, "Provider CPU per complete sign-in, ms: median of the rounds [min–max]")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	head := "variant"
+	for _, c := range o.Concurrency {
+		head += fmt.Sprintf("\t%d in flight", c)
+	}
+	for _, c := range o.Concurrency {
+		head += fmt.Sprintf("\tupstream, %d in flight", c)
+	}
+	fmt.Fprintln(tw, head+"\trequests")
+	for _, res := range r.Results {
+		line := res.Variant.Name()
+		for _, c := range o.Concurrency {
+			line += "\t" + spread(res.cpu(c))
+		}
+		for _, c := range o.Concurrency {
+			if len(res.Variant.extra) == 0 {
+				line += "\t–"
+				continue
+			}
+			line += "\t" + spread(res.extra(c))
+		}
+		fmt.Fprintf(tw, "%s\t%.1f\n", line, res.samples[o.Concurrency[0]][0].requests)
+	}
+	_ = tw.Flush()
+
+	if ratios := r.ratioRows(); len(ratios) > 0 {
+		fmt.Fprintln(w, "\nBridgekeeper / peer, CPU per sign-in, each round's own ratio: median [min–max]")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		head = "variant\tpeer"
+		for _, c := range o.Concurrency {
+			head += fmt.Sprintf("\t%d in flight", c)
+		}
+		fmt.Fprintln(tw, head)
+		for _, row := range ratios {
+			fmt.Fprintln(tw, row)
+		}
+		_ = tw.Flush()
+	}
+
+	fmt.Fprintln(w, "\nLatency per request type, ms: p50 / p99")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "variant\tin flight\t"+strings.Join(requestTypes, "\t"))
+	for _, res := range r.Results {
+		for _, c := range o.Concurrency {
+			line := fmt.Sprintf("%s\t%d", res.Variant.Name(), c)
+			for _, k := range requestTypes {
+				d := res.latency[c][k]
+				if len(d) == 0 {
+					line += "\t–"
+					continue
+				}
+				line += fmt.Sprintf("\t%s / %s", ms(percentile(d, 50)), ms(percentile(d, 99)))
+			}
+			fmt.Fprintln(tw, line)
+		}
+	}
+	_ = tw.Flush()
+
+	fmt.Fprintln(w, "\nResident memory (VmRSS), MiB")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "process\tat rest\tafter its sign-ins\twith %d parked\tper parked sign-in\n", o.Parked)
+	for _, m := range r.Memory {
+		parked, per := "–", "–"
+		if o.Parked > 0 {
+			parked = mib(m.Park)
+			per = fmt.Sprintf("%+.2f KiB", float64(m.Park-m.After)/1024/float64(o.Parked))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s (%d)\t%s\t%s\n", m.Process, mib(m.Rest), mib(m.After), m.Completed, parked, per)
+	}
+	_ = tw.Flush()
+}
+
+// ratioRows compares each Bridgekeeper variant with each peer variant of the same algorithm and
+// with the baseline build's variant of the same algorithm and flow, round by round (the rounds
+// interleave, so a round's ratio saw the same machine load).
+func (r *Report) ratioRows() []string {
+	var rows []string
+	for _, bk := range r.Results {
+		if bk.Variant.Provider != providerBridgekeeper {
+			continue
+		}
+		for _, peer := range r.Results {
+			b, p := bk.Variant, peer.Variant
+			comparable := p.Provider != providerBridgekeeper && p.Alg == b.Alg && (p.Provider != providerBaseline || p.Flow == b.Flow)
+			if !comparable {
+				continue
+			}
+			name := p.Provider + " " + p.Alg
+			if p.Provider == providerBaseline {
+				name = p.Name()
+			}
+			row := b.Name() + "\t" + name
+			for _, c := range r.Options.Concurrency {
+				var ratios []float64
+				for i, s := range bk.samples[c] {
+					if i < len(peer.samples[c]) && peer.samples[c][i].cpu > 0 {
+						ratios = append(ratios, float64(s.cpu)/float64(peer.samples[c][i].cpu))
+					}
+				}
+				row += "\t" + spreadFloat(ratios, "%.2f")
+			}
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
+
+func (res *Result) cpu(conc int) []time.Duration {
+	var out []time.Duration
+	for _, s := range res.samples[conc] {
+		out = append(out, s.cpu)
+	}
+	return out
+}
+
+func (res *Result) extra(conc int) []time.Duration {
+	var out []time.Duration
+	for _, s := range res.samples[conc] {
+		out = append(out, s.extra)
+	}
+	return out
+}
+
+// CPU returns the median provider CPU per sign-in at a concurrency (for tests and callers).
+func (res *Result) CPU(conc int) time.Duration { return percentile(res.cpu(conc), 50) }
+
+// SignIns returns how many measured sign-ins completed at a concurrency.
+func (res *Result) SignIns(conc int) int { return len(res.latency[conc][reqToken]) }
+
+func spread(d []time.Duration) string {
+	f := make([]float64, len(d))
+	for i, x := range d {
+		f[i] = float64(x) / float64(time.Millisecond)
+	}
+	return spreadFloat(f, "%.2f")
+}
+
+func spreadFloat(f []float64, format string) string {
+	if len(f) == 0 {
+		return "–"
+	}
+	s := slices.Clone(f)
+	slices.Sort(s)
+	med := s[len(s)/2]
+	if len(s) == 1 {
+		return fmt.Sprintf(format, med)
+	}
+	return fmt.Sprintf(format+" ["+format+"–"+format+"]", med, s[0], s[len(s)-1])
+}
+
+func percentile(d []time.Duration, p int) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[min(len(s)-1, len(s)*p/100)]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond)) }
+
+func mib(b int64) string {
+	if b < 0 {
+		return "?"
+	}
+	return fmt.Sprintf("%.1f", float64(b)/(1<<20))
+}
