@@ -89,13 +89,15 @@ func TestCallTimeout(t *testing.T) {
 	}
 }
 
-// TestCodeStepSurvivesAnOutage: while Cognito fails, answering a code step gives Unavailable and
-// leaves the step's Cognito session usable, so the same code answers it once Cognito is back.
+// TestCodeStepSurvivesAnOutage: while Cognito fails, answering a code step gives Unavailable (or
+// TooManyRequests) and leaves the step's Cognito session usable, so the same code answers it
+// once Cognito is back. Answering a challenge spends its session, so it is retried only after
+// throttling (Cognito did nothing), never after a 5xx or a broken connection.
 func TestCodeStepSurvivesAnOutage(t *testing.T) {
 	e := newEnv(t, poolSetup{mfa: types.UserPoolMfaTypeOptional, sms: true, sessionTTL: 15 * time.Minute})
 	e.user("dave", true, map[string]string{"phone_number": "+15555550104"}, &cip.AdminSetUserMFAPreferenceInput{SMSMfaSettings: &types.SMSMfaSettingsType{Enabled: true, PreferredMfa: true}})
 	eng := e.engine(engineOpts{})
-	for _, fault := range []string{localpool.FaultInternal, localpool.FaultUnavailable, localpool.FaultThrottle} {
+	for fault, calls := range map[string]int{localpool.FaultInternal: 1, localpool.FaultUnavailable: 1, localpool.FaultReset: 1, localpool.FaultThrottle: maxAttempts} {
 		t.Run(fault, func(t *testing.T) {
 			n := e.sent()
 			res, err := eng.Start(e.ctx, cognito.StartInput{Username: "dave", Password: password})
@@ -107,8 +109,8 @@ func TestCodeStepSurvivesAnOutage(t *testing.T) {
 			if ce := wantKind(t, err, map[bool]cognito.Kind{true: cognito.TooManyRequests, false: cognito.Unavailable}[fault == localpool.FaultThrottle]); ce.Kind.Restart() {
 				t.Fatal("an outage must not restart the sign-in")
 			}
-			if c := e.pool.Calls("RespondToAuthChallenge"); c != maxAttempts {
-				t.Fatalf("%d calls, want %d", c, maxAttempts)
+			if c := e.pool.Calls("RespondToAuthChallenge"); c != calls {
+				t.Fatalf("%d calls, want %d", c, calls)
 			}
 			e.pool.ClearFaults()
 			wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: code})), "pwd", "sms", "mfa")
@@ -135,4 +137,26 @@ func TestJitterBackoff(t *testing.T) {
 			t.Errorf("attempt %d, rand %v: %v, %v; want %v", tt.attempt, tt.rand, got, err, tt.want)
 		}
 	}
+}
+
+// TestLostAnswerIsNotRepeated: the connection breaks after Cognito has used the step's session.
+// The answer is sent once (a repeat could only meet "session can only be used once" and hide
+// what happened), the engine says Unavailable, and the next answer finds the session used.
+func TestLostAnswerIsNotRepeated(t *testing.T) {
+	e := newEnv(t, poolSetup{mfa: types.UserPoolMfaTypeOptional, sms: true, sessionTTL: 15 * time.Minute})
+	e.user("dave", true, map[string]string{"phone_number": "+15555550104"}, &cip.AdminSetUserMFAPreferenceInput{SMSMfaSettings: &types.SMSMfaSettingsType{Enabled: true, PreferredMfa: true}})
+	eng := e.engine(engineOpts{})
+	n := e.sent()
+	res, err := eng.Start(e.ctx, cognito.StartInput{Username: "dave", Password: password})
+	st := e.step(res, err, cognito.StepSMSCode)
+	code := e.code("+15555550104", n)
+	e.pool.ClearFaults()
+	e.must(e.pool.SetFault("RespondToAuthChallenge", localpool.Fault{Error: localpool.FaultResetAfter, Times: 1}))
+	_, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: code})
+	wantKind(t, err, cognito.Unavailable)
+	if c := e.pool.Calls("RespondToAuthChallenge"); c != 1 {
+		t.Fatalf("the lost answer was sent %d times, want once", c)
+	}
+	_, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: code})
+	wantKind(t, err, cognito.SessionExpired)
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/smithy-go"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/sdkhttp"
 )
 
 // client is an SDK client of the test pool making at most attempts attempts per call, without
@@ -24,6 +26,7 @@ import (
 func (p *testPool) client(attempts int) *cip.Client {
 	return cip.New(cip.Options{
 		Region: "us-east-1", BaseEndpoint: aws.String(p.url), Credentials: credentials.NewStaticCredentialsProvider("x", "x", ""),
+		HTTPClient: sdkhttp.InMemoryBodies(nil),
 		Retryer: retry.NewStandard(func(o *retry.StandardOptions) {
 			o.MaxAttempts = attempts
 			o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
