@@ -158,7 +158,7 @@ func NewAPI(ctx context.Context, cfg Config, opts ...APIOption) (*cip.Client, er
 		if cfg.Endpoint != "" {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
 		}
-		client := o.HTTPClient // leanSDKClient tuned the SDK's own client
+		client := o.HTTPClient // leanSDKClient's transport (it runs first)
 		if s.httpClient != nil {
 			// Set on the client, not the shared configuration, so a CA bundle from the
 			// environment (AWS_CA_BUNDLE) does not need the SDK's own transport.

@@ -38,6 +38,9 @@ func walkAdminConsole(t *testing.T, p *process) {
 	fail("search", chromedp.Do(ctx,
 		chromedp.SendKeys(`input#q`, "ali"),
 		chromedp.Submit(`input#q`),
+		// The unfiltered list shows alice too: wait for the results page, which the server
+		// renders with the query in the field's value attribute.
+		chromedp.WaitVisible(`input#q[value="ali"]`),
 		chromedp.WaitVisible(`a[href="/admin/users/alice"]`),
 	))
 	rows, err := chromedp.Run(ctx, chromedp.Text(`table`))
@@ -67,6 +70,7 @@ func walkAdminConsole(t *testing.T, p *process) {
 	}
 	fail("open the audit", chromedp.Do(ctx,
 		chromedp.Click(`a[href="/admin/audit?user=alice"]`),
+		chromedp.WaitVisible(`form[action="/admin/audit"] input[value="alice"]`),
 		chromedp.WaitVisible(`table`),
 	))
 	audit, err := chromedp.Run(ctx, chromedp.Text(`table`))

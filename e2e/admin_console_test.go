@@ -253,6 +253,34 @@ func TestAdminConsole(t *testing.T) {
 		expectAccount(t, signIn(ctx, t, newClient(), base, "carol", demoPassword), "carol")
 	})
 
+	t.Run("forget remembered devices", func(t *testing.T) {
+		dave := newClient()
+		if _, asked := smsSignIn(ctx, t, d.p, dave, true); !asked {
+			t.Fatal("dave's first sign-in asked no code")
+		}
+		if _, asked := smsSignIn(ctx, t, d.p, dave, false); asked {
+			t.Fatal("dave's remembered browser was asked for a code")
+		}
+		page, err := admin.Get(ctx, base+"/admin/users/dave")
+		must(t, err)
+		if len(page.Links("Forget remembered devices")) != 1 {
+			t.Fatalf("dave's page offers no way to forget his remembered device: %s", page.Text())
+		}
+		page = d.act(ctx, t, admin, "dave", "Forget remembered devices", "each asks for MFA again at the next sign-in")
+		if !strings.Contains(page.Text(), "the remembered devices are forgotten") {
+			t.Fatalf("after forgetting dave's devices: %s", page.Text())
+		}
+		// The browser dave had remembered falls back to the code, with no error page.
+		if page, asked := smsSignIn(ctx, t, d.p, dave, false); !asked {
+			t.Fatalf("a device the admin forgot still skipped the code: %s", page.Text())
+		}
+		page, err = admin.Get(ctx, base+"/admin/audit?user=dave")
+		must(t, err)
+		if !strings.Contains(page.Text(), "Forget remembered devices") || !strings.Contains(page.Text(), "dave") {
+			t.Fatalf("the audit list does not show the forgotten devices: %s", page.Text())
+		}
+	})
+
 	t.Run("non-admins get 403 everywhere", func(t *testing.T) {
 		u := newClient()
 		expectAccount(t, signIn(ctx, t, u, base, "grace", demoPassword), "grace")

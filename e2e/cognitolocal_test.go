@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -183,15 +182,7 @@ func tokenIssuer(t *testing.T, raw string) string {
 func writeServeConfig(t *testing.T, endpoint, poolID, clientID, issuer string) string {
 	t.Helper()
 	dir := t.TempDir()
-	key, err := oidc.GenerateKey(oidc.RS256)
-	must(t, err)
-	pemBytes, err := oidc.MarshalKeyPEM(key)
-	must(t, err)
-	keyFile := filepath.Join(dir, "signing.pem")
-	must(t, os.WriteFile(keyFile, pemBytes, 0o600))
-	cookieKey := make([]byte, 32)
-	_, err = rand.Read(cookieKey)
-	must(t, err)
+	keyFile, cookieKey := serveKeys(t, dir, oidc.RS256)
 	cfg := fmt.Sprintf(`listen: 127.0.0.1:0
 public_url: http://127.0.0.1
 log: {level: debug, format: json}
@@ -212,7 +203,7 @@ signup:
   enabled: true
 oidc:
   signing_keys: [{file: %s}]
-`, poolID, clientID, endpoint, issuer, endpoint, poolID, base64.StdEncoding.EncodeToString(cookieKey), keyFile)
+`, poolID, clientID, endpoint, issuer, endpoint, poolID, cookieKey, keyFile)
 	path := filepath.Join(dir, "bridgekeeper.yaml")
 	must(t, os.WriteFile(path, []byte(cfg), 0o600))
 	return path

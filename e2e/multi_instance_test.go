@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -117,52 +116,11 @@ func multiInstanceScenario(t *testing.T, redisURL, mode string) {
 	cb := newRedisCallback(t)
 	redirectURI := cb.URL + "/callback"
 
-	dir := t.TempDir()
-	key, err := oidc.GenerateKey(oidc.ES256)
-	must(t, err)
-	pemBytes, err := oidc.MarshalKeyPEM(key)
-	must(t, err)
-	keyFile := filepath.Join(dir, "signing.pem")
-	must(t, os.WriteFile(keyFile, pemBytes, 0o600))
-	cookieKey := make([]byte, 32)
-	_, err = rand.Read(cookieKey)
-	must(t, err)
-
 	ports := []int{testenv.FreePort(t), testenv.FreePort(t), testenv.FreePort(t), testenv.FreePort(t)}
 	issuer := fmt.Sprintf("http://127.0.0.1:%d", ports[0])
-	config := func(i int) string {
-		cfg := fmt.Sprintf(`listen: 127.0.0.1:%d
-public_url: %s
-log: {level: info, format: json}
-pool:
-  region: us-east-1
-  user_pool_id: %s
-  client_id: %s
-  client_secret: %s
-  endpoint: %s
-  issuer: %s/%s
-cookies:
-  keys: [%s]
-  secure: false
-store:
-  url: "%s"
-  key_prefix: "bk-e2e:"
-  mode: %s
-  wait_replicas: %d
-oidc:
-  signing_keys: [{file: %s}]
-  clients:
-    - id: app
-      secret: app-secret-0123456789
-      signing_alg: ES256
-      redirect_uris: [%s]
-      scopes: [openid, email, profile, offline_access]
-`, ports[i], issuer, poolID, clientID, clientSecret, endpoint, endpoint, poolID,
-			base64.StdEncoding.EncodeToString(cookieKey), redisURL, mode, waitReplicas, keyFile, redirectURI)
-		path := filepath.Join(dir, fmt.Sprintf("instance%d.yaml", i+1))
-		must(t, os.WriteFile(path, []byte(cfg), 0o600))
-		return path
-	}
+	sc := newServeConfig(t, issuer, endpoint, poolID, clientID, clientSecret, redirectURI)
+	sc.store = fmt.Sprintf("{url: %q, key_prefix: \"bk-e2e:\", mode: %s, wait_replicas: %d}", redisURL, mode, waitReplicas)
+	config := func(i int) string { return sc.write(t, fmt.Sprintf("instance%d.yaml", i+1), ports[i]) }
 	inst := []*process{start(t, "serve", "--config", config(0)), start(t, "serve", "--config", config(1)), start(t, "serve", "--config", config(2))}
 	base := func(i int) string { return fmt.Sprintf("http://127.0.0.1:%d", ports[i]) }
 
@@ -333,4 +291,52 @@ func tokenRequest(t *testing.T, base string, form url.Values) tokenResponse {
 	must(t, json.NewDecoder(resp.Body).Decode(&out))
 	out.status = resp.StatusCode
 	return out
+}
+
+// serveConfig writes `serve` configuration files for the local pool of localPool, with one
+// OpenID client "app" (secret app-secret-0123456789) redirecting to redirectURI; instances of
+// one serveConfig share their cookie and signing keys.
+type serveConfig struct {
+	dir, issuer, endpoint, poolID, clientID, clientSecret, redirectURI, keyFile, cookieKey string
+	// store is the store section as YAML flow (default: the in-memory store).
+	store string
+}
+
+func newServeConfig(t *testing.T, issuer, endpoint, poolID, clientID, clientSecret, redirectURI string) *serveConfig {
+	t.Helper()
+	dir := t.TempDir()
+	keyFile, cookieKey := serveKeys(t, dir, oidc.ES256)
+	return &serveConfig{dir: dir, issuer: issuer, endpoint: endpoint, poolID: poolID, clientID: clientID, clientSecret: clientSecret,
+		redirectURI: redirectURI, keyFile: keyFile, cookieKey: cookieKey, store: `{url: "memory://"}`}
+}
+
+// write writes the file name for an instance listening on port and returns its path.
+func (c *serveConfig) write(t *testing.T, name string, port int) string {
+	t.Helper()
+	cfg := fmt.Sprintf(`listen: 127.0.0.1:%d
+public_url: %s
+log: {level: info, format: json}
+pool:
+  region: us-east-1
+  user_pool_id: %s
+  client_id: %s
+  client_secret: %s
+  endpoint: %s
+  issuer: %s/%s
+cookies:
+  keys: [%s]
+  secure: false
+store: %s
+oidc:
+  signing_keys: [{file: %s}]
+  clients:
+    - id: app
+      secret: app-secret-0123456789
+      signing_alg: ES256
+      redirect_uris: [%s]
+      scopes: [openid, email, profile, offline_access]
+`, port, c.issuer, c.poolID, c.clientID, c.clientSecret, c.endpoint, c.endpoint, c.poolID, c.cookieKey, c.store, c.keyFile, c.redirectURI)
+	path := filepath.Join(c.dir, name)
+	must(t, os.WriteFile(path, []byte(cfg), 0o600))
+	return path
 }

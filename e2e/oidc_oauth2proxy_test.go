@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -88,15 +87,7 @@ func startSeededPool(ctx context.Context, t *testing.T) seededPool {
 func writeOIDCServeConfig(t *testing.T, port int, pool seededPool, clientID, clientSecret, redirectURI string) string {
 	t.Helper()
 	dir := t.TempDir()
-	key, err := oidc.GenerateKey(oidc.RS256)
-	must(t, err)
-	pemBytes, err := oidc.MarshalKeyPEM(key)
-	must(t, err)
-	keyFile := filepath.Join(dir, "signing.pem")
-	must(t, os.WriteFile(keyFile, pemBytes, 0o600))
-	cookieKey := make([]byte, 32)
-	_, err = rand.Read(cookieKey)
-	must(t, err)
+	keyFile, cookieKey := serveKeys(t, dir, oidc.RS256)
 	cfg := fmt.Sprintf(`listen: 127.0.0.1:%[1]d
 public_url: http://127.0.0.1:%[1]d
 log: {level: debug, format: json}
@@ -123,7 +114,7 @@ oidc:
       redirect_uris: [%[10]s]
       scopes: [openid, profile, email]
 `, port, pool.PoolID, pool.ClientID, pool.ClientSecret, pool.Endpoint,
-		base64.StdEncoding.EncodeToString(cookieKey), keyFile, clientID, clientSecret, redirectURI)
+		cookieKey, keyFile, clientID, clientSecret, redirectURI)
 	path := filepath.Join(dir, "bridgekeeper.yaml")
 	must(t, os.WriteFile(path, []byte(cfg), 0o600))
 	return path

@@ -111,6 +111,37 @@ func TestBrowserPasskey(t *testing.T) {
 		}
 	})
 
+	t.Run("from an app, the offer adds a passkey and goes on to the app", func(t *testing.T) {
+		ctx := testenv.Chromium(t)
+		auth := virtualAuthenticator(t, ctx)
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(p.BaseURL+"/demo/app/login"),
+			chromedp.WaitVisible(`input[name="username"]`),
+			chromedp.SendKeys(`input[name="username"]`, "grace"),
+			chromedp.Submit(`input[name="username"]`),
+			choosePassword(),
+			// The app waits; passkey.js shows the offer's add button.
+			chromedp.WaitVisible(`form[data-passkey="create"] button[data-passkey-start]`),
+			chromedp.Click(`form[data-passkey="create"] button[data-passkey-start]`),
+			chromedp.WaitVisible(`form[action="/demo/app/signout"]`),
+		)
+		if err != nil {
+			t.Fatalf("browser: %v\nlogs:\n%s", err, tail(p.Logs(), 3000))
+		}
+		if body := bodyText(t, ctx); !strings.Contains(body, "grace@example.com") {
+			t.Fatalf("the offer did not go on to the demo app: %q", body)
+		}
+		creds, err := chromedp.Call(ctx, webauthn.GetCredentials, webauthn.GetCredentialsParams{AuthenticatorID: auth})
+		if err != nil || len(creds.Credentials) != 1 {
+			t.Fatalf("the authenticator holds %+v (%v), want the passkey added from the offer", creds, err)
+		}
+		// The pool has it: grace's account page lists it.
+		err = chromedp.Do(ctx, chromedp.Navigate(p.BaseURL+"/account"), chromedp.WaitVisible(`form[action="/account/passkeys/delete"]`))
+		if err != nil {
+			t.Fatalf("the account page lists no passkey: %v\n%s", err, bodyText(t, ctx))
+		}
+	})
+
 	t.Run("without JavaScript the passkey page offers the other ways", func(t *testing.T) {
 		ctx := testenv.Chromium(t)
 		if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {

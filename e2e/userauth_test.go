@@ -216,6 +216,33 @@ func TestUserAuthDemo(t *testing.T) {
 		must(t, err)
 		expectDemoApp(t, signUpUserAuth(ctx, t, p, c, page, "peggy"), "peggy@example.com")
 	})
+	t.Run("grace/from an app, the passkey offer and Not now go on to the app, and it is not asked again", func(t *testing.T) {
+		c := newClient()
+		page, err := c.Get(ctx, p.BaseURL+"/demo/app/login")
+		must(t, err)
+		page = submit(ctx, t, c, page, map[string]string{"username": "grace"})
+		page = submit(ctx, t, c, page, nil, "method", "PASSWORD_SRP")
+		page = submit(ctx, t, c, page, map[string]string{"password": demoPassword})
+		// No JavaScript here: the add button is for passkey.js, a sentence says so, "Not now" is a form.
+		if page.URL.Path != "/signin/passkey-offer" || page.Status != http.StatusOK || !strings.Contains(page.Body, "Adding a passkey needs JavaScript") ||
+			len(page.Find("button", "name", "passkey_offer")) != 1 || len(page.Find("form", "data-passkey", "create")) != 1 {
+			t.Fatalf("after a password sign-in from an app: %s %d %s", page.URL.Path, page.Status, page.Text())
+		}
+		page = submit(ctx, t, c, page, nil, "passkey_offer", "not_now")
+		expectDemoApp(t, page, "grace@example.com")
+		// A reload of the offer after going on shows no offer (the sign-in is done).
+		if again, err := c.Get(ctx, p.BaseURL+"/signin/passkey-offer"); err != nil || again.URL.Path == "/signin/passkey-offer" {
+			t.Fatalf("the offer after going on: %v %s", err, again.URL.Path)
+		}
+		if out := submitFormWithAction(ctx, t, c, page, "/demo/app/signout"); out.URL.Path != "/demo/app" {
+			t.Fatalf("the demo app's sign-out: %s %s", out.URL.Path, out.Text())
+		}
+		page, err = c.Get(ctx, p.BaseURL+"/demo/app/login")
+		must(t, err)
+		// This browser said "Not now": the next password sign-in from the app goes straight on.
+		page = submit(ctx, t, c, page, map[string]string{"username": "grace", "password": demoPassword})
+		expectDemoApp(t, page, "grace@example.com")
+	})
 	t.Run("logs hold no secrets", func(t *testing.T) {
 		logs := p.Logs()
 		for _, secret := range []string{demoPassword, carolSecret, "nope-nope", latestCode(ctx, t, p, "SMS", "+15555550111")} {

@@ -64,6 +64,9 @@ type Provider interface {
 	Cancel(w http.ResponseWriter, r *http.Request, req *oidc.AuthRequest) error
 	CurrentSession(r *http.Request) (*oidc.Session, error)
 	Logout(w http.ResponseWriter, r *http.Request) error
+	// Resume answers a parked request with the session a sign-in just started (the passkey
+	// offer sits between the two).
+	Resume(w http.ResponseWriter, r *http.Request, req *oidc.AuthRequest) error
 }
 
 // Deps are what the handlers need; every field is required unless marked optional.

@@ -31,6 +31,9 @@ type flowState struct {
 	// ("EMAIL" or "SMS"), for that sign-in's AMR.
 	SignUpSession string `json:"ss,omitempty"`
 	SignUpMedium  string `json:"sm,omitempty"`
+	// PasskeyOffer marks a browser between a sign-in and the app it is for, at the offer to
+	// add a passkey (passkey_offer.go).
+	PasskeyOffer bool `json:"po,omitempty"`
 	// Interrupted: the last answer to this step met Cognito unavailable, so it may have reached
 	// Cognito and used the session up; if the next answer finds the session used, the notice
 	// says so instead of "took too long".
@@ -182,6 +185,9 @@ func (h *Handlers) advance(c echo.Context, username string, res cognito.Result) 
 func (h *Handlers) finish(c echo.Context, s *cognito.Success) error {
 	w, r := c.Response(), c.Request()
 	req := h.parked(c)
+	if req != nil && h.offerPasskey(c, s) {
+		return h.startPasskeyOffer(c, s)
+	}
 	h.d.Cookies.clear(w, flowCookieName)
 	h.d.Cookies.clear(w, authzCookieName)
 	h.rememberFactor(w, s.AMR)

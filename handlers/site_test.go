@@ -83,6 +83,18 @@ func (c countingCodec) Decode(name, value string, dst any) error {
 
 func newSite(t *testing.T) *site {
 	t.Helper()
+	return newSiteWith(t, siteOptions{})
+}
+
+// siteOptions change the in-process site from its default (SRP sign-in).
+type siteOptions struct {
+	// customQuestion makes it CUSTOM_AUTH without a password: every user is asked this
+	// question, answered "42".
+	customQuestion string
+}
+
+func newSiteWith(t *testing.T, opts siteOptions) *site {
+	t.Helper()
 	ctx := context.Background()
 	s := &site{t: t, ctx: ctx, clock: testutil.NewClock(time.Now().UTC().Truncate(time.Second)), logs: &testutil.Buffer{}}
 	s.pool = localpool.New(localpool.Options{Now: s.clock.Now})
@@ -110,8 +122,11 @@ func newSite(t *testing.T) *site {
 	})
 	s.must(err)
 	client, err := admin.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(s.poolID), ClientName: aws.String("bk"),
-		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth, types.ExplicitAuthFlowsTypeAllowCustomAuth, types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth}})
 	s.must(err)
+	if opts.customQuestion != "" {
+		s.must(s.pool.SetCustomAuth(s.poolID, &localpool.CustomAuth{Rounds: []localpool.CustomRound{{Question: opts.customQuestion, Answer: "42"}}}))
+	}
 	for name, attrs := range map[string]map[string]string{
 		"alice": {"email": "alice@example.com", "email_verified": "true"},
 		"dave":  {"email": "dave@example.com", "phone_number": daveNumber, "phone_number_verified": "true"},
@@ -133,6 +148,9 @@ func newSite(t *testing.T) *site {
 	log := slog.New(web.NewLogHandler(slog.NewJSONHandler(s.logs, nil)))
 	cfg := cognito.Config{Region: "us-east-1", UserPoolID: s.poolID, ClientID: aws.ToString(client.UserPoolClient.ClientId),
 		Endpoint: poolSrv.URL, Issuer: poolSrv.URL + "/" + s.poolID, JWKSURL: poolSrv.URL + "/" + s.poolID + "/.well-known/jwks.json"}
+	if opts.customQuestion != "" {
+		cfg.AuthFlow = cognito.FlowCustom
+	}
 	api, err := cognito.NewAPI(ctx, cfg, cognito.WithCredentials(creds), cognito.WithRetryBackoff(noBackoff{}))
 	s.must(err)
 	engine, err := cognito.New(api, cfg, cognito.Deps{Now: s.clock.Now, Rand: rand.Reader, Verifier: cognito.NewJWKSVerifier(ctx, cfg, nil), Logger: log})

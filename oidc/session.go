@@ -176,14 +176,7 @@ func (p *Provider) Login(w http.ResponseWriter, r *http.Request, req *AuthReques
 	if req == nil {
 		return nil
 	}
-	if req.HintSubject != "" && req.HintSubject != id.Subject {
-		// OIDC Core 3.1.2.1: the person who signed in is not the one the app's id_token_hint
-		// names, so the app gets login_required, not a code for someone else.
-		p.log.InfoContext(ctx, "sign-in does not match id_token_hint", "client_id", c.ID)
-		p.redirectError(w, r, req, newError(errLoginRequired, "The person who signed in is not the one the id_token_hint names."))
-		return nil
-	}
-	p.completeAuthorization(w, r, req, c, &sessionState{id: sid, rec: rec}, http.StatusSeeOther)
+	p.answerAfterLogin(w, r, req, c, &sessionState{id: sid, rec: rec})
 	return nil
 }
 

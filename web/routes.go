@@ -71,6 +71,8 @@ func (s *Server) routes() {
 		e.POST(handlers.PathAccountPasskeyOptions, h.AccountPasskeyOptionsPOST)
 		e.POST(handlers.PathAccountPasskeys, h.AccountPasskeyPOST)
 		e.POST(handlers.PathAccountPasskeyDelete, h.AccountPasskeyDeletePOST)
+		e.GET(handlers.PathPasskeyOffer, h.PasskeyOfferGET)
+		e.POST(handlers.PathPasskeyOffer, h.PasskeyOfferPOST)
 	}
 
 	// OpenID Connect provider (package oidc): discovery, JWKS, /authorize,

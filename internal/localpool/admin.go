@@ -288,6 +288,13 @@ func (s *Server) createUserPoolClient(r *http.Request, body []byte) (any, error)
 		c.secret = alnum(s.randomBytes(51))
 	}
 	flows := in.ExplicitAuthFlows
+	known := explicitAuthFlows()
+	for _, f := range flows {
+		if !contains(known, f) {
+			return nil, errf("InvalidParameterException", "1 validation error detected: Value '[%s]' at 'explicitAuthFlows' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [%s]]",
+				strings.Join(flows, ", "), strings.Join(known, ", "))
+		}
+	}
 	if len(flows) == 0 {
 		flows = []string{"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_CUSTOM_AUTH"}
 	}
@@ -304,6 +311,13 @@ func (s *Server) createUserPoolClient(r *http.Request, body []byte) (any, error)
 	}
 	s.clients[c.id] = c
 	return map[string]any{"UserPoolClient": s.describeClient(c)}, nil
+}
+
+// explicitAuthFlows are the values Cognito takes in an app client's ExplicitAuthFlows: the
+// ALLOW_ ones and the legacy names.
+func explicitAuthFlows() []string {
+	return []string{"ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+		"ALLOW_CUSTOM_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH"}
 }
 
 func (s *Server) describeClient(c *appClient) map[string]any {

@@ -413,3 +413,18 @@ func TestMalformedRequests(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownExplicitAuthFlowRefused: Cognito takes only its enum values in ExplicitAuthFlows;
+// the legacy names still work.
+func TestUnknownExplicitAuthFlowRefused(t *testing.T) {
+	p := newTestPool(t)
+	_, err := p.api.CreateUserPoolClient(p.ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(p.poolID), ClientName: aws.String("x"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{"ALLOW_USER_SRP_AUTH", "ALLOW_EVERYTHING"}})
+	wantAPIError(t, err, "InvalidParameterException", "Value '[ALLOW_USER_SRP_AUTH, ALLOW_EVERYTHING]' at 'explicitAuthFlows' failed to satisfy constraint")
+	c, err := p.api.CreateUserPoolClient(p.ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(p.poolID), ClientName: aws.String("legacy"),
+		ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeUserPasswordAuth}})
+	p.must(err)
+	if got := c.UserPoolClient.ExplicitAuthFlows; len(got) != 1 || got[0] != types.ExplicitAuthFlowsTypeAllowUserPasswordAuth {
+		t.Fatalf("legacy USER_PASSWORD_AUTH became %v", got)
+	}
+}
