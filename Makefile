@@ -16,7 +16,7 @@ TEST_FLAGS ?=
 # The steps of `make test`, in order.
 TEST_STEPS = deps check-generated fmt vet lint go-test
 
-.PHONY: demo test deps generate check-generated fmt vet lint build bench bench-compare go-test i18n-missing
+.PHONY: demo test deps generate check-generated fmt vet lint build bench bench-compare go-test i18n-missing fuzz
 
 ## demo: run the service with its built-in local user pool and demo app
 demo:
@@ -91,3 +91,17 @@ bench:
 ## side (docs/benchmarks.md); needs go, node and npm; BENCH_FLAGS="-rounds 3 -parked 0" etc.
 bench-compare:
 	$(GO) run ./bench/cmd/bench-compare $(BENCH_FLAGS)
+
+# How long `make fuzz` runs each fuzz target, and the packages it looks in.
+FUZZTIME ?= 30s
+FUZZ_PACKAGES ?= ./handlers
+
+## fuzz: run every Go fuzz target in turn for FUZZTIME each (go test -fuzz takes one target per
+## run); a failing input is saved under the package's testdata/fuzz/ and fails the run
+fuzz:
+	@for pkg in $(FUZZ_PACKAGES); do \
+		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "fuzz: $$pkg $$target for $(FUZZTIME)"; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done

@@ -48,22 +48,22 @@ func TestCognitoFaultsOnThePasswordPage(t *testing.T) {
 
 // postCodeDuring signs dave in, then posts his SMS code while the pool has fault f on
 // RespondToAuthChallenge. It returns his browser, the page answered and the code.
-func (s *site) postCodeDuring(f localpool.Fault) (*webclient.Client, *webclient.Page, string) {
-	s.t.Helper()
+func (s *site) postCodeDuring(t *testing.T, f localpool.Fault) (*webclient.Client, *webclient.Page, string) {
+	t.Helper()
 	c := s.browser()
 	n := s.sent()
 	step := s.signIn(c, "dave", password)
-	expect(s.t, step, handlers.PathStep, http.StatusOK)
+	expect(t, step, handlers.PathStep, http.StatusOK)
 	code := s.smsCode(daveNumber, n)
 	s.must(s.pool.SetFault("RespondToAuthChallenge", f))
 	before := s.pool.Calls("RespondToAuthChallenge")
 	page := s.submit(c, step, "code", map[string]string{"code": code})
 	if calls := s.pool.Calls("RespondToAuthChallenge") - before; calls != 1 {
-		s.t.Errorf("%d calls reached the pool for one post, want 1 (the answer may have used the session: never repeated)", calls)
+		t.Errorf("%d calls reached the pool for one post, want 1 (the answer may have used the session: never repeated)", calls)
 	}
-	expect(s.t, page, handlers.PathStep, http.StatusServiceUnavailable, s.T("error.Unavailable"))
+	expect(t, page, handlers.PathStep, http.StatusServiceUnavailable, s.T("error.Unavailable"))
 	if page.Header.Get("Retry-After") != retryAfter || fieldValue(page, "code") != "" {
-		s.t.Fatalf("Retry-After %q, code field %q", page.Header.Get("Retry-After"), fieldValue(page, "code"))
+		t.Fatalf("Retry-After %q, code field %q", page.Header.Get("Retry-After"), fieldValue(page, "code"))
 	}
 	return c, page, code
 }
@@ -73,7 +73,7 @@ func (s *site) postCodeDuring(f localpool.Fault) (*webclient.Client, *webclient.
 // the same code, typed again, signs in: the Cognito session was kept.
 func TestCodeStepKeepsItsSessionThroughAnOutage(t *testing.T) {
 	s := newSite(t)
-	c, _, code := s.postCodeDuring(localpool.Fault{Error: localpool.FaultInternal})
+	c, _, code := s.postCodeDuring(t, localpool.Fault{Error: localpool.FaultInternal})
 	reload := s.get(c, handlers.PathStep)
 	expect(t, reload, handlers.PathStep, http.StatusOK)
 	s.pool.ClearFaults()
@@ -85,7 +85,7 @@ func TestCodeStepKeepsItsSessionThroughAnOutage(t *testing.T) {
 // sign-in saying the connection broke, never "your sign-in took too long".
 func TestAnAnswerLostAfterCognitoUsedTheSession(t *testing.T) {
 	s := newSite(t)
-	c, page, code := s.postCodeDuring(localpool.Fault{Error: localpool.FaultResetAfter, Times: 1})
+	c, page, code := s.postCodeDuring(t, localpool.Fault{Error: localpool.FaultResetAfter, Times: 1})
 	page = s.submit(c, page, "code", map[string]string{"code": code})
 	expect(t, page, handlers.PathSignIn, http.StatusOK, s.T("error.Interrupted"))
 	if strings.Contains(page.Text(), s.T("error.SessionExpired")) || fieldValue(page, "username") != "dave" {

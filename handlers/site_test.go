@@ -51,7 +51,7 @@ const (
 )
 
 type site struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context
 	clock  *testutil.Clock
 	pool   *localpool.Server
@@ -81,9 +81,25 @@ func (c countingCodec) Decode(name, value string, dst any) error {
 	return c.Codec.Decode(name, value, dst)
 }
 
-func newSite(t *testing.T) *site {
+// siteSetup is what a siteOption may change before the site is built.
+type siteSetup struct {
+	poolID string
+	api    *cip.Client
+	engine *cognito.Engine
+	store  store.Store
+	deps   *handlers.Deps
+	web    *config.Config
+	// extra builds more of the site once the pages and the provider exist (the admin console).
+	extra func(pages *handlers.Handlers, provider *oidc.Provider, wd *web.Deps)
+}
+
+// siteOption changes the in-process site (fuzz_test.go turns rate limits off, sign-up and
+// the admin console on).
+type siteOption func(*siteSetup)
+
+func newSite(t testing.TB, opts ...siteOption) *site {
 	t.Helper()
-	return newSiteWith(t, siteOptions{})
+	return newSiteWith(t, siteOptions{}, opts...)
 }
 
 // siteOptions change the in-process site from its default (SRP sign-in).
@@ -93,7 +109,7 @@ type siteOptions struct {
 	customQuestion string
 }
 
-func newSiteWith(t *testing.T, opts siteOptions) *site {
+func newSiteWith(t testing.TB, opts siteOptions, options ...siteOption) *site {
 	t.Helper()
 	ctx := context.Background()
 	s := &site{t: t, ctx: ctx, clock: testutil.NewClock(time.Now().UTC().Truncate(time.Second)), logs: &testutil.Buffer{}}
@@ -173,6 +189,10 @@ func newSiteWith(t *testing.T, opts siteOptions) *site {
 		Engine: engine, Bundle: bundle, Assets: assets, Logger: log, Now: s.clock.Now,
 		Cookies: handlers.NewCookieJar([]securecookie.Codec{countingCodec{codec, &s.decodes}}, false, 900),
 	}
+	setup := &siteSetup{poolID: s.poolID, api: admin, engine: engine, store: st, deps: &deps, web: config.Default()}
+	for _, o := range options {
+		o(setup)
+	}
 	entry, err := handlers.NewEntry(deps)
 	s.must(err)
 	signing, err := oidc.GenerateKey(oidc.ES256)
@@ -187,10 +207,14 @@ func newSiteWith(t *testing.T, opts siteOptions) *site {
 	deps.Provider = provider
 	pages, err := handlers.New(deps)
 	s.must(err)
-	wcfg := config.Default()
+	wcfg := setup.web
 	wcfg.PublicURL, wcfg.Cookies.Secure = s.url, false
 	wcfg.OIDC.Clients = []config.Client{{ID: appID, RedirectURIs: []string{appRedirect}}}
-	server, err := web.New(wcfg, web.Deps{Pages: pages, OIDC: provider, Static: static.FS, Counter: st, Logger: log, Now: s.clock.Now})
+	wd := web.Deps{Pages: pages, OIDC: provider, Static: static.FS, Counter: st, Logger: log, Now: s.clock.Now}
+	if setup.extra != nil {
+		setup.extra(pages, provider, &wd)
+	}
+	server, err := web.New(wcfg, wd)
 	s.must(err)
 	srv.Config.Handler = server.Handler()
 	srv.Start()

@@ -25,6 +25,12 @@ const (
 	maxRequestedClaims = 8 // per target (userinfo, id_token)
 )
 
+// MaxParkedRequest bounds an AuthRequest's JSON, as the web layer parks it in a cookie: each
+// field has its own limit, but characters JSON escapes (<, >, &, control characters, invalid
+// UTF-8) grow sixfold, so the whole is bounded too. A larger request gets invalid_request.
+// Sealed and base64-encoded, this many bytes stay well below the browsers' 4 KiB per cookie.
+const MaxParkedRequest = 2560
+
 // AuthRequest is a validated authorization request. It is a small,
 // JSON-friendly value: the web layer parks it (in its flow cookie) while the
 // person signs in, then hands it back to Provider.Login.
@@ -297,6 +303,9 @@ func (p *Provider) parseAuthRequest(params url.Values) (*AuthRequest, *client, e
 			return fail(errInvalidRequest, "the claims parameter is malformed")
 		}
 		req.UserinfoClaims, req.IDTokenClaims = ui, id
+	}
+	if raw, err := json.Marshal(req); err != nil || len(raw) > MaxParkedRequest {
+		return fail(errInvalidRequest, "the authorization request is too large")
 	}
 	return req, c, nil
 }
