@@ -186,7 +186,8 @@ func (h *Handlers) ConfirmSignUpPOST(c echo.Context) error {
 			return h.internal(c, "confirm sign-up", err)
 		}
 		h.logEngineError(c, "confirm sign-up", ce)
-		return render(c, statusFor(c, ce), h.confirmView(c, f, p.T(ce.Kind.MessageID()), nil))
+		general, errs := refusal(p, ce.Kind, formFields(views.FieldCode))
+		return render(c, statusFor(c, ce), h.confirmView(c, f, general, errs))
 	}
 	if next != "" && h.d.Choice != nil {
 		res, err := h.d.SignUp.Service.StartAfterSignUp(c.Request().Context(), f.Username, next, f.SignUpMedium)

@@ -126,7 +126,8 @@ func (h *Handlers) StepPOST(c echo.Context) error {
 			f.Interrupted = true
 			h.saveFlow(c.Response(), c.Request(), f)
 		}
-		return render(c, statusFor(c, ce), h.stepView(c, st, stepInput{form: form, err: p.T(ce.Kind.MessageID())}))
+		general, errs := refusal(p, ce.Kind, answered(ans))
+		return render(c, statusFor(c, ce), h.stepView(c, st, stepInput{form: form, err: general, errs: errs}))
 	}
 	return h.advance(c, f.Username, res)
 }
