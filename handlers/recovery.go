@@ -63,7 +63,7 @@ func (h *Handlers) ForgotPOST(c echo.Context) error {
 	case errors.As(err, &ce):
 		h.logEngineError(c, "forgot password", ce)
 		m := views.ForgotPassword{Action: PathForgot, Username: username, BackURL: PathSignIn, Error: p.T(ce.Kind.MessageID())}
-		return render(c, statusFor(ce), views.ForgotPasswordPage(p, m))
+		return render(c, statusFor(c, ce), views.ForgotPasswordPage(p, m))
 	default:
 		return h.internal(c, "forgot password", err)
 	}
@@ -125,7 +125,7 @@ func (h *Handlers) ResetPOST(c echo.Context) error {
 		h.logEngineError(c, "reset password", ce)
 		general, errs := refusal(p, ce.Kind, formFields(views.FieldCode, views.FieldPassword))
 		// A wrong or expired code keeps the typed new passwords; a refused password does not.
-		return render(c, statusFor(ce), h.resetView(c, f, general, errs, typed(errs)))
+		return render(c, statusFor(c, ce), h.resetView(c, f, general, errs, typed(errs)))
 	}
 	h.saveFlow(c.Response(), c.Request(), flowState{Username: f.Username, Notice: "notice.password_reset"})
 	return c.Redirect(http.StatusSeeOther, PathSignIn)
