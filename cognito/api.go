@@ -1,10 +1,13 @@
 package cognito
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -56,7 +59,21 @@ type Config struct {
 	// StaticCredentials, when set, are used instead of the standard AWS credential chain
 	// (emulators accept any). WithCredentials does the same as an option of NewAPI.
 	StaticCredentials *credentials.StaticCredentialsProvider
+	// CallTimeout bounds each Cognito call, its retries and the waits between them included
+	// (default DefaultCallTimeout); past it the call fails as Unavailable.
+	CallTimeout time.Duration
 }
+
+// DefaultCallTimeout is how long one Cognito call may take, retries included, unless
+// Config.CallTimeout says otherwise (pool.call_timeout).
+const DefaultCallTimeout = 10 * time.Second
+
+// Retry backoff: full jitter, a random wait between 0 and retryBaseDelay·2^attempt, at most
+// retryMaxDelay, so a person waits little and many failing sign-ins do not retry in step.
+const (
+	retryBaseDelay = 250 * time.Millisecond
+	retryMaxDelay  = 2 * time.Second
+)
 
 // PoolName is the part of the pool id after the underscore, used by SRP.
 func (c Config) PoolName() string {
@@ -103,8 +120,8 @@ func WithHTTPClient(c aws.HTTPClient) APIOption {
 	return func(s *apiSettings) { s.httpClient = c }
 }
 
-// WithRetryBackoff replaces the SDK's jittered exponential backoff between retries; tests pass
-// one that does not wait.
+// WithRetryBackoff replaces the jittered exponential backoff between retries (JitterBackoff);
+// tests pass one that does not wait.
 func WithRetryBackoff(b retry.BackoffDelayer) APIOption {
 	return func(s *apiSettings) { s.backoff = b }
 }
@@ -148,10 +165,43 @@ func NewAPI(ctx context.Context, cfg Config, opts ...APIOption) (*cip.Client, er
 			client = s.httpClient
 		}
 		o.HTTPClient = sdkhttp.InMemoryBodies(client)
-		o.Retryer = newRetryer(awsCfg.RetryMaxAttempts, s.backoff)
+		backoff := s.backoff
+		if backoff == nil {
+			backoff = JitterBackoff{Rand: rand.Float64}
+		}
+		o.Retryer = newRetryer(awsCfg.RetryMaxAttempts, backoff)
 		o.APIOptions = append(o.APIOptions, markNotRepeatable)
 		o.APIOptions = append(o.APIOptions, s.middleware...)
+		o.APIOptions = append(o.APIOptions, callDeadline(cmp.Or(cfg.CallTimeout, DefaultCallTimeout)))
 	}), nil
+}
+
+// callDeadline bounds each call, retries included: it sits in the initialize step, before the
+// retry loop of the finalize step.
+func callDeadline(d time.Duration) func(*middleware.Stack) error {
+	return func(stack *middleware.Stack) error {
+		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("BridgekeeperCallDeadline",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+				ctx, cancel := context.WithTimeout(ctx, d)
+				defer cancel()
+				return next.HandleInitialize(ctx, in)
+			}), middleware.Before)
+	}
+}
+
+// JitterBackoff is the wait before retry attempt n (1, 2, …): a random fraction (Rand, in
+// [0, 1)) of retryBaseDelay·2^n, capped at retryMaxDelay ("full jitter").
+type JitterBackoff struct {
+	Rand func() float64
+}
+
+// BackoffDelay implements retry.BackoffDelayer.
+func (j JitterBackoff) BackoffDelay(attempt int, _ error) (time.Duration, error) {
+	ceiling := retryMaxDelay
+	if attempt < 8 {
+		ceiling = min(retryMaxDelay, retryBaseDelay<<attempt)
+	}
+	return time.Duration(j.Rand() * float64(ceiling)), nil
 }
 
 // newRetryer is the SDK's standard retryer with LimitExceededException taken out of the

@@ -68,7 +68,8 @@ func TestRetries(t *testing.T) {
 		{"LimitExceeded is not retried", []fakeResponse{errorResponse(400, "LimitExceededException", "Attempt limit exceeded, please try after some time.")}, 1, LimitExceeded, false},
 		{"TooManyRequests is retried", []fakeResponse{errorResponse(400, "TooManyRequestsException", "Rate exceeded")}, 3, TooManyRequests, false},
 		{"ThrottlingException is retried", []fakeResponse{errorResponse(400, "ThrottlingException", "Rate exceeded")}, 3, TooManyRequests, false},
-		{"a 500 is retried", []fakeResponse{errorResponse(500, "InternalErrorException", "boom")}, 3, Internal, false},
+		{"a 500 is retried", []fakeResponse{errorResponse(500, "InternalErrorException", "boom")}, 3, Unavailable, false},
+		{"a bare 503 is retried", []fakeResponse{{status: 503}}, 3, Unavailable, false},
 		{"a wrong password is not retried", []fakeResponse{errorResponse(400, "NotAuthorizedException", "Incorrect username or password.")}, 1, WrongCredentials, false},
 		{"throttled once, then through", []fakeResponse{errorResponse(400, "TooManyRequestsException", "Rate exceeded"), {status: 200, body: `{"ChallengeName":"SMS_MFA","Session":"S","ChallengeParameters":{}}`}}, 2, 0, true},
 	}

@@ -147,6 +147,8 @@ type engineOpts struct {
 	preventExistence bool
 	// customWithPassword starts CUSTOM_AUTH with SRP (pool.custom_auth_with_password).
 	customWithPassword bool
+	// callTimeout is pool.call_timeout (default cognito.DefaultCallTimeout).
+	callTimeout time.Duration
 }
 
 // engine creates an app client and an engine for it, wired the way cmd/bridgekeeper does.
@@ -165,7 +167,7 @@ func (e *env) engine(o engineOpts) *cognito.Engine {
 		Region: "us-east-1", UserPoolID: e.poolID, ClientID: aws.ToString(out.UserPoolClient.ClientId),
 		ClientSecret: aws.ToString(out.UserPoolClient.ClientSecret), Endpoint: e.url, Issuer: e.url + "/" + e.poolID,
 		JWKSURL: e.url + "/" + e.poolID + "/.well-known/jwks.json", AuthFlow: o.flow, TOTPIssuer: "Bridgekeeper Test",
-		CustomAuthWithPassword: o.customWithPassword,
+		CustomAuthWithPassword: o.customWithPassword, CallTimeout: o.callTimeout,
 	}
 	if o.issuer != "" {
 		cfg.Issuer = o.issuer
@@ -175,7 +177,7 @@ func (e *env) engine(o engineOpts) *cognito.Engine {
 	}
 	e.secrets = append(e.secrets, cfg.ClientSecret)
 	e.client = cfg
-	api, err := cognito.NewAPI(e.ctx, cfg, cognito.WithCredentials(credentials.NewStaticCredentialsProvider("x", "x", "")))
+	api, err := cognito.NewAPI(e.ctx, cfg, cognito.WithCredentials(credentials.NewStaticCredentialsProvider("x", "x", "")), cognito.WithRetryBackoff(noBackoff))
 	e.must(err)
 	eng, err := cognito.New(api, cfg, cognito.Deps{
 		Now: e.clock.Now, Rand: newSeeded(2), Verifier: cognito.NewJWKSVerifier(e.ctx, cfg, nil),

@@ -1,11 +1,16 @@
 package cognito
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // Kind classifies what went wrong in terms a sign-in page can act on.
@@ -64,6 +69,9 @@ const (
 	// UsernameExists: sign-up with a username that is taken (Cognito says so; the page says it
 	// neutrally, see docs/security.md).
 	UsernameExists
+	// Unavailable: Cognito could not be reached or failed on its side (a 5xx, a connection
+	// reset, no answer within the call's deadline), even after retries; try again in a moment.
+	Unavailable
 )
 
 var kindInfo = [...]struct{ name, msg string }{
@@ -90,6 +98,7 @@ var kindInfo = [...]struct{ name, msg string }{
 	PasskeyRejected:          {"PasskeyRejected", "error.PasskeyRejected"},
 	PasskeyUnavailable:       {"PasskeyUnavailable", "error.PasskeyUnavailable"},
 	UsernameExists:           {"UsernameExists", "error.UsernameExists"},
+	Unavailable:              {"Unavailable", "error.Unavailable"},
 }
 
 // String names the kind, for logs.
@@ -148,17 +157,37 @@ func IsKind(err error, k Kind) bool {
 }
 
 // mapError turns an AWS SDK error into an *Error, matching on the error code (emulators return
-// codes outside an operation's error model, so typed SDK errors are not used).
+// codes outside an operation's error model, so typed SDK errors are not used). Cognito failing
+// on its side (any 5xx) or not answering (a transport error, the call's deadline) is Unavailable.
 func mapError(op string, err error) error {
 	if err == nil {
 		return nil
 	}
+	var re *awshttp.ResponseError
 	var ae smithy.APIError
-	if !errors.As(err, &ae) {
+	switch {
+	case errors.As(err, &re) && re.HTTPStatusCode() >= 500,
+		!errors.As(err, &ae) && noAnswer(err):
+		code := ""
+		if errors.As(err, &ae) {
+			code = ae.ErrorCode()
+		}
+		return &Error{Kind: Unavailable, Code: code, Op: op, Err: err}
+	case ae == nil:
 		return &Error{Kind: Internal, Op: op, Err: err}
 	}
 	code := ae.ErrorCode()
 	return &Error{Kind: kindFor(code, ae.ErrorMessage()), Code: code, Op: op, Err: err}
+}
+
+// noAnswer reports whether err means the request got no answer from Cognito: it could not be
+// sent, the connection broke, or the call's deadline passed.
+func noAnswer(err error) bool {
+	var se *smithyhttp.RequestSendError
+	var ne net.Error
+	var re *awshttp.ResponseError
+	return errors.As(err, &se) || errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || (errors.As(err, &re) && re.HTTPStatusCode() == 0)
 }
 
 // notAuthorized splits NotAuthorizedException, which Cognito overloads, by its message (first

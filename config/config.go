@@ -21,6 +21,8 @@ const (
 	DefaultSSOSessionTTL    = 12 * time.Hour
 	DefaultSignInPerIP      = 30
 	DefaultRateLimitWindow  = time.Minute
+	// DefaultCallTimeout bounds one Cognito call, retries included (pool.call_timeout).
+	DefaultCallTimeout = 10 * time.Second
 )
 
 // Cognito authentication flows (pool.auth_flow).
@@ -136,6 +138,9 @@ type Pool struct {
 	// on (always, or user opt-in) and auth_flow USER_SRP_AUTH: Cognito tracks devices in SRP
 	// sign-ins only.
 	RememberDevices bool `yaml:"remember_devices"`
+	// CallTimeout bounds each Cognito call, its retries included (default 10s); past it the
+	// person sees the "try again in a moment" page.
+	CallTimeout time.Duration `yaml:"call_timeout"`
 }
 
 // Cookies configures Bridgekeeper's cookies.
@@ -240,7 +245,7 @@ func Default() *Config {
 		Listen:          DefaultListen,
 		Log:             Log{Level: DefaultLogLevel, Format: DefaultLogFormat},
 		ShutdownTimeout: DefaultShutdownTimeout,
-		Pool:            Pool{AuthFlow: DefaultAuthFlow, CustomAuthWithPassword: true},
+		Pool:            Pool{AuthFlow: DefaultAuthFlow, CustomAuthWithPassword: true, CallTimeout: DefaultCallTimeout},
 		Cookies:         Cookies{Secure: true},
 		Store:           Store{URL: DefaultStoreURL, KeyPrefix: DefaultKeyPrefix, Mode: store.ModeSingle, WaitTimeout: DefaultStoreWaitTimeout},
 		OIDC:            OIDC{CodeTTL: DefaultCodeTTL, SSOSessionTTL: DefaultSSOSessionTTL},

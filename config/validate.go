@@ -129,6 +129,7 @@ func (c *Config) validatePool(p *Problems) {
 	if !pool.CustomAuthWithPassword && pool.AuthFlow != AuthFlowCustom {
 		p.add("pool.custom_auth_with_password", "applies only when pool.auth_flow is %s (got %q)", AuthFlowCustom, pool.AuthFlow)
 	}
+	positive(p, "pool.call_timeout", pool.CallTimeout)
 	if pool.RememberDevices && pool.AuthFlow != AuthFlowUserSRP {
 		p.add("pool.remember_devices", "needs pool.auth_flow %s: Cognito tracks devices in SRP sign-ins only (got %s)", AuthFlowUserSRP, pool.AuthFlow)
 	}

@@ -105,6 +105,8 @@ func TestValidate(t *testing.T) {
 		{"endpoint http remote", func(c *Config) { c.Pool.Endpoint = "http://cognito.example.com" }, []string{`pool.endpoint must use https unless it points at localhost`}},
 		{"issuer relative", func(c *Config) { c.Pool.Issuer = "/pool" }, []string{`pool.issuer must be an absolute URL (got "/pool")`}},
 		{"jwks https", func(c *Config) { c.Pool.JWKSURL = "https://keys.example.com/jwks.json" }, nil},
+		{"call timeout zero", func(c *Config) { c.Pool.CallTimeout = 0 }, []string{"pool.call_timeout must be longer than zero (got 0s)"}},
+		{"call timeout", func(c *Config) { c.Pool.CallTimeout = 3 * time.Second }, nil},
 		// Cookies.
 		{"no cookie keys", func(c *Config) { c.Cookies.Keys = nil }, []string{"cookies.keys needs at least one key"}},
 		{"short cookie key", func(c *Config) { c.Cookies.Keys[1] = "MTIzNDU2Nzg5MDEy" }, []string{"cookies.keys[1] must be 32 bytes of base64 (got 12)"}},

@@ -100,7 +100,7 @@ func (h *Handlers) AccountPasskeyOptionsPOST(c echo.Context) error {
 	options, err := h.d.Choice.Passkeys.StartRegistration(c.Request().Context(), tok)
 	if err != nil {
 		h.logAccountError(c, "start passkey registration", err)
-		return c.JSON(statusFor(&cognito.Error{Kind: kindOf(err)}), passkeyReply{Error: p.T(kindOf(err).MessageID())})
+		return c.JSON(statusFor(c, &cognito.Error{Kind: kindOf(err)}), passkeyReply{Error: p.T(kindOf(err).MessageID())})
 	}
 	if !h.checkRelyingParty(c, options, "rp", "id") {
 		return c.JSON(http.StatusUnprocessableEntity, passkeyReply{Error: p.T(cognito.PasskeyUnavailable.MessageID())})
@@ -138,7 +138,7 @@ func (h *Handlers) passkeyChange(c echo.Context, what, notice string, change fun
 		m := views.Account{Username: s.Username, SignOutAction: PathSignOut, Passkeys: h.accountPasskeys(c, p, nil)}
 		m.Email, _ = s.Claims["email"].(string)
 		m.Passkeys.Error = p.T(kindOf(err).MessageID())
-		return render(c, statusFor(&cognito.Error{Kind: kindOf(err)}), views.AccountPage(p, m))
+		return render(c, statusFor(c, &cognito.Error{Kind: kindOf(err)}), views.AccountPage(p, m))
 	}
 	if value == "" || len(value) > maxLen {
 		return fail(&cognito.Error{Kind: cognito.InvalidParameter, Op: what, Err: errors.New("missing or too long " + field)})

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -185,13 +187,20 @@ func adminActionURL(username string, action admin.Action) string {
 	return adminUserURL(username) + "/" + string(action)
 }
 
-// username reads the :username path parameter.
+// username reads the :username path parameter: no such user (404) unless it can be a Cognito
+// username, whose pattern is [\p{L}\p{M}\p{S}\p{N}\p{P}]+ (no spaces or control characters;
+// Cognito would refuse the call with a validation error).
 func username(c echo.Context) (string, error) {
 	u, err := url.PathUnescape(c.Param("username"))
-	if err != nil || u == "" || len(u) > maxUsername {
+	if err != nil || u == "" || len(u) > maxUsername || !utf8.ValidString(u) || strings.IndexFunc(u, notUsernameRune) >= 0 {
 		return "", echo.ErrNotFound
 	}
 	return u, nil
+}
+
+// notUsernameRune reports a character Cognito's username pattern does not allow.
+func notUsernameRune(r rune) bool {
+	return !unicode.In(r, unicode.L, unicode.M, unicode.S, unicode.N, unicode.P)
 }
 
 // adminFailed logs an error of the user pool once and shows the error page.

@@ -20,6 +20,11 @@ import (
 func (h *Handlers) logEngineError(c echo.Context, what string, ce *cognito.Error) {
 	ctx := c.Request().Context()
 	attrs := []any{"kind", ce.Kind.String(), "code", ce.Code}
+	if ce.Kind == cognito.Unavailable || ce.Kind == cognito.TooManyRequests {
+		// Cognito slow, throttling or down: nobody's mistake, but operators want to know.
+		h.d.Logger.WarnContext(ctx, what, append(attrs, "op", ce.Op, "cause", ce.Err)...)
+		return
+	}
 	if !isOurProblem(ce) {
 		h.d.Logger.InfoContext(ctx, what, attrs...)
 		return

@@ -53,7 +53,7 @@ func (h *Handlers) ForgotPOST(c echo.Context) error {
 	case errors.As(err, &ce):
 		h.logEngineError(c, "forgot password", ce)
 		m := views.ForgotPassword{Action: PathForgot, Username: username, BackURL: PathSignIn, Error: p.T(ce.Kind.MessageID())}
-		return render(c, statusFor(ce), views.ForgotPasswordPage(p, m))
+		return render(c, statusFor(c, ce), views.ForgotPasswordPage(p, m))
 	default:
 		return h.internal(c, "forgot password", err)
 	}
@@ -105,7 +105,8 @@ func (h *Handlers) ResetPOST(c echo.Context) error {
 			return h.internal(c, "reset password", err)
 		}
 		h.logEngineError(c, "reset password", ce)
-		return render(c, statusFor(ce), h.resetView(c, f, p.T(ce.Kind.MessageID()), nil))
+		general, errs := refusal(p, ce.Kind, formFields(views.FieldCode, views.FieldPassword))
+		return render(c, statusFor(c, ce), h.resetView(c, f, general, errs))
 	}
 	h.saveFlow(c.Response(), c.Request(), flowState{Username: f.Username, Notice: "notice.password_reset"})
 	return c.Redirect(http.StatusSeeOther, PathSignIn)

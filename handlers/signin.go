@@ -3,7 +3,9 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -32,6 +34,10 @@ type flowState struct {
 	// PasskeyOffer marks a browser between a sign-in and the app it is for, at the offer to
 	// add a passkey (passkey_offer.go).
 	PasskeyOffer bool `json:"po,omitempty"`
+	// Interrupted: the last answer to this step met Cognito unavailable, so it may have reached
+	// Cognito and used the session up; if the next answer finds the session used, the notice
+	// says so instead of "took too long".
+	Interrupted bool `json:"i,omitempty"`
 }
 
 // Limits on what people type, well above any real value and below Cognito's own limits.
@@ -132,7 +138,7 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 		if errors.As(err, &ce) {
 			h.logEngineError(c, "start sign-in", ce)
 			m.Error = p.T(ce.Kind.MessageID())
-			return render(c, statusFor(ce), views.SignInPage(p, m))
+			return render(c, statusFor(c, ce), views.SignInPage(p, m))
 		}
 		return h.internal(c, "start sign-in", err)
 	}
@@ -210,9 +216,17 @@ func (h *Handlers) restartWithNotice(c echo.Context, username, notice string) er
 	return c.Redirect(http.StatusSeeOther, PathSignIn)
 }
 
-func statusFor(ce *cognito.Error) int {
+// statusFor is the HTTP status of the page that explains an engine error. Cognito throttling (429)
+// or unavailable (503) is temporary: the answer says when to try again (Retry-After).
+func statusFor(c echo.Context, ce *cognito.Error) int {
 	switch ce.Kind {
-	case cognito.TooManyRequests, cognito.LimitExceeded, cognito.TooManyFailedAttempts, cognito.PasswordAttemptsExceeded:
+	case cognito.TooManyRequests, cognito.Unavailable:
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(RetryAfter/time.Second)))
+		if ce.Kind == cognito.Unavailable {
+			return http.StatusServiceUnavailable
+		}
+		return http.StatusTooManyRequests
+	case cognito.LimitExceeded, cognito.TooManyFailedAttempts, cognito.PasswordAttemptsExceeded:
 		return http.StatusTooManyRequests
 	case cognito.Internal:
 		return http.StatusBadGateway

@@ -128,7 +128,7 @@ func (h *Handlers) SignUpPOST(c echo.Context) error {
 		} else {
 			m.Error = p.T(ce.Kind.MessageID())
 		}
-		return render(c, statusFor(ce), views.SignUpPage(p, m))
+		return render(c, statusFor(c, ce), views.SignUpPage(p, m))
 	}
 	f := flowState{Username: username, ResetDestination: up.Delivery.Destination}
 	if h.d.Choice != nil {
@@ -186,7 +186,8 @@ func (h *Handlers) ConfirmSignUpPOST(c echo.Context) error {
 			return h.internal(c, "confirm sign-up", err)
 		}
 		h.logEngineError(c, "confirm sign-up", ce)
-		return render(c, statusFor(ce), h.confirmView(c, f, p.T(ce.Kind.MessageID()), nil))
+		general, errs := refusal(p, ce.Kind, formFields(views.FieldCode))
+		return render(c, statusFor(c, ce), h.confirmView(c, f, general, errs))
 	}
 	if next != "" && h.d.Choice != nil {
 		res, err := h.d.SignUp.Service.StartAfterSignUp(c.Request().Context(), f.Username, next, f.SignUpMedium)
@@ -234,7 +235,7 @@ func (h *Handlers) ConfirmSignUpResendPOST(c echo.Context) error {
 			return h.internal(c, "resend confirmation code", err)
 		}
 		h.logEngineError(c, "resend confirmation code", ce)
-		return render(c, statusFor(ce), h.confirmView(c, f, p.T(ce.Kind.MessageID()), nil))
+		return render(c, statusFor(c, ce), h.confirmView(c, f, p.T(ce.Kind.MessageID()), nil))
 	}
 	h.codeSent(c, abuse.ConfirmCode, f.Username)
 	h.saveFlow(c.Response(), c.Request(), flowState{Username: f.Username, ResetDestination: d.Destination, Notice: "notice.code_resent",

@@ -56,6 +56,7 @@ type site struct {
 	clock  *testutil.Clock
 	pool   *localpool.Server
 	poolID string
+	admin  *cip.Client // the pool's administrator API
 	url    string
 	logs   *testutil.Buffer
 	en     *i18n.Localizer
@@ -132,6 +133,7 @@ func newSiteWith(t testing.TB, opts siteOptions, options ...siteOption) *site {
 	}})
 	s.must(err)
 	s.poolID = aws.ToString(out.UserPool.Id)
+	s.admin = admin
 	_, err = admin.SetUserPoolMfaConfig(ctx, &cip.SetUserPoolMfaConfigInput{
 		UserPoolId: aws.String(s.poolID), MfaConfiguration: types.UserPoolMfaTypeOptional,
 		SmsMfaConfiguration: &types.SmsMfaConfigType{SmsConfiguration: &types.SmsConfigurationType{SnsCallerArn: aws.String("arn:aws:iam::000000000000:role/sms")}},

@@ -114,10 +114,20 @@ func (h *Handlers) StepPOST(c echo.Context) error {
 			return h.internal(c, "answer step", err)
 		}
 		h.logEngineError(c, "answer step", ce)
+		if ce.Kind == cognito.SessionExpired && f.Interrupted {
+			return h.restartWithNotice(c, f.Username, msgInterrupted)
+		}
 		if ce.Kind.Restart() {
 			return h.restartWithNotice(c, f.Username, ce.Kind.MessageID())
 		}
-		return render(c, statusFor(ce), h.stepView(c, st, stepInput{form: form, err: p.T(ce.Kind.MessageID())}))
+		if ce.Kind == cognito.Unavailable && !f.Interrupted {
+			// The step stays (its Cognito session with it): the person types the code again in a
+			// moment, or reloads /signin/step, which shows the same step.
+			f.Interrupted = true
+			h.saveFlow(c.Response(), c.Request(), f)
+		}
+		general, errs := refusal(p, ce.Kind, answered(ans))
+		return render(c, statusFor(c, ce), h.stepView(c, st, stepInput{form: form, err: general, errs: errs}))
 	}
 	return h.advance(c, f.Username, res)
 }

@@ -31,7 +31,7 @@ func customChallengePage() stepPage {
 				m.ResendAction = PathSignInResend
 			}
 			if m.Error == "" && len(m.FieldErrors) == 0 && d.Retry {
-				m.Error = p.T("custom.retry")
+				m.FieldErrors = views.FieldErrors{views.FieldAnswer: p.T("custom.retry")}
 			}
 			return views.CustomChallengePage(p, m)
 		},

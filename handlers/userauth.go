@@ -176,7 +176,7 @@ func (h *Handlers) stepError(c echo.Context, f flowState, st cognito.State, what
 	if ce.Kind.Restart() {
 		return h.restartWithNotice(c, f.Username, ce.Kind.MessageID())
 	}
-	return render(c, statusFor(ce), h.stepView(c, st, stepInput{err: h.page(c).T(ce.Kind.MessageID())}))
+	return render(c, statusFor(c, ce), h.stepView(c, st, stepInput{err: h.page(c).T(ce.Kind.MessageID())}))
 }
 
 // passkeyReply is what the passkey endpoints answer passkey.js: the options, a page to go to
@@ -224,7 +224,7 @@ func (h *Handlers) PasskeyOptionsPOST(c echo.Context) error {
 			return c.JSON(http.StatusBadGateway, passkeyReply{Error: p.T("error.Internal")})
 		}
 		h.logEngineError(c, "passkey options", ce)
-		return c.JSON(statusFor(ce), passkeyReply{Error: p.T(ce.Kind.MessageID())})
+		return c.JSON(statusFor(c, ce), passkeyReply{Error: p.T(ce.Kind.MessageID())})
 	}
 	if res.Step == nil || res.Step.State.Kind != cognito.StepPasskey || res.Step.PasskeyOptions == "" {
 		// Cognito went another way (the passkey is gone): show that step instead.

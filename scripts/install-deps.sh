@@ -2,7 +2,7 @@
 # install-deps.sh installs everything `make test` needs beyond Go and node/npm:
 #   - Debian packages: chromium and fonts-liberation (browser tests), redis-server (the Redis
 #     store's tests), git (check-generated), openssl (tests that cross-check keys with it);
-#   - npm packages: the repository root's (Tailwind, when a root package.json exists) and
+#   - npm packages: the repository root's (Tailwind, axe-core for the accessibility test) and
 #     e2e/node's (cognito-local, amazon-cognito-identity-js, openid-client), from their lock files;
 #   - Go modules (go mod download), including the tools named in go.mod (templ, staticcheck).
 # It is idempotent and quick when everything is already present: apt is only consulted for a

@@ -44,7 +44,7 @@ func SelectMFAPage(p Page, m SelectMFA) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = pageHeading(p.T("selectmfa.title"), p.T("selectmfa.intro")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = choiceHeading(p.T("selectmfa.title"), p.T("selectmfa.intro"), !hasProblems(m.Error, nil)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -149,7 +149,7 @@ func MFASetupChoicePage(p Page, m MFASetupChoice) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = pageHeading(p.T("mfasetup.title"), p.T("mfasetup.intro")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = choiceHeading(p.T("mfasetup.title"), p.T("mfasetup.intro"), !hasProblems(m.Error, nil)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

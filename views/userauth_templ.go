@@ -43,7 +43,7 @@ func SelectChallengePage(p Page, m SelectChallenge) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = pageHeading(p.T("signin.choose.title"), p.T("signin.choose.intro", map[string]any{"Name": m.Username})).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = choiceHeading(p.T("signin.choose.title"), p.T("signin.choose.intro", map[string]any{"Name": m.Username}), !hasProblems(m.Error, nil)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

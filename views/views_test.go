@@ -165,7 +165,21 @@ func TestPages(t *testing.T) {
 				{sel: "button[value=SOFTWARE_TOKEN_MFA]", attrs: map[string]string{"type": "submit", "name": "method"}, text: "Authenticator app"},
 				{sel: "button[value=EMAIL_OTP]", attrs: map[string]string{"type": "submit", "name": "method"}, text: "Email"},
 				{sel: "form[action=/mfa]"},
+				// A choice page starts at its question: the heading takes focus.
+				{sel: "h1#page-heading", attrs: map[string]string{"tabindex": "-1", "autofocus": ""}, text: "Choose how to confirm it"},
 			},
+		},
+		{
+			name: "MFA choice with an error: the summary takes focus, not the heading",
+			page: func(p Page) templ.Component {
+				return SelectMFAPage(p, SelectMFA{Action: "/mfa", Methods: []MethodChoice{choice(p, MethodSMS)}, Error: p.T("error.CodeDeliveryFailure")})
+			},
+			alert: true,
+			wants: []want{
+				{sel: "div#error-summary", attrs: map[string]string{"autofocus": ""}},
+				{sel: "h1#page-heading", attrs: map[string]string{"tabindex": "-1"}},
+			},
+			absent: []string{"h1[autofocus]"},
 		},
 		{
 			name: "MFA setup choice",
@@ -176,8 +190,19 @@ func TestPages(t *testing.T) {
 				{sel: "button[value=SOFTWARE_TOKEN_MFA]", attrs: map[string]string{"name": "method"}, text: "QR code"},
 				{sel: "button[value=EMAIL_OTP]", attrs: map[string]string{"name": "method"}, text: "email you a code"},
 				{sel: "main", text: "an administrator first needs to add your phone number"},
+				{sel: "h1#page-heading", attrs: map[string]string{"tabindex": "-1", "autofocus": ""}},
 			},
 			absent: []string{"button[value=SMS_MFA]"},
+		},
+		{
+			name: "the ways to sign in (USER_AUTH)",
+			page: func(p Page) templ.Component {
+				return SelectChallengePage(p, SelectChallenge{Action: "/signin/step", Username: "ana", Methods: []MethodChoice{{Method: "PASSWORD_SRP", Label: "Password"}}, StartOverURL: "/restart"})
+			},
+			wants: []want{
+				{sel: "h1#page-heading", attrs: map[string]string{"tabindex": "-1", "autofocus": ""}, text: "Choose how to sign in"},
+				{sel: "button[value=PASSWORD_SRP]", attrs: map[string]string{"name": "method"}},
+			},
 		},
 		{
 			name: "MFA setup choice without SMS",

@@ -98,15 +98,46 @@ func startBridgekeeper(ctx context.Context, name, bin, dir string, flows []strin
 	}
 	var variants []*Variant
 	for _, flow := range flows {
-		port, err := freePort()
-		if err != nil {
-			return nil, procs, err
-		}
 		secret := rand.Text()
-		cookieKey := make([]byte, 32)
-		_, _ = rand.Read(cookieKey)
-		p := info.Pools[0]
-		cfg := fmt.Sprintf(`listen: 127.0.0.1:%[1]d
+		var (
+			srv  *proc
+			base string
+		)
+		// The port is chosen before serve listens (the issuer names it), so another process may
+		// take it in between: try a few.
+		for attempt := 0; srv == nil; attempt++ {
+			port, err := freePort()
+			if err != nil {
+				return nil, procs, err
+			}
+			path := filepath.Join(dir, "bridgekeeper-"+flow+".yaml")
+			if err := os.WriteFile(path, []byte(serveConfig(port, info.Endpoint, info.Pools[0].ID, info.Pools[0].Issuer,
+				info.Pools[0].Clients[0].ID, info.Pools[0].Clients[0].Secret, flow, keys, secret)), 0o600); err != nil {
+				return nil, procs, err
+			}
+			srv, base, err = startProc(ctx, name+" serve "+flow, nil, dir, listeningRE, bin, "serve", "--config", path)
+			if err != nil && attempt == 2 {
+				return nil, procs, err
+			}
+		}
+		procs = append(procs, srv)
+		for _, alg := range []string{AlgES256, AlgRS256} {
+			variants = append(variants, &Variant{
+				Provider: name, Alg: alg, Flow: flow,
+				Issuer: base, ClientID: "bench-" + strings.ToLower(alg), ClientSecret: secret, RedirectURI: benchRedirect,
+				Scope: benchScope, Username: benchUser, Password: benchPassword, UserField: "username",
+				procs: []*proc{srv}, extra: []*proc{pool},
+			})
+		}
+	}
+	return variants, procs, nil
+}
+
+// serveConfig is the configuration of one `bridgekeeper serve` on port against the local pool.
+func serveConfig(port int, endpoint, poolID, issuer, poolClient, poolSecret, flow string, keys map[string]string, secret string) string {
+	cookieKey := make([]byte, 32)
+	_, _ = rand.Read(cookieKey) // crypto/rand never fails
+	return fmt.Sprintf(`listen: 127.0.0.1:%[1]d
 public_url: http://127.0.0.1:%[1]d
 pool:
   region: us-east-1
@@ -125,27 +156,8 @@ oidc:
   clients:
     - {id: bench-es256, secret: %[11]s, redirect_uris: [%[12]s], signing_alg: ES256}
     - {id: bench-rs256, secret: %[11]s, redirect_uris: [%[12]s], signing_alg: RS256}
-`, port, p.ID, p.Clients[0].ID, p.Clients[0].Secret, info.Endpoint, p.Issuer, flow,
-			base64.StdEncoding.EncodeToString(cookieKey), keys[AlgES256], keys[AlgRS256], secret, benchRedirect)
-		path := filepath.Join(dir, "bridgekeeper-"+flow+".yaml")
-		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-			return nil, procs, err
-		}
-		srv, base, err := startProc(ctx, name+" serve "+flow, nil, dir, listeningRE, bin, "serve", "--config", path)
-		if err != nil {
-			return nil, procs, err
-		}
-		procs = append(procs, srv)
-		for _, alg := range []string{AlgES256, AlgRS256} {
-			variants = append(variants, &Variant{
-				Provider: name, Alg: alg, Flow: flow,
-				Issuer: base, ClientID: "bench-" + strings.ToLower(alg), ClientSecret: secret, RedirectURI: benchRedirect,
-				Scope: benchScope, Username: benchUser, Password: benchPassword, UserField: "username",
-				procs: []*proc{srv}, extra: []*proc{pool},
-			})
-		}
-	}
-	return variants, procs, nil
+`, port, poolID, poolClient, poolSecret, endpoint, issuer, flow,
+		base64.StdEncoding.EncodeToString(cookieKey), keys[AlgES256], keys[AlgRS256], secret, benchRedirect)
 }
 
 // writeSigningKeys writes one ES256 and one RS256 key and returns their files by algorithm.

@@ -44,6 +44,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	authFlow := fs.String("auth-flow", cognito.FlowUserSRP, "the app client's sign-in flow: USER_SRP_AUTH, USER_AUTH for choice-based sign-in with passkeys and one-time codes, or CUSTOM_AUTH for custom questions after the password")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
 	configPath := fs.String("config", "", "a serve configuration file; everything but the pool applies (clients, store, keys, logs)")
+	withFaults := fs.Bool("faults", false, "serve the local pool's test-only fault switchboard (latency, throttling, 5xx, connection resets); its URL is printed")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -69,7 +70,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	log := newLogger(stderr, *logLevel, logFormat)
 
 	// The local user pool, on its own loopback port, reached over HTTP by the real AWS SDK.
-	pool := localpool.New(localpool.Options{Logger: log})
+	pool := localpool.New(localpool.Options{Logger: log, Faults: *withFaults})
 	poolLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return fmt.Errorf("local pool: %w", err)
@@ -160,6 +161,9 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	seed.CLI = demoCLICommand(poolURL, seed.PoolID)
 	if *authFlow == cognito.FlowUserAuth {
 		seed.Users = append(seed.Users, demoUserAuthUsers()...)
+	}
+	if *withFaults {
+		fmt.Fprintf(stdout, "Pool faults (test only): %s%s\n", poolURL, localpool.FaultsPath)
 	}
 	printDemo(stdout, base, seed, *mfaRequired, *authFlow)
 	err = a.Serve(ctx)

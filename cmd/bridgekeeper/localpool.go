@@ -86,6 +86,7 @@ func runLocalPool(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	seedPath := fs.String("seed", "", "YAML file of pools, app clients and users to create at start")
 	asJSON := fs.Bool("json", false, "print the endpoint, pool ids and client ids as one JSON object")
 	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn or error")
+	withFaults := fs.Bool("faults", false, "serve the test-only fault switchboard at "+localpool.FaultsPath+" (injected latency, throttling, 5xx, connection resets); never in production")
 	statePath := fs.String("state", "", "JSON file to keep the pools, clients and users in: loaded at start if it exists (then --seed is not applied), written on every change and at shutdown")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -106,7 +107,7 @@ func runLocalPool(ctx context.Context, args []string, stdout, stderr io.Writer, 
 	}
 	endpoint := "http://" + ln.Addr().String()
 	log := newLogger(stderr, *logLevel, "text")
-	opts := localpool.Options{Logger: log, Region: localPoolRegion, BaseURL: endpoint}
+	opts := localpool.Options{Logger: log, Region: localPoolRegion, BaseURL: endpoint, Faults: *withFaults}
 	var state *poolStateFile
 	if *statePath != "" {
 		state = newPoolStateFile(*statePath, log)

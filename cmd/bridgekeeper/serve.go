@@ -88,6 +88,7 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 			AuthFlow:     cfg.Pool.AuthFlow,
 			// Only CUSTOM_AUTH reads it (validation refuses it elsewhere).
 			CustomAuthWithPassword: cfg.Pool.CustomAuthWithPassword,
+			CallTimeout:            cfg.Pool.CallTimeout,
 		},
 		CookieKeys:      keys,
 		RememberDevices: cfg.Pool.RememberDevices,

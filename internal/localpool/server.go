@@ -35,6 +35,10 @@ type Options struct {
 	Region string
 	// BaseURL is the issuer base; empty derives it from each request's Host.
 	BaseURL string
+	// Faults serves the fault switchboard at FaultsPath, for tests of the real binary
+	// (`bridgekeeper localpool --faults`, `bridgekeeper demo --faults`). Off by default; the
+	// in-process API (SetFault, Calls) works either way.
+	Faults bool
 	// OnChange, when set, is called after each operation that may have changed what SaveState
 	// writes (state.go), outside the service's lock.
 	OnChange func()
@@ -54,6 +58,7 @@ type Server struct {
 	revokedOrigins map[string]bool
 	ops            map[string]opFunc
 	signin         *deviceCtx // the sign-in being answered under mu (devices.go)
+	faults         *faults    // injected latency and failures, per operation (faults.go)
 }
 
 type pool struct {
@@ -173,6 +178,7 @@ func New(opts Options) *Server {
 		sessions: map[string]*session{},
 		refresh:  map[string]*refreshRecord{},
 		ops:      operations(),
+		faults:   newFaults(),
 
 		revokedOrigins: map[string]bool{},
 	}
@@ -214,6 +220,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /{$}", s.serveAPI)
 	mux.HandleFunc("GET /{pool}/.well-known/jwks.json", s.serveJWKS)
 	mux.HandleFunc("GET /{pool}/.well-known/openid-configuration", s.serveDiscovery)
+	if s.opts.Faults {
+		mux.HandleFunc(FaultsPath, s.serveFaults)
+	}
 	return mux
 }
 
@@ -229,6 +238,18 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeError(w, errf("InvalidParameterException", "could not read the request"))
 		return
+	}
+	// Faults apply once the body is read, so the server notices a caller that gives up.
+	if f, cleared, ok := s.faults.take(op); ok {
+		done, after := s.inject(w, r, f, cleared)
+		if done {
+			s.opts.Logger.DebugContext(r.Context(), "local pool fault", "op", op, "fault", f.Error)
+			return
+		}
+		if after {
+			defer resetConnection(w)
+			w = cutAfter{w}
+		}
 	}
 	if ae := checkRequest(op, body); ae != nil {
 		s.opts.Logger.DebugContext(r.Context(), "local pool", "op", op, "error", ae.Code)

@@ -105,7 +105,7 @@ func TestStateCoversEveryField(t *testing.T) {
 		{signInSettings{}, []string{"firstFactors", "rpID", "userVerification", "passkeyFactor"}, nil},
 		{deviceSettings{}, []string{"config", "devices"}, nil},
 		{signupSettings{}, []string{"adminOnly", "autoVerified"}, []string{"codes"}},
-		{Server{}, []string{"pools", "clients"}, []string{"opts", "outbox", "mu", "sessions", "refresh", "revokedOrigins", "ops", "signin"}},
+		{Server{}, []string{"pools", "clients"}, []string{"opts", "outbox", "mu", "sessions", "refresh", "revokedOrigins", "ops", "signin", "faults"}},
 	}
 	for _, tt := range tests {
 		typ := reflect.TypeOf(tt.typ)

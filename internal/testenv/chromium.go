@@ -42,6 +42,13 @@ var chromiumFlags = []string{
 // what the browser printed.
 func Chromium(t testing.TB) context.Context {
 	t.Helper()
+	return ChromiumFor(t, BrowserTimeout)
+}
+
+// ChromiumFor is Chromium for a test that does more with the browser than BrowserTimeout allows
+// (one browser for many pages): its context expires after timeout.
+func ChromiumFor(t testing.TB, timeout time.Duration) context.Context {
+	t.Helper()
 	path := chromiumPath()
 	if path == "" {
 		testutil.Missing(t, "chromium", "apt-get install chromium (or: "+InstallHint+")")
@@ -79,7 +86,7 @@ func Chromium(t testing.TB) context.Context {
 	// Like chromedp.Headless: no scrollbars changing layout widths, no sound.
 	opts = append(opts, chromedp.Flag("hide-scrollbars", true), chromedp.Flag("mute-audio", true))
 
-	timeoutCtx, cancelTimeout := context.WithTimeout(context.Background(), BrowserTimeout)
+	timeoutCtx, cancelTimeout := context.WithTimeout(context.Background(), timeout)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(timeoutCtx, opts...)
 	ctx, cancelBrowser := chromedp.NewContext(allocCtx, chromedp.WithErrorf(t.Logf))
 	t.Cleanup(func() {
