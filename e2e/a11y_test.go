@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/internal/testenv"
 )
 
@@ -227,6 +228,13 @@ func auditPasswordDemo(a *auditor) {
 	a.auditLanguages(anon, base, "sign-in", "/signin", http.StatusOK)
 	a.do(anon, "open the sign-in page", chromedp.Navigate(base+"/signin"))
 	a.visit(anon, "sign-in: wrong password", http.StatusUnauthorized, signInAs("alice", "wrong-password"))
+	// Wrong passwords beyond the free ones: the sign-in page asks to wait (429).
+	for range config.DefaultLimits().PasswordAttempts {
+		if res, err := chromedp.RunResponse(anon, signInAs("user03", "wrong-password")); err != nil || res.Status != http.StatusUnauthorized {
+			t.Fatalf("a wrong password: %v %v", res, err)
+		}
+	}
+	a.visit(anon, "sign-in: too many wrong passwords (429)", http.StatusTooManyRequests, signInAs("user03", "wrong-password"))
 	a.visit(anon, "error page (404)", http.StatusNotFound, chromedp.Navigate(base+"/no-such-page"))
 	a.auditLanguages(anon, base, "error page (404)", "/no-such-page", http.StatusNotFound)
 	a.visit(anon, "error page (400: unknown app)", http.StatusBadRequest, chromedp.Navigate(base+"/authorize?client_id=nobody&response_type=code&scope=openid"))
@@ -346,7 +354,8 @@ func auditMFASetup(a *auditor) {
 
 // auditChoiceDemo walks choice-based sign-in (USER_AUTH): the username-first page, the ways to
 // sign in (its heading takes focus), the passkey page, the password step with a wrong password,
-// the account page with its passkeys, and a one-time sign-in code.
+// the account page with its passkeys, the passkey offer before an app, and a one-time sign-in
+// code.
 func auditChoiceDemo(a *auditor) {
 	p := startUserAuthDemo(a.t)
 	base := p.BaseURL
@@ -363,6 +372,16 @@ func auditChoiceDemo(a *auditor) {
 	a.do(alice, "sign out and in again", chromedp.Click(`form[action="/signout"] button`), chromedp.WaitVisible(`a[href="/signin"]`),
 		usernameFirst(base, "alice"), chromedp.WaitVisible(`button[value="WEB_AUTHN"]`))
 	a.visit(alice, "passkey", http.StatusOK, chromedp.Click(`button[value="WEB_AUTHN"]`))
+
+	// A password sign-in for an app, by someone without a passkey, is offered one first.
+	offered := a.profile()
+	a.do(offered, "sign in to the demo app", chromedp.Navigate(base+"/demo/app"), chromedp.Click(`a[href="/demo/app/login"]`),
+		chromedp.WaitVisible(`input[name="username"]`), typeInto(`input[name="username"]`, "user04"), chromedp.Submit(`input[name="username"]`),
+		chromedp.WaitVisible(`button[value="PASSWORD_SRP"]`), chromedp.Click(`button[value="PASSWORD_SRP"]`), chromedp.WaitVisible(`input[name="password"]`))
+	a.visit(offered, "passkey offer", http.StatusOK, typeInto(`input[name="password"]`, demoPassword), chromedp.Submit(`input[name="password"]`))
+	if loc, err := chromedp.Run(offered, chromedp.Evaluate[string](`location.pathname`)); err != nil || loc != "/signin/passkey-offer" {
+		a.t.Errorf("the sign-in for the app went to %q (%v), not the passkey offer", loc, err)
+	}
 
 	judy := a.profile()
 	a.do(judy, "open the sign-in page", chromedp.Navigate(base+"/signin"))

@@ -144,14 +144,30 @@ func TestGrantsStayBounded(t *testing.T) {
 	if !loggedReason(d.p, "code_issue") {
 		t.Error("no log line names the code issuance limit")
 	}
-	// The oldest families are gone; the newest ones still refresh.
+	// The oldest families are gone; the newest ones still refresh (oldest first, so the
+	// least recently used is still the oldest of them).
 	for i, tok := range tokens {
 		got := d.refresh(t, tok.RefreshToken)
 		if live := i >= len(tokens)-liveGrants; live != (got.status == http.StatusOK) {
 			t.Errorf("family %d of %d (live %v): refresh answered %d %s", i+1, len(tokens), live, got.status, got.Error)
 		}
+		tokens[i].RefreshToken = got.RefreshToken
 	}
 	if n := d.keys(ctx, t, "oidc:grant:*"); n != liveGrants {
 		t.Fatalf("the store holds %d grants, want %d", n, liveGrants)
+	}
+	// Least recently used goes first: after the oldest live family is used again, a new
+	// sign-in (a new session, with codes of its own) revokes the next one instead.
+	oldest, next := len(tokens)-liveGrants, len(tokens)-liveGrants+1
+	used := d.refresh(t, tokens[oldest].RefreshToken)
+	if used.status != http.StatusOK {
+		t.Fatalf("refresh of family %d: %d %s", oldest+1, used.status, used.Error)
+	}
+	d.signIn(ctx, t, newClient(), "alice", nil)
+	if got := d.refresh(t, used.RefreshToken); got.status != http.StatusOK {
+		t.Errorf("the family used last was revoked: %d %s", got.status, got.Error)
+	}
+	if got := d.refresh(t, tokens[next].RefreshToken); got.Error != "invalid_grant" {
+		t.Errorf("the least recently used family survived: %d %+v", got.status, got)
 	}
 }
