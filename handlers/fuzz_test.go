@@ -247,6 +247,7 @@ var accountPaths = []string{
 	handlers.PathAccountPasskeys, handlers.PathAccountPasskeyDelete,
 	"/admin/users/%s/reset-password", "/admin/users/%s/temporary-password", "/admin/users/%s/disable",
 	"/admin/users/%s/enable", "/admin/users/%s/sign-out", "/admin/users/%s/reset-mfa", "/admin/users/%s/forget-devices",
+	handlers.PathSignInResend, handlers.PathPasskeyOffer,
 }
 
 // FuzzAccountAndAdminPOST varies the signed-in person's account forms and an administrator's
