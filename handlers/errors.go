@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/bridgekeeper/bridgekeeper/cognito"
 	"github.com/bridgekeeper/bridgekeeper/internal/csrf"
 	"github.com/bridgekeeper/bridgekeeper/views"
 )
@@ -25,6 +26,8 @@ func (h *Handlers) ErrorPage(c echo.Context, status int, err error) error {
 		msg = p.T("error.BadRequest")
 	case status == http.StatusTooManyRequests:
 		msg = p.T("error.RateLimited")
+	case status == http.StatusServiceUnavailable:
+		msg = p.T(cognito.Unavailable.MessageID()) // the store (or Cognito) does not answer
 	}
 	return render(c, status, views.ErrorPageView(p, views.ErrorPage{
 		Status:       status,

@@ -12,6 +12,7 @@ import (
 	"github.com/bridgekeeper/bridgekeeper/cognito"
 	"github.com/bridgekeeper/bridgekeeper/internal/abuse"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
+	"github.com/bridgekeeper/bridgekeeper/store"
 	"github.com/bridgekeeper/bridgekeeper/views"
 )
 
@@ -201,6 +202,17 @@ func (h *Handlers) finish(c echo.Context, s *cognito.Success) error {
 	h.d.Cookies.clear(w, authzCookieName)
 	h.rememberFactor(w, s.AMR)
 	if err := h.d.Provider.Login(w, r, req, s.Identity, s.RefreshToken); err != nil {
+		if errors.Is(err, store.ErrUnavailable) {
+			// Nothing was redirected. Cognito's session is used up, so the person signs in
+			// again, but the app's request and the username stay (these cookies come after
+			// the clearing ones, and the last one wins).
+			if req != nil {
+				if err := h.d.Cookies.save(w, authzCookieName, req); err != nil {
+					h.d.Logger.ErrorContext(r.Context(), "park authorization request", "err", err)
+				}
+			}
+			h.saveFlow(w, r, flowState{Username: s.Username, Notice: cognito.Unavailable.MessageID()})
+		}
 		return h.internal(c, "finish sign-in", err)
 	}
 	if req != nil {

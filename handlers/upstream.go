@@ -30,6 +30,10 @@ func (u Upstream) Refresh(ctx context.Context, subject, username, refreshToken s
 			ce.Kind == cognito.SessionExpired || ce.Kind == cognito.PasswordResetRequired) {
 			return oidc.UpstreamRefresh{}, fmt.Errorf("%w: %w", oidc.ErrUpstreamDenied, err)
 		}
+		if errors.As(err, &ce) && (ce.Kind == cognito.Unavailable || ce.Kind == cognito.TooManyRequests) {
+			// Cognito slow, throttling or down: the refresh token stays good; try again later.
+			return oidc.UpstreamRefresh{}, fmt.Errorf("%w: %w", oidc.ErrUpstreamUnavailable, withCause(err))
+		}
 		return oidc.UpstreamRefresh{}, withCause(err)
 	}
 	if s.Subject != subject {

@@ -95,7 +95,7 @@ func (p *Provider) Authorize(w http.ResponseWriter, r *http.Request) {
 	sess, err := p.currentSession(r)
 	if err != nil {
 		p.log.ErrorContext(ctx, "read SSO session", "err", err)
-		p.redirectError(w, r, req, newError(errServerError, "The sign-in service is unavailable."))
+		p.redirectError(w, r, req, p.unavailableError(err))
 		return
 	}
 	if reason := p.needsLogin(req, sess); reason != "" {
@@ -135,7 +135,7 @@ func (p *Provider) completeAuthorization(w http.ResponseWriter, r *http.Request,
 	code, err := p.issueCode(r.Context(), req, sess)
 	if err != nil {
 		p.log.ErrorContext(r.Context(), "issue authorization code", "client_id", c.ID, "err", err)
-		p.redirectError(w, r, req, newError(errServerError, "The sign-in service is unavailable."))
+		p.redirectError(w, r, req, p.unavailableError(err))
 		return
 	}
 	p.log.DebugContext(r.Context(), "authorization code issued", "client_id", c.ID, "sub", sess.rec.Subject)

@@ -56,8 +56,7 @@ func (p *Provider) clientAuthLimited(w http.ResponseWriter, r *http.Request, id 
 	}
 	wait, err := p.cfg.ClientAuthLimits.Check(r.Context(), id, clientAddr(r))
 	if err != nil {
-		p.log.ErrorContext(r.Context(), "client authentication limit", "err", err)
-		writeTokenError(w, &oauthError{code: errServerError, desc: "try again later", status: http.StatusServiceUnavailable})
+		writeTokenError(w, p.serverError(r.Context(), "client authentication limit", err))
 		return true
 	}
 	if wait <= 0 {

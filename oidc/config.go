@@ -63,6 +63,11 @@ type Config struct {
 	// NotFound is the store's not-found sentinel (store.ErrNotFound),
 	// compared with errors.Is.
 	NotFound error
+	// Unavailable is the store's sentinel for "cannot serve right now"
+	// (store.ErrUnavailable): such failures, and upstream failures wrapping
+	// ErrUpstreamUnavailable, are answered temporarily_unavailable (503 with
+	// Retry-After), never invalid_grant. Nil: every failure is server_error.
+	Unavailable error
 	// Upstream refreshes and revokes the pool's refresh tokens. Nil skips
 	// upstream checks (tests and pools without refresh tokens).
 	Upstream Upstream
@@ -175,6 +180,15 @@ type UpstreamRefresh struct {
 // opposed to upstream being unreachable); the token endpoint answers
 // invalid_grant and revokes the refresh-token family.
 var ErrUpstreamDenied = errors.New("oidc: upstream denied the refresh")
+
+// ErrUpstreamUnavailable marks an upstream refresh that failed because upstream
+// could not answer (throttling, an outage); the refresh token stays valid and
+// the client is asked to try again later.
+var ErrUpstreamUnavailable = errors.New("oidc: upstream unavailable")
+
+// RetryAfter is how long apps and people are asked to wait (Retry-After) when
+// the store or upstream cannot answer for a moment.
+const RetryAfter = 5 * time.Second
 
 // ErrNoSession is returned by CurrentSession when the browser has no valid SSO session.
 var ErrNoSession = errors.New("oidc: no SSO session")

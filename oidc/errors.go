@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
+	"time"
 )
 
 // OAuth 2.0 / OpenID Connect error codes.
@@ -94,6 +96,9 @@ func writeTokenError(w http.ResponseWriter, e *oauthError) {
 	if e.code == errInvalidClient {
 		status = http.StatusUnauthorized
 		w.Header().Set("WWW-Authenticate", `Basic realm="bridgekeeper", charset="UTF-8"`)
+	}
+	if status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", strconv.Itoa(int(RetryAfter/time.Second)))
 	}
 	body := map[string]string{"error": e.code}
 	if e.desc != "" {

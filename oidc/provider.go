@@ -43,6 +43,7 @@ type Provider struct {
 	cookieName  string
 	store       Store
 	notFound    error
+	unavailable error
 	upstream    Upstream
 	log         *slog.Logger
 	now         func() time.Time
@@ -109,6 +110,7 @@ func New(cfg Config) (*Provider, error) {
 		clients:     map[string]*client{},
 		store:       cfg.Store,
 		notFound:    cfg.NotFound,
+		unavailable: cfg.Unavailable,
 		upstream:    cfg.Upstream,
 		log:         cfg.Logger,
 		now:         cfg.Now,

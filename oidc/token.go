@@ -46,10 +46,29 @@ func (p *Provider) Token(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// serverError logs err and returns the generic server_error.
+// serverError logs err and returns the generic server_error, or temporarily_unavailable (503,
+// Retry-After) when the store or upstream cannot answer for a moment.
 func (p *Provider) serverError(ctx context.Context, what string, err error) *oauthError {
 	p.log.ErrorContext(ctx, what, "err", err)
+	if p.isUnavailable(err) {
+		return &oauthError{code: errTemporarilyUnavailable, desc: "the service is unavailable for a moment; try again later", status: http.StatusServiceUnavailable}
+	}
 	return &oauthError{code: errServerError, desc: "the server could not complete the request", status: http.StatusInternalServerError}
+}
+
+// isUnavailable reports whether err means the store or upstream cannot answer right now.
+func (p *Provider) isUnavailable(err error) bool {
+	return errors.Is(err, ErrUpstreamUnavailable) || (p.unavailable != nil && errors.Is(err, p.unavailable))
+}
+
+// unavailableError is the error sent to the app's redirect URI when err kept the authorization
+// endpoint from answering: temporarily_unavailable when the store cannot answer for a moment
+// (RFC 6749 §4.1.2.1), server_error otherwise.
+func (p *Provider) unavailableError(err error) *oauthError {
+	if p.isUnavailable(err) {
+		return newError(errTemporarilyUnavailable, "The sign-in service is unavailable for a moment.")
+	}
+	return newError(errServerError, "The sign-in service is unavailable.")
 }
 
 // codeGrant redeems an authorization code.
@@ -119,10 +138,28 @@ func (p *Provider) codeGrant(ctx context.Context, c *client, form url.Values) (*
 		}
 		g.RefreshExpires = p.now().Add(c.refreshTokenTTL).Unix()
 	}
-	// Write the grant before consuming the code, so a replay that sees the
-	// redeemed marker always finds something to revoke.
+	// Write the grant and its index entries (making room under the live-grant
+	// cap) before consuming the code: the code's swap is the one write that
+	// commits the redemption, so a store failure before it leaves the code
+	// valid and nothing issued (the client may try again), and only a read
+	// follows it. A replay that sees the redeemed marker always finds
+	// something to revoke.
 	if err := p.setJSON(ctx, keyGrant+gid, g, grantTTL(c, g)); err != nil {
 		return nil, p.serverError(ctx, "store grant", err)
+	}
+	if err := p.capGrants(ctx, g); err != nil {
+		p.revokeQuietly(ctx, gid)
+		return nil, p.serverError(ctx, "cap live grants", err)
+	}
+	if err := p.indexGrant(ctx, gid, g, grantTTL(c, g)); err != nil {
+		p.revokeQuietly(ctx, gid)
+		return nil, p.serverError(ctx, "index grant", err)
+	}
+	if g.Offline && g.Upstream {
+		if err := p.keepUpstream(ctx, g.SessionID); err != nil {
+			p.revokeQuietly(ctx, gid)
+			return nil, p.serverError(ctx, "keep upstream token", err)
+		}
 	}
 	var prev codeRecord
 	marker := codeRecord{ClientID: c.ID, Redeemed: true, GrantID: gid, Expires: p.now().Add(codeReplayWindow).Unix()}
@@ -138,17 +175,6 @@ func (p *Provider) codeGrant(ctx context.Context, c *client, form url.Values) (*
 			p.codeReplayed(ctx, prev)
 		}
 		return nil, invalid
-	}
-	if err := p.capGrants(ctx, g); err != nil {
-		return nil, p.serverError(ctx, "cap live grants", err)
-	}
-	if err := p.indexGrant(ctx, gid, g, grantTTL(c, g)); err != nil {
-		return nil, p.serverError(ctx, "index grant", err)
-	}
-	if g.Offline && g.Upstream {
-		if err := p.keepUpstream(ctx, g.SessionID); err != nil {
-			return nil, p.serverError(ctx, "keep upstream token", err)
-		}
 	}
 	// A sign-out that ran since the first check may have missed the new grant.
 	if alive, err = p.sessionAlive(ctx, rec.SessionID, rec.Upstream); err != nil || !alive {
@@ -243,6 +269,12 @@ func (p *Provider) refreshGrant(ctx context.Context, c *client, form url.Values)
 	g.RotatedHashes = append([]string{hash}, g.RotatedHashes...)[:min(len(g.RotatedHashes)+1, maxRotatedHashes)]
 	g.RefreshHash = newHash
 	g.RefreshExpires = now.Add(c.refreshTokenTTL).Unix()
+	// Keep the indexes that sign-out uses alive as long as the family is, before
+	// the swap: the swap is the one write that rotates, so a store failure before
+	// it leaves the presented token current, and nothing after it can fail.
+	if err := p.indexGrant(ctx, gid, &g, c.refreshTokenTTL); err != nil {
+		return nil, p.serverError(ctx, "index grant", err)
+	}
 	var prev grantRecord
 	found, err = p.swapJSON(ctx, keyGrant+gid, g, &prev, c.refreshTokenTTL)
 	if err != nil {
@@ -254,10 +286,6 @@ func (p *Provider) refreshGrant(ctx context.Context, c *client, form url.Values)
 	if !sameHash(prev.RefreshHash, hash) {
 		p.refreshReused(ctx, gid)
 		return nil, invalid
-	}
-	// Keep the indexes that sign-out uses alive as long as the family is.
-	if err := p.indexGrant(ctx, gid, &g, c.refreshTokenTTL); err != nil {
-		return nil, p.serverError(ctx, "index grant", err)
 	}
 	resp, err := p.issueTokens(c, gid, &g, scopes, "", newToken)
 	if err != nil {

@@ -358,8 +358,19 @@ func wrapRedis(op string, err error) error {
 		if strings.Contains(msg, "WRONGTYPE") || strings.Contains(msg, "value is not an integer") {
 			return fmt.Errorf("redis %s: %w", op, ErrWrongType)
 		}
+		for _, p := range unavailableReplies {
+			if strings.HasPrefix(msg, p) {
+				return fmt.Errorf("redis %s: %w: %w", op, ErrUnavailable, err)
+			}
+		}
 		// Lua errors quote the failing command but no keys or values.
 		return fmt.Errorf("redis %s: %w", op, err)
 	}
-	return fmt.Errorf("redis %s: %w", op, err)
+	// No reply at all: refused or broken connection, timeout, pool exhausted.
+	return fmt.Errorf("redis %s: %w: %w", op, ErrUnavailable, err)
 }
+
+// unavailableReplies are the Redis error replies of a server that cannot serve for a while:
+// loading its data after a restart, without a reachable master or cluster slot, or a replica
+// that is not (yet) the master.
+var unavailableReplies = []string{"LOADING", "MASTERDOWN", "CLUSTERDOWN", "TRYAGAIN", "READONLY", "NOREPLICAS", "BUSY"}

@@ -25,6 +25,11 @@ var ErrFull = errors.New("store: full")
 // ErrClosed is returned (wrapped) by operations on a closed store.
 var ErrClosed = errors.New("store: closed")
 
+// ErrUnavailable is returned (wrapped) when the store cannot be reached or cannot serve right
+// now (Redis down, restarting, failing over, or slower than the caller's deadline). It passes:
+// callers answer "try again in a moment" (503) and keep what they had.
+var ErrUnavailable = errors.New("store: unavailable")
+
 // Store is the shared state used by every Bridgekeeper instance. All methods
 // are safe for concurrent use and atomic; see the package documentation for
 // the exact expiry and atomicity guarantees.

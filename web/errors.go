@@ -3,10 +3,15 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
-	"github.com/bridgekeeper/bridgekeeper/internal/csrf"
 	"github.com/labstack/echo/v4"
+
+	"github.com/bridgekeeper/bridgekeeper/handlers"
+	"github.com/bridgekeeper/bridgekeeper/internal/csrf"
+	"github.com/bridgekeeper/bridgekeeper/store"
 )
 
 // PlainErrorRenderer is the default ErrorRenderer: the status text as plain
@@ -51,6 +56,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	if status < 400 || status > 599 {
 		status = http.StatusInternalServerError
+	}
+	if errors.Is(err, store.ErrUnavailable) {
+		// Redis down or failing over: it passes, and nothing was half-written.
+		status = http.StatusServiceUnavailable
+	}
+	if status == http.StatusServiceUnavailable && c.Response().Header().Get("Retry-After") == "" {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(handlers.RetryAfter/time.Second)))
 	}
 	switch {
 	case status >= 500:

@@ -218,6 +218,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		CodeTTL:          ac.CodeTTL,
 		Store:            st,
 		NotFound:         store.ErrNotFound,
+		Unavailable:      store.ErrUnavailable,
 		Upstream:         handlers.Upstream{R: engine},
 		ClientAuthLimits: abuse.ClientAuthLimits{L: limits},
 		CodeIssueLimits:  abuse.CodeIssueLimits{L: limits},

@@ -13,6 +13,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -79,20 +80,21 @@ func start(bin, dir string, extra ...string) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
+	return startOn(bin, dir, port, extra...)
+}
+
+// startOn runs redis-server on port and waits until it answers.
+func startOn(bin, dir string, port int, extra ...string) (*server, error) {
 	s := &server{
 		addr:   net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
 		out:    &testutil.Buffer{},
 		exited: make(chan struct{}),
 	}
-	s.cmd = exec.Command(bin, append(extra,
-		"--port", strconv.Itoa(port),
-		"--bind", "127.0.0.1",
-		"--save", "",
-		"--appendonly", "no",
-		"--dir", dir,
-		"--logfile", "",
-		"--daemonize", "no",
-	)...)
+	args := append(extra, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--dir", dir, "--logfile", "", "--daemonize", "no")
+	if !slices.Contains(extra, "--appendonly") {
+		args = append(args, "--appendonly", "no")
+	}
+	s.cmd = exec.Command(bin, args...)
 	s.cmd.Dir = dir
 	s.cmd.Stdout = s.out
 	s.cmd.Stderr = s.out
@@ -207,4 +209,65 @@ func freePort() (int, error) {
 		return 0, fmt.Errorf("find a free port: %w", err)
 	}
 	return port, nil
+}
+
+// Server is a redis-server a test stops and starts again on the same port, to see what its
+// clients do while Redis is down and once it is back (an outage, a restart). It keeps its data
+// across the restart in an append-only file written before each write is answered, as a
+// production Redis with persistence does.
+type Server struct {
+	t    testing.TB
+	bin  string
+	dir  string
+	port int
+	cur  *server // nil while stopped
+}
+
+// StartServer runs a redis-server for the test, like Start, and returns it for stopping and
+// starting again. It is stopped when the test ends.
+func StartServer(t testing.TB) *Server {
+	t.Helper()
+	bin, dir := redisServer(t), t.TempDir()
+	s := &Server{t: t, bin: bin, dir: dir, cur: startServer(t, bin, dir, persistent...)}
+	_, port, _ := net.SplitHostPort(s.cur.addr)
+	s.port, _ = strconv.Atoi(port)
+	return s
+}
+
+// URL is the server's redis:// URL; it stays the same across Stop and Restart.
+func (s *Server) URL() string {
+	return fmt.Sprintf("redis://127.0.0.1:%d/0", s.port)
+}
+
+// persistent are the arguments of a Server: every write goes to the append-only file before it
+// is answered.
+var persistent = []string{"--appendonly", "yes", "--appendfsync", "always"}
+
+// Stop terminates the server (SIGTERM, then waits). Its data stays on disk for Restart.
+func (s *Server) Stop() {
+	s.t.Helper()
+	if s.cur == nil {
+		return
+	}
+	if err := s.cur.stop(); err != nil {
+		s.t.Fatalf("testredis: %v", err)
+	}
+	s.cur = nil
+}
+
+// Restart starts the server again on the same port, with the data it had, and waits until it
+// answers. It fails the test if the port was taken meanwhile.
+func (s *Server) Restart() {
+	s.t.Helper()
+	s.Stop()
+	srv, err := startOn(s.bin, s.dir, s.port, persistent...)
+	if err != nil {
+		s.t.Fatalf("testredis: restart on port %d: %v", s.port, err)
+	}
+	s.cur = srv
+	s.t.Cleanup(func() {
+		if err := srv.stop(); err != nil {
+			s.t.Errorf("testredis: %v", err)
+		}
+	})
 }

@@ -147,3 +147,27 @@ func TestStartWithoutRedisServer(t *testing.T) {
 		}
 	}
 }
+
+func TestServerStopsAndRestartsOnItsPort(t *testing.T) {
+	s := StartServer(t)
+	u, err := url.Parse(s.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := roundTrip(t, u.Host, "SET k v"); got != "+OK" {
+		t.Fatalf("SET answered %q", got)
+	}
+	s.Stop()
+	if conn, err := net.DialTimeout("tcp", u.Host, time.Second); err == nil {
+		conn.Close()
+		t.Fatalf("%s still accepts connections after Stop", u.Host)
+	}
+	s.Restart()
+	if s.URL() != u.String() {
+		t.Fatalf("URL changed from %s to %s", u, s.URL())
+	}
+	// The server answers on the same port, with what it held before.
+	if got := roundTrip(t, u.Host, "EXISTS k"); got != ":1" {
+		t.Fatalf("EXISTS after the restart answered %q, want :1", got)
+	}
+}
