@@ -37,3 +37,13 @@ func (e *Entry) OIDCError(w http.ResponseWriter, r *http.Request, status int, ti
 func (e *Entry) Continue(w http.ResponseWriter, r *http.Request, target, clientName string) {
 	e.h.Continue(w, r, target, clientName)
 }
+
+// ConfirmLogout implements the OpenID provider's ConfirmLogout hook (see Handlers.ConfirmLogout).
+func (e *Entry) ConfirmLogout(w http.ResponseWriter, r *http.Request, prompt *oidc.LogoutPrompt) {
+	e.h.ConfirmLogout(w, r, prompt)
+}
+
+// LoggedOut implements the OpenID provider's LoggedOut hook (see Handlers.LoggedOut).
+func (e *Entry) LoggedOut(w http.ResponseWriter, r *http.Request) {
+	e.h.LoggedOut(w, r)
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/bridgekeeper/bridgekeeper/cognito"
 	"github.com/bridgekeeper/bridgekeeper/internal/csrf"
+	"github.com/bridgekeeper/bridgekeeper/oidc"
 	"github.com/bridgekeeper/bridgekeeper/views"
 )
 
@@ -54,5 +55,23 @@ func (h *Handlers) Continue(w http.ResponseWriter, r *http.Request, target, clie
 	p.Refresh, p.App = target, "" // the heading names the app already
 	if err := renderTo(r.Context(), w, http.StatusOK, views.ContinuePage(p, views.Continue{URL: target, App: clientName})); err != nil {
 		h.d.Logger.WarnContext(r.Context(), "render continue page", "err", err)
+	}
+}
+
+// ConfirmLogout asks the person whether to sign out when an app's sign-out request (OpenID
+// end-session) cannot prove who sent it: the sign-out page, posting the provider's fields back.
+func (h *Handlers) ConfirmLogout(w http.ResponseWriter, r *http.Request, prompt *oidc.LogoutPrompt) {
+	p := h.pageWith(r, "", &oidc.AuthRequest{UILocales: prompt.UILocales}) // the app's ui_locales
+	page := views.SignOutConfirmPage(p, views.SignOutConfirm{Action: prompt.Action, Fields: prompt.Fields, StayURL: PathAccount})
+	if err := renderTo(r.Context(), w, http.StatusOK, page); err != nil {
+		h.d.Logger.WarnContext(r.Context(), "render sign-out confirmation", "err", err)
+	}
+}
+
+// LoggedOut shows the signed-out page after an app's sign-out request without a return address.
+func (h *Handlers) LoggedOut(w http.ResponseWriter, r *http.Request) {
+	p := h.pageWith(r, "", nil)
+	if err := renderTo(r.Context(), w, http.StatusOK, views.SignedOutPage(p, views.SignedOut{SignInURL: PathSignIn})); err != nil {
+		h.d.Logger.WarnContext(r.Context(), "render signed-out page", "err", err)
 	}
 }

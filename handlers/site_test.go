@@ -203,7 +203,8 @@ func newSiteWith(t testing.TB, opts siteOptions, options ...siteOption) *site {
 		Issuer: s.url, Clients: []oidc.Client{{ID: appID, Secret: appSecret, RedirectURIs: []string{appRedirect}, SigningAlg: oidc.ES256}},
 		Keys: []oidc.SigningKey{signing}, UILocales: bundle.Languages(), CookieKeys: [][]byte{key}, InsecureCookie: true,
 		Store: st, NotFound: store.ErrNotFound, Upstream: handlers.Upstream{R: engine},
-		StartLogin: entry.StartLogin, RenderError: entry.OIDCError, Logger: log, Now: s.clock.Now,
+		StartLogin: entry.StartLogin, RenderError: entry.OIDCError, ConfirmLogout: entry.ConfirmLogout, LoggedOut: entry.LoggedOut,
+		Logger: log, Now: s.clock.Now,
 	})
 	s.must(err)
 	deps.Provider = provider

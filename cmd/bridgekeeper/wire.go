@@ -226,6 +226,8 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		StartLogin:       entry.StartLogin,
 		RenderError:      entry.OIDCError,
 		Continue:         entry.Continue,
+		ConfirmLogout:    entry.ConfirmLogout,
+		LoggedOut:        entry.LoggedOut,
 		Logger:           log,
 		Rand:             rand.Reader,
 	}
