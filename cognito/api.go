@@ -136,8 +136,9 @@ func WithAPIMiddleware(fns ...func(*middleware.Stack) error) APIOption {
 // base endpoint when set. Its retryer does not retry LimitExceededException (a per-user limit
 // that retrying only prolongs), keeps the SDK's jittered retries for TooManyRequestsException
 // and other throttling, and never repeats a call that spends a single-use session or code once
-// Cognito may have read it (usesUpOnce). Request bodies are sent from memory (sdkhttp.InMemoryBodies). The sign-in calls themselves are unsigned; credentials matter for the
-// admin calls made with the same client.
+// Cognito may have read it (usesUpOnce). Request bodies are sent from memory
+// (sdkhttp.InMemoryBodies). The sign-in calls themselves are unsigned; credentials matter for
+// the admin calls made with the same client.
 func NewAPI(ctx context.Context, cfg Config, opts ...APIOption) (*cip.Client, error) {
 	var s apiSettings
 	if cfg.StaticCredentials != nil {
