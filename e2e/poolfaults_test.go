@@ -36,7 +36,7 @@ type poolFault struct {
 // poolFaultState is what GET answers: the faults set and the calls counted per operation since
 // the last clear.
 type poolFaultState struct {
-	Faults []poolFault     `json:"faults"`
+	Faults []poolFault    `json:"faults"`
 	Calls  map[string]int `json:"calls"`
 }
 
