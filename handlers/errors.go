@@ -23,7 +23,7 @@ func (h *Handlers) ErrorPage(c echo.Context, status int, err error) error {
 		msg = p.T("error.CSRF")
 	case status == http.StatusNotFound:
 		msg = p.T("error.NotFound")
-	case status == http.StatusRequestEntityTooLarge, status == http.StatusBadRequest:
+	case status == http.StatusRequestEntityTooLarge, status == http.StatusBadRequest, status == http.StatusMethodNotAllowed:
 		msg = p.T("error.BadRequest")
 	case status == http.StatusTooManyRequests:
 		msg = p.T("error.RateLimited")

@@ -181,8 +181,8 @@ func New(cfg *config.Config, deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.Pre(s.requestID)
-	e.Use(s.accessLog, s.recoverPanic, sec, bodyLimit(), s.csrf())
+	e.Pre(headAsGET, s.requestID) // headAsGET first: the router reads the request ServeHTTP was given
+	e.Use(restoreHEAD, s.accessLog, s.recoverPanic, sec, bodyLimit(), s.csrf())
 	s.routes()
 
 	s.http = &http.Server{
