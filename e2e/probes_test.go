@@ -15,14 +15,16 @@ import (
 
 // TestProbesThroughTheBinary holds, through the real binary, the parts of issue 9 that the other
 // scenario tests do not: the password limit counts per username and client address with a
-// ceiling per username (item 3), a wrong password costs the same Cognito calls for a real and an
+// ceiling per username (item 3), failed client authentication counts per client id and address
+// (item 5), a verified email address signs in through the demo pool's alias (the local pool
+// refuses an email without one, as Cognito does), a wrong password costs the same Cognito calls for a real and an
 // unknown username (item 7), an authorization request too large to park is refused on the
 // redirect URI, never a 5xx (item 11), and a trusted proxy's X-Request-Id is kept (item 12).
 // The demo believes X-Forwarded-For from 127.0.0.1 here, so each request can name its address.
 func TestProbesThroughTheBinary(t *testing.T) {
 	cb := newRedisCallback(t)
 	p, faults := startFaultDemo(t, `trusted_proxies: [127.0.0.1/32]
-limits: {password_attempts: 3, username_ceiling: 2}
+limits: {password_attempts: 3, username_ceiling: 2, client_auth_attempts: 3}
 oidc:
   clients:
     - id: app
@@ -49,6 +51,37 @@ oidc:
 		if !p.WaitLogged(regexp.MustCompile(`limit refused.*reason"?[=:]"?password.*scope"?[=:]"?username\b`), 10*time.Second) {
 			t.Error("no log line names the per-username ceiling")
 		}
+	})
+
+	t.Run("failed client authentication counts per client id and address", func(t *testing.T) {
+		token := func(secret, addr string) int {
+			form := url.Values{"grant_type": {"authorization_code"}, "code": {"nope"}, "redirect_uri": {cb.URL + "/callback"}}
+			req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.BaseURL+"/token", strings.NewReader(form.Encode()))
+			must(t, err)
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("X-Forwarded-For", addr)
+			req.SetBasicAuth("app", secret)
+			res, err := http.DefaultClient.Do(req)
+			must(t, err)
+			res.Body.Close()
+			return res.StatusCode
+		}
+		for i := 0; i < 3; i++ {
+			if status := token("guessed-secret", "203.0.113.21"); status != http.StatusUnauthorized {
+				t.Fatalf("wrong secret %d: %d", i+1, status)
+			}
+		}
+		if status := token("app-secret-0123456789", "203.0.113.21"); status != http.StatusTooManyRequests {
+			t.Fatalf("the right secret from the guessing address: %d, want 429", status)
+		}
+		// The app itself, from its own address, still authenticates (the code is refused, not the app).
+		if status := token("app-secret-0123456789", "192.0.2.22"); status != http.StatusBadRequest {
+			t.Fatalf("the app from its own address: %d, want 400 (invalid_grant)", status)
+		}
+	})
+
+	t.Run("a verified email address signs in through the demo pool's email alias", func(t *testing.T) {
+		expectAccount(t, signInFrom(ctx, t, p, "alice@example.com", demoPassword, "192.0.2.30"), "alice")
 	})
 
 	t.Run("a wrong password costs the same Cognito calls for real and unknown usernames", func(t *testing.T) {
