@@ -101,9 +101,9 @@ FUZZ_PACKAGES ?= ./handlers
 ## fuzz: run every Go fuzz target in turn for FUZZTIME each (go test -fuzz takes one target per
 ## run); a failing input is saved under the package's testdata/fuzz/ and fails the run
 fuzz:
-	@for pkg in $(FUZZ_PACKAGES); do \
+	@status=0; for pkg in $(FUZZ_PACKAGES); do \
 		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 			echo "fuzz: $$pkg $$target for $(FUZZTIME)"; \
-			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg || status=1; \
 		done; \
-	done
+	done; exit $$status
