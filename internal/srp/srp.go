@@ -63,9 +63,11 @@ var (
 )
 
 var (
-	groupN = mustHex(nHex)
-	groupG = big.NewInt(2)
-	groupK = hashInt(pad(groupN), pad(groupG))
+	groupN      = mustHex(nHex)
+	groupG      = big.NewInt(2)
+	groupK      = hashInt(pad(groupN), pad(groupG))
+	groupRed    = newReducer(groupN)
+	groupNPlus1 = new(big.Int).Add(groupN, big.NewInt(1)) // ≡ 1 (mod N), as long as N
 )
 
 // N returns a copy of the group prime.
@@ -97,7 +99,7 @@ func NewClientWithA(a *big.Int) (*Client, error) {
 	if a == nil || a.Sign() <= 0 {
 		return nil, fmt.Errorf("%w: private value must be positive", ErrBadInput)
 	}
-	A := gExp(a)
+	A := gExp(a, 8*smallALen)
 	if A.Sign() == 0 {
 		return nil, ErrBadPublicValue
 	}
@@ -126,13 +128,14 @@ func (c *Client) AuthKey(poolName, userID, password, saltHex, srpBHex string) ([
 		return nil, ErrBadScrambler
 	}
 	x := privateX(poolName, userID, password, salt)
-	// S = (B - k*g^x) ^ (a + u*x) mod N
-	gx := gExp(x)
+	return deriveKey(clientS(c.a, B, u, x, gExp(x, xBits)), u)
+}
+
+// clientS is the client's shared secret S = (B − k·g^x)^(a + u·x) mod N, given gx = g^x.
+func clientS(a, B, u, x, gx *big.Int) *big.Int {
 	base := new(big.Int).Sub(B, new(big.Int).Mul(groupK, gx))
 	base.Mod(base, groupN)
-	exp := new(big.Int).Add(c.a, new(big.Int).Mul(u, x))
-	S := new(big.Int).Exp(base, exp, groupN)
-	return deriveKey(S, u)
+	return powMod(base, new(big.Int).Add(a, new(big.Int).Mul(u, x)))
 }
 
 // PasswordClaim computes PASSWORD_CLAIM_SIGNATURE and TIMESTAMP for a PASSWORD_VERIFIER (or
@@ -170,7 +173,7 @@ func VerifySignature(key []byte, poolName, userID string, secretBlock []byte, ti
 // password. For devices, pass the device group key and device key.
 func Verifier(poolName, userID, password string, salt []byte) *big.Int {
 	x := privateX(poolName, userID, password, new(big.Int).SetBytes(salt))
-	return gExp(x)
+	return gExp(x, xBits)
 }
 
 // Server holds the server side of one SRP exchange.
@@ -197,7 +200,7 @@ func NewServerWithB(v, b *big.Int) (*Server, error) {
 	}
 	// B = k*v + g^b mod N
 	B := new(big.Int).Mul(groupK, v)
-	B.Add(B, gExp(b))
+	B.Add(B, gExp(b, 8*smallALen))
 	B.Mod(B, groupN)
 	if B.Sign() == 0 {
 		return nil, ErrBadPublicValue
@@ -225,10 +228,10 @@ func (s *Server) AuthKey(srpAHex string) ([]byte, error) {
 		return nil, ErrBadScrambler
 	}
 	// S = (A * v^u) ^ b mod N
-	S := new(big.Int).Exp(s.v, u, groupN)
+	S := powMod(s.v, u)
 	S.Mul(S, A)
 	S.Mod(S, groupN)
-	S.Exp(S, s.b, groupN)
+	S = powMod(S, s.b)
 	return deriveKey(S, u)
 }
 
