@@ -91,20 +91,17 @@ func TestReducerMatchesMod(t *testing.T) {
 func TestPowModMatchesExp(t *testing.T) {
 	one := big.NewInt(1)
 	bases := []*big.Int{big.NewInt(0), big.NewInt(1), big.NewInt(2), new(big.Int).Sub(groupN, one), groupN, new(big.Int).Add(groupN, big.NewInt(5))}
-	for range 3 {
-		b, _ := rand.Int(rand.Reader, groupN)
+	if b, err := rand.Int(rand.Reader, groupN); err == nil {
 		bases = append(bases, b)
 	}
 	var exps []*big.Int
-	for _, bits := range []int{0, 1, 2, 64, 65, 66, 128, 129, 256, 257, 511, 512, 513, 514, 577} {
-		for range 2 {
-			e := new(big.Int)
-			if bits > 0 {
-				e, _ = rand.Int(rand.Reader, new(big.Int).Lsh(one, uint(bits-1)))
-				e.SetBit(e, bits-1, 1)
-			}
-			exps = append(exps, e, new(big.Int).SetBit(e, 0, 0), new(big.Int).SetBit(e, 0, 1))
+	for _, bits := range []int{0, 1, 2, 64, 65, 66, 129, 512, 513, 577} {
+		e := new(big.Int)
+		if bits > 0 {
+			e, _ = rand.Int(rand.Reader, new(big.Int).Lsh(one, uint(bits-1)))
+			e.SetBit(e, bits-1, 1)
 		}
+		exps = append(exps, e, new(big.Int).SetBit(e, 0, 0), new(big.Int).SetBit(e, 0, 1))
 	}
 	for _, b := range bases {
 		for _, e := range exps {
