@@ -6,12 +6,12 @@ import (
 	"testing"
 )
 
-// TestGExpMatchesExp checks the fixed-base table against big.Int.Exp for
-// edge exponents and random ones of every size it serves (and beyond, where
-// it falls back to Exp), at both sizes callers declare.
+// TestGExpMatchesExp checks the fixed-base tables against big.Int.Exp for
+// edge exponents and random ones of every size they serve (and beyond, where
+// gExp falls back to Exp), at both sizes callers declare.
 func TestGExpMatchesExp(t *testing.T) {
 	one := big.NewInt(1)
-	max := new(big.Int).Sub(new(big.Int).Lsh(one, fixedBits), one)
+	max := new(big.Int).Sub(new(big.Int).Lsh(one, 8*smallALen), one)
 	maxX := new(big.Int).Sub(new(big.Int).Lsh(one, xBits), one)
 	exps := []*big.Int{
 		big.NewInt(0), big.NewInt(1), big.NewInt(2), big.NewInt(31), big.NewInt(32), big.NewInt(1 << 40),
@@ -29,7 +29,7 @@ func TestGExpMatchesExp(t *testing.T) {
 	}
 	for _, e := range exps {
 		want := new(big.Int).Exp(groupG, e, groupN)
-		for _, bits := range []int{xBits, fixedBits} {
+		for _, bits := range []int{xBits, 8 * smallALen} {
 			if got := gExp(e, bits); got.Cmp(want) != 0 {
 				t.Fatalf("gExp(%x, %d) differs from Exp", e, bits)
 			}
@@ -37,19 +37,52 @@ func TestGExpMatchesExp(t *testing.T) {
 	}
 }
 
+// TestCombShapes checks the comb for exponent sizes that do not divide into
+// its rows and blocks, and for each single bit of the exponent (every row and
+// column of the table).
+func TestCombShapes(t *testing.T) {
+	small := newReducer(groupN)
+	for _, bits := range []int{1, 7, 9, 100, 130} {
+		c := newComb(groupG, bits, small)
+		for pos := range bits {
+			e := new(big.Int).SetBit(new(big.Int), pos, 1)
+			if got, want := c.exp(e), new(big.Int).Exp(groupG, e, groupN); got.Cmp(want) != 0 {
+				t.Fatalf("%d-bit comb: g^(2^%d) differs from Exp", bits, pos)
+			}
+		}
+		e, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), uint(bits)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := c.exp(e), new(big.Int).Exp(groupG, e, groupN); got.Cmp(want) != 0 {
+			t.Fatalf("%d-bit comb: g^%x differs from Exp", bits, e)
+		}
+	}
+}
+
 // TestTableEntriesAreBounded checks that an entry handed out as a big.Int
 // cannot grow into the next one.
 func TestTableEntriesAreBounded(t *testing.T) {
-	f := gTable()
+	c := gXTable()
 	var z big.Int
-	for _, c := range []struct{ row, digit int }{{0, 1}, {0, fixedCols}, {fixedRows - 1, fixedCols}} {
-		f.entry(&z, c.row, uint(c.digit))
-		if got := cap(z.Bits()); got > f.n {
-			t.Errorf("entry (%d, %d) has capacity %d, want at most %d", c.row, c.digit, got, f.n)
+	for _, e := range []struct{ block, index int }{{0, 1}, {0, combCols}, {combBlocks - 1, combCols}} {
+		c.entry(&z, e.block, uint(e.index))
+		if got := cap(z.Bits()); got > c.n {
+			t.Errorf("entry (%d, %d) has capacity %d, want at most %d", e.block, e.index, got, c.n)
 		}
-		want := new(big.Int).Exp(groupG, new(big.Int).Lsh(big.NewInt(int64(c.digit)), uint(c.row*fixedWindow)), groupN)
-		if z.Cmp(want) != 0 {
-			t.Errorf("entry (%d, %d) is not g^(%d·2^%d)", c.row, c.digit, c.digit, c.row*fixedWindow)
+	}
+}
+
+// TestBit reads every bit, across word boundaries and past the end, as a
+// shift and a mask would.
+func TestBit(t *testing.T) {
+	e, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 300))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for pos := range uint(400) {
+		if got, want := bit(e.Bits(), pos), e.Bit(int(pos)); got != want {
+			t.Fatalf("bit %d = %d, want %d", pos, got, want)
 		}
 	}
 }
@@ -108,22 +141,6 @@ func TestPowModMatchesExp(t *testing.T) {
 			if got, want := powMod(b, e), new(big.Int).Exp(b, e, groupN); got.Cmp(want) != 0 {
 				t.Fatalf("powMod(%d-bit base, %d-bit %x) differs from Exp", b.BitLen(), e.BitLen(), e)
 			}
-		}
-	}
-}
-
-// TestWindow reads every window, across word boundaries and past the end,
-// as a shift and a mask would.
-func TestWindow(t *testing.T) {
-	e, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 300))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mask := big.NewInt(1<<fixedWindow - 1)
-	for pos := range uint(400) {
-		want := new(big.Int).And(new(big.Int).Rsh(e, pos), mask).Uint64()
-		if got := window(e.Bits(), pos); uint64(got) != want {
-			t.Fatalf("window at %d = %#x, want %#x", pos, got, want)
 		}
 	}
 }

@@ -95,8 +95,8 @@ func BenchmarkPieces(b *testing.B) {
 	}
 }
 
-// BenchmarkTable is the one-time cost of building g's table.
+// BenchmarkTable is the one-time cost of building the table for private values.
 func BenchmarkTable(b *testing.B) {
 	b.ReportAllocs()
-	testutil.LoopCPU(b, func() { newFixedBase(groupG, groupRed) })
+	testutil.LoopCPU(b, func() { newComb(groupG, 8*smallALen, groupRed) })
 }
