@@ -22,7 +22,7 @@ import (
 // Each table holds combBlocks·(2^combRows − 1) = 2,040 numbers of 3072 bits:
 // 0.78 MB of words (no pointers, so the garbage collector does not scan them),
 // built on first use in about 2,500 multiplications (≈ 7 ms of CPU). The shape
-// is chosen by measurement (docs/benchmarks.md, "SRP: the pieces"): one table of
+// is chosen by measurement (docs/benchmarks.md, "SRP: the pieces and the floor"): one table of
 // 8-bit windows with no squarings at all takes 6.3 MB for 10 fewer operations
 // per sign-in.
 const (
@@ -45,10 +45,10 @@ type comb struct {
 	red                    *reducer
 }
 
-// The tables for private values (8·smallALen bits) and for x, built on first
+// The tables for private values (privateBits bits) and for x, built on first
 // use and read-only afterwards.
 var (
-	gPrivateTable = sync.OnceValue(func() *comb { return newComb(groupG, 8*smallALen, groupRed) })
+	gPrivateTable = sync.OnceValue(func() *comb { return newComb(groupG, privateBits, groupRed) })
 	gXTable       = sync.OnceValue(func() *comb { return newComb(groupG, xBits, groupRed) })
 )
 
@@ -101,7 +101,7 @@ func (c *comb) entry(z *big.Int, block int, index uint) *big.Int {
 }
 
 // gExp returns g^e mod N for 0 ≤ e < 2^bits, where bits is the size e is
-// drawn at (a public number: 8·smallALen for private values, xBits for x), so
+// drawn at (a public number: privateBits for private values, xBits for x), so
 // the work depends on that size, not on e's value. Other exponents fall back
 // to big.Int.Exp.
 func gExp(e *big.Int, bits int) *big.Int {
@@ -109,7 +109,7 @@ func gExp(e *big.Int, bits int) *big.Int {
 		switch {
 		case bits <= xBits:
 			return gXTable().exp(e)
-		case bits <= 8*smallALen:
+		case bits <= privateBits:
 			return gPrivateTable().exp(e)
 		}
 	}

@@ -11,7 +11,7 @@ import (
 // gExp falls back to Exp), at both sizes callers declare.
 func TestGExpMatchesExp(t *testing.T) {
 	one := big.NewInt(1)
-	max := new(big.Int).Sub(new(big.Int).Lsh(one, 8*smallALen), one)
+	max := new(big.Int).Sub(new(big.Int).Lsh(one, privateBits), one)
 	maxX := new(big.Int).Sub(new(big.Int).Lsh(one, xBits), one)
 	exps := []*big.Int{
 		big.NewInt(0), big.NewInt(1), big.NewInt(2), big.NewInt(31), big.NewInt(32), big.NewInt(1 << 40),
@@ -29,7 +29,7 @@ func TestGExpMatchesExp(t *testing.T) {
 	}
 	for _, e := range exps {
 		want := new(big.Int).Exp(groupG, e, groupN)
-		for _, bits := range []int{xBits, 8 * smallALen} {
+		for _, bits := range []int{xBits, privateBits} {
 			if got := gExp(e, bits); got.Cmp(want) != 0 {
 				t.Fatalf("gExp(%x, %d) differs from Exp", e, bits)
 			}
@@ -159,7 +159,7 @@ func TestGroupFacts(t *testing.T) {
 	if new(big.Int).Exp(groupG, q, groupN).Cmp(big.NewInt(1)) != 0 {
 		t.Fatal("g^q ≠ 1: g does not generate the order-q subgroup")
 	}
-	if smallALen*8 < 420 {
-		t.Fatalf("private values of %d bits are below RFC 3526 §8's upper estimate", smallALen*8)
+	if privateBits < 420 {
+		t.Fatalf("private values of %d bits are below RFC 3526 §8's upper estimate", privateBits)
 	}
 }

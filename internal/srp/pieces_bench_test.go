@@ -12,7 +12,7 @@ import (
 )
 
 // BenchmarkPieces measures the client's side of one SRP sign-in piece by piece
-// (docs/benchmarks.md, "SRP: the pieces"): A = g^a when the sign-in starts, then
+// (docs/benchmarks.md, "SRP: the pieces and the floor"): A = g^a when the sign-in starts, then
 // for the PASSWORD_VERIFIER answer x, g^x, the session exponentiation S (with a
 // usual exponent and with one past 512 bits), the hashes and the conversions,
 // and the whole PasswordClaim.
@@ -39,10 +39,10 @@ func BenchmarkPieces(b *testing.B) {
 	x := privateX(pool, user, pw, new(big.Int).SetBytes(salt))
 	gx := gExp(x, xBits)
 	short := cl.a
-	if new(big.Int).Add(short, new(big.Int).Mul(u, x)).BitLen() > 8*smallALen {
+	if new(big.Int).Add(short, new(big.Int).Mul(u, x)).BitLen() > privateBits {
 		short = new(big.Int).Rsh(short, 2) // keep a + u·x within 512 bits
 	}
-	long := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 8*smallALen), big.NewInt(1)) // a + u·x ≥ 2^512
+	long := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), privateBits), big.NewInt(1)) // a + u·x ≥ 2^512
 	S := clientS(cl.a, B, u, x, gx)
 	key, err := deriveKey(S, u)
 	if err != nil {
@@ -98,5 +98,5 @@ func BenchmarkPieces(b *testing.B) {
 // BenchmarkTable is the one-time cost of building the table for private values.
 func BenchmarkTable(b *testing.B) {
 	b.ReportAllocs()
-	testutil.LoopCPU(b, func() { newComb(groupG, 8*smallALen, groupRed) })
+	testutil.LoopCPU(b, func() { newComb(groupG, privateBits, groupRed) })
 }

@@ -51,6 +51,9 @@ const nHex = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD1" +
 // docs/security.md). Cognito only ever sees A = g^a.
 const smallALen = 64
 
+// privateBits is the size of the private values in bits.
+const privateBits = 8 * smallALen
+
 // TimestampLayout is the format Cognito expects in the TIMESTAMP challenge response:
 // UTC, 24-hour clock, day of month without zero padding.
 const TimestampLayout = "Mon Jan 2 15:04:05 UTC 2006"
@@ -99,7 +102,7 @@ func NewClientWithA(a *big.Int) (*Client, error) {
 	if a == nil || a.Sign() <= 0 {
 		return nil, fmt.Errorf("%w: private value must be positive", ErrBadInput)
 	}
-	A := gExp(a, 8*smallALen)
+	A := gExp(a, privateBits)
 	if A.Sign() == 0 {
 		return nil, ErrBadPublicValue
 	}
@@ -200,7 +203,7 @@ func NewServerWithB(v, b *big.Int) (*Server, error) {
 	}
 	// B = k*v + g^b mod N
 	B := new(big.Int).Mul(groupK, v)
-	B.Add(B, gExp(b, 8*smallALen))
+	B.Add(B, gExp(b, privateBits))
 	B.Mod(B, groupN)
 	if B.Sign() == 0 {
 		return nil, ErrBadPublicValue
