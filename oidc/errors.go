@@ -27,6 +27,23 @@ const (
 	errInsufficientScope       = "insufficient_scope"
 )
 
+// The error codes an app gets back from the provider (on its redirect URI or in a JSON body),
+// for apps that put them into words for people (the error_description is for developers).
+const (
+	ErrorInvalidRequest          = errInvalidRequest
+	ErrorInvalidClient           = errInvalidClient
+	ErrorInvalidGrant            = errInvalidGrant
+	ErrorUnauthorizedClient      = errUnauthorizedClient
+	ErrorInvalidScope            = errInvalidScope
+	ErrorUnsupportedResponseType = errUnsupportedResponseType
+	ErrorAccessDenied            = errAccessDenied
+	ErrorServerError             = errServerError
+	ErrorTemporarilyUnavailable  = errTemporarilyUnavailable
+	ErrorLoginRequired           = errLoginRequired
+	ErrorRequestNotSupported     = errRequestNotSupported
+	ErrorRequestURINotSupported  = errRequestURINotSupported
+)
+
 // oauthError is an error reported to the client (on its redirect URI or in a
 // JSON body). Its description is one of the fixed English descriptions
 // (descriptions.go).
