@@ -1,6 +1,12 @@
 package oidc
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/bridgekeeper/bridgekeeper/i18n"
@@ -30,5 +36,89 @@ func TestPageTextsAreInTheCatalog(t *testing.T) {
 	}
 	if got := MessageID("no.such.id").English(); got != "no.such.id" {
 		t.Errorf("an unknown id's English is %q, want the id", got)
+	}
+}
+
+// TestPageTextsComeFromTheTable walks the package's code: every MessageID constant is in the
+// table, and every ErrorPage's title and message is a name (a constant of messages.go or a
+// variable holding one), never a literal sentence at the call site.
+func TestPageTextsComeFromTheTable(t *testing.T) {
+	inTable := map[string]bool{}
+	for _, pt := range pageTexts() {
+		inTable[string(pt.id)] = true
+	}
+	fset := token.NewFileSet()
+	msgs, err := parser.ParseFile(fset, "messages.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	consts := 0
+	for _, d := range msgs.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.CONST {
+			continue
+		}
+		for _, spec := range gd.Specs {
+			vs := spec.(*ast.ValueSpec)
+			if typ, ok := vs.Type.(*ast.Ident); !ok || typ.Name != "MessageID" {
+				continue
+			}
+			for i, name := range vs.Names {
+				consts++
+				lit, ok := vs.Values[i].(*ast.BasicLit)
+				if !ok {
+					t.Fatalf("%s is not a string literal", name.Name)
+				}
+				id, _ := strconv.Unquote(lit.Value)
+				if !inTable[id] {
+					t.Errorf("%s (%q) has no English in pageTexts", name.Name, id)
+				}
+			}
+		}
+	}
+	if consts != len(inTable) {
+		t.Errorf("messages.go has %d MessageID constants and the table %d entries", consts, len(inTable))
+	}
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") || name == "messages.go" {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				if fn, ok := n.Fun.(*ast.Ident); ok && fn.Name == "MessageID" {
+					t.Errorf("%s: converts a string to a MessageID", fset.Position(n.Pos()))
+				}
+			case *ast.CompositeLit:
+				if typ, ok := n.Type.(*ast.Ident); ok && typ.Name == "ErrorPage" {
+					pages++
+					for _, el := range n.Elts {
+						kv, ok := el.(*ast.KeyValueExpr)
+						if !ok {
+							t.Errorf("%s: an ErrorPage without field names", fset.Position(n.Pos()))
+							continue
+						}
+						if k := kv.Key.(*ast.Ident).Name; k == "Title" || k == "Message" {
+							if _, ok := kv.Value.(*ast.Ident); !ok {
+								t.Errorf("%s: ErrorPage.%s is not a MessageID constant", fset.Position(kv.Value.Pos()), k)
+							}
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+	if pages < 5 {
+		t.Fatalf("found %d ErrorPages; the walk missed them", pages)
 	}
 }
