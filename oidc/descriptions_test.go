@@ -12,14 +12,14 @@ import (
 	"unicode"
 )
 
-// descriptionTable reads the description constants from descriptions.go: name → text.
-func descriptionTable(t *testing.T) map[string]string {
+// stringConsts reads the string constants of type typeName from file: name → value.
+func stringConsts(t *testing.T, file, typeName string) map[string]string {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), "descriptions.go", nil, 0)
+	f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	table := map[string]string{}
+	out := map[string]string{}
 	for _, d := range f.Decls {
 		gd, ok := d.(*ast.GenDecl)
 		if !ok || gd.Tok != token.CONST {
@@ -27,24 +27,29 @@ func descriptionTable(t *testing.T) map[string]string {
 		}
 		for _, spec := range gd.Specs {
 			vs := spec.(*ast.ValueSpec)
-			if typ, ok := vs.Type.(*ast.Ident); !ok || typ.Name != "description" {
-				t.Errorf("descriptions.go: constant %s is not of type description", vs.Names[0].Name)
+			if typ, ok := vs.Type.(*ast.Ident); !ok || typ.Name != typeName {
 				continue
 			}
 			for i, name := range vs.Names {
 				lit, ok := vs.Values[i].(*ast.BasicLit)
 				if !ok || lit.Kind != token.STRING {
-					t.Errorf("descriptions.go: %s is not a plain string literal", name.Name)
-					continue
+					t.Fatalf("%s: %s is not a plain string literal", file, name.Name)
 				}
 				text, err := strconv.Unquote(lit.Value)
 				if err != nil {
 					t.Fatal(err)
 				}
-				table[name.Name] = text
+				out[name.Name] = text
 			}
 		}
 	}
+	return out
+}
+
+// descriptionTable reads the description constants from descriptions.go: name → text.
+func descriptionTable(t *testing.T) map[string]string {
+	t.Helper()
+	table := stringConsts(t, "descriptions.go", "description")
 	if len(table) < 40 {
 		t.Fatalf("descriptions.go has %d descriptions; the table cannot be read", len(table))
 	}

@@ -5,7 +5,6 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -47,38 +46,16 @@ func TestPageTextsComeFromTheTable(t *testing.T) {
 	for _, pt := range pageTexts() {
 		inTable[string(pt.id)] = true
 	}
+	consts := stringConsts(t, "messages.go", "MessageID")
+	for name, id := range consts {
+		if !inTable[id] {
+			t.Errorf("%s (%q) has no English in pageTexts", name, id)
+		}
+	}
+	if len(consts) != len(inTable) {
+		t.Errorf("messages.go has %d MessageID constants and the table %d entries", len(consts), len(inTable))
+	}
 	fset := token.NewFileSet()
-	msgs, err := parser.ParseFile(fset, "messages.go", nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	consts := 0
-	for _, d := range msgs.Decls {
-		gd, ok := d.(*ast.GenDecl)
-		if !ok || gd.Tok != token.CONST {
-			continue
-		}
-		for _, spec := range gd.Specs {
-			vs := spec.(*ast.ValueSpec)
-			if typ, ok := vs.Type.(*ast.Ident); !ok || typ.Name != "MessageID" {
-				continue
-			}
-			for i, name := range vs.Names {
-				consts++
-				lit, ok := vs.Values[i].(*ast.BasicLit)
-				if !ok {
-					t.Fatalf("%s is not a string literal", name.Name)
-				}
-				id, _ := strconv.Unquote(lit.Value)
-				if !inTable[id] {
-					t.Errorf("%s (%q) has no English in pageTexts", name.Name, id)
-				}
-			}
-		}
-	}
-	if consts != len(inTable) {
-		t.Errorf("messages.go has %d MessageID constants and the table %d entries", consts, len(inTable))
-	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
