@@ -16,23 +16,16 @@ import (
 	"github.com/bridgekeeper/bridgekeeper/store"
 )
 
-// failingStore is the site's real store with outages switched on: reads or deletes fail, as a
-// Redis that went away does.
-type failingStore struct {
+// failingDeletes is a store whose deletes fail while down is set (reads still work), so a
+// confirmed sign-out finds the session but cannot end it.
+type failingDeletes struct {
 	store.Store
-	gets, deletes atomic.Bool
+	down *atomic.Bool
 }
 
-func (s *failingStore) Get(ctx context.Context, key string) ([]byte, error) {
-	if s.gets.Load() {
-		return nil, fmt.Errorf("get %s: %w", key, store.ErrUnavailable)
-	}
-	return s.Store.Get(ctx, key)
-}
-
-func (s *failingStore) Delete(ctx context.Context, keys ...string) error {
-	if s.deletes.Load() {
-		return fmt.Errorf("delete: %w", store.ErrUnavailable)
+func (s failingDeletes) Delete(ctx context.Context, keys ...string) error {
+	if s.down.Load() {
+		return fmt.Errorf("test store delete: %w", store.ErrUnavailable)
 	}
 	return s.Store.Delete(ctx, keys...)
 }
@@ -42,8 +35,10 @@ func (s *failingStore) Delete(ctx context.Context, keys ...string) error {
 // request, a failed sign-out) comes in the person's language: the request's ui_locales (de) or
 // the browser's Accept-Language (ar, right to left), with the page's status and no English.
 func TestSiteProviderErrorPagesSpeakTheLanguage(t *testing.T) {
-	fs := &failingStore{}
-	s := newSite(t, func(su *siteSetup) { fs.Store = su.store; su.store = fs })
+	var storeDown, deletesDown atomic.Bool
+	s := newSite(t, func(su *siteSetup) {
+		su.store = failingDeletes{Store: downStore{Store: su.store, down: &storeDown}, down: &deletesDown}
+	})
 	bundle, err := i18n.New()
 	s.must(err)
 	en := bundle.Localizer("en")
@@ -86,7 +81,7 @@ func TestSiteProviderErrorPagesSpeakTheLanguage(t *testing.T) {
 		{"unreadable sign-out form", request{method: http.MethodPost, path: oidc.PathEndSession, body: "state=%zz"},
 			http.StatusBadRequest, oidc.MsgSignOutRequestTitle, oidc.MsgSignOutUnreadable},
 		{"sign-out while the store cannot be read", request{path: endSession(url.Values{}), signedIn: true,
-			prepare: func(*testing.T, *webclient.Client) *http.Request { fs.gets.Store(true); return nil }},
+			prepare: func(*testing.T, *webclient.Client) *http.Request { storeDown.Store(true); return nil }},
 			http.StatusInternalServerError, oidc.MsgSignOutFailedTitle, oidc.MsgUnavailable},
 		{"confirmed sign-out the store cannot do", request{method: http.MethodPost, path: oidc.PathEndSession, signedIn: true,
 			prepare: func(t *testing.T, c *webclient.Client) *http.Request {
@@ -95,15 +90,15 @@ func TestSiteProviderErrorPagesSpeakTheLanguage(t *testing.T) {
 				if err != nil {
 					t.Fatalf("no sign-out confirmation: %v\n%s", err, page.Text())
 				}
-				fs.deletes.Store(true)
+				deletesDown.Store(true)
 				return formRequest(t, s.url+form.Action.RequestURI(), form.Values)
 			}},
 			http.StatusInternalServerError, oidc.MsgSignOutFailedTitle, oidc.MsgUnavailable},
 	} {
 		for _, lang := range []struct{ tag, dir string }{{"de", "ltr"}, {"ar", "rtl"}} {
 			t.Run(tc.name+"/"+lang.tag, func(t *testing.T) {
-				defer fs.gets.Store(false)
-				defer fs.deletes.Store(false)
+				defer storeDown.Store(false)
+				defer deletesDown.Store(false)
 				c := s.browser()
 				if tc.req.signedIn {
 					expect(t, s.signIn(c, "alice", password), handlers.PathAccount, http.StatusOK, "alice")
