@@ -119,12 +119,9 @@ func (s *server) waitReady() error {
 	poll := time.NewTicker(5 * time.Millisecond)
 	defer poll.Stop()
 	for {
-		pid, err := serverPID(s.addr)
+		err := ready(s.addr, s.cmd.Process.Pid)
 		if err == nil {
-			if pid == s.cmd.Process.Pid {
-				return nil
-			}
-			err = fmt.Errorf("%s is served by another process (pid %d)", s.addr, pid)
+			return nil
 		}
 		select {
 		case <-s.exited:
@@ -156,6 +153,44 @@ func (s *server) stop() error {
 		<-s.exited
 		return fmt.Errorf("redis-server on %s ignored SIGTERM for %s and was killed", s.addr, stopTimeout)
 	}
+}
+
+// ready reports whether the redis-server with process id pid serves addr and has loaded its
+// data: INFO names that process (not some other server that took the port), and PING answers
+// PONG (a server still reading its append-only file answers INFO, but PING and every data
+// command get "-LOADING").
+func ready(addr string, pid int) error {
+	got, err := serverPID(addr)
+	if err != nil {
+		return err
+	}
+	if got != pid {
+		return fmt.Errorf("%s is served by another process (pid %d)", addr, got)
+	}
+	return ping(addr)
+}
+
+// ping sends PING to addr and expects +PONG.
+func ping(addr string) error {
+	conn, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(time.Now().Add(2 * time.Second)); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(conn, "PING\r\n"); err != nil {
+		return err
+	}
+	reply, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil {
+		return err
+	}
+	if reply = strings.TrimRight(reply, "\r\n"); reply != "+PONG" {
+		return fmt.Errorf("PING answered %q", reply)
+	}
+	return nil
 }
 
 // serverPID connects to addr, sends INFO server and returns the process_id
