@@ -47,6 +47,21 @@ func TestBrowserAuthorizePage(t *testing.T) {
 			t.Fatalf("the browser is at %s, want %s", loc, path)
 		}
 	}
+	// waitFor waits until expr is true in the page shown, whichever document that is (an
+	// evaluation during a navigation fails and is tried again).
+	waitFor := func(t *testing.T, b context.Context, expr string) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); ; {
+			if ok, err := chromedp.Run(b, chromedp.Evaluate[bool](expr)); err == nil && ok {
+				return
+			}
+			if time.Now().After(deadline) {
+				loc, _ := chromedp.Run(b, chromedp.Location())
+				t.Fatalf("the browser at %s never had %s", loc, expr)
+			}
+			time.Sleep(20 * time.Millisecond) // the next poll
+		}
+	}
 	// appRedeems waits for the callback with a code for state and redeems it as the app.
 	appRedeems := func(t *testing.T, state, verifier string) {
 		t.Helper()
@@ -86,9 +101,16 @@ func TestBrowserAuthorizePage(t *testing.T) {
 		state, verifier := randomToken(t), oauth2.GenerateVerifier()
 		run(t, b, chromedp.Navigate(conf.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier))), signIn("dave"), chromedp.WaitVisible(`input[name="code"]`))
 		at(t, b, "/signin/step")
-		// Back to the /authorize page (from the bfcache or not), then reload: the same request
-		// again keeps the sign-in under way, so the step comes back and its code still works.
-		run(t, b, chromedp.NavigateBack(), chromedp.Reload(), chromedp.WaitVisible(`input[name="code"]`))
+		// Back to the /authorize page, then reload: the same request again keeps the sign-in
+		// under way, so the step comes back and its code still works. (history.back(), not
+		// chromedp.NavigateBack, which waits for a load event a page from the bfcache never fires;
+		// the step page is marked, so the wait ends on the document Back brought.)
+		run(t, b, chromedp.Evaluate[chromedp.Void](`window.bkBefore = true; history.back()`))
+		waitFor(t, b, `!window.bkBefore && document.readyState === "complete"`)
+		if loc, err := chromedp.Run(b, chromedp.Location()); err == nil {
+			t.Logf("Back shows %s", loc) // the form (bfcache) or, re-requested, the step
+		}
+		run(t, b, chromedp.Reload(), chromedp.WaitVisible(`input[name="code"]`))
 		at(t, b, "/signin/step")
 		code := latestCode(ctx, t, p, "SMS", "+15555550104")
 		run(t, b, chromedp.SendKeys(`input[name="code"]`, code), chromedp.Submit(`input[name="code"]`))
