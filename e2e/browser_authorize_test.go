@@ -26,12 +26,8 @@ func TestBrowserAuthorizePage(t *testing.T) {
 	p := start(t, "demo", "--listen", "127.0.0.1:0")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	prov, err := gooidc.NewProvider(ctx, p.BaseURL)
-	must(t, err)
-	endpoint := prov.Endpoint()
-	endpoint.AuthStyle = oauth2.AuthStyleInParams
 	cb := newCallbackServer(t)
-	conf := &oauth2.Config{ClientID: "demo-cli", Endpoint: endpoint, RedirectURL: cb.URL, Scopes: []string{gooidc.ScopeOpenID}}
+	conf := &oauth2.Config{ClientID: "demo-cli", Endpoint: publicClientEndpoint(ctx, t, p), RedirectURL: cb.URL, Scopes: []string{gooidc.ScopeOpenID}}
 	run := func(t *testing.T, b context.Context, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(b, steps...); err != nil {
@@ -82,24 +78,35 @@ func TestBrowserAuthorizePage(t *testing.T) {
 		)
 	}
 
-	t.Run("reload", func(t *testing.T) {
-		b := testenv.Chromium(t)
-		state, verifier := randomToken(t), oauth2.GenerateVerifier()
-		run(t, b, chromedp.Navigate(conf.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier))), chromedp.WaitVisible(`input[name="username"]`))
-		at(t, b, "/authorize")
-		run(t, b, chromedp.SendKeys(`input[name="username"]`, "typed"), chromedp.Reload(), chromedp.WaitVisible(`input[name="username"]`))
-		at(t, b, "/authorize")
-		if text, err := chromedp.Run(b, chromedp.Text(`main`)); err != nil || !strings.Contains(text, "Sign in to continue to Demo CLI") {
-			t.Errorf("the reloaded page does not name the app: %q (%v)", text, err)
+	// signInForApp checks that the page names the app (appNamed), signs alice in and redeems the
+	// app's code.
+	signInForApp := func(t *testing.T, b context.Context, appNamed, state, verifier string) {
+		t.Helper()
+		if text, err := chromedp.Run(b, chromedp.Text(`main`)); err != nil || !strings.Contains(text, appNamed) {
+			t.Errorf("the page does not name the app (%q): %q (%v)", appNamed, text, err)
 		}
 		run(t, b, signIn("alice"))
 		appRedeems(t, state, verifier)
+	}
+	// open starts a sign-in for the app in a new browser: the /authorize page shows the form.
+	open := func(t *testing.T) (b context.Context, state, verifier string) {
+		t.Helper()
+		b, state, verifier = testenv.Chromium(t), randomToken(t), oauth2.GenerateVerifier()
+		run(t, b, chromedp.Navigate(conf.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier))), chromedp.WaitVisible(`input[name="username"]`))
+		at(t, b, "/authorize")
+		return b, state, verifier
+	}
+
+	t.Run("reload", func(t *testing.T) {
+		b, state, verifier := open(t)
+		run(t, b, chromedp.Reload(), chromedp.WaitVisible(`input[name="username"]`))
+		at(t, b, "/authorize")
+		signInForApp(t, b, "Sign in to continue to Demo CLI", state, verifier)
 	})
 
 	t.Run("back from the code step, then reload", func(t *testing.T) {
-		b := testenv.Chromium(t)
-		state, verifier := randomToken(t), oauth2.GenerateVerifier()
-		run(t, b, chromedp.Navigate(conf.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier))), signIn("dave"), chromedp.WaitVisible(`input[name="code"]`))
+		b, state, verifier := open(t)
+		run(t, b, signIn("dave"), chromedp.WaitVisible(`input[name="code"]`))
 		at(t, b, "/signin/step")
 		// Back to the /authorize page, then reload: the same request again keeps the sign-in
 		// under way, so the step comes back and its code still works. (history.back(), not
@@ -118,19 +125,12 @@ func TestBrowserAuthorizePage(t *testing.T) {
 	})
 
 	t.Run("language switch", func(t *testing.T) {
-		b := testenv.Chromium(t)
-		state, verifier := randomToken(t), oauth2.GenerateVerifier()
-		run(t, b, chromedp.Navigate(conf.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier))),
-			chromedp.WaitVisible(`#language-picker`),
-			chromedp.SetValue(`#language-picker`, "de"),
+		b, state, verifier := open(t)
+		run(t, b, chromedp.SetValue(`#language-picker`, "de"),
 			chromedp.Submit(`#language-picker`),
 			chromedp.WaitVisible(`html[lang="de"]`))
 		at(t, b, "/signin")
-		if text, err := chromedp.Run(b, chromedp.Text(`main`)); err != nil || !strings.Contains(text, "Demo CLI") {
-			t.Errorf("after the language switch the page does not name the app: %q (%v)", text, err)
-		}
-		run(t, b, signIn("alice"))
-		appRedeems(t, state, verifier)
+		signInForApp(t, b, "Demo CLI", state, verifier)
 	})
 
 	t.Run("old form, CSRF cookie replaced", func(t *testing.T) {
@@ -151,4 +151,15 @@ func TestBrowserAuthorizePage(t *testing.T) {
 			t.Fatalf("the old form: %s (%d): %s", refused.URL.Path, refused.Status, refused.Text())
 		}
 	})
+}
+
+// publicClientEndpoint is the demo's OpenID endpoint as its public client demo-cli uses it (the
+// client id in the token request's body).
+func publicClientEndpoint(ctx context.Context, t *testing.T, p *process) oauth2.Endpoint {
+	t.Helper()
+	prov, err := gooidc.NewProvider(ctx, p.BaseURL)
+	must(t, err)
+	endpoint := prov.Endpoint()
+	endpoint.AuthStyle = oauth2.AuthStyleInParams
+	return endpoint
 }
