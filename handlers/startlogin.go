@@ -23,7 +23,7 @@ func (h *Handlers) StartLogin(w http.ResponseWriter, r *http.Request, req *oidc.
 	again := sameRequest(h.loadParked(r), req)
 	if err := h.d.Cookies.save(w, authzCookieName, req); err != nil {
 		h.d.Logger.ErrorContext(r.Context(), "park authorization request", "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
+		h.OIDCError(w, r, &oidc.ErrorPage{Status: http.StatusInternalServerError, UILocales: req.UILocales})
 		return
 	}
 	var f flowState
