@@ -101,12 +101,12 @@ FUZZ_PACKAGES ?= ./handlers
 ## fuzz: run every Go fuzz target in turn for FUZZTIME each (go test -fuzz takes one target per
 ## run); a failing input is saved under the package's testdata/fuzz/ and fails the run
 fuzz:
-	@for pkg in $(FUZZ_PACKAGES); do \
+	@status=0; for pkg in $(FUZZ_PACKAGES); do \
 		for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
 			echo "fuzz: $$pkg $$target for $(FUZZTIME)"; \
-			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg; \
+			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg || status=1; \
 		done; \
-	done
+	done; exit $$status
 
 ## screenshots: render the README's screenshots (docs/screenshots/, docs/screenshot-signin.png)
 ## of the current pages in headless Chromium; commit them after changing how the sign-in page looks
