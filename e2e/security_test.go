@@ -178,7 +178,7 @@ oidc:
 	q := url.Values{"client_id": {"grafana"}, "redirect_uri": {"http://127.0.0.1:3000/login/generic_oauth"}, "response_type": {"code"}, "scope": {"openid"}, "state": {"s"}}
 	page, err := newClient().Get(context.Background(), p.BaseURL+"/authorize?"+q.Encode())
 	must(t, err)
-	if page.URL.Path != "/signin" || page.Status != http.StatusOK {
+	if page.URL.Path != "/authorize" || page.Status != http.StatusOK || len(page.Find("input", "name", "username")) != 1 {
 		t.Fatalf("authorize for a client from --config: %d at %s: %s", page.Status, page.URL.Path, page.Text())
 	}
 	q.Set("client_id", "unknown")
