@@ -275,6 +275,7 @@ func auditPasswordDemo(a *auditor) {
 	a.visit(alice, "error page (403: not an administrator)", http.StatusForbidden, chromedp.Navigate(base+"/admin"))
 	a.do(alice, "back to the demo app", chromedp.Navigate(base+"/demo/app"), chromedp.WaitVisible(`form[action="/demo/app/signout"]`))
 	a.visit(alice, "logout prompt", http.StatusOK, chromedp.Click(`form[action="/demo/app/signout"] button`))
+	auditContinuePage(a, base)
 
 	// carol: the authenticator code page (in three languages), a wrong code, remembering the
 	// browser, the remembered browsers, signing out.
