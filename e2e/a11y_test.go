@@ -27,8 +27,10 @@ var (
 	a11yThemes = []string{"light", "dark"}
 )
 
-// a11yTimeout bounds the accessibility test's one browser (every page, in every variant).
-const a11yTimeout = 5 * time.Minute
+// a11yTimeout bounds the accessibility test's one browser (every page, in every variant). The
+// test takes 1–2 minutes; on the shared 2-core machine at a load average of 35 its 65 page loads
+// took close to 5, so the bound leaves room for a slow machine and still stops a hang.
+const a11yTimeout = 10 * time.Minute
 
 // auditor runs axe-core over pages in one shared Chromium and collects every violation, named
 // by page, width, language and theme.

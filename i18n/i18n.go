@@ -23,6 +23,7 @@ import (
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 // locales holds the catalogs, one file per language: active.<tag>.toml.
@@ -44,6 +45,8 @@ type Bundle struct {
 	bundle  *goi18n.Bundle
 	tags    []language.Tag // supported languages, DefaultLanguage first
 	matcher language.Matcher
+	// printers format numbers in each language's digits and grouping (numbers.go).
+	printers map[string]*message.Printer
 }
 
 // New loads every embedded catalog. It fails if a catalog does not parse.
@@ -79,7 +82,7 @@ func newFromFS(fsys fs.FS, dir string) (*Bundle, error) {
 	}
 	sort.Slice(others, func(i, j int) bool { return others[i].String() < others[j].String() })
 	tags := append([]language.Tag{def}, others...)
-	return &Bundle{bundle: b, tags: tags, matcher: language.NewMatcher(tags)}, nil
+	return &Bundle{bundle: b, tags: tags, matcher: language.NewMatcher(tags), printers: printers(tags)}, nil
 }
 
 // Languages lists the supported language tags, the default language first.
@@ -116,14 +119,15 @@ func (b *Bundle) Localizer(acceptLanguage string, uiLocales ...string) *Localize
 			tag = b.tags[i]
 		}
 	}
-	return &Localizer{loc: goi18n.NewLocalizer(b.bundle, tag.String()), lang: tag.String()}
+	return &Localizer{loc: goi18n.NewLocalizer(b.bundle, tag.String()), lang: tag.String(), printer: b.printers[tag.String()]}
 }
 
 // Localizer translates message ids into one language. A nil *Localizer is
 // valid and returns message ids unchanged.
 type Localizer struct {
-	loc  *goi18n.Localizer
-	lang string
+	loc     *goi18n.Localizer
+	lang    string
+	printer *message.Printer
 }
 
 // T returns the message with the given id in the localizer's language,
@@ -137,7 +141,7 @@ func (l *Localizer) T(id string, data ...map[string]any) string {
 	}
 	cfg := &goi18n.LocalizeConfig{MessageID: id}
 	if len(data) > 0 && data[0] != nil {
-		cfg.TemplateData = data[0]
+		cfg.TemplateData = l.numbers(data[0])
 		if n, ok := data[0]["Count"]; ok {
 			cfg.PluralCount = n
 		}
