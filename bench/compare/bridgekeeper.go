@@ -149,8 +149,9 @@ type serveTuning struct {
 	lifetime    time.Duration // when not 0: the code, SSO session, access and ID token lifetime
 }
 
-// yaml is the tuning's configuration lines: top-level ones, oidc ones and a client's own.
-func (t serveTuning) yaml() (top, oidc, client string) {
+// yaml is the tuning's configuration: top-level lines, oidc lines, and what a client's and the
+// rate limit's settings add.
+func (t serveTuning) yaml() (top, oidc, client, rateLimit string) {
 	if t.metrics {
 		top = fmt.Sprintf("metrics: {listen: 127.0.0.1:%d}\n", t.metricsPort)
 	}
@@ -158,15 +159,16 @@ func (t serveTuning) yaml() (top, oidc, client string) {
 		top += fmt.Sprintf("admin: {recent_sign_in: %s}\n", t.lifetime) // at most the session's
 		oidc = fmt.Sprintf("  code_ttl: %[1]s\n  sso_session_ttl: %[1]s\n", t.lifetime)
 		client = fmt.Sprintf(", access_token_ttl: %[1]s, id_token_ttl: %[1]s", t.lifetime)
+		rateLimit = fmt.Sprintf(", window: %s", t.lifetime)
 	}
-	return top, oidc, client
+	return top, oidc, client, rateLimit
 }
 
 // serveConfig is the configuration of one `bridgekeeper serve` on port against the local pool.
 func serveConfig(port int, endpoint, poolID, issuer, poolClient, poolSecret, flow string, keys map[string]string, secret string, tune serveTuning) string {
 	cookieKey := make([]byte, 32)
 	_, _ = rand.Read(cookieKey) // crypto/rand never fails
-	top, oidcLines, client := tune.yaml()
+	top, oidcLines, client, rateLimit := tune.yaml()
 	return fmt.Sprintf(`%[13]slisten: 127.0.0.1:%[1]d
 public_url: http://127.0.0.1:%[1]d
 pool:
@@ -180,14 +182,14 @@ pool:
   auth_flow: %[7]s
 cookies: {keys: [%[8]s], secure: false}
 store: {url: "memory://"}
-rate_limit: {sign_in_per_ip: 1000000000}
+rate_limit: {sign_in_per_ip: 1000000000%[16]s}
 oidc:
 %[14]s  signing_keys: [{file: %[9]s}, {file: %[10]s}]
   clients:
     - {id: bench-es256, secret: %[11]s, redirect_uris: [%[12]s], signing_alg: ES256%[15]s}
     - {id: bench-rs256, secret: %[11]s, redirect_uris: [%[12]s], signing_alg: RS256%[15]s}
 `, port, poolID, poolClient, poolSecret, endpoint, issuer, flow,
-		base64.StdEncoding.EncodeToString(cookieKey), keys[AlgES256], keys[AlgRS256], secret, benchRedirect, top, oidcLines, client)
+		base64.StdEncoding.EncodeToString(cookieKey), keys[AlgES256], keys[AlgRS256], secret, benchRedirect, top, oidcLines, client, rateLimit)
 }
 
 // writeSigningKeys writes one ES256 and one RS256 key and returns their files by algorithm.

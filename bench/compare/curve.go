@@ -14,8 +14,9 @@ import (
 )
 
 // CurveOptions say how the memory curve (`bench-compare -rss-curve`) is run: one Bridgekeeper
-// `serve` (USER_PASSWORD_AUTH, ES256, a client without offline_access) whose codes, SSO sessions
-// and tokens live Lifetime, signed in to until each of Points sign-ins have completed.
+// `serve` (USER_PASSWORD_AUTH, ES256, a client without offline_access) whose codes, SSO sessions,
+// tokens and sign-in rate-limit window last Lifetime, signed in to until each of Points sign-ins
+// have completed.
 type CurveOptions struct {
 	Bridgekeeper string        // the bridgekeeper binary
 	Dir          string        // scratch directory
@@ -23,6 +24,7 @@ type CurveOptions struct {
 	Concurrency  int           // sign-ins in flight
 	Lifetime     time.Duration // code, SSO session, access and ID token lifetime
 	VerifyEvery  int           // verify every n-th ID token with go-oidc (the first always)
+	WarmUp       int           // sign-ins before the baseline is read
 	Log          io.Writer
 }
 
@@ -46,9 +48,6 @@ type Curve struct {
 	LoadBefore, LoadAt string
 	Elapsed            time.Duration
 }
-
-// curveWarmUp is how many sign-ins run before the baseline is read.
-const curveWarmUp = 64
 
 // maxGCScrapes bounds how many metric scrapes waitForGC makes to see a collection.
 const maxGCScrapes = 20_000
@@ -82,10 +81,14 @@ func RunCurve(ctx context.Context, o CurveOptions) (*Curve, error) {
 	if err := v.discover(ctx); err != nil {
 		return nil, err
 	}
-	if _, err := signInMany(ctx, v, curveWarmUp, 8, o.VerifyEvery); err != nil {
+	if _, err := signInMany(ctx, v, o.WarmUp, 8, o.VerifyEvery); err != nil {
 		return nil, err
 	}
-	if c.Rest, err = v.settled(ctx, o.Lifetime); err != nil {
+	wait := 10*o.Lifetime + time.Second // the longest lifetime (a replay marker's), and a margin
+	if o.WarmUp == 0 {
+		wait = 0
+	}
+	if c.Rest, err = v.settled(ctx, wait); err != nil {
 		return nil, err
 	}
 	fmt.Fprintf(o.Log, "at rest: %d store entries, heap in use %s MiB, VmRSS %s MiB\n", c.Rest.Entries, mib(c.Rest.HeapInUse), mib(c.Rest.RSS))
@@ -108,7 +111,7 @@ func RunCurve(ctx context.Context, o CurveOptions) (*Curve, error) {
 		}
 		pt.LiveEntries = int64(m["bridgekeeper_store_entries"])
 		pt.LiveRSS = must(v.procs[0].rss())
-		ended, err := v.settled(ctx, o.Lifetime)
+		ended, err := v.settled(ctx, 10*o.Lifetime+time.Second)
 		if err != nil {
 			return nil, err
 		}
@@ -121,12 +124,11 @@ func RunCurve(ctx context.Context, o CurveOptions) (*Curve, error) {
 	return c, nil
 }
 
-// settled waits until everything the sign-ins so far left behind has expired (ten lifetimes: a
-// redeemed code's replay marker), then for a garbage collection after the store reclaimed it,
-// and reads serve's memory.
-func (v *Variant) settled(ctx context.Context, lifetime time.Duration) (CurvePoint, error) {
+// settled waits for what the sign-ins so far left behind to expire, then for a garbage
+// collection after the store reclaimed it, and reads serve's memory.
+func (v *Variant) settled(ctx context.Context, wait time.Duration) (CurvePoint, error) {
 	select {
-	case <-time.After(10*lifetime + 2*time.Second):
+	case <-time.After(wait):
 	case <-ctx.Done():
 		return CurvePoint{}, ctx.Err()
 	}
@@ -193,7 +195,7 @@ func (c *Curve) Print(w io.Writer) {
 	fmt.Fprintf(w, "load average before: %s, after: %s\n\n", c.LoadBefore, c.LoadAt)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "completed sign-ins\tsign-ins/s\twhile signing in: store entries\tVmRSS MiB\tonce ended: store entries\tGo heap in use MiB\tVmRSS MiB")
-	fmt.Fprintf(tw, "0 (after %d warm-up)\t–\t–\t–\t%d\t%s\t%s\n", curveWarmUp, c.Rest.Entries, mib(c.Rest.HeapInUse), mib(c.Rest.RSS))
+	fmt.Fprintf(tw, "0 (after %d warm-up)\t–\t–\t–\t%d\t%s\t%s\n", o.WarmUp, c.Rest.Entries, mib(c.Rest.HeapInUse), mib(c.Rest.RSS))
 	for _, p := range c.Points {
 		fmt.Fprintf(tw, "%d\t%.0f\t%d\t%s\t%d\t%s\t%s\n", p.SignIns, float64(p.SignIns)/p.Elapsed.Seconds(),
 			p.LiveEntries, mib(p.LiveRSS), p.Entries, mib(p.HeapInUse), mib(p.RSS))

@@ -52,7 +52,7 @@ func run(ctx context.Context) error {
 	flag.StringVar(&o.Baseline, "baseline", "", "another bridgekeeper binary to measure in the same rounds, e.g. main's before a change")
 	rssCurve := flag.Bool("rss-curve", false, "instead of the comparison: serve's memory as completed sign-ins grow (-rss-points), with short lifetimes (-rss-lifetime), at the largest -concurrency")
 	rssPoints := flag.String("rss-points", "1000,10000,50000,100000", "with -rss-curve: completed sign-ins at which memory is read, comma-separated")
-	rssLifetime := flag.Duration("rss-lifetime", 5*time.Second, "with -rss-curve: the code, SSO session, access and ID token lifetime (replay markers live ten times it)")
+	rssLifetime := flag.Duration("rss-lifetime", 5*time.Second, "with -rss-curve: the code, SSO session, access and ID token lifetime and the sign-in rate-limit window (replay markers live ten times it)")
 	flag.Parse()
 	if o.Concurrency, err = positiveList("-concurrency", conc); err != nil {
 		return err
@@ -86,7 +86,7 @@ func run(ctx context.Context) error {
 	if *rssCurve {
 		curve, err := compare.RunCurve(ctx, compare.CurveOptions{
 			Bridgekeeper: o.Bridgekeeper, Dir: o.Dir, Points: points, Concurrency: slices.Max(o.Concurrency),
-			Lifetime: *rssLifetime, VerifyEvery: o.VerifyEvery, Log: os.Stderr,
+			Lifetime: *rssLifetime, VerifyEvery: o.VerifyEvery, WarmUp: o.WarmUp, Log: os.Stderr,
 		})
 		if err != nil {
 			return err
