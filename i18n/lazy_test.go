@@ -11,10 +11,16 @@ import (
 // message that is neither a text nor a table of forms), which New accepts because nothing has
 // parsed it, and the language then reads English.
 func TestCatalogsLoadOnFirstUse(t *testing.T) {
-	fsys := fstest.MapFS{
-		"l/active.en.toml": {Data: []byte(`"language.name" = "English"` + "\n" + `"hello" = "Hello"` + "\n")},
-		"l/active.de.toml": {Data: []byte(`"language.name" = "Deutsch"` + "\n" + `"hello" = "Hallo"` + "\n")},
-		"l/active.fr.toml": {Data: []byte(`"language.name" = "Français"` + "\n" + `"hello" = [1, 2]` + "\n")},
+	fsys := fstest.MapFS{}
+	for lang, body := range map[string]string{
+		"en": `"language.name" = "English"
+"hello" = "Hello"`,
+		"de": `"language.name" = "Deutsch"
+"hello" = "Hallo"`,
+		"fr": `"language.name" = "Français"
+"hello" = [1, 2]`,
+	} {
+		fsys["l/active."+lang+".toml"] = &fstest.MapFile{Data: []byte(body)}
 	}
 	b, err := newFromFS(fsys, "l")
 	if err != nil {
