@@ -202,7 +202,7 @@ func newSiteWith(t testing.TB, opts siteOptions, options ...siteOption) *site {
 	provider, err := oidc.New(oidc.Config{
 		Issuer: s.url, Clients: []oidc.Client{{ID: appID, Secret: appSecret, RedirectURIs: []string{appRedirect}, SigningAlg: oidc.ES256}},
 		Keys: []oidc.SigningKey{signing}, UILocales: bundle.Languages(), CookieKeys: [][]byte{key}, InsecureCookie: true,
-		Store: st, NotFound: store.ErrNotFound, Upstream: handlers.Upstream{R: engine},
+		Store: setup.store, NotFound: store.ErrNotFound, Upstream: handlers.Upstream{R: engine},
 		StartLogin: entry.StartLogin, RenderError: entry.OIDCError, ConfirmLogout: entry.ConfirmLogout, LoggedOut: entry.LoggedOut,
 		Logger: log, Now: s.clock.Now,
 	})

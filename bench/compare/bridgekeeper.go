@@ -93,7 +93,7 @@ func startBridgekeeper(ctx context.Context, name, bin, dir string, flows []strin
 	if err := json.Unmarshal([]byte(line), &info); err != nil || len(info.Pools) != 1 || len(info.Pools[0].Clients) != 1 {
 		return nil, procs, fmt.Errorf("bridgekeeper localpool printed %q (%v)", line, err)
 	}
-	keys, err := writeSigningKeys(dir)
+	keys, err := WriteSigningKeys(dir)
 	if err != nil {
 		return nil, procs, err
 	}
@@ -120,8 +120,9 @@ func startBridgekeeper(ctx context.Context, name, bin, dir string, flows []strin
 				metrics = fmt.Sprintf("http://127.0.0.1:%d/metrics", t.metricsPort)
 			}
 			path := filepath.Join(dir, "bridgekeeper-"+flow+".yaml")
-			if err := os.WriteFile(path, []byte(serveConfig(port, info.Endpoint, info.Pools[0].ID, info.Pools[0].Issuer,
-				info.Pools[0].Clients[0].ID, info.Pools[0].Clients[0].Secret, flow, keys, secret, t)), 0o600); err != nil {
+			lp := LocalPool{Endpoint: info.Endpoint, PoolID: info.Pools[0].ID, Issuer: info.Pools[0].Issuer,
+				ClientID: info.Pools[0].Clients[0].ID, ClientSecret: info.Pools[0].Clients[0].Secret}
+			if err := os.WriteFile(path, []byte(serveConfigTuned(port, lp, flow, keys, secret, t)), 0o600); err != nil {
 				return nil, procs, err
 			}
 			srv, base, err = startProc(ctx, name+" serve "+flow, nil, dir, listeningRE, bin, "serve", "--config", path)
@@ -130,13 +131,9 @@ func startBridgekeeper(ctx context.Context, name, bin, dir string, flows []strin
 			}
 		}
 		procs = append(procs, srv)
-		for _, alg := range []string{AlgES256, AlgRS256} {
-			variants = append(variants, &Variant{
-				Provider: name, Alg: alg, Flow: flow,
-				Issuer: base, ClientID: "bench-" + strings.ToLower(alg), ClientSecret: secret, RedirectURI: benchRedirect,
-				Scope: benchScope, Username: benchUser, Password: benchPassword, UserField: "username",
-				procs: []*proc{srv}, extra: []*proc{pool}, metricsURL: metrics,
-			})
+		for _, v := range bridgekeeperVariants(name, base, flow, secret) {
+			v.procs, v.extra, v.metricsURL = []*proc{srv}, []*proc{pool}, metrics
+			variants = append(variants, v)
 		}
 	}
 	return variants, procs, nil
@@ -164,8 +161,27 @@ func (t serveTuning) yaml() (top, oidc, client, rateLimit string) {
 	return top, oidc, client, rateLimit
 }
 
-// serveConfig is the configuration of one `bridgekeeper serve` on port against the local pool.
-func serveConfig(port int, endpoint, poolID, issuer, poolClient, poolSecret, flow string, keys map[string]string, secret string, tune serveTuning) string {
+// bridgekeeperVariants are the variants (one per signing algorithm) of one serve at base.
+func bridgekeeperVariants(name, base, flow, secret string) []*Variant {
+	var variants []*Variant
+	for _, alg := range []string{AlgES256, AlgRS256} {
+		variants = append(variants, &Variant{
+			Provider: name, Alg: alg, Flow: flow,
+			Issuer: base, ClientID: "bench-" + strings.ToLower(alg), ClientSecret: secret, RedirectURI: benchRedirect,
+			Scope: benchScope, Username: benchUser, Password: benchPassword, UserField: "username",
+		})
+	}
+	return variants
+}
+
+// ServeConfig is the configuration of one `bridgekeeper serve` on port against the local pool,
+// signing with keys (WriteSigningKeys); secret is its OpenID clients' secret.
+func ServeConfig(port int, pool LocalPool, flow string, keys map[string]string, secret string) string {
+	return serveConfigTuned(port, pool, flow, keys, secret, serveTuning{})
+}
+
+// serveConfigTuned is ServeConfig with the tuning applied.
+func serveConfigTuned(port int, pool LocalPool, flow string, keys map[string]string, secret string, tune serveTuning) string {
 	cookieKey := make([]byte, 32)
 	_, _ = rand.Read(cookieKey) // crypto/rand never fails
 	top, oidcLines, client, rateLimit := tune.yaml()
@@ -188,12 +204,13 @@ oidc:
   clients:
     - {id: bench-es256, secret: %[11]s, redirect_uris: [%[12]s], signing_alg: ES256%[15]s}
     - {id: bench-rs256, secret: %[11]s, redirect_uris: [%[12]s], signing_alg: RS256%[15]s}
-`, port, poolID, poolClient, poolSecret, endpoint, issuer, flow,
+`, port, pool.PoolID, pool.ClientID, pool.ClientSecret, pool.Endpoint, pool.Issuer, flow,
 		base64.StdEncoding.EncodeToString(cookieKey), keys[AlgES256], keys[AlgRS256], secret, benchRedirect, top, oidcLines, client, rateLimit)
 }
 
-// writeSigningKeys writes one ES256 and one RS256 key and returns their files by algorithm.
-func writeSigningKeys(dir string) (map[string]string, error) {
+// WriteSigningKeys writes one ES256 and one RS256 key into dir and returns their files by
+// algorithm.
+func WriteSigningKeys(dir string) (map[string]string, error) {
 	files := map[string]string{}
 	for _, alg := range []string{AlgES256, AlgRS256} {
 		k, err := oidc.GenerateKey(alg)

@@ -43,7 +43,7 @@ func demo(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 	mfaRequired := fs.Bool("mfa-required", false, "start the demo pool with MFA required (Cognito's ON)")
 	authFlow := fs.String("auth-flow", cognito.FlowUserSRP, "the app client's sign-in flow: USER_SRP_AUTH, USER_AUTH for choice-based sign-in with passkeys and one-time codes, or CUSTOM_AUTH for custom questions after the password")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn or error")
-	configPath := fs.String("config", "", "a serve configuration file; everything but the pool applies (clients, store, keys, logs)")
+	configPath := fs.String("config", "", "a serve configuration file; everything but the pool applies (clients, store, keys, logs), except pool.call_timeout")
 	withFaults := fs.Bool("faults", false, "serve the local pool's test-only fault switchboard (latency, throttling, 5xx, connection resets); its URL is printed")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -223,7 +223,7 @@ func demoConfigFile(path string, getenv func(string) string) (*config.Config, er
 	var probs config.Problems
 	for _, p := range cfg.Validate() {
 		switch {
-		case strings.HasPrefix(p.Path, "pool"), p.Path == "public_url", strings.HasPrefix(p.Path, "cookies.keys"), strings.HasPrefix(p.Path, "oidc.signing_keys"):
+		case strings.HasPrefix(p.Path, "pool") && p.Path != demoPoolKey, p.Path == "public_url", strings.HasPrefix(p.Path, "cookies.keys"), strings.HasPrefix(p.Path, "oidc.signing_keys"):
 			continue // the demo provides these
 		}
 		probs = append(probs, p)
@@ -234,7 +234,8 @@ func demoConfigFile(path string, getenv func(string) string) (*config.Config, er
 	return cfg, nil
 }
 
-// applyDemoConfig adds a configuration file's clients, store, keys and lifetimes to the demo's.
+// applyDemoConfig adds a configuration file's clients, store, keys, lifetimes and Cognito call
+// deadline to the demo's.
 func applyDemoConfig(ac *appConfig, cfg *config.Config, getenv func(string) string) error {
 	from, err := appConfigFrom(cfg, getenv, false)
 	if err != nil {
@@ -260,8 +261,13 @@ func applyDemoConfig(ac *appConfig, cfg *config.Config, getenv func(string) stri
 		ac.SignInPerIP, ac.SignInWindow = from.SignInPerIP, from.SignInWindow
 	}
 	ac.Limits = from.Limits
+	ac.Pool.CallTimeout = from.Pool.CallTimeout // demoPoolKey: the one pool setting the demo takes
 	return nil
 }
+
+// demoPoolKey is the one key of a configuration file's pool section the demo applies (the demo
+// brings its own pool): the deadline of each call to it, which tests of slow pools lower.
+const demoPoolKey = "pool.call_timeout"
 
 func flagSet(fs *flag.FlagSet, name string) bool {
 	set := false
