@@ -82,7 +82,7 @@ func TestBenchCompareRSSCurveSmoke(t *testing.T) {
 	if p.Entries != curve.Rest.Entries {
 		t.Errorf("once their lifetimes passed the store holds %d entries, %d at rest", p.Entries, curve.Rest.Entries)
 	}
-	if p.HeapInUse <= 0 || p.HeapAlloc <= 0 || p.RSS <= 0 || curve.Rest.RSS <= 0 {
+	if p.HeapInUse <= 0 || p.HeapGoal <= 0 || p.RSS <= 0 || curve.Rest.RSS <= 0 {
 		t.Errorf("memory not read: %+v, at rest %+v", p, curve.Rest)
 	}
 	var out strings.Builder

@@ -37,7 +37,7 @@ type CurvePoint struct {
 	LiveRSS     int64         // VmRSS then, bytes
 	Entries     int64         // store entries once their lifetimes had passed
 	HeapInUse   int64         // Go heap in use (spans holding objects) after a garbage collection that followed
-	HeapAlloc   int64         // bytes of heap objects then: what that collection kept, and a little since
+	HeapGoal    int64         // that collection's heap goal: about twice the heap it found live (GOGC 100)
 	RSS         int64         // VmRSS then, bytes
 }
 
@@ -92,7 +92,7 @@ func RunCurve(ctx context.Context, o CurveOptions) (*Curve, error) {
 	if c.Rest, err = v.settled(ctx, wait); err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(o.Log, "at rest: %d store entries, heap in use %s MiB, objects %s MiB, VmRSS %s MiB\n", c.Rest.Entries, mib(c.Rest.HeapInUse), mib(c.Rest.HeapAlloc), mib(c.Rest.RSS))
+	fmt.Fprintf(o.Log, "at rest: %d store entries, heap in use %s MiB, heap goal %s MiB, VmRSS %s MiB\n", c.Rest.Entries, mib(c.Rest.HeapInUse), mib(c.Rest.HeapGoal), mib(c.Rest.RSS))
 	var signing time.Duration // time spent signing in, the waits for expiry left out
 	done := 0
 	for _, target := range o.Points {
@@ -116,9 +116,9 @@ func RunCurve(ctx context.Context, o CurveOptions) (*Curve, error) {
 		if err != nil {
 			return nil, err
 		}
-		pt.Entries, pt.HeapInUse, pt.HeapAlloc, pt.RSS = ended.Entries, ended.HeapInUse, ended.HeapAlloc, ended.RSS
-		fmt.Fprintf(o.Log, "  live: %d entries, VmRSS %s MiB; ended: %d entries, heap in use %s MiB, objects %s MiB, VmRSS %s MiB\n",
-			pt.LiveEntries, mib(pt.LiveRSS), pt.Entries, mib(pt.HeapInUse), mib(pt.HeapAlloc), mib(pt.RSS))
+		pt.Entries, pt.HeapInUse, pt.HeapGoal, pt.RSS = ended.Entries, ended.HeapInUse, ended.HeapGoal, ended.RSS
+		fmt.Fprintf(o.Log, "  live: %d entries, VmRSS %s MiB; ended: %d entries, heap in use %s MiB, heap goal %s MiB, VmRSS %s MiB\n",
+			pt.LiveEntries, mib(pt.LiveRSS), pt.Entries, mib(pt.HeapInUse), mib(pt.HeapGoal), mib(pt.RSS))
 		c.Points = append(c.Points, pt)
 	}
 	c.LoadAt, c.Elapsed = loadavg(), time.Since(start)
@@ -142,7 +142,7 @@ func (v *Variant) settled(ctx context.Context, wait time.Duration) (CurvePoint, 
 		return CurvePoint{}, err
 	}
 	return CurvePoint{
-		Entries: entries, HeapInUse: int64(m["go_memstats_heap_inuse_bytes"]), HeapAlloc: int64(m["go_memstats_heap_alloc_bytes"]),
+		Entries: entries, HeapInUse: int64(m["go_memstats_heap_inuse_bytes"]), HeapGoal: int64(m["go_memstats_next_gc_bytes"]),
 		RSS: must(v.procs[0].rss()),
 	}, nil
 }
@@ -198,11 +198,11 @@ func (c *Curve) Print(w io.Writer) {
 		FlowPassword, o.Lifetime, 10*o.Lifetime, o.Concurrency, c.Elapsed.Round(time.Second))
 	fmt.Fprintf(w, "load average before: %s, after: %s\n\n", c.LoadBefore, c.LoadAt)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "completed sign-ins\tsign-ins/s\twhile signing in: store entries\tVmRSS MiB\tonce ended: store entries\tGo heap in use MiB\theap objects MiB\tVmRSS MiB")
-	fmt.Fprintf(tw, "0 (after %d warm-up)\t–\t–\t–\t%d\t%s\t%s\t%s\n", o.WarmUp, c.Rest.Entries, mib(c.Rest.HeapInUse), mib(c.Rest.HeapAlloc), mib(c.Rest.RSS))
+	fmt.Fprintln(tw, "completed sign-ins\tsign-ins/s\twhile signing in: store entries\tVmRSS MiB\tonce ended: store entries\tGo heap in use MiB\theap goal MiB\tVmRSS MiB")
+	fmt.Fprintf(tw, "0 (after %d warm-up)\t–\t–\t–\t%d\t%s\t%s\t%s\n", o.WarmUp, c.Rest.Entries, mib(c.Rest.HeapInUse), mib(c.Rest.HeapGoal), mib(c.Rest.RSS))
 	for _, p := range c.Points {
 		fmt.Fprintf(tw, "%d\t%.0f\t%d\t%s\t%d\t%s\t%s\t%s\n", p.SignIns, float64(p.SignIns)/p.Elapsed.Seconds(),
-			p.LiveEntries, mib(p.LiveRSS), p.Entries, mib(p.HeapInUse), mib(p.HeapAlloc), mib(p.RSS))
+			p.LiveEntries, mib(p.LiveRSS), p.Entries, mib(p.HeapInUse), mib(p.HeapGoal), mib(p.RSS))
 	}
 	_ = tw.Flush()
 }
