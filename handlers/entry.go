@@ -29,8 +29,8 @@ func (e *Entry) StartLogin(w http.ResponseWriter, r *http.Request, req *oidc.Aut
 }
 
 // OIDCError implements the OpenID provider's RenderError hook (see Handlers.OIDCError).
-func (e *Entry) OIDCError(w http.ResponseWriter, r *http.Request, status int, title, message string) {
-	e.h.OIDCError(w, r, status, title, message)
+func (e *Entry) OIDCError(w http.ResponseWriter, r *http.Request, page *oidc.ErrorPage) {
+	e.h.OIDCError(w, r, page)
 }
 
 // Continue implements the OpenID provider's Continue hook (see Handlers.Continue).

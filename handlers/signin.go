@@ -56,7 +56,7 @@ const (
 func (h *Handlers) StartLogin(w http.ResponseWriter, r *http.Request, req *oidc.AuthRequest) {
 	if err := h.d.Cookies.save(w, authzCookieName, req); err != nil {
 		h.d.Logger.ErrorContext(r.Context(), "park authorization request", "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
+		h.OIDCError(w, r, &oidc.ErrorPage{Status: http.StatusInternalServerError, UILocales: req.UILocales})
 		return
 	}
 	// A new request starts a new sign-in, with the app's login_hint as the username.
