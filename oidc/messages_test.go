@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -98,4 +99,32 @@ func TestPageTextsComeFromTheTable(t *testing.T) {
 	if pages < 5 {
 		t.Fatalf("found %d ErrorPages; the walk missed them", pages)
 	}
+}
+
+// TestEndSessionRefusalPages: each sign-out request the provider refuses gets its own page (the
+// default renderer: the table's English), among them a hint for one app with client_id naming
+// another, and none of them signs the person out.
+func TestEndSessionRefusalPages(t *testing.T) {
+	e := newEnv(t)
+	tok := signedIn(t, e)
+	for _, tc := range []struct {
+		name   string
+		params url.Values
+		msg    MessageID
+	}{
+		{"two apps", url.Values{"id_token_hint": {tok.raw}, "client_id": {"app2"}}, MsgSignOutTwoApps},
+		{"unknown app", url.Values{"client_id": {"nobody"}}, MsgUnknownSignOutApp},
+		{"forged hint", url.Values{"id_token_hint": {"a.b.c"}}, MsgSignOutUnverified},
+		{"repeated parameter", url.Values{"state": {"1", "2"}}, MsgSignOutUnreadable},
+		{"unregistered address", url.Values{"client_id": {"app"}, "post_logout_redirect_uri": {"https://evil.example/"}}, MsgUnregisteredReturn},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := e.endSession(tc.params)
+			wantErrorPage(t, res)
+			if want := MsgSignOutRequestTitle.English() + "\n\n" + tc.msg.English() + "\n"; res.body != want {
+				t.Fatalf("page %q, want %q", res.body, want)
+			}
+		})
+	}
+	wantStillSignedIn(t, e)
 }
