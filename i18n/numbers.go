@@ -19,15 +19,6 @@ import (
 // (four and two digits).
 const DateID = "format.date"
 
-// printers makes one number printer per language (a Printer is safe for concurrent use).
-func printers(tags []language.Tag) map[string]*message.Printer {
-	out := make(map[string]*message.Printer, len(tags))
-	for _, t := range tags {
-		out[t.String()] = message.NewPrinter(t)
-	}
-	return out
-}
-
 // numbers is data with each whole number written in the language (the plural form is chosen
 // from the number itself). data is not changed.
 func (l *Localizer) numbers(data map[string]any) map[string]any {
@@ -58,24 +49,34 @@ func (l *Localizer) numbers(data map[string]any) map[string]any {
 	return out
 }
 
+// printer formats numbers in the language (nil for a nil Localizer).
+func (l *Localizer) printer() *message.Printer {
+	if l == nil || l.lang == "" {
+		return nil
+	}
+	return message.NewPrinter(language.Make(l.lang))
+}
+
 // Number writes n with the language's digits and grouping.
 func (l *Localizer) Number(n int64) string {
-	if l == nil || l.printer == nil {
+	p := l.printer()
+	if p == nil {
 		return strconv.FormatInt(n, 10)
 	}
-	return l.printer.Sprint(number.Decimal(n))
+	return p.Sprint(number.Decimal(n))
 }
 
 // digits writes n with the language's digits, at least width of them, without grouping.
 func (l *Localizer) digits(n, width int) string {
-	if l == nil || l.printer == nil {
+	p := l.printer()
+	if p == nil {
 		s := strconv.Itoa(n)
 		for len(s) < width {
 			s = "0" + s
 		}
 		return s
 	}
-	return l.printer.Sprint(number.Decimal(n, number.NoSeparator(), number.MinIntegerDigits(width)))
+	return p.Sprint(number.Decimal(n, number.NoSeparator(), number.MinIntegerDigits(width)))
 }
 
 // Date writes t's date (in UTC) in the language's short numeric form (DateID).
