@@ -2,11 +2,13 @@ package cognito
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -47,6 +49,9 @@ func (j *JWKSVerifier) VerifyIDToken(ctx context.Context, raw string) (map[strin
 	if j.clientID == "" {
 		return nil, errors.New("verify Cognito ID token: no app client id configured")
 	}
+	if err := checkRS256(raw); err != nil {
+		return nil, fmt.Errorf("verify Cognito ID token: %w", err)
+	}
 	payload, err := j.keys.VerifySignature(ctx, raw)
 	if err != nil {
 		return nil, fmt.Errorf("verify Cognito ID token: %w", err)
@@ -78,6 +83,30 @@ func (j *JWKSVerifier) VerifyIDToken(ctx context.Context, raw string) (map[strin
 		return nil, fmt.Errorf("verify Cognito ID token: token_use is %q, want id", use)
 	}
 	return claims, nil
+}
+
+// checkRS256 refuses a token whose protected header names another algorithm than RS256, the
+// one Cognito signs with (go-oidc's verifier refused them too; its key set alone would try
+// every asymmetric algorithm with the pool's keys).
+func checkRS256(raw string) error {
+	h, _, ok := strings.Cut(raw, ".")
+	if !ok {
+		return errors.New("malformed token")
+	}
+	dec, err := base64.RawURLEncoding.DecodeString(h)
+	if err != nil {
+		return fmt.Errorf("malformed token header: %w", err)
+	}
+	var header struct {
+		Alg string `json:"alg"`
+	}
+	if err := json.Unmarshal(dec, &header); err != nil {
+		return fmt.Errorf("malformed token header: %w", err)
+	}
+	if header.Alg != "RS256" {
+		return fmt.Errorf("signed with %q, want RS256", header.Alg)
+	}
+	return nil
 }
 
 // hasAudience reports whether aud (a JSON string or array of strings) names clientID.
