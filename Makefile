@@ -16,7 +16,7 @@ TEST_FLAGS ?=
 # The steps of `make test`, in order.
 TEST_STEPS = deps check-generated fmt vet lint go-test
 
-.PHONY: demo test deps generate check-generated fmt vet lint build bench bench-compare go-test i18n-missing fuzz
+.PHONY: demo test deps generate check-generated fmt vet lint build bench bench-compare go-test i18n-missing fuzz screenshots
 
 ## demo: run the service with its built-in local user pool and demo app. The binary is built and
 ## then exec'd (not `go run`, which exits 1 after Ctrl-C), so Ctrl-C stops it and make exits 0.
@@ -107,3 +107,8 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$target\$$" -fuzztime $(FUZZTIME) $$pkg; \
 		done; \
 	done
+
+## screenshots: render the README's screenshots (docs/screenshots/, docs/screenshot-signin.png)
+## of the current pages in headless Chromium; commit them after changing how the sign-in page looks
+screenshots:
+	$(GO) test -count=1 -run '^TestScreenshots$$' ./e2e -args -update-screenshots

@@ -182,6 +182,21 @@ func outboxCount(ctx context.Context, t *testing.T, p *process, to string) int {
 	return n
 }
 
+// postClientAuth posts a junk grant (or token) to an OpenID endpoint with HTTP Basic client
+// authentication and returns the response, its body closed.
+func postClientAuth(ctx context.Context, t *testing.T, endpoint, clientID, secret string) *http.Response {
+	t.Helper()
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {"nope"}, "token": {"nope"}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+	must(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(clientID, secret)
+	res, err := http.DefaultClient.Do(req)
+	must(t, err)
+	res.Body.Close()
+	return res
+}
+
 // TestClientSecretGuessing: failed client authentication at /token, /revoke and /introspect
 // counts together per client id and address (issue 9, item 5); past the limit even the right
 // secret waits, with 429 and Retry-After.
@@ -191,15 +206,7 @@ func TestClientSecretGuessing(t *testing.T) {
 	p := start(t, "demo", "--listen", "127.0.0.1:0", "--config", path)
 	post := func(endpoint, secret string) *http.Response {
 		t.Helper()
-		form := url.Values{"grant_type": {"authorization_code"}, "code": {"nope"}, "token": {"nope"}}
-		req, err := http.NewRequest(http.MethodPost, p.BaseURL+endpoint, strings.NewReader(form.Encode()))
-		must(t, err)
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.SetBasicAuth("demo-app", secret)
-		res, err := http.DefaultClient.Do(req)
-		must(t, err)
-		res.Body.Close()
-		return res
+		return postClientAuth(context.Background(), t, p.BaseURL+endpoint, "demo-app", secret)
 	}
 	for i, ep := range []string{"/token", "/revoke", "/introspect"} {
 		if res := post(ep, "wrong-secret"); res.StatusCode != http.StatusUnauthorized {

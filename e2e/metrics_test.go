@@ -68,7 +68,8 @@ func sampleValue(typ dto.MetricType, m *dto.Metric) float64 {
 // operations moving; no username appears in any label; the pages' listener does not serve it.
 func TestMetrics(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "demo.yaml")
-	must(t, os.WriteFile(path, []byte("metrics: {listen: \"127.0.0.1:0\"}\nrate_limit: {sign_in_per_ip: 3, window: 1h}\n"), 0o600))
+	must(t, os.WriteFile(path, []byte("metrics: {listen: \"127.0.0.1:0\"}\nrate_limit: {sign_in_per_ip: 3, window: 1h}\n"+
+		"limits: {client_auth_attempts: 1}\n"), 0o600))
 	p := start(t, "demo", "--listen", "127.0.0.1:0", "--config", path)
 	m := metricsURLRE.FindStringSubmatch(p.Stdout())
 	if m == nil {
@@ -102,6 +103,13 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 
+	// The per-username limits count their refusals too: one free wrong client secret, then 429.
+	for i, want := range []int{http.StatusUnauthorized, http.StatusTooManyRequests} {
+		if got := postClientAuth(ctx, t, p.BaseURL+"/introspect", "demo-app", "not-the-secret").StatusCode; got != want {
+			t.Fatalf("wrong client secret %d: %d, want %d", i+1, got, want)
+		}
+	}
+
 	after := scrape(ctx, t, m[1])
 	for _, tc := range []struct {
 		key     string
@@ -113,6 +121,7 @@ func TestMetrics(t *testing.T) {
 		{`bridgekeeper_signins_failed_total{reason="WrongCredentials",step="password"}`, 2, false},
 		{`bridgekeeper_tokens_issued_total{client="demo-app",grant="authorization_code"}`, 1, false},
 		{`bridgekeeper_rate_limited_total{limit="sign_in"}`, 1, false},
+		{`bridgekeeper_rate_limited_total{limit="client_auth"}`, 1, false},
 		{`bridgekeeper_cognito_requests_total{code="",operation="InitiateAuth"}`, 3, false},
 		{`bridgekeeper_cognito_requests_total{code="NotAuthorizedException",operation="RespondToAuthChallenge"}`, 2, false},
 		{`bridgekeeper_cognito_request_duration_seconds{operation="InitiateAuth"}`, 3, false},

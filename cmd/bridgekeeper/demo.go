@@ -200,7 +200,7 @@ func printDemo(w io.Writer, base string, seed *demoSeed, mfaRequired bool, flow 
 	if mfaRequired {
 		fmt.Fprintln(w, "MFA is required in this pool: users without MFA set up an authenticator at sign-in.")
 	}
-	fmt.Fprintln(w, "Tick \"Remember this device\" on a code page and the next sign-in in that browser asks no code.")
+	fmt.Fprintln(w, "Tick \"Remember this browser\" on an SMS or authenticator code page (dave, carol) and the next sign-in in that browser asks no code.")
 	fmt.Fprintln(w, "Demo users:")
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	for _, u := range seed.Users {

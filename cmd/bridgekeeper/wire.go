@@ -170,7 +170,11 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 	if m != nil {
 		pageEngine = m.Engine(engine)
 	}
-	limits := abuse.New(st, limitsConfig(ac.Limits), nil, log)
+	limitsCfg := limitsConfig(ac.Limits)
+	if m != nil {
+		limitsCfg.Refused = func(k abuse.Kind) { m.RateLimited(string(k)) }
+	}
+	limits := abuse.New(st, limitsCfg, nil, log)
 	pageDeps := handlers.Deps{
 		Engine:  pageEngine,
 		Bundle:  bundle,

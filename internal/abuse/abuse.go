@@ -72,6 +72,9 @@ type Config struct {
 	IssueWindow     time.Duration
 	// Ceiling multiplies Free for the per-username count across addresses (at least 1).
 	Ceiling int
+	// Refused, when set, is called once for every refusal with the limit that refused (the
+	// metrics' count of rate-limit refusals).
+	Refused func(Kind)
 	// TrackedUsernames bounds how many usernames get counters of their own per limit and
 	// window; beyond it new usernames get none (only the address limits apply to them), so
 	// counters for invented usernames can never fill the store.
@@ -296,6 +299,9 @@ func (l *Limiter) tracked(ctx context.Context, k Kind, key string, window time.D
 
 func (l *Limiter) refuse(ctx context.Context, r *Refusal) error {
 	l.log.WarnContext(ctx, "limit refused", "reason", string(r.Kind), "scope", r.Scope, "retry_after", r.Wait.Round(time.Second).String())
+	if l.cfg.Refused != nil {
+		l.cfg.Refused(r.Kind)
+	}
 	return r
 }
 

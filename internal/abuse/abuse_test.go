@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -249,5 +250,39 @@ func TestCodesPerSession(t *testing.T) {
 	c.Advance(15 * time.Minute)
 	if wait, err := lim.Issue(ctx, "sid-a"); err != nil || wait != 0 {
 		t.Fatalf("after the window: wait %v, err %v", wait, err)
+	}
+}
+
+// TestRefusedHookCountsEachRefusal: Config.Refused (the metrics' rate-limit counter) hears each
+// refusal once, with the limit that refused, and nothing while attempts are allowed.
+func TestRefusedHookCountsEachRefusal(t *testing.T) {
+	ctx := context.Background()
+	c := testutil.NewClock(time.Now().Truncate(time.Millisecond))
+	got := map[abuse.Kind]int{}
+	cfg := testConfig
+	cfg.Refused = func(k abuse.Kind) { got[k]++ }
+	l := abuse.New(store.NewMemory(store.MemoryOptions{Now: c.Now}), cfg, c.Now, nil)
+	for i := 0; i < 5; i++ {
+		if err := l.Check(ctx, abuse.Password, "grace", "192.0.2.1"); err != nil {
+			t.Fatalf("attempt %d refused: %v", i+1, err)
+		}
+		if err := l.Failed(ctx, abuse.Password, "grace", "192.0.2.1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(got) != 0 {
+		t.Fatalf("refusals counted while attempts were allowed: %v", got)
+	}
+	for range 2 {
+		refusal(t, l.Check(ctx, abuse.Password, "grace", "192.0.2.1"))
+	}
+	for i := 0; i < 4; i++ {
+		if err := l.Issue(ctx, "sid"); err != nil {
+			t.Fatalf("code %d refused: %v", i+1, err)
+		}
+	}
+	refusal(t, l.Issue(ctx, "sid"))
+	if want := map[abuse.Kind]int{abuse.Password: 2, abuse.CodeIssue: 1}; !maps.Equal(got, want) {
+		t.Fatalf("refusals counted %v, want %v", got, want)
 	}
 }
