@@ -146,10 +146,16 @@ func (a *auditor) auditLanguages(ctx context.Context, base, name, path string, s
 			break
 		}
 		a.visit(ctx, name, status, chromedp.Navigate(u))
-		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang + " " + document.documentElement.dir`))
-		if err != nil || got != l.tag+" "+l.dir {
-			a.t.Fatalf("%s in %s: the page is %q (%v)", name, l.tag, got, err)
-		}
+		a.expectLanguage(ctx, name, l.tag, l.dir)
+	}
+}
+
+// expectLanguage checks the open page's lang and dir.
+func (a *auditor) expectLanguage(ctx context.Context, name, tag, dir string) {
+	a.t.Helper()
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang + " " + document.documentElement.dir`))
+	if err != nil || got != tag+" "+dir {
+		a.t.Fatalf("%s in %s: the page is %q (%v)", name, tag, got, err)
 	}
 }
 
@@ -238,8 +244,17 @@ func auditPasswordDemo(a *auditor) {
 	a.visit(anon, "error page (404)", http.StatusNotFound, chromedp.Navigate(base+"/no-such-page"))
 	a.auditLanguages(anon, base, "error page (404)", "/no-such-page", http.StatusNotFound)
 	a.visit(anon, "error page (400: unknown app)", http.StatusBadRequest, chromedp.Navigate(base+"/authorize?client_id=nobody&response_type=code&scope=openid"))
+	// The provider's own error page in the app's ui_locales: German and Arabic (right to left),
+	// in a profile without a language chosen in the picker (which would come first).
+	app := a.profile()
+	for _, l := range []struct{ tag, dir string }{{"de", "ltr"}, {"ar", "rtl"}} {
+		name := "error page (400: unknown app, ui_locales " + l.tag + ")"
+		a.visit(app, name, http.StatusBadRequest, chromedp.Navigate(base+"/authorize?client_id=nobody&response_type=code&scope=openid&ui_locales="+l.tag))
+		a.expectLanguage(app, name, l.tag, l.dir)
+	}
 	a.visit(anon, "demo outbox", http.StatusOK, chromedp.Navigate(base+"/demo/outbox"))
 	a.visit(anon, "demo app (signed out)", http.StatusOK, chromedp.Navigate(base+"/demo/app"))
+	a.visit(anon, "demo app: the sign-in was cancelled", http.StatusOK, chromedp.Navigate(base+"/demo/app?error=access_denied"))
 
 	// Recovery: forgot, the reset page, a wrong code, a weak new password.
 	a.visit(anon, "forgot password", http.StatusOK, chromedp.Navigate(base+"/forgot"))

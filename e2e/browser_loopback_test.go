@@ -21,10 +21,7 @@ func TestBrowserLoopbackRedirect(t *testing.T) {
 	p := start(t, "demo", "--listen", "127.0.0.1:0")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	prov, err := gooidc.NewProvider(ctx, p.BaseURL)
-	must(t, err)
-	endpoint := prov.Endpoint()
-	endpoint.AuthStyle = oauth2.AuthStyleInParams
+	endpoint := publicClientEndpoint(ctx, t, p)
 
 	for _, ip := range []string{"127.0.0.1", "::1"} {
 		t.Run(ip, func(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/bridgekeeper/bridgekeeper/i18n"
 )
 
 // TestDemoAppAndSSOCookie (issue 9, item 12): the demo app's callback answers a bad code with its
@@ -48,6 +50,42 @@ func TestDemoAppAndSSOCookie(t *testing.T) {
 	must(t, err)
 	if page.Status >= 500 || page.URL.Path != "/demo/app" || !strings.Contains(page.Text(), "invalid_grant") {
 		t.Fatalf("a bad code at the callback: %s (%d): %s", page.URL.Path, page.Status, page.Text())
+	}
+	// The demo app puts the error code it got back into words from the catalog, in the person's
+	// language, with the code as a technical detail (error_description is for developers).
+	bundle, err := i18n.New()
+	must(t, err)
+	for _, tc := range []struct {
+		code, id string
+		detail   bool // the code is shown (only short snake_case codes are)
+	}{
+		{"access_denied", "demo.failed.access_denied", true},
+		{"login_required", "demo.failed.login_required", true},
+		{"temporarily_unavailable", "error.Unavailable", true},
+		{"server_error", "demo.failed.server_error", true},
+		{"invalid_request", "demo.failed.invalid_request", true},
+		{"invalid_scope", "demo.failed.invalid_request", true},
+		{"invalid_grant", "demo.failed.invalid_grant", true},
+		{"refresh_failed", "demo.failed.refresh_failed", true},
+		{"interaction_required", "demo.error", true},
+		{"<b>Not-a-code</b>", "demo.error", false},
+	} {
+		for _, lang := range []string{"en", "de", "ar"} {
+			loc := bundle.Localizer(lang)
+			req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.BaseURL+"/demo/app?error="+url.QueryEscape(tc.code), nil)
+			must(t, err)
+			req.Header.Set("Accept-Language", lang)
+			page, err := newClient().Do(req)
+			must(t, err)
+			text := page.Text()
+			if page.Status != http.StatusOK || !strings.Contains(page.Body, `lang="`+lang+`"`) || !strings.Contains(text, loc.T(tc.id)) {
+				t.Errorf("error=%s in %s: %d, want %q: %s", tc.code, lang, page.Status, loc.T(tc.id), text)
+			}
+			detail := loc.T("demo.error_code", map[string]any{"Code": tc.code})
+			if shown := strings.Contains(text, detail); shown != tc.detail {
+				t.Errorf("error=%s in %s: technical detail %q shown: %v: %s", tc.code, lang, detail, shown, text)
+			}
+		}
 	}
 	// The cookie jar hides Max-Age; ask the server for a fresh SSO cookie and read the header.
 	res := ssoSetCookie(ctx, t, p.BaseURL)

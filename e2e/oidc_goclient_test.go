@@ -117,11 +117,11 @@ func submitFormWithAction(ctx context.Context, t *testing.T, c *webclient.Client
 	return nil
 }
 
-// signInOnPage fills and submits the sign-in form of a page the authorize endpoint sent the
-// browser to.
+// signInOnPage fills and submits the sign-in form of the sign-in page: the page the authorize
+// endpoint answers with, or /signin where other pages send the browser.
 func signInOnPage(ctx context.Context, t *testing.T, c *webclient.Client, page *webclient.Page, username, password string) *webclient.Page {
 	t.Helper()
-	if page.URL.Path != "/signin" {
+	if page.URL.Path != "/authorize" && page.URL.Path != "/signin" || page.Status != http.StatusOK {
 		t.Fatalf("expected the sign-in page, got %s (%d): %s", page.URL.Path, page.Status, page.Text())
 	}
 	return submit(ctx, t, c, page, map[string]string{"username": username, "password": password})

@@ -18,7 +18,7 @@ func TestAuthorizeHintsReachThePages(t *testing.T) {
 	}
 	page, err := newClient().Get(context.Background(), p.BaseURL+"/authorize?"+q.Encode())
 	must(t, err)
-	if page.URL.Path != "/signin" {
+	if page.URL.Path != "/authorize" {
 		t.Fatalf("authorize ended at %s: %s", page.URL.Path, page.Text())
 	}
 	if n := len(page.Find("input", "value", "carol")); n != 1 {

@@ -52,7 +52,7 @@ func TestOIDCZitadelRP(t *testing.T) {
 	}
 	page, err := c.Get(ctx, authorize.String())
 	must(t, err)
-	if page.URL.Path != "/signin" {
+	if page.URL.Path != "/authorize" {
 		t.Fatalf("zitadel-rp's /login ended at %s: %s", page.URL, page.Text())
 	}
 	signedIn := rpAnswer(t, submit(ctx, t, c, page, map[string]string{"username": "alice", "password": demoPassword}))

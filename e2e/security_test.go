@@ -178,7 +178,7 @@ oidc:
 	q := url.Values{"client_id": {"grafana"}, "redirect_uri": {"http://127.0.0.1:3000/login/generic_oauth"}, "response_type": {"code"}, "scope": {"openid"}, "state": {"s"}}
 	page, err := newClient().Get(context.Background(), p.BaseURL+"/authorize?"+q.Encode())
 	must(t, err)
-	if page.URL.Path != "/signin" || page.Status != http.StatusOK {
+	if page.URL.Path != "/authorize" || page.Status != http.StatusOK || len(page.Find("input", "name", "username")) != 1 {
 		t.Fatalf("authorize for a client from --config: %d at %s: %s", page.Status, page.URL.Path, page.Text())
 	}
 	q.Set("client_id", "unknown")
@@ -213,7 +213,7 @@ func TestSignInRateLimit(t *testing.T) {
 }
 
 // TestRateLimitIgnoresForgedForwarding: without trusted proxies, X-Forwarded-For cannot be used to
-// get a fresh allowance.
+// get a fresh allowance, and X-Request-Id is not believed either (issue 9, item 12).
 func TestRateLimitIgnoresForgedForwarding(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "demo.yaml")
 	must(t, os.WriteFile(path, []byte("rate_limit: {sign_in_per_ip: 2, window: 1h}\n"), 0o600))
@@ -232,10 +232,14 @@ func TestRateLimitIgnoresForgedForwarding(t *testing.T) {
 		must(t, err)
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i+1))
+		req.Header.Set("X-Request-Id", "forged-request-id")
 		resp, err := c.HTTP.Do(req)
 		must(t, err)
 		resp.Body.Close()
 		last = resp.StatusCode
+		if id := resp.Header.Get("X-Request-Id"); id == "" || id == "forged-request-id" {
+			t.Fatalf("X-Request-Id %q: an untrusted client's id must be replaced", id)
+		}
 	}
 	if last != http.StatusTooManyRequests {
 		t.Fatalf("third attempt with forged X-Forwarded-For: %d, want 429", last)

@@ -26,7 +26,7 @@ func TestSignUp(t *testing.T) {
 	// An app is waiting: the demo app's sign-in parks its authorization request.
 	page, err := c.Get(ctx, p.BaseURL+"/demo/app/login")
 	must(t, err)
-	if links := page.Links("Create an account"); page.URL.Path != "/signin" || len(links) != 1 || links[0] != "/signup" {
+	if links := page.Links("Create an account"); page.URL.Path != "/authorize" || len(links) != 1 || links[0] != "/signup" {
 		t.Fatalf("no sign-up link on the sign-in page: %s", page.Body)
 	}
 	page, err = c.Get(ctx, p.BaseURL+"/signup")

@@ -17,6 +17,8 @@ import (
 	"github.com/labstack/echo/v4"
 	"golang.org/x/oauth2"
 
+	"github.com/bridgekeeper/bridgekeeper/cognito"
+	"github.com/bridgekeeper/bridgekeeper/oidc"
 	"github.com/bridgekeeper/bridgekeeper/views"
 )
 
@@ -126,7 +128,10 @@ func (d *Demo) AppGET(c echo.Context) error {
 	if !d.h.d.Cookies.load(c.Request(), demoSessionCookie, &s) {
 		m := views.DemoLanding{SignInURL: PathDemoAppLogin}
 		if e := c.QueryParam("error"); e != "" {
-			m.Error = p.T("demo.error", map[string]any{"Error": e})
+			m.Error = p.T(demoErrorMessage(e))
+			if demoErrorCode(e) {
+				m.ErrorCode = e
+			}
 		}
 		return render(c, http.StatusOK, views.DemoLandingPage(p, m))
 	}
@@ -140,6 +145,46 @@ func (d *Demo) AppGET(c echo.Context) error {
 		m.Notice = p.T("notice.tokens_refreshed")
 	}
 	return render(c, http.StatusOK, views.DemoSessionPage(p, m))
+}
+
+// demoRefreshFailed is the demo app's own error code for a refresh the provider refused.
+const demoRefreshFailed = "refresh_failed"
+
+// demoErrorCode reports whether the demo app shows code as a technical detail: short snake_case,
+// as the codes of OAuth and OpenID Connect are (anything else in the address is not shown).
+func demoErrorCode(code string) bool {
+	if code == "" || len(code) > 40 {
+		return false
+	}
+	for _, ch := range code {
+		if (ch < 'a' || ch > 'z') && ch != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// demoErrorMessage is the message id of the sentence the demo app shows for an error code it got
+// back: apps put the code into words for people, as error_description is for developers.
+func demoErrorMessage(code string) string {
+	switch code {
+	case oidc.ErrorAccessDenied:
+		return "demo.failed.access_denied"
+	case oidc.ErrorLoginRequired:
+		return "demo.failed.login_required"
+	case oidc.ErrorTemporarilyUnavailable:
+		return cognito.Unavailable.MessageID()
+	case oidc.ErrorServerError:
+		return "demo.failed.server_error"
+	case oidc.ErrorInvalidRequest, oidc.ErrorInvalidClient, oidc.ErrorUnauthorizedClient, oidc.ErrorInvalidScope,
+		oidc.ErrorUnsupportedResponseType, oidc.ErrorRequestNotSupported, oidc.ErrorRequestURINotSupported:
+		return "demo.failed.invalid_request"
+	case oidc.ErrorInvalidGrant:
+		return "demo.failed.invalid_grant"
+	case demoRefreshFailed:
+		return "demo.failed.refresh_failed"
+	}
+	return "demo.error"
 }
 
 // AppLogin starts the authorization code flow with PKCE.
@@ -213,7 +258,7 @@ func (d *Demo) AppRefresh(c echo.Context) error {
 	tok, err := conf.TokenSource(ctx, &oauth2.Token{RefreshToken: s.RefreshToken}).Token()
 	if err != nil {
 		d.h.d.Cookies.clear(c.Response(), demoSessionCookie)
-		return c.Redirect(http.StatusSeeOther, PathDemoApp+"?error=refresh_failed")
+		return c.Redirect(http.StatusSeeOther, PathDemoApp+"?error="+demoRefreshFailed)
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {

@@ -8,17 +8,18 @@ import (
 )
 
 // Entry is the part of the pages the OpenID provider calls back: StartLogin parks an app's
-// request and sends the browser to sign in, OIDCError shows the provider's error pages and
-// Continue its continue page. It needs neither the engine nor the provider, so the wiring builds
-// it first, gives its methods to oidc.New, and then builds the handlers with the provider: no
-// cycle, no variable set later.
+// request and shows the sign-in page, OIDCError shows the provider's error pages and Continue
+// its continue page. It does not need the provider, so the wiring builds it first, gives its
+// methods to oidc.New, and then builds the handlers with the provider: no cycle, no variable
+// set later.
 type Entry struct{ h *Handlers }
 
-// NewEntry builds the entry from the deps every page shares (Bundle and Cookies are required;
-// Engine and Provider are not used).
+// NewEntry builds the entry from the deps every page shares (Engine, Bundle and Cookies are
+// required; the sign-in page asks the engine whether a password is needed, and names the app
+// with AppName, which oidc.ClientNames gives without the provider; Provider is not used).
 func NewEntry(d Deps) (*Entry, error) {
-	if d.Bundle == nil || d.Cookies == nil {
-		return nil, errors.New("handlers: Bundle and Cookies are required")
+	if d.Engine == nil || d.Bundle == nil || d.Cookies == nil {
+		return nil, errors.New("handlers: Engine, Bundle and Cookies are required")
 	}
 	return &Entry{h: withDefaults(d)}, nil
 }
@@ -29,8 +30,8 @@ func (e *Entry) StartLogin(w http.ResponseWriter, r *http.Request, req *oidc.Aut
 }
 
 // OIDCError implements the OpenID provider's RenderError hook (see Handlers.OIDCError).
-func (e *Entry) OIDCError(w http.ResponseWriter, r *http.Request, status int, title, message string) {
-	e.h.OIDCError(w, r, status, title, message)
+func (e *Entry) OIDCError(w http.ResponseWriter, r *http.Request, page *oidc.ErrorPage) {
+	e.h.OIDCError(w, r, page)
 }
 
 // Continue implements the OpenID provider's Continue hook (see Handlers.Continue).

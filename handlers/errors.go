@@ -39,13 +39,29 @@ func (h *Handlers) ErrorPage(c echo.Context, status int, err error) error {
 }
 
 // OIDCError renders a page for an error the OpenID provider shows to the person (an unknown
-// client or an unregistered redirect URI).
-func (h *Handlers) OIDCError(w http.ResponseWriter, r *http.Request, status int, title, message string) {
-	p := h.pageWith(r, "", h.loadParked(r))
-	page := views.ErrorPageView(p, views.ErrorPage{Status: status, Title: title, Message: message, RequestID: w.Header().Get(echo.HeaderXRequestID)})
-	if err := renderTo(r.Context(), w, status, page); err != nil {
+// client, an unregistered redirect URI, a failed sign-out), in the language of the request's
+// ui_locales, the language cookie or Accept-Language. It names no app: the parked request, if
+// any, belongs to another sign-in.
+func (h *Handlers) OIDCError(w http.ResponseWriter, r *http.Request, e *oidc.ErrorPage) {
+	p := h.pageWith(r, "", &oidc.AuthRequest{UILocales: e.UILocales})
+	page := views.ErrorPageView(p, views.ErrorPage{
+		Status:    e.Status,
+		Title:     translated(p, e.Title),
+		Message:   translated(p, e.Message),
+		RequestID: w.Header().Get(echo.HeaderXRequestID),
+	})
+	if err := renderTo(r.Context(), w, e.Status, page); err != nil {
 		h.d.Logger.WarnContext(r.Context(), "render OpenID error page", "err", err)
 	}
+}
+
+// translated is the provider's message id in the page's language, or "" (the page's default
+// for its status) for none.
+func translated(p views.Page, id oidc.MessageID) string {
+	if id == "" {
+		return ""
+	}
+	return p.T(string(id))
 }
 
 // Continue renders the page that takes the browser on to an app's address the OpenID provider

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bridgekeeper/bridgekeeper/handlers"
+	"github.com/bridgekeeper/bridgekeeper/oidc"
 	"github.com/bridgekeeper/bridgekeeper/store"
 )
 
@@ -73,7 +74,7 @@ func TestAppRequestSurvivesAStoreOutageAtLogin(t *testing.T) {
 	c := s.browser()
 	verifier := "outage-verifier-0123456789-0123456789-0123456789"
 	page := s.get(c, authorizeURL(verifier, "state-7"))
-	expect(t, page, handlers.PathSignIn, http.StatusOK)
+	expect(t, page, oidc.PathAuthorize, http.StatusOK)
 
 	down.Store(true)
 	failed := s.submit(c, page, "username", map[string]string{"username": "alice", "password": password})

@@ -101,8 +101,8 @@ type Deps struct {
 	// Devices and DeviceJar remember browsers (optional, together; see devices.go).
 	Devices   DeviceManager
 	DeviceJar *DeviceJar
-	// AppName names an app by its client id (oidc.Provider.ClientName), so the pages of a
-	// sign-in an app asked for say which app it is (optional: they do not).
+	// AppName names an app by its client id (oidc.ClientNames), so the pages of a sign-in an
+	// app asked for say which app it is (optional: they do not).
 	AppName func(clientID string) (string, bool)
 	// Brand is the deployment's branding on every page (optional; the built-in look).
 	Brand views.Brand

@@ -11,7 +11,6 @@ import (
 
 	"github.com/bridgekeeper/bridgekeeper/cognito"
 	"github.com/bridgekeeper/bridgekeeper/internal/abuse"
-	"github.com/bridgekeeper/bridgekeeper/oidc"
 	"github.com/bridgekeeper/bridgekeeper/store"
 	"github.com/bridgekeeper/bridgekeeper/views"
 )
@@ -51,23 +50,6 @@ const (
 	maxAttr     = 2048
 )
 
-// StartLogin is the OpenID provider's hook: it parks the app's request in the authorization
-// cookie and sends the browser to the sign-in page.
-func (h *Handlers) StartLogin(w http.ResponseWriter, r *http.Request, req *oidc.AuthRequest) {
-	if err := h.d.Cookies.save(w, authzCookieName, req); err != nil {
-		h.d.Logger.ErrorContext(r.Context(), "park authorization request", "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	// A new request starts a new sign-in, with the app's login_hint as the username.
-	if req.LoginHint != "" && len(req.LoginHint) <= maxUsername {
-		h.saveFlow(w, r, flowState{Username: req.LoginHint})
-	} else {
-		h.d.Cookies.clear(w, flowCookieName)
-	}
-	http.Redirect(w, r, PathSignIn, http.StatusSeeOther)
-}
-
 // Home sends the person to their account page when signed in, and to the sign-in page otherwise.
 func (h *Handlers) Home(c echo.Context) error {
 	if _, err := h.d.Provider.CurrentSession(c.Request()); err == nil {
@@ -84,16 +66,21 @@ func (h *Handlers) SignInGET(c echo.Context) error {
 		// A sign-in is under way: a reload of /signin shows the current step.
 		return c.Redirect(http.StatusSeeOther, PathStep)
 	}
-	p := h.page(c)
+	return h.signInForm(c.Response(), c.Request(), h.page(c), f)
+}
+
+// signInForm writes the sign-in page for the flow f (its username, its notice): GET /signin
+// and the page GET /authorize answers with (StartLogin) are this one page.
+func (h *Handlers) signInForm(w http.ResponseWriter, r *http.Request, p views.Page, f flowState) error {
 	m := h.signInModel(f.Username)
-	h.choiceForm(c.Request(), &m)
+	h.choiceForm(r, &m)
 	if f.Notice != "" {
 		m.Notice = p.T(f.Notice)
 	}
 	if f.Notice == noticeResendPassword && m.UsernameFirst {
 		m.ShowPassword = true // "Send a new code" on an MFA page: the password is what it needs
 	}
-	return render(c, http.StatusOK, views.SignInPage(p, m))
+	return renderTo(r.Context(), w, http.StatusOK, views.SignInPage(p, m))
 }
 
 // SignInPOST starts the Cognito flow with the username and password.

@@ -8,15 +8,16 @@ import (
 	"time"
 
 	"github.com/bridgekeeper/bridgekeeper/handlers"
+	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
 
-// StartLogin: an app's request is parked and the browser lands on the sign-in page with the
+// StartLogin: an app's request is parked and /authorize answers with the sign-in page, with the
 // app's login_hint as the username; an unknown client is shown the provider's error page.
 func TestSiteStartLogin(t *testing.T) {
 	s := newSite(t)
 	c := s.browser()
 	page := s.get(c, authorizeURL("verifier-0123456789-0123456789-0123456789", "st1", "login_hint", "alice"))
-	expect(t, page, handlers.PathSignIn, http.StatusOK)
+	expect(t, page, oidc.PathAuthorize, http.StatusOK)
 	if got := fieldValue(page, "username"); got != "alice" {
 		t.Errorf("username field = %q, want the login_hint", got)
 	}

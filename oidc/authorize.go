@@ -73,15 +73,15 @@ func (a *AuthRequest) ForceLogin() bool {
 // every other error to the client, issues a code at once when the browser's
 // SSO session suffices, and otherwise calls StartLogin.
 func (p *Provider) Authorize(w http.ResponseWriter, r *http.Request) {
-	params, ok := p.browserParams(w, r, &pageError{http.StatusBadRequest, "Invalid sign-in request", "The sign-in request could not be read."})
+	params, ok := p.browserParams(w, r, &ErrorPage{Status: http.StatusBadRequest, Title: MsgSignInRequestTitle, Message: MsgSignInUnreadable})
 	if !ok {
 		return
 	}
 	ctx := r.Context()
 	req, c, err := p.parseAuthRequest(params)
-	var pe *pageError
+	var pe *ErrorPage
 	if errors.As(err, &pe) {
-		p.log.InfoContext(ctx, "authorize request shown as error", "client_id", truncate(params.Get("client_id"), 64), "reason", pe.msg)
+		p.log.InfoContext(ctx, "authorize request shown as error", "client_id", truncate(params.Get("client_id"), 64), "reason", pe.Message)
 		p.renderError(w, r, pe)
 		return
 	}
@@ -101,7 +101,7 @@ func (p *Provider) Authorize(w http.ResponseWriter, r *http.Request) {
 	if reason := p.needsLogin(req, sess); reason != "" {
 		if slices.Contains(strings.Fields(params.Get("prompt")), "none") {
 			p.log.InfoContext(ctx, "prompt=none needs a sign-in", "client_id", c.ID, "reason", reason)
-			p.redirectError(w, r, req, newError(errLoginRequired, "The person must sign in."))
+			p.redirectError(w, r, req, newError(errLoginRequired, descLoginRequired))
 			return
 		}
 		p.log.DebugContext(ctx, "authorize starts sign-in", "client_id", c.ID, "reason", reason)
@@ -151,7 +151,7 @@ func (p *Provider) completeAuthorization(w http.ResponseWriter, r *http.Request,
 func (p *Provider) redirectError(w http.ResponseWriter, r *http.Request, req *AuthRequest, e *oauthError) {
 	v := url.Values{"error": {e.code}}
 	if e.desc != "" {
-		v.Set("error_description", e.desc)
+		v.Set("error_description", string(e.desc))
 	}
 	if req.State != "" {
 		v.Set("state", req.State)
@@ -166,7 +166,7 @@ func (p *Provider) Cancel(w http.ResponseWriter, r *http.Request, req *AuthReque
 	if _, err := p.checkParked(req); err != nil {
 		return err
 	}
-	p.redirectError(w, r, req, newError(errAccessDenied, "The person cancelled the sign-in."))
+	p.redirectError(w, r, req, newError(errAccessDenied, descCancelled))
 	return nil
 }
 
@@ -183,56 +183,59 @@ func appendQuery(raw string, v url.Values) string {
 }
 
 // parseAuthRequest validates authorization request parameters. It returns a
-// *pageError when the request cannot be answered on a redirect URI, and an
+// *ErrorPage when the request cannot be answered on a redirect URI, and an
 // *oauthError (with req filled enough to redirect) otherwise.
 func (p *Provider) parseAuthRequest(params url.Values) (*AuthRequest, *client, error) {
+	page := func(title, msg MessageID) (*AuthRequest, *client, error) {
+		return nil, nil, &ErrorPage{Status: http.StatusBadRequest, Title: title, Message: msg, UILocales: uiLocales(params)}
+	}
 	if len(params["client_id"]) > 1 || len(params["redirect_uri"]) > 1 {
-		return nil, nil, &pageError{http.StatusBadRequest, "Invalid sign-in request", "The application sent a malformed sign-in request."}
+		return page(MsgSignInRequestTitle, MsgSignInUnreadable)
 	}
 	clientID := params.Get("client_id")
 	if clientID == "" {
-		return nil, nil, &pageError{http.StatusBadRequest, "Invalid sign-in request", "The application did not say who it is (client_id is missing)."}
+		return page(MsgSignInRequestTitle, MsgNoClientID)
 	}
 	c := p.clients[clientID]
 	if c == nil {
-		return nil, nil, &pageError{http.StatusBadRequest, "Unknown application", "The application asking you to sign in is not registered here."}
+		return page(MsgUnknownAppTitle, MsgUnknownSignInApp)
 	}
 	redirectURI := params.Get("redirect_uri")
 	if redirectURI == "" {
-		return nil, nil, &pageError{http.StatusBadRequest, "Invalid sign-in request", "The application did not say where to return to (redirect_uri is missing)."}
+		return page(MsgSignInRequestTitle, MsgNoRedirectURI)
 	}
 	if !c.redirectURIAllowed(redirectURI) {
-		return nil, nil, &pageError{http.StatusBadRequest, "Invalid sign-in request", "The application asked to return to an address that is not registered for it."}
+		return page(MsgSignInRequestTitle, MsgUnregisteredReturn)
 	}
 	req := &AuthRequest{ClientID: c.ID, RedirectURI: redirectURI, State: params.Get("state"), RequestedAt: p.now().Unix()}
-	fail := func(code, desc string) (*AuthRequest, *client, error) {
+	fail := func(code string, desc description) (*AuthRequest, *client, error) {
 		return req, c, newError(code, desc)
 	}
-	if name, dup := duplicated(params); dup {
-		return fail(errInvalidRequest, "parameter "+name+" is repeated")
+	if _, dup := duplicated(params); dup {
+		return fail(errInvalidRequest, descParamRepeated)
 	}
 	if params.Has("request") {
-		return fail(errRequestNotSupported, "request objects are not supported")
+		return fail(errRequestNotSupported, descRequestObject)
 	}
 	if params.Has("request_uri") {
-		return fail(errRequestURINotSupported, "request_uri is not supported")
+		return fail(errRequestURINotSupported, descRequestURI)
 	}
 	switch rt := params.Get("response_type"); {
 	case rt == "":
-		return fail(errInvalidRequest, "response_type is missing")
+		return fail(errInvalidRequest, descNoResponseType)
 	case rt != "code":
-		return fail(errUnsupportedResponseType, "only response_type=code is supported")
+		return fail(errUnsupportedResponseType, descResponseType)
 	}
 	if rm := params.Get("response_mode"); rm != "" && rm != "query" {
-		return fail(errInvalidRequest, "only response_mode=query is supported")
+		return fail(errInvalidRequest, descResponseMode)
 	}
 	if len(req.State) > maxStateLength {
-		return fail(errInvalidRequest, "state is too long")
+		return fail(errInvalidRequest, descStateTooLong)
 	}
 
 	requested := strings.Fields(params.Get("scope"))
 	if !slices.Contains(requested, scopeOpenID) {
-		return fail(errInvalidScope, "the openid scope is required")
+		return fail(errInvalidScope, descOpenIDScope)
 	}
 	supported := supportedScopes(p.cfg.ClaimMappings)
 	for _, s := range requested {
@@ -243,25 +246,25 @@ func (p *Provider) parseAuthRequest(params url.Values) (*AuthRequest, *client, e
 
 	req.Nonce = params.Get("nonce")
 	if len(req.Nonce) > maxNonceLength {
-		return fail(errInvalidRequest, "nonce is too long")
+		return fail(errInvalidRequest, descNonceTooLong)
 	}
 
 	challenge, method := params.Get("code_challenge"), params.Get("code_challenge_method")
 	switch {
 	case challenge == "" && method != "":
-		return fail(errInvalidRequest, "code_challenge_method without code_challenge")
+		return fail(errInvalidRequest, descMethodWithoutChallenge)
 	case challenge == "" && c.Public:
-		return fail(errInvalidRequest, "PKCE (code_challenge with S256) is required for this client")
+		return fail(errInvalidRequest, descPKCERequired)
 	case challenge != "" && method != "S256":
-		return fail(errInvalidRequest, "code_challenge_method must be S256")
+		return fail(errInvalidRequest, descChallengeMethod)
 	case challenge != "" && !validChallenge(challenge):
-		return fail(errInvalidRequest, "code_challenge is malformed")
+		return fail(errInvalidRequest, descChallengeMalformed)
 	}
 	req.CodeChallenge = challenge
 
 	prompts := strings.Fields(params.Get("prompt"))
 	if slices.Contains(prompts, "none") && len(prompts) > 1 {
-		return fail(errInvalidRequest, "prompt=none cannot be combined with other values")
+		return fail(errInvalidRequest, descPromptNone)
 	}
 	for _, pv := range prompts {
 		if (pv == "login" || pv == "consent" || pv == "select_account") && !slices.Contains(req.Prompt, pv) {
@@ -272,7 +275,7 @@ func (p *Provider) parseAuthRequest(params url.Values) (*AuthRequest, *client, e
 	if ma := params.Get("max_age"); ma != "" {
 		n, err := strconv.ParseInt(ma, 10, 64)
 		if err != nil || n < 0 {
-			return fail(errInvalidRequest, "max_age must be a non-negative integer")
+			return fail(errInvalidRequest, descMaxAge)
 		}
 		req.MaxAge = &n
 	}
@@ -280,7 +283,7 @@ func (p *Provider) parseAuthRequest(params url.Values) (*AuthRequest, *client, e
 	if hint := params.Get("id_token_hint"); hint != "" {
 		claims, err := p.verifyIDTokenHint(hint)
 		if err != nil {
-			return fail(errInvalidRequest, "id_token_hint is not valid")
+			return fail(errInvalidRequest, descIDTokenHint)
 		}
 		req.HintSubject = claims.Subject
 	}
@@ -289,25 +292,33 @@ func (p *Provider) parseAuthRequest(params url.Values) (*AuthRequest, *client, e
 	if len(req.LoginHint) > maxLoginHintLength {
 		req.LoginHint = ""
 	}
+	req.UILocales = uiLocales(params)
+
+	if raw := params.Get("claims"); raw != "" {
+		ui, id, err := p.parseClaimsParam(raw, c)
+		if err != nil {
+			return fail(errInvalidRequest, descClaims)
+		}
+		req.UserinfoClaims, req.IDTokenClaims = ui, id
+	}
+	if raw, err := json.Marshal(req); err != nil || len(raw) > MaxParkedRequest {
+		return fail(errInvalidRequest, descRequestTooLarge)
+	}
+	return req, c, nil
+}
+
+// uiLocales reads a request's ui_locales (most preferred first), as many as fit in
+// maxUILocalesLength.
+func uiLocales(params url.Values) []string {
+	var out []string
 	n := 0
 	for _, l := range strings.Fields(params.Get("ui_locales")) {
 		if n += len(l) + 1; n > maxUILocalesLength+1 {
 			break
 		}
-		req.UILocales = append(req.UILocales, l)
+		out = append(out, l)
 	}
-
-	if raw := params.Get("claims"); raw != "" {
-		ui, id, err := p.parseClaimsParam(raw, c)
-		if err != nil {
-			return fail(errInvalidRequest, "the claims parameter is malformed")
-		}
-		req.UserinfoClaims, req.IDTokenClaims = ui, id
-	}
-	if raw, err := json.Marshal(req); err != nil || len(raw) > MaxParkedRequest {
-		return fail(errInvalidRequest, "the authorization request is too large")
-	}
-	return req, c, nil
+	return out
 }
 
 // validChallenge checks an S256 code challenge: 43 base64url characters.

@@ -63,7 +63,7 @@ func (p *Provider) clientAuthLimited(w http.ResponseWriter, r *http.Request, id 
 		return false
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(int(max(wait.Round(time.Second), time.Second)/time.Second)))
-	writeTokenError(w, &oauthError{code: errInvalidRequest, desc: "too many failed client authentications; retry later", status: http.StatusTooManyRequests})
+	writeTokenError(w, &oauthError{code: errInvalidRequest, desc: descClientAuthLimited, status: http.StatusTooManyRequests})
 	return true
 }
 

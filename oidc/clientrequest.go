@@ -32,11 +32,11 @@ func (p *Provider) clientRequest(w http.ResponseWriter, r *http.Request, ep clie
 	}
 	form, err := parseForm(w, r)
 	if err != nil {
-		writeTokenError(w, newError(errInvalidRequest, "the request body could not be read"))
+		writeTokenError(w, newError(errInvalidRequest, descBodyUnread))
 		return nil, nil, false
 	}
-	if name, dup := duplicated(form); dup {
-		writeTokenError(w, newError(errInvalidRequest, "parameter "+name+" is repeated"))
+	if _, dup := duplicated(form); dup {
+		writeTokenError(w, newError(errInvalidRequest, descParamRepeated))
 		return nil, nil, false
 	}
 	claimed := claimedClientID(r, form)
@@ -47,20 +47,20 @@ func (p *Provider) clientRequest(w http.ResponseWriter, r *http.Request, ep clie
 	if err != nil {
 		p.clientAuthFailed(r, claimed)
 		p.log.InfoContext(r.Context(), ep.name+" request: client authentication failed", "client_id", truncate(form.Get("client_id"), 64), "reason", err.Error())
-		writeTokenError(w, newError(errInvalidClient, "client authentication failed"))
+		writeTokenError(w, newError(errInvalidClient, descClientAuthFailed))
 		return nil, nil, false
 	}
 	if ep.token && form.Get("token") == "" {
-		writeTokenError(w, newError(errInvalidRequest, "token is missing"))
+		writeTokenError(w, newError(errInvalidRequest, descNoToken))
 		return nil, nil, false
 	}
 	return c, form, true
 }
 
 // browserParams is the prologue of the endpoints browsers reach (/authorize, /end_session): the
-// parameters of a GET's query or a POST's form. Other methods get 405; an unreadable form gets
-// the error page unreadable. ok is false when it has answered the request.
-func (p *Provider) browserParams(w http.ResponseWriter, r *http.Request, unreadable *pageError) (params url.Values, ok bool) {
+// parameters of a GET's query or a POST's form. Other methods get the 405 error page; an
+// unreadable form gets the error page unreadable. ok is false when it has answered the request.
+func (p *Provider) browserParams(w http.ResponseWriter, r *http.Request, unreadable *ErrorPage) (params url.Values, ok bool) {
 	switch r.Method {
 	case http.MethodGet:
 		return r.URL.Query(), true
@@ -72,7 +72,8 @@ func (p *Provider) browserParams(w http.ResponseWriter, r *http.Request, unreada
 		}
 		return form, true
 	default:
-		methodNotAllowed(w, "GET, POST")
+		w.Header().Set("Allow", "GET, POST")
+		p.renderError(w, r, &ErrorPage{Status: http.StatusMethodNotAllowed, Title: MsgMethodNotAllowedTitle, Message: MsgMethodNotAllowed})
 		return nil, false
 	}
 }

@@ -77,8 +77,11 @@ type Config struct {
 	// pages; after sign-in call Provider.Login with it. Required.
 	StartLogin func(w http.ResponseWriter, r *http.Request, req *AuthRequest)
 	// RenderError shows an error page to the person (unknown client, bad
-	// redirect URI, bad sign-out request). Default: plain text.
-	RenderError func(w http.ResponseWriter, r *http.Request, status int, title, message string)
+	// redirect URI, bad sign-out request) with status e.Status; e's title and
+	// message are catalog message ids (MessageID) to show in the person's
+	// language, e.UILocales the request's ui_locales. Default: plain text in
+	// English.
+	RenderError func(w http.ResponseWriter, r *http.Request, e *ErrorPage)
 	// ConfirmLogout asks the person whether to sign out, when an end-session
 	// request cannot prove it comes from the signed-in person's app. The page
 	// must POST prompt.Fields to prompt.Action. Default: a minimal HTML form.

@@ -39,7 +39,8 @@
 // # The sign-in boundary
 //
 // Authorize validates the request. An unknown client or unregistered
-// redirect URI is shown to the person with RenderError (status 400);
+// redirect URI is shown to the person with RenderError (status 400; an
+// *ErrorPage whose title and message are catalog message ids, MessageID);
 // every other error goes back to the client as error, error_description,
 // state and iss (RFC 9207). With a valid SSO session and no re-authentication
 // demanded (prompt=login or select_account, max_age exceeded, an

@@ -43,17 +43,19 @@ type logoutConfirm struct {
 // to a post_logout_redirect_uri registered for the client the hint (or
 // client_id) names, adding state; anything unverifiable is an error page.
 func (p *Provider) EndSession(w http.ResponseWriter, r *http.Request) {
-	params, ok := p.browserParams(w, r, &pageError{http.StatusBadRequest, "Invalid sign-out request", "The sign-out request could not be read."})
+	params, ok := p.browserParams(w, r, &ErrorPage{Status: http.StatusBadRequest, Title: MsgSignOutRequestTitle, Message: MsgSignOutUnreadable})
 	if !ok {
 		return
 	}
 	ctx := r.Context()
-	bad := func(msg string) {
+	locales := uiLocales(params)
+	bad := func(msg MessageID) {
 		p.log.InfoContext(ctx, "end-session request refused", "reason", msg)
-		p.renderError(w, r, &pageError{http.StatusBadRequest, "Invalid sign-out request", msg})
+		p.renderError(w, r, &ErrorPage{Status: http.StatusBadRequest, Title: MsgSignOutRequestTitle, Message: msg, UILocales: locales})
 	}
+
 	if _, dup := duplicated(params); dup {
-		bad("The sign-out request repeats a parameter.")
+		bad(MsgSignOutUnreadable)
 		return
 	}
 	var (
@@ -63,7 +65,7 @@ func (p *Provider) EndSession(w http.ResponseWriter, r *http.Request) {
 	if raw := params.Get("id_token_hint"); raw != "" {
 		h, err := p.verifyIDTokenHint(raw)
 		if err != nil {
-			bad("The application's sign-out request could not be verified.")
+			bad(MsgSignOutUnverified)
 			return
 		}
 		hint, c = h, p.clients[h.Audience[0]]
@@ -71,18 +73,18 @@ func (p *Provider) EndSession(w http.ResponseWriter, r *http.Request) {
 	if id := params.Get("client_id"); id != "" {
 		named := p.clients[id]
 		if named == nil {
-			bad("The application asking you to sign out is not registered here.")
+			bad(MsgUnknownSignOutApp)
 			return
 		}
 		if c != nil && named != c {
-			bad("The sign-out request names two different applications.")
+			bad(MsgSignOutTwoApps)
 			return
 		}
 		c = named
 	}
 	plr := params.Get("post_logout_redirect_uri")
 	if plr != "" && (c == nil || !slices.Contains(c.PostLogoutRedirectURIs, plr)) {
-		bad("The application asked to return to an address that is not registered for it.")
+		bad(MsgUnregisteredReturn)
 		return
 	}
 	state := params.Get("state")
@@ -90,7 +92,7 @@ func (p *Provider) EndSession(w http.ResponseWriter, r *http.Request) {
 	sess, err := p.currentSession(r)
 	if err != nil {
 		p.log.ErrorContext(ctx, "end session: read session", "err", err)
-		p.renderError(w, r, &pageError{http.StatusInternalServerError, "Sign-out failed", "The sign-in service is unavailable. Please try again."})
+		p.signOutFailed(w, r, locales)
 		return
 	}
 	if sess != nil {
@@ -104,7 +106,7 @@ func (p *Provider) EndSession(w http.ResponseWriter, r *http.Request) {
 		}
 		if err := p.endSession(ctx, sess.id); err != nil {
 			p.log.ErrorContext(ctx, "end session", "err", err)
-			p.renderError(w, r, &pageError{http.StatusInternalServerError, "Sign-out failed", "The sign-in service is unavailable. Please try again."})
+			p.signOutFailed(w, r, locales)
 			return
 		}
 		p.log.InfoContext(ctx, "SSO session ended by end-session request", "sub", sess.rec.Subject)
@@ -127,7 +129,7 @@ func (p *Provider) askLogout(ctx context.Context, w http.ResponseWriter, r *http
 	token, err := p.sealer.seal(confirmField, logoutConfirm{SID: sess.id, Exp: p.now().Add(confirmTTL).Unix()})
 	if err != nil {
 		p.log.ErrorContext(ctx, "encode sign-out confirmation", "err", err)
-		p.renderError(w, r, &pageError{http.StatusInternalServerError, "Sign-out failed", "The sign-in service is unavailable. Please try again."})
+		p.signOutFailed(w, r, strings.Fields(uiLocales))
 		return
 	}
 	fields := url.Values{confirmField: {token}}
@@ -147,6 +149,11 @@ func (p *Provider) askLogout(ctx context.Context, w http.ResponseWriter, r *http
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	p.cfg.ConfirmLogout(w, r, prompt)
+}
+
+// signOutFailed shows the page for a sign-out the store could not do.
+func (p *Provider) signOutFailed(w http.ResponseWriter, r *http.Request, locales []string) {
+	p.renderError(w, r, &ErrorPage{Status: http.StatusInternalServerError, Title: MsgSignOutFailedTitle, Message: MsgUnavailable, UILocales: locales})
 }
 
 // checkConfirmToken verifies a confirmation token for session sid.

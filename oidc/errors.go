@@ -24,46 +24,54 @@ const (
 	errRequestNotSupported     = "request_not_supported"
 	errRequestURINotSupported  = "request_uri_not_supported"
 	errInvalidToken            = "invalid_token"
+	errInsufficientScope       = "insufficient_scope"
+)
+
+// The error codes an app gets back from the provider (on its redirect URI or in a JSON body),
+// for apps that put them into words for people (the error_description is for developers).
+const (
+	ErrorInvalidRequest          = errInvalidRequest
+	ErrorInvalidClient           = errInvalidClient
+	ErrorInvalidGrant            = errInvalidGrant
+	ErrorUnauthorizedClient      = errUnauthorizedClient
+	ErrorInvalidScope            = errInvalidScope
+	ErrorUnsupportedResponseType = errUnsupportedResponseType
+	ErrorAccessDenied            = errAccessDenied
+	ErrorServerError             = errServerError
+	ErrorTemporarilyUnavailable  = errTemporarilyUnavailable
+	ErrorLoginRequired           = errLoginRequired
+	ErrorRequestNotSupported     = errRequestNotSupported
+	ErrorRequestURINotSupported  = errRequestURINotSupported
 )
 
 // oauthError is an error reported to the client (on its redirect URI or in a
-// JSON body). Descriptions are fixed English text: never secrets or echoes
-// of client input.
+// JSON body). Its description is one of the fixed English descriptions
+// (descriptions.go).
 type oauthError struct {
 	code   string
-	desc   string
+	desc   description
 	status int // HTTP status for JSON responses
 }
 
-func (e *oauthError) Error() string { return e.code + ": " + e.desc }
+func (e *oauthError) Error() string { return e.code + ": " + string(e.desc) }
 
 // newError makes an oauthError with status 400.
-func newError(code, desc string) *oauthError {
+func newError(code string, desc description) *oauthError {
 	return &oauthError{code: code, desc: desc, status: http.StatusBadRequest}
 }
 
-// pageError is an error shown to the person, because the request cannot be
-// sent back to a client safely (unknown client, unregistered redirect URI).
-type pageError struct {
-	status int
-	title  string
-	msg    string
-}
-
-func (e *pageError) Error() string { return e.title + ": " + e.msg }
-
 // renderError shows e to the person through the configured page renderer.
-func (p *Provider) renderError(w http.ResponseWriter, r *http.Request, e *pageError) {
+func (p *Provider) renderError(w http.ResponseWriter, r *http.Request, e *ErrorPage) {
 	w.Header().Set("Cache-Control", "no-store")
-	p.cfg.RenderError(w, r, e.status, e.title, e.msg)
+	p.cfg.RenderError(w, r, e)
 }
 
-// defaultRenderError writes a plain-text error page.
-func defaultRenderError(w http.ResponseWriter, _ *http.Request, status int, title, message string) {
+// defaultRenderError writes a plain-text error page in English.
+func defaultRenderError(w http.ResponseWriter, _ *http.Request, e *ErrorPage) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_, _ = fmt.Fprintf(w, "%s\n\n%s\n", title, message)
+	w.WriteHeader(e.Status)
+	_, _ = fmt.Fprintf(w, "%s\n\n%s\n", e.Title.English(), e.Message.English())
 }
 
 // writeJSON writes v as a JSON response with status.
@@ -102,7 +110,7 @@ func writeTokenError(w http.ResponseWriter, e *oauthError) {
 	}
 	body := map[string]string{"error": e.code}
 	if e.desc != "" {
-		body["error_description"] = e.desc
+		body["error_description"] = string(e.desc)
 	}
 	writeNoStoreJSON(w, status, body)
 }

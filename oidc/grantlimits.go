@@ -57,13 +57,13 @@ func (p *Provider) codeIssueLimited(w http.ResponseWriter, r *http.Request, req 
 	wait, err := p.cfg.CodeIssueLimits.Issue(r.Context(), publicSID(sess.id))
 	if err != nil {
 		p.log.ErrorContext(r.Context(), "code issuance limit", "err", err)
-		p.redirectError(w, r, req, newError(errServerError, "The sign-in service is unavailable."))
+		p.redirectError(w, r, req, newError(errServerError, descServerError))
 		return true
 	}
 	if wait <= 0 {
 		return false
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(int(max(wait.Round(time.Second), time.Second)/time.Second)))
-	p.redirectError(w, r, req, newError(errTemporarilyUnavailable, "Too many sign-in requests for this session; try again later."))
+	p.redirectError(w, r, req, newError(errTemporarilyUnavailable, descTooManyCodes))
 	return true
 }

@@ -248,10 +248,7 @@ func (p *Provider) ClientName(clientID string) (string, bool) {
 	if c == nil {
 		return "", false
 	}
-	if c.Name == "" {
-		return c.ID, true
-	}
-	return c.Name, true
+	return c.displayName(), true
 }
 
 // randomToken returns n random bytes, base64url-encoded.

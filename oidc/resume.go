@@ -33,7 +33,7 @@ func (p *Provider) answerAfterLogin(w http.ResponseWriter, r *http.Request, req 
 		// OIDC Core 3.1.2.1: the person who signed in is not the one the app's id_token_hint
 		// names, so the app gets login_required, not a code for someone else.
 		p.log.InfoContext(r.Context(), "sign-in does not match id_token_hint", "client_id", c.ID)
-		p.redirectError(w, r, req, newError(errLoginRequired, "The person who signed in is not the one the id_token_hint names."))
+		p.redirectError(w, r, req, newError(errLoginRequired, descHintNamesOther))
 		return
 	}
 	p.completeAuthorization(w, r, req, c, sess, http.StatusSeeOther)

@@ -31,9 +31,9 @@ func (p *Provider) Token(w http.ResponseWriter, r *http.Request) {
 	case "refresh_token":
 		resp, oe = p.refreshGrant(ctx, c, form)
 	case "":
-		oe = newError(errInvalidRequest, "grant_type is missing")
+		oe = newError(errInvalidRequest, descNoGrantType)
 	default:
-		oe = newError(errUnsupportedGrantType, "only authorization_code and refresh_token are supported")
+		oe = newError(errUnsupportedGrantType, descGrantType)
 	}
 	if oe != nil {
 		p.log.InfoContext(ctx, "token request refused", "client_id", c.ID, "grant_type", truncate(form.Get("grant_type"), 32), "error", oe.code, "reason", oe.desc)
@@ -51,9 +51,9 @@ func (p *Provider) Token(w http.ResponseWriter, r *http.Request) {
 func (p *Provider) serverError(ctx context.Context, what string, err error) *oauthError {
 	p.log.ErrorContext(ctx, what, "err", err)
 	if p.isUnavailable(err) {
-		return &oauthError{code: errTemporarilyUnavailable, desc: "the service is unavailable for a moment; try again later", status: http.StatusServiceUnavailable}
+		return &oauthError{code: errTemporarilyUnavailable, desc: descUnavailable, status: http.StatusServiceUnavailable}
 	}
-	return &oauthError{code: errServerError, desc: "the server could not complete the request", status: http.StatusInternalServerError}
+	return &oauthError{code: errServerError, desc: descServerError, status: http.StatusInternalServerError}
 }
 
 // isUnavailable reports whether err means the store or upstream cannot answer right now.
@@ -66,16 +66,16 @@ func (p *Provider) isUnavailable(err error) bool {
 // (RFC 6749 §4.1.2.1), server_error otherwise.
 func (p *Provider) unavailableError(err error) *oauthError {
 	if p.isUnavailable(err) {
-		return newError(errTemporarilyUnavailable, "The sign-in service is unavailable for a moment.")
+		return newError(errTemporarilyUnavailable, descUnavailable)
 	}
-	return newError(errServerError, "The sign-in service is unavailable.")
+	return newError(errServerError, descServerError)
 }
 
 // codeGrant redeems an authorization code.
 func (p *Provider) codeGrant(ctx context.Context, c *client, form url.Values) (*tokenResponse, *oauthError) {
 	code := form.Get("code")
 	if code == "" {
-		return nil, newError(errInvalidRequest, "code is missing")
+		return nil, newError(errInvalidRequest, descNoCode)
 	}
 	key := keyCode + hashSecret(code)
 	var rec codeRecord
@@ -83,7 +83,7 @@ func (p *Provider) codeGrant(ctx context.Context, c *client, form url.Values) (*
 	if err != nil {
 		return nil, p.serverError(ctx, "read authorization code", err)
 	}
-	invalid := newError(errInvalidGrant, "the authorization code is invalid, expired or already used")
+	invalid := newError(errInvalidGrant, descCodeInvalid)
 	if !found {
 		return nil, invalid
 	}
@@ -99,21 +99,21 @@ func (p *Provider) codeGrant(ctx context.Context, c *client, form url.Values) (*
 		return nil, invalid
 	}
 	if form.Get("redirect_uri") != rec.RedirectURI {
-		return nil, newError(errInvalidGrant, "redirect_uri does not match the authorization request")
+		return nil, newError(errInvalidGrant, descRedirectMismatch)
 	}
 	verifier := form.Get("code_verifier")
 	switch {
 	case rec.Challenge != "" && !pkceMatches(verifier, rec.Challenge):
-		return nil, newError(errInvalidGrant, "PKCE verification failed")
+		return nil, newError(errInvalidGrant, descPKCEFailed)
 	case rec.Challenge == "" && verifier != "":
-		return nil, newError(errInvalidGrant, "code_verifier sent but the authorization request had no code_challenge")
+		return nil, newError(errInvalidGrant, descVerifierUnexpected)
 	}
 	alive, err := p.sessionAlive(ctx, rec.SessionID, rec.Upstream)
 	if err != nil {
 		return nil, p.serverError(ctx, "check session", err)
 	}
 	if !alive {
-		return nil, newError(errInvalidGrant, "the sign-in session has ended")
+		return nil, newError(errInvalidGrant, descSessionEnded)
 	}
 
 	gid, err := p.randomToken(16)
@@ -182,7 +182,7 @@ func (p *Provider) codeGrant(ctx context.Context, c *client, form url.Values) (*
 		if err != nil {
 			return nil, p.serverError(ctx, "check session", err)
 		}
-		return nil, newError(errInvalidGrant, "the sign-in session has ended")
+		return nil, newError(errInvalidGrant, descSessionEnded)
 	}
 	resp, err := p.issueTokens(c, gid, g, g.Scopes, rec.Nonce, refreshToken)
 	if err != nil {
@@ -215,9 +215,9 @@ func pkceMatches(verifier, challenge string) bool {
 func (p *Provider) refreshGrant(ctx context.Context, c *client, form url.Values) (*tokenResponse, *oauthError) {
 	tok := form.Get("refresh_token")
 	if tok == "" {
-		return nil, newError(errInvalidRequest, "refresh_token is missing")
+		return nil, newError(errInvalidRequest, descNoRefreshToken)
 	}
-	invalid := newError(errInvalidGrant, "the refresh token is invalid, expired or revoked")
+	invalid := newError(errInvalidGrant, descRefreshInvalid)
 	gid, hash, ok := splitRefreshToken(tok)
 	if !ok {
 		return nil, invalid
@@ -249,7 +249,7 @@ func (p *Provider) refreshGrant(ctx context.Context, c *client, form url.Values)
 		scopes = strings.Fields(raw[0])
 		for _, s := range scopes {
 			if !slices.Contains(g.Scopes, s) {
-				return nil, newError(errInvalidScope, "the requested scope exceeds the granted scope")
+				return nil, newError(errInvalidScope, descScopeExceeds)
 			}
 		}
 	}
@@ -304,7 +304,7 @@ func (p *Provider) refreshUpstream(ctx context.Context, gid string, g *grantReco
 	if err != nil {
 		return p.serverError(ctx, "read upstream token", err)
 	}
-	denied := newError(errInvalidGrant, "the refresh token is invalid, expired or revoked")
+	denied := newError(errInvalidGrant, descRefreshInvalid)
 	if !found {
 		p.revokeQuietly(ctx, gid)
 		return denied

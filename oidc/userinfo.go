@@ -26,7 +26,7 @@ func (p *Provider) UserInfo(w http.ResponseWriter, r *http.Request) {
 	}
 	claims, g, err := p.verifyAccessToken(ctx, tok)
 	if errors.Is(err, errInvalidAccessToken) {
-		writeBearerError(w, &oauthError{code: errInvalidToken, desc: "the access token is invalid, expired or revoked", status: http.StatusUnauthorized})
+		writeBearerError(w, &oauthError{code: errInvalidToken, desc: descAccessTokenInvalid, status: http.StatusUnauthorized})
 		return
 	}
 	if err != nil {
@@ -36,7 +36,7 @@ func (p *Provider) UserInfo(w http.ResponseWriter, r *http.Request) {
 	}
 	scopes := strings.Fields(claims.Scope)
 	if !slices.Contains(scopes, scopeOpenID) {
-		writeBearerError(w, &oauthError{code: "insufficient_scope", desc: "the access token lacks the openid scope", status: http.StatusForbidden})
+		writeBearerError(w, &oauthError{code: errInsufficientScope, desc: descNoOpenIDScope, status: http.StatusForbidden})
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
@@ -50,7 +50,7 @@ func bearerToken(w http.ResponseWriter, r *http.Request) (string, *oauthError) {
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		scheme, rest, ok := strings.Cut(auth, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(rest) == "" {
-			return "", &oauthError{code: errInvalidRequest, desc: "malformed Authorization header", status: http.StatusBadRequest}
+			return "", &oauthError{code: errInvalidRequest, desc: descBadAuthorization, status: http.StatusBadRequest}
 		}
 		header = strings.TrimSpace(rest)
 	}
@@ -59,17 +59,17 @@ func bearerToken(w http.ResponseWriter, r *http.Request) (string, *oauthError) {
 		if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" {
 			form, err := parseForm(w, r)
 			if err != nil {
-				return "", &oauthError{code: errInvalidRequest, desc: "the request body could not be read", status: http.StatusBadRequest}
+				return "", &oauthError{code: errInvalidRequest, desc: descBodyUnread, status: http.StatusBadRequest}
 			}
 			if len(form["access_token"]) > 1 {
-				return "", &oauthError{code: errInvalidRequest, desc: "access_token is repeated", status: http.StatusBadRequest}
+				return "", &oauthError{code: errInvalidRequest, desc: descAccessTokenRepeated, status: http.StatusBadRequest}
 			}
 			body = form.Get("access_token")
 		}
 	}
 	switch {
 	case header != "" && body != "":
-		return "", &oauthError{code: errInvalidRequest, desc: "more than one way of passing the access token", status: http.StatusBadRequest}
+		return "", &oauthError{code: errInvalidRequest, desc: descTokenTwice, status: http.StatusBadRequest}
 	case header != "":
 		return header, nil
 	case body != "":
@@ -84,7 +84,7 @@ func writeBearerError(w http.ResponseWriter, e *oauthError) {
 	if e.code != "" {
 		challenge += `, error="` + e.code + `"`
 		if e.desc != "" {
-			challenge += `, error_description="` + e.desc + `"`
+			challenge += `, error_description="` + string(e.desc) + `"`
 		}
 	}
 	w.Header().Set("WWW-Authenticate", challenge)
@@ -93,5 +93,5 @@ func writeBearerError(w http.ResponseWriter, e *oauthError) {
 		w.WriteHeader(e.status)
 		return
 	}
-	writeJSON(w, e.status, map[string]string{"error": e.code, "error_description": e.desc})
+	writeJSON(w, e.status, map[string]string{"error": e.code, "error_description": string(e.desc)})
 }

@@ -260,6 +260,8 @@ type DemoLanding struct {
 	SignInURL string
 	// Error is a general error sentence (e.g. the app got error= back).
 	Error string
+	// ErrorCode is the error code the app got back, shown as a technical detail; empty hides it.
+	ErrorCode string
 }
 
 // DemoSession is the demo app's page after signing in.

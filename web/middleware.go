@@ -190,7 +190,7 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 	mw := middleware.CSRFWithConfig(middleware.CSRFConfig{
 		Skipper: func(c echo.Context) bool {
 			// Unknown routes and wrong methods get their 404 or 405.
-			return c.Path() == "" || c.Get(echo.ContextKeyHeaderAllow) != nil || s.protocolPaths[c.Path()]
+			return c.Path() == "" || c.Get(echo.ContextKeyHeaderAllow) != nil || s.protocolPaths[c.Path()] && !issuesToken(c)
 		},
 		TokenLookup:    "form:" + csrf.FormField + ",header:" + csrf.Header,
 		ContextKey:     csrf.ContextKey,
@@ -216,6 +216,15 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 			return err
 		}
 	}
+}
+
+// issuesToken reports a request on which the CSRF check runs although its path is a protocol
+// path: GET /authorize, which may answer with the sign-in page (handlers.StartLogin), whose form
+// needs the token. A GET is never refused: the check only issues the token (and its cookie, for
+// a client that sends no Sec-Fetch-Site). A POST /authorize, which apps may send across sites,
+// is not checked: the provider then redirects to the sign-in page, which gets its token there.
+func issuesToken(c echo.Context) bool {
+	return c.Path() == oidc.PathAuthorize && c.Request().Method == http.MethodGet
 }
 
 // RateLimitSignIn names the sign-in rate limit (Deps.RateLimited).

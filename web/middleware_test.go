@@ -554,6 +554,7 @@ func TestOIDCMount(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := testConfig()
+	var startToken string // the CSRF token StartLogin found in the request context
 	p, err := oidc.New(oidc.Config{
 		Issuer:     cfg.PublicURL,
 		Clients:    []oidc.Client{{ID: "app", Secret: "0123456789abcdef0123", SigningAlg: oidc.ES256, RedirectURIs: []string{"https://app.example.com/cb"}}},
@@ -562,6 +563,7 @@ func TestOIDCMount(t *testing.T) {
 		Store:      st,
 		NotFound:   store.ErrNotFound,
 		StartLogin: func(w http.ResponseWriter, r *http.Request, _ *oidc.AuthRequest) {
+			startToken, _ = csrf.TokenFrom(r.Context())
 			http.Redirect(w, r, "/signin", http.StatusSeeOther)
 		},
 	})
@@ -593,8 +595,25 @@ func TestOIDCMount(t *testing.T) {
 	r = postForm(oidc.PathAuthorize, url.Values{"client_id": {"app"}, "redirect_uri": {"https://app.example.com/cb"},
 		"response_type": {"code"}, "scope": {"openid"}, "code_challenge": {strings.Repeat("a", 43)}, "code_challenge_method": {"S256"}})
 	r.Header.Set("Sec-Fetch-Site", "cross-site")
-	if rec := do(s, r); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/signin" {
-		t.Errorf("cross-site POST /authorize = %d %q, want the sign-in redirect", rec.Code, rec.Header().Get("Location"))
+	if rec := do(s, r); rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/signin" || startToken != "" {
+		t.Errorf("cross-site POST /authorize = %d %q (CSRF token %q), want the sign-in redirect without a token", rec.Code, rec.Header().Get("Location"), startToken)
+	}
+	// GET /authorize is given a CSRF token for the sign-in page (and its cookie, to a client
+	// without Sec-Fetch-Site); the other endpoints are not.
+	r = httptest.NewRequest(http.MethodGet, oidc.PathAuthorize+"?"+url.Values{"client_id": {"app"}, "redirect_uri": {"https://app.example.com/cb"},
+		"response_type": {"code"}, "scope": {"openid"}}.Encode(), nil)
+	rec = do(s, r)
+	var issued string
+	for _, ck := range rec.Result().Cookies() {
+		if strings.HasSuffix(ck.Name, "bk_csrf") {
+			issued = ck.Value
+		}
+	}
+	if rec.Code != http.StatusSeeOther || startToken == "" || startToken != issued {
+		t.Errorf("GET /authorize = %d, StartLogin's token %q, cookie %q: want the same token in both", rec.Code, startToken, issued)
+	}
+	if rec := do(s, httptest.NewRequest(http.MethodGet, oidc.PathDiscovery, nil)); len(rec.Result().Cookies()) != 0 {
+		t.Errorf("discovery sets cookies: %v", rec.Result().Cookies())
 	}
 	if rec := do(s, httptest.NewRequest(http.MethodGet, oidc.PathToken, nil)); rec.Code != http.StatusMethodNotAllowed {
 		t.Errorf("GET /token = %d, want 405", rec.Code)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/bridgekeeper/bridgekeeper/branding"
 	"github.com/bridgekeeper/bridgekeeper/handlers"
+	"github.com/bridgekeeper/bridgekeeper/internal/csrf"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
 
@@ -79,8 +80,9 @@ func (s *Server) routes() {
 	// /token, /userinfo, /revoke, /introspect and /end_session, each with the
 	// methods oidc.Provider.Endpoints lists (its one list of them). Apps call
 	// these with their own credentials, or across sites by design, so CSRF
-	// does not apply (see protocolPaths); the provider answers CORS
-	// preflights itself.
+	// does not apply (see protocolPaths), except that GET /authorize gets a
+	// token for the sign-in page it may answer with (issuesToken); the
+	// provider answers CORS preflights itself.
 	if p := s.deps.OIDC; p != nil {
 		for _, ep := range p.Endpoints() {
 			e.Match(ep.Methods, ep.Path, withClientAddr(ep.Serve))
@@ -127,11 +129,16 @@ func (s *Server) routes() {
 }
 
 // withClientAddr serves an OpenID endpoint with the client's address (X-Forwarded-For believed
-// only from trusted proxies) in the request context, for the client-authentication limit.
+// only from trusted proxies) in the request context, for the client-authentication limit, and
+// the CSRF token where the check issued one (GET /authorize, for the sign-in page it may show).
 func withClientAddr(serve http.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		serve(c.Response(), r.WithContext(oidc.WithClientAddr(r.Context(), c.RealIP())))
+		ctx := oidc.WithClientAddr(r.Context(), c.RealIP())
+		if token, ok := c.Get(csrf.ContextKey).(string); ok {
+			ctx = csrf.WithToken(ctx, token)
+		}
+		serve(c.Response(), r.WithContext(ctx))
 		return nil
 	}
 }

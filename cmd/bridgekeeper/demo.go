@@ -234,8 +234,8 @@ func demoConfigFile(path string, getenv func(string) string) (*config.Config, er
 	return cfg, nil
 }
 
-// applyDemoConfig adds a configuration file's clients, store, keys, lifetimes and Cognito call
-// deadline to the demo's.
+// applyDemoConfig adds a configuration file's clients, store, keys, lifetimes, limits, trusted
+// proxies and Cognito call deadline to the demo's.
 func applyDemoConfig(ac *appConfig, cfg *config.Config, getenv func(string) string) error {
 	from, err := appConfigFrom(cfg, getenv, false)
 	if err != nil {
@@ -261,6 +261,7 @@ func applyDemoConfig(ac *appConfig, cfg *config.Config, getenv func(string) stri
 		ac.SignInPerIP, ac.SignInWindow = from.SignInPerIP, from.SignInWindow
 	}
 	ac.Limits = from.Limits
+	ac.TrustedProxies = from.TrustedProxies
 	ac.Pool.CallTimeout = from.Pool.CallTimeout // demoPoolKey: the one pool setting the demo takes
 	return nil
 }

@@ -161,7 +161,7 @@ func TestServeFromExampleConfig(t *testing.T) {
 		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"}}
 	page, err = webclient.New().Get(ctx, base+"/authorize?"+cli.Encode())
 	must(t, err)
-	if page.Status != http.StatusOK || page.URL.Path != "/signin" {
+	if page.Status != http.StatusOK || page.URL.Path != "/authorize" || len(page.Find("input", "name", "username")) != 1 {
 		t.Errorf("the cli client's request: %d %s", page.Status, page.URL)
 	}
 

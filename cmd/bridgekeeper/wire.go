@@ -203,7 +203,10 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		pageDeps.Devices, pageDeps.DeviceJar = engine, jar
 	}
 	// The provider calls the pages back (StartLogin, error pages) and the pages call the
-	// provider: the entry the provider needs is built first, from the same deps.
+	// provider: the entry the provider needs is built first, from the same deps (StartLogin
+	// answers with the sign-in page, which names the app and may be choice-based).
+	pageDeps.AppName = oidc.ClientNames(ac.Clients)
+	pageDeps.Choice = choiceSignIn(ac, engine, api)
 	entry, err := handlers.NewEntry(pageDeps)
 	if err != nil {
 		return fail(err)
@@ -243,8 +246,6 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		return fail(fmt.Errorf("OpenID provider: %w", err))
 	}
 	pageDeps.Provider = provider
-	pageDeps.AppName = provider.ClientName
-	pageDeps.Choice = choiceSignIn(ac, engine, api)
 	// The passkey pages (and remembered devices) call Cognito with the person's access token.
 	pageDeps.AccessTokens = &handlers.AccessTokens{Tokens: provider, Refresher: engine}
 	pages, err := handlers.New(pageDeps)

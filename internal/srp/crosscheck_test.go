@@ -1,6 +1,7 @@
 package srp_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/hex"
@@ -145,6 +146,11 @@ func crosscheckVectors() []vector {
 	v = newVector("private values of the size NewClient and NewServer draw (fixed-base table)")
 	v.a = positive(randBytes(r, 64))
 	v.b = positive(append([]byte{0xff}, randBytes(r, 63)...))
+	vs = append(vs, v)
+
+	v = newVector("a + u·x one bit past 512 bits (the session exponent is halved)")
+	v.a = positive(bytes.Repeat([]byte{0xff}, 64)) // 2^512 − 1: a + u·x ≥ 2^512
+	v.b = positive(randBytes(r, 64))
 	vs = append(vs, v)
 
 	v = newVector("small private values")

@@ -2,90 +2,162 @@ package srp
 
 import (
 	"math/big"
+	"math/bits"
 	"sync"
 )
 
 // Fixed-base exponentiation for g. Every g^e this package computes (A = g^a,
-// B's g^b, g^x for the key and the verifier) has the same base, so a table of
-// its powers turns an exponentiation into one modular multiplication per
-// window of the exponent and no squarings: for a 512-bit private value, 86
-// multiplications instead of about 640 Montgomery steps. The results are the
-// same numbers big.Int.Exp gives (fixedbase_test.go checks that).
-
-// Table shape: exponents of up to fixedBits bits, in windows of fixedWindow
-// bits. 86 rows of 63 powers of a 3072-bit number take about 2.1 MB, built
-// once (about 5,400 multiplications, some 15 ms) on first use.
+// B's g^b, g^x for the key and the verifier) has the same base, so tables of
+// its powers computed once turn most of an exponentiation's squarings into
+// nothing: the Lim–Lee fixed-base comb (Handbook of Applied Cryptography,
+// algorithm 14.117). An exponent of t bits is read as combRows rows of t/combRows
+// bits; each column of the rows, combRows bits, indexes a table entry (the
+// product of the matching powers of g), and the columns are taken in combBlocks
+// blocks with a table of their own each, so that only t/(combRows·combBlocks)−1
+// squarings remain. For a 512-bit private value that is 64 multiplications and
+// 7 squarings instead of about 640 Montgomery steps; for x (256 bits, a table
+// of its own) 32 and 3. The results are the same numbers big.Int.Exp gives
+// (fixedbase_test.go checks that).
+//
+// Each table holds combBlocks·(2^combRows − 1) = 2,040 numbers of 3072 bits:
+// 0.78 MB of words (no pointers, so the garbage collector does not scan them),
+// built on first use in about 2,500 multiplications (≈ 7 ms of CPU). The shape
+// is chosen by measurement (docs/benchmarks.md, "SRP: the pieces and the floor"): one table of
+// 8-bit windows with no squarings at all takes 6.3 MB for 10 fewer operations
+// per sign-in.
 const (
-	fixedWindow = 6
-	fixedBits   = 8 * smallALen // the private values; x (256 bits) uses the low rows
-	fixedRows   = (fixedBits + fixedWindow - 1) / fixedWindow
+	combRows   = 8
+	combBlocks = 8
+	combCols   = 1<<combRows - 1
+
+	// xBits is the size of x = H(salt ‖ H(…)), a SHA-256 value.
+	xBits = 256
 )
 
-// fixedBase holds rows[i][j-1] = base^(j·2^(w·i)) mod N for j = 1 … 2^w−1.
-type fixedBase struct {
-	rows [fixedRows][(1 << fixedWindow) - 1]*big.Int
+// comb is one fixed-base comb table for exponents below 2^bits: entry (k, u)
+// for block k < combBlocks and index 1 ≤ u ≤ combCols is
+// ∏_i base^(u_i·2^(i·rowLen + k·blockLen)) mod N, where u_i is bit i of u, kept
+// as n little-endian words at words[(k·combCols + u − 1)·n:].
+type comb struct {
+	bits, rowLen, blockLen int
+	words                  []big.Word
+	n                      int
+	red                    *reducer
 }
 
-// gTable is g's table, built on first use and read-only afterwards.
-var gTable = sync.OnceValue(func() *fixedBase { return newFixedBase(groupG, groupN) })
+// The tables for private values (privateBits bits) and for x, built on first
+// use and read-only afterwards.
+var (
+	gPrivateTable = sync.OnceValue(func() *comb { return newComb(groupG, privateBits, groupRed) })
+	gXTable       = sync.OnceValue(func() *comb { return newComb(groupG, xBits, groupRed) })
+)
 
-func newFixedBase(base, mod *big.Int) *fixedBase {
-	f := &fixedBase{}
-	step := new(big.Int).Set(base) // base^(2^(w·i))
-	for i := range f.rows {
-		row := &f.rows[i]
-		row[0] = new(big.Int).Set(step)
-		for j := 1; j < len(row); j++ {
-			row[j] = new(big.Int).Mul(row[j-1], step)
-			row[j].Mod(row[j], mod)
+func newComb(base *big.Int, size int, red *reducer) *comb {
+	rowLen := (size + combRows - 1) / combRows
+	blockLen := (rowLen + combBlocks - 1) / combBlocks
+	n := len(red.m.Bits())
+	c := &comb{bits: size, rowLen: rowLen, blockLen: blockLen, words: make([]big.Word, combBlocks*combCols*n), n: n, red: red}
+	s := red.scratch()
+	// pow[i][k] = base^(2^(i·rowLen + k·blockLen)), by squaring, for the blocks
+	// within a row; a block past the row's end (when the sizes do not divide)
+	// has no bits, and its entries only serve as the throwaway factor.
+	var pow [combRows][combBlocks]*big.Int
+	cur := new(big.Int).Set(base)
+	done := 0 // cur = base^(2^done)
+	for i := range combRows {
+		for k := range combBlocks {
+			if k*blockLen < rowLen {
+				for ; done < i*rowLen+k*blockLen; done++ {
+					s.mulMod(cur, cur, cur)
+				}
+			}
+			pow[i][k] = new(big.Int).Set(cur)
 		}
-		step = new(big.Int).Mul(row[len(row)-1], step) // step^(2^w)
-		step.Mod(step, mod)
 	}
-	return f
+	// Entry (k, u) = entry (k, u without its top bit) · pow[top bit][k].
+	var prev, e big.Int
+	for k := range combBlocks {
+		for u := 1; u <= combCols; u++ {
+			top := bits.Len(uint(u)) - 1
+			if rest := u &^ (1 << top); rest == 0 {
+				e.Set(pow[top][k])
+			} else {
+				s.mulMod(&e, c.entry(&prev, k, uint(rest)), pow[top][k])
+			}
+			copy(c.words[c.offset(k, u):], e.Bits())
+		}
+	}
+	return c
 }
 
-// gExp returns g^e mod N for e ≥ 0.
-func gExp(e *big.Int) *big.Int {
-	if e.Sign() < 0 || e.BitLen() > fixedBits {
-		return new(big.Int).Exp(groupG, e, groupN)
-	}
-	return gTable().exp(e, groupN)
+func (c *comb) offset(block, index int) int { return (block*combCols + index - 1) * c.n }
+
+// entry points z at entry (block, index) of the table, read-only: its
+// capacity ends with the entry, so even a mistaken write could not reach the
+// next one.
+func (c *comb) entry(z *big.Int, block int, index uint) *big.Int {
+	off := c.offset(block, int(index))
+	return z.SetBits(c.words[off : off+c.n : off+c.n])
 }
 
-// exp returns base^e mod mod for 0 ≤ e < 2^fixedBits. It does one
-// multiplication per window whatever the exponent's digits: a zero digit
-// multiplies a throwaway product instead, so the count of operations does
-// not depend on the (secret) exponent.
-func (f *fixedBase) exp(e, mod *big.Int) *big.Int {
+// gExp returns g^e mod N for 0 ≤ e < 2^bits, where bits is the size e is
+// drawn at (a public number: privateBits for private values, xBits for x), so
+// the work depends on that size, not on e's value. Other exponents fall back
+// to big.Int.Exp.
+func gExp(e *big.Int, bits int) *big.Int {
+	if e.Sign() >= 0 && e.BitLen() <= bits {
+		switch {
+		case bits <= xBits:
+			return gXTable().exp(e)
+		case bits <= privateBits:
+			return gPrivateTable().exp(e)
+		}
+	}
+	return new(big.Int).Exp(groupG, e, groupN)
+}
+
+// exp returns base^e mod N for 0 ≤ e < 2^c.bits. It does the same squarings
+// and one multiplication per column whatever the exponent's digits: a zero
+// column multiplies a throwaway product instead, so the count of operations
+// does not depend on the (secret) exponent.
+func (c *comb) exp(e *big.Int) *big.Int {
 	r, dummy := big.NewInt(1), big.NewInt(1)
-	t, q := new(big.Int), new(big.Int)
+	s := c.red.scratch()
+	var entry big.Int
 	words := e.Bits()
-	for i := range f.rows {
-		d := window(words, uint(i*fixedWindow))
-		acc, entry := r, f.rows[i][0]
-		if d != 0 {
-			entry = f.rows[i][d-1]
-		} else {
-			acc = dummy
+	for j := c.blockLen - 1; j >= 0; j-- {
+		if j != c.blockLen-1 {
+			s.mulMod(r, r, r)
 		}
-		t.Mul(acc, entry)
-		q.QuoRem(t, mod, acc) // r and dummy stay below mod: no sign fix-up needed
-
+		for k := range combBlocks {
+			u := c.column(words, k*c.blockLen+j)
+			acc, index := r, u
+			if u == 0 {
+				acc, index = dummy, 1
+			}
+			s.mulMod(acc, acc, c.entry(&entry, k, index))
+		}
 	}
 	return r
 }
 
-// window returns the fixedWindow bits of the little-endian words starting at
-// bit pos.
-func window(words []big.Word, pos uint) uint {
-	const wordBits = 32 << (^big.Word(0) >> 63)
-	var d uint
-	for k := range uint(fixedWindow) {
-		p := pos + k
-		if w := p / wordBits; int(w) < len(words) {
-			d |= uint(words[w]>>(p%wordBits)&1) << k
-		}
+// column returns the table index of column col: bit col of every row, row i
+// as bit i (0 past the rows' end).
+func (c *comb) column(words []big.Word, col int) uint {
+	var u uint
+	if col >= c.rowLen {
+		return 0
 	}
-	return d
+	for i := range combRows {
+		u |= bit(words, uint(i*c.rowLen+col)) << i
+	}
+	return u
+}
+
+// bit returns bit pos of the little-endian words (0 past their end).
+func bit(words []big.Word, pos uint) uint {
+	if w := pos / wordBits; int(w) < len(words) {
+		return uint(words[w]>>(pos%wordBits)) & 1
+	}
+	return 0
 }

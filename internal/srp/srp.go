@@ -51,6 +51,9 @@ const nHex = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD1" +
 // docs/security.md). Cognito only ever sees A = g^a.
 const smallALen = 64
 
+// privateBits is the size of the private values in bits.
+const privateBits = 8 * smallALen
+
 // TimestampLayout is the format Cognito expects in the TIMESTAMP challenge response:
 // UTC, 24-hour clock, day of month without zero padding.
 const TimestampLayout = "Mon Jan 2 15:04:05 UTC 2006"
@@ -63,9 +66,11 @@ var (
 )
 
 var (
-	groupN = mustHex(nHex)
-	groupG = big.NewInt(2)
-	groupK = hashInt(pad(groupN), pad(groupG))
+	groupN      = mustHex(nHex)
+	groupG      = big.NewInt(2)
+	groupK      = hashInt(pad(groupN), pad(groupG))
+	groupRed    = newReducer(groupN)
+	groupNPlus1 = new(big.Int).Add(groupN, big.NewInt(1)) // ≡ 1 (mod N), as long as N
 )
 
 // N returns a copy of the group prime.
@@ -97,7 +102,7 @@ func NewClientWithA(a *big.Int) (*Client, error) {
 	if a == nil || a.Sign() <= 0 {
 		return nil, fmt.Errorf("%w: private value must be positive", ErrBadInput)
 	}
-	A := gExp(a)
+	A := gExp(a, privateBits)
 	if A.Sign() == 0 {
 		return nil, ErrBadPublicValue
 	}
@@ -126,13 +131,14 @@ func (c *Client) AuthKey(poolName, userID, password, saltHex, srpBHex string) ([
 		return nil, ErrBadScrambler
 	}
 	x := privateX(poolName, userID, password, salt)
-	// S = (B - k*g^x) ^ (a + u*x) mod N
-	gx := gExp(x)
+	return deriveKey(clientS(c.a, B, u, x, gExp(x, xBits)), u)
+}
+
+// clientS is the client's shared secret S = (B − k·g^x)^(a + u·x) mod N, given gx = g^x.
+func clientS(a, B, u, x, gx *big.Int) *big.Int {
 	base := new(big.Int).Sub(B, new(big.Int).Mul(groupK, gx))
 	base.Mod(base, groupN)
-	exp := new(big.Int).Add(c.a, new(big.Int).Mul(u, x))
-	S := new(big.Int).Exp(base, exp, groupN)
-	return deriveKey(S, u)
+	return powMod(base, new(big.Int).Add(a, new(big.Int).Mul(u, x)))
 }
 
 // PasswordClaim computes PASSWORD_CLAIM_SIGNATURE and TIMESTAMP for a PASSWORD_VERIFIER (or
@@ -170,7 +176,7 @@ func VerifySignature(key []byte, poolName, userID string, secretBlock []byte, ti
 // password. For devices, pass the device group key and device key.
 func Verifier(poolName, userID, password string, salt []byte) *big.Int {
 	x := privateX(poolName, userID, password, new(big.Int).SetBytes(salt))
-	return gExp(x)
+	return gExp(x, xBits)
 }
 
 // Server holds the server side of one SRP exchange.
@@ -197,7 +203,7 @@ func NewServerWithB(v, b *big.Int) (*Server, error) {
 	}
 	// B = k*v + g^b mod N
 	B := new(big.Int).Mul(groupK, v)
-	B.Add(B, gExp(b))
+	B.Add(B, gExp(b, privateBits))
 	B.Mod(B, groupN)
 	if B.Sign() == 0 {
 		return nil, ErrBadPublicValue
@@ -225,10 +231,10 @@ func (s *Server) AuthKey(srpAHex string) ([]byte, error) {
 		return nil, ErrBadScrambler
 	}
 	// S = (A * v^u) ^ b mod N
-	S := new(big.Int).Exp(s.v, u, groupN)
+	S := powMod(s.v, u)
 	S.Mul(S, A)
 	S.Mod(S, groupN)
-	S.Exp(S, s.b, groupN)
+	S = powMod(S, s.b)
 	return deriveKey(S, u)
 }
 
