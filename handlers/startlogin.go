@@ -29,6 +29,7 @@ func (h *Handlers) StartLogin(w http.ResponseWriter, r *http.Request, req *oidc.
 	var f flowState
 	switch {
 	case again && h.d.Cookies.loadFlow(r, &f):
+		// The flow cookie stays as it is: the sign-in under way goes on.
 	case req.LoginHint != "" && len(req.LoginHint) <= maxUsername:
 		f = flowState{Username: req.LoginHint}
 		h.saveFlow(w, r, f)

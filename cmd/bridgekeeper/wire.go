@@ -132,6 +132,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		if a.metrics, err = metrics.Listen(ac.MetricsListen, m.Handler()); err != nil {
 			return fail(err)
 		}
+		m.StoreEntries(st)
 		st = m.Store(st)
 		apiOpts = append(apiOpts, cognito.WithAPIMiddleware(m.CognitoMiddleware))
 	}
