@@ -225,7 +225,7 @@ func (l *Localizer) T(id string, data ...map[string]any) string {
 	}
 	cfg := &goi18n.LocalizeConfig{MessageID: id}
 	if len(data) > 0 && data[0] != nil {
-		cfg.TemplateData = data[0]
+		cfg.TemplateData = l.numbers(data[0])
 		if n, ok := data[0]["Count"]; ok {
 			cfg.PluralCount = n
 		}
