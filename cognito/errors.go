@@ -138,6 +138,9 @@ type Error struct {
 	Op string
 	// Err is the underlying error (the SDK's, with Cognito's message), for errors.As and logs.
 	Err error
+	// Rule is the password rule Cognito named when it refused a new password (InvalidPassword);
+	// RuleUnknown otherwise.
+	Rule PasswordRule
 }
 
 func (e *Error) Error() string {
@@ -177,7 +180,59 @@ func mapError(op string, err error) error {
 		return &Error{Kind: Internal, Op: op, Err: err}
 	}
 	code := ae.ErrorCode()
-	return &Error{Kind: kindFor(code, ae.ErrorMessage()), Code: code, Op: op, Err: err}
+	return &Error{Kind: kindFor(code, ae.ErrorMessage()), Code: code, Op: op, Err: err, Rule: passwordRuleFor(code, ae.ErrorMessage())}
+}
+
+// PasswordRule is one rule of a pool's password policy, as Cognito names it when it refuses a
+// new password.
+type PasswordRule int
+
+// The rules Cognito names in an InvalidPasswordException.
+const (
+	// RuleUnknown: Cognito named no rule we know ("Password does not conform to policy", a
+	// compromised password, a rule added later), or the error is not a refused password.
+	RuleUnknown PasswordRule = iota
+	// RuleMinLength: too short (the policy's MinimumLength).
+	RuleMinLength
+	// RuleLowercase: no lowercase letter.
+	RuleLowercase
+	// RuleUppercase: no capital letter.
+	RuleUppercase
+	// RuleNumber: no digit.
+	RuleNumber
+	// RuleSymbol: no symbol.
+	RuleSymbol
+)
+
+// passwordRules names the rule an InvalidPasswordException's message ends with. Cognito puts a
+// prefix that differs by operation before it (SignUp: "Password did not conform with policy: ";
+// AdminCreateUser: "Password did not conform with password policy: "; RespondToAuthChallenge,
+// ConfirmForgotPassword, ChangePassword and AdminSetUserPassword: "Password does not conform to
+// policy: "), so only the rule's own words are matched (case-insensitive). Each quotes Cognito.
+var passwordRules = []struct {
+	says string
+	rule PasswordRule
+}{
+	{"password not long enough", RuleMinLength},                // "…: Password not long enough"
+	{"password must have lowercase characters", RuleLowercase}, // "…: Password must have lowercase characters"
+	{"password must have uppercase characters", RuleUppercase}, // "…: Password must have uppercase characters"
+	{"password must have numeric characters", RuleNumber},      // "…: Password must have numeric characters"
+	{"password must have symbol characters", RuleSymbol},       // "…: Password must have symbol characters"
+}
+
+// passwordRuleFor is the rule an error names: only an InvalidPasswordException names one, in its
+// message.
+func passwordRuleFor(code, msg string) PasswordRule {
+	if code != "InvalidPasswordException" {
+		return RuleUnknown
+	}
+	lower := strings.ToLower(msg)
+	for _, r := range passwordRules {
+		if strings.Contains(lower, r.says) {
+			return r.rule
+		}
+	}
+	return RuleUnknown
 }
 
 // noAnswer reports whether err means the request got no answer from Cognito: it could not be

@@ -128,3 +128,45 @@ func TestErrorTextHoldsNoInput(t *testing.T) {
 		t.Fatal("mapError(nil) must be nil")
 	}
 }
+
+// TestPasswordRuleFor names the rule in each of Cognito's InvalidPasswordException messages,
+// whatever the operation's prefix, and no rule for anything else.
+func TestPasswordRuleFor(t *testing.T) {
+	tests := []struct {
+		code, msg string
+		want      PasswordRule
+	}{
+		// SignUp.
+		{"InvalidPasswordException", "Password did not conform with policy: Password not long enough", RuleMinLength},
+		{"InvalidPasswordException", "Password did not conform with policy: Password must have uppercase characters", RuleUppercase},
+		{"InvalidPasswordException", "Password did not conform with policy: Password must have lowercase characters", RuleLowercase},
+		{"InvalidPasswordException", "Password did not conform with policy: Password must have numeric characters", RuleNumber},
+		{"InvalidPasswordException", "Password did not conform with policy: Password must have symbol characters", RuleSymbol},
+		// AdminCreateUser.
+		{"InvalidPasswordException", "Password did not conform with password policy: Password must have numeric characters", RuleNumber},
+		// RespondToAuthChallenge (NEW_PASSWORD_REQUIRED), ConfirmForgotPassword, AdminSetUserPassword.
+		{"InvalidPasswordException", "Password does not conform to policy: Password not long enough", RuleMinLength},
+		{"InvalidPasswordException", "Password does not conform to policy: Password must have uppercase characters", RuleUppercase},
+		{"InvalidPasswordException", "Password does not conform to policy: Password must have lowercase characters.", RuleLowercase},
+		{"InvalidPasswordException", "Password does not conform to policy: Password must have symbol characters", RuleSymbol},
+		// No rule named.
+		{"InvalidPasswordException", "Password does not conform to policy", RuleUnknown},
+		{"InvalidPasswordException", "Password did not conform with policy", RuleUnknown},
+		{"InvalidPasswordException", "", RuleUnknown},
+		// The rule's words under another code are not a refused password.
+		{"PasswordHistoryPolicyViolationException", "Password does not conform to policy: Password not long enough", RuleUnknown},
+		{"InvalidParameterException", "Password not long enough", RuleUnknown},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code+"/"+tt.msg, func(t *testing.T) {
+			if got := passwordRuleFor(tt.code, tt.msg); got != tt.want {
+				t.Fatalf("passwordRuleFor = %v, want %v", got, tt.want)
+			}
+			err := mapError("SignUp", fmt.Errorf("operation error: %w", &smithy.GenericAPIError{Code: tt.code, Message: tt.msg}))
+			var ce *Error
+			if !errors.As(err, &ce) || ce.Rule != tt.want {
+				t.Fatalf("mapError = %#v, want Rule %v", err, tt.want)
+			}
+		})
+	}
+}

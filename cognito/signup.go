@@ -27,6 +27,24 @@ type SignUpAPI interface {
 type PasswordPolicy struct {
 	MinimumLength                                                      int
 	RequireUppercase, RequireLowercase, RequireNumbers, RequireSymbols bool
+	// History is how many previous passwords a new one must differ from (0: none).
+	History int
+}
+
+// DefaultPasswordPolicy is Cognito's default password policy (a pool that names none).
+func DefaultPasswordPolicy() PasswordPolicy {
+	return PasswordPolicy{MinimumLength: 8, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true}
+}
+
+// policyOf is the password policy a DescribeUserPool reply holds.
+func policyOf(up *types.UserPoolType) PasswordPolicy {
+	if up == nil || up.Policies == nil || up.Policies.PasswordPolicy == nil {
+		return DefaultPasswordPolicy()
+	}
+	pp := up.Policies.PasswordPolicy
+	return PasswordPolicy{MinimumLength: int(aws.ToInt32(pp.MinimumLength)), RequireUppercase: pp.RequireUppercase,
+		RequireLowercase: pp.RequireLowercase, RequireNumbers: pp.RequireNumbers, RequireSymbols: pp.RequireSymbols,
+		History: int(aws.ToInt32(pp.PasswordHistorySize))}
 }
 
 // SignUpForm is what the pool asks of a new account: its required attributes (standard and
@@ -70,12 +88,7 @@ func (e *Engine) SignUpForm(ctx context.Context) (SignUpForm, error) {
 			f.Required = append(f.Required, name)
 		}
 	}
-	f.Policy = PasswordPolicy{MinimumLength: 8, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true}
-	if pol := out.UserPool.Policies; pol != nil && pol.PasswordPolicy != nil {
-		pp := pol.PasswordPolicy
-		f.Policy = PasswordPolicy{MinimumLength: int(aws.ToInt32(pp.MinimumLength)), RequireUppercase: pp.RequireUppercase,
-			RequireLowercase: pp.RequireLowercase, RequireNumbers: pp.RequireNumbers, RequireSymbols: pp.RequireSymbols}
-	}
+	f.Policy = policyOf(out.UserPool)
 	return f, nil
 }
 

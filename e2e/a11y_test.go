@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/bridgekeeper/bridgekeeper/config"
+	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
 	"github.com/bridgekeeper/bridgekeeper/internal/testenv"
 )
 
@@ -26,8 +27,10 @@ var (
 	a11yThemes = []string{"light", "dark"}
 )
 
-// a11yTimeout bounds the accessibility test's one browser (every page, in every variant).
-const a11yTimeout = 5 * time.Minute
+// a11yTimeout bounds the accessibility test's one browser (every page, in every variant). The
+// test takes 1–2 minutes; on the shared 2-core machine at a load average of 35 its 65 page loads
+// took close to 5, so the bound leaves room for a slow machine and still stops a hang.
+const a11yTimeout = 10 * time.Minute
 
 // auditor runs axe-core over pages in one shared Chromium and collects every violation, named
 // by page, width, language and theme.
@@ -198,7 +201,8 @@ func deleteCookie(base, name string) chromedp.Action[chromedp.Void] {
 
 // TestAccessibility runs axe-core (WCAG 2.0, 2.1 and 2.2, A and AA) in headless Chromium over
 // every page: each sign-in step and its error states, recovery, sign-up, the account pages, the
-// admin console, the demo's pages, the error pages and the logout prompt, each at desktop and
+// admin console, the demo's pages, the error pages (503 ones too: Cognito unavailable), the
+// continue page of an IPv6 loopback app and the logout prompt, each at desktop and
 // phone width in the light and the dark scheme, and the sign-in, a code and an error page in
 // German and Arabic too. The pages are reached by driving the real flows of the demo (in each
 // of its modes) once, in one Chromium; each page load is checked in every variant. It also
@@ -224,7 +228,7 @@ func TestAccessibility(t *testing.T) {
 // sign-up, the account, the admin console, the demo app and the error pages.
 func auditPasswordDemo(a *auditor) {
 	t := a.t
-	p := start(t, "demo", "--listen", "127.0.0.1:0")
+	p, faults := startFaultDemo(t, "")
 	base := p.BaseURL
 	ctx := context.Background()
 
@@ -241,6 +245,10 @@ func auditPasswordDemo(a *auditor) {
 		}
 	}
 	a.visit(anon, "sign-in: too many wrong passwords (429)", http.StatusTooManyRequests, signInAs("user03", "wrong-password"))
+	// Cognito unavailable (the demo pool's fault switchboard): the sign-in page says so (503).
+	faults.Set(ctx, t, poolFault{Op: "InitiateAuth", Error: localpool.FaultUnavailable})
+	a.visit(anon, "sign-in: Cognito unavailable (503)", http.StatusServiceUnavailable, signInAs("alice", demoPassword))
+	faults.Clear(ctx, t)
 	a.visit(anon, "error page (404)", http.StatusNotFound, chromedp.Navigate(base+"/no-such-page"))
 	a.auditLanguages(anon, base, "error page (404)", "/no-such-page", http.StatusNotFound)
 	a.visit(anon, "error page (400: unknown app)", http.StatusBadRequest, chromedp.Navigate(base+"/authorize?client_id=nobody&response_type=code&scope=openid"))
@@ -290,6 +298,7 @@ func auditPasswordDemo(a *auditor) {
 	a.visit(alice, "error page (403: not an administrator)", http.StatusForbidden, chromedp.Navigate(base+"/admin"))
 	a.do(alice, "back to the demo app", chromedp.Navigate(base+"/demo/app"), chromedp.WaitVisible(`form[action="/demo/app/signout"]`))
 	a.visit(alice, "logout prompt", http.StatusOK, chromedp.Click(`form[action="/demo/app/signout"] button`))
+	auditContinuePage(a, base)
 
 	// carol: the authenticator code page (in three languages), a wrong code, remembering the
 	// browser, the remembered browsers, signing out.
@@ -312,6 +321,10 @@ func auditPasswordDemo(a *auditor) {
 	dave := a.profile()
 	a.do(dave, "open the sign-in page", chromedp.Navigate(base+"/signin"))
 	a.visit(dave, "text-message code", http.StatusOK, signInAs("dave", demoPassword))
+	// Cognito fails while checking the code (503): the code page stays, saying so.
+	faults.Set(ctx, t, poolFault{Op: "RespondToAuthChallenge", Error: localpool.FaultInternal, Times: 1})
+	a.visit(dave, "text-message code: Cognito unavailable (503)", http.StatusServiceUnavailable, enterCode(latestCode(ctx, t, p, "SMS", "+15555550104")))
+	faults.Clear(ctx, t)
 	a.do(dave, "let the sign-in expire", deleteCookie(base, "bk_flow"))
 	a.visit(dave, "sign-in: took too long", http.StatusOK, enterCode("123456"))
 

@@ -3,6 +3,7 @@ package e2e
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bridgekeeper/bridgekeeper/bench/compare"
 )
@@ -51,5 +52,42 @@ func TestBenchCompareSmoke(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestBenchCompareRSSCurveSmoke keeps `bench-compare -rss-curve` from rotting, and checks its
+// claim on the real process: a few complete sign-ins with one-second lifetimes leave nothing in
+// serve's memory store once those lifetimes (ten of them for a redeemed code's replay marker)
+// have passed.
+func TestBenchCompareRSSCurveSmoke(t *testing.T) {
+	const signIns = 6
+	curve, err := compare.RunCurve(t.Context(), compare.CurveOptions{
+		Bridgekeeper: bridgekeeperBinary(t),
+		Dir:          t.TempDir(),
+		Points:       []int{signIns},
+		Concurrency:  2,
+		Lifetime:     time.Second,
+		VerifyEvery:  1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(curve.Points) != 1 {
+		t.Fatalf("%d points, want 1", len(curve.Points))
+	}
+	p := curve.Points[0]
+	if p.SignIns != signIns || p.LiveEntries < signIns {
+		t.Errorf("after %d sign-ins the store held %d entries while they lived, want at least one each", p.SignIns, p.LiveEntries)
+	}
+	if p.Entries != curve.Rest.Entries {
+		t.Errorf("once their lifetimes passed the store holds %d entries, %d at rest", p.Entries, curve.Rest.Entries)
+	}
+	if p.HeapInUse <= 0 || p.HeapGoal <= 0 || p.RSS <= 0 || curve.Rest.RSS <= 0 {
+		t.Errorf("memory not read: %+v, at rest %+v", p, curve.Rest)
+	}
+	var out strings.Builder
+	curve.Print(&out)
+	if !strings.Contains(out.String(), "once ended: store entries") {
+		t.Errorf("report lacks its table:\n%s", out.String())
 	}
 }

@@ -126,6 +126,7 @@ func TestMetrics(t *testing.T) {
 		{`bridgekeeper_cognito_requests_total{code="NotAuthorizedException",operation="RespondToAuthChallenge"}`, 2, false},
 		{`bridgekeeper_cognito_request_duration_seconds{operation="InitiateAuth"}`, 3, false},
 		{`bridgekeeper_store_operation_duration_seconds{operation="incr"}`, 4, true},
+		{"bridgekeeper_store_entries", 1, true}, // the memory store: the session, its code, counters
 	} {
 		if got := after[tc.key] - before[tc.key]; got != tc.diff && !(tc.atLeast && got > tc.diff) {
 			t.Errorf("%s moved by %v, want %v", tc.key, got, tc.diff)

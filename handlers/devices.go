@@ -118,7 +118,7 @@ func (h *Handlers) AccountDevicesGET(c echo.Context) error {
 			item.Name = p.T("account.devices.unnamed")
 		}
 		if !d.LastUsed.IsZero() {
-			item.LastUsed = d.LastUsed.UTC().Format("2 Jan 2006 15:04 UTC")
+			item.LastUsed = p.DateTime(d.LastUsed)
 		}
 		m.Items = append(m.Items, item)
 	}

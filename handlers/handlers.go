@@ -82,8 +82,12 @@ type Deps struct {
 	Cookies  *CookieJar
 	Logger   *slog.Logger
 	Now      func() time.Time
-	// PasswordPolicy lists the pool's password rules (optional; Cognito's default when empty).
+	// PasswordPolicy lists the pool's password rules (optional; Cognito's default when empty):
+	// the policy until Policy first reads it, or whenever it cannot.
 	PasswordPolicy []PolicyRule
+	// Policy reads the pool's password policy, kept for policyLifetime (optional: PasswordPolicy
+	// alone; see policy.go).
+	Policy PolicySource
 	// TOTPIssuer names this service in authenticator apps: the engine's (cognito.Config.TOTPIssuer),
 	// default cognito.DefaultTOTPIssuer.
 	TOTPIssuer string
@@ -115,14 +119,6 @@ type PolicyRule struct {
 	Data map[string]any
 }
 
-// DefaultPasswordPolicy is Cognito's default password policy.
-func DefaultPasswordPolicy() []PolicyRule {
-	return []PolicyRule{
-		{ID: "policy.min_length", Data: map[string]any{"Count": 8}},
-		{ID: "policy.lowercase"}, {ID: "policy.uppercase"}, {ID: "policy.number"}, {ID: "policy.symbol"},
-	}
-}
-
 // Handlers serves the pages people see.
 type Handlers struct {
 	d Deps
@@ -130,6 +126,8 @@ type Handlers struct {
 	steps map[cognito.StepKind]stepPage
 	// languages are the language picker's choices.
 	languages []views.Language
+	// policy is the pool's password policy (see policy.go).
+	policy *policyCache
 }
 
 // New checks deps and returns the handlers.
@@ -161,7 +159,7 @@ func withDefaults(d Deps) *Handlers {
 	if d.Limits == nil {
 		d.Limits = noLimits{}
 	}
-	return &Handlers{d: d, steps: stepPages(d.PasswordPolicy), languages: languageChoices(d.Bundle)}
+	return &Handlers{d: d, steps: stepPages(), languages: languageChoices(d.Bundle), policy: newPolicyCache(d.Policy, d.PasswordPolicy, d.Now, d.Logger)}
 }
 
 // page builds what every view needs for this request, in the language the person asked for

@@ -30,7 +30,7 @@ func languageChoices(b *i18n.Bundle) []views.Language {
 	tags := b.Languages()
 	out := make([]views.Language, 0, len(tags))
 	for _, t := range tags {
-		out = append(out, views.Language{Tag: t, Name: b.Localizer("", t).T(i18n.LanguageNameID)})
+		out = append(out, views.Language{Tag: t, Name: b.LanguageName(t)})
 	}
 	slices.SortFunc(out, func(a, b views.Language) int { return strings.Compare(a.Tag, b.Tag) })
 	return out

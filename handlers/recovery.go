@@ -99,7 +99,7 @@ func (h *Handlers) ResetPOST(c echo.Context) error {
 	case confirm != pw:
 		errs[views.FieldPasswordConfirm] = p.T("validation.password.mismatch")
 	default:
-		if msg := passwordRuleError(p, h.d.PasswordPolicy, pw); msg != "" {
+		if msg := passwordRuleError(p, h.passwordPolicy(c.Request().Context()), pw); msg != "" {
 			errs[views.FieldPassword] = msg
 		}
 	}
@@ -123,7 +123,7 @@ func (h *Handlers) ResetPOST(c echo.Context) error {
 			return h.internal(c, "reset password", err)
 		}
 		h.logEngineError(c, "reset password", ce)
-		general, errs := refusal(p, ce.Kind, formFields(views.FieldCode, views.FieldPassword))
+		general, errs := h.passwordRefusal(c.Request().Context(), p, ce, pw, formFields(views.FieldCode, views.FieldPassword))
 		// A wrong or expired code keeps the typed new passwords; a refused password does not.
 		return render(c, statusFor(c, ce), h.resetView(c, f, general, errs, typed(errs)))
 	}
@@ -143,8 +143,6 @@ func (h *Handlers) resetView(c echo.Context, f flowState, errMsg string, errs vi
 	if f.Notice != "" {
 		m.Notice = p.T(f.Notice)
 	}
-	for _, rule := range h.d.PasswordPolicy {
-		m.Policy = append(m.Policy, p.T(rule.ID, rule.Data))
-	}
+	m.Policy = policyLines(p, h.passwordPolicy(c.Request().Context()))
 	return views.ResetPasswordPage(p, m)
 }

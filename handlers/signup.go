@@ -36,20 +36,6 @@ type SignUpDeps struct {
 	Form    cognito.SignUpForm
 }
 
-// PolicyRules phrases a pool's password policy as catalog rules.
-func PolicyRules(pp cognito.PasswordPolicy) []PolicyRule {
-	rules := []PolicyRule{{ID: "policy.min_length", Data: map[string]any{"Count": pp.MinimumLength}}}
-	for _, r := range []struct {
-		on bool
-		id string
-	}{{pp.RequireLowercase, "policy.lowercase"}, {pp.RequireUppercase, "policy.uppercase"}, {pp.RequireNumbers, "policy.number"}, {pp.RequireSymbols, "policy.symbol"}} {
-		if r.on {
-			rules = append(rules, PolicyRule{ID: r.id})
-		}
-	}
-	return rules
-}
-
 func (h *Handlers) signUpOn() bool { return h.d.SignUp != nil && h.d.SignUp.Service != nil }
 
 // signUpURL is the sign-in page's "Create an account" link, empty when sign-up is off.
@@ -65,14 +51,12 @@ func (h *Handlers) SignUpGET(c echo.Context) error {
 	if !h.signUpOn() {
 		return h.ErrorPage(c, http.StatusNotFound, nil)
 	}
-	return render(c, http.StatusOK, views.SignUpPage(h.page(c), h.signUpModel(h.page(c), "", nil)))
+	return render(c, http.StatusOK, views.SignUpPage(h.page(c), h.signUpModel(c, h.page(c), "", nil)))
 }
 
-func (h *Handlers) signUpModel(p views.Page, username string, attrs map[string]string) views.SignUp {
-	m := views.SignUp{Action: PathSignUp, Username: username, BackURL: PathSignIn, FieldErrors: views.FieldErrors{}}
-	for _, rule := range h.d.PasswordPolicy {
-		m.Policy = append(m.Policy, p.T(rule.ID, rule.Data))
-	}
+func (h *Handlers) signUpModel(c echo.Context, p views.Page, username string, attrs map[string]string) views.SignUp {
+	m := views.SignUp{Action: PathSignUp, Username: username, BackURL: PathSignIn, FieldErrors: views.FieldErrors{},
+		Policy: policyLines(p, h.passwordPolicy(c.Request().Context()))}
 	for _, name := range h.d.SignUp.Form.Required {
 		m.Attributes = append(m.Attributes, views.AttributeInput{Name: name, Value: attrs[name]})
 	}
@@ -92,7 +76,7 @@ func (h *Handlers) SignUpPOST(c echo.Context) error {
 	for _, name := range h.d.SignUp.Form.Required {
 		attrs[name] = strings.TrimSpace(c.FormValue(views.AttributeFieldName(name)))
 	}
-	m := h.signUpModel(p, username, attrs)
+	m := h.signUpModel(c, p, username, attrs)
 	if username == "" || len(username) > maxUsername {
 		m.FieldErrors[views.FieldUsername] = p.T("validation.username.required")
 		m.Username = ""
@@ -104,6 +88,10 @@ func (h *Handlers) SignUpPOST(c echo.Context) error {
 		m.FieldErrors[views.FieldPassword] = p.T("validation.too_long", map[string]any{"Max": maxPassword})
 	case confirm != pw:
 		m.FieldErrors[views.FieldPasswordConfirm] = p.T("validation.password.mismatch")
+	default:
+		if msg := passwordRuleError(p, h.passwordPolicy(c.Request().Context()), pw); msg != "" {
+			m.FieldErrors[views.FieldPassword] = msg
+		}
 	}
 	for name, v := range attrs {
 		switch {
@@ -126,7 +114,8 @@ func (h *Handlers) SignUpPOST(c echo.Context) error {
 		if ce.Kind == cognito.UsernameExists {
 			m.FieldErrors[views.FieldUsername] = p.T(ce.Kind.MessageID())
 		} else {
-			m.Error = p.T(ce.Kind.MessageID())
+			m.Error, m.FieldErrors = h.passwordRefusal(c.Request().Context(), p, ce, pw, formFields(views.FieldPassword))
+			m.Policy = policyLines(p, h.passwordPolicy(c.Request().Context()))
 		}
 		return render(c, statusFor(c, ce), views.SignUpPage(p, m))
 	}

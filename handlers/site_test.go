@@ -108,6 +108,8 @@ type siteOptions struct {
 	// customQuestion makes it CUSTOM_AUTH without a password: every user is asked this
 	// question, answered "42".
 	customQuestion string
+	// passwordPolicy is the pool's password policy (default: Cognito's).
+	passwordPolicy *types.PasswordPolicyType
 }
 
 func newSiteWith(t testing.TB, opts siteOptions, options ...siteOption) *site {
@@ -127,7 +129,11 @@ func newSiteWith(t testing.TB, opts siteOptions, options ...siteOption) *site {
 	t.Cleanup(poolSrv.Close)
 	creds := credentials.NewStaticCredentialsProvider("x", "x", "")
 	admin := cip.New(cip.Options{HTTPClient: sdkhttp.InMemoryBodies(nil), Region: "us-east-1", BaseEndpoint: aws.String(poolSrv.URL), Credentials: creds})
-	out, err := admin.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("site"), Schema: []types.SchemaAttributeType{
+	var policies *types.UserPoolPolicyType
+	if opts.passwordPolicy != nil {
+		policies = &types.UserPoolPolicyType{PasswordPolicy: opts.passwordPolicy}
+	}
+	out, err := admin.CreateUserPool(ctx, &cip.CreateUserPoolInput{PoolName: aws.String("site"), Policies: policies, Schema: []types.SchemaAttributeType{
 		{Name: aws.String("email"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
 		{Name: aws.String("phone_number"), AttributeDataType: types.AttributeDataTypeString, Mutable: aws.Bool(true)},
 	}})
@@ -188,7 +194,7 @@ func newSiteWith(t testing.TB, opts siteOptions, options ...siteOption) *site {
 	codec, err := cookiecodec.New([][]byte{key}, cookiecodec.Options{MaxAge: 15 * time.Minute, Now: s.clock.Now})
 	s.must(err)
 	deps := handlers.Deps{
-		Engine: engine, Bundle: bundle, Assets: assets, Logger: log, Now: s.clock.Now,
+		Engine: engine, Policy: engine, Bundle: bundle, Assets: assets, Logger: log, Now: s.clock.Now,
 		Cookies: handlers.NewCookieJar([]securecookie.Codec{countingCodec{codec, &s.decodes}}, false, 900),
 	}
 	setup := &siteSetup{poolID: s.poolID, api: admin, engine: engine, store: st, deps: &deps, web: config.Default()}

@@ -29,6 +29,9 @@ type stepPage struct {
 	// messages are the catalog ids the entry itself looks up (not the view's fixed ones); a
 	// test checks each exists in the English catalog.
 	messages []string
+	// newPassword: the form sets a new password, checked against the pool's policy once parse
+	// found nothing else wrong with it (policy.go).
+	newPassword bool
 }
 
 // stepInput is what a step page shows besides the state: what was posted and what was wrong.
@@ -40,12 +43,14 @@ type stepInput struct {
 	chose bool
 	// username is the name the person typed, for password managers.
 	username string
+	// policy is the pool's password policy, for a new-password form.
+	policy []PolicyRule
 }
 
 // stepPages is the step-page registry: one page per step kind the engine can show.
-func stepPages(policy []PolicyRule) map[cognito.StepKind]stepPage {
+func stepPages() map[cognito.StepKind]stepPage {
 	return map[cognito.StepKind]stepPage{
-		cognito.StepNewPassword:     newPasswordPage(policy),
+		cognito.StepNewPassword:     newPasswordPage(),
 		cognito.StepSMSCode:         smsCodePage(),
 		cognito.StepEmailCode:       emailCodePage(),
 		cognito.StepTOTPCode:        totpCodePage(),
@@ -130,7 +135,7 @@ func (h *Handlers) StepPOST(c echo.Context) error {
 			f.Interrupted = true
 			h.saveFlow(c.Response(), c.Request(), f)
 		}
-		general, errs := refusal(p, ce.Kind, answered(ans))
+		general, errs := h.passwordRefusal(c.Request().Context(), p, ce, ans[cognito.AnswerNewPassword], answered(ans))
 		if refusalField(ce.Kind) == views.FieldPassword {
 			form = form.withoutPasswords() // the password is the problem: it is not shown again
 		}
@@ -170,12 +175,24 @@ func (h *Handlers) pageOf(st cognito.State) stepPage {
 
 // parseAnswer reads the form for the step's kind and checks it before anything goes to Cognito.
 func (h *Handlers) parseAnswer(c echo.Context, p views.Page, st cognito.State) (cognito.Answer, stepForm, views.FieldErrors) {
-	return h.pageOf(st).parse(p, st, c.FormValue)
+	sp := h.pageOf(st)
+	a, form, errs := sp.parse(p, st, c.FormValue)
+	if sp.newPassword && errs[views.FieldPassword] == "" && errs[views.FieldPasswordConfirm] == "" {
+		if msg := passwordRuleError(p, h.passwordPolicy(c.Request().Context()), c.FormValue(views.FieldPassword)); msg != "" {
+			errs[views.FieldPassword] = msg
+			form = form.withoutPasswords()
+		}
+	}
+	return a, form, errs
 }
 
 // stepView shows the page for the step's kind.
 func (h *Handlers) stepView(c echo.Context, st cognito.State, v stepInput) templ.Component {
-	return h.pageOf(st).view(h, h.page(c), st, v)
+	sp := h.pageOf(st)
+	if sp.newPassword {
+		v.policy = h.passwordPolicy(c.Request().Context())
+	}
+	return sp.view(h, h.page(c), st, v)
 }
 
 // parseCode reads a one-time code of the step's length into the answer, checking its format

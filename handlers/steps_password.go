@@ -8,9 +8,11 @@ import (
 )
 
 // newPasswordPage is StepNewPassword: a new password twice plus each required attribute the
-// account lacks. The password is checked against policy before Cognito is called.
-func newPasswordPage(policy []PolicyRule) stepPage {
+// account lacks. The password is checked against the pool's policy before Cognito is called
+// (parseAnswer).
+func newPasswordPage() stepPage {
 	return stepPage{
+		newPassword: true,
 		parse: func(p views.Page, st cognito.State, form func(string) string) (cognito.Answer, stepForm, views.FieldErrors) {
 			errs := views.FieldErrors{}
 			pw, confirm := form(views.FieldPassword), form(views.FieldPasswordConfirm)
@@ -23,10 +25,6 @@ func newPasswordPage(policy []PolicyRule) stepPage {
 				errs[views.FieldPasswordConfirm] = p.T("validation.password.confirm_required")
 			case confirm != pw:
 				errs[views.FieldPasswordConfirm] = p.T("validation.password.mismatch")
-			default:
-				if msg := passwordRuleError(p, policy, pw); msg != "" {
-					errs[views.FieldPassword] = msg
-				}
 			}
 			a := cognito.Answer{cognito.AnswerNewPassword: pw}
 			kept := stepForm{}
@@ -48,10 +46,8 @@ func newPasswordPage(policy []PolicyRule) stepPage {
 		},
 		view: func(h *Handlers, p views.Page, st cognito.State, v stepInput) templ.Component {
 			m := views.NewPassword{Action: PathStep, Error: v.err, FieldErrors: v.errs, StartOverURL: PathRestart,
-				Username: v.username, Password: v.form[views.FieldPassword], PasswordConfirm: v.form[views.FieldPasswordConfirm]}
-			for _, rule := range h.d.PasswordPolicy {
-				m.Policy = append(m.Policy, p.T(rule.ID, rule.Data))
-			}
+				Username: v.username, Password: v.form[views.FieldPassword], PasswordConfirm: v.form[views.FieldPasswordConfirm],
+				Policy: policyLines(p, v.policy)}
 			for _, name := range cognito.DataOf[cognito.NewPasswordData](st).RequiredAttributes {
 				m.Attributes = append(m.Attributes, views.AttributeInput{Name: name, Value: v.form[views.AttributeFieldName(name)]})
 			}

@@ -17,7 +17,7 @@ import (
 // TestEveryStepKindHasAPage fails when the engine can show a step kind no page is registered
 // for, or a page is registered for a kind the engine never shows.
 func TestEveryStepKindHasAPage(t *testing.T) {
-	pages := stepPages(DefaultPasswordPolicy())
+	pages := stepPages()
 	kinds := cognito.StepKinds()
 	for _, k := range kinds {
 		sp, ok := pages[k]
@@ -65,7 +65,7 @@ func TestStepPageMessagesExist(t *testing.T) {
 	}
 	en := bundle.Localizer("en")
 	ids, prefixes := catalogIDs(t)
-	h := &Handlers{d: Deps{PasswordPolicy: DefaultPasswordPolicy(), TOTPIssuer: "Bridgekeeper"}, steps: stepPages(DefaultPasswordPolicy())}
+	h := &Handlers{d: Deps{PasswordPolicy: DefaultPasswordPolicy(), TOTPIssuer: "Bridgekeeper"}, steps: stepPages()}
 	p := views.Page{L: en}
 	for _, st := range cognito.WorstCaseStates() {
 		sp, ok := h.steps[st.Kind]

@@ -16,7 +16,7 @@ import (
 
 // TestParseAnswer checks each step's form before anything goes to Cognito.
 func TestParseAnswer(t *testing.T) {
-	h := &Handlers{steps: stepPages(DefaultPasswordPolicy())}
+	h := &Handlers{steps: stepPages()}
 	p := views.Page{} // message ids stand in for sentences
 	state := func(kind cognito.StepKind, data any) cognito.State {
 		b, err := json.Marshal(data)

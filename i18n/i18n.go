@@ -19,6 +19,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -38,48 +39,127 @@ const DefaultLanguage = "en"
 // language picker lists it.
 const LanguageNameID = "language.name"
 
-// Bundle is the set of loaded catalogs. It is safe for concurrent use and is
-// meant to be built once at start-up and shared.
+// Bundle is the set of catalogs. It is safe for concurrent use and is meant to be built once at
+// start-up and shared. English (and every language a deployment overrides) is parsed when the
+// bundle is built; every other catalog on first use, so a process keeps in memory only the
+// languages its visitors read.
 type Bundle struct {
-	bundle  *goi18n.Bundle
-	tags    []language.Tag // supported languages, DefaultLanguage first
-	matcher language.Matcher
+	catalogs map[language.Tag]*catalog
+	tags     []language.Tag // supported languages, DefaultLanguage first
+	matcher  language.Matcher
+	names    map[string]string // each language's own name (LanguageNameID), by tag
 }
 
-// New loads every embedded catalog. It fails if a catalog does not parse.
+// catalog is one language's messages: the embedded file and any override files, parsed once.
+type catalog struct {
+	tag     language.Tag
+	sources []source
+	// localizer parses the sources on its first call (sync.OnceValues) and returns a localizer
+	// for this language alone; English fallback is Localizer's.
+	localizer func() (*goi18n.Localizer, error)
+}
+
+// source is one catalog file: its name (active.<tag>.toml, which names the language) and content.
+type source struct {
+	name string
+	data func() ([]byte, error)
+}
+
+// New lists every embedded catalog and loads the English one. It fails if a catalog does not
+// parse as TOML or there is no English catalog.
 func New() (*Bundle, error) {
-	return newFromFS(locales, "locales")
+	b, err := newFromFS(locales, "locales")
+	if err != nil {
+		return nil, err
+	}
+	return b, b.loadEarly()
 }
 
-// newFromFS loads every active.*.toml file in dir of fsys.
+// newFromFS lists every active.*.toml file in dir of fsys, reading each once for its language's
+// name (which also checks it is TOML); nothing is parsed into messages yet.
 func newFromFS(fsys fs.FS, dir string) (*Bundle, error) {
 	def := language.Make(DefaultLanguage)
-	b := goi18n.NewBundle(def)
-	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-
 	names, err := fs.Glob(fsys, path.Join(dir, "active.*.toml"))
 	if err != nil {
 		return nil, fmt.Errorf("i18n: list catalogs: %w", err)
 	}
-	hasDefault := false
+	b := &Bundle{catalogs: map[language.Tag]*catalog{}, names: map[string]string{}}
 	var others []language.Tag
 	for _, name := range names {
-		mf, err := b.LoadMessageFileFS(fsys, name)
+		lang := strings.TrimSuffix(strings.TrimPrefix(path.Base(name), "active."), ".toml")
+		tag, err := language.Parse(lang)
 		if err != nil {
+			return nil, fmt.Errorf("i18n: catalog %s: %w", name, err)
+		}
+		raw, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("i18n: read catalog %s: %w", name, err)
+		}
+		var head struct {
+			Name string `toml:"language.name"`
+		}
+		if err := toml.Unmarshal(raw, &head); err != nil {
 			return nil, fmt.Errorf("i18n: load catalog %s: %w", name, err)
 		}
-		if mf.Tag == def {
-			hasDefault = true
-			continue
+		if head.Name != "" {
+			b.names[tag.String()] = strings.Clone(head.Name) // not a view of the whole file
 		}
-		others = append(others, mf.Tag)
+		c := &catalog{tag: tag, sources: []source{{name: name, data: func() ([]byte, error) { return fs.ReadFile(fsys, name) }}}}
+		c.localizer = sync.OnceValues(c.parse)
+		b.catalogs[tag] = c
+		if tag != def {
+			others = append(others, tag)
+		}
 	}
-	if !hasDefault {
+	if b.catalogs[def] == nil {
 		return nil, fmt.Errorf("i18n: no %s catalog in %s", DefaultLanguage, dir)
 	}
 	sort.Slice(others, func(i, j int) bool { return others[i].String() < others[j].String() })
-	tags := append([]language.Tag{def}, others...)
-	return &Bundle{bundle: b, tags: tags, matcher: language.NewMatcher(tags)}, nil
+	b.tags = append([]language.Tag{def}, others...)
+	b.matcher = language.NewMatcher(b.tags)
+	return b, nil
+}
+
+// loadEarly parses English and every catalog with more than its embedded file (overrides), so
+// their errors show at start.
+func (b *Bundle) loadEarly() error {
+	for _, t := range b.tags {
+		if c := b.catalogs[t]; t == b.tags[0] || len(c.sources) > 1 {
+			if _, err := c.localizer(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// parse reads the catalog's sources, in order (later ones replace messages of earlier ones).
+func (c *catalog) parse() (*goi18n.Localizer, error) {
+	b := goi18n.NewBundle(c.tag)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	for _, src := range c.sources {
+		raw, err := src.data()
+		if err != nil {
+			return nil, fmt.Errorf("i18n: read catalog %s: %w", src.name, err)
+		}
+		mf, err := b.ParseMessageFileBytes(raw, src.name)
+		if err != nil {
+			return nil, fmt.Errorf("i18n: load catalog %s: %w", src.name, err)
+		}
+		if mf.Tag != c.tag {
+			return nil, fmt.Errorf("i18n: catalog %s is for %s, not %s", src.name, mf.Tag, c.tag)
+		}
+	}
+	return goi18n.NewLocalizer(b, c.tag.String()), nil
+}
+
+// LanguageName is the language's name in itself ("Deutsch"): the catalog's LanguageNameID
+// message, English's when the catalog lacks it. It parses no catalog.
+func (b *Bundle) LanguageName(tag string) string {
+	if n, ok := b.names[tag]; ok {
+		return n
+	}
+	return b.names[DefaultLanguage]
 }
 
 // Languages lists the supported language tags, the default language first.
@@ -116,14 +196,22 @@ func (b *Bundle) Localizer(acceptLanguage string, uiLocales ...string) *Localize
 			tag = b.tags[i]
 		}
 	}
-	return &Localizer{loc: goi18n.NewLocalizer(b.bundle, tag.String()), lang: tag.String()}
+	// English loaded in New; another catalog that fails to load (the tests load every one)
+	// leaves its language in English.
+	english, _ := b.catalogs[b.tags[0]].localizer()
+	l := &Localizer{fallback: english, lang: tag.String()}
+	if tag != b.tags[0] {
+		l.loc, _ = b.catalogs[tag].localizer()
+	}
+	return l
 }
 
 // Localizer translates message ids into one language. A nil *Localizer is
 // valid and returns message ids unchanged.
 type Localizer struct {
-	loc  *goi18n.Localizer
-	lang string
+	loc      *goi18n.Localizer // the language's own messages; nil for English
+	fallback *goi18n.Localizer // English
+	lang     string
 }
 
 // T returns the message with the given id in the localizer's language,
@@ -132,19 +220,23 @@ type Localizer struct {
 // fills the message's template fields ({{.Name}}); a "Count" entry also
 // selects the plural form.
 func (l *Localizer) T(id string, data ...map[string]any) string {
-	if l == nil || l.loc == nil {
+	if l == nil || l.fallback == nil {
 		return id
 	}
 	cfg := &goi18n.LocalizeConfig{MessageID: id}
 	if len(data) > 0 && data[0] != nil {
-		cfg.TemplateData = data[0]
+		cfg.TemplateData = l.numbers(data[0])
 		if n, ok := data[0]["Count"]; ok {
 			cfg.PluralCount = n
 		}
 	}
-	// A message found only in the fallback language comes back with a
-	// MessageNotFoundErr and the English text: the text is what we want.
-	out, err := l.loc.Localize(cfg)
+	// A message the language lacks comes from English.
+	if l.loc != nil {
+		if out, err := l.loc.Localize(cfg); out != "" || err == nil {
+			return out
+		}
+	}
+	out, err := l.fallback.Localize(cfg)
 	if out == "" && err != nil {
 		return id
 	}

@@ -39,6 +39,7 @@ func placeholders(s string) []string {
 // override is one checked override file.
 type override struct {
 	name string // file name, active.<lang>.toml
+	lang string // <lang>
 	data []byte
 }
 
@@ -46,20 +47,23 @@ type override struct {
 // branding.messages_dir; "" for none): each file replaces messages of its language. It fails,
 // naming every problem, when CheckOverrides does.
 func NewWithOverrides(dir string) (*Bundle, error) {
-	b, err := New()
-	if err != nil || dir == "" {
-		return b, err
+	if dir == "" {
+		return New()
+	}
+	b, err := newFromFS(locales, "locales")
+	if err != nil {
+		return nil, err
 	}
 	files, err := b.checkOverrides(dir)
 	if err != nil {
 		return nil, err
 	}
 	for _, f := range files {
-		if _, err := b.bundle.ParseMessageFileBytes(f.data, f.name); err != nil {
-			return nil, fmt.Errorf("i18n: %s: %w", f.name, err)
-		}
+		tag, _ := language.Parse(f.lang) // checkOverrides parsed it
+		c := b.catalogs[tag]
+		c.sources = append(c.sources, source{name: f.name, data: func() ([]byte, error) { return f.data, nil }})
 	}
-	return b, nil
+	return b, b.loadEarly() // the overridden languages too, so their errors show now
 }
 
 // CheckOverrides validates the text-override files in dir without loading them: every file must
@@ -143,7 +147,7 @@ func (b *Bundle) checkOverrides(dir string) ([]override, error) {
 				}
 			}
 		}
-		files = append(files, override{name: path.Base(name), data: data})
+		files = append(files, override{name: path.Base(name), lang: lang, data: data})
 	}
 	if len(problems) > 0 {
 		return nil, errors.Join(problems...)

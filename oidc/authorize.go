@@ -419,9 +419,14 @@ type codeRecord struct {
 // the person to sign in.
 const maxParkedAge = time.Hour
 
-// codeReplayWindow is how long a redeemed code's marker is kept, so a replay
-// within it revokes the tokens the code issued.
-const codeReplayWindow = 10 * time.Minute
+// codeReplayFactor is how many code lifetimes (Config.CodeTTL) a redeemed
+// code's marker is kept, so a replay within them revokes the tokens the code
+// issued: ten minutes with the default 60-second codes. A replay after the
+// code itself would have expired is refused either way.
+const codeReplayFactor = 10
+
+// codeReplayWindow is how long a redeemed code's marker is kept.
+func (p *Provider) codeReplayWindow() time.Duration { return codeReplayFactor * p.cfg.CodeTTL }
 
 // issueCode stores a new single-use code for req and the session.
 func (p *Provider) issueCode(ctx context.Context, req *AuthRequest, sess *sessionState) (string, error) {

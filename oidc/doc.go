@@ -120,8 +120,8 @@
 // # State
 //
 // The store holds, under "oidc:" keys: authorization codes (hashed, single
-// use, Config.CodeTTL; a redeemed code leaves a marker for ten minutes so a
-// replay revokes what it issued), SSO sessions, the upstream refresh token of
+// use, Config.CodeTTL; a redeemed code leaves a marker for ten code lifetimes,
+// ten minutes by default, so a replay revokes what it issued), SSO sessions, the upstream refresh token of
 // each session, grants (one record per code redemption, holding its
 // refresh-token family, so rotation uses constant space), and two indexes
 // (grants per session, sessions per subject). Nothing is written for

@@ -16,9 +16,10 @@ const DefaultLiveGrants = 20
 // implements it, shared through the store), so a signed-in browser looping prompt=none cannot
 // mint grants without bound.
 type CodeIssueLimiter interface {
-	// Issue counts a code about to be issued under the session with this public id and returns
-	// how long to wait when the session is over its limit (0: go ahead). It logs its refusals.
-	Issue(ctx context.Context, sessionID string) (time.Duration, error)
+	// Issue counts a code about to be issued under the session with this public id, which ends
+	// at sessionEnds (the count need not outlive it), and returns how long to wait when the
+	// session is over its limit (0: go ahead). It logs its refusals.
+	Issue(ctx context.Context, sessionID string, sessionEnds time.Time) (time.Duration, error)
 }
 
 // clientGrantsKey is the ordered set of one person's live refresh-token families at one
@@ -54,7 +55,7 @@ func (p *Provider) codeIssueLimited(w http.ResponseWriter, r *http.Request, req 
 	if p.cfg.CodeIssueLimits == nil {
 		return false
 	}
-	wait, err := p.cfg.CodeIssueLimits.Issue(r.Context(), publicSID(sess.id))
+	wait, err := p.cfg.CodeIssueLimits.Issue(r.Context(), publicSID(sess.id), time.Unix(sess.rec.Expires, 0))
 	if err != nil {
 		p.log.ErrorContext(r.Context(), "code issuance limit", "err", err)
 		p.redirectError(w, r, req, newError(errServerError, descServerError))

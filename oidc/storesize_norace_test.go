@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/abuse"
 )
 
 // inProcess drives complete sign-ins through the provider without a network
@@ -75,14 +77,16 @@ func (d *inProcess) signIn(clientID, user, scope string, n int) map[string]any {
 
 // entriesPerSignIn is what one completed sign-in without offline_access
 // keeps at most: while its session lives, the session, its upstream refresh
-// token, the person's index entry for it and the redeemed code's replay
-// marker; while its access token lives, the grant and its two index entries.
-const entriesPerSignIn = 7
+// token, the person's index entry for it, its count of codes issued (the
+// limiter's) and the redeemed code's replay marker; while its access token
+// lives, the grant and its two index entries.
+const entriesPerSignIn = 8
 
 // TestStoreStaysSmall completes 100,000 sign-ins for a client without
 // offline_access, one simulated second apart, and checks that the memory
 // store holds only what live sessions need all along and is back at its
-// baseline once the sessions have ended.
+// baseline once the sessions have ended (also the code-issue limiter's
+// counts, whose window is longer than a session).
 func TestStoreStaysSmall(t *testing.T) {
 	const (
 		signIns    = 100_000
@@ -90,7 +94,11 @@ func TestStoreStaysSmall(t *testing.T) {
 		accessTTL  = 5 * time.Minute
 		step       = time.Second
 	)
-	d := newInProcess(t, func(c *Config) { c.SessionTTL, c.AccessTokenTTL = sessionTTL, accessTTL })
+	d := newInProcess(t, func(c *Config) {
+		c.SessionTTL, c.AccessTokenTTL = sessionTTL, accessTTL
+		// The limiter as serve wires it, its window (limits.window's default) longer than a session.
+		c.CodeIssueLimits = abuse.CodeIssueLimits{L: abuse.New(c.Store.(abuse.Store), abuse.Config{CodesPerSession: 60, IssueWindow: 15 * time.Minute}, c.Now, nil)}
+	})
 	baseline := d.e.store.Len()
 	// At one sign-in a second, this many sessions are alive at any moment.
 	limit := entriesPerSignIn * int(sessionTTL/step+1)

@@ -162,8 +162,8 @@ func (p *Provider) codeGrant(ctx context.Context, c *client, form url.Values) (*
 		}
 	}
 	var prev codeRecord
-	marker := codeRecord{ClientID: c.ID, Redeemed: true, GrantID: gid, Expires: p.now().Add(codeReplayWindow).Unix()}
-	found, err = p.swapJSON(ctx, key, marker, &prev, codeReplayWindow)
+	marker := codeRecord{ClientID: c.ID, Redeemed: true, GrantID: gid, Expires: p.now().Add(p.codeReplayWindow()).Unix()}
+	found, err = p.swapJSON(ctx, key, marker, &prev, p.codeReplayWindow())
 	if err != nil || !found || prev.Redeemed {
 		if rerr := p.revokeGrant(ctx, gid); rerr != nil {
 			p.log.ErrorContext(ctx, "revoke grant", "err", rerr)

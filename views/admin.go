@@ -211,11 +211,11 @@ func listOrNone(p Page, items []string) string {
 }
 
 // optionalTime formats t, or "—" for the zero time.
-func optionalTime(t time.Time) string {
+func optionalTime(p Page, t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return timeText(t)
+	return timeText(p, t)
 }
 
 // nonEmpty is s as a one-item list, or an empty list.

@@ -16,8 +16,8 @@ func newestFirst(msgs []OutboxMessage) []OutboxMessage {
 // timeAttr formats a time for <time datetime>.
 func timeAttr(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// timeText formats a time for reading.
-func timeText(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
+// timeText formats a time for reading, in the page's language (Page.DateTime).
+func timeText(p Page, t time.Time) string { return p.DateTime(t) }
 
 // mediumLabel names a delivery medium.
 func mediumLabel(p Page, medium string) string {

@@ -15,6 +15,7 @@ package views
 
 import (
 	"strings"
+	"time"
 )
 
 // Translator turns message ids into sentences in one language.
@@ -126,6 +127,29 @@ func (p Page) T(id string, data ...map[string]any) string {
 		return id
 	}
 	return p.L.T(id, data...)
+}
+
+// dateWriter writes dates in the page's language; *i18n.Localizer is one.
+type dateWriter interface {
+	Date(t time.Time) string
+	DateTime(t time.Time) string
+}
+
+// Date writes t's date in the page's language ("2026-12-01", "01.12.2026"); ISO 8601 without a
+// translator that knows how.
+func (p Page) Date(t time.Time) string {
+	if d, ok := p.L.(dateWriter); ok {
+		return d.Date(t)
+	}
+	return t.UTC().Format("2006-01-02")
+}
+
+// DateTime writes t's date and time of day (UTC) in the page's language ("2026-12-01 18:05 UTC").
+func (p Page) DateTime(t time.Time) string {
+	if d, ok := p.L.(dateWriter); ok {
+		return d.DateTime(t)
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
 // Lang returns the language tag for <html lang>, "en" by default.

@@ -363,7 +363,7 @@ func TestPages(t *testing.T) {
 			wants: []want{
 				{sel: "a[href=/demo/outbox]", text: "Refresh"},
 				{sel: "table", text: "+447700900123"},
-				{sel: "time[datetime=2025-05-01T10:01:00Z]", text: "2025-05-01 10:01:00 UTC"},
+				{sel: "time[datetime=2025-05-01T10:01:00Z]", text: "2025-05-01 10:01 UTC"},
 			},
 			absent: []string{"meta[http-equiv]"},
 		},

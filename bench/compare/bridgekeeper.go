@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
@@ -64,7 +65,7 @@ const (
 // startBridgekeeper runs `bridgekeeper localpool` and one `bridgekeeper serve` per flow against
 // it, each serve with one app client per algorithm; the configuration is the shipped default
 // (log level info, JSON logs, memory store) but for limits a benchmark from one address needs.
-func startBridgekeeper(ctx context.Context, name, bin, dir string, flows []string) ([]*Variant, []*proc, error) {
+func startBridgekeeper(ctx context.Context, name, bin, dir string, flows []string, tune serveTuning) ([]*Variant, []*proc, error) {
 	dir = filepath.Join(dir, name)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, err
@@ -100,8 +101,9 @@ func startBridgekeeper(ctx context.Context, name, bin, dir string, flows []strin
 	for _, flow := range flows {
 		secret := rand.Text()
 		var (
-			srv  *proc
-			base string
+			srv     *proc
+			base    string
+			metrics string
 		)
 		// The port is chosen before serve listens (the issuer names it), so another process may
 		// take it in between: try a few.
@@ -110,10 +112,17 @@ func startBridgekeeper(ctx context.Context, name, bin, dir string, flows []strin
 			if err != nil {
 				return nil, procs, err
 			}
+			t := tune
+			if t.metrics {
+				if t.metricsPort, err = freePort(); err != nil {
+					return nil, procs, err
+				}
+				metrics = fmt.Sprintf("http://127.0.0.1:%d/metrics", t.metricsPort)
+			}
 			path := filepath.Join(dir, "bridgekeeper-"+flow+".yaml")
 			lp := LocalPool{Endpoint: info.Endpoint, PoolID: info.Pools[0].ID, Issuer: info.Pools[0].Issuer,
 				ClientID: info.Pools[0].Clients[0].ID, ClientSecret: info.Pools[0].Clients[0].Secret}
-			if err := os.WriteFile(path, []byte(ServeConfig(port, lp, flow, keys, secret)), 0o600); err != nil {
+			if err := os.WriteFile(path, []byte(serveConfigTuned(port, lp, flow, keys, secret, t)), 0o600); err != nil {
 				return nil, procs, err
 			}
 			srv, base, err = startProc(ctx, name+" serve "+flow, nil, dir, listeningRE, bin, "serve", "--config", path)
@@ -123,11 +132,33 @@ func startBridgekeeper(ctx context.Context, name, bin, dir string, flows []strin
 		}
 		procs = append(procs, srv)
 		for _, v := range bridgekeeperVariants(name, base, flow, secret) {
-			v.procs, v.extra = []*proc{srv}, []*proc{pool}
+			v.procs, v.extra, v.metricsURL = []*proc{srv}, []*proc{pool}, metrics
 			variants = append(variants, v)
 		}
 	}
 	return variants, procs, nil
+}
+
+// serveTuning is what a benchmark changes in serve's configuration beyond the shipped defaults.
+type serveTuning struct {
+	metrics     bool          // serve the metrics on a listener of their own (metricsPort)
+	metricsPort int           // chosen by startBridgekeeper
+	lifetime    time.Duration // when not 0: the code, SSO session, access and ID token lifetime
+}
+
+// yaml is the tuning's configuration: top-level lines, oidc lines, and what a client's and the
+// rate limit's settings add.
+func (t serveTuning) yaml() (top, oidc, client, rateLimit string) {
+	if t.metrics {
+		top = fmt.Sprintf("metrics: {listen: 127.0.0.1:%d}\n", t.metricsPort)
+	}
+	if t.lifetime > 0 {
+		top += fmt.Sprintf("admin: {recent_sign_in: %s}\n", t.lifetime) // at most the session's
+		oidc = fmt.Sprintf("  code_ttl: %[1]s\n  sso_session_ttl: %[1]s\n", t.lifetime)
+		client = fmt.Sprintf(", access_token_ttl: %[1]s, id_token_ttl: %[1]s", t.lifetime)
+		rateLimit = fmt.Sprintf(", window: %s", t.lifetime)
+	}
+	return top, oidc, client, rateLimit
 }
 
 // bridgekeeperVariants are the variants (one per signing algorithm) of one serve at base.
@@ -146,9 +177,15 @@ func bridgekeeperVariants(name, base, flow, secret string) []*Variant {
 // ServeConfig is the configuration of one `bridgekeeper serve` on port against the local pool,
 // signing with keys (WriteSigningKeys); secret is its OpenID clients' secret.
 func ServeConfig(port int, pool LocalPool, flow string, keys map[string]string, secret string) string {
+	return serveConfigTuned(port, pool, flow, keys, secret, serveTuning{})
+}
+
+// serveConfigTuned is ServeConfig with the tuning applied.
+func serveConfigTuned(port int, pool LocalPool, flow string, keys map[string]string, secret string, tune serveTuning) string {
 	cookieKey := make([]byte, 32)
 	_, _ = rand.Read(cookieKey) // crypto/rand never fails
-	return fmt.Sprintf(`listen: 127.0.0.1:%[1]d
+	top, oidcLines, client, rateLimit := tune.yaml()
+	return fmt.Sprintf(`%[13]slisten: 127.0.0.1:%[1]d
 public_url: http://127.0.0.1:%[1]d
 pool:
   region: us-east-1
@@ -161,14 +198,14 @@ pool:
   auth_flow: %[7]s
 cookies: {keys: [%[8]s], secure: false}
 store: {url: "memory://"}
-rate_limit: {sign_in_per_ip: 1000000000}
+rate_limit: {sign_in_per_ip: 1000000000%[16]s}
 oidc:
-  signing_keys: [{file: %[9]s}, {file: %[10]s}]
+%[14]s  signing_keys: [{file: %[9]s}, {file: %[10]s}]
   clients:
-    - {id: bench-es256, secret: %[11]s, redirect_uris: [%[12]s], signing_alg: ES256}
-    - {id: bench-rs256, secret: %[11]s, redirect_uris: [%[12]s], signing_alg: RS256}
+    - {id: bench-es256, secret: %[11]s, redirect_uris: [%[12]s], signing_alg: ES256%[15]s}
+    - {id: bench-rs256, secret: %[11]s, redirect_uris: [%[12]s], signing_alg: RS256%[15]s}
 `, port, pool.PoolID, pool.ClientID, pool.ClientSecret, pool.Endpoint, pool.Issuer, flow,
-		base64.StdEncoding.EncodeToString(cookieKey), keys[AlgES256], keys[AlgRS256], secret, benchRedirect)
+		base64.StdEncoding.EncodeToString(cookieKey), keys[AlgES256], keys[AlgRS256], secret, benchRedirect, top, oidcLines, client, rateLimit)
 }
 
 // WriteSigningKeys writes one ES256 and one RS256 key into dir and returns their files by

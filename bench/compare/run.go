@@ -151,9 +151,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 // startAll starts Bridgekeeper and, with o.Peers, the peers; it returns every process started,
 // also on error, so the caller stops them.
 func startAll(ctx context.Context, o Options) ([]*Variant, []*proc, error) {
-	variants, procs, err := startBridgekeeper(ctx, providerBridgekeeper, o.Bridgekeeper, o.Dir, o.Flows)
+	variants, procs, err := startBridgekeeper(ctx, providerBridgekeeper, o.Bridgekeeper, o.Dir, o.Flows, serveTuning{})
 	if err == nil && o.Baseline != "" {
-		bv, bp, berr := startBridgekeeper(ctx, providerBaseline, o.Baseline, o.Dir, o.Flows)
+		bv, bp, berr := startBridgekeeper(ctx, providerBaseline, o.Baseline, o.Dir, o.Flows, serveTuning{})
 		variants, procs, err = append(variants, bv...), append(procs, bp...), berr
 	}
 	if err != nil || !o.Peers {

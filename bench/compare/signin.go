@@ -54,6 +54,8 @@ type Variant struct {
 	// standing in for its upstream (Bridgekeeper's local user pool), reported beside it.
 	procs []*proc
 	extra []*proc
+	// metricsURL is serve's metrics endpoint, when the benchmark asked for one.
+	metricsURL string
 
 	authURL, tokenURL string
 	verifier          *gooidc.IDTokenVerifier

@@ -132,6 +132,7 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		if a.metrics, err = metrics.Listen(ac.MetricsListen, m.Handler()); err != nil {
 			return fail(err)
 		}
+		m.StoreEntries(st)
 		st = m.Store(st)
 		apiOpts = append(apiOpts, cognito.WithAPIMiddleware(m.CognitoMiddleware))
 	}
@@ -186,6 +187,8 @@ func build(ctx context.Context, ac appConfig) (*app, error) {
 		TOTPIssuer: ac.Pool.TOTPIssuer,
 		Limits:     limits,
 		Brand:      viewBrand(brand),
+		// The pool's password policy, read when a new-password form needs it and kept a while.
+		Policy: engine,
 	}
 	if ac.SignUp {
 		form, err := engine.SignUpForm(ctx)

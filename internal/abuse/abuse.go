@@ -252,15 +252,17 @@ func (l *Limiter) Send(ctx context.Context, username, addr string) error {
 	return nil
 }
 
-// Issue counts an authorization code issued under the SSO session with this public id and
-// refuses it beyond CodesPerSession per IssueWindow.
-func (l *Limiter) Issue(ctx context.Context, session string) error {
-	n, err := l.st.Incr(ctx, "ab:"+string(CodeIssue)+":s:"+userKey(session), l.cfg.IssueWindow)
+// Issue counts an authorization code issued under the SSO session with this public id, which
+// ends at ends, and refuses it beyond CodesPerSession per IssueWindow. The count lives no longer
+// than the session: an ended session gets no more codes, so its counter would serve nothing.
+func (l *Limiter) Issue(ctx context.Context, session string, ends time.Time) error {
+	window := min(l.cfg.IssueWindow, max(ends.Sub(l.now()), time.Second))
+	n, err := l.st.Incr(ctx, "ab:"+string(CodeIssue)+":s:"+userKey(session), window)
 	if err != nil {
 		return fmt.Errorf("abuse count: %w", err)
 	}
 	if n > int64(l.cfg.CodesPerSession) {
-		return l.refuse(ctx, &Refusal{Kind: CodeIssue, Scope: "session", Wait: l.cfg.IssueWindow})
+		return l.refuse(ctx, &Refusal{Kind: CodeIssue, Scope: "session", Wait: window})
 	}
 	return nil
 }
@@ -330,9 +332,10 @@ func (a ClientAuthLimits) Failed(ctx context.Context, clientID, addr string) err
 // SSO session (oidc.CodeIssueLimiter).
 type CodeIssueLimits struct{ L *Limiter }
 
-// Issue counts a code for the session and returns how long to wait when it is refused.
-func (a CodeIssueLimits) Issue(ctx context.Context, session string) (time.Duration, error) {
-	err := a.L.Issue(ctx, session)
+// Issue counts a code for the session (ending at ends) and returns how long to wait when it is
+// refused.
+func (a CodeIssueLimits) Issue(ctx context.Context, session string, ends time.Time) (time.Duration, error) {
+	err := a.L.Issue(ctx, session, ends)
 	var r *Refusal
 	if errors.As(err, &r) {
 		return r.Wait, nil

@@ -233,23 +233,49 @@ func TestCodesPerSession(t *testing.T) {
 	ctx := context.Background()
 	c, l := memoryLimiter()
 	lim := abuse.CodeIssueLimits{L: l}
+	ends := c.Now().Add(12 * time.Hour) // the sessions outlive the window
 	for i := 0; i < 4; i++ {
-		if wait, err := lim.Issue(ctx, "sid-a"); err != nil || wait != 0 {
+		if wait, err := lim.Issue(ctx, "sid-a", ends); err != nil || wait != 0 {
 			t.Fatalf("code %d: wait %v, err %v", i+1, wait, err)
 		}
 	}
-	if wait, err := lim.Issue(ctx, "sid-a"); err != nil || wait <= 0 {
-		t.Fatalf("code 5: wait %v, err %v; want a wait", wait, err)
+	if wait, err := lim.Issue(ctx, "sid-a", ends); err != nil || wait != 15*time.Minute {
+		t.Fatalf("code 5: wait %v, err %v; want the window, 15m", wait, err)
 	}
-	if r := refusal(t, l.Issue(ctx, "sid-a")); r.Kind != abuse.CodeIssue || r.Scope != "session" {
+	if r := refusal(t, l.Issue(ctx, "sid-a", ends)); r.Kind != abuse.CodeIssue || r.Scope != "session" {
 		t.Fatalf("refusal %+v", r)
 	}
-	if wait, err := lim.Issue(ctx, "sid-b"); err != nil || wait != 0 {
+	if wait, err := lim.Issue(ctx, "sid-b", ends); err != nil || wait != 0 {
 		t.Fatalf("another session: wait %v, err %v", wait, err)
 	}
 	c.Advance(15 * time.Minute)
-	if wait, err := lim.Issue(ctx, "sid-a"); err != nil || wait != 0 {
+	if wait, err := lim.Issue(ctx, "sid-a", ends); err != nil || wait != 0 {
 		t.Fatalf("after the window: wait %v, err %v", wait, err)
+	}
+}
+
+// TestCodesPerSessionCountLivesNoLongerThanTheSession: a session that ends before the window
+// does leaves no counter behind once it has ended, and a refusal waits no longer than it lives.
+func TestCodesPerSessionCountLivesNoLongerThanTheSession(t *testing.T) {
+	ctx := context.Background()
+	c := testutil.NewClock(time.Now().Truncate(time.Millisecond))
+	st := store.NewMemory(store.MemoryOptions{Now: c.Now})
+	lim := abuse.CodeIssueLimits{L: abuse.New(st, testConfig, c.Now, nil)}
+	ends := c.Now().Add(2 * time.Minute)
+	for i := 0; i < 5; i++ {
+		if _, err := lim.Issue(ctx, "sid-short", ends); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if wait, err := lim.Issue(ctx, "sid-short", ends); err != nil || wait != 2*time.Minute {
+		t.Fatalf("over the limit: wait %v, err %v; want the session's remaining 2m", wait, err)
+	}
+	if st.Len() == 0 {
+		t.Fatal("nothing was counted")
+	}
+	c.Advance(2 * time.Minute)
+	if n := st.Len(); n != 0 {
+		t.Fatalf("%d store entries left once the session ended (window 15m)", n)
 	}
 }
 
@@ -277,11 +303,11 @@ func TestRefusedHookCountsEachRefusal(t *testing.T) {
 		refusal(t, l.Check(ctx, abuse.Password, "grace", "192.0.2.1"))
 	}
 	for i := 0; i < 4; i++ {
-		if err := l.Issue(ctx, "sid"); err != nil {
+		if err := l.Issue(ctx, "sid", c.Now().Add(time.Hour)); err != nil {
 			t.Fatalf("code %d refused: %v", i+1, err)
 		}
 	}
-	refusal(t, l.Issue(ctx, "sid"))
+	refusal(t, l.Issue(ctx, "sid", c.Now().Add(time.Hour)))
 	if want := map[abuse.Kind]int{abuse.Password: 2, abuse.CodeIssue: 1}; !maps.Equal(got, want) {
 		t.Fatalf("refusals counted %v, want %v", got, want)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/bridgekeeper/bridgekeeper/internal/srp"
 )
@@ -365,8 +366,21 @@ func alnum(b []byte) string {
 	return string(out[:len(b)])
 }
 
-// checkPassword applies the pool's password policy with Cognito's messages.
-func (p *pool) checkPassword(pw string) error {
+// Cognito's InvalidPasswordException messages are a prefix that differs by operation and the
+// first rule the password breaks.
+const (
+	// policySignUp prefixes SignUp's refusals.
+	policySignUp = "Password did not conform with policy: "
+	// policyAdminCreate prefixes AdminCreateUser's refusal of a temporary password.
+	policyAdminCreate = "Password did not conform with password policy: "
+	// policyChange prefixes the refusals of RespondToAuthChallenge (NEW_PASSWORD_REQUIRED),
+	// ConfirmForgotPassword and AdminSetUserPassword.
+	policyChange = "Password does not conform to policy: "
+)
+
+// checkPassword applies the pool's password policy with Cognito's messages, each after prefix
+// (one of the policy* constants: the operation's own). Length counts characters, not bytes.
+func (p *pool) checkPassword(prefix, pw string) error {
 	var upper, lower, digit, symbol bool
 	for _, r := range pw {
 		switch {
@@ -380,18 +394,17 @@ func (p *pool) checkPassword(pw string) error {
 			symbol = true
 		}
 	}
-	const prefix = "Password did not conform with policy: "
 	switch {
-	case len(pw) < p.policy.MinimumLength:
-		return errf("InvalidPasswordException", prefix+"Password not long enough")
+	case utf8.RuneCountInString(pw) < p.policy.MinimumLength:
+		return errf("InvalidPasswordException", "%sPassword not long enough", prefix)
 	case p.policy.RequireUppercase && !upper:
-		return errf("InvalidPasswordException", prefix+"Password must have uppercase characters")
+		return errf("InvalidPasswordException", "%sPassword must have uppercase characters", prefix)
 	case p.policy.RequireLowercase && !lower:
-		return errf("InvalidPasswordException", prefix+"Password must have lowercase characters")
+		return errf("InvalidPasswordException", "%sPassword must have lowercase characters", prefix)
 	case p.policy.RequireNumbers && !digit:
-		return errf("InvalidPasswordException", prefix+"Password must have numeric characters")
+		return errf("InvalidPasswordException", "%sPassword must have numeric characters", prefix)
 	case p.policy.RequireSymbols && !symbol:
-		return errf("InvalidPasswordException", prefix+"Password must have symbol characters")
+		return errf("InvalidPasswordException", "%sPassword must have symbol characters", prefix)
 	}
 	return nil
 }
@@ -448,7 +461,7 @@ func (s *Server) adminCreateUser(r *http.Request, body []byte) (any, error) {
 	case pw == "":
 		pw = "Tmp-" + base64.RawURLEncoding.EncodeToString(s.randomBytes(9)) + "1a!"
 	default:
-		if err := p.checkPassword(pw); err != nil {
+		if err := p.checkPassword(policyAdminCreate, pw); err != nil {
 			return nil, err
 		}
 	}
@@ -556,7 +569,7 @@ func (s *Server) adminSetUserPassword(r *http.Request, body []byte) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	if err := p.checkPassword(in.Password); err != nil {
+	if err := p.checkPassword(policyChange, in.Password); err != nil {
 		return nil, err
 	}
 	s.setPassword(p, u, in.Password)

@@ -436,7 +436,7 @@ func (s *Server) respondToAuthChallenge(r *http.Request, body []byte) (any, erro
 		if pw == "" {
 			return nil, errf("InvalidParameterException", "Missing required parameter NEW_PASSWORD")
 		}
-		if err := p.checkPassword(pw); err != nil {
+		if err := p.checkPassword(policyChange, pw); err != nil {
 			return nil, err
 		}
 		updates := map[string]string{}
@@ -725,7 +725,7 @@ func (s *Server) confirmForgotPassword(r *http.Request, body []byte) (any, error
 		u.resetAttempts++
 		return nil, errResetCodeMismatch()
 	}
-	if err := p.checkPassword(in.Password); err != nil {
+	if err := p.checkPassword(policyChange, in.Password); err != nil {
 		return nil, err
 	}
 	s.setPassword(p, u, in.Password)

@@ -148,7 +148,7 @@ func (s *Server) signUp(r *http.Request, body []byte) (any, error) {
 	if in.Password == "" {
 		return nil, errf("InvalidParameterException", "Missing required parameter Password")
 	}
-	if err := p.checkPassword(in.Password); err != nil {
+	if err := p.checkPassword(policySignUp, in.Password); err != nil {
 		return nil, err
 	}
 	attrs := map[string]string{}

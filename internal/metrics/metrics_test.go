@@ -137,6 +137,7 @@ func TestDocsNameEveryMetric(t *testing.T) {
 	m.cognitoDuration.WithLabelValues("o").Observe(1)
 	m.storeDuration.WithLabelValues("o").Observe(1)
 	m.storeErrors.WithLabelValues("o").Inc()
+	m.StoreEntries(store.NewMemory(store.MemoryOptions{})) // registered for a memory store only
 	families, err := m.Registry().Gather()
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@
 // instead (issue 11; docs/benchmarks.md explains how to read it). `make bench-compare` runs it.
 //
 //	bench-compare [-rounds 5] [-sign-ins 200] [-concurrency 1,64] [-parked 10000] [-peers=true]
+//	bench-compare -rss-curve [-rss-points 1000,10000,50000,100000] [-rss-lifetime 5s]
 package main
 
 import (
@@ -12,9 +13,11 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/bridgekeeper/bridgekeeper/bench/compare"
 )
@@ -47,15 +50,23 @@ func run(ctx context.Context) error {
 	flag.StringVar(&o.Cache, "cache", filepath.Join(cacheRoot, "bridgekeeper-bench"), "where the peers are built and installed")
 	flag.StringVar(&o.Bridgekeeper, "bridgekeeper", "", "the bridgekeeper binary (default: built from this checkout)")
 	flag.StringVar(&o.Baseline, "baseline", "", "another bridgekeeper binary to measure in the same rounds, e.g. main's before a change")
+	rssCurve := flag.Bool("rss-curve", false, "instead of the comparison: serve's memory as completed sign-ins grow (-rss-points), with short lifetimes (-rss-lifetime), at the largest -concurrency")
+	rssPoints := flag.String("rss-points", "1000,10000,50000,100000", "with -rss-curve: completed sign-ins at which memory is read, comma-separated")
+	rssLifetime := flag.Duration("rss-lifetime", 5*time.Second, "with -rss-curve: the code, SSO session, access and ID token lifetime and the sign-in rate-limit window (replay markers live ten times it)")
 	flag.Parse()
-	for f := range strings.SplitSeq(conc, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			return fmt.Errorf("-concurrency: %q is not a positive number", f)
-		}
-		o.Concurrency = append(o.Concurrency, n)
+	if o.Concurrency, err = positiveList("-concurrency", conc); err != nil {
+		return err
 	}
 	o.Flows = strings.Split(flows, ",")
+	var points []int
+	if *rssCurve {
+		if points, err = positiveList("-rss-points", *rssPoints); err != nil {
+			return err
+		}
+		if !slices.IsSorted(points) {
+			return fmt.Errorf("-rss-points: %q is not in ascending order", *rssPoints)
+		}
+	}
 	dir, err := os.MkdirTemp("", "bench-compare-")
 	if err != nil {
 		return err
@@ -63,7 +74,8 @@ func run(ctx context.Context) error {
 	defer os.RemoveAll(dir)
 	o.Dir = dir
 	if o.Bridgekeeper == "" {
-		o.Bridgekeeper = filepath.Join(dir, "bridgekeeper")
+		// Not dir/bridgekeeper: that is the Bridgekeeper processes' own scratch directory.
+		o.Bridgekeeper = filepath.Join(dir, "bin", "bridgekeeper")
 		fmt.Fprintln(os.Stderr, "building bridgekeeper")
 		cmd := exec.CommandContext(ctx, "go", "build", "-o", o.Bridgekeeper, "./cmd/bridgekeeper")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
@@ -71,10 +83,34 @@ func run(ctx context.Context) error {
 			return fmt.Errorf("go build ./cmd/bridgekeeper: %w", err)
 		}
 	}
+	if *rssCurve {
+		curve, err := compare.RunCurve(ctx, compare.CurveOptions{
+			Bridgekeeper: o.Bridgekeeper, Dir: o.Dir, Points: points, Concurrency: slices.Max(o.Concurrency),
+			Lifetime: *rssLifetime, VerifyEvery: o.VerifyEvery, WarmUp: o.WarmUp, Log: os.Stderr,
+		})
+		if err != nil {
+			return err
+		}
+		curve.Print(os.Stdout)
+		return nil
+	}
 	rep, err := compare.Run(ctx, o)
 	if err != nil {
 		return err
 	}
 	rep.Print(os.Stdout)
 	return nil
+}
+
+// positiveList parses a comma-separated list of positive numbers (the flag named name).
+func positiveList(name, list string) ([]int, error) {
+	var out []int
+	for f := range strings.SplitSeq(list, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%s: %q is not a positive number", name, f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
