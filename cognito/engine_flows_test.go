@@ -688,6 +688,22 @@ func TestVerifier(t *testing.T) {
 	if _, err := cognito.NewJWKSVerifier(e.ctx, other, nil).VerifyIDToken(e.ctx, s.IDToken); err == nil {
 		t.Fatal("a token for another client was accepted")
 	}
+	otherIssuer := cfg
+	otherIssuer.JWKSURL, otherIssuer.Issuer = cfg.JWKS(), cfg.Issuer+"x"
+	if _, err := cognito.NewJWKSVerifier(e.ctx, otherIssuer, nil).VerifyIDToken(e.ctx, s.IDToken); err == nil {
+		t.Fatal("a token from another issuer was accepted")
+	}
+	// Expiry: valid up to its exp, refused after it.
+	exp := int64(claims["exp"].(float64))
+	for _, tc := range []struct {
+		at   int64
+		want bool
+	}{{exp - 1, true}, {exp, true}, {exp + 1, false}} {
+		v.Now = func() time.Time { return time.Unix(tc.at, 0) }
+		if _, err := v.VerifyIDToken(e.ctx, s.IDToken); (err == nil) != tc.want {
+			t.Errorf("at exp%+d: err %v", tc.at-exp, err)
+		}
+	}
 }
 
 func TestUnsupportedFlowIsRefused(t *testing.T) {

@@ -46,7 +46,7 @@ func (p *Provider) clientRequest(w http.ResponseWriter, r *http.Request, ep clie
 	c, err = p.authenticateClient(r, form, ep.public)
 	if err != nil {
 		p.clientAuthFailed(r, claimed)
-		p.log.InfoContext(r.Context(), ep.name+" request: client authentication failed", "client_id", truncate(form.Get("client_id"), 64), "reason", err.Error())
+		p.log.InfoContext(r.Context(), ep.name+" request: client authentication failed", "client_id", truncate(claimed, 64), "reason", err.Error())
 		writeTokenError(w, newError(errInvalidClient, descClientAuthFailed))
 		return nil, nil, false
 	}

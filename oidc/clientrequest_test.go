@@ -1,10 +1,13 @@
 package oidc
 
 import (
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 )
 
 // Every client endpoint runs the one prologue: method, form, repeated parameters and client
@@ -55,6 +58,41 @@ func TestClientRequestPrologue(t *testing.T) {
 			res := e.post(ep.path, url.Values{"client_id": {"spa"}, "token": {"nonsense"}, "grant_type": {"refresh_token"}, "refresh_token": {"nonsense"}}, "", "")
 			if refused := res.body["error"] == errInvalidClient; refused == ep.public {
 				t.Errorf("public client: %d %v, want refused=%v", res.status, res.body["error"], !ep.public)
+			}
+		})
+	}
+}
+
+// TestClientAuthFailureLogsTheClaimedID: a failed client authentication is logged with the
+// client id the request claims, from HTTP Basic as well as from the form, so an operator can
+// tell which app is failing.
+func TestClientAuthFailureLogsTheClaimedID(t *testing.T) {
+	var logs testutil.Buffer
+	e := newEnv(t, func(c *Config) { c.Logger = slog.New(slog.NewJSONHandler(&logs, nil)) })
+	for _, tc := range []struct {
+		name       string
+		form       url.Values
+		basic, pwd string
+	}{
+		{"basic", url.Values{"grant_type": {"authorization_code"}, "code": {"x"}}, "app", "wrong"},
+		{"form", url.Values{"grant_type": {"authorization_code"}, "code": {"x"}, "client_id": {"app2"}, "client_secret": {"wrong"}}, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if res := e.post(PathToken, tc.form, tc.basic, tc.pwd); res.status != http.StatusUnauthorized {
+				t.Fatalf("status %d, want 401", res.status)
+			}
+			want := tc.basic
+			if want == "" {
+				want = tc.form.Get("client_id")
+			}
+			found := false
+			for _, line := range logs.Lines() {
+				if strings.Contains(line, "client authentication failed") && strings.Contains(line, `"client_id":"`+want+`"`) {
+					found = true
+				}
+			}
+			if !found {
+				t.Fatalf("no client authentication failure logged with client_id %q: %v", want, logs.Lines())
 			}
 		})
 	}

@@ -172,9 +172,9 @@ type keySet struct {
 	signers map[string]SigningKey // algorithm → signing key
 	algs    []jose.SignatureAlgorithm
 	jwks    []byte // the published JWKS document
-	// jose holds one reusable signer per algorithm and typ header, built once
-	// (go-jose signers are safe for concurrent use).
-	jose map[signerKey]jose.Signer
+	// jws holds one signer per algorithm and typ header, its protected header
+	// encoded once (safe for concurrent use: nothing in it changes).
+	jws map[signerKey]*jwsSigner
 }
 
 // signerKey names a reusable signer: an algorithm and a typ header.
@@ -227,14 +227,14 @@ func newKeySet(keys []SigningKey, signingKeyID string) (*keySet, error) {
 		return nil, fmt.Errorf("encode JWKS: %w", err)
 	}
 	ks.jwks = doc
-	ks.jose = map[signerKey]jose.Signer{}
+	ks.jws = map[signerKey]*jwsSigner{}
 	for alg, k := range ks.signers {
 		for _, typ := range []string{typIDToken, typAccessToken} {
-			s, err := newJoseSigner(alg, typ, k)
+			s, err := newJWSSigner(k, typ)
 			if err != nil {
 				return nil, fmt.Errorf("signing key %s: %w", k.ID, err)
 			}
-			ks.jose[signerKey{alg, typ}] = s
+			ks.jws[signerKey{alg, typ}] = s
 		}
 	}
 	return ks, nil
@@ -254,10 +254,10 @@ func (ks *keySet) algorithms() []string {
 	return out
 }
 
-// sign serialises claims as a compact JWS with the signer for alg, setting
-// the typ header.
+// sign serialises claims (a struct or a map) as a compact JWS with the signer
+// for alg, setting the typ header.
 func (ks *keySet) sign(alg, typ string, claims any) (string, error) {
-	signer, ok := ks.jose[signerKey{alg, typ}]
+	signer, ok := ks.jws[signerKey{alg, typ}]
 	if !ok {
 		return "", fmt.Errorf("no signing key for %s with typ %s", alg, typ)
 	}
@@ -265,23 +265,11 @@ func (ks *keySet) sign(alg, typ string, claims any) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("encode claims: %w", err)
 	}
-	jws, err := signer.Sign(payload)
+	tok, err := signer.sign(payload)
 	if err != nil {
 		return "", fmt.Errorf("sign: %w", err)
 	}
-	return jws.CompactSerialize()
-}
-
-// newJoseSigner makes the signer of key k for alg with the typ header.
-func newJoseSigner(alg, typ string, k SigningKey) (jose.Signer, error) {
-	s, err := jose.NewSigner(
-		jose.SigningKey{Algorithm: jose.SignatureAlgorithm(alg), Key: jose.JSONWebKey{Key: k.Key, KeyID: k.ID}},
-		(&jose.SignerOptions{}).WithType(jose.ContentType(typ)),
-	)
-	if err != nil {
-		return nil, fmt.Errorf("signer: %w", err)
-	}
-	return s, nil
+	return tok, nil
 }
 
 // errBadSignature is returned for any token the key set did not sign.

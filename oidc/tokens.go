@@ -76,7 +76,8 @@ func sameHash(a, b string) bool {
 	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
-// accessClaims are the claims of Bridgekeeper's JWT access tokens (RFC 9068).
+// accessClaims are the claims of Bridgekeeper's JWT access tokens (RFC 9068),
+// encoded from this struct when minted and decoded into it when presented.
 type accessClaims struct {
 	Issuer   string       `json:"iss"`
 	Subject  string       `json:"sub"`
@@ -86,10 +87,12 @@ type accessClaims struct {
 	ID       string       `json:"jti"`
 	ClientID string       `json:"client_id"`
 	Scope    string       `json:"scope"`
-	AuthTime int64        `json:"auth_time,omitempty"`
+	AuthTime int64        `json:"auth_time"`
 	AMR      []string     `json:"amr,omitempty"`
-	SID      string       `json:"sid,omitempty"`
+	SID      string       `json:"sid"`
 	GrantID  string       `json:"gid"`
+	// Groups are the person's Cognito groups, with the groups scope.
+	Groups []string `json:"groups,omitempty"`
 }
 
 // idTokenClaims are the ID token claims read back from an id_token_hint.
@@ -146,25 +149,23 @@ func (p *Provider) mintAccessToken(c *client, gid string, g *grantRecord, scopes
 	if err != nil {
 		return "", err
 	}
-	claims := map[string]any{
-		"iss":       p.issuer,
-		"sub":       g.Subject,
-		"aud":       audienceValue(c.atAudience),
-		"exp":       now.Add(c.accessTokenTTL).Unix(),
-		"iat":       now.Unix(),
-		"jti":       jti,
-		"client_id": c.ID,
-		"scope":     strings.Join(scopes, " "),
-		"auth_time": g.AuthTime,
-		"sid":       publicSID(g.SessionID),
-		"gid":       gid,
-	}
-	if len(g.AMR) > 0 {
-		claims["amr"] = g.AMR
+	claims := accessClaims{
+		Issuer:   p.issuer,
+		Subject:  g.Subject,
+		Audience: c.atAudience,
+		Expiry:   now.Add(c.accessTokenTTL).Unix(),
+		IssuedAt: now.Unix(),
+		ID:       jti,
+		ClientID: c.ID,
+		Scope:    strings.Join(scopes, " "),
+		AuthTime: g.AuthTime,
+		AMR:      g.AMR,
+		SID:      publicSID(g.SessionID),
+		GrantID:  gid,
 	}
 	if slices.Contains(scopes, scopeGroups) {
 		if groups, ok := stringList(g.Claims["cognito:groups"]); ok {
-			claims["groups"] = groups
+			claims.Groups = groups
 		}
 	}
 	tok, err := p.keys.sign(c.alg, typAccessToken, claims)
@@ -212,14 +213,6 @@ func tokenHash(alg, token string) string {
 	h.Write([]byte(token))
 	sum := h.Sum(nil)
 	return base64.RawURLEncoding.EncodeToString(sum[:len(sum)/2])
-}
-
-// audienceValue is a single audience as a string, several as an array.
-func audienceValue(aud []string) any {
-	if len(aud) == 1 {
-		return aud[0]
-	}
-	return aud
 }
 
 // errInvalidAccessToken covers every reason an access token is refused.

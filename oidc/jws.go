@@ -1,0 +1,121 @@
+package oidc
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"golang.org/x/crypto/cryptobyte"
+	"golang.org/x/crypto/cryptobyte/asn1"
+)
+
+// jwsSigner makes compact JWS (RFC 7515 §7.1) with one key, algorithm and typ header. The
+// protected header is encoded once, so a token costs one JSON encoding of its claims, one
+// signature and the base64url of both, written into one buffer.
+type jwsSigner struct {
+	alg string
+	key crypto.Signer
+	// header is the base64url protected header followed by ".".
+	header []byte
+	// sigLen is the signature's length in bytes.
+	sigLen int
+}
+
+// es256Half is the length of r and of s in an ES256 signature (RFC 7518 §3.4).
+const es256Half = 32
+
+// jwsHeader is the protected header of every token: alg, kid and typ, in this order.
+type jwsHeader struct {
+	Alg string `json:"alg"`
+	Kid string `json:"kid"`
+	Typ string `json:"typ"`
+}
+
+// newJWSSigner makes the signer of key k (checked by newSigningKey) with the typ header.
+func newJWSSigner(k SigningKey, typ string) (*jwsSigner, error) {
+	h, err := json.Marshal(jwsHeader{Alg: k.Algorithm, Kid: k.ID, Typ: typ})
+	if err != nil {
+		return nil, fmt.Errorf("encode JWS header: %w", err)
+	}
+	s := &jwsSigner{alg: k.Algorithm, key: k.Key, header: append(base64.RawURLEncoding.AppendEncode(nil, h), '.')}
+	switch key := k.Key.(type) {
+	case *rsa.PrivateKey:
+		s.sigLen = key.Size()
+	case *ecdsa.PrivateKey:
+		s.sigLen = 2 * es256Half
+	case ed25519.PrivateKey:
+		s.sigLen = ed25519.SignatureSize
+	default:
+		return nil, fmt.Errorf("unsupported key type %T", k.Key)
+	}
+	return s, nil
+}
+
+// sign returns header.payload.signature for payload (the encoded claims).
+func (s *jwsSigner) sign(payload []byte) (string, error) {
+	enc := base64.RawURLEncoding
+	buf := make([]byte, 0, len(s.header)+enc.EncodedLen(len(payload))+1+enc.EncodedLen(s.sigLen))
+	buf = append(buf, s.header...)
+	buf = enc.AppendEncode(buf, payload)
+	sig, err := s.signature(buf)
+	if err != nil {
+		return "", err
+	}
+	buf = append(buf, '.')
+	return string(enc.AppendEncode(buf, sig)), nil
+}
+
+// signature signs the JWS signing input with the key's algorithm: RSASSA-PKCS1-v1_5 or ECDSA
+// (r‖s, each 32 bytes) over SHA-256, or Ed25519 over the input itself.
+func (s *jwsSigner) signature(input []byte) ([]byte, error) {
+	switch key := s.key.(type) {
+	case *rsa.PrivateKey:
+		digest := sha256.Sum256(input)
+		return rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, digest[:])
+	case *ecdsa.PrivateKey:
+		digest := sha256.Sum256(input)
+		der, err := ecdsa.SignASN1(rand.Reader, key, digest[:])
+		if err != nil {
+			return nil, err
+		}
+		return ecdsaRaw(der)
+	case ed25519.PrivateKey:
+		return ed25519.Sign(key, input), nil
+	}
+	return nil, fmt.Errorf("unsupported key type %T", s.key)
+}
+
+// ecdsaRaw turns an ASN.1 ECDSA signature into JWS's r‖s with fixed-length halves.
+func ecdsaRaw(der []byte) ([]byte, error) {
+	var r, sv []byte
+	in := cryptobyte.String(der)
+	var seq cryptobyte.String
+	if !in.ReadASN1(&seq, asn1.SEQUENCE) || !in.Empty() ||
+		!seq.ReadASN1Integer(&r) || !seq.ReadASN1Integer(&sv) || !seq.Empty() {
+		return nil, errors.New("malformed ECDSA signature")
+	}
+	out := make([]byte, 2*es256Half)
+	if !fillFixed(out[:es256Half], r) || !fillFixed(out[es256Half:], sv) {
+		return nil, errors.New("malformed ECDSA signature")
+	}
+	return out, nil
+}
+
+// fillFixed writes the big-endian unsigned integer n right-aligned into dst.
+func fillFixed(dst, n []byte) bool {
+	for len(n) > 0 && n[0] == 0 {
+		n = n[1:]
+	}
+	if len(n) > len(dst) {
+		return false
+	}
+	copy(dst[len(dst)-len(n):], n)
+	return true
+}
