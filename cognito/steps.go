@@ -121,12 +121,17 @@ func withMethods(amr []string, more ...string) []string {
 }
 
 // NormalizeCode is the one rule for one-time codes: it drops the spaces and dashes people
-// paste or type into codes ("123 456", "123-456") and reports whether what is left is exactly
-// digits ASCII digits, the length the step asks for.
+// paste or type into codes ("123 456", "123-456"), turns the digits of any script into ASCII
+// ("١٢٣٤٥٦" from an Arabic keyboard, full-width "１２３４５６"; the pages show codes' lengths
+// in the page's own digits), and reports whether what is left is exactly digits ASCII digits,
+// the length the step asks for.
 func NormalizeCode(code string, digits int) (string, bool) {
 	code = strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) || r == '-' || r == '\u2010' || r == '\u2013' {
 			return -1
+		}
+		if d, ok := digitValue(r); ok {
+			return '0' + d
 		}
 		return r
 	}, code)
@@ -139,4 +144,27 @@ func NormalizeCode(code string, digits int) (string, bool) {
 		}
 	}
 	return code, true
+}
+
+// digitValue is the value of a decimal digit of any script (Unicode category Nd). Each range of
+// the Nd table starts at a zero and runs in whole sets of ten, so the value is the distance from
+// the range's start, modulo ten.
+func digitValue(r rune) (rune, bool) {
+	if r >= '0' && r <= '9' {
+		return r - '0', true
+	}
+	if !unicode.Is(unicode.Nd, r) {
+		return 0, false
+	}
+	for _, rg := range unicode.Nd.R16 {
+		if lo, hi := rune(rg.Lo), rune(rg.Hi); r >= lo && r <= hi {
+			return (r - lo) % 10, true
+		}
+	}
+	for _, rg := range unicode.Nd.R32 {
+		if lo, hi := rune(rg.Lo), rune(rg.Hi); r >= lo && r <= hi {
+			return (r - lo) % 10, true
+		}
+	}
+	return 0, false
 }

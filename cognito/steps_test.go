@@ -251,7 +251,12 @@ func TestNormalizeCode(t *testing.T) {
 		{"", 6, "", false},
 		{"123", 6, "123", false},
 		{"12345a", 6, "12345a", false},
-		{"１２３４５６", 6, "１２３４５６", false}, // full-width digits are not ASCII
+		{"１２３４５６", 6, "123456", true},     // full-width digits
+		{"٦٨٤ ٥٢٩", 6, "684529", true},    // Arabic-Indic, as an Arabic keyboard types them
+		{"۶۸۴۵۲۹", 6, "684529", true},     // Extended Arabic-Indic (Persian)
+		{"०१२३४५६७", 8, "01234567", true}, // Devanagari
+		{"𝟎𝟏𝟐𝟑𝟒𝟓", 6, "012345", true},     // a range of several sets of ten
+		{"12345½", 6, "12345½", false},    // a number, but not a decimal digit
 		{"12345678901", 6, "12345678901", false},
 	}
 	for _, tt := range tests {
