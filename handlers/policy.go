@@ -33,13 +33,13 @@ const (
 
 // PolicyRules phrases a pool's password policy as catalog rules.
 func PolicyRules(pp cognito.PasswordPolicy) []PolicyRule {
-	rules := []PolicyRule{{ID: "policy.min_length", Data: map[string]any{"Count": pp.MinimumLength}}}
+	rules := []PolicyRule{{ID: ruleIDs[cognito.RuleMinLength], Data: map[string]any{"Count": pp.MinimumLength}}}
 	for _, r := range []struct {
-		on bool
-		id string
-	}{{pp.RequireLowercase, "policy.lowercase"}, {pp.RequireUppercase, "policy.uppercase"}, {pp.RequireNumbers, "policy.number"}, {pp.RequireSymbols, "policy.symbol"}} {
+		on   bool
+		rule cognito.PasswordRule
+	}{{pp.RequireLowercase, cognito.RuleLowercase}, {pp.RequireUppercase, cognito.RuleUppercase}, {pp.RequireNumbers, cognito.RuleNumber}, {pp.RequireSymbols, cognito.RuleSymbol}} {
 		if r.on {
-			rules = append(rules, PolicyRule{ID: r.id})
+			rules = append(rules, PolicyRule{ID: ruleIDs[r.rule]})
 		}
 	}
 	if pp.History > 0 {
@@ -58,9 +58,10 @@ type policyCache struct {
 	now func() time.Time
 	log *slog.Logger
 
-	mu    sync.Mutex
-	rules []PolicyRule // the last policy read, or the configured one until then
-	until time.Time    // when to read it again (zero: at once)
+	mu      sync.Mutex
+	rules   []PolicyRule // the last policy read, or the configured one until then
+	until   time.Time    // when to read it again (zero: at once)
+	reading bool         // one request is reading it; the others use the rules kept meanwhile
 	// failing: the last read failed (and was logged as a warning; the next failures are logged
 	// at debug level until a read succeeds, so a service without the permission is not noisy).
 	failing bool
@@ -70,8 +71,9 @@ func newPolicyCache(src PolicySource, configured []PolicyRule, now func() time.T
 	return &policyCache{src: src, now: now, log: log, rules: configured}
 }
 
-// get is the policy, read from the pool when the one kept is too old. A failed read is logged
-// here and the policy kept is used.
+// get is the policy, read from the pool when the one kept is too old. One request reads it, outside
+// the lock, while the others go on with the rules kept (a slow pool never holds them up). A failed
+// read is logged here and the policy kept is used.
 func (c *policyCache) get(ctx context.Context) []PolicyRule {
 	if c == nil {
 		return DefaultPasswordPolicy()
@@ -80,12 +82,19 @@ func (c *policyCache) get(ctx context.Context) []PolicyRule {
 		return c.rules
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	now := c.now()
-	if now.Before(c.until) {
+	if c.reading || c.now().Before(c.until) {
+		defer c.mu.Unlock()
 		return c.rules
 	}
+	c.reading = true
+	c.mu.Unlock()
+
 	pp, err := c.src.PasswordPolicy(ctx)
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reading = false
+	now := c.now()
 	if err != nil {
 		level := slog.LevelWarn
 		if c.failing {
