@@ -125,7 +125,7 @@ type Handlers struct {
 	// steps is the step-page registry (see stepPages).
 	steps map[cognito.StepKind]stepPage
 	// languages are the language picker's choices.
-	languages []views.Language
+	languages *views.Languages
 	// policy is the pool's password policy (see policy.go).
 	policy *policyCache
 }
@@ -159,7 +159,7 @@ func withDefaults(d Deps) *Handlers {
 	if d.Limits == nil {
 		d.Limits = noLimits{}
 	}
-	return &Handlers{d: d, steps: stepPages(), languages: languageChoices(d.Bundle), policy: newPolicyCache(d.Policy, d.PasswordPolicy, d.Now, d.Logger)}
+	return &Handlers{d: d, steps: stepPages(), languages: views.NewLanguages(languageChoices(d.Bundle)), policy: newPolicyCache(d.Policy, d.PasswordPolicy, d.Now, d.Logger)}
 }
 
 // page builds what every view needs for this request, in the language the person asked for
