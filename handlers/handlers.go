@@ -128,6 +128,8 @@ type Handlers struct {
 	languages *views.Languages
 	// policy is the pool's password policy (see policy.go).
 	policy *policyCache
+	// signInPages keeps the plain sign-in page rendered (GET /authorize's answer).
+	signInPages *views.SignInPages
 }
 
 // New checks deps and returns the handlers.
@@ -159,7 +161,8 @@ func withDefaults(d Deps) *Handlers {
 	if d.Limits == nil {
 		d.Limits = noLimits{}
 	}
-	return &Handlers{d: d, steps: stepPages(), languages: views.NewLanguages(languageChoices(d.Bundle)), policy: newPolicyCache(d.Policy, d.PasswordPolicy, d.Now, d.Logger)}
+	return &Handlers{d: d, steps: stepPages(), languages: views.NewLanguages(languageChoices(d.Bundle)), policy: newPolicyCache(d.Policy, d.PasswordPolicy, d.Now, d.Logger),
+		signInPages: views.NewSignInPages(PathSignIn)}
 }
 
 // page builds what every view needs for this request, in the language the person asked for
