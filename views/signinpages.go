@@ -19,7 +19,7 @@ import (
 // One SignInPages serves the pages of one deployment: the pages given to it must share their
 // Assets, Brand and Picker.Languages (handlers build every page from the same Deps). Only pages
 // whose language picker returns to the address given to NewSignInPages are kept, and at most
-// maxSignInPages of them (then new ones are rendered), so no request can grow it without bound.
+// maxSignInPages of them (then new ones are rendered), so requests cannot make it ever larger.
 // It is safe for concurrent use.
 type SignInPages struct {
 	ret   string
