@@ -23,6 +23,7 @@ import (
 // It is safe for concurrent use.
 type SignInPages struct {
 	ret   string
+	limit int // maxSignInPages
 	mu    sync.RWMutex
 	pages map[signInPageKey]stamped
 }
@@ -51,7 +52,7 @@ type stamped struct {
 
 // NewSignInPages keeps the plain sign-in pages whose language picker returns to ret.
 func NewSignInPages(ret string) *SignInPages {
-	return &SignInPages{ret: ret, pages: map[signInPageKey]stamped{}}
+	return &SignInPages{ret: ret, limit: maxSignInPages, pages: map[signInPageKey]stamped{}}
 }
 
 // Page is SignInPage(p, m): the kept page with p.CSRF in place when m is the plain page, else
@@ -63,7 +64,7 @@ func (s *SignInPages) Page(p Page, m SignIn) templ.Component {
 	}
 	s.mu.RLock()
 	page, kept := s.pages[key]
-	full := len(s.pages) >= maxSignInPages
+	full := len(s.pages) >= s.limit
 	s.mu.RUnlock()
 	switch {
 	case kept && page.live, !kept && full:
@@ -111,7 +112,7 @@ func (s *SignInPages) stamp(ctx context.Context, key signInPageKey, p Page, m Si
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.pages) < maxSignInPages {
+	if len(s.pages) < s.limit {
 		s.pages[key] = st
 	}
 	return st, nil
