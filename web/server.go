@@ -100,6 +100,7 @@ type Server struct {
 	deps     Deps
 	log      *slog.Logger
 	echo     *echo.Echo
+	handler  http.Handler // echo, its answers buffered (bufferedWriter)
 	http     *http.Server
 	mu       sync.Mutex
 	ln       net.Listener
@@ -176,6 +177,8 @@ func New(cfg *config.Config, deps Deps) (*Server, error) {
 	s.trusted = trusted
 	e.IPExtractor = ipExtractor(s.trusted)
 	s.echo = e
+	bufs := newBufferPool()
+	s.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { serveBuffered(bufs, e, w, r) })
 
 	sec, err := newSecurityHeaders(cfg)
 	if err != nil {
@@ -186,7 +189,7 @@ func New(cfg *config.Config, deps Deps) (*Server, error) {
 	s.routes()
 
 	s.http = &http.Server{
-		Handler:           e,
+		Handler:           s.handler,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -243,7 +246,7 @@ func (s *Server) fromTrustedProxy(r *http.Request) bool {
 }
 
 // Handler returns the server's HTTP handler (for tests and embedding).
-func (s *Server) Handler() http.Handler { return s.echo }
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // Listen binds the configured listen address. Addr reports the address.
 func (s *Server) Listen() error {
