@@ -99,6 +99,7 @@ type Server struct {
 	cfg      *config.Config
 	deps     Deps
 	log      *slog.Logger
+	access   slog.Handler // the access log's: log's, without the LogHandler (accessLog adds the id)
 	echo     *echo.Echo
 	handler  http.Handler // echo, its answers buffered (bufferedWriter)
 	http     *http.Server
@@ -158,11 +159,16 @@ func New(cfg *config.Config, deps Deps) (*Server, error) {
 	if deps.Rand == nil {
 		deps.Rand = rand.Reader
 	}
+	base := deps.Logger.Handler()
+	if lh, ok := base.(LogHandler); ok {
+		base = lh.Handler
+	}
 	s := &Server{
-		cfg:  cfg,
-		deps: deps,
-		log:  slog.New(NewLogHandler(deps.Logger.Handler())),
-		ln:   deps.Listener,
+		cfg:    cfg,
+		deps:   deps,
+		log:    slog.New(LogHandler{Handler: base}),
+		access: base,
+		ln:     deps.Listener,
 
 		protocolPaths: map[string]bool{},
 	}
