@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+
+	"github.com/labstack/echo/v4"
 )
 
 // maxBufferedResponse bounds the part of an answer held back to be sent in one piece: pages,
@@ -35,17 +37,28 @@ func newBufferPool() *sync.Pool {
 	return &sync.Pool{New: func() any { return &bufferedWriter{buf: make([]byte, 0, 16<<10)} }}
 }
 
-// serveBuffered serves r with next, its answer written through a bufferedWriter from pool.
-func serveBuffered(pool *sync.Pool, next http.Handler, w http.ResponseWriter, r *http.Request) {
-	bw := pool.Get().(*bufferedWriter)
-	method := r.Method
-	bw.w, bw.head = w, method == http.MethodHead
-	next.ServeHTTP(bw, r) // a panic passes through: net/http then drops the connection, unsent
-	r.Method = method     // routing may have changed it (headAsGET); net/http reads it as it writes
+// serve is the server's HTTP handler: it gives the request its id (newRequestID), routes a
+// HEAD as a GET (see restoreHEAD) and has echo serve it through a bufferedWriter from s.bufs.
+// The id goes into the request context here, in the one copy of the request echo serves.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	id, err := s.newRequestID(r)
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "request failed", "status", http.StatusInternalServerError, "err", err)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		return
+	}
+	w.Header()[echo.HeaderXRequestID] = []string{id}
+	bw := s.bufs.Get().(*bufferedWriter)
+	bw.w, bw.head = w, r.Method == http.MethodHead
+	r = r.WithContext(WithRequestID(r.Context(), id))
+	if bw.head {
+		r.Method = http.MethodGet
+	}
+	s.echo.ServeHTTP(bw, r) // a panic passes through: net/http then drops the connection, unsent
 	bw.finish()
 	*bw = bufferedWriter{buf: bw.buf[:0]}
 	if cap(bw.buf) <= maxBufferedResponse {
-		pool.Put(bw)
+		s.bufs.Put(bw)
 	}
 }
 

@@ -28,24 +28,18 @@ const csrfCookieMaxAge = 12 * time.Hour
 // maxRequestIDLen bounds an incoming X-Request-Id that is honoured.
 const maxRequestIDLen = 64
 
-// requestID gives every request an id: a sane incoming X-Request-Id from a
-// trusted proxy (trusted_proxies), or a random one. It is echoed in the
-// response header and carried in the request context for logging (see
-// RequestID).
-func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		id := c.Request().Header.Get(echo.HeaderXRequestID)
-		if !saneRequestID(id) || !s.fromTrustedProxy(c.Request()) {
-			b := make([]byte, 16+32) // the random bytes, then their hex
-			if _, err := io.ReadFull(s.deps.Rand, b[:16]); err != nil {
-				return fmt.Errorf("request id: %w", err)
-			}
-			id = string(hex.AppendEncode(b[16:16], b[:16]))
-		}
-		c.Response().Header().Set(echo.HeaderXRequestID, id)
-		c.SetRequest(c.Request().WithContext(WithRequestID(c.Request().Context(), id)))
-		return next(c)
+// newRequestID is a request's id: a sane incoming X-Request-Id from a trusted proxy
+// (trusted_proxies), or a random one. Server.serve echoes it in the answer's header and carries
+// it in the request context for logging (see RequestID).
+func (s *Server) newRequestID(r *http.Request) (string, error) {
+	if id := r.Header.Get(echo.HeaderXRequestID); saneRequestID(id) && s.fromTrustedProxy(r) {
+		return id, nil
 	}
+	b := make([]byte, 16+32) // the random bytes, then their hex
+	if _, err := io.ReadFull(s.deps.Rand, b[:16]); err != nil {
+		return "", fmt.Errorf("request id: %w", err)
+	}
+	return string(hex.AppendEncode(b[16:16], b[:16])), nil
 }
 
 // saneRequestID accepts ids of 1 to 64 letters, digits, '-', '_', '.' and ':'.
