@@ -6,7 +6,6 @@ import (
 	_ "embed"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -64,19 +63,6 @@ func buildDex(ctx context.Context, cache string) (dexBuild, error) {
 	modDir, err := goIn(ctx, dir, "list", "-mod=mod", "-m", "-f", "{{.Dir}}", dexModule)
 	b.web = filepath.Join(strings.TrimSpace(modDir), "web")
 	return b, err
-}
-
-// goIn runs the go command in dir and returns its standard output.
-func goIn(ctx context.Context, dir string, args ...string) (string, error) {
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir = dir
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("go %v (in %s): %w\n%s", args, dir, err, stderr.String())
-	}
-	return string(out), nil
 }
 
 // startDex runs Dex with its memory storage, one static client and its mock password connector
