@@ -21,7 +21,7 @@ import (
 //
 // Each table holds combBlocks·(2^combRows − 1) = 2,040 numbers of 3072 bits:
 // 0.78 MB of words (no pointers, so the garbage collector does not scan them),
-// built on first use in about 2,500 multiplications (≈ 7 ms of CPU). The shape
+// built on first use in about 2,500 multiplications (≈ 5 ms of CPU). The shape
 // is chosen by measurement (docs/benchmarks.md, "SRP: the pieces and the floor"): one table of
 // 8-bit windows with no squarings at all takes 6.3 MB for 10 fewer operations
 // per sign-in.
