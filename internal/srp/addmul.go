@@ -18,3 +18,11 @@ import (
 //go:linkname addMulVVW math/big.addMulVVW
 //go:noescape
 func addMulVVW(z, x []big.Word, y big.Word) (c big.Word)
+
+// subVV sets z = x − y for words of equal length and returns the borrow:
+// math/big's assembly, kept linkable like addMulVVW; subVVGeneric is the same
+// in Go (TestSubVV).
+//
+//go:linkname subVV math/big.subVV
+//go:noescape
+func subVV(z, x, y []big.Word) (c big.Word)

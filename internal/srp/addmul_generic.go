@@ -18,3 +18,14 @@ func addMulVVWGeneric(z, x []big.Word, y big.Word) (c big.Word) {
 	}
 	return big.Word(carry)
 }
+
+// subVVGeneric is subVV in Go: z = x − y, returning the borrow.
+func subVVGeneric(z, x, y []big.Word) (c big.Word) {
+	var borrow uint
+	for i := range z {
+		var d uint
+		d, borrow = bits.Sub(uint(x[i]), uint(y[i]), borrow)
+		z[i] = big.Word(d)
+	}
+	return big.Word(borrow)
+}

@@ -113,12 +113,7 @@ func (s *montScratch) reduce(z []big.Word) {
 		carry = c1 + c2
 	}
 	r := t[n:]
-	var borrow uint
-	for i := range n {
-		var d uint
-		d, borrow = bits.Sub(uint(r[i]), uint(g.m[i]), borrow)
-		z[i] = big.Word(d)
-	}
+	borrow := uint(subVV(z[:n], r, g.m))
 	// Keep r − m when r ≥ m: the top carry is set or the subtraction did not
 	// borrow.
 	keep := -big.Word(carry | (borrow ^ 1)) // all ones: keep r − m

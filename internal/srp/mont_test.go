@@ -159,3 +159,28 @@ func TestAddMulVVW(t *testing.T) {
 		}
 	}
 }
+
+// TestSubVV checks the subtraction, linked from math/big (or the Go version),
+// against the Go version and against big.Int, with and without a borrow out.
+func TestSubVV(t *testing.T) {
+	maxW := ^big.Word(0)
+	num := func(w []big.Word) *big.Int { return new(big.Int).SetBits(append([]big.Word(nil), w...)) }
+	for _, n := range []int{1, 2, 48} {
+		for _, pair := range [][2]big.Word{{0, 0}, {0, 1}, {1, 0}, {maxW, maxW}, {0, maxW}, {maxW, 1}} {
+			x, y, z1, z2 := make([]big.Word, n), make([]big.Word, n), make([]big.Word, n), make([]big.Word, n)
+			for i := range x {
+				x[i], y[i] = pair[0]-big.Word(i), pair[1]
+			}
+			var wantBorrow big.Word
+			want := new(big.Int).Sub(num(x), num(y))
+			if want.Sign() < 0 {
+				wantBorrow = 1
+				want.Add(want, new(big.Int).Lsh(big.NewInt(1), uint(n*wordBits)))
+			}
+			c1, c2 := subVV(z1, x, y), subVVGeneric(z2, x, y)
+			if num(z1).Cmp(want) != 0 || num(z2).Cmp(want) != 0 || c1 != wantBorrow || c2 != wantBorrow {
+				t.Fatalf("n=%d %x − %x: linked %x (borrow %d), generic %x (borrow %d), want %x (borrow %d)", n, pair[0], pair[1], num(z1), c1, num(z2), c2, want, wantBorrow)
+			}
+		}
+	}
+}
