@@ -91,42 +91,56 @@ func TestMontgomeryResultsBelowModulus(t *testing.T) {
 
 // TestMontExpMatchesExp checks the fixed-window exponentiation against
 // big.Int.Exp for exponent sizes around window and word boundaries, exponents
-// at the declared size and past it (the fallback), and edge bases, including
-// ones not below N.
+// at the declared size, below it and past it (the fallback), and edge bases,
+// including ones not below N (fewer bases for the long exponents, which cost
+// the most under the race detector).
 func TestMontExpMatchesExp(t *testing.T) {
 	one := big.NewInt(1)
-	bases := []*big.Int{big.NewInt(0), one, big.NewInt(2), new(big.Int).Sub(groupN, one), groupN, new(big.Int).Add(groupN, big.NewInt(5)), new(big.Int).Lsh(groupN, 3)}
-	if b, err := rand.Int(rand.Reader, groupN); err == nil {
-		bases = append(bases, b)
+	random, err := rand.Int(rand.Reader, groupN)
+	if err != nil {
+		t.Fatal(err)
 	}
-	type exp struct {
-		e    *big.Int
-		size int
+	nMinus1, nPlus5 := new(big.Int).Sub(groupN, one), new(big.Int).Add(groupN, big.NewInt(5))
+	allBases := []*big.Int{big.NewInt(0), one, big.NewInt(2), nMinus1, groupN, nPlus5, new(big.Int).Lsh(groupN, 3), random}
+	fewBases := []*big.Int{nMinus1, nPlus5, random}
+	withTop := func(bits int) *big.Int { // a random number of exactly bits bits
+		if bits == 0 {
+			return new(big.Int)
+		}
+		e, err := rand.Int(rand.Reader, new(big.Int).Lsh(one, uint(bits-1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e.SetBit(e, bits-1, 1)
 	}
-	var exps []exp
 	for _, size := range []int{1, 2, expWindow, expWindow + 1, 64, 65, 256, 512, sessionBits, 577} {
-		for _, bits := range []int{size, size - 1, size + 1} {
-			e := new(big.Int)
-			if bits > 0 {
-				e, _ = rand.Int(rand.Reader, new(big.Int).Lsh(one, uint(bits-1)))
-				e.SetBit(e, bits-1, 1)
+		bases := allBases
+		if size > 65 {
+			bases = fewBases
+		}
+		e := withTop(size)
+		exps := []*big.Int{e, new(big.Int).SetBit(e, 0, 0), withTop(size - 1), withTop(size + 1), new(big.Int).Lsh(one, uint(size-1))}
+		for _, b := range bases {
+			for _, x := range exps {
+				want := new(big.Int).Exp(b, x, groupN)
+				if got := groupMont.exp(b, x, size); got.Cmp(want) != 0 {
+					t.Fatalf("exp(%d-bit base, %d-bit %x, size %d) = %x, want %x", b.BitLen(), x.BitLen(), x, size, got, want)
+				}
 			}
-			exps = append(exps, exp{e, size}, exp{new(big.Int).SetBit(e, 0, 0), size}, exp{new(big.Int).Lsh(one, uint(size-1)), size})
 		}
 	}
-	exps = append(exps, exp{new(big.Int), 0}, exp{big.NewInt(-1), 8})
-	for _, b := range bases {
-		for _, x := range exps {
-			want := new(big.Int).Exp(b, x.e, groupN)
-			if got := groupMont.exp(b, x.e, x.size); got.Cmp(want) != 0 {
-				t.Fatalf("exp(%d-bit base, %d-bit %x, size %d) = %x, want %x", b.BitLen(), x.e.BitLen(), x.e, x.size, got, want)
-			}
+	for _, x := range []struct {
+		e    *big.Int
+		size int
+	}{{new(big.Int), 0}, {big.NewInt(-1), 8}} {
+		if got, want := groupMont.exp(random, x.e, x.size), new(big.Int).Exp(random, x.e, groupN); got.Cmp(want) != 0 {
+			t.Fatalf("exp(base, %d, size %d) = %x, want %x", x.e, x.size, got, want)
 		}
 	}
 	for _, m := range testModuli()[:4] {
 		g := newMontgomery(m)
 		for _, b := range testValues(t, m)[:8] {
-			e, _ := rand.Int(rand.Reader, new(big.Int).Lsh(one, 100))
+			e := withTop(100)
 			if got, want := g.exp(b, e, 100), new(big.Int).Exp(b, e, m); got.Cmp(want) != 0 {
 				t.Fatalf("mod %x: %x^%x = %x, want %x", m, b, e, got, want)
 			}
