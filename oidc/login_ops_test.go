@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bridgekeeper/bridgekeeper/identity"
+	"github.com/bridgekeeper/bridgekeeper/internal/testredis"
 	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 	"github.com/bridgekeeper/bridgekeeper/store"
 )
@@ -97,12 +98,22 @@ type loginRig struct {
 	alice identity.Identity
 }
 
-func newLoginRig(tb testing.TB) *loginRig {
+// newLoginRig builds the rig over a memory store (redisURL "") or the Redis server at redisURL.
+func newLoginRig(tb testing.TB, redisURL string) *loginRig {
 	tb.Helper()
 	now := time.Now().Truncate(time.Second)
 	clock := func() time.Time { return now }
 	up := &fakeUpstream{denied: map[string]bool{}}
-	st := newCountingStore(store.NewMemory(store.MemoryOptions{Now: clock}))
+	var backend Store = store.NewMemory(store.MemoryOptions{Now: clock})
+	if redisURL != "" {
+		r, err := store.Open(tb.Context(), redisURL)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { _ = r.Close() })
+		backend = r
+	}
+	st := newCountingStore(backend)
 	p, err := New(Config{
 		Issuer:         "http://127.0.0.1:1",
 		Clients:        testClients(),
@@ -155,7 +166,7 @@ func (r *loginRig) login(tb testing.TB, from *httptest.ResponseRecorder, upstrea
 // the same person signing in again in the same browser reads what it replaces. Every write and
 // read here is one round trip to Redis.
 func TestLoginStoreOperations(t *testing.T) {
-	r := newLoginRig(t)
+	r := newLoginRig(t, "")
 	first := r.login(t, nil, "up-1")
 	want := map[string]int{
 		"Set oidc:up":    1, // the pool's refresh token
@@ -187,10 +198,19 @@ func TestLoginStoreOperations(t *testing.T) {
 }
 
 // BenchmarkLogin is Login for a new browser with a parked request: the SSO session, its cookie,
-// the code and the redirect to the app, over the memory store.
+// the code and the redirect to the app, over the memory store and over a real Redis server
+// (whose own CPU is not counted; ns/op shows its round trips).
 func BenchmarkLogin(b *testing.B) {
-	r := newLoginRig(b)
 	token := strings.Repeat("t", 1800) // a Cognito refresh token is a JWE of this order
-	b.ReportAllocs()
-	testutil.LoopCPU(b, func() { r.login(b, nil, token) })
+	for _, backend := range []string{"memory", "redis"} {
+		b.Run(backend, func(b *testing.B) {
+			url := ""
+			if backend == "redis" {
+				url = testredis.Start(b)
+			}
+			r := newLoginRig(b, url)
+			b.ReportAllocs()
+			testutil.LoopCPU(b, func() { r.login(b, nil, token) })
+		})
+	}
 }
