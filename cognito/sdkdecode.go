@@ -131,51 +131,48 @@ func readBody(r io.Reader, n int64) ([]byte, error) {
 // data after it) is declined, and the generated deserializer then gives the SDK's own result.
 
 func decodeInitiateAuth(b []byte) (any, bool) {
-	r := awsjson.NewReader(b)
 	out := &cip.InitiateAuthOutput{}
-	if !r.Object() {
-		return nil, false
-	}
-	for key, ok := r.Key(); ok; key, ok = r.Key() {
-		switch string(key) {
-		case "AuthenticationResult":
-			out.AuthenticationResult = readAuthenticationResult(&r)
-		case "AvailableChallenges":
-			out.AvailableChallenges = readChallengeNames(&r)
-		case "ChallengeName":
-			out.ChallengeName = types.ChallengeNameType(readPlainString(&r))
-		case "ChallengeParameters":
-			out.ChallengeParameters = readStringMap(&r)
-		case "Session":
-			out.Session = readString(&r)
-		default:
-			r.Skip()
-		}
-	}
-	return out, r.Done()
+	return out, decodeAuthAnswer(b, authAnswer{&out.AuthenticationResult, &out.AvailableChallenges, &out.ChallengeName, &out.ChallengeParameters, &out.Session})
 }
 
 func decodeRespondToAuthChallenge(b []byte) (any, bool) {
-	r := awsjson.NewReader(b)
 	out := &cip.RespondToAuthChallengeOutput{}
+	return out, decodeAuthAnswer(b, authAnswer{&out.AuthenticationResult, nil, &out.ChallengeName, &out.ChallengeParameters, &out.Session})
+}
+
+// authAnswer points at the members of a sign-in call's output; available is nil for an output
+// without AvailableChallenges, which is then skipped as unknown.
+type authAnswer struct {
+	result    **types.AuthenticationResultType
+	available *[]types.ChallengeNameType
+	name      *types.ChallengeNameType
+	params    *map[string]string
+	session   **string
+}
+
+// decodeAuthAnswer fills a's members from the answer b and reports whether it read all of it.
+func decodeAuthAnswer(b []byte, a authAnswer) bool {
+	r := awsjson.NewReader(b)
 	if !r.Object() {
-		return nil, false
+		return false
 	}
 	for key, ok := r.Key(); ok; key, ok = r.Key() {
-		switch string(key) {
-		case "AuthenticationResult":
-			out.AuthenticationResult = readAuthenticationResult(&r)
-		case "ChallengeName":
-			out.ChallengeName = types.ChallengeNameType(readPlainString(&r))
-		case "ChallengeParameters":
-			out.ChallengeParameters = readStringMap(&r)
-		case "Session":
-			out.Session = readString(&r)
+		switch k := string(key); {
+		case k == "AuthenticationResult":
+			*a.result = readAuthenticationResult(&r)
+		case k == "AvailableChallenges" && a.available != nil:
+			*a.available = readChallengeNames(&r)
+		case k == "ChallengeName":
+			*a.name = types.ChallengeNameType(readPlainString(&r))
+		case k == "ChallengeParameters":
+			*a.params = readStringMap(&r)
+		case k == "Session":
+			*a.session = readString(&r)
 		default:
 			r.Skip()
 		}
 	}
-	return out, r.Done()
+	return r.Done()
 }
 
 func readAuthenticationResult(r *awsjson.Reader) *types.AuthenticationResultType {
