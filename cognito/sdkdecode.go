@@ -11,14 +11,12 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/bridgekeeper/bridgekeeper/internal/awsjson"
+	"github.com/bridgekeeper/bridgekeeper/internal/sdkhttp"
 )
 
 // operationDeserializer is the ID of the step that turns an operation's answer into its
 // output, in every generated operation's middleware stack.
 const operationDeserializer = "OperationDeserializer"
-
-// maxPrealloc bounds the buffer sized from an answer's Content-Length before any of it arrived.
-const maxPrealloc = 1 << 20
 
 // typedAuthAnswers decodes the successful answers of the sign-in calls (InitiateAuth,
 // RespondToAuthChallenge) straight into their outputs. The generated deserializer decodes them
@@ -61,7 +59,7 @@ func (m *typedAnswer) HandleDeserialize(ctx context.Context, in middleware.Deser
 	if !ok || resp.StatusCode < 200 || resp.StatusCode >= 300 {
 		return m.generated.HandleDeserialize(ctx, in, answered{out, md})
 	}
-	body, readErr := readBody(resp.Body, resp.ContentLength)
+	body, readErr := sdkhttp.ReadAll(resp.Body, resp.ContentLength)
 	if readErr == nil {
 		if res, ok := m.decode(body); ok {
 			out.Result = res
@@ -100,28 +98,6 @@ func replay(body []byte, err error) io.Reader {
 type failing struct{ err error }
 
 func (f failing) Read([]byte) (int, error) { return 0, f.err }
-
-// readBody reads r to its end into a buffer sized from the answer's Content-Length (n, -1 when
-// unknown), so a body read in one piece is copied once.
-func readBody(r io.Reader, n int64) ([]byte, error) {
-	if n < 0 || n > maxPrealloc {
-		return io.ReadAll(r)
-	}
-	b := make([]byte, 0, n+1) // the byte past n lets the read that finds the end go without growing
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		k, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+k]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-	}
-}
 
 // The decoders below read the outputs' fields as the generated deserializers do: members are
 // matched by their exact names, unknown members are skipped, a null leaves the field at its
