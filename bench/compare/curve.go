@@ -22,7 +22,7 @@ type CurveOptions struct {
 	Dir          string        // scratch directory
 	Points       []int         // completed sign-ins at which it reads memory, ascending
 	Concurrency  int           // sign-ins in flight
-	Lifetime     time.Duration // code, SSO session, access and ID token lifetime
+	Lifetime     time.Duration // code, SSO session and access token lifetime
 	VerifyEvery  int           // verify every n-th ID token with go-oidc (the first always)
 	WarmUp       int           // sign-ins before the baseline is read
 	Log          io.Writer

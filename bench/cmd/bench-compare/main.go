@@ -53,7 +53,7 @@ func run(ctx context.Context) error {
 	flag.StringVar(&o.Baseline, "baseline", "", "another bridgekeeper binary to measure in the same rounds, e.g. main's before a change")
 	rssCurve := flag.Bool("rss-curve", false, "instead of the comparison: serve's memory as completed sign-ins grow (-rss-points), with short lifetimes (-rss-lifetime), at the largest -concurrency")
 	rssPoints := flag.String("rss-points", "1000,10000,50000,100000", "with -rss-curve: completed sign-ins at which memory is read, comma-separated")
-	rssLifetime := flag.Duration("rss-lifetime", 5*time.Second, "with -rss-curve: the code, SSO session, access and ID token lifetime and the sign-in rate-limit window (replay markers live ten times it)")
+	rssLifetime := flag.Duration("rss-lifetime", 5*time.Second, "with -rss-curve: the code, SSO session and access token lifetime and the sign-in rate-limit window (replay markers live ten times it)")
 	flag.Parse()
 	if o.Concurrency, err = positiveList("-concurrency", conc); err != nil {
 		return err
