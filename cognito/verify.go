@@ -8,15 +8,41 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
+
+	"github.com/bridgekeeper/bridgekeeper/identity"
 )
 
-// TokenVerifier checks Cognito ID tokens and returns their claims.
+// TokenVerifier checks Cognito ID tokens and returns what they say about the person.
 type TokenVerifier interface {
-	VerifyIDToken(ctx context.Context, raw string) (map[string]any, error)
+	VerifyIDToken(ctx context.Context, raw string) (IDToken, error)
+}
+
+// IDToken is what a verified Cognito ID token says about the person: its sub, cognito:username
+// and auth_time, and its claims without the token's bookkeeping (identity.NewClaims).
+type IDToken struct {
+	Subject  string
+	Username string
+	// AuthTime is auth_time in Unix seconds (0 when absent).
+	AuthTime int64
+	Claims   identity.Claims
+}
+
+// idTokenChecked are the claims VerifyIDToken checks or reads, decoded once from the payload.
+type idTokenChecked struct {
+	Issuer   string          `json:"iss"`
+	Audience json.RawMessage `json:"aud"`
+	// Expiry is exp; absent, null or not a number leaves it 0, long expired.
+	Expiry    float64         `json:"exp"`
+	NotBefore json.RawMessage `json:"nbf"`
+	TokenUse  string          `json:"token_use"`
+	Subject   string          `json:"sub"`
+	Username  string          `json:"cognito:username"`
+	AuthTime  float64         `json:"auth_time"`
 }
 
 // JWKSVerifier verifies Cognito ID tokens against the pool's published keys (go-oidc's remote key
@@ -45,44 +71,48 @@ func NewJWKSVerifier(ctx context.Context, cfg Config, client *http.Client) *JWKS
 // VerifyIDToken checks the signature, then decodes the claims once and checks the issuer, the
 // audience, the expiry (and nbf, if present) and token_use=id: what go-oidc's ID token verifier
 // checks, without its second decoding of the claims.
-func (j *JWKSVerifier) VerifyIDToken(ctx context.Context, raw string) (map[string]any, error) {
+func (j *JWKSVerifier) VerifyIDToken(ctx context.Context, raw string) (IDToken, error) {
 	if j.clientID == "" {
-		return nil, errors.New("verify Cognito ID token: no app client id configured")
+		return IDToken{}, errors.New("verify Cognito ID token: no app client id configured")
 	}
 	if err := checkRS256(raw); err != nil {
-		return nil, fmt.Errorf("verify Cognito ID token: %w", err)
+		return IDToken{}, fmt.Errorf("verify Cognito ID token: %w", err)
 	}
 	payload, err := j.keys.VerifySignature(ctx, raw)
 	if err != nil {
-		return nil, fmt.Errorf("verify Cognito ID token: %w", err)
+		return IDToken{}, fmt.Errorf("verify Cognito ID token: %w", err)
 	}
-	claims := map[string]any{}
-	if err := json.Unmarshal(payload, &claims); err != nil {
-		return nil, fmt.Errorf("read Cognito ID token claims: %w", err)
+	var c idTokenChecked
+	if err := json.Unmarshal(payload, &c); err != nil {
+		return IDToken{}, fmt.Errorf("read Cognito ID token claims: %w", err)
 	}
-	if iss, _ := claims["iss"].(string); iss != j.issuer {
-		return nil, fmt.Errorf("verify Cognito ID token: issued by %q, want %q", iss, j.issuer)
+	if c.Issuer != j.issuer {
+		return IDToken{}, fmt.Errorf("verify Cognito ID token: issued by %q, want %q", c.Issuer, j.issuer)
 	}
-	if !hasAudience(claims["aud"], j.clientID) {
-		return nil, fmt.Errorf("verify Cognito ID token: audience %v, want %q", claims["aud"], j.clientID)
+	if !hasAudience(c.Audience, j.clientID) {
+		return IDToken{}, fmt.Errorf("verify Cognito ID token: audience %s, want %q", c.Audience, j.clientID)
 	}
 	now := time.Now
 	if j.Now != nil {
 		now = j.Now
 	}
 	t := now()
-	if exp, ok := claims["exp"].(float64); !ok || unixTime(exp).Before(t) {
-		return nil, fmt.Errorf("verify Cognito ID token: expired (exp %v)", claims["exp"])
+	if unixTime(c.Expiry).Before(t) {
+		return IDToken{}, fmt.Errorf("verify Cognito ID token: expired (exp %v)", c.Expiry)
 	}
-	if nbf, ok := claims["nbf"]; ok {
-		if n, ok := nbf.(float64); !ok || t.Add(nbfLeeway).Before(unixTime(n)) {
-			return nil, fmt.Errorf("verify Cognito ID token: not valid before %v", nbf)
+	if len(c.NotBefore) > 0 {
+		if n, err := strconv.ParseFloat(string(c.NotBefore), 64); err != nil || t.Add(nbfLeeway).Before(unixTime(n)) {
+			return IDToken{}, fmt.Errorf("verify Cognito ID token: not valid before %s", c.NotBefore)
 		}
 	}
-	if use, _ := claims["token_use"].(string); use != "id" {
-		return nil, fmt.Errorf("verify Cognito ID token: token_use is %q, want id", use)
+	if c.TokenUse != "id" {
+		return IDToken{}, fmt.Errorf("verify Cognito ID token: token_use is %q, want id", c.TokenUse)
 	}
-	return claims, nil
+	claims, err := identity.NewClaims(payload)
+	if err != nil {
+		return IDToken{}, fmt.Errorf("read Cognito ID token claims: %w", err)
+	}
+	return IDToken{Subject: c.Subject, Username: c.Username, AuthTime: int64(c.AuthTime), Claims: claims}, nil
 }
 
 // checkRS256 refuses a token whose protected header names another algorithm than RS256, the
@@ -109,13 +139,18 @@ func checkRS256(raw string) error {
 	return nil
 }
 
-// hasAudience reports whether aud (a JSON string or array of strings) names clientID.
-func hasAudience(aud any, clientID string) bool {
-	switch a := aud.(type) {
-	case string:
-		return a == clientID
-	case []any:
-		return slices.Contains(a, any(clientID))
+// hasAudience reports whether aud (a JSON string or array) names clientID.
+func hasAudience(aud json.RawMessage, clientID string) bool {
+	if len(aud) == 0 {
+		return false
+	}
+	switch aud[0] {
+	case '"':
+		var a string
+		return json.Unmarshal(aud, &a) == nil && a == clientID
+	case '[':
+		var a []any
+		return json.Unmarshal(aud, &a) == nil && slices.Contains(a, any(clientID))
 	}
 	return false
 }

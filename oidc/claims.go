@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/bridgekeeper/bridgekeeper/identity"
 )
 
 // Scopes the provider understands.
@@ -138,7 +140,7 @@ func (p *Provider) claimValue(claim, username string, upstream map[string]any) (
 	}
 	switch claim {
 	case "groups":
-		return stringList(upstream["cognito:groups"])
+		return stringList(upstream[identity.ClaimGroups])
 	case "email_verified", "phone_number_verified":
 		return convertClaim(upstream[claim], "boolean")
 	case "updated_at":
@@ -233,26 +235,4 @@ func stringList(v any) ([]string, bool) {
 		return []string{l}, true
 	}
 	return nil, false
-}
-
-// isUpstreamMetaClaim reports JWT bookkeeping claims of the upstream ID
-// token, dropped before the identity is stored.
-func isUpstreamMetaClaim(name string) bool {
-	switch name {
-	case "iss", "aud", "exp", "iat", "nbf", "jti", "origin_jti", "event_id",
-		"token_use", "auth_time", "at_hash", "nonce", "azp", "amr", "sid":
-		return true
-	}
-	return false
-}
-
-// storedClaims copies the upstream claims worth keeping.
-func storedClaims(in map[string]any) map[string]any {
-	out := make(map[string]any, len(in))
-	for k, v := range in {
-		if !isUpstreamMetaClaim(k) {
-			out[k] = v
-		}
-	}
-	return out
 }

@@ -119,13 +119,20 @@ func (p *Provider) issueTokens(c *client, gid string, g *grantRecord, scopes []s
 	now := p.now()
 	resp := &tokenResponse{TokenType: "Bearer", ExpiresIn: int64(c.accessTokenTTL / time.Second), Scope: strings.Join(scopes, " "),
 		RefreshToken: refreshToken}
-	at, err := p.mintAccessToken(c, gid, g, scopes, now)
+	var upstream map[string]any // the person's claims, decoded once when a token releases some
+	if slices.Contains(scopes, scopeOpenID) || slices.Contains(scopes, scopeGroups) {
+		var err error
+		if upstream, err = g.Claims.Map(); err != nil {
+			return nil, err
+		}
+	}
+	at, err := p.mintAccessToken(c, gid, g, upstream, scopes, now)
 	if err != nil {
 		return nil, err
 	}
 	resp.AccessToken = at
 	if slices.Contains(scopes, scopeOpenID) {
-		idt, err := p.mintIDToken(c, g, scopes, nonce, at, now)
+		idt, err := p.mintIDToken(c, g, upstream, scopes, nonce, at, now)
 		if err != nil {
 			return nil, err
 		}
@@ -144,7 +151,7 @@ func grantTTL(c *client, g *grantRecord) time.Duration {
 }
 
 // mintAccessToken signs an RFC 9068 JWT access token.
-func (p *Provider) mintAccessToken(c *client, gid string, g *grantRecord, scopes []string, now time.Time) (string, error) {
+func (p *Provider) mintAccessToken(c *client, gid string, g *grantRecord, upstream map[string]any, scopes []string, now time.Time) (string, error) {
 	jti, err := p.randomToken(16)
 	if err != nil {
 		return "", err
@@ -164,7 +171,7 @@ func (p *Provider) mintAccessToken(c *client, gid string, g *grantRecord, scopes
 		GrantID:  gid,
 	}
 	if slices.Contains(scopes, scopeGroups) {
-		if groups, ok := stringList(g.Claims["cognito:groups"]); ok {
+		if groups, ok := stringList(upstream[identity.ClaimGroups]); ok {
 			claims.Groups = groups
 		}
 	}
@@ -177,8 +184,8 @@ func (p *Provider) mintAccessToken(c *client, gid string, g *grantRecord, scopes
 
 // mintIDToken signs an ID token with the person's claims released by scopes
 // and by the claims request parameter.
-func (p *Provider) mintIDToken(c *client, g *grantRecord, scopes []string, nonce, accessToken string, now time.Time) (string, error) {
-	claims := p.userClaims(g.Subject, g.Username, g.Claims, scopes, g.ClaimsID)
+func (p *Provider) mintIDToken(c *client, g *grantRecord, upstream map[string]any, scopes []string, nonce, accessToken string, now time.Time) (string, error) {
+	claims := p.userClaims(g.Subject, g.Username, upstream, scopes, g.ClaimsID)
 	claims["iss"] = p.issuer
 	claims["aud"] = c.ID
 	claims["exp"] = now.Add(c.idTokenTTL).Unix()
