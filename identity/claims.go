@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // Claims are the person's verified claims from the pool's ID token (email, email_verified,
@@ -22,12 +23,22 @@ var errMalformedClaims = errors.New("identity: claims are not a JSON object")
 // token's bookkeeping, compactly, in their order.
 func NewClaims(payload []byte) (Claims, error) {
 	var compact bytes.Buffer
-	if err := json.Compact(&compact, payload); err != nil {
+	err := json.Compact(&compact, payload)
+	if err != nil {
 		return nil, fmt.Errorf("identity: read claims: %w", err)
 	}
 	obj := compact.Bytes()
 	if len(obj) < 2 || obj[0] != '{' {
 		return nil, errMalformedClaims
+	}
+	if !utf8.Valid(obj) { // as decoding would read them: invalid bytes become U+FFFD
+		var m map[string]any
+		if err := json.Unmarshal(obj, &m); err != nil {
+			return nil, fmt.Errorf("identity: read claims: %w", err)
+		}
+		if obj, err = json.Marshal(m); err != nil {
+			return nil, fmt.Errorf("identity: read claims: %w", err)
+		}
 	}
 	out := make([]byte, 0, len(obj))
 	out = append(out, '{')
@@ -96,7 +107,7 @@ func (c *Claims) UnmarshalJSON(b []byte) error {
 func (c Claims) Value(name string) (json.RawMessage, bool) {
 	var found []byte
 	eachMember(c, func(key, value []byte) bool {
-		if n, err := memberName(key); err == nil && n == name {
+		if isName(key, name) {
 			found = value // the last one wins, as when decoding
 		}
 		return true
@@ -139,6 +150,15 @@ func isBookkeeping(name string) bool {
 		return true
 	}
 	return false
+}
+
+// isName reports whether the quoted key names name (without allocating, unless escaped).
+func isName(key []byte, name string) bool {
+	if bytes.IndexByte(key, '\\') < 0 {
+		return string(key[1:len(key)-1]) == name
+	}
+	n, err := memberName(key)
+	return err == nil && n == name
 }
 
 // memberName is the name of a member whose quoted key is key.

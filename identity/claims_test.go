@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+	"unicode/utf8"
 )
 
 // poolPayload is a pool ID token's claims with every kind of attribute.
@@ -95,6 +96,10 @@ func TestClaimsRefuseWhatIsNotAnObject(t *testing.T) {
 		if err := json.Unmarshal([]byte(in), &c); err == nil {
 			t.Errorf("Unmarshal(%q) accepted", in)
 		}
+	}
+	// Invalid UTF-8 is kept as decoding reads it.
+	if c, err := NewClaims([]byte("{\"name\":\"a\xffb\"}")); err != nil || c.String("name") != "a\ufffdb" || !utf8.Valid(c) {
+		t.Errorf("claims %q, %v", c, err)
 	}
 	// Reading malformed bytes never panics and finds nothing.
 	for _, bad := range []Claims{Claims(`{`), Claims(`{"a`), Claims(`{"a":}`), Claims(`{"a":"b"`), Claims(`{"a":[}`), Claims(`{"a"}`)} {

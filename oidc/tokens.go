@@ -19,6 +19,9 @@ import (
 	"github.com/bridgekeeper/bridgekeeper/identity"
 )
 
+// idTokenPayloadSize is about the size of an ID token's payload beyond the person's claims.
+const idTokenPayloadSize = 320
+
 // JWT "typ" header values.
 const (
 	typIDToken     = "JWT"
@@ -119,20 +122,13 @@ func (p *Provider) issueTokens(c *client, gid string, g *grantRecord, scopes []s
 	now := p.now()
 	resp := &tokenResponse{TokenType: "Bearer", ExpiresIn: int64(c.accessTokenTTL / time.Second), Scope: strings.Join(scopes, " "),
 		RefreshToken: refreshToken}
-	var upstream map[string]any // the person's claims, decoded once when a token releases some
-	if slices.Contains(scopes, scopeOpenID) || slices.Contains(scopes, scopeGroups) {
-		var err error
-		if upstream, err = g.Claims.Map(); err != nil {
-			return nil, err
-		}
-	}
-	at, err := p.mintAccessToken(c, gid, g, upstream, scopes, now)
+	at, err := p.mintAccessToken(c, gid, g, scopes, now)
 	if err != nil {
 		return nil, err
 	}
 	resp.AccessToken = at
 	if slices.Contains(scopes, scopeOpenID) {
-		idt, err := p.mintIDToken(c, g, upstream, scopes, nonce, at, now)
+		idt, err := p.mintIDToken(c, g, scopes, nonce, at, now)
 		if err != nil {
 			return nil, err
 		}
@@ -151,7 +147,7 @@ func grantTTL(c *client, g *grantRecord) time.Duration {
 }
 
 // mintAccessToken signs an RFC 9068 JWT access token.
-func (p *Provider) mintAccessToken(c *client, gid string, g *grantRecord, upstream map[string]any, scopes []string, now time.Time) (string, error) {
+func (p *Provider) mintAccessToken(c *client, gid string, g *grantRecord, scopes []string, now time.Time) (string, error) {
 	jti, err := p.randomToken(16)
 	if err != nil {
 		return "", err
@@ -171,7 +167,7 @@ func (p *Provider) mintAccessToken(c *client, gid string, g *grantRecord, upstre
 		GrantID:  gid,
 	}
 	if slices.Contains(scopes, scopeGroups) {
-		if groups, ok := stringList(upstream[identity.ClaimGroups]); ok {
+		if groups, ok := p.groups(g.Claims); ok {
 			claims.Groups = groups
 		}
 	}
@@ -184,24 +180,26 @@ func (p *Provider) mintAccessToken(c *client, gid string, g *grantRecord, upstre
 
 // mintIDToken signs an ID token with the person's claims released by scopes
 // and by the claims request parameter.
-func (p *Provider) mintIDToken(c *client, g *grantRecord, upstream map[string]any, scopes []string, nonce, accessToken string, now time.Time) (string, error) {
-	claims := p.userClaims(g.Subject, g.Username, upstream, scopes, g.ClaimsID)
-	claims["iss"] = p.issuer
-	claims["aud"] = c.ID
-	claims["exp"] = now.Add(c.idTokenTTL).Unix()
-	claims["iat"] = now.Unix()
-	claims["auth_time"] = g.AuthTime
-	claims["sid"] = publicSID(g.SessionID)
+// Its payload is written straight from the grant's claims (jsonObject).
+func (p *Provider) mintIDToken(c *client, g *grantRecord, scopes []string, nonce, accessToken string, now time.Time) (string, error) {
+	o := newJSONObject(idTokenPayloadSize + len(g.Claims))
+	p.appendUserClaims(o, g.Subject, g.Username, g.Claims, scopes, g.ClaimsID)
+	o.str("iss", p.issuer)
+	o.str("aud", c.ID)
+	o.num("exp", now.Add(c.idTokenTTL).Unix())
+	o.num("iat", now.Unix())
+	o.num("auth_time", g.AuthTime)
+	o.str("sid", publicSID(g.SessionID))
 	if len(g.AMR) > 0 {
-		claims["amr"] = g.AMR
+		o.strs("amr", g.AMR)
 	}
 	if nonce != "" {
-		claims["nonce"] = nonce
+		o.str("nonce", nonce)
 	}
 	if accessToken != "" {
-		claims["at_hash"] = tokenHash(c.alg, accessToken)
+		o.str("at_hash", tokenHash(c.alg, accessToken))
 	}
-	tok, err := p.keys.sign(c.alg, typIDToken, claims)
+	tok, err := p.keys.signPayload(c.alg, typIDToken, o.bytes())
 	if err != nil {
 		return "", fmt.Errorf("sign ID token: %w", err)
 	}
