@@ -115,6 +115,32 @@ func (c Claims) Value(name string) (json.RawMessage, bool) {
 	return found, found != nil
 }
 
+// Indexed is Claims read once, for taking many claims from them.
+type Indexed struct{ members []member }
+
+// member is one member of a claims object: its quoted key and its value.
+type member struct{ key, value []byte }
+
+// Indexed reads the claims once.
+func (c Claims) Indexed() Indexed {
+	ix := Indexed{members: make([]member, 0, 24)}
+	eachMember(c, func(key, value []byte) bool {
+		ix.members = append(ix.members, member{key, value})
+		return true
+	})
+	return ix
+}
+
+// Value is the JSON value of claim name, if present (as Claims.Value).
+func (ix Indexed) Value(name string) (json.RawMessage, bool) {
+	for i := len(ix.members) - 1; i >= 0; i-- { // the last one wins, as when decoding
+		if isName(ix.members[i].key, name) {
+			return ix.members[i].value, true
+		}
+	}
+	return nil, false
+}
+
 // String is claim name's value when it is a JSON string, else "".
 func (c Claims) String(name string) string {
 	v, ok := c.Value(name)

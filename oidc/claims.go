@@ -1,6 +1,7 @@
 package oidc
 
 import (
+	"bytes"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -126,7 +127,8 @@ func (p *Provider) releasedClaims(scopes, requested []string) []string {
 
 // appendUserClaims adds sub and the person's claims released by scopes and requested, taken
 // from the upstream claims (never a protocol claim: the token adds those itself).
-func (p *Provider) appendUserClaims(o *jsonObject, subject, username string, upstream identity.Claims, scopes, requested []string) {
+func (p *Provider) appendUserClaims(o *jsonObject, subject, username string, claims identity.Claims, scopes, requested []string) {
+	upstream := claims.Indexed()
 	o.str("sub", subject)
 	for _, c := range p.releasedClaims(scopes, requested) {
 		if slices.Contains(protocolClaims(), c) {
@@ -141,7 +143,7 @@ func (p *Provider) appendUserClaims(o *jsonObject, subject, username string, ups
 // claimJSON derives one released claim from the upstream claims, as JSON, normalising the
 // types Cognito uses (string booleans, string timestamps, address as a string). A value that
 // needs no conversion is copied as it is.
-func (p *Provider) claimJSON(claim, username string, upstream identity.Claims) ([]byte, bool) {
+func (p *Provider) claimJSON(claim, username string, upstream claimValues) ([]byte, bool) {
 	for _, m := range p.cfg.ClaimMappings {
 		if m.Claim == claim {
 			v, ok := upstream.Value(m.Attribute)
@@ -194,11 +196,23 @@ func (p *Provider) claimJSON(claim, username string, upstream identity.Claims) (
 	return convertRaw(v, "")
 }
 
+// claimValues are upstream claims to take values from (identity.Claims or Indexed).
+type claimValues interface {
+	Value(name string) (json.RawMessage, bool)
+}
+
 // groups are the person's Cognito groups (cognito:groups: a list, or one string), if any.
-func (p *Provider) groups(upstream identity.Claims) ([]string, bool) {
+func (p *Provider) groups(upstream claimValues) ([]string, bool) {
 	v, ok := upstream.Value(identity.ClaimGroups)
+	if !ok {
+		return nil, false
+	}
+	var names []string // the usual shape: a list of strings (a null in it would read as "")
+	if !bytes.Contains(v, []byte("null")) && json.Unmarshal(v, &names) == nil {
+		return names, len(names) > 0
+	}
 	var list any
-	if !ok || json.Unmarshal(v, &list) != nil {
+	if json.Unmarshal(v, &list) != nil {
 		return nil, false
 	}
 	return stringList(list)

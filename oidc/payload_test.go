@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+
+	"github.com/bridgekeeper/bridgekeeper/identity"
 )
 
 // decodeJSON decodes b, failing the test when it is not JSON.
@@ -99,6 +101,8 @@ func TestClaimJSONShapes(t *testing.T) {
 		{"preferred_username", `{}`, "", ""},
 		{"groups", `{"cognito:groups":["a",1,"b"]}`, "", `["a","b"]`},
 		{"groups", `{"cognito:groups":"solo"}`, "", `["solo"]`},
+		{"groups", `{"cognito:groups":["a",null,"null"]}`, "", `["a","null"]`},
+		{"groups", `{"cognito:groups":null}`, "", ""},
 		{"groups", `{"cognito:groups":[]}`, "", ""},
 		{"groups", `{}`, "", ""},
 		{"email_verified", `{"email_verified":"true"}`, "", `true`},
@@ -112,7 +116,7 @@ func TestClaimJSONShapes(t *testing.T) {
 		{"n", `{"custom:n":"5"}`, "", `5`},
 		{"n", `{}`, "", ""},
 	} {
-		got, ok := p.claimJSON(tt.claim, tt.username, []byte(tt.upstream))
+		got, ok := p.claimJSON(tt.claim, tt.username, identity.Claims(tt.upstream).Indexed())
 		if !ok {
 			if tt.want != "" {
 				t.Errorf("%s from %s: not released, want %s", tt.claim, tt.upstream, tt.want)
