@@ -89,8 +89,9 @@ i18n-missing:
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
 
-## bench-compare: Bridgekeeper beside zitadel/oidc's example provider and oidc-provider, side by
-## side (docs/benchmarks.md); needs go, node and npm; BENCH_FLAGS="-rounds 3 -parked 0" etc.
+## bench-compare: Bridgekeeper beside zitadel/oidc's example provider, oidc-provider and Dex, side
+## by side (docs/benchmarks.md); needs go, node, npm and a C compiler (Dex is built with cgo);
+## BENCH_FLAGS="-rounds 3 -parked 0" etc.
 bench-compare:
 	$(GO) run ./bench/cmd/bench-compare $(BENCH_FLAGS)
 

@@ -62,7 +62,7 @@ func testConfig() *config.Config {
 
 // newTestServer assembles a server with a memory store as its counter, a
 // JSON logger into the returned buffer, and deps adjusted by edit.
-func newTestServer(t *testing.T, cfg *config.Config, edit func(d *testDeps)) (*Server, *logBuffer) {
+func newTestServer(t testing.TB, cfg *config.Config, edit func(d *testDeps)) (*Server, *logBuffer) {
 	t.Helper()
 	logs := &logBuffer{}
 	st := store.NewMemory(store.MemoryOptions{})

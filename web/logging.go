@@ -37,11 +37,14 @@ func NewLogHandler(h slog.Handler) slog.Handler {
 	return LogHandler{Handler: h}
 }
 
+// requestIDAttr is the attribute the request id is logged as.
+const requestIDAttr = "request_id"
+
 // Handle adds request_id from ctx, then passes the record on.
 func (h LogHandler) Handle(ctx context.Context, r slog.Record) error {
 	if id := RequestID(ctx); id != "" {
 		r = r.Clone()
-		r.AddAttrs(slog.String("request_id", id))
+		r.AddAttrs(slog.String(requestIDAttr, id))
 	}
 	return h.Handler.Handle(ctx, r)
 }

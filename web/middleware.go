@@ -28,24 +28,18 @@ const csrfCookieMaxAge = 12 * time.Hour
 // maxRequestIDLen bounds an incoming X-Request-Id that is honoured.
 const maxRequestIDLen = 64
 
-// requestID gives every request an id: a sane incoming X-Request-Id from a
-// trusted proxy (trusted_proxies), or a random one. It is echoed in the
-// response header and carried in the request context for logging (see
-// RequestID).
-func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		id := c.Request().Header.Get(echo.HeaderXRequestID)
-		if !saneRequestID(id) || !s.fromTrustedProxy(c.Request()) {
-			b := make([]byte, 16)
-			if _, err := io.ReadFull(s.deps.Rand, b); err != nil {
-				return fmt.Errorf("request id: %w", err)
-			}
-			id = hex.EncodeToString(b)
-		}
-		c.Response().Header().Set(echo.HeaderXRequestID, id)
-		c.SetRequest(c.Request().WithContext(WithRequestID(c.Request().Context(), id)))
-		return next(c)
+// newRequestID is a request's id: a sane incoming X-Request-Id from a trusted proxy
+// (trusted_proxies), or a random one. Server.serve echoes it in the answer's header and carries
+// it in the request context for logging (see RequestID).
+func (s *Server) newRequestID(r *http.Request) (string, error) {
+	if id := r.Header.Get(echo.HeaderXRequestID); saneRequestID(id) && s.fromTrustedProxy(r) {
+		return id, nil
 	}
+	b := make([]byte, 16+32) // the random bytes, then their hex
+	if _, err := io.ReadFull(s.deps.Rand, b[:16]); err != nil {
+		return "", fmt.Errorf("request id: %w", err)
+	}
+	return string(hex.AppendEncode(b[16:16], b[:16])), nil
 }
 
 // saneRequestID accepts ids of 1 to 64 letters, digits, '-', '_', '.' and ':'.
@@ -75,23 +69,36 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err) // render the error now, so its status is logged
 		}
 		req, res := c.Request(), c.Response()
-		path := req.URL.Path
-		if len(path) > maxLoggedPath {
-			path = path[:maxLoggedPath] + "…"
-		}
+		ctx := req.Context()
 		level := slog.LevelInfo
 		if res.Status >= http.StatusInternalServerError {
 			level = slog.LevelError
 		}
-		s.log.LogAttrs(req.Context(), level, "request",
+		if !s.access.Enabled(ctx, level) {
+			return nil
+		}
+		path := req.URL.Path
+		if len(path) > maxLoggedPath {
+			path = path[:maxLoggedPath] + "…"
+		}
+		// The record is built here rather than by slog.Logger: no caller's program counter is
+		// looked up (nothing logs the source), and the request id is added with the rest instead
+		// of by LogHandler copying the record.
+		end := s.deps.Now()
+		r := slog.NewRecord(end, level, "request", 0)
+		r.AddAttrs(
 			slog.String("method", req.Method),
 			slog.String("path", path),
 			slog.String("route", c.Path()),
 			slog.Int("status", res.Status),
 			slog.Int64("bytes", res.Size),
-			slog.Duration("duration", s.deps.Now().Sub(start)),
+			slog.Duration("duration", end.Sub(start)),
 			slog.String("remote_ip", c.RealIP()),
 		)
+		if id := RequestID(ctx); id != "" {
+			r.AddAttrs(slog.String(requestIDAttr, id))
+		}
+		_ = s.access.Handle(ctx, r) // as slog.Logger, a handler's error is dropped
 		return nil
 	}
 }
@@ -153,22 +160,35 @@ func newSecurityHeaders(cfg *config.Config) (echo.MiddlewareFunc, error) {
 	if u, err := url.Parse(cfg.PublicURL); err == nil && u.Scheme == "https" {
 		hsts = "max-age=31536000"
 	}
+	headers := []string{
+		"Content-Security-Policy", csp,
+		"X-Content-Type-Options", "nosniff",
+		"Referrer-Policy", "no-referrer",
+		"X-Frame-Options", "DENY",
+		"Cross-Origin-Opener-Policy", "same-origin",
+		"Permissions-Policy", "camera=(), microphone=(), geolocation=()",
+		"Cache-Control", "no-store",
+	}
+	if hsts != "" {
+		headers = append(headers, "Strict-Transport-Security", hsts)
+	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			h := c.Response().Header()
-			h.Set("Content-Security-Policy", csp)
-			h.Set("X-Content-Type-Options", "nosniff")
-			h.Set("Referrer-Policy", "no-referrer")
-			h.Set("X-Frame-Options", "DENY")
-			h.Set("Cross-Origin-Opener-Policy", "same-origin")
-			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-			h.Set("Cache-Control", "no-store")
-			if hsts != "" {
-				h.Set("Strict-Transport-Security", hsts)
-			}
+			setHeaders(c.Response().Header(), headers)
 			return next(c)
 		}
 	}, nil
+}
+
+// setHeaders sets each header of kv (canonical names and values alternating), all values in one
+// allocation (Header.Set makes one per header). Each value is a slice of its own with no room to
+// grow, so a handler's Add or Set cannot reach another header's value.
+func setHeaders(h http.Header, kv []string) {
+	vals := make([]string, len(kv)/2)
+	for i := range vals {
+		vals[i] = kv[2*i+1]
+		h[kv[2*i]] = vals[i : i+1 : i+1]
+	}
 }
 
 // bodyLimit refuses bodies over BodyLimit with 413.

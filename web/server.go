@@ -99,7 +99,10 @@ type Server struct {
 	cfg      *config.Config
 	deps     Deps
 	log      *slog.Logger
+	access   slog.Handler // the access log's: log's, without the LogHandler (accessLog adds the id)
 	echo     *echo.Echo
+	handler  http.Handler // serve
+	bufs     *sync.Pool   // bufferedWriters
 	http     *http.Server
 	mu       sync.Mutex
 	ln       net.Listener
@@ -157,11 +160,16 @@ func New(cfg *config.Config, deps Deps) (*Server, error) {
 	if deps.Rand == nil {
 		deps.Rand = rand.Reader
 	}
+	base := deps.Logger.Handler()
+	if lh, ok := base.(LogHandler); ok {
+		base = lh.Handler
+	}
 	s := &Server{
-		cfg:  cfg,
-		deps: deps,
-		log:  slog.New(NewLogHandler(deps.Logger.Handler())),
-		ln:   deps.Listener,
+		cfg:    cfg,
+		deps:   deps,
+		log:    slog.New(LogHandler{Handler: base}),
+		access: base,
+		ln:     deps.Listener,
 
 		protocolPaths: map[string]bool{},
 	}
@@ -176,17 +184,18 @@ func New(cfg *config.Config, deps Deps) (*Server, error) {
 	s.trusted = trusted
 	e.IPExtractor = ipExtractor(s.trusted)
 	s.echo = e
+	s.bufs = newBufferPool()
+	s.handler = http.HandlerFunc(s.serve)
 
 	sec, err := newSecurityHeaders(cfg)
 	if err != nil {
 		return nil, err
 	}
-	e.Pre(headAsGET, s.requestID) // headAsGET first: the router reads the request ServeHTTP was given
-	e.Use(restoreHEAD, s.accessLog, s.recoverPanic, sec, bodyLimit(), s.csrf())
+	e.Use(composed(restoreHEAD, s.accessLog, s.recoverPanic, sec, bodyLimit(), s.csrf()))
 	s.routes()
 
 	s.http = &http.Server{
-		Handler:           e,
+		Handler:           s.handler,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -195,6 +204,18 @@ func New(cfg *config.Config, deps Deps) (*Server, error) {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	return s, nil
+}
+
+// composed returns mws as one middleware, composed once: echo composes its middleware for every
+// request, a closure per middleware each time, but the handler it passes to the first is always
+// the routed one (echo.Context.Handler: the route's handler with the route's middleware, or the
+// 404 or 405 handler), so the chain can end in that and be built here.
+func composed(mws ...echo.MiddlewareFunc) echo.MiddlewareFunc {
+	chain := func(c echo.Context) error { return c.Handler()(c) }
+	for i := len(mws) - 1; i >= 0; i-- {
+		chain = mws[i](chain)
+	}
+	return func(echo.HandlerFunc) echo.HandlerFunc { return chain }
 }
 
 // parseTrusted reads the trusted proxies: IP addresses or CIDR ranges.
@@ -243,7 +264,7 @@ func (s *Server) fromTrustedProxy(r *http.Request) bool {
 }
 
 // Handler returns the server's HTTP handler (for tests and embedding).
-func (s *Server) Handler() http.Handler { return s.echo }
+func (s *Server) Handler() http.Handler { return s.handler }
 
 // Listen binds the configured listen address. Addr reports the address.
 func (s *Server) Listen() error {

@@ -47,13 +47,24 @@ func buildZitadel(ctx context.Context, cache string) (string, error) {
 		{"mod", "download", zitadelModule + "@" + zitadelVersion},
 		{"build", "-mod=mod", "-o", bin, zitadelServer},
 	} {
-		cmd := exec.CommandContext(ctx, "go", args...)
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return "", fmt.Errorf("go %v (in %s): %w\n%s", args, dir, err, out)
+		if _, err := goIn(ctx, dir, args...); err != nil {
+			return "", err
 		}
 	}
 	return bin, nil
+}
+
+// goIn runs the go command in dir and returns its standard output.
+func goIn(ctx context.Context, dir string, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("go %v (in %s): %w\n%s", args, dir, err, stderr.String())
+	}
+	return string(out), nil
 }
 
 // startZitadel runs the example provider of zitadel/oidc: in-memory storage, its own login page

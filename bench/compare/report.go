@@ -90,7 +90,8 @@ func (r *Report) Print(w io.Writer) {
 	_ = tw.Flush()
 }
 
-// ratioRows compares each Bridgekeeper variant with each peer variant of the same algorithm and
+// ratioRows compares each Bridgekeeper variant with each peer variant of the same algorithm (and
+// with Dex, whatever the algorithm: it signs RS256 only and the targets are its figures) and
 // with the baseline build's variant of the same algorithm and flow, round by round (the rounds
 // interleave, so a round's ratio saw the same machine load).
 func (r *Report) ratioRows() []string {
@@ -101,7 +102,9 @@ func (r *Report) ratioRows() []string {
 		}
 		for _, peer := range r.Results {
 			b, p := bk.Variant, peer.Variant
-			comparable := p.Provider != providerBridgekeeper && p.Alg == b.Alg && (p.Provider != providerBaseline || p.Flow == b.Flow)
+			// Dex signs RS256 only: the targets put every algorithm beside it.
+			sameAlg := p.Alg == b.Alg || p.Provider == providerDex
+			comparable := p.Provider != providerBridgekeeper && sameAlg && (p.Provider != providerBaseline || p.Flow == b.Flow)
 			if !comparable {
 				continue
 			}

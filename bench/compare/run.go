@@ -1,9 +1,9 @@
 // Package compare is the side-by-side benchmark of `make bench-compare` (issue 11): complete
 // sign-ins (authorize → sign-in page → password → redirect with the code → token, with a cookie
 // jar, the ID token verified with go-oidc on a sample) against Bridgekeeper `serve` in front of
-// `bridgekeeper localpool`, and against two OpenID providers a user could pick instead, each
+// `bridgekeeper localpool`, and against OpenID providers a user could pick instead, each
 // installed from its registry by the benchmark: the example provider of github.com/zitadel/oidc
-// (Go module proxy) and oidc-provider (npm). Variants run in interleaved rounds; each provider
+// and Dex (Go module proxy), and oidc-provider (npm). Variants run in interleaved rounds; each provider
 // process's CPU comes from /proc/PID/stat, memory from /proc/PID/status.
 package compare
 
@@ -26,6 +26,7 @@ type Options struct {
 	Dir          string   // scratch directory for configuration, keys and seed files
 	Cache        string   // where the peers are built and installed, kept between runs
 	Peers        bool     // measure zitadel/oidc and oidc-provider too
+	Dex          bool     // with Peers: measure Dex too (built from the Go module proxy on first use)
 	Flows        []string // Bridgekeeper's pool flows (FlowPassword, FlowSRP)
 	Rounds       int      // interleaved rounds
 	SignIns      int      // complete sign-ins per variant, round and concurrency (at least 4× the concurrency)
@@ -174,7 +175,17 @@ func startAll(ctx context.Context, o Options) ([]*Variant, []*proc, error) {
 		return variants, procs, err
 	}
 	ov, op, err := startOIDCProvider(ctx, script, o.Dir)
-	return append(variants, ov...), append(procs, op...), err
+	variants, procs = append(variants, ov...), append(procs, op...)
+	if err != nil || !o.Dex {
+		return variants, procs, err
+	}
+	fmt.Fprintf(o.Log, "building %s@%s under %s\n", dexCommand, dexVersion, o.Cache)
+	dex, err := buildDex(ctx, o.Cache)
+	if err != nil {
+		return variants, procs, err
+	}
+	dv, dp, err := startDex(ctx, dex, o.Dir)
+	return append(variants, dv...), append(procs, dp...), err
 }
 
 // count adds n sign-ins to each of the variant's processes.

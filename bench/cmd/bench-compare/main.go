@@ -1,7 +1,7 @@
-// Command bench-compare measures Bridgekeeper beside two OpenID providers a user could pick
+// Command bench-compare measures Bridgekeeper beside OpenID providers a user could pick
 // instead (issue 11; docs/benchmarks.md explains how to read it). `make bench-compare` runs it.
 //
-//	bench-compare [-rounds 5] [-sign-ins 200] [-concurrency 1,64] [-parked 10000] [-peers=true]
+//	bench-compare [-rounds 5] [-sign-ins 200] [-concurrency 1,64] [-parked 10000] [-peers=true] [-dex=true]
 //	bench-compare -rss-curve [-rss-points 1000,10000,50000,100000] [-rss-lifetime 5s]
 package main
 
@@ -47,6 +47,7 @@ func run(ctx context.Context) error {
 	flag.IntVar(&o.VerifyEvery, "verify-every", 20, "verify every n-th ID token with go-oidc")
 	flag.IntVar(&o.WarmUp, "warm-up", 64, "sign-ins per variant before anything is measured")
 	flag.BoolVar(&o.Peers, "peers", true, "measure zitadel/oidc's example provider and oidc-provider too")
+	flag.BoolVar(&o.Dex, "dex", true, "with -peers: measure Dex v2.13.0 too (RS256 only)")
 	flag.StringVar(&o.Cache, "cache", filepath.Join(cacheRoot, "bridgekeeper-bench"), "where the peers are built and installed")
 	flag.StringVar(&o.Bridgekeeper, "bridgekeeper", "", "the bridgekeeper binary (default: built from this checkout)")
 	flag.StringVar(&o.Baseline, "baseline", "", "another bridgekeeper binary to measure in the same rounds, e.g. main's before a change")

@@ -1,0 +1,41 @@
+package compare
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestRatioRowsPairs checks which variants the report puts side by side: each Bridgekeeper
+// variant with the peers of its algorithm, with Dex whatever the algorithm (it signs RS256 only
+// and the targets are its figures), and with the baseline build's same flow and
+// algorithm; and that each ratio is the round's own.
+func TestRatioRowsPairs(t *testing.T) {
+	result := func(provider, alg, flow string, ms ...float64) *Result {
+		r := &Result{Variant: &Variant{Provider: provider, Alg: alg, Flow: flow}, samples: map[int][]sample{}}
+		for _, m := range ms {
+			r.samples[1] = append(r.samples[1], sample{cpu: time.Duration(m * float64(time.Millisecond))})
+		}
+		return r
+	}
+	rep := &Report{Options: Options{Concurrency: []int{1}}, Results: []*Result{
+		result(providerBridgekeeper, AlgES256, FlowPassword, 1, 2),
+		result(providerBridgekeeper, AlgRS256, FlowPassword, 3, 3),
+		result(providerBaseline, AlgES256, FlowPassword, 2, 2),
+		result(providerBaseline, AlgES256, FlowSRP, 9, 9),
+		result("oidc-provider", AlgES256, flowPeer, 4, 4),
+		result("zitadel", AlgRS256, flowPeer, 1, 1),
+		result(providerDex, AlgRS256, flowPeer, 2, 1),
+	}}
+	want := []string{
+		"bridgekeeper ES256 USER_PASSWORD_AUTH\tbaseline ES256 USER_PASSWORD_AUTH\t1.00 [0.50–1.00]",
+		"bridgekeeper ES256 USER_PASSWORD_AUTH\toidc-provider ES256\t0.50 [0.25–0.50]",
+		"bridgekeeper ES256 USER_PASSWORD_AUTH\tdex RS256\t2.00 [0.50–2.00]",
+		"bridgekeeper RS256 USER_PASSWORD_AUTH\tzitadel RS256\t3.00 [3.00–3.00]",
+		"bridgekeeper RS256 USER_PASSWORD_AUTH\tdex RS256\t3.00 [1.50–3.00]",
+	}
+	got := rep.ratioRows()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("ratio rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
