@@ -2,6 +2,9 @@ package cognito
 
 import (
 	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -11,8 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/coreos/go-oidc/v3/oidc"
 
 	"github.com/bridgekeeper/bridgekeeper/identity"
 )
@@ -45,11 +46,11 @@ type idTokenChecked struct {
 	AuthTime  float64         `json:"auth_time"`
 }
 
-// JWKSVerifier verifies Cognito ID tokens against the pool's published keys (go-oidc's remote key
-// set: cached, fetched again for an unknown key id). It does not read the pool's discovery
-// document, so it works with emulators whose discovery names another host.
+// JWKSVerifier verifies Cognito ID tokens against the pool's published keys (poolKeys: cached,
+// fetched again for an unknown key id). It does not read the pool's discovery document, so it
+// works with emulators whose discovery names another host.
 type JWKSVerifier struct {
-	keys     *oidc.RemoteKeySet
+	keys     *poolKeys
 	issuer   string
 	clientID string
 	// Now is the clock expiry is checked against (nil: time.Now).
@@ -62,23 +63,17 @@ const nbfLeeway = 5 * time.Minute
 // NewJWKSVerifier verifies tokens issued by cfg.IssuerURL() for cfg.ClientID, with keys from
 // cfg.JWKS(), fetched through client (nil uses http.DefaultClient).
 func NewJWKSVerifier(ctx context.Context, cfg Config, client *http.Client) *JWKSVerifier {
-	if client != nil {
-		ctx = oidc.ClientContext(ctx, client)
-	}
-	return &JWKSVerifier{keys: oidc.NewRemoteKeySet(ctx, cfg.JWKS()), issuer: cfg.IssuerURL(), clientID: cfg.ClientID}
+	return &JWKSVerifier{keys: newPoolKeys(ctx, cfg.JWKS(), client), issuer: cfg.IssuerURL(), clientID: cfg.ClientID}
 }
 
-// VerifyIDToken checks the signature, then decodes the claims once and checks the issuer, the
-// audience, the expiry (and nbf, if present) and token_use=id: what go-oidc's ID token verifier
-// checks, without its second decoding of the claims.
+// VerifyIDToken checks the RS256 signature with the pool's key the header names, then decodes
+// the claims once and checks the issuer, the audience, the expiry (and nbf, if present) and
+// token_use=id: what go-oidc's ID token verifier checks, with one parse of the token.
 func (j *JWKSVerifier) VerifyIDToken(ctx context.Context, raw string) (IDToken, error) {
 	if j.clientID == "" {
 		return IDToken{}, errors.New("verify Cognito ID token: no app client id configured")
 	}
-	if err := checkRS256(raw); err != nil {
-		return IDToken{}, fmt.Errorf("verify Cognito ID token: %w", err)
-	}
-	payload, err := j.keys.VerifySignature(ctx, raw)
+	payload, err := j.verifySignature(ctx, raw)
 	if err != nil {
 		return IDToken{}, fmt.Errorf("verify Cognito ID token: %w", err)
 	}
@@ -115,28 +110,79 @@ func (j *JWKSVerifier) VerifyIDToken(ctx context.Context, raw string) (IDToken, 
 	return IDToken{Subject: c.Subject, Username: c.Username, AuthTime: int64(c.AuthTime), Claims: claims}, nil
 }
 
-// checkRS256 refuses a token whose protected header names another algorithm than RS256, the
-// one Cognito signs with (go-oidc's verifier refused them too; its key set alone would try
-// every asymmetric algorithm with the pool's keys).
-func checkRS256(raw string) error {
-	h, _, ok := strings.Cut(raw, ".")
-	if !ok {
-		return errors.New("malformed token")
+// jwsHeader is the protected header of a compact JWS, as far as it is read.
+type jwsHeader struct {
+	Alg  string          `json:"alg"`
+	Kid  string          `json:"kid"`
+	Crit json.RawMessage `json:"crit"`
+}
+
+// errMalformed is the error for anything that is not a compact JWS.
+var errMalformed = errors.New("malformed token")
+
+// parseRS256 splits a compact JWS (RFC 7515 §7.1) and reads its protected header: refused
+// unless it names RS256, the one algorithm Cognito signs with, and no critical extension.
+func parseRS256(raw string) (h jwsHeader, signed, payload, sig string, err error) {
+	head, rest, ok := strings.Cut(raw, ".")
+	payload, sig, ok2 := strings.Cut(rest, ".")
+	if !ok || !ok2 || strings.Contains(sig, ".") {
+		return h, "", "", "", errMalformed
 	}
-	dec, err := base64.RawURLEncoding.DecodeString(h)
+	dec, err := base64.RawURLEncoding.DecodeString(head)
 	if err != nil {
-		return fmt.Errorf("malformed token header: %w", err)
+		return h, "", "", "", fmt.Errorf("malformed token header: %w", err)
 	}
-	var header struct {
-		Alg string `json:"alg"`
+	if err := json.Unmarshal(dec, &h); err != nil {
+		return h, "", "", "", fmt.Errorf("malformed token header: %w", err)
 	}
-	if err := json.Unmarshal(dec, &header); err != nil {
-		return fmt.Errorf("malformed token header: %w", err)
+	if h.Alg != "RS256" {
+		return h, "", "", "", fmt.Errorf("signed with %q, want RS256", h.Alg)
 	}
-	if header.Alg != "RS256" {
-		return fmt.Errorf("signed with %q, want RS256", header.Alg)
+	if len(h.Crit) > 0 {
+		return h, "", "", "", errors.New("the token header names critical extensions")
 	}
-	return nil
+	return h, raw[:len(head)+1+len(payload)], payload, sig, nil
+}
+
+// verifySignature checks raw's RS256 signature (RSASSA-PKCS1-v1_5, SHA-256) with the pool's key
+// its header names and returns the decoded payload.
+func (j *JWKSVerifier) verifySignature(ctx context.Context, raw string) ([]byte, error) {
+	h, signed, payload, sig, err := parseRS256(raw)
+	if err != nil {
+		return nil, err
+	}
+	s, err := base64.RawURLEncoding.DecodeString(sig)
+	if err != nil {
+		return nil, fmt.Errorf("malformed token signature: %w", err)
+	}
+	digest := sha256.Sum256([]byte(signed))
+	verifies := func(keys []*rsa.PublicKey) bool {
+		for _, pub := range keys {
+			if rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], s) == nil {
+				return true
+			}
+		}
+		return false
+	}
+	keys := j.keys.cached(h.Kid)
+	if !verifies(keys) {
+		if len(keys) > 0 && h.Kid != "" {
+			return nil, errors.New("the signature does not verify")
+		}
+		// A key the pool has published since the keys were read (or the first token): read
+		// them again (RFC 7517's rotation, OpenID Connect Core §10.1.1).
+		if err := j.keys.refresh(ctx); err != nil {
+			return nil, fmt.Errorf("fetch the pool's keys: %w", err)
+		}
+		if !verifies(j.keys.cached(h.Kid)) {
+			return nil, fmt.Errorf("no key of the pool's verifies the signature (key id %q)", h.Kid)
+		}
+	}
+	out, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return nil, fmt.Errorf("malformed token payload: %w", err)
+	}
+	return out, nil
 }
 
 // hasAudience reports whether aud (a JSON string or array) names clientID.
