@@ -125,9 +125,11 @@ type Handlers struct {
 	// steps is the step-page registry (see stepPages).
 	steps map[cognito.StepKind]stepPage
 	// languages are the language picker's choices.
-	languages []views.Language
+	languages *views.Languages
 	// policy is the pool's password policy (see policy.go).
 	policy *policyCache
+	// signInPages keeps the plain sign-in page rendered (GET /authorize's answer).
+	signInPages *views.SignInPages
 }
 
 // New checks deps and returns the handlers.
@@ -159,7 +161,8 @@ func withDefaults(d Deps) *Handlers {
 	if d.Limits == nil {
 		d.Limits = noLimits{}
 	}
-	return &Handlers{d: d, steps: stepPages(), languages: languageChoices(d.Bundle), policy: newPolicyCache(d.Policy, d.PasswordPolicy, d.Now, d.Logger)}
+	return &Handlers{d: d, steps: stepPages(), languages: views.NewLanguages(languageChoices(d.Bundle)), policy: newPolicyCache(d.Policy, d.PasswordPolicy, d.Now, d.Logger),
+		signInPages: views.NewSignInPages(PathSignIn)}
 }
 
 // page builds what every view needs for this request, in the language the person asked for

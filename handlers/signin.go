@@ -80,7 +80,7 @@ func (h *Handlers) signInForm(w http.ResponseWriter, r *http.Request, p views.Pa
 	if f.Notice == noticeResendPassword && m.UsernameFirst {
 		m.ShowPassword = true // "Send a new code" on an MFA page: the password is what it needs
 	}
-	return renderTo(r.Context(), w, http.StatusOK, views.SignInPage(p, m))
+	return renderTo(r.Context(), w, http.StatusOK, h.signInPages.Page(p, m))
 }
 
 // SignInPOST starts the Cognito flow with the username and password.

@@ -54,9 +54,19 @@ type Bundle struct {
 type catalog struct {
 	tag     language.Tag
 	sources []source
-	// localizer parses the sources on its first call (sync.OnceValues) and returns a localizer
-	// for this language alone; English fallback is Localizer's.
-	localizer func() (*goi18n.Localizer, error)
+	// localizer parses the sources on its first call (sync.OnceValues) and returns the messages
+	// of this language alone; English fallback is Localizer's.
+	localizer func() (*messages, error)
+}
+
+// messages is one language's parsed catalog. It is immutable once parsed.
+type messages struct {
+	loc *goi18n.Localizer
+	// plain is, for each message id the language has, what its Localize gives without template
+	// data, worked out once when the catalog is parsed: T without data is then one map lookup,
+	// where go-i18n matches the language and runs the message's template on every call. An id
+	// whose Localize fails with nothing to show is left out (T falls back as Localize would).
+	plain map[string]string
 }
 
 // source is one catalog file: its name (active.<tag>.toml, which names the language) and content.
@@ -134,9 +144,10 @@ func (b *Bundle) loadEarly() error {
 }
 
 // parse reads the catalog's sources, in order (later ones replace messages of earlier ones).
-func (c *catalog) parse() (*goi18n.Localizer, error) {
+func (c *catalog) parse() (*messages, error) {
 	b := goi18n.NewBundle(c.tag)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	var ids []string
 	for _, src := range c.sources {
 		raw, err := src.data()
 		if err != nil {
@@ -149,8 +160,17 @@ func (c *catalog) parse() (*goi18n.Localizer, error) {
 		if mf.Tag != c.tag {
 			return nil, fmt.Errorf("i18n: catalog %s is for %s, not %s", src.name, mf.Tag, c.tag)
 		}
+		for _, m := range mf.Messages {
+			ids = append(ids, m.ID)
+		}
 	}
-	return goi18n.NewLocalizer(b, c.tag.String()), nil
+	m := &messages{loc: goi18n.NewLocalizer(b, c.tag.String()), plain: make(map[string]string, len(ids))}
+	for _, id := range ids {
+		if out, err := m.loc.Localize(&goi18n.LocalizeConfig{MessageID: id}); out != "" || err == nil {
+			m.plain[id] = out
+		}
+	}
+	return m, nil
 }
 
 // LanguageName is the language's name in itself ("Deutsch"): the catalog's LanguageNameID
@@ -209,8 +229,8 @@ func (b *Bundle) Localizer(acceptLanguage string, uiLocales ...string) *Localize
 // Localizer translates message ids into one language. A nil *Localizer is
 // valid and returns message ids unchanged.
 type Localizer struct {
-	loc      *goi18n.Localizer // the language's own messages; nil for English
-	fallback *goi18n.Localizer // English
+	loc      *messages // the language's own messages; nil for English
+	fallback *messages // English
 	lang     string
 }
 
@@ -223,6 +243,9 @@ func (l *Localizer) T(id string, data ...map[string]any) string {
 	if l == nil || l.fallback == nil {
 		return id
 	}
+	if len(data) == 0 || data[0] == nil {
+		return l.plain(id)
+	}
 	cfg := &goi18n.LocalizeConfig{MessageID: id}
 	if len(data) > 0 && data[0] != nil {
 		cfg.TemplateData = l.numbers(data[0])
@@ -232,15 +255,28 @@ func (l *Localizer) T(id string, data ...map[string]any) string {
 	}
 	// A message the language lacks comes from English.
 	if l.loc != nil {
-		if out, err := l.loc.Localize(cfg); out != "" || err == nil {
+		if out, err := l.loc.loc.Localize(cfg); out != "" || err == nil {
 			return out
 		}
 	}
-	out, err := l.fallback.Localize(cfg)
+	out, err := l.fallback.loc.Localize(cfg)
 	if out == "" && err != nil {
 		return id
 	}
 	return out
+}
+
+// plain is T without data: the language's message, else English's, else the id.
+func (l *Localizer) plain(id string) string {
+	if l.loc != nil {
+		if out, ok := l.loc.plain[id]; ok {
+			return out
+		}
+	}
+	if out, ok := l.fallback.plain[id]; ok {
+		return out
+	}
+	return id
 }
 
 // Lang is the BCP 47 tag of the selected language, for the html lang attribute.

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"bytes"
+	"errors"
 	"strconv"
 	"testing"
 	"time"
@@ -142,3 +143,59 @@ func benchSentinel(b *testing.B, wait int) store.Store {
 // costs a Swap (a redeemed code, a rotated refresh token).
 func BenchmarkSentinelSwap(b *testing.B)     { benchSwap(b, benchSentinel(b, 0)) }
 func BenchmarkSentinelSwapWait(b *testing.B) { benchSwap(b, benchSentinel(b, 1)) }
+
+// benchSignInOps makes the store operations of one complete sign-in (counted by a wrapper
+// around serve's store; docs/benchmarks.md, "Store operations per sign-in"), with the records'
+// sizes, on fresh keys: two limit checks (two Gets that miss each), the sign-in counter, the SSO
+// session (upstream token read, then written, its grants ranged, the session written and
+// indexed), the code (counted, written, read, swapped), the upstream token read twice by the
+// token endpoint, and the grant written and indexed twice.
+func benchSignInOps(b *testing.B, s store.Store) {
+	ctx := b.Context()
+	up, sso, code, grant, used := make([]byte, 1805), make([]byte, 329), make([]byte, 491), make([]byte, 370), make([]byte, 95)
+	i := 0
+	for b.Loop() {
+		i++
+		id := strconv.Itoa(i)
+		miss := func(key string) {
+			if _, err := s.Get(ctx, key); !errors.Is(err, store.ErrNotFound) {
+				b.Fatalf("get %s: %v", key, err)
+			}
+		}
+		must := func(err error) {
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		hit := func(key string) {
+			_, err := s.Get(ctx, key)
+			must(err)
+		}
+		miss("ab:password:ua:" + id + ":127.0.0.1:block")
+		miss("ab:password:u:" + id + ":block")
+		_, err := s.Incr(ctx, "rl:signin:127.0.0.1", time.Minute)
+		must(err)
+		miss("oidc:up:" + id)
+		_, err = s.ZRange(ctx, "oidc:ssog:"+id, false, 0)
+		must(err)
+		must(s.Set(ctx, "oidc:up:"+id, up, time.Hour))
+		must(s.Set(ctx, "oidc:sso:"+id, sso, time.Hour))
+		must(s.ZAdd(ctx, "oidc:subj:"+id, id, int64(i), time.Hour))
+		_, err = s.Incr(ctx, "ab:code_issue:s:"+id, time.Minute)
+		must(err)
+		must(s.Set(ctx, "oidc:code:"+id, code, time.Minute))
+		miss("ab:client_auth:ua:" + id + ":127.0.0.1:block")
+		miss("ab:client_auth:u:" + id + ":block")
+		hit("oidc:code:" + id)
+		_, err = s.Swap(ctx, "oidc:code:"+id, used, time.Minute)
+		must(err)
+		hit("oidc:up:" + id)
+		hit("oidc:up:" + id)
+		must(s.Set(ctx, "oidc:grant:"+id, grant, time.Hour))
+		must(s.ZAdd(ctx, "oidc:subj:"+id, "g"+id, int64(i), time.Hour))
+		must(s.ZAdd(ctx, "oidc:ssog:"+id, "g"+id, int64(i), time.Hour))
+	}
+}
+
+func BenchmarkMemorySignIn(b *testing.B) { b.ReportAllocs(); benchSignInOps(b, benchMemory(b)) }
+func BenchmarkRedisSignIn(b *testing.B)  { b.ReportAllocs(); benchSignInOps(b, benchRedis(b)) }

@@ -29,8 +29,14 @@
 // "k" are independent, and Delete never removes an ordered set (ZTrim with
 // keep 0 empties one). Using a key with an operation of the other
 // kind fails with an error wrapping [ErrWrongType]; so does Incr on a value
-// that is not a decimal integer. Values are copied on the way in and out, so
-// callers may reuse their buffers.
+// that is not a decimal integer.
+//
+// Values are copied once, on the way in: Set, SetNX and Swap keep their own
+// copy, so callers may reuse or change their buffers afterwards. Values
+// handed out (Get's value, Swap's previous value) are read-only: they may be
+// the store's own bytes, shared with other readers, so callers must not
+// change them (copy first if needed). A store never changes a value it has
+// handed out; a later write replaces it instead.
 //
 // # Expiry
 //

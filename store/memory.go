@@ -103,13 +103,17 @@ func (m *Memory) Get(ctx context.Context, key string) ([]byte, error) {
 	}
 	e := m.live(key, m.now())
 	if e == nil {
-		return nil, fmt.Errorf("memory get: %w", ErrNotFound)
+		return nil, errGetNotFound
 	}
 	if e.set != nil {
 		return nil, fmt.Errorf("memory get: %w", ErrWrongType)
 	}
-	return slices.Clone(e.value), nil
+	return e.value, nil // read-only for the caller; no write changes it in place
 }
+
+// errGetNotFound is Get's answer for a missing key, made once: most reads on the sign-in path
+// (rate-limit checks finding no block) miss.
+var errGetNotFound = fmt.Errorf("memory get: %w", ErrNotFound)
 
 // Set implements [Store].
 func (m *Memory) Set(ctx context.Context, key string, value []byte, ttl time.Duration) error {
@@ -166,7 +170,7 @@ func (m *Memory) Swap(ctx context.Context, key string, value []byte, ttl time.Du
 		if e.set != nil {
 			return ErrWrongType
 		}
-		prev = e.value // the entry owned this slice; hand it over
+		prev = e.value // read-only, as Get's values: earlier Gets may share it
 		e.value = slices.Clone(value)
 		m.setExpiry(e, now.Add(ttl))
 		return nil
@@ -198,7 +202,7 @@ func (m *Memory) Incr(ctx context.Context, key string, ttl time.Duration) (int64
 			}
 			m.remove(key)
 			n = 1
-			m.insert(&memEntry{key: key, value: []byte("1"), expires: now.Add(ttl)})
+			m.insert(&memEntry{key: key, value: []byte{'1'}, expires: now.Add(ttl)})
 			return nil
 		}
 		if e.set != nil {
@@ -212,7 +216,8 @@ func (m *Memory) Incr(ctx context.Context, key string, ttl time.Duration) (int64
 			return errors.New("counter would overflow")
 		}
 		n = cur + 1
-		e.value = strconv.AppendInt(e.value[:0], n, 10)
+		// A new slice: the old one may be held by a Get's caller.
+		e.value = strconv.AppendInt(nil, n, 10)
 		return nil
 	})
 	return n, err

@@ -35,16 +35,19 @@ var ErrUnavailable = errors.New("store: unavailable")
 // the exact expiry and atomicity guarantees.
 type Store interface {
 	// Get returns the value of key, or ErrNotFound if it is absent or expired.
+	// The value is read-only (see the package documentation, "Keys and
+	// values").
 	Get(ctx context.Context, key string) ([]byte, error)
-	// Set stores value under key for ttl (which must be positive), replacing
-	// any previous value and expiry.
+	// Set stores a copy of value under key for ttl (which must be positive),
+	// replacing any previous value and expiry.
 	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
 	// SetNX stores value under key for ttl only if key is absent, and reports
 	// whether it did.
 	SetNX(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error)
 	// Swap atomically replaces an existing key's value (new ttl) and returns
-	// the previous value. If the key is absent it returns ErrNotFound and
-	// creates nothing. Used for single-use codes and refresh rotation.
+	// the previous value, read-only. If the key is absent it returns
+	// ErrNotFound and creates nothing. Used for single-use codes and refresh
+	// rotation.
 	Swap(ctx context.Context, key string, value []byte, ttl time.Duration) ([]byte, error)
 	// Delete removes keys; missing keys are fine.
 	Delete(ctx context.Context, keys ...string) error

@@ -14,8 +14,12 @@
 package views
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/a-h/templ"
 )
 
 // Translator turns message ids into sentences in one language.
@@ -67,8 +71,46 @@ type LanguagePicker struct {
 	Action string
 	// Return is the page to come back to.
 	Return string
-	// Languages are the choices.
-	Languages []Language
+	// Languages are the choices (NewLanguages).
+	Languages *Languages
+}
+
+// Languages are the language picker's choices, with their <option> elements rendered once for
+// each choice being the page's language: the picker is on every page and only its selected
+// option changes. Immutable once made, so one value serves every request.
+type Languages struct {
+	list []Language
+	// options are the rendered <option> elements (languageOptions), by the selected tag.
+	options map[string]string
+}
+
+// NewLanguages renders the picker's options for list, once for each language selected.
+func NewLanguages(list []Language) *Languages {
+	l := &Languages{list: slices.Clone(list), options: make(map[string]string, len(list))}
+	for _, sel := range l.list {
+		var b strings.Builder
+		if languageOptions(l.list, sel.Tag).Render(context.Background(), &b) == nil {
+			l.options[sel.Tag] = b.String()
+		}
+	}
+	return l
+}
+
+// Len is the number of choices (0 for nil).
+func (l *Languages) Len() int {
+	if l == nil {
+		return 0
+	}
+	return len(l.list)
+}
+
+// optionsFor is the <option> elements with selected chosen: rendered in NewLanguages, or now
+// for a language that is not a choice (then none is selected).
+func (l *Languages) optionsFor(selected string) templ.Component {
+	if s, ok := l.options[selected]; ok {
+		return templ.Raw(s)
+	}
+	return languageOptions(l.list, selected)
 }
 
 // Language is one choice of the picker.

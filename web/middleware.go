@@ -18,12 +18,8 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/bridgekeeper/bridgekeeper/config"
-	"github.com/bridgekeeper/bridgekeeper/internal/csrf"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
-
-// csrfCookieMaxAge is how long a CSRF cookie lives: longer than any sign-in.
-const csrfCookieMaxAge = 12 * time.Hour
 
 // maxRequestIDLen bounds an incoming X-Request-Id that is honoured.
 const maxRequestIDLen = 64
@@ -194,48 +190,6 @@ func setHeaders(h http.Header, kv []string) {
 // bodyLimit refuses bodies over BodyLimit with 413.
 func bodyLimit() echo.MiddlewareFunc {
 	return middleware.BodyLimit(BodyLimit)
-}
-
-// csrf checks a token on every POST (and other unsafe methods) to a matched
-// route outside the OpenID Connect endpoints (protocolPaths): the token lives in a cookie (__Host-bk_csrf with
-// secure cookies, bk_csrf otherwise) and comes back in the _csrf form field
-// or the X-CSRF-Token header. Browsers that send Sec-Fetch-Site:
-// same-origin pass without a token. Every refusal is a 403 for which
-// csrf.IsRefused is true.
-func (s *Server) csrf() echo.MiddlewareFunc {
-	name := "bk_csrf"
-	if s.cfg.Cookies.Secure {
-		name = "__Host-bk_csrf"
-	}
-	mw := middleware.CSRFWithConfig(middleware.CSRFConfig{
-		Skipper: func(c echo.Context) bool {
-			// Unknown routes and wrong methods get their 404 or 405.
-			return c.Path() == "" || c.Get(echo.ContextKeyHeaderAllow) != nil || s.protocolPaths[c.Path()] && !issuesToken(c)
-		},
-		TokenLookup:    "form:" + csrf.FormField + ",header:" + csrf.Header,
-		ContextKey:     csrf.ContextKey,
-		CookieName:     name,
-		CookiePath:     "/",
-		CookieSecure:   s.cfg.Cookies.Secure,
-		CookieHTTPOnly: true,
-		CookieSameSite: http.SameSiteLaxMode,
-		CookieMaxAge:   int(csrfCookieMaxAge / time.Second),
-	})
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			reached := false
-			err := mw(func(c echo.Context) error {
-				reached = true
-				return next(c)
-			})(c)
-			if err != nil && !reached {
-				// echo reports these as 400 or 403 with assorted messages;
-				// make every one a 403 the error page can recognise.
-				return &echo.HTTPError{Code: http.StatusForbidden, Message: "invalid csrf token", Internal: fmt.Errorf("%w: %w", csrf.ErrRefused, err)}
-			}
-			return err
-		}
-	}
 }
 
 // issuesToken reports a request on which the CSRF check runs although its path is a protocol

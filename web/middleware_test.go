@@ -3,8 +3,10 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -199,7 +201,7 @@ func TestRequestID(t *testing.T) {
 	hexID := regexp.MustCompile(`^[0-9a-f]{32}$`)
 	handlerLogs := &logBuffer{}
 	s, logs := newTestServer(t, testConfig(), func(d *testDeps) {
-		d.Rand = bytes.NewReader(bytes.Repeat([]byte{0xab}, 16))
+		d.Rand = io.MultiReader(bytes.NewReader(bytes.Repeat([]byte{0xab}, 16)), rand.Reader) // the id first, then the CSRF token
 		d.Extra = func(e *echo.Echo, _ middlewares) {
 			e.GET("/hello", func(c echo.Context) error {
 				// A handler logging with the request context gets the id too.

@@ -131,20 +131,30 @@ func (l *Limiter) rule(k Kind) Rule {
 	return l.cfg.Password
 }
 
-// userKey hashes a username (case and surrounding space ignored) for store keys.
-func userKey(username string) string {
+// userKeyLen is the length of a hashed username in store keys.
+const userKeyLen = 24
+
+// userKey hashes a username (case and surrounding space ignored) for store keys. It is an
+// array, so that a key built from it (string(u[:]) in a concatenation) costs one allocation.
+func userKey(username string) [userKeyLen]byte {
 	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(username))))
-	return hex.EncodeToString(sum[:12])
+	var u [userKeyLen]byte
+	hex.Encode(u[:], sum[:userKeyLen/2])
+	return u
 }
 
+// blockSuffix ends the key of a counter's block ("until" in Unix milliseconds).
+const blockSuffix = ":block"
+
 // subjects are the counters an attempt touches: the username with this address, and the
-// username across all addresses (with the ceiling).
-func (l *Limiter) subjects(k Kind, username, addr string) []subject {
+// username across all addresses (with the ceiling). Each key ends in suffix ("" for the
+// counters themselves, blockSuffix for their blocks).
+func (l *Limiter) subjects(k Kind, username, addr, suffix string) [2]subject {
 	u := userKey(username)
 	r := l.rule(k)
-	return []subject{
-		{scope: "username+address", key: "ab:" + string(k) + ":ua:" + u + ":" + addr, free: r.Free},
-		{scope: "username", key: "ab:" + string(k) + ":u:" + u, free: r.Free * l.cfg.Ceiling},
+	return [2]subject{
+		{scope: "username+address", key: "ab:" + string(k) + ":ua:" + string(u[:]) + ":" + addr + suffix, free: r.Free},
+		{scope: "username", key: "ab:" + string(k) + ":u:" + string(u[:]) + suffix, free: r.Free * l.cfg.Ceiling},
 	}
 }
 
@@ -157,8 +167,8 @@ type subject struct {
 // refuses.
 func (l *Limiter) Check(ctx context.Context, k Kind, username, addr string) error {
 	now := l.now()
-	for _, s := range l.subjects(k, username, addr) {
-		v, err := l.st.Get(ctx, s.key+":block")
+	for _, s := range l.subjects(k, username, addr, blockSuffix) {
+		v, err := l.st.Get(ctx, s.key)
 		if err != nil {
 			if isNotFound(err) {
 				continue
@@ -179,7 +189,7 @@ func (l *Limiter) Check(ctx context.Context, k Kind, username, addr string) erro
 // Failed counts a failed attempt and, past the free ones, blocks the next for a growing time.
 func (l *Limiter) Failed(ctx context.Context, k Kind, username, addr string) error {
 	r := l.rule(k)
-	for _, s := range l.subjects(k, username, addr) {
+	for _, s := range l.subjects(k, username, addr, "") {
 		ok, err := l.tracked(ctx, k, s.key, r.Window)
 		if err != nil {
 			return err
@@ -197,7 +207,7 @@ func (l *Limiter) Failed(ctx context.Context, k Kind, username, addr string) err
 				d = min(r.Delay<<over, r.MaxDelay)
 			}
 			until := l.now().Add(d).UnixMilli()
-			if err := l.st.Set(ctx, s.key+":block", []byte(strconv.FormatInt(until, 10)), d); err != nil {
+			if err := l.st.Set(ctx, s.key+blockSuffix, []byte(strconv.FormatInt(until, 10)), d); err != nil {
 				return fmt.Errorf("abuse block: %w", err)
 			}
 		}
@@ -208,12 +218,9 @@ func (l *Limiter) Failed(ctx context.Context, k Kind, username, addr string) err
 // Reset forgets a username's failures of kind k (a new reset code was sent, or the person
 // signed in).
 func (l *Limiter) Reset(ctx context.Context, k Kind, username, addr string) error {
-	var keys []string
-	for _, s := range l.subjects(k, username, addr) {
-		keys = append(keys, s.key, s.key+":block")
-	}
 	// The per-username count across addresses is kept: only this address's is forgotten.
-	if err := l.st.Delete(ctx, keys[0], keys[1]); err != nil {
+	ua := l.subjects(k, username, addr, "")[0].key
+	if err := l.st.Delete(ctx, ua, ua+blockSuffix); err != nil {
 		return fmt.Errorf("abuse reset: %w", err)
 	}
 	return nil
@@ -222,8 +229,9 @@ func (l *Limiter) Reset(ctx context.Context, k Kind, username, addr string) erro
 // Send counts a code send for username from addr and refuses it beyond CodeSends per
 // SendWindow for the username or for the address.
 func (l *Limiter) Send(ctx context.Context, username, addr string) error {
+	u := userKey(username)
 	for _, s := range []subject{
-		{scope: "username", key: "ab:" + string(CodeSend) + ":u:" + userKey(username)},
+		{scope: "username", key: "ab:" + string(CodeSend) + ":u:" + string(u[:])},
 		{scope: "address", key: "ab:" + string(CodeSend) + ":a:" + addr},
 	} {
 		if s.scope == "username" {
@@ -257,7 +265,8 @@ func (l *Limiter) Send(ctx context.Context, username, addr string) error {
 // than the session: an ended session gets no more codes, so its counter would serve nothing.
 func (l *Limiter) Issue(ctx context.Context, session string, ends time.Time) error {
 	window := min(l.cfg.IssueWindow, max(ends.Sub(l.now()), time.Second))
-	n, err := l.st.Incr(ctx, "ab:"+string(CodeIssue)+":s:"+userKey(session), window)
+	s := userKey(session)
+	n, err := l.st.Incr(ctx, "ab:"+string(CodeIssue)+":s:"+string(s[:]), window)
 	if err != nil {
 		return fmt.Errorf("abuse count: %w", err)
 	}

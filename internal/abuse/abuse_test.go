@@ -312,3 +312,27 @@ func TestRefusedHookCountsEachRefusal(t *testing.T) {
 		t.Fatalf("refusals counted %v, want %v", got, want)
 	}
 }
+
+// BenchmarkCheck is the limit check every password post and every authenticated token request
+// makes (nothing blocked: the common case), and BenchmarkIssue the count of every code issued.
+func BenchmarkCheck(b *testing.B) {
+	_, l := memoryLimiter()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := l.Check(b.Context(), abuse.Password, "User@Example.com", "192.0.2.1"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkIssue(b *testing.B) {
+	c, l := memoryLimiter()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		if err := l.Issue(b.Context(), fmt.Sprint("session-", i), c.Now().Add(time.Hour)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

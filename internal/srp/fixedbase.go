@@ -21,7 +21,7 @@ import (
 //
 // Each table holds combBlocks·(2^combRows − 1) = 2,040 numbers of 3072 bits:
 // 0.78 MB of words (no pointers, so the garbage collector does not scan them),
-// built on first use in about 2,500 multiplications (≈ 7 ms of CPU). The shape
+// built on first use in about 2,500 multiplications (≈ 5 ms of CPU). The shape
 // is chosen by measurement (docs/benchmarks.md, "SRP: the pieces and the floor"): one table of
 // 8-bit windows with no squarings at all takes 6.3 MB for 10 fewer operations
 // per sign-in.
@@ -36,55 +36,55 @@ const (
 
 // comb is one fixed-base comb table for exponents below 2^bits: entry (k, u)
 // for block k < combBlocks and index 1 ≤ u ≤ combCols is
-// ∏_i base^(u_i·2^(i·rowLen + k·blockLen)) mod N, where u_i is bit i of u, kept
-// as n little-endian words at words[(k·combCols + u − 1)·n:].
+// ∏_i base^(u_i·2^(i·rowLen + k·blockLen)) mod N in Montgomery form, where u_i
+// is bit i of u, kept as n little-endian words at words[(k·combCols + u − 1)·n:].
 type comb struct {
 	bits, rowLen, blockLen int
 	words                  []big.Word
 	n                      int
-	red                    *reducer
+	mont                   *montgomery
 }
 
 // The tables for private values (privateBits bits) and for x, built on first
 // use and read-only afterwards.
 var (
-	gPrivateTable = sync.OnceValue(func() *comb { return newComb(groupG, privateBits, groupRed) })
-	gXTable       = sync.OnceValue(func() *comb { return newComb(groupG, xBits, groupRed) })
+	gPrivateTable = sync.OnceValue(func() *comb { return newComb(groupG, privateBits, groupMont) })
+	gXTable       = sync.OnceValue(func() *comb { return newComb(groupG, xBits, groupMont) })
 )
 
-func newComb(base *big.Int, size int, red *reducer) *comb {
+func newComb(base *big.Int, size int, mont *montgomery) *comb {
 	rowLen := (size + combRows - 1) / combRows
 	blockLen := (rowLen + combBlocks - 1) / combBlocks
-	n := len(red.m.Bits())
-	c := &comb{bits: size, rowLen: rowLen, blockLen: blockLen, words: make([]big.Word, combBlocks*combCols*n), n: n, red: red}
-	s := red.scratch()
+	n := mont.n
+	c := &comb{bits: size, rowLen: rowLen, blockLen: blockLen, words: make([]big.Word, combBlocks*combCols*n), n: n, mont: mont}
+	s := mont.scratch()
 	// pow[i][k] = base^(2^(i·rowLen + k·blockLen)), by squaring, for the blocks
 	// within a row; a block past the row's end (when the sizes do not divide)
 	// has no bits, and its entries only serve as the throwaway factor.
-	var pow [combRows][combBlocks]*big.Int
-	cur := new(big.Int).Set(base)
+	var pow [combRows][combBlocks][]big.Word
+	cur := make([]big.Word, n)
+	s.in(cur, base)
 	done := 0 // cur = base^(2^done)
 	for i := range combRows {
 		for k := range combBlocks {
 			if k*blockLen < rowLen {
 				for ; done < i*rowLen+k*blockLen; done++ {
-					s.mulMod(cur, cur, cur)
+					s.sqr(cur, cur)
 				}
 			}
-			pow[i][k] = new(big.Int).Set(cur)
+			pow[i][k] = append([]big.Word(nil), cur...)
 		}
 	}
 	// Entry (k, u) = entry (k, u without its top bit) · pow[top bit][k].
-	var prev, e big.Int
 	for k := range combBlocks {
 		for u := 1; u <= combCols; u++ {
 			top := bits.Len(uint(u)) - 1
+			e := c.words[c.offset(k, u):][:n]
 			if rest := u &^ (1 << top); rest == 0 {
-				e.Set(pow[top][k])
+				copy(e, pow[top][k])
 			} else {
-				s.mulMod(&e, c.entry(&prev, k, uint(rest)), pow[top][k])
+				s.mul(e, c.entry(k, uint(rest)), pow[top][k])
 			}
-			copy(c.words[c.offset(k, u):], e.Bits())
 		}
 	}
 	return c
@@ -92,12 +92,11 @@ func newComb(base *big.Int, size int, red *reducer) *comb {
 
 func (c *comb) offset(block, index int) int { return (block*combCols + index - 1) * c.n }
 
-// entry points z at entry (block, index) of the table, read-only: its
-// capacity ends with the entry, so even a mistaken write could not reach the
-// next one.
-func (c *comb) entry(z *big.Int, block int, index uint) *big.Int {
+// entry returns entry (block, index) of the table, read-only: its capacity
+// ends with the entry, so even a mistaken append could not reach the next one.
+func (c *comb) entry(block int, index uint) []big.Word {
 	off := c.offset(block, int(index))
-	return z.SetBits(c.words[off : off+c.n : off+c.n])
+	return c.words[off : off+c.n : off+c.n]
 }
 
 // gExp returns g^e mod N for 0 ≤ e < 2^bits, where bits is the size e is
@@ -121,13 +120,13 @@ func gExp(e *big.Int, bits int) *big.Int {
 // column multiplies a throwaway product instead, so the count of operations
 // does not depend on the (secret) exponent.
 func (c *comb) exp(e *big.Int) *big.Int {
-	r, dummy := big.NewInt(1), big.NewInt(1)
-	s := c.red.scratch()
-	var entry big.Int
+	s := c.mont.scratch()
+	r := append([]big.Word(nil), c.mont.one...)
+	dummy := append([]big.Word(nil), c.mont.one...)
 	words := e.Bits()
 	for j := c.blockLen - 1; j >= 0; j-- {
 		if j != c.blockLen-1 {
-			s.mulMod(r, r, r)
+			s.sqr(r, r)
 		}
 		for k := range combBlocks {
 			u := c.column(words, k*c.blockLen+j)
@@ -135,10 +134,10 @@ func (c *comb) exp(e *big.Int) *big.Int {
 			if u == 0 {
 				acc, index = dummy, 1
 			}
-			s.mulMod(acc, acc, c.entry(&entry, k, index))
+			s.mul(acc, acc, c.entry(k, index))
 		}
 	}
-	return r
+	return s.out(r)
 }
 
 // column returns the table index of column col: bit col of every row, row i

@@ -41,9 +41,8 @@ func TestGExpMatchesExp(t *testing.T) {
 // its rows and blocks, and for each single bit of the exponent (every row and
 // column of the table).
 func TestCombShapes(t *testing.T) {
-	small := newReducer(groupN)
 	for _, bits := range []int{1, 7, 9, 100, 130} {
-		c := newComb(groupG, bits, small)
+		c := newComb(groupG, bits, groupMont)
 		for pos := range bits {
 			e := new(big.Int).SetBit(new(big.Int), pos, 1)
 			if got, want := c.exp(e), new(big.Int).Exp(groupG, e, groupN); got.Cmp(want) != 0 {
@@ -64,10 +63,8 @@ func TestCombShapes(t *testing.T) {
 // cannot grow into the next one.
 func TestTableEntriesAreBounded(t *testing.T) {
 	c := gXTable()
-	var z big.Int
 	for _, e := range []struct{ block, index int }{{0, 1}, {0, combCols}, {combBlocks - 1, combCols}} {
-		c.entry(&z, e.block, uint(e.index))
-		if got := cap(z.Bits()); got > c.n {
+		if got := cap(c.entry(e.block, uint(e.index))); got > c.n {
 			t.Errorf("entry (%d, %d) has capacity %d, want at most %d", e.block, e.index, got, c.n)
 		}
 	}
@@ -83,64 +80,6 @@ func TestBit(t *testing.T) {
 	for pos := range uint(400) {
 		if got, want := bit(e.Bits(), pos), e.Bit(int(pos)); got != want {
 			t.Fatalf("bit %d = %d, want %d", pos, got, want)
-		}
-	}
-}
-
-// TestReducerMatchesMod compares Barrett reduction with Mod for products of
-// numbers below N, including the largest, and for small moduli.
-func TestReducerMatchesMod(t *testing.T) {
-	nMinus1 := new(big.Int).Sub(groupN, big.NewInt(1))
-	for _, m := range []*big.Int{groupN, big.NewInt(1<<61 - 1), mustHex("f0000000000000000000000000000001")} {
-		red := newReducer(m)
-		s := red.scratch()
-		top := new(big.Int).Sub(m, big.NewInt(1))
-		pairs := [][2]*big.Int{{big.NewInt(0), top}, {big.NewInt(1), top}, {top, top}}
-		if m == groupN {
-			pairs = append(pairs, [2]*big.Int{nMinus1, nMinus1})
-		}
-		for range 64 {
-			x, _ := rand.Int(rand.Reader, m)
-			y, _ := rand.Int(rand.Reader, m)
-			pairs = append(pairs, [2]*big.Int{x, y})
-		}
-		for _, p := range pairs {
-			want := new(big.Int).Mul(p[0], p[1])
-			want.Mod(want, m)
-			if got := s.mulMod(new(big.Int), p[0], p[1]); got.Cmp(want) != 0 {
-				t.Fatalf("mod %x: %x · %x = %x, want %x", m, p[0], p[1], got, want)
-			}
-			x := new(big.Int).Set(p[0])
-			if got := s.mulMod(x, x, x); got.Cmp(new(big.Int).Exp(p[0], big.NewInt(2), m)) != 0 {
-				t.Fatalf("mod %x: in-place square of %x = %x", m, p[0], got)
-			}
-		}
-	}
-}
-
-// TestPowModMatchesExp checks powMod against big.Int.Exp for exponents just
-// past a word boundary (where it halves them) and everywhere else, with odd
-// and even exponents and edge bases.
-func TestPowModMatchesExp(t *testing.T) {
-	one := big.NewInt(1)
-	bases := []*big.Int{big.NewInt(0), big.NewInt(1), big.NewInt(2), new(big.Int).Sub(groupN, one), groupN, new(big.Int).Add(groupN, big.NewInt(5))}
-	if b, err := rand.Int(rand.Reader, groupN); err == nil {
-		bases = append(bases, b)
-	}
-	var exps []*big.Int
-	for _, bits := range []int{0, 1, 2, 64, 65, 66, 129, 512, 513, 577} {
-		e := new(big.Int)
-		if bits > 0 {
-			e, _ = rand.Int(rand.Reader, new(big.Int).Lsh(one, uint(bits-1)))
-			e.SetBit(e, bits-1, 1)
-		}
-		exps = append(exps, e, new(big.Int).SetBit(e, 0, 0), new(big.Int).SetBit(e, 0, 1))
-	}
-	for _, b := range bases {
-		for _, e := range exps {
-			if got, want := powMod(b, e), new(big.Int).Exp(b, e, groupN); got.Cmp(want) != 0 {
-				t.Fatalf("powMod(%d-bit base, %d-bit %x) differs from Exp", b.BitLen(), e.BitLen(), e)
-			}
 		}
 	}
 }

@@ -98,5 +98,5 @@ func BenchmarkPieces(b *testing.B) {
 // BenchmarkTable is the one-time cost of building the table for private values.
 func BenchmarkTable(b *testing.B) {
 	b.ReportAllocs()
-	testutil.LoopCPU(b, func() { newComb(groupG, privateBits, groupRed) })
+	testutil.LoopCPU(b, func() { newComb(groupG, privateBits, groupMont) })
 }

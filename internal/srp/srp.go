@@ -66,11 +66,10 @@ var (
 )
 
 var (
-	groupN      = mustHex(nHex)
-	groupG      = big.NewInt(2)
-	groupK      = hashInt(pad(groupN), pad(groupG))
-	groupRed    = newReducer(groupN)
-	groupNPlus1 = new(big.Int).Add(groupN, big.NewInt(1)) // ≡ 1 (mod N), as long as N
+	groupN    = mustHex(nHex)
+	groupG    = big.NewInt(2)
+	groupK    = hashInt(pad(groupN), pad(groupG))
+	groupMont = newMontgomery(groupN)
 )
 
 // N returns a copy of the group prime.
@@ -134,11 +133,15 @@ func (c *Client) AuthKey(poolName, userID, password, saltHex, srpBHex string) ([
 	return deriveKey(clientS(c.a, B, u, x, gExp(x, xBits)), u)
 }
 
+// sessionBits is the size of the client's session exponent a + u·x: a has
+// privateBits, u and x xBits each, so a + u·x < 2^512 + 2^512.
+const sessionBits = max(privateBits, 2*xBits) + 1
+
 // clientS is the client's shared secret S = (B − k·g^x)^(a + u·x) mod N, given gx = g^x.
 func clientS(a, B, u, x, gx *big.Int) *big.Int {
 	base := new(big.Int).Sub(B, new(big.Int).Mul(groupK, gx))
 	base.Mod(base, groupN)
-	return powMod(base, new(big.Int).Add(a, new(big.Int).Mul(u, x)))
+	return groupMont.exp(base, new(big.Int).Add(a, new(big.Int).Mul(u, x)), sessionBits)
 }
 
 // PasswordClaim computes PASSWORD_CLAIM_SIGNATURE and TIMESTAMP for a PASSWORD_VERIFIER (or
@@ -231,10 +234,10 @@ func (s *Server) AuthKey(srpAHex string) ([]byte, error) {
 		return nil, ErrBadScrambler
 	}
 	// S = (A * v^u) ^ b mod N
-	S := powMod(s.v, u)
+	S := groupMont.exp(s.v, u, xBits)
 	S.Mul(S, A)
 	S.Mod(S, groupN)
-	S = powMod(S, s.b)
+	S = groupMont.exp(S, s.b, privateBits)
 	return deriveKey(S, u)
 }
 

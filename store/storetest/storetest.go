@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,6 +51,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"GetMissing", testGetMissing},
 		{"SetGet", testSetGet},
 		{"ValuesAreCopied", testValuesAreCopied},
+		{"HandedOutValuesAreStable", testHandedOutValuesAreStable},
 		{"KeysAreOpaque", testKeysAreOpaque},
 		{"NonPositiveTTL", testNonPositiveTTL},
 		{"SetExpiry", testSetExpiry},
@@ -178,25 +180,90 @@ func testSetGet(t *testing.T, s store.Store, _ Clock) {
 	wantValue(t, s, "v:text", "replaced")
 }
 
+// testValuesAreCopied checks the ownership rules: a write keeps its own copy (the caller's
+// buffer may change afterwards), and a value handed out never changes, whatever is written to
+// its key later (Get's values may be the store's own bytes, shared by every reader).
 func testValuesAreCopied(t *testing.T, s store.Store, _ Clock) {
+	ctx := t.Context()
 	in := []byte("original")
-	if err := s.Set(t.Context(), "k", in, time.Hour); err != nil {
+	if err := s.Set(ctx, "k", in, time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	copy(in, "XXXXXXXX")
-	out, err := s.Get(t.Context(), "k")
-	if err != nil {
-		t.Fatal(err)
-	}
-	copy(out, "YYYYYYYY")
 	wantValue(t, s, "k", "original")
-
-	prev, err := s.Swap(t.Context(), "k", []byte("second"), time.Hour)
+	first, err := s.Get(ctx, "k")
 	if err != nil {
 		t.Fatal(err)
 	}
-	copy(prev, "ZZZZZZZZ")
+
+	in = []byte("second")
+	prev, err := s.Swap(ctx, "k", in, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(in, "ZZZZZZ")
 	wantValue(t, s, "k", "second")
+	if string(prev) != "original" || string(first) != "original" {
+		t.Fatalf("after Swap: previous value %q, earlier Get %q; want both %q", prev, first, "original")
+	}
+
+	in = []byte("nx")
+	if ok, err := s.SetNX(ctx, "nx", in, time.Hour); err != nil || !ok {
+		t.Fatalf("SetNX = %v, %v; want true, nil", ok, err)
+	}
+	copy(in, "YY")
+	wantValue(t, s, "nx", "nx")
+
+	mustSet(t, s, "n", "7", time.Hour)
+	seven, err := s.Get(ctx, "n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Incr(ctx, "n", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	mustSet(t, s, "k", "replaced", time.Hour)
+	if string(seven) != "7" || string(first) != "original" {
+		t.Fatalf("values handed out changed by later writes: %q (want 7), %q (want original)", seven, first)
+	}
+}
+
+// testHandedOutValuesAreStable reads values and looks at them again after letting the other
+// goroutines rewrite their keys: a value handed out must not change (under the race detector,
+// a store that rewrote one in place also fails as a data race).
+func testHandedOutValuesAreStable(t *testing.T, s store.Store, _ Clock) {
+	ctx := t.Context()
+	mustSet(t, s, "n", "1", time.Hour)
+	mustSet(t, s, "v", "value-0", time.Hour)
+	errs := make([]error, workers)
+	start(workers, func(i int) {
+		for j := range 50 {
+			var err error
+			switch i % 4 {
+			case 0:
+				_, err = s.Incr(ctx, "n", time.Hour)
+			case 1:
+				_, err = s.Swap(ctx, "v", []byte(fmt.Sprintf("value-%d", j)), time.Hour)
+			default:
+				key := [2]string{"n", "v"}[i%2]
+				var v []byte
+				if v, err = s.Get(ctx, key); err == nil {
+					was := string(v)
+					runtime.Gosched() // the writers' turn
+					if string(v) != was {
+						err = fmt.Errorf("%s: a value handed out changed from %q to %q", key, was, v)
+					}
+				}
+			}
+			if err != nil {
+				errs[i] = err
+				return
+			}
+		}
+	})
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func testKeysAreOpaque(t *testing.T, s store.Store, _ Clock) {
