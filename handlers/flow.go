@@ -124,6 +124,14 @@ func (j *CookieJar) saveValues(w http.ResponseWriter, base string, v any, values
 	return nil
 }
 
+// clearSent deletes the cookie named base if the request carries it: a browser without it has
+// nothing to delete, and its answer no header to carry.
+func (j *CookieJar) clearSent(w http.ResponseWriter, r *http.Request, base string) {
+	if _, err := r.Cookie(j.name(base)); err == nil {
+		j.clear(w, base)
+	}
+}
+
 // clear deletes the cookie named base.
 func (j *CookieJar) clear(w http.ResponseWriter, base string) {
 	opts := *j.store.Options

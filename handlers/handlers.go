@@ -174,6 +174,11 @@ func (h *Handlers) page(c echo.Context) views.Page {
 
 // pageWith builds the page context for a request, with the app's parked request (or nil).
 func (h *Handlers) pageWith(r *http.Request, csrf string, parked *oidc.AuthRequest) views.Page {
+	return h.pageReturning(r, csrf, parked, pickerReturn(r))
+}
+
+// pageReturning is pageWith with the page the language picker returns to.
+func (h *Handlers) pageReturning(r *http.Request, csrf string, parked *oidc.AuthRequest, ret string) views.Page {
 	// The language picked on the page comes first, then the app's ui_locales, then the browser's.
 	prefs := uiLocales(parked)
 	if lang := h.chosenLanguage(r); lang != "" {
@@ -185,7 +190,7 @@ func (h *Handlers) pageWith(r *http.Request, csrf string, parked *oidc.AuthReque
 		Assets:  h.d.Assets,
 		HomeURL: PathHome,
 		Brand:   h.d.Brand,
-		Picker:  views.LanguagePicker{Action: PathLanguage, Return: pickerReturn(r), Languages: h.languages},
+		Picker:  views.LanguagePicker{Action: PathLanguage, Return: ret, Languages: h.languages},
 		App:     h.appName(parked),
 	}
 }

@@ -83,21 +83,25 @@ func (h *Handlers) signInForm(w http.ResponseWriter, r *http.Request, p views.Pa
 	return renderTo(r.Context(), w, http.StatusOK, h.signInPages.Page(p, m))
 }
 
-// SignInPOST starts the Cognito flow with the username and password.
+// SignInPOST starts the Cognito flow with the username and password. The page's language and
+// texts (views.Page) are built only when the form is shown again: a sign-in that goes on to the
+// next step or to the app needs none of them.
 func (h *Handlers) SignInPOST(c echo.Context) error {
-	p := h.page(c)
 	username := strings.TrimSpace(c.FormValue(views.FieldUsername))
 	password := c.FormValue(views.FieldPassword)
 	m := h.signInModel(username)
-	m.FieldErrors = views.FieldErrors{}
 	h.choiceForm(c.Request(), &m)
-	if username == "" || len(username) > maxUsername {
-		m.FieldErrors[views.FieldUsername] = p.T("validation.username.required")
-	}
-	if (password == "" && !m.UsernameFirst && !m.NoPassword) || len(password) > maxPassword {
-		m.FieldErrors[views.FieldPassword] = p.T("validation.password.required")
-	}
-	if len(m.FieldErrors) > 0 {
+	badUsername := username == "" || len(username) > maxUsername
+	badPassword := (password == "" && !m.UsernameFirst && !m.NoPassword) || len(password) > maxPassword
+	if badUsername || badPassword {
+		p := h.page(c)
+		m.FieldErrors = views.FieldErrors{}
+		if badUsername {
+			m.FieldErrors[views.FieldUsername] = p.T("validation.username.required")
+		}
+		if badPassword {
+			m.FieldErrors[views.FieldPassword] = p.T("validation.password.required")
+		}
 		if len(username) > maxUsername {
 			m.Username = ""
 		}
@@ -107,6 +111,7 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+		p := h.page(c)
 		m.Error = p.T(msg)
 		return render(c, http.StatusTooManyRequests, views.SignInPage(p, m))
 	}
@@ -128,6 +133,7 @@ func (h *Handlers) SignInPOST(c echo.Context) error {
 		}
 		if errors.As(err, &ce) {
 			h.logEngineError(c, "start sign-in", ce)
+			p := h.page(c)
 			m.Error = p.T(ce.Kind.MessageID())
 			return render(c, statusFor(c, ce), views.SignInPage(p, m))
 		}

@@ -131,6 +131,36 @@ func TestSiteAuthorizeReloadAndBack(t *testing.T) {
 		}
 		signInForApp(t, s, c, page, "alice", "st-new", other)
 	})
+
+	t.Run("a new request without a hint deletes the step, a fresh browser has none to delete", func(t *testing.T) {
+		c := s.browser()
+		first := s.get(c, authz)
+		if got := flowCookieSet(first); got != "" {
+			t.Errorf("a fresh browser's /authorize sets the flow cookie: %s", got)
+		}
+		page := s.submit(c, first, "username", map[string]string{"username": "dave", "password": password})
+		expect(t, page, handlers.PathStep, http.StatusOK)
+		other := "hintless-verifier-0123456789-0123456789-0123456"
+		page = s.get(c, authorizeURL(other, "st-hintless"))
+		expect(t, page, oidc.PathAuthorize, http.StatusOK, s.T("signin.heading"))
+		if got := flowCookieSet(page); !strings.Contains(got, "Max-Age=0") {
+			t.Errorf("the flow cookie of the step under way is not deleted: %q", got)
+		}
+		if got := fieldValue(page, "username"); got != "" {
+			t.Errorf("username = %q, want none", got)
+		}
+		signInForApp(t, s, c, page, "alice", "st-hintless", other)
+	})
+}
+
+// flowCookieSet is the answer's Set-Cookie of the flow cookie ("" when it sets none).
+func flowCookieSet(p *webclient.Page) string {
+	for _, sc := range p.Header.Values("Set-Cookie") {
+		if strings.HasPrefix(sc, "bk_flow=") {
+			return sc
+		}
+	}
+	return ""
 }
 
 // The language picker on the /authorize page keeps the app's request: the page comes back in the

@@ -34,7 +34,7 @@ func (h *Handlers) StartLogin(w http.ResponseWriter, r *http.Request, req *oidc.
 		f = flowState{Username: req.LoginHint}
 		h.saveFlow(w, r, f)
 	default:
-		h.d.Cookies.clear(w, flowCookieName)
+		h.d.Cookies.clearSent(w, r, flowCookieName)
 	}
 	token, ok := csrf.TokenFrom(r.Context())
 	switch {
@@ -45,8 +45,9 @@ func (h *Handlers) StartLogin(w http.ResponseWriter, r *http.Request, req *oidc.
 		http.Redirect(w, r, PathStep, http.StatusSeeOther)
 		return
 	}
-	p := h.pageWith(r, token, req)
-	p.Picker.Return = PathSignIn // not this address: the request is parked, the picker need not repeat it
+	// The picker returns to /signin, not this address: the request is parked, the picker need
+	// not repeat it.
+	p := h.pageReturning(r, token, req, PathSignIn)
 	if err := h.signInForm(w, r, p, f); err != nil {
 		h.d.Logger.WarnContext(r.Context(), "render sign-in page", "err", err)
 	}

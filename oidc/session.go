@@ -128,7 +128,8 @@ func (p *Provider) Login(w http.ResponseWriter, r *http.Request, req *AuthReques
 		return fmt.Errorf("oidc: login: %w", err)
 	}
 	var sid string
-	if prev != nil && prev.rec.Subject == id.Subject {
+	renewed := prev != nil && prev.rec.Subject == id.Subject
+	if renewed {
 		sid = prev.id // the same person again: renew the session, keep its grants linked
 	} else {
 		if prev != nil {
@@ -155,10 +156,10 @@ func (p *Provider) Login(w http.ResponseWriter, r *http.Request, req *AuthReques
 		},
 		Created:  now.Unix(),
 		Expires:  now.Add(p.cfg.SessionTTL).Unix(),
-		Upstream: prev != nil && prev.id == sid && prev.rec.Upstream,
+		Upstream: renewed && prev.rec.Upstream,
 	}
 	if upstreamRefreshToken != "" {
-		if err := p.replaceUpstreamToken(ctx, sid, upstreamRefreshToken); err != nil {
+		if err := p.keepUpstreamToken(ctx, sid, upstreamRefreshToken, renewed); err != nil {
 			return fmt.Errorf("oidc: login: %w", err)
 		}
 		rec.Upstream = true
@@ -178,6 +179,17 @@ func (p *Provider) Login(w http.ResponseWriter, r *http.Request, req *AuthReques
 	}
 	p.answerAfterLogin(w, r, req, c, &sessionState{id: sid, rec: rec})
 	return nil
+}
+
+// keepUpstreamToken stores a session's upstream refresh token. A new session (renewed false:
+// its id was drawn just now) has nothing stored under its id yet, so the token is written for
+// the session's lifetime without reading anything; a renewed one goes through
+// replaceUpstreamToken.
+func (p *Provider) keepUpstreamToken(ctx context.Context, sid, token string, renewed bool) error {
+	if renewed {
+		return p.replaceUpstreamToken(ctx, sid, token)
+	}
+	return p.setJSON(ctx, keyUpstream+sid, upstreamRecord{Token: token}, p.cfg.SessionTTL)
 }
 
 // replaceUpstreamToken stores a session's upstream refresh token, revoking

@@ -47,6 +47,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 // logger → store → engine → provider → pages → web server) and serves until
 // ctx is cancelled.
 func serve(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer, getenv func(string) string) error {
+	setCollector(getenv)
 	log := newLogger(stderr, cfg.Log.Level, cfg.Log.Format)
 	ac, err := appConfigFrom(cfg, getenv, true)
 	if err != nil {

@@ -85,6 +85,7 @@ type Options struct {
 // Codec seals and opens cookie values. It is safe for concurrent use if Rand is.
 type Codec struct {
 	keys   []codecKey
+	b64    *base64.Encoding // strict unpadded base64url, made once (Strict copies the encoding)
 	maxAge time.Duration
 	maxLen int
 	now    func() time.Time
@@ -108,7 +109,7 @@ func New(keys [][]byte, opts Options) (*Codec, error) {
 	if opts.MaxAge <= 0 {
 		return nil, errors.New("cookiecodec: MaxAge must be positive")
 	}
-	c := &Codec{maxAge: opts.MaxAge, maxLen: opts.MaxLength, now: opts.Now, rand: opts.Rand}
+	c := &Codec{b64: base64.RawURLEncoding.Strict(), maxAge: opts.MaxAge, maxLen: opts.MaxLength, now: opts.Now, rand: opts.Rand}
 	if c.maxLen <= 0 {
 		c.maxLen = DefaultMaxLength
 	}
@@ -177,26 +178,27 @@ func additionalData(name string, id byte) []byte {
 
 // Encode seals value for the cookie called name. value is a
 // map[interface{}]interface{} with string keys and string or []byte values
-// (sessions.Session.Values), a []byte or a string.
+// (sessions.Session.Values), a []byte or a string. The payload is written
+// straight after the header and sealed in place: one buffer for the whole
+// value.
 func (c *Codec) Encode(name string, value interface{}) (string, error) {
-	payload, err := serialize(value)
+	const head = keyIDSize + nonceSize
+	raw := make([]byte, head+issuedAtSize, head+issuedAtSize+payloadSizeBound(value)+tagSize)
+	raw, err := appendPayload(raw, value)
 	if err != nil {
 		return "", err
 	}
-	if n := MaxEncodedLen(len(payload)); n > c.maxLen {
+	if n := MaxEncodedLen(len(raw) - head - issuedAtSize); n > c.maxLen {
 		return "", newError(ErrTooLong, fmt.Sprintf("cookie %q would be %d bytes, more than the limit of %d", name, n, c.maxLen), true)
 	}
 	k := c.keys[0]
-	raw := make([]byte, keyIDSize+nonceSize, keyIDSize+nonceSize+issuedAtSize+len(payload)+tagSize)
 	raw[0] = k.id
-	nonce := raw[keyIDSize:]
+	nonce := raw[keyIDSize:head]
 	if _, err := io.ReadFull(c.rand, nonce); err != nil {
 		return "", &Error{kind: ErrInternal, msg: "read nonce", cause: err}
 	}
-	plain := make([]byte, issuedAtSize, issuedAtSize+len(payload))
-	binary.BigEndian.PutUint64(plain, uint64(c.now().Unix()))
-	plain = append(plain, payload...)
-	raw = k.aead.Seal(raw, nonce, plain, additionalData(name, k.id))
+	binary.BigEndian.PutUint64(raw[head:], uint64(c.now().Unix()))
+	raw = k.aead.Seal(raw[:head], nonce, raw[head:], additionalData(name, k.id))
 	return base64.RawURLEncoding.EncodeToString(raw), nil
 }
 
@@ -208,7 +210,7 @@ func (c *Codec) Decode(name, value string, dst interface{}) error {
 	if len(value) > c.maxLen {
 		return newError(ErrTooLong, fmt.Sprintf("value is %d bytes, more than the limit of %d", len(value), c.maxLen), false)
 	}
-	raw, err := base64.RawURLEncoding.Strict().DecodeString(value)
+	raw, err := c.b64.DecodeString(value)
 	if err != nil {
 		return newError(ErrMalformed, "value is not base64url", false)
 	}
@@ -217,14 +219,26 @@ func (c *Codec) Decode(name, value string, dst interface{}) error {
 	}
 	id, nonce, sealed := raw[0], raw[keyIDSize:keyIDSize+nonceSize], raw[keyIDSize+nonceSize:]
 	ad := additionalData(name, id)
+	candidates := 0
+	for _, k := range c.keys {
+		if k.id == id {
+			candidates++
+		}
+	}
+	// raw is this call's own copy, so one candidate key opens it in place; with several (two
+	// keys whose ids collide), a failed attempt wipes its output, so each opens into a buffer
+	// of its own and the ciphertext stays intact for the next.
+	var into []byte
+	if candidates == 1 {
+		into = sealed[:0]
+	}
 	var plain []byte
-	known := false
+	known := candidates > 0
 	for _, k := range c.keys {
 		if k.id != id {
 			continue
 		}
-		known = true
-		if p, err := k.aead.Open(nil, nonce, sealed, ad); err == nil {
+		if p, err := k.aead.Open(into, nonce, sealed, ad); err == nil {
 			plain = p
 			break
 		}

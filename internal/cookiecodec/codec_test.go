@@ -372,7 +372,7 @@ func TestRandomFailure(t *testing.T) {
 }
 
 func TestDeserializeMalformed(t *testing.T) {
-	good, err := serialize(map[interface{}]interface{}{"k": "v", "b": []byte("x")})
+	good, err := appendPayload(nil, map[interface{}]interface{}{"k": "v", "b": []byte("x")})
 	if err != nil {
 		t.Fatal(err)
 	}

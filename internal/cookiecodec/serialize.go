@@ -16,23 +16,48 @@ const (
 // SerializedLen returns the length of value's serialized payload, for use
 // with MaxEncodedLen.
 func SerializedLen(value interface{}) (int, error) {
-	b, err := serialize(value)
+	b, err := appendPayload(nil, value)
 	return len(b), err
 }
 
-// serialize writes value compactly:
+// payloadSizeBound is at least the length of value's serialized payload (exact for []byte and
+// string), so Encode allocates its buffer once.
+func payloadSizeBound(value interface{}) int {
+	switch v := value.(type) {
+	case []byte:
+		return 1 + len(v)
+	case string:
+		return 1 + len(v)
+	case map[interface{}]interface{}:
+		n := 1 + binary.MaxVarintLen64
+		for k, val := range v {
+			ks, _ := k.(string)
+			n += 2*binary.MaxVarintLen64 + 1 + len(ks)
+			switch val := val.(type) {
+			case string:
+				n += len(val)
+			case []byte:
+				n += len(val)
+			}
+		}
+		return n
+	}
+	return 0
+}
+
+// appendPayload appends value to out, serialized compactly:
 //
 //	[]byte: 'b' ‖ bytes
 //	string: 's' ‖ bytes
 //	map:    'm' ‖ uvarint(count) ‖ count × (uvarint(len key) ‖ key ‖ tag ‖ uvarint(len value) ‖ value)
 //
 // Map entries are sorted by key, so equal maps serialize equally.
-func serialize(value interface{}) ([]byte, error) {
+func appendPayload(out []byte, value interface{}) ([]byte, error) {
 	switch v := value.(type) {
 	case []byte:
-		return append([]byte{tagBytes}, v...), nil
+		return append(append(out, tagBytes), v...), nil
 	case string:
-		return append([]byte{tagString}, v...), nil
+		return append(append(out, tagString), v...), nil
 	case map[interface{}]interface{}:
 		keys := make([]string, 0, len(v))
 		for k, val := range v {
@@ -48,7 +73,7 @@ func serialize(value interface{}) ([]byte, error) {
 			keys = append(keys, ks)
 		}
 		slices.Sort(keys)
-		out := []byte{tagMap}
+		out = append(out, tagMap)
 		out = binary.AppendUvarint(out, uint64(len(keys)))
 		for _, k := range keys {
 			out = binary.AppendUvarint(out, uint64(len(k)))
@@ -70,7 +95,8 @@ func serialize(value interface{}) ([]byte, error) {
 	}
 }
 
-// deserialize reads a payload written by serialize into dst.
+// deserialize reads a payload written by appendPayload into dst. It keeps p: the []byte values
+// it stores are parts of it (Decode hands over a buffer of its own).
 func deserialize(p []byte, dst interface{}) error {
 	if len(p) == 0 {
 		return newError(ErrMalformed, "empty payload", false)
@@ -81,7 +107,7 @@ func deserialize(p []byte, dst interface{}) error {
 		if tag != tagBytes && tag != tagString {
 			return newError(ErrUnsupported, "the cookie holds a map; decode it into a *map[interface{}]interface{}", true)
 		}
-		*d = slices.Clone(body)
+		*d = body
 		return nil
 	case *string:
 		if tag != tagBytes && tag != tagString {
@@ -93,35 +119,29 @@ func deserialize(p []byte, dst interface{}) error {
 		if tag != tagMap {
 			return newError(ErrUnsupported, "the cookie holds a single value; decode it into a *[]byte or *string", true)
 		}
-		m, err := readMap(body)
-		if err != nil {
-			return err
-		}
-		if *d == nil {
-			*d = make(map[interface{}]interface{}, len(m))
-		}
-		for k, v := range m {
-			(*d)[k] = v
-		}
-		return nil
+		return readMap(body, d)
 	default:
 		return newError(ErrUnsupported, fmt.Sprintf("destination of type %T (want *map[interface{}]interface{}, *[]byte or *string)", dst), true)
 	}
 }
 
-// readMap parses the body of a serialized map.
-func readMap(b []byte) (map[interface{}]interface{}, error) {
+// readMap parses the body of a serialized map into *d (made when nil). On a malformed body *d
+// may hold some of the entries: Decode's callers throw the map away on error.
+func readMap(b []byte, d *map[interface{}]interface{}) error {
 	malformed := func(what string) error { return newError(ErrMalformed, "payload: "+what, false) }
 	count, n := binary.Uvarint(b)
 	if n <= 0 {
-		return nil, malformed("bad entry count")
+		return malformed("bad entry count")
 	}
 	b = b[n:]
 	// Each entry takes at least 3 bytes, which bounds a forged count.
 	if count > uint64(len(b))/3 {
-		return nil, malformed("entry count larger than the payload")
+		return malformed("entry count larger than the payload")
 	}
-	m := make(map[interface{}]interface{}, count)
+	if *d == nil {
+		*d = make(map[interface{}]interface{}, count)
+	}
+	m := *d
 	readField := func() ([]byte, error) {
 		l, n := binary.Uvarint(b)
 		if n <= 0 || l > uint64(len(b)-n) {
@@ -134,28 +154,28 @@ func readMap(b []byte) (map[interface{}]interface{}, error) {
 	for range count {
 		k, err := readField()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if len(b) == 0 {
-			return nil, malformed("missing value type")
+			return malformed("missing value type")
 		}
 		tag := b[0]
 		b = b[1:]
 		v, err := readField()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		switch tag {
 		case tagString:
 			m[string(k)] = string(v)
 		case tagBytes:
-			m[string(k)] = slices.Clone(v)
+			m[string(k)] = v
 		default:
-			return nil, malformed("unknown value type")
+			return malformed("unknown value type")
 		}
 	}
 	if len(b) != 0 {
-		return nil, malformed("trailing bytes")
+		return malformed("trailing bytes")
 	}
-	return m, nil
+	return nil
 }
