@@ -137,8 +137,9 @@ func WithAPIMiddleware(fns ...func(*middleware.Stack) error) APIOption {
 // that retrying only prolongs), keeps the SDK's jittered retries for TooManyRequestsException
 // and other throttling, and never repeats a call that spends a single-use session or code once
 // Cognito may have read it (usesUpOnce). Request bodies are sent from memory
-// (sdkhttp.InMemoryBodies). The sign-in calls themselves are unsigned; credentials matter for
-// the admin calls made with the same client.
+// (sdkhttp.InMemoryBodies), and the sign-in calls' answers are decoded without the SDK's
+// generic map (typedAuthAnswers). The sign-in calls themselves are unsigned; credentials
+// matter for the admin calls made with the same client.
 func NewAPI(ctx context.Context, cfg Config, opts ...APIOption) (*cip.Client, error) {
 	var s apiSettings
 	if cfg.StaticCredentials != nil {
@@ -171,7 +172,7 @@ func NewAPI(ctx context.Context, cfg Config, opts ...APIOption) (*cip.Client, er
 			backoff = JitterBackoff{Rand: rand.Float64}
 		}
 		o.Retryer = newRetryer(awsCfg.RetryMaxAttempts, backoff)
-		o.APIOptions = append(o.APIOptions, markNotRepeatable)
+		o.APIOptions = append(o.APIOptions, markNotRepeatable, typedAuthAnswers)
 		o.APIOptions = append(o.APIOptions, s.middleware...)
 		o.APIOptions = append(o.APIOptions, callDeadline(cmp.Or(cfg.CallTimeout, DefaultCallTimeout)))
 	}), nil

@@ -86,7 +86,7 @@ func newEnv(t *testing.T, ps poolSetup) *env {
 	c := testutil.NewClock(time.Now().UTC().Truncate(time.Second))
 	pool := localpool.New(localpool.Options{Now: c.Now, Rand: newSeeded(1), SessionTTL: ps.sessionTTL})
 	ops := &opLog{}
-	srv := httptest.NewServer(ops.wrap(pool.Handler()))
+	srv := httptest.NewServer(checkAuthAnswers(t, ops.wrap(pool.Handler())))
 	t.Cleanup(srv.Close)
 	e := &env{t: t, ctx: context.Background(), clock: c, pool: pool, url: srv.URL, logs: &testutil.Buffer{}, secrets: []string{password, tempPass, newPassword}, ops: ops}
 	e.admin = cip.New(cip.Options{HTTPClient: sdkhttp.InMemoryBodies(nil), Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")})

@@ -36,14 +36,42 @@ func (c inMemoryBody) Do(r *http.Request) (*http.Response, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return c.next.Do(r)
 	}
-	b, err := io.ReadAll(r.Body)
+	b, err := ReadAll(r.Body, r.ContentLength)
 	_ = r.Body.Close() // read to the end: closing it cannot lose anything
 	if err != nil {
 		return nil, fmt.Errorf("read the request body: %w", err)
 	}
-	r = r.Clone(r.Context())
-	r.ContentLength = int64(len(b))
-	r.Body = io.NopCloser(bytes.NewReader(b))
-	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
-	return c.next.Do(r)
+	// A shallow copy: the next client only reads the request, so it may share the SDK's header
+	// and URL (a deep Clone copied both on every call).
+	sent := *r
+	sent.ContentLength = int64(len(b))
+	sent.Body = io.NopCloser(bytes.NewReader(b))
+	sent.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
+	return c.next.Do(&sent)
+}
+
+// maxPrealloc bounds the buffer ReadAll sizes from a stated length before any of it arrived.
+const maxPrealloc = 1 << 20
+
+// ReadAll reads r to its end, like io.ReadAll, into a buffer sized from n, the length a
+// request or response states (-1 when unknown), so a body of that length is read in one piece
+// without growing the buffer.
+func ReadAll(r io.Reader, n int64) ([]byte, error) {
+	if n < 0 || n > maxPrealloc {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, n+1) // the byte past n lets the read that finds the end go without growing
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		k, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+k]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
