@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/bridgekeeper/bridgekeeper/identity"
+	"github.com/bridgekeeper/bridgekeeper/internal/logx"
 )
 
 // Session is a browser's single sign-on session.
@@ -173,7 +175,7 @@ func (p *Provider) Login(w http.ResponseWriter, r *http.Request, req *AuthReques
 	if err := p.setCookie(w, ssoCookie{ID: sid, Key: key, Subject: id.Subject, AuthTime: rec.AuthTime}); err != nil {
 		return err
 	}
-	p.log.InfoContext(ctx, "SSO session started", "sub", id.Subject, "amr", rec.AMR)
+	logx.Info(ctx, p.log, "SSO session started", slog.String("sub", id.Subject), slog.Any("amr", rec.AMR))
 	if req == nil {
 		return nil
 	}

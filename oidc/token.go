@@ -5,11 +5,14 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/logx"
 )
 
 // Token serves the token endpoint: authorization_code and refresh_token
@@ -188,7 +191,7 @@ func (p *Provider) codeGrant(ctx context.Context, c *client, form url.Values) (*
 	if err != nil {
 		return nil, p.serverError(ctx, "issue tokens", err)
 	}
-	p.log.InfoContext(ctx, "tokens issued", "client_id", c.ID, "sub", g.Subject, "grant_type", "authorization_code", "refresh", g.Offline)
+	logx.Info(ctx, p.log, "tokens issued", slog.String("client_id", c.ID), slog.String("sub", g.Subject), slog.String("grant_type", "authorization_code"), slog.Bool("refresh", g.Offline))
 	return resp, nil
 }
 
