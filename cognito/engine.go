@@ -282,7 +282,7 @@ func (e *Engine) next(ctx context.Context, sec *secrets, username string, amr []
 // tokens verifies Cognito's ID token and builds a Success (without AMR).
 func (e *Engine) tokens(ctx context.Context, username string, auth *types.AuthenticationResultType) (*Success, error) {
 	raw := aws.ToString(auth.IdToken)
-	claims, err := e.d.Verifier.VerifyIDToken(ctx, raw)
+	tok, err := e.d.Verifier.VerifyIDToken(ctx, raw)
 	if err != nil {
 		return nil, &Error{Kind: Internal, Op: "verify ID token", Err: fmt.Errorf("the ID token did not verify: %w", err)}
 	}
@@ -291,14 +291,13 @@ func (e *Engine) tokens(ctx context.Context, username string, auth *types.Authen
 		AccessToken:  aws.ToString(auth.AccessToken),
 		RefreshToken: aws.ToString(auth.RefreshToken),
 		ExpiresIn:    time.Duration(auth.ExpiresIn) * time.Second,
-		Identity:     identity.Identity{Claims: claims, Username: username, AuthTime: e.d.Now().Unix()},
+		Identity:     identity.Identity{Subject: tok.Subject, Claims: tok.Claims, Username: username, AuthTime: e.d.Now().Unix()},
 	}
-	s.Subject, _ = claims["sub"].(string)
-	if u, ok := claims["cognito:username"].(string); ok && u != "" {
-		s.Username = u
+	if tok.Username != "" {
+		s.Username = tok.Username
 	}
-	if at, ok := claims["auth_time"].(float64); ok && at > 0 {
-		s.AuthTime = int64(at)
+	if tok.AuthTime > 0 {
+		s.AuthTime = tok.AuthTime
 	}
 	if s.Subject == "" {
 		return nil, &Error{Kind: Internal, Op: "verify ID token", Err: errors.New("ID token has no sub")}

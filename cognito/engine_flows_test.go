@@ -2,6 +2,8 @@ package cognito_test
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -251,7 +253,7 @@ func (e *env) success(res cognito.Result, err error) *cognito.Success {
 		e.t.Fatalf("want success, got %+v", res)
 	}
 	s := res.Success
-	if s.Subject == "" || s.Subject != s.Claims["sub"] || s.IDToken == "" || s.AccessToken == "" || s.ExpiresIn <= 0 {
+	if s.Subject == "" || s.Subject != s.Claims.String("sub") || s.IDToken == "" || s.AccessToken == "" || s.ExpiresIn <= 0 {
 		e.t.Fatalf("success = %+v", s)
 	}
 	if d := s.AuthenticatedAt().Sub(e.clock.Now()); d > time.Second || d < -time.Second {
@@ -300,7 +302,7 @@ func TestPasswordSignIn(t *testing.T) {
 			eng := e.engine(engineOpts{flow: tt.flow, secret: tt.secret})
 
 			s := wantAMR(t, e.success(eng.Start(e.ctx, cognito.StartInput{Username: "alice", Password: password})), "pwd")
-			if s.Username != "alice" || s.Claims["email"] != "alice@example.com" || s.Claims["token_use"] != "id" || s.RefreshToken == "" {
+			if s.Username != "alice" || s.Claims.String("email") != "alice@example.com" || s.Claims.String("cognito:username") != "alice" || s.Claims.String("token_use") != "" || s.RefreshToken == "" {
 				t.Fatalf("success = %+v", s)
 			}
 			// By email alias: SECRET_HASH over the typed name first, the real username after.
@@ -392,8 +394,8 @@ func TestNewPasswordRequired(t *testing.T) {
 			}
 			// Attributes that already have values are never sent, even when the page sends them.
 			s := wantAMR(t, e.success(eng.Answer(e.ctx, st, withAttributes(cognito.Answer{cognito.AnswerNewPassword: newPassword}, map[string]string{"name": " Bob ", "email": "evil@example.com"}))), "pwd")
-			if s.Claims["name"] != "Bob" || s.Claims["email"] != "bob@example.com" || s.Username != "bob" {
-				t.Fatalf("claims = %v", s.Claims)
+			if s.Claims.String("name") != "Bob" || s.Claims.String("email") != "bob@example.com" || s.Username != "bob" {
+				t.Fatalf("claims = %s", s.Claims)
 			}
 			wantAMR(t, e.success(eng.Start(e.ctx, cognito.StartInput{Username: "bob", Password: newPassword})), "pwd")
 		})
@@ -595,8 +597,8 @@ func TestMFASetup(t *testing.T) {
 		_, err = eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: "000000"})
 		wantKind(t, err, cognito.CodeMismatch)
 		s := wantAMR(t, e.success(eng.Answer(e.ctx, st, cognito.Answer{cognito.AnswerCode: code})), "pwd", "otp", "mfa")
-		if s.Claims["email"] != "hank@example.com" {
-			t.Fatalf("claims = %v", s.Claims)
+		if s.Claims.String("email") != "hank@example.com" {
+			t.Fatalf("claims = %s", s.Claims)
 		}
 		// Email is hank's method from now on.
 		res, err = eng.Start(e.ctx, cognito.StartInput{Username: "hank", Password: password})
@@ -667,12 +669,19 @@ func TestVerifier(t *testing.T) {
 	eng := e.engine(engineOpts{})
 	s := wantAMR(t, e.success(eng.Start(e.ctx, cognito.StartInput{Username: "alice", Password: password})), "pwd")
 
-	aud, _ := s.Claims["aud"].(string)
+	payload := unverifiedPayload(t, s.IDToken)
+	aud, _ := payload["aud"].(string)
 	cfg := cognito.Config{Region: "us-east-1", UserPoolID: e.poolID, ClientID: aud, Issuer: e.url + "/" + e.poolID}
 	v := cognito.NewJWKSVerifier(e.ctx, cfg, nil) // JWKS URL derived from the issuer
-	claims, err := v.VerifyIDToken(e.ctx, s.IDToken)
-	if err != nil || claims["sub"] != s.Subject || claims["token_use"] != "id" {
-		t.Fatalf("claims %v, err %v", claims, err)
+	tok, err := v.VerifyIDToken(e.ctx, s.IDToken)
+	if err != nil || tok.Subject != s.Subject || tok.Username != "alice" || tok.AuthTime != int64(payload["auth_time"].(float64)) ||
+		tok.Claims.String("email") != "alice@example.com" || payload["token_use"] != "id" {
+		t.Fatalf("verified %+v, err %v", tok, err)
+	}
+	for _, bookkeeping := range []string{"iss", "aud", "exp", "iat", "token_use", "auth_time", "jti"} {
+		if _, ok := tok.Claims.Value(bookkeeping); ok {
+			t.Errorf("the claims kept %s: %s", bookkeeping, tok.Claims)
+		}
 	}
 	if _, err := v.VerifyIDToken(e.ctx, s.AccessToken); err == nil {
 		t.Fatal("an access token was accepted as an ID token")
@@ -694,7 +703,7 @@ func TestVerifier(t *testing.T) {
 		t.Fatal("a token from another issuer was accepted")
 	}
 	// Expiry: valid up to its exp, refused after it.
-	exp := int64(claims["exp"].(float64))
+	exp := int64(payload["exp"].(float64))
 	for _, tc := range []struct {
 		at   int64
 		want bool
@@ -704,6 +713,24 @@ func TestVerifier(t *testing.T) {
 			t.Errorf("at exp%+d: err %v", tc.at-exp, err)
 		}
 	}
+}
+
+// unverifiedPayload decodes a JWT's claims without checking anything.
+func unverifiedPayload(t *testing.T, raw string) map[string]any {
+	t.Helper()
+	parts := strings.Split(raw, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %q", raw)
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 func TestUnsupportedFlowIsRefused(t *testing.T) {

@@ -2,28 +2,55 @@ package cognito
 
 import (
 	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/coreos/go-oidc/v3/oidc"
+	"github.com/bridgekeeper/bridgekeeper/identity"
 )
 
-// TokenVerifier checks Cognito ID tokens and returns their claims.
+// TokenVerifier checks Cognito ID tokens and returns what they say about the person.
 type TokenVerifier interface {
-	VerifyIDToken(ctx context.Context, raw string) (map[string]any, error)
+	VerifyIDToken(ctx context.Context, raw string) (IDToken, error)
 }
 
-// JWKSVerifier verifies Cognito ID tokens against the pool's published keys (go-oidc's remote key
-// set: cached, fetched again for an unknown key id). It does not read the pool's discovery
-// document, so it works with emulators whose discovery names another host.
+// IDToken is what a verified Cognito ID token says about the person: its sub, cognito:username
+// and auth_time, and its claims without the token's bookkeeping (identity.NewClaims).
+type IDToken struct {
+	Subject  string
+	Username string
+	// AuthTime is auth_time in Unix seconds (0 when absent).
+	AuthTime int64
+	Claims   identity.Claims
+}
+
+// idTokenChecked are the claims VerifyIDToken checks or reads, decoded once from the payload.
+type idTokenChecked struct {
+	Issuer   string          `json:"iss"`
+	Audience json.RawMessage `json:"aud"`
+	// Expiry is exp; absent, null or not a number leaves it 0, long expired.
+	Expiry    float64         `json:"exp"`
+	NotBefore json.RawMessage `json:"nbf"`
+	TokenUse  string          `json:"token_use"`
+	Subject   string          `json:"sub"`
+	Username  string          `json:"cognito:username"`
+	AuthTime  float64         `json:"auth_time"`
+}
+
+// JWKSVerifier verifies Cognito ID tokens against the pool's published keys (poolKeys: cached,
+// fetched again for an unknown key id). It does not read the pool's discovery document, so it
+// works with emulators whose discovery names another host.
 type JWKSVerifier struct {
-	keys     *oidc.RemoteKeySet
+	keys     *poolKeys
 	issuer   string
 	clientID string
 	// Now is the clock expiry is checked against (nil: time.Now).
@@ -36,86 +63,140 @@ const nbfLeeway = 5 * time.Minute
 // NewJWKSVerifier verifies tokens issued by cfg.IssuerURL() for cfg.ClientID, with keys from
 // cfg.JWKS(), fetched through client (nil uses http.DefaultClient).
 func NewJWKSVerifier(ctx context.Context, cfg Config, client *http.Client) *JWKSVerifier {
-	if client != nil {
-		ctx = oidc.ClientContext(ctx, client)
-	}
-	return &JWKSVerifier{keys: oidc.NewRemoteKeySet(ctx, cfg.JWKS()), issuer: cfg.IssuerURL(), clientID: cfg.ClientID}
+	return &JWKSVerifier{keys: newPoolKeys(ctx, cfg.JWKS(), client), issuer: cfg.IssuerURL(), clientID: cfg.ClientID}
 }
 
-// VerifyIDToken checks the signature, then decodes the claims once and checks the issuer, the
-// audience, the expiry (and nbf, if present) and token_use=id: what go-oidc's ID token verifier
-// checks, without its second decoding of the claims.
-func (j *JWKSVerifier) VerifyIDToken(ctx context.Context, raw string) (map[string]any, error) {
+// VerifyIDToken checks the RS256 signature with the pool's key the header names, then decodes
+// the claims once and checks the issuer, the audience, the expiry (and nbf, if present) and
+// token_use=id: what go-oidc's ID token verifier checks, with one parse of the token.
+func (j *JWKSVerifier) VerifyIDToken(ctx context.Context, raw string) (IDToken, error) {
 	if j.clientID == "" {
-		return nil, errors.New("verify Cognito ID token: no app client id configured")
+		return IDToken{}, errors.New("verify Cognito ID token: no app client id configured")
 	}
-	if err := checkRS256(raw); err != nil {
-		return nil, fmt.Errorf("verify Cognito ID token: %w", err)
-	}
-	payload, err := j.keys.VerifySignature(ctx, raw)
+	payload, err := j.verifySignature(ctx, raw)
 	if err != nil {
-		return nil, fmt.Errorf("verify Cognito ID token: %w", err)
+		return IDToken{}, fmt.Errorf("verify Cognito ID token: %w", err)
 	}
-	claims := map[string]any{}
-	if err := json.Unmarshal(payload, &claims); err != nil {
-		return nil, fmt.Errorf("read Cognito ID token claims: %w", err)
+	var c idTokenChecked
+	if err := json.Unmarshal(payload, &c); err != nil {
+		return IDToken{}, fmt.Errorf("read Cognito ID token claims: %w", err)
 	}
-	if iss, _ := claims["iss"].(string); iss != j.issuer {
-		return nil, fmt.Errorf("verify Cognito ID token: issued by %q, want %q", iss, j.issuer)
+	if c.Issuer != j.issuer {
+		return IDToken{}, fmt.Errorf("verify Cognito ID token: issued by %q, want %q", c.Issuer, j.issuer)
 	}
-	if !hasAudience(claims["aud"], j.clientID) {
-		return nil, fmt.Errorf("verify Cognito ID token: audience %v, want %q", claims["aud"], j.clientID)
+	if !hasAudience(c.Audience, j.clientID) {
+		return IDToken{}, fmt.Errorf("verify Cognito ID token: audience %s, want %q", c.Audience, j.clientID)
 	}
 	now := time.Now
 	if j.Now != nil {
 		now = j.Now
 	}
 	t := now()
-	if exp, ok := claims["exp"].(float64); !ok || unixTime(exp).Before(t) {
-		return nil, fmt.Errorf("verify Cognito ID token: expired (exp %v)", claims["exp"])
+	if unixTime(c.Expiry).Before(t) {
+		return IDToken{}, fmt.Errorf("verify Cognito ID token: expired (exp %v)", c.Expiry)
 	}
-	if nbf, ok := claims["nbf"]; ok {
-		if n, ok := nbf.(float64); !ok || t.Add(nbfLeeway).Before(unixTime(n)) {
-			return nil, fmt.Errorf("verify Cognito ID token: not valid before %v", nbf)
+	if len(c.NotBefore) > 0 {
+		if n, err := strconv.ParseFloat(string(c.NotBefore), 64); err != nil || t.Add(nbfLeeway).Before(unixTime(n)) {
+			return IDToken{}, fmt.Errorf("verify Cognito ID token: not valid before %s", c.NotBefore)
 		}
 	}
-	if use, _ := claims["token_use"].(string); use != "id" {
-		return nil, fmt.Errorf("verify Cognito ID token: token_use is %q, want id", use)
+	if c.TokenUse != "id" {
+		return IDToken{}, fmt.Errorf("verify Cognito ID token: token_use is %q, want id", c.TokenUse)
 	}
-	return claims, nil
-}
-
-// checkRS256 refuses a token whose protected header names another algorithm than RS256, the
-// one Cognito signs with (go-oidc's verifier refused them too; its key set alone would try
-// every asymmetric algorithm with the pool's keys).
-func checkRS256(raw string) error {
-	h, _, ok := strings.Cut(raw, ".")
-	if !ok {
-		return errors.New("malformed token")
-	}
-	dec, err := base64.RawURLEncoding.DecodeString(h)
+	claims, err := identity.NewClaims(payload)
 	if err != nil {
-		return fmt.Errorf("malformed token header: %w", err)
+		return IDToken{}, fmt.Errorf("read Cognito ID token claims: %w", err)
 	}
-	var header struct {
-		Alg string `json:"alg"`
-	}
-	if err := json.Unmarshal(dec, &header); err != nil {
-		return fmt.Errorf("malformed token header: %w", err)
-	}
-	if header.Alg != "RS256" {
-		return fmt.Errorf("signed with %q, want RS256", header.Alg)
-	}
-	return nil
+	return IDToken{Subject: c.Subject, Username: c.Username, AuthTime: int64(c.AuthTime), Claims: claims}, nil
 }
 
-// hasAudience reports whether aud (a JSON string or array of strings) names clientID.
-func hasAudience(aud any, clientID string) bool {
-	switch a := aud.(type) {
-	case string:
-		return a == clientID
-	case []any:
-		return slices.Contains(a, any(clientID))
+// jwsHeader is the protected header of a compact JWS, as far as it is read.
+type jwsHeader struct {
+	Alg  string          `json:"alg"`
+	Kid  string          `json:"kid"`
+	Crit json.RawMessage `json:"crit"`
+}
+
+// errMalformed is the error for anything that is not a compact JWS.
+var errMalformed = errors.New("malformed token")
+
+// parseRS256 splits a compact JWS (RFC 7515 §7.1) and reads its protected header: refused
+// unless it names RS256, the one algorithm Cognito signs with, and no critical extension.
+func parseRS256(raw string) (h jwsHeader, signed, payload, sig string, err error) {
+	head, rest, ok := strings.Cut(raw, ".")
+	payload, sig, ok2 := strings.Cut(rest, ".")
+	if !ok || !ok2 || strings.Contains(sig, ".") {
+		return h, "", "", "", errMalformed
+	}
+	dec, err := base64.RawURLEncoding.DecodeString(head)
+	if err != nil {
+		return h, "", "", "", fmt.Errorf("malformed token header: %w", err)
+	}
+	if err := json.Unmarshal(dec, &h); err != nil {
+		return h, "", "", "", fmt.Errorf("malformed token header: %w", err)
+	}
+	if h.Alg != "RS256" {
+		return h, "", "", "", fmt.Errorf("signed with %q, want RS256", h.Alg)
+	}
+	if len(h.Crit) > 0 {
+		return h, "", "", "", errors.New("the token header names critical extensions")
+	}
+	return h, raw[:len(head)+1+len(payload)], payload, sig, nil
+}
+
+// verifySignature checks raw's RS256 signature (RSASSA-PKCS1-v1_5, SHA-256) with the pool's key
+// its header names and returns the decoded payload.
+func (j *JWKSVerifier) verifySignature(ctx context.Context, raw string) ([]byte, error) {
+	h, signed, payload, sig, err := parseRS256(raw)
+	if err != nil {
+		return nil, err
+	}
+	s, err := base64.RawURLEncoding.DecodeString(sig)
+	if err != nil {
+		return nil, fmt.Errorf("malformed token signature: %w", err)
+	}
+	digest := sha256.Sum256([]byte(signed))
+	verifies := func(keys []*rsa.PublicKey) bool {
+		for _, pub := range keys {
+			if rsa.VerifyPKCS1v15(pub, crypto.SHA256, digest[:], s) == nil {
+				return true
+			}
+		}
+		return false
+	}
+	keys := j.keys.cached(h.Kid)
+	if !verifies(keys) {
+		if len(keys) > 0 && h.Kid != "" {
+			return nil, errors.New("the signature does not verify")
+		}
+		// A key the pool has published since the keys were read (or the first token): read
+		// them again (RFC 7517's rotation, OpenID Connect Core §10.1.1).
+		if err := j.keys.refresh(ctx); err != nil {
+			return nil, fmt.Errorf("fetch the pool's keys: %w", err)
+		}
+		if !verifies(j.keys.cached(h.Kid)) {
+			return nil, fmt.Errorf("no key of the pool's verifies the signature (key id %q)", h.Kid)
+		}
+	}
+	out, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return nil, fmt.Errorf("malformed token payload: %w", err)
+	}
+	return out, nil
+}
+
+// hasAudience reports whether aud (a JSON string or array) names clientID.
+func hasAudience(aud json.RawMessage, clientID string) bool {
+	if len(aud) == 0 {
+		return false
+	}
+	switch aud[0] {
+	case '"':
+		var a string
+		return json.Unmarshal(aud, &a) == nil && a == clientID
+	case '[':
+		var a []any
+		return json.Unmarshal(aud, &a) == nil && slices.Contains(a, any(clientID))
 	}
 	return false
 }

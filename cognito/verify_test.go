@@ -6,7 +6,7 @@ import (
 )
 
 // Only RS256 tokens reach the signature check: Cognito signs with nothing else.
-func TestCheckRS256(t *testing.T) {
+func TestParseRS256(t *testing.T) {
 	tok := func(header string) string {
 		return base64.RawURLEncoding.EncodeToString([]byte(header)) + ".e30.c2ln"
 	}
@@ -19,11 +19,13 @@ func TestCheckRS256(t *testing.T) {
 		{tok(`{"alg":"ES256"}`), false},
 		{tok(`{"alg":"none"}`), false},
 		{tok(`{"kid":"k"}`), false},
+		{tok(`{"alg":"RS256","kid":"k","crit":["b64"]}`), false},
+		{tok(`{"alg":"RS256","kid":"k"}`) + ".extra", false},
 		{tok(`not json`), false},
 		{"%%%.e30.c2ln", false},
 		{"no-dots", false},
 	} {
-		if err := checkRS256(tc.raw); (err == nil) != tc.ok {
+		if _, _, _, _, err := parseRS256(tc.raw); (err == nil) != tc.ok {
 			t.Errorf("%q: err %v, want ok=%v", tc.raw, err, tc.ok)
 		}
 	}

@@ -15,7 +15,7 @@ func (h *Handlers) AccountGET(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, PathSignIn)
 	}
 	p := h.page(c)
-	email, _ := s.Claims["email"].(string)
+	email := s.Claims.String("email")
 	m := views.Account{
 		Username:      s.Username,
 		Email:         email,

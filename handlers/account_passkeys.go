@@ -136,7 +136,7 @@ func (h *Handlers) passkeyChange(c echo.Context, what, notice string, change fun
 	value := c.FormValue(field)
 	fail := func(err error) error {
 		m := views.Account{Username: s.Username, SignOutAction: PathSignOut, Passkeys: h.accountPasskeys(c, p, nil)}
-		m.Email, _ = s.Claims["email"].(string)
+		m.Email = s.Claims.String("email")
 		m.Passkeys.Error = p.T(kindOf(err).MessageID())
 		return render(c, statusFor(c, &cognito.Error{Kind: kindOf(err)}), views.AccountPage(p, m))
 	}

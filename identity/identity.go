@@ -17,8 +17,8 @@ type Identity struct {
 	// Username is the pool's username (cognito:username).
 	Username string `json:"usr,omitempty"`
 	// Claims are the verified upstream ID token claims (email, email_verified, name,
-	// phone_number, cognito:groups, custom:*, ...).
-	Claims map[string]any `json:"cl,omitempty"`
+	// phone_number, cognito:groups, custom:*, ...), one compact JSON object.
+	Claims Claims `json:"cl,omitempty"`
 	// AuthTime is when the person authenticated, in Unix seconds (the auth_time claim); zero
 	// means now.
 	AuthTime int64 `json:"at"`

@@ -400,7 +400,7 @@ func (p *Provider) checkParked(req *AuthRequest) (*client, error) {
 // record is replaced by a marker (Redeemed, GrantID) so a replay can revoke
 // what the code issued.
 type codeRecord struct {
-	ClientID    string   `json:"cid"`
+	codeMarker
 	RedirectURI string   `json:"ru,omitempty"`
 	Scopes      []string `json:"sc,omitempty"`
 	Nonce       string   `json:"n,omitempty"`
@@ -409,8 +409,15 @@ type codeRecord struct {
 	ClaimsID    []string `json:"ci,omitempty"`
 	SessionID   string   `json:"sid,omitempty"`
 	identity.Identity
-	Upstream bool   `json:"up,omitempty"`
-	Expires  int64  `json:"exp"`
+	Upstream bool  `json:"up,omitempty"`
+	Expires  int64 `json:"exp"`
+}
+
+// codeMarker is the part of a code record a redemption reads back from the swap that consumes
+// it: the client, and whether another redemption came first and what it issued (so the
+// person's identity in the record is not decoded a second time).
+type codeMarker struct {
+	ClientID string `json:"cid"`
 	Redeemed bool   `json:"rd,omitempty"`
 	GrantID  string `json:"gid,omitempty"`
 }
@@ -435,7 +442,7 @@ func (p *Provider) issueCode(ctx context.Context, req *AuthRequest, sess *sessio
 		return "", err
 	}
 	rec := codeRecord{
-		ClientID:    req.ClientID,
+		codeMarker:  codeMarker{ClientID: req.ClientID},
 		RedirectURI: req.RedirectURI,
 		Scopes:      req.Scopes,
 		Nonce:       req.Nonce,

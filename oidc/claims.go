@@ -1,10 +1,13 @@
 package oidc
 
 import (
+	"bytes"
 	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/bridgekeeper/bridgekeeper/identity"
 )
 
 // Scopes the provider understands.
@@ -96,76 +99,156 @@ func (p *Provider) supportedClaims() []string {
 	return out
 }
 
-// userClaims builds the person's claims released by scopes and by the
-// individually requested claim names (the claims request parameter), from
-// the upstream identity. sub is always included.
-func (p *Provider) userClaims(subject, username string, upstream map[string]any, scopes, requested []string) map[string]any {
-	out := map[string]any{"sub": subject}
-	want := map[string]bool{}
+// releasedClaims lists, each once, the claims that scopes and the individually requested claim
+// names (the claims request parameter) release: each scope's standard claims and then its
+// mappings', in scope order, then the requested ones.
+func (p *Provider) releasedClaims(scopes, requested []string) []string {
+	var out []string
+	add := func(c string) {
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
 	for _, s := range scopes {
 		for _, c := range scopeClaims(s) {
-			want[c] = true
+			add(c)
 		}
 		for _, m := range p.cfg.ClaimMappings {
 			if mappingScope(m) == s {
-				want[m.Claim] = true
+				add(m.Claim)
 			}
 		}
 	}
 	for _, c := range requested {
-		want[c] = true
-	}
-	for c := range want {
-		if v, ok := p.claimValue(c, username, upstream); ok {
-			out[c] = v
-		}
+		add(c)
 	}
 	return out
 }
 
-// claimValue derives one released claim from the upstream identity,
-// normalising the types Cognito uses (string booleans, string timestamps,
-// address as a string).
-func (p *Provider) claimValue(claim, username string, upstream map[string]any) (any, bool) {
+// appendUserClaims adds sub and the person's claims released by scopes and requested, taken
+// from the upstream claims (never a protocol claim: the token adds those itself).
+func (p *Provider) appendUserClaims(o *jsonObject, subject, username string, claims identity.Claims, scopes, requested []string) {
+	upstream := claims.Indexed()
+	o.str("sub", subject)
+	for _, c := range p.releasedClaims(scopes, requested) {
+		if slices.Contains(protocolClaims(), c) {
+			continue
+		}
+		if v, ok := p.claimJSON(c, username, upstream); ok {
+			o.raw(c, v)
+		}
+	}
+}
+
+// claimJSON derives one released claim from the upstream claims, as JSON, normalising the
+// types Cognito uses (string booleans, string timestamps, address as a string). A value that
+// needs no conversion is copied as it is.
+func (p *Provider) claimJSON(claim, username string, upstream claimValues) ([]byte, bool) {
 	for _, m := range p.cfg.ClaimMappings {
 		if m.Claim == claim {
-			v, ok := upstream[m.Attribute]
+			v, ok := upstream.Value(m.Attribute)
 			if !ok {
 				return nil, false
 			}
-			return convertClaim(v, m.Type)
+			return convertRaw(v, m.Type)
 		}
 	}
+	v, ok := upstream.Value(claim)
 	switch claim {
 	case "groups":
-		return stringList(upstream["cognito:groups"])
+		groups, ok := p.groups(upstream)
+		if !ok {
+			return nil, false
+		}
+		return encodeValue(groups)
 	case "email_verified", "phone_number_verified":
-		return convertClaim(upstream[claim], "boolean")
+		return convertRaw(v, "boolean")
 	case "updated_at":
-		return convertClaim(upstream[claim], "number")
+		return convertRaw(v, "number")
 	case "address":
-		switch a := upstream[claim].(type) {
+		var a any
+		if !ok || json.Unmarshal(v, &a) != nil {
+			return nil, false
+		}
+		switch a := a.(type) {
 		case map[string]any:
-			return a, len(a) > 0
+			return v, len(a) > 0
 		case string:
 			var obj map[string]any
 			if strings.HasPrefix(strings.TrimSpace(a), "{") && json.Unmarshal([]byte(a), &obj) == nil {
-				return obj, true
+				return encodeValue(obj)
 			}
-			return map[string]any{"formatted": a}, a != ""
+			if a == "" {
+				return nil, false
+			}
+			return encodeValue(map[string]any{"formatted": a})
 		}
 		return nil, false
 	case "preferred_username":
-		if v, ok := upstream[claim].(string); ok && v != "" {
+		if ok && len(v) > 2 && v[0] == '"' {
 			return v, true
 		}
-		return username, username != ""
+		if username == "" {
+			return nil, false
+		}
+		return appendJSONString(nil, username), true
 	}
-	v, ok := upstream[claim]
-	if !ok || v == nil || v == "" {
+	return convertRaw(v, "")
+}
+
+// claimValues are upstream claims to take values from (identity.Claims or Indexed).
+type claimValues interface {
+	Value(name string) (json.RawMessage, bool)
+}
+
+// groups are the person's Cognito groups (cognito:groups: a list, or one string), if any.
+func (p *Provider) groups(upstream claimValues) ([]string, bool) {
+	v, ok := upstream.Value(identity.ClaimGroups)
+	if !ok {
 		return nil, false
 	}
-	return v, true
+	var names []string // the usual shape: a list of strings (a null in it would read as "")
+	if !bytes.Contains(v, []byte("null")) && json.Unmarshal(v, &names) == nil {
+		return names, len(names) > 0
+	}
+	var list any
+	if json.Unmarshal(v, &list) != nil {
+		return nil, false
+	}
+	return stringList(list)
+}
+
+// convertRaw is convertClaim for a JSON value (nil: absent), copying the value as it is when
+// it has the wanted type already.
+func convertRaw(v []byte, typ string) ([]byte, bool) {
+	if len(v) == 0 || string(v) == "null" {
+		return nil, false
+	}
+	switch typ {
+	case "boolean":
+		if string(v) == "true" || string(v) == "false" {
+			return v, true
+		}
+	case "number":
+		if v[0] == '-' || (v[0] >= '0' && v[0] <= '9') {
+			return v, true
+		}
+	case "json":
+		if v[0] != '"' {
+			return v, true
+		}
+	default:
+		return v, string(v) != `""`
+	}
+	var decoded any
+	if json.Unmarshal(v, &decoded) != nil {
+		return nil, false
+	}
+	out, ok := convertClaim(decoded, typ)
+	if !ok {
+		return nil, false
+	}
+	return encodeValue(out)
 }
 
 // convertClaim converts a value to the mapping type: "boolean", "number",
@@ -233,26 +316,4 @@ func stringList(v any) ([]string, bool) {
 		return []string{l}, true
 	}
 	return nil, false
-}
-
-// isUpstreamMetaClaim reports JWT bookkeeping claims of the upstream ID
-// token, dropped before the identity is stored.
-func isUpstreamMetaClaim(name string) bool {
-	switch name {
-	case "iss", "aud", "exp", "iat", "nbf", "jti", "origin_jti", "event_id",
-		"token_use", "auth_time", "at_hash", "nonce", "azp", "amr", "sid":
-		return true
-	}
-	return false
-}
-
-// storedClaims copies the upstream claims worth keeping.
-func storedClaims(in map[string]any) map[string]any {
-	out := make(map[string]any, len(in))
-	for k, v := range in {
-		if !isUpstreamMetaClaim(k) {
-			out[k] = v
-		}
-	}
-	return out
 }

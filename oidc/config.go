@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/bridgekeeper/bridgekeeper/identity"
 )
 
 // Defaults for lifetimes left at zero in Config and Client.
@@ -173,8 +175,8 @@ type Upstream interface {
 
 // UpstreamRefresh is the result of a successful upstream refresh.
 type UpstreamRefresh struct {
-	// Claims are the person's verified upstream ID token claims.
-	Claims map[string]any
+	// Claims are the person's verified upstream ID token claims (none keeps the grant's).
+	Claims identity.Claims
 	// RefreshToken is set when upstream issued a new refresh token.
 	RefreshToken string
 }

@@ -50,9 +50,9 @@ var app2Hash = sync.OnceValue(func() string {
 // fakeUpstream stands in for Cognito behind the Upstream interface.
 type fakeUpstream struct {
 	mu        sync.Mutex
-	denied    map[string]bool           // upstream refresh tokens that no longer work
-	claims    map[string]map[string]any // subject → current claims
-	rotate    bool                      // issue a new upstream refresh token on each refresh
+	denied    map[string]bool            // upstream refresh tokens that no longer work
+	claims    map[string]identity.Claims // subject → current claims
+	rotate    bool                       // issue a new upstream refresh token on each refresh
 	revoked   []string
 	refreshed []string // tokens used, in order
 	failWith  error    // a transient failure to return
@@ -136,22 +136,31 @@ func testUsers() map[string]identity.Identity {
 	return map[string]identity.Identity{
 		"alice": {
 			Subject: "sub-alice", Username: "alice",
-			Claims: map[string]any{
+			Claims: mustClaims(map[string]any{
 				"sub": "sub-alice", "cognito:username": "alice", "iss": "https://cognito-idp.example/pool",
 				"email": "alice@example.com", "email_verified": "true", "name": "Alice Liddell",
 				"given_name": "Alice", "family_name": "Liddell", "phone_number": "+15550100",
 				"phone_number_verified": false, "address": "1 Rabbit Hole, Wonderland",
 				"updated_at": "1700000000", "cognito:groups": []any{"admins", "readers"},
 				"custom:department": "engineering", "custom:level": "7",
-			},
+			}),
 			AMR: []string{"pwd"},
 		},
 		"bob": {
 			Subject: "sub-bob", Username: "bob",
-			Claims: map[string]any{"email": "bob@example.com", "email_verified": true},
+			Claims: mustClaims(map[string]any{"email": "bob@example.com", "email_verified": true}),
 			AMR:    []string{"pwd", "otp"},
 		},
 	}
+}
+
+// mustClaims encodes test claims as a verified ID token's claims are kept.
+func mustClaims(m map[string]any) identity.Claims {
+	c, err := identity.ClaimsFromMap(m)
+	if err != nil {
+		panic(err)
+	}
+	return c
 }
 
 // upstreamToken is the pool refresh token a test user signs in with.
@@ -211,7 +220,7 @@ func newEnv(t *testing.T, opts ...func(*Config)) *testEnv {
 	t.Helper()
 	e := &testEnv{t: t, clock: testutil.NewClock(time.Now().Truncate(time.Second)), serving: &atomic.Pointer[Provider]{}, logins: &loginLog{}}
 	e.store = store.NewMemory(store.MemoryOptions{Now: e.clock.Now})
-	e.up = &fakeUpstream{denied: map[string]bool{}, claims: map[string]map[string]any{
+	e.up = &fakeUpstream{denied: map[string]bool{}, claims: map[string]identity.Claims{
 		"sub-alice": testUsers()["alice"].Claims,
 		"sub-bob":   testUsers()["bob"].Claims,
 	}}

@@ -257,13 +257,18 @@ func (ks *keySet) algorithms() []string {
 // sign serialises claims (a struct or a map) as a compact JWS with the signer
 // for alg, setting the typ header.
 func (ks *keySet) sign(alg, typ string, claims any) (string, error) {
-	signer, ok := ks.jws[signerKey{alg, typ}]
-	if !ok {
-		return "", fmt.Errorf("no signing key for %s with typ %s", alg, typ)
-	}
 	payload, err := json.Marshal(claims)
 	if err != nil {
 		return "", fmt.Errorf("encode claims: %w", err)
+	}
+	return ks.signPayload(alg, typ, payload)
+}
+
+// signPayload is sign for claims already encoded as one JSON object.
+func (ks *keySet) signPayload(alg, typ string, payload []byte) (string, error) {
+	signer, ok := ks.jws[signerKey{alg, typ}]
+	if !ok {
+		return "", fmt.Errorf("no signing key for %s with typ %s", alg, typ)
 	}
 	tok, err := signer.sign(payload)
 	if err != nil {

@@ -152,7 +152,7 @@ func (p *Provider) Login(w http.ResponseWriter, r *http.Request, req *AuthReques
 		Identity: identity.Identity{
 			Subject:  id.Subject,
 			Username: id.Username,
-			Claims:   storedClaims(id.Claims),
+			Claims:   id.Claims,
 			AuthTime: authTime.Unix(),
 			AMR:      identity.NormalizeAMR(id.AMR),
 		},

@@ -91,7 +91,7 @@ func (p *Provider) codeGrant(ctx context.Context, c *client, form url.Values) (*
 		return nil, invalid
 	}
 	if rec.Redeemed {
-		p.codeReplayed(ctx, rec)
+		p.codeReplayed(ctx, rec.ClientID, rec.GrantID)
 		return nil, invalid
 	}
 	if rec.ClientID != c.ID {
@@ -164,8 +164,8 @@ func (p *Provider) codeGrant(ctx context.Context, c *client, form url.Values) (*
 			return nil, p.serverError(ctx, "keep upstream token", err)
 		}
 	}
-	var prev codeRecord
-	marker := codeRecord{ClientID: c.ID, Redeemed: true, GrantID: gid, Expires: p.now().Add(p.codeReplayWindow()).Unix()}
+	var prev codeMarker
+	marker := codeRecord{codeMarker: codeMarker{ClientID: c.ID, Redeemed: true, GrantID: gid}, Expires: p.now().Add(p.codeReplayWindow()).Unix()}
 	found, err = p.swapJSON(ctx, key, marker, &prev, p.codeReplayWindow())
 	if err != nil || !found || prev.Redeemed {
 		if rerr := p.revokeGrant(ctx, gid); rerr != nil {
@@ -175,7 +175,7 @@ func (p *Provider) codeGrant(ctx context.Context, c *client, form url.Values) (*
 			return nil, p.serverError(ctx, "consume authorization code", err)
 		}
 		if prev.Redeemed {
-			p.codeReplayed(ctx, prev)
+			p.codeReplayed(ctx, prev.ClientID, prev.GrantID)
 		}
 		return nil, invalid
 	}
@@ -195,10 +195,10 @@ func (p *Provider) codeGrant(ctx context.Context, c *client, form url.Values) (*
 	return resp, nil
 }
 
-// codeReplayed revokes what a replayed code issued (RFC 6749 §4.1.2).
-func (p *Provider) codeReplayed(ctx context.Context, marker codeRecord) {
-	p.log.WarnContext(ctx, "authorization code replayed; revoking its tokens", "client_id", marker.ClientID)
-	if err := p.revokeGrant(ctx, marker.GrantID); err != nil {
+// codeReplayed revokes what a replayed code issued to clientID (grant gid; RFC 6749 §4.1.2).
+func (p *Provider) codeReplayed(ctx context.Context, clientID, gid string) {
+	p.log.WarnContext(ctx, "authorization code replayed; revoking its tokens", "client_id", clientID)
+	if err := p.revokeGrant(ctx, gid); err != nil {
 		p.log.ErrorContext(ctx, "revoke grant of replayed code", "err", err)
 	}
 }
@@ -322,7 +322,7 @@ func (p *Provider) refreshUpstream(ctx context.Context, gid string, g *grantReco
 		return p.serverError(ctx, "upstream refresh", err)
 	}
 	if res.Claims != nil {
-		g.Claims = storedClaims(res.Claims)
+		g.Claims = res.Claims
 	}
 	token := up.Token
 	if res.RefreshToken != "" {

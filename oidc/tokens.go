@@ -19,6 +19,9 @@ import (
 	"github.com/bridgekeeper/bridgekeeper/identity"
 )
 
+// idTokenPayloadSize is about the size of an ID token's payload beyond the person's claims.
+const idTokenPayloadSize = 320
+
 // JWT "typ" header values.
 const (
 	typIDToken     = "JWT"
@@ -164,7 +167,7 @@ func (p *Provider) mintAccessToken(c *client, gid string, g *grantRecord, scopes
 		GrantID:  gid,
 	}
 	if slices.Contains(scopes, scopeGroups) {
-		if groups, ok := stringList(g.Claims["cognito:groups"]); ok {
+		if groups, ok := p.groups(g.Claims); ok {
 			claims.Groups = groups
 		}
 	}
@@ -177,24 +180,26 @@ func (p *Provider) mintAccessToken(c *client, gid string, g *grantRecord, scopes
 
 // mintIDToken signs an ID token with the person's claims released by scopes
 // and by the claims request parameter.
+// Its payload is written straight from the grant's claims (jsonObject).
 func (p *Provider) mintIDToken(c *client, g *grantRecord, scopes []string, nonce, accessToken string, now time.Time) (string, error) {
-	claims := p.userClaims(g.Subject, g.Username, g.Claims, scopes, g.ClaimsID)
-	claims["iss"] = p.issuer
-	claims["aud"] = c.ID
-	claims["exp"] = now.Add(c.idTokenTTL).Unix()
-	claims["iat"] = now.Unix()
-	claims["auth_time"] = g.AuthTime
-	claims["sid"] = publicSID(g.SessionID)
+	o := newJSONObject(idTokenPayloadSize + len(g.Claims))
+	p.appendUserClaims(o, g.Subject, g.Username, g.Claims, scopes, g.ClaimsID)
+	o.str("iss", p.issuer)
+	o.str("aud", c.ID)
+	o.num("exp", now.Add(c.idTokenTTL).Unix())
+	o.num("iat", now.Unix())
+	o.num("auth_time", g.AuthTime)
+	o.str("sid", publicSID(g.SessionID))
 	if len(g.AMR) > 0 {
-		claims["amr"] = g.AMR
+		o.strs("amr", g.AMR)
 	}
 	if nonce != "" {
-		claims["nonce"] = nonce
+		o.str("nonce", nonce)
 	}
 	if accessToken != "" {
-		claims["at_hash"] = tokenHash(c.alg, accessToken)
+		o.str("at_hash", tokenHash(c.alg, accessToken))
 	}
-	tok, err := p.keys.sign(c.alg, typIDToken, claims)
+	tok, err := p.keys.signPayload(c.alg, typIDToken, o.bytes())
 	if err != nil {
 		return "", fmt.Errorf("sign ID token: %w", err)
 	}

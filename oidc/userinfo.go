@@ -39,8 +39,10 @@ func (p *Provider) UserInfo(w http.ResponseWriter, r *http.Request) {
 		writeBearerError(w, &oauthError{code: errInsufficientScope, desc: descNoOpenIDScope, status: http.StatusForbidden})
 		return
 	}
+	o := newJSONObject(len(g.Claims) + 64)
+	p.appendUserClaims(o, g.Subject, g.Username, g.Claims, scopes, g.ClaimsUI)
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, p.userClaims(g.Subject, g.Username, g.Claims, scopes, g.ClaimsUI))
+	writeJSONBody(w, http.StatusOK, o.bytes())
 }
 
 // bearerToken extracts an RFC 6750 bearer token from the Authorization
