@@ -21,7 +21,8 @@ const maxJWKSSize = 1 << 20
 const jwksFetchTimeout = 30 * time.Second
 
 // poolKeys are the pool's published RSA signing keys by key id: fetched on first use and again
-// when a token names a key id not among them (the pool rotated its keys), one fetch at a time
+// when a token names a key id not among them, or names none and no kept key verifies it (the
+// pool rotated its keys), one fetch at a time
 // (concurrent callers wait for it), as go-oidc's remote key set does.
 type poolKeys struct {
 	url    string

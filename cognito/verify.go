@@ -37,7 +37,7 @@ type IDToken struct {
 type idTokenChecked struct {
 	Issuer   string          `json:"iss"`
 	Audience json.RawMessage `json:"aud"`
-	// Expiry is exp; absent, null or not a number leaves it 0, long expired.
+	// Expiry is exp; absent or null leaves it 0, long expired (a non-number fails the decode).
 	Expiry    float64         `json:"exp"`
 	NotBefore json.RawMessage `json:"nbf"`
 	TokenUse  string          `json:"token_use"`

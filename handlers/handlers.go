@@ -83,7 +83,7 @@ type Deps struct {
 	Logger   *slog.Logger
 	Now      func() time.Time
 	// PasswordPolicy lists the pool's password rules (optional; Cognito's default when empty):
-	// the policy until Policy first reads it, or whenever it cannot.
+	// the policy until Policy first reads the pool's (a failed read later keeps the last one read).
 	PasswordPolicy []PolicyRule
 	// Policy reads the pool's password policy, kept for policyLifetime (optional: PasswordPolicy
 	// alone; see policy.go).

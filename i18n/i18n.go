@@ -246,12 +246,9 @@ func (l *Localizer) T(id string, data ...map[string]any) string {
 	if len(data) == 0 || data[0] == nil {
 		return l.plain(id)
 	}
-	cfg := &goi18n.LocalizeConfig{MessageID: id}
-	if len(data) > 0 && data[0] != nil {
-		cfg.TemplateData = l.numbers(data[0])
-		if n, ok := data[0]["Count"]; ok {
-			cfg.PluralCount = n
-		}
+	cfg := &goi18n.LocalizeConfig{MessageID: id, TemplateData: l.numbers(data[0])}
+	if n, ok := data[0]["Count"]; ok {
+		cfg.PluralCount = n
 	}
 	// A message the language lacks comes from English.
 	if l.loc != nil {

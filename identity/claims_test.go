@@ -83,6 +83,14 @@ func TestClaimsRoundTripInARecord(t *testing.T) {
 	if back.Claims.String("email") != "a@b.c" || string(back.Claims) != `{"email":"a@b.c","n":[1,2]}` {
 		t.Fatalf("claims %s", back.Claims)
 	}
+	// Whitespace only after a colon (an indented record) is compacted too.
+	back = Identity{}
+	if err := json.Unmarshal([]byte(`{"sub":"s","cl":{"email": "a@b.c","n": 1}}`), &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Claims.String("email") != "a@b.c" || string(back.Claims) != `{"email":"a@b.c","n":1}` {
+		t.Fatalf("claims %s", back.Claims)
+	}
 }
 
 func TestClaimsRefuseWhatIsNotAnObject(t *testing.T) {

@@ -211,7 +211,7 @@ func (p *Provider) parseAuthRequest(params url.Values) (*AuthRequest, *client, e
 	fail := func(code string, desc description) (*AuthRequest, *client, error) {
 		return req, c, newError(code, desc)
 	}
-	if _, dup := duplicated(params); dup {
+	if duplicated(params) {
 		return fail(errInvalidRequest, descParamRepeated)
 	}
 	if params.Has("request") {

@@ -35,7 +35,7 @@ func (p *Provider) clientRequest(w http.ResponseWriter, r *http.Request, ep clie
 		writeTokenError(w, newError(errInvalidRequest, descBodyUnread))
 		return nil, nil, false
 	}
-	if _, dup := duplicated(form); dup {
+	if duplicated(form) {
 		writeTokenError(w, newError(errInvalidRequest, descParamRepeated))
 		return nil, nil, false
 	}

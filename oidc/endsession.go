@@ -54,7 +54,7 @@ func (p *Provider) EndSession(w http.ResponseWriter, r *http.Request) {
 		p.renderError(w, r, &ErrorPage{Status: http.StatusBadRequest, Title: MsgSignOutRequestTitle, Message: msg, UILocales: locales})
 	}
 
-	if _, dup := duplicated(params); dup {
+	if duplicated(params) {
 		bad(MsgSignOutUnreadable)
 		return
 	}

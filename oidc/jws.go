@@ -20,7 +20,6 @@ import (
 // protected header is encoded once, so a token costs one JSON encoding of its claims, one
 // signature and the base64url of both, written into one buffer.
 type jwsSigner struct {
-	alg string
 	key crypto.Signer
 	// header is the base64url protected header followed by ".".
 	header []byte
@@ -44,7 +43,7 @@ func newJWSSigner(k SigningKey, typ string) (*jwsSigner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode JWS header: %w", err)
 	}
-	s := &jwsSigner{alg: k.Algorithm, key: k.Key, header: append(base64.RawURLEncoding.AppendEncode(nil, h), '.')}
+	s := &jwsSigner{key: k.Key, header: append(base64.RawURLEncoding.AppendEncode(nil, h), '.')}
 	switch key := k.Key.(type) {
 	case *rsa.PrivateKey:
 		s.sigLen = key.Size()

@@ -271,13 +271,13 @@ func parseForm(w http.ResponseWriter, r *http.Request) (url.Values, error) {
 }
 
 // duplicated returns the name of a parameter given more than once, if any.
-func duplicated(v url.Values) (string, bool) {
-	for k, vs := range v {
+func duplicated(v url.Values) bool {
+	for _, vs := range v {
 		if len(vs) > 1 {
-			return k, true
+			return true
 		}
 	}
-	return "", false
+	return false
 }
 
 // cors answers CORS for a browser-callable endpoint. anyOrigin allows every

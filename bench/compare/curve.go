@@ -37,7 +37,7 @@ type CurvePoint struct {
 	LiveRSS     int64         // VmRSS then, bytes
 	Entries     int64         // store entries once their lifetimes had passed
 	HeapInUse   int64         // Go heap in use (spans holding objects) after a garbage collection that followed
-	HeapGoal    int64         // that collection's heap goal: about twice the heap it found live (GOGC 100)
+	HeapGoal    int64         // that collection's heap goal: about three times the heap it found live (serve's default GC percent 200, unless GOGC is set)
 	RSS         int64         // VmRSS then, bytes
 }
 

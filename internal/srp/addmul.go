@@ -8,7 +8,7 @@ import (
 )
 
 // addMulVVW sets z = z + x·y for len(x) ≥ len(z) and returns the carry word:
-// math/big's own assembly (ADX/BMI2 on amd64), which math/big keeps linkable
+// math/big's linkable wrapper around its assembly (addMulVVWW; ADX/BMI2 on amd64), which math/big keeps linkable
 // by that name and signature on purpose ("Do not remove or change the type
 // signature", go.dev/issue/67401). No exported API of the standard library
 // multiplies a number by a word into another in place, which each row of a
