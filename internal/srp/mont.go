@@ -19,7 +19,10 @@ const wordBits = 32 << (^big.Word(0) >> 63)
 // This is the step every exponentiation of the package repeats (≈ 1.9 µs for
 // a 3072-bit squaring here, against ≈ 2.2 µs for a step of big.Int.Exp's
 // Montgomery loop, which multiplies where it squares; docs/benchmarks.md,
-// "SRP: Montgomery squaring").
+// "SRP: Montgomery squaring"). On a CPU with AVX-512 IFMA, for a modulus of
+// N's size, newMontgomery chooses radix-2^52 almost-Montgomery products
+// instead (ifma.go: ≈ 0.75 µs a product; "SRP: AVX-512 IFMA"); numbers are
+// then ifmaWords limbs of 52 bits, below 2m.
 type montgomery struct {
 	mod  *big.Int
 	m    []big.Word // mod's words
