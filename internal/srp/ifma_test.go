@@ -1,7 +1,6 @@
 package srp
 
 import (
-	"crypto/rand"
 	"math/big"
 	"testing"
 
@@ -70,14 +69,7 @@ func ifmaTestValues(t testing.TB, m *big.Int) []*big.Int {
 		ones := new(big.Int).Sub(new(big.Int).Lsh(one, uint(k)), one) // limbs below k all ones
 		vs = append(vs, ones, new(big.Int).Lsh(one, uint(k)))
 	}
-	for range 16 {
-		v, err := rand.Int(rand.Reader, twoM)
-		if err != nil {
-			t.Fatal(err)
-		}
-		vs = append(vs, v)
-	}
-	return vs
+	return append(vs, randomBelow(t, twoM, 16)...)
 }
 
 // ifmaModuli are odd moduli up to the largest the product allows.

@@ -22,12 +22,19 @@ func testValues(t *testing.T, m *big.Int) []*big.Int {
 	t.Helper()
 	one := big.NewInt(1)
 	vs := []*big.Int{big.NewInt(0), one, new(big.Int).Sub(m, one), new(big.Int).Sub(m, big.NewInt(2))}
-	for range 32 {
+	return append(vs, randomBelow(t, m, 32)...)
+}
+
+// randomBelow returns count random numbers below m.
+func randomBelow(t testing.TB, m *big.Int, count int) []*big.Int {
+	t.Helper()
+	vs := make([]*big.Int, count)
+	for i := range vs {
 		v, err := rand.Int(rand.Reader, m)
 		if err != nil {
 			t.Fatal(err)
 		}
-		vs = append(vs, v)
+		vs[i] = v
 	}
 	return vs
 }
