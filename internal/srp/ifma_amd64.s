@@ -2,6 +2,18 @@
 
 #include "textflag.h"
 
+// MADD8 adds op's halves (VPMADD52LUQ: low, VPMADD52HUQ: high) of the
+// products of the 64 limbs at src and the broadcast limb b to the lanes.
+#define MADD8(op, src, b) \
+	op 0(src), b, Z0; \
+	op 64(src), b, Z1; \
+	op 128(src), b, Z2; \
+	op 192(src), b, Z3; \
+	op 256(src), b, Z4; \
+	op 320(src), b, Z5; \
+	op 384(src), b, Z6; \
+	op 448(src), b, Z7
+
 // func amm52(z, x, y, m *ifmaNum, k0 big.Word)
 //
 // z = x·y·R'⁻¹ (+ a multiple of m), below 2m, for 60 limbs of 52 bits padded
@@ -14,6 +26,10 @@
 // Lanes are not carried during the steps (each stays below 2^61); the end
 // carries them into 52-bit limbs, in order, and writes z, so z may be x or y.
 // The instructions and memory accesses do not depend on the values.
+//
+// Registers: DI z, SI x, BX y's next limb, CX m, R8 k0, R9 2^52 − 1, R10 the
+// count; Z0–Z7 the accumulator, Z8 the limb of y, Z9 q, Z10 zero, Z11 the
+// carry of lane 0.
 TEXT ·amm52(SB), NOSPLIT, $0-40
 	MOVQ z+0(FP), DI
 	MOVQ x+8(FP), SI
@@ -34,26 +50,12 @@ TEXT ·amm52(SB), NOSPLIT, $0-40
 
 loop:
 	VPBROADCASTQ (BX), Z8
-	VPMADD52LUQ 0(SI), Z8, Z0
-	VPMADD52LUQ 64(SI), Z8, Z1
-	VPMADD52LUQ 128(SI), Z8, Z2
-	VPMADD52LUQ 192(SI), Z8, Z3
-	VPMADD52LUQ 256(SI), Z8, Z4
-	VPMADD52LUQ 320(SI), Z8, Z5
-	VPMADD52LUQ 384(SI), Z8, Z6
-	VPMADD52LUQ 448(SI), Z8, Z7
+	MADD8(VPMADD52LUQ, SI, Z8)
 	VMOVQ X0, AX
 	IMULQ R8, AX
 	ANDQ R9, AX
 	VPBROADCASTQ AX, Z9
-	VPMADD52LUQ 0(CX), Z9, Z0
-	VPMADD52LUQ 64(CX), Z9, Z1
-	VPMADD52LUQ 128(CX), Z9, Z2
-	VPMADD52LUQ 192(CX), Z9, Z3
-	VPMADD52LUQ 256(CX), Z9, Z4
-	VPMADD52LUQ 320(CX), Z9, Z5
-	VPMADD52LUQ 384(CX), Z9, Z6
-	VPMADD52LUQ 448(CX), Z9, Z7
+	MADD8(VPMADD52LUQ, CX, Z9)
 	VMOVQ X0, AX
 	SHRQ $52, AX
 	VALIGNQ $1, Z0, Z1, Z0
@@ -66,22 +68,8 @@ loop:
 	VALIGNQ $1, Z7, Z10, Z7
 	VMOVQ AX, X11
 	VPADDQ Z11, Z0, Z0
-	VPMADD52HUQ 0(SI), Z8, Z0
-	VPMADD52HUQ 64(SI), Z8, Z1
-	VPMADD52HUQ 128(SI), Z8, Z2
-	VPMADD52HUQ 192(SI), Z8, Z3
-	VPMADD52HUQ 256(SI), Z8, Z4
-	VPMADD52HUQ 320(SI), Z8, Z5
-	VPMADD52HUQ 384(SI), Z8, Z6
-	VPMADD52HUQ 448(SI), Z8, Z7
-	VPMADD52HUQ 0(CX), Z9, Z0
-	VPMADD52HUQ 64(CX), Z9, Z1
-	VPMADD52HUQ 128(CX), Z9, Z2
-	VPMADD52HUQ 192(CX), Z9, Z3
-	VPMADD52HUQ 256(CX), Z9, Z4
-	VPMADD52HUQ 320(CX), Z9, Z5
-	VPMADD52HUQ 384(CX), Z9, Z6
-	VPMADD52HUQ 448(CX), Z9, Z7
+	MADD8(VPMADD52HUQ, SI, Z8)
+	MADD8(VPMADD52HUQ, CX, Z9)
 	ADDQ $8, BX
 	DECQ R10
 	JNZ loop
