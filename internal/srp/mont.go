@@ -90,8 +90,8 @@ func (g *montgomery) scratch() *montScratch {
 	return &montScratch{g: g, t: make([]big.Word, max(2*g.n, ifmaWords))}
 }
 
-// mul sets z = x·y·R⁻¹ mod m (the Montgomery form of the product) for x, y < m.
-// z may be x or y.
+// mul sets z = x·y·R⁻¹ mod m (the Montgomery form of the product) for x, y < m
+// (below 2m, and z too, with m52). z may be x or y.
 func (s *montScratch) mul(z, x, y []big.Word) {
 	if m52 := s.g.m52; m52 != nil {
 		amm52((*ifmaNum)(z), (*ifmaNum)(x), (*ifmaNum)(y), m52, s.g.k0)
@@ -105,8 +105,8 @@ func (s *montScratch) mul(z, x, y []big.Word) {
 	s.reduce(z)
 }
 
-// sqr sets z = x²·R⁻¹ mod m for x < m: each product x_i·x_j (i < j) once,
-// doubled, plus the squares x_i². z may be x.
+// sqr sets z = x²·R⁻¹ mod m for x < m (below 2m with m52, by amm52): each
+// product x_i·x_j (i < j) once, doubled, plus the squares x_i². z may be x.
 func (s *montScratch) sqr(z, x []big.Word) {
 	if m52 := s.g.m52; m52 != nil {
 		amm52((*ifmaNum)(z), (*ifmaNum)(x), (*ifmaNum)(x), m52, s.g.k0)
