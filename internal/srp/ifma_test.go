@@ -3,6 +3,7 @@ package srp
 import (
 	"math/big"
 	"testing"
+	"unsafe"
 
 	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 )
@@ -10,7 +11,7 @@ import (
 // ifmaProduct is one implementation of the radix-2^52 product.
 type ifmaProduct struct {
 	name string
-	f    func(z, x, y, m *ifmaNum, k0 big.Word)
+	f    func(z, x, y *ifmaNum, m *ifmaMod, k0 big.Word)
 }
 
 // ifmaProducts are the Go product and, where the CPU runs it, the assembly.
@@ -140,6 +141,18 @@ func TestAMM52MatchesMod(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestIFMAModLayout checks where the assembly expects the modulus moved up
+// one limb, and that it is moved up.
+func TestIFMAModLayout(t *testing.T) {
+	if off := unsafe.Offsetof(ifmaMod{}.up); off != 8*ifmaWords {
+		t.Fatalf("ifmaMod.up at offset %d, the assembly reads it at %d", off, 8*ifmaWords)
+	}
+	mod := newIFMAMod(groupN.Bits())
+	if mod.up[0] != 0 || mod.up[1] != mod.m[0] || mod.up[ifmaLimbs] != mod.m[ifmaLimbs-1] {
+		t.Fatalf("up is not m moved up one limb: %x", mod.up)
 	}
 }
 

@@ -33,7 +33,7 @@ type montgomery struct {
 	one  []big.Word // R mod m: 1 in Montgomery form
 	// m52, when set, is m in radix 2^52: products are then amm52's
 	// (ifma.go), for R = 2^(52·ifmaLimbs), and numbers are below 2m, not m.
-	m52 *ifmaNum
+	m52 *ifmaMod
 }
 
 // newMontgomery prepares arithmetic modulo an odd m > 1, with AVX-512 IFMA
@@ -58,8 +58,7 @@ func newMontgomeryPath(m *big.Int, ifma bool) *montgomery {
 	rBits := n * wordBits
 	if ifma {
 		g.size, g.k0, rBits = ifmaWords, -inv&limbMask, limbBits*ifmaLimbs
-		g.m52 = new(ifmaNum)
-		toLimbs(g.m52[:], mw)
+		g.m52 = newIFMAMod(mw)
 	}
 	r := new(big.Int).Lsh(big.NewInt(1), uint(rBits))
 	g.one = g.words(new(big.Int).Mod(r, m))
