@@ -21,7 +21,7 @@ const wordBits = 32 << (^big.Word(0) >> 63)
 // Montgomery loop, which multiplies where it squares; docs/benchmarks.md,
 // "SRP: Montgomery squaring"). On a CPU with AVX-512 IFMA, for a modulus of
 // N's size, newMontgomery chooses radix-2^52 almost-Montgomery products
-// instead (ifma.go: ≈ 0.75 µs a product; "SRP: AVX-512 IFMA"); numbers are
+// instead (ifma.go: ≈ 0.55 µs a product; "SRP: AVX-512 IFMA"); numbers are
 // then ifmaWords limbs of 52 bits, below 2m.
 type montgomery struct {
 	mod  *big.Int
