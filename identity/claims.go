@@ -123,7 +123,9 @@ type member struct{ key, value []byte }
 
 // Indexed reads the claims once.
 func (c Claims) Indexed() Indexed {
-	ix := Indexed{members: make([]member, 0, 24)}
+	n := 0
+	eachMember(c, func(_, _ []byte) bool { n++; return true })
+	ix := Indexed{members: make([]member, 0, n)}
 	eachMember(c, func(key, value []byte) bool {
 		ix.members = append(ix.members, member{key, value})
 		return true
