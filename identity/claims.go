@@ -43,11 +43,11 @@ func NewClaims(payload []byte) (Claims, error) {
 	out := make([]byte, 0, len(obj))
 	out = append(out, '{')
 	ok := eachMember(obj, func(key, value []byte) bool {
-		name, err := memberName(key)
+		drop, err := isBookkeepingKey(key)
 		if err != nil {
 			return false
 		}
-		if isBookkeeping(name) {
+		if drop {
 			return true
 		}
 		if len(out) > 1 {
@@ -178,6 +178,16 @@ func isBookkeeping(name string) bool {
 		return true
 	}
 	return false
+}
+
+// isBookkeepingKey is isBookkeeping for a member's quoted key, without making a string of the
+// name unless it is escaped.
+func isBookkeepingKey(key []byte) (bool, error) {
+	if bytes.IndexByte(key, '\\') < 0 {
+		return isBookkeeping(string(key[1 : len(key)-1])), nil
+	}
+	name, err := memberName(key)
+	return err == nil && isBookkeeping(name), err
 }
 
 // isName reports whether the quoted key names name (without allocating, unless escaped).
