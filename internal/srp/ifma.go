@@ -12,6 +12,9 @@ import (
 // 52 bits, one per 64-bit word, padded with zero words to ifmaWords (eight
 // 512-bit registers), in Montgomery form for R' = 2^(52·ifmaLimbs).
 //
+// Limbs need 64-bit words: on 32-bit platforms only the word-by-word
+// products run (newMontgomeryPath refuses this form there).
+//
 // A product is almost-Montgomery (AMM): for x, y < 2m and 4m < R' the result
 // x·y·R'⁻¹ + q·m/R' is below 2m without the final subtraction, so a result
 // can go straight into the next product; only the value that leaves is

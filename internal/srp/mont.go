@@ -1,6 +1,7 @@
 package srp
 
 import (
+	"fmt"
 	"math/big"
 	"math/bits"
 )
@@ -44,7 +45,8 @@ func newMontgomery(m *big.Int) *montgomery {
 
 // newMontgomeryPath prepares arithmetic modulo an odd m > 1 with
 // word-by-word products (ifma false) or amm52 (ifma true: m at most
-// ifmaMaxBits, and a CPU that ifmaSupported).
+// ifmaMaxBits, 64-bit words, and a CPU that ifmaSupported; it panics on the
+// first two, which are the caller's mistakes).
 func newMontgomeryPath(m *big.Int, ifma bool) *montgomery {
 	mw := m.Bits()
 	n := len(mw)
@@ -57,7 +59,10 @@ func newMontgomeryPath(m *big.Int, ifma bool) *montgomery {
 	g := &montgomery{mod: m, m: mw, n: n, size: n, k0: -inv}
 	rBits := n * wordBits
 	if ifma {
-		g.size, g.k0, rBits = ifmaWords, -inv&limbMask, limbBits*ifmaLimbs
+		if wordBits != 64 || m.BitLen() > ifmaMaxBits {
+			panic(fmt.Sprintf("srp: radix-2^52 products need 64-bit words and a modulus of at most %d bits", ifmaMaxBits))
+		}
+		g.size, g.k0, rBits = ifmaWords, big.Word(uint64(-inv)&limbMask), limbBits*ifmaLimbs
 		g.m52 = newIFMAMod(mw)
 	}
 	r := new(big.Int).Lsh(big.NewInt(1), uint(rBits))
