@@ -198,8 +198,7 @@ func NewServer(rand io.Reader, v *big.Int) (*Server, error) {
 	return NewServerWithB(v, b)
 }
 
-// NewServerWithB builds a server from a chosen private value b (tests, and resuming an exchange
-// whose b was kept between two requests).
+// NewServerWithB builds a server from a chosen private value b (tests and known vectors).
 func NewServerWithB(v, b *big.Int) (*Server, error) {
 	if v == nil || v.Sign() <= 0 || b == nil || b.Sign() <= 0 {
 		return nil, fmt.Errorf("%w: verifier and private value must be positive", ErrBadInput)
@@ -217,8 +216,9 @@ func NewServerWithB(v, b *big.Int) (*Server, error) {
 // BHex returns the public value B as lower-case hex (the SRP_B challenge parameter).
 func (s *Server) BHex() string { return s.B.Text(16) }
 
-// PrivateHex returns b as hex so a stateless server can carry it inside its own sealed session.
-func (s *Server) PrivateHex() string { return s.b.Text(16) }
+// HasVerifier reports whether the exchange was set up for verifier v: a server that kept it
+// between the challenge and the answer checks that the password did not change in between.
+func (s *Server) HasVerifier(v *big.Int) bool { return v != nil && s.v.Cmp(v) == 0 }
 
 // AuthKey derives the session key from the client's public value A (hex).
 func (s *Server) AuthKey(srpAHex string) ([]byte, error) {
