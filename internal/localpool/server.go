@@ -133,7 +133,7 @@ type session struct {
 	poolID, clientID, username string
 	challenge                  string
 	expires                    time.Time
-	srpA                       string // the client's public A, hex
+	srpA                       string      // the client's public A, hex
 	srpServer                  *srp.Server // the pool's side of the SRP exchange (b, v and the B it sent)
 	secretBlock                []byte
 	code                       string
