@@ -19,6 +19,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/srp"
 )
 
 // Options configure a Server.
@@ -132,8 +134,8 @@ type session struct {
 	poolID, clientID, username string
 	challenge                  string
 	expires                    time.Time
-	srpA                       string // the client's public A, hex
-	srpB                       string // the server's private b, hex
+	srpA                       string      // the client's public A, hex
+	srpServer                  *srp.Server // the pool's side of the SRP exchange (b, v and the B it sent)
 	secretBlock                []byte
 	code                       string
 	codeExpires                time.Time
