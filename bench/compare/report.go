@@ -104,12 +104,14 @@ func (r *Report) ratioRows() []string {
 			b, p := bk.Variant, peer.Variant
 			// Dex signs RS256 only: the targets put every algorithm beside it.
 			sameAlg := p.Alg == b.Alg || p.Provider == providerDex
-			comparable := p.Provider != providerBridgekeeper && sameAlg && (p.Provider != providerBaseline || p.Flow == b.Flow)
+			// An opaque-token variant is also put beside the same build's JWT variant.
+			jwtOfOpaque := p.Provider == providerBridgekeeper && b.Opaque && !p.Opaque && p.Alg == b.Alg && p.Flow == b.Flow
+			comparable := jwtOfOpaque || p.Provider != providerBridgekeeper && sameAlg && (p.Provider != providerBaseline || p.Flow == b.Flow)
 			if !comparable {
 				continue
 			}
 			name := p.Provider + " " + p.Alg
-			if p.Provider == providerBaseline {
+			if p.Provider == providerBaseline || jwtOfOpaque {
 				name = p.Name()
 			}
 			row := b.Name() + "\t" + name
