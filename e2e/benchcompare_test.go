@@ -36,6 +36,10 @@ func TestBenchCompareSmoke(t *testing.T) {
 			if got, want := res.SignIns(c), max(signIns, 4*c); got != want {
 				t.Errorf("%s, %d in flight: %d sign-ins completed, want %d", res.Variant.Name(), c, got, want)
 			}
+			// serve's threads block for every request (network, the local pool's answer).
+			if vol, _ := res.Switches(c); vol <= 0 {
+				t.Errorf("%s, %d in flight: %.1f voluntary context switches per sign-in, want some", res.Variant.Name(), c, vol)
+			}
 		}
 	}
 	if len(rep.Memory) != 3 {
@@ -48,7 +52,7 @@ func TestBenchCompareSmoke(t *testing.T) {
 	}
 	var out strings.Builder
 	rep.Print(&out)
-	for _, want := range []string{"bridgekeeper ES256 USER_PASSWORD_AUTH", "bridgekeeper RS256 USER_SRP_AUTH", "with 3 parked"} {
+	for _, want := range []string{"bridgekeeper ES256 USER_PASSWORD_AUTH", "bridgekeeper RS256 USER_SRP_AUTH", "with 3 parked", "1 in flight: user / system, ms"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}

@@ -62,11 +62,33 @@ const (
 	providerBaseline     = "baseline" // Options.Baseline: an earlier build, for before/after
 )
 
+// envProvider is the provider name of the Bridgekeeper binary run with extra environment
+// (Options.BridgekeeperEnv): "bridgekeeper[GOMAXPROCS=1]".
+func envProvider(env []string) string {
+	return providerBridgekeeper + "[" + strings.Join(env, " ") + "]"
+}
+
+// isEnvProvider says whether provider is an envProvider name.
+func isEnvProvider(provider string) bool {
+	return strings.HasPrefix(provider, providerBridgekeeper+"[")
+}
+
+// scratchName is name as a directory name that may stand unquoted in serve's YAML: every byte
+// but letters, digits, '.', '_' and '-' becomes '_'.
+func scratchName(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '.' || r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			return r
+		}
+		return '_'
+	}, name)
+}
+
 // startBridgekeeper runs `bridgekeeper localpool` and one `bridgekeeper serve` per flow against
 // it, each serve with one app client per algorithm; the configuration is the shipped default
 // (log level info, JSON logs, memory store) but for limits a benchmark from one address needs.
 func startBridgekeeper(ctx context.Context, name, bin, dir string, flows []string, tune serveTuning) ([]*Variant, []*proc, error) {
-	dir = filepath.Join(dir, name)
+	dir = filepath.Join(dir, scratchName(name))
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, err
 	}
@@ -125,7 +147,7 @@ func startBridgekeeper(ctx context.Context, name, bin, dir string, flows []strin
 			if err := os.WriteFile(path, []byte(serveConfigTuned(port, lp, flow, keys, secret, t)), 0o600); err != nil {
 				return nil, procs, err
 			}
-			srv, base, err = startProc(ctx, name+" serve "+flow, nil, dir, listeningRE, bin, "serve", "--config", path)
+			srv, base, err = startProc(ctx, name+" serve "+flow, t.env, dir, listeningRE, bin, "serve", "--config", path)
 			if err != nil && attempt == 2 {
 				return nil, procs, err
 			}
@@ -144,6 +166,7 @@ type serveTuning struct {
 	metrics     bool          // serve the metrics on a listener of their own (metricsPort)
 	metricsPort int           // chosen by startBridgekeeper
 	lifetime    time.Duration // when not 0: the code, SSO session and access token lifetime
+	env         []string      // serve's extra environment (NAME=VALUE), e.g. GOMAXPROCS=1
 }
 
 // yaml is the tuning's configuration: top-level lines, oidc lines, and what a client's and the

@@ -3,7 +3,6 @@ package compare
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -104,38 +103,13 @@ func (p *proc) stop() {
 	}
 }
 
-// cpu is the process's user plus system CPU time so far.
-func (p *proc) cpu() (time.Duration, error) {
-	d, err := ProcessCPU(p.cmd.Process.Pid)
+// usage is what the process has used so far.
+func (p *proc) usage() (Usage, error) {
+	u, err := ProcessUsage(p.cmd.Process.Pid)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w", p.name, err)
+		return Usage{}, fmt.Errorf("%s: %w", p.name, err)
 	}
-	return d, nil
-}
-
-// ProcessCPU is the user plus system CPU time process pid has used so far (/proc/PID/stat).
-func ProcessCPU(pid int) (time.Duration, error) {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, err
-	}
-	// The command name (field 2) may hold spaces and parentheses: fields count from the last ')'.
-	s := string(raw)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0, fmt.Errorf("unreadable /proc stat %q", s)
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 13 {
-		return 0, fmt.Errorf("short /proc stat %q", s)
-	}
-	// f[0] is field 3 (state): utime is field 14, stime field 15.
-	utime, err1 := strconv.ParseInt(f[11], 10, 64)
-	stime, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err := errors.Join(err1, err2); err != nil {
-		return 0, fmt.Errorf("/proc stat: %w", err)
-	}
-	return time.Duration(utime+stime) * time.Second / clockTicks, nil
+	return u, nil
 }
 
 // rss is the process's resident set size in bytes (VmRSS).

@@ -43,6 +43,18 @@ func (r *Report) Print(w io.Writer) {
 	}
 	_ = tw.Flush()
 
+	fmt.Fprintln(w, "\nProvider CPU by mode and its threads' context switches (voluntary / involuntary), per complete sign-in: median of the rounds")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	head = "variant"
+	for _, c := range o.Concurrency {
+		head += fmt.Sprintf("\t%d in flight: user / system, ms\tswitches", c)
+	}
+	fmt.Fprintln(tw, head)
+	for _, res := range r.Results {
+		fmt.Fprintln(tw, res.Variant.Name()+res.splitColumns(o.Concurrency))
+	}
+	_ = tw.Flush()
+
 	if ratios := r.ratioRows(); len(ratios) > 0 {
 		fmt.Fprintln(w, "\nBridgekeeper / peer, CPU per sign-in, each round's own ratio: median [min–max]")
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -91,26 +103,34 @@ func (r *Report) Print(w io.Writer) {
 }
 
 // ratioRows compares each Bridgekeeper variant with each peer variant of the same algorithm (and
-// with Dex, whatever the algorithm: it signs RS256 only and the targets are its figures) and
-// with the baseline build's variant of the same algorithm and flow, round by round (the rounds
-// interleave, so a round's ratio saw the same machine load).
+// with Dex, whatever the algorithm: it signs RS256 only and the targets are its figures),
+// with the baseline build's variant of the same algorithm and flow, and puts the variant run with
+// extra environment beside the one without it, round by round (the rounds interleave, so a
+// round's ratio saw the same machine load).
 func (r *Report) ratioRows() []string {
 	var rows []string
 	for _, bk := range r.Results {
-		if bk.Variant.Provider != providerBridgekeeper {
+		b := bk.Variant
+		if b.Provider != providerBridgekeeper && !isEnvProvider(b.Provider) {
 			continue
 		}
 		for _, peer := range r.Results {
-			b, p := bk.Variant, peer.Variant
-			// Dex signs RS256 only: the targets put every algorithm beside it.
-			sameAlg := p.Alg == b.Alg || p.Provider == providerDex
-			comparable := p.Provider != providerBridgekeeper && sameAlg && (p.Provider != providerBaseline || p.Flow == b.Flow)
+			p := peer.Variant
+			var comparable bool
+			switch {
+			case isEnvProvider(b.Provider): // beside the same binary without the environment
+				comparable = p.Provider == providerBridgekeeper && p.Flow == b.Flow && p.Alg == b.Alg
+			case p.Provider == providerBaseline:
+				comparable = p.Flow == b.Flow && p.Alg == b.Alg
+			default: // Dex signs RS256 only: the targets put every algorithm beside it
+				comparable = p.Provider != providerBridgekeeper && !isEnvProvider(p.Provider) && (p.Alg == b.Alg || p.Provider == providerDex)
+			}
 			if !comparable {
 				continue
 			}
 			name := p.Provider + " " + p.Alg
-			if p.Provider == providerBaseline {
-				name = p.Name()
+			if p.Flow != flowPeer {
+				name = p.Name() // a Bridgekeeper run: its flow too
 			}
 			row := b.Name() + "\t" + name
 			for _, c := range r.Options.Concurrency {
@@ -126,6 +146,39 @@ func (r *Report) ratioRows() []string {
 		}
 	}
 	return rows
+}
+
+// splitColumns are the result's user and system CPU (with the system share) and context
+// switches per sign-in at each concurrency, each the median of the rounds.
+func (res *Result) splitColumns(concurrency []int) string {
+	var line string
+	for _, c := range concurrency {
+		var user, system, vol, invol []float64
+		for _, s := range res.samples[c] {
+			user = append(user, float64(s.user)/float64(time.Millisecond))
+			system = append(system, float64(s.system)/float64(time.Millisecond))
+			vol, invol = append(vol, s.voluntary), append(invol, s.involuntary)
+		}
+		if len(user) == 0 {
+			line += "\t–\t–"
+			continue
+		}
+		u, sys := median(user), median(system)
+		share := 0.0
+		if u+sys > 0 {
+			share = 100 * sys / (u + sys)
+		}
+		line += fmt.Sprintf("\t%.2f / %.2f (%.0f %%)\t%.1f / %.1f", u, sys, share, median(vol), median(invol))
+	}
+	return line
+}
+
+// median is the middle value of f (of two middle values the upper, as spreadFloat's); f is not
+// empty.
+func median(f []float64) float64 {
+	s := slices.Clone(f)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
 func (res *Result) cpu(conc int) []time.Duration {
@@ -147,6 +200,19 @@ func (res *Result) extra(conc int) []time.Duration {
 // CPU returns the median provider CPU per sign-in at a concurrency (for tests and callers).
 func (res *Result) CPU(conc int) time.Duration { return percentile(res.cpu(conc), 50) }
 
+// Switches returns the median context switches per sign-in of the provider's threads at a
+// concurrency, voluntary and involuntary.
+func (res *Result) Switches(conc int) (voluntary, involuntary float64) {
+	var vol, invol []float64
+	for _, s := range res.samples[conc] {
+		vol, invol = append(vol, s.voluntary), append(invol, s.involuntary)
+	}
+	if len(vol) == 0 {
+		return 0, 0
+	}
+	return median(vol), median(invol)
+}
+
 // SignIns returns how many measured sign-ins completed at a concurrency.
 func (res *Result) SignIns(conc int) int { return len(res.latency[conc][reqToken]) }
 
@@ -162,13 +228,11 @@ func spreadFloat(f []float64, format string) string {
 	if len(f) == 0 {
 		return "–"
 	}
-	s := slices.Clone(f)
-	slices.Sort(s)
-	med := s[len(s)/2]
-	if len(s) == 1 {
+	med, lo, hi := median(f), slices.Min(f), slices.Max(f)
+	if len(f) == 1 {
 		return fmt.Sprintf(format, med)
 	}
-	return fmt.Sprintf(format+" ["+format+"–"+format+"]", med, s[0], s[len(s)-1])
+	return fmt.Sprintf(format+" ["+format+"–"+format+"]", med, lo, hi)
 }
 
 func percentile(d []time.Duration, p int) time.Duration {

@@ -35,12 +35,20 @@ type Options struct {
 	VerifyEvery  int      // verify every n-th ID token with go-oidc (the first always)
 	WarmUp       int      // sign-ins per variant before anything is measured
 	Log          io.Writer
+
+	// BridgekeeperEnv, when not empty, adds the Bridgekeeper binary's serve with this extra
+	// environment (NAME=VALUE, e.g. GOMAXPROCS=1) as one more variant in the same rounds,
+	// compared with the same binary without it (its local pool runs without it).
+	BridgekeeperEnv []string
 }
 
 // sample is one measurement: one variant, one round, one concurrency.
 type sample struct {
 	cpu, extra time.Duration // provider and upstream CPU per complete sign-in
 	requests   float64       // requests per sign-in
+	// The provider's CPU per sign-in by mode, and its threads' context switches per sign-in.
+	user, system           time.Duration
+	voluntary, involuntary float64
 }
 
 // Result is one variant's figures.
@@ -157,6 +165,10 @@ func startAll(ctx context.Context, o Options) ([]*Variant, []*proc, error) {
 		bv, bp, berr := startBridgekeeper(ctx, providerBaseline, o.Baseline, o.Dir, o.Flows, serveTuning{})
 		variants, procs, err = append(variants, bv...), append(procs, bp...), berr
 	}
+	if err == nil && len(o.BridgekeeperEnv) > 0 {
+		ev, ep, eerr := startBridgekeeper(ctx, envProvider(o.BridgekeeperEnv), o.Bridgekeeper, o.Dir, o.Flows, serveTuning{env: o.BridgekeeperEnv})
+		variants, procs, err = append(variants, ev...), append(procs, ep...), eerr
+	}
 	if err != nil || !o.Peers {
 		return variants, procs, err
 	}
@@ -198,22 +210,26 @@ func (v *Variant) count(completed map[*proc]int, n int) {
 	}
 }
 
-// measure completes n sign-ins, conc at a time, and reads the CPU the variant's processes used.
+// measure completes n sign-ins, conc at a time, and reads what the variant's processes used.
 func measure(ctx context.Context, v *Variant, n, conc, verifyEvery int) (sample, map[string][]time.Duration, error) {
-	cpu0, extra0 := cpuOf(v.procs), cpuOf(v.extra)
+	use0, extra0 := usageOf(v.procs), usageOf(v.extra)
 	lat, err := signInMany(ctx, v, n, conc, verifyEvery)
 	if err != nil {
 		return sample{}, nil, err
 	}
-	cpu1, extra1 := cpuOf(v.procs), cpuOf(v.extra)
+	use, extra := usageOf(v.procs).Sub(use0), usageOf(v.extra).Sub(extra0)
 	requests := 0
 	for _, d := range lat {
 		requests += len(d)
 	}
 	return sample{
-		cpu:      (cpu1 - cpu0) / time.Duration(n),
-		extra:    (extra1 - extra0) / time.Duration(n),
-		requests: float64(requests) / float64(n),
+		cpu:         use.CPU() / time.Duration(n),
+		extra:       extra.CPU() / time.Duration(n),
+		requests:    float64(requests) / float64(n),
+		user:        use.User / time.Duration(n),
+		system:      use.System / time.Duration(n),
+		voluntary:   float64(use.Voluntary) / float64(n),
+		involuntary: float64(use.Involuntary) / float64(n),
 	}, lat, nil
 }
 
@@ -277,13 +293,13 @@ feed:
 	}
 }
 
-// cpuOf adds up the processes' CPU time; a process that cannot be read counts as zero, and the
-// sign-ins against it fail and say why.
-func cpuOf(ps []*proc) time.Duration {
-	var sum time.Duration
+// usageOf adds up what the processes used; a process that cannot be read counts as zero, and
+// the sign-ins against it fail and say why.
+func usageOf(ps []*proc) Usage {
+	var sum Usage
 	for _, p := range ps {
-		d, _ := p.cpu()
-		sum += d
+		u, _ := p.usage()
+		sum = sum.Add(u)
 	}
 	return sum
 }

@@ -134,19 +134,23 @@ func benchSignIns(b *testing.B, flow string) {
 	}
 }
 
-// benchCPU reads process pid's CPU now; the function it returns reports the CPU used since,
-// per operation.
+// benchCPU reads process pid's usage now; the function it returns reports what it used since,
+// per operation: CPU (and the system part of it) and its threads' context switches.
 func benchCPU(b *testing.B, pid int) func() {
-	before, err := compare.ProcessCPU(pid)
+	before, err := compare.ProcessUsage(pid)
 	if err != nil {
 		b.Fatal(err)
 	}
 	return func() {
-		after, err := compare.ProcessCPU(pid)
+		after, err := compare.ProcessUsage(pid)
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.ReportMetric(float64((after-before).Microseconds())/float64(b.N), "serve-cpu-us/op")
+		used, n := after.Sub(before), float64(b.N)
+		b.ReportMetric(float64(used.CPU().Microseconds())/n, "serve-cpu-us/op")
+		b.ReportMetric(float64(used.System.Microseconds())/n, "serve-sys-us/op")
+		b.ReportMetric(float64(used.Voluntary)/n, "serve-vcsw/op")
+		b.ReportMetric(float64(used.Involuntary)/n, "serve-ivcsw/op")
 	}
 }
 

@@ -2,6 +2,7 @@
 // instead (issue 11; docs/benchmarks.md explains how to read it). `make bench-compare` runs it.
 //
 //	bench-compare [-rounds 5] [-sign-ins 200] [-concurrency 1,64] [-parked 10000] [-peers=true] [-dex=true]
+//	bench-compare -bridgekeeper-env GOMAXPROCS=1 [-bridgekeeper-env NAME=VALUE …] …
 //	bench-compare -rss-curve [-rss-points 1000,10000,50000,100000] [-rss-lifetime 5s]
 package main
 
@@ -51,6 +52,14 @@ func run(ctx context.Context) error {
 	flag.StringVar(&o.Cache, "cache", filepath.Join(cacheRoot, "bridgekeeper-bench"), "where the peers are built and installed")
 	flag.StringVar(&o.Bridgekeeper, "bridgekeeper", "", "the bridgekeeper binary (default: built from this checkout)")
 	flag.StringVar(&o.Baseline, "baseline", "", "another bridgekeeper binary to measure in the same rounds, e.g. main's before a change")
+	flag.Func("bridgekeeper-env", "NAME=VALUE (repeatable): also measure the -bridgekeeper binary's serve with this extra environment, as the variant bridgekeeper[NAME=VALUE] in the same rounds beside the binary without it (e.g. GOMAXPROCS=1: not the default, it caps serve at one core)", func(v string) error {
+		name, _, ok := strings.Cut(v, "=")
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return fmt.Errorf("%q is not NAME=VALUE", v)
+		}
+		o.BridgekeeperEnv = append(o.BridgekeeperEnv, v)
+		return nil
+	})
 	rssCurve := flag.Bool("rss-curve", false, "instead of the comparison: serve's memory as completed sign-ins grow (-rss-points), with short lifetimes (-rss-lifetime), at the largest -concurrency")
 	rssPoints := flag.String("rss-points", "1000,10000,50000,100000", "with -rss-curve: completed sign-ins at which memory is read, comma-separated")
 	rssLifetime := flag.Duration("rss-lifetime", 5*time.Second, "with -rss-curve: the code, SSO session and access token lifetime and the sign-in rate-limit window (replay markers live ten times it)")
