@@ -55,7 +55,7 @@ var (
 func newComb(base *big.Int, size int, mont *montgomery) *comb {
 	rowLen := (size + combRows - 1) / combRows
 	blockLen := (rowLen + combBlocks - 1) / combBlocks
-	n := mont.n
+	n := mont.size
 	c := &comb{bits: size, rowLen: rowLen, blockLen: blockLen, words: make([]big.Word, combBlocks*combCols*n), n: n, mont: mont}
 	s := mont.scratch()
 	// pow[i][k] = base^(2^(i·rowLen + k·blockLen)), by squaring, for the blocks

@@ -37,24 +37,26 @@ func TestGExpMatchesExp(t *testing.T) {
 	}
 }
 
-// TestCombShapes checks the comb for exponent sizes that do not divide into
-// its rows and blocks, and for each single bit of the exponent (every row and
-// column of the table).
+// TestCombShapes checks the comb, on each path, for exponent sizes that do
+// not divide into its rows and blocks, and for each single bit of the
+// exponent (every row and column of the table).
 func TestCombShapes(t *testing.T) {
-	for _, bits := range []int{1, 7, 9, 100, 130} {
-		c := newComb(groupG, bits, groupMont)
-		for pos := range bits {
-			e := new(big.Int).SetBit(new(big.Int), pos, 1)
-			if got, want := c.exp(e), new(big.Int).Exp(groupG, e, groupN); got.Cmp(want) != 0 {
-				t.Fatalf("%d-bit comb: g^(2^%d) differs from Exp", bits, pos)
+	for _, g := range montPaths(groupN) {
+		for _, bits := range []int{1, 7, 9, 100, 130} {
+			c := newComb(groupG, bits, g)
+			for pos := range bits {
+				e := new(big.Int).SetBit(new(big.Int), pos, 1)
+				if got, want := c.exp(e), new(big.Int).Exp(groupG, e, groupN); got.Cmp(want) != 0 {
+					t.Fatalf("%s, %d-bit comb: g^(2^%d) differs from Exp", pathName(g), bits, pos)
+				}
 			}
-		}
-		e, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), uint(bits)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got, want := c.exp(e), new(big.Int).Exp(groupG, e, groupN); got.Cmp(want) != 0 {
-			t.Fatalf("%d-bit comb: g^%x differs from Exp", bits, e)
+			e, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), uint(bits)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := c.exp(e), new(big.Int).Exp(groupG, e, groupN); got.Cmp(want) != 0 {
+				t.Fatalf("%s, %d-bit comb: g^%x differs from Exp", pathName(g), bits, e)
+			}
 		}
 	}
 }

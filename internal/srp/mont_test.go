@@ -22,12 +22,19 @@ func testValues(t *testing.T, m *big.Int) []*big.Int {
 	t.Helper()
 	one := big.NewInt(1)
 	vs := []*big.Int{big.NewInt(0), one, new(big.Int).Sub(m, one), new(big.Int).Sub(m, big.NewInt(2))}
-	for range 32 {
+	return append(vs, randomBelow(t, m, 32)...)
+}
+
+// randomBelow returns count random numbers below m.
+func randomBelow(t testing.TB, m *big.Int, count int) []*big.Int {
+	t.Helper()
+	vs := make([]*big.Int, count)
+	for i := range vs {
 		v, err := rand.Int(rand.Reader, m)
 		if err != nil {
 			t.Fatal(err)
 		}
-		vs = append(vs, v)
+		vs[i] = v
 	}
 	return vs
 }
@@ -36,54 +43,66 @@ func testValues(t *testing.T, m *big.Int) []*big.Int {
 // and not, with Mul and Mod, for edge and random numbers of each modulus.
 func TestMontgomeryMatchesMod(t *testing.T) {
 	for _, m := range testModuli() {
-		g := newMontgomery(m)
-		s := g.scratch()
-		vs := testValues(t, m)
-		for i, x := range vs {
-			y := vs[(i*7+3)%len(vs)]
-			want := new(big.Int).Mul(x, y)
-			want.Mod(want, m)
-			xm, ym, z := make([]big.Word, g.n), make([]big.Word, g.n), make([]big.Word, g.n)
-			s.in(xm, x)
-			s.in(ym, y)
-			s.mul(z, xm, ym)
-			if got := s.out(z); got.Cmp(want) != 0 {
-				t.Fatalf("mod %x: %x · %x = %x, want %x", m, x, y, got, want)
-			}
-			s.mul(xm, xm, ym) // in place
-			if got := s.out(xm); got.Cmp(want) != 0 {
-				t.Fatalf("mod %x: in-place %x · %x = %x, want %x", m, x, y, got, want)
-			}
-			square := new(big.Int).Mul(y, y)
-			square.Mod(square, m)
-			s.sqr(z, ym)
-			if got := s.out(z); got.Cmp(square) != 0 {
-				t.Fatalf("mod %x: %x² = %x, want %x", m, y, got, square)
-			}
-			s.sqr(ym, ym)
-			if got := s.out(ym); got.Cmp(square) != 0 {
-				t.Fatalf("mod %x: in-place %x² = %x, want %x", m, y, got, square)
-			}
-			if got := s.out(g.one); got.Cmp(big.NewInt(1)) != 0 {
-				t.Fatalf("mod %x: one is %x", m, got)
-			}
+		for _, g := range montPaths(m) {
+			testMontgomeryMatchesMod(t, g)
 		}
 	}
 }
 
-// TestMontgomeryResultsBelowModulus checks that every result is fully
-// reduced (below m, not just congruent), which the next product relies on.
+func testMontgomeryMatchesMod(t *testing.T, g *montgomery) {
+	m := g.mod
+	s := g.scratch()
+	vs := testValues(t, m)
+	for i, x := range vs {
+		y := vs[(i*7+3)%len(vs)]
+		want := new(big.Int).Mul(x, y)
+		want.Mod(want, m)
+		xm, ym, z := make([]big.Word, g.size), make([]big.Word, g.size), make([]big.Word, g.size)
+		s.in(xm, x)
+		s.in(ym, y)
+		s.mul(z, xm, ym)
+		if got := s.out(z); got.Cmp(want) != 0 {
+			t.Fatalf("%s mod %x: %x · %x = %x, want %x", pathName(g), m, x, y, got, want)
+		}
+		s.mul(xm, xm, ym) // in place
+		if got := s.out(xm); got.Cmp(want) != 0 {
+			t.Fatalf("%s mod %x: in-place %x · %x = %x, want %x", pathName(g), m, x, y, got, want)
+		}
+		square := new(big.Int).Mul(y, y)
+		square.Mod(square, m)
+		s.sqr(z, ym)
+		if got := s.out(z); got.Cmp(square) != 0 {
+			t.Fatalf("%s mod %x: %x² = %x, want %x", pathName(g), m, y, got, square)
+		}
+		s.sqr(ym, ym)
+		if got := s.out(ym); got.Cmp(square) != 0 {
+			t.Fatalf("%s mod %x: in-place %x² = %x, want %x", pathName(g), m, y, got, square)
+		}
+		if got := s.out(g.one); got.Cmp(big.NewInt(1)) != 0 {
+			t.Fatalf("%s mod %x: one is %x", pathName(g), m, got)
+		}
+	}
+}
+
+// TestMontgomeryResultsBelowModulus checks that every result is reduced as
+// far as the next product relies on: fully (below m, not just congruent) for
+// word-by-word products, below 2m for IFMA's almost-Montgomery ones.
 func TestMontgomeryResultsBelowModulus(t *testing.T) {
 	for _, m := range testModuli() {
-		g := newMontgomery(m)
-		s := g.scratch()
-		top := make([]big.Word, g.n)
-		s.in(top, new(big.Int).Sub(m, big.NewInt(1)))
-		z := make([]big.Word, g.n)
-		for _, op := range []func(){func() { s.mul(z, top, top) }, func() { s.sqr(z, top) }, func() { s.mul(z, top, g.rr) }} {
-			op()
-			if new(big.Int).SetBits(append([]big.Word(nil), z...)).Cmp(m) >= 0 {
-				t.Fatalf("mod %x: a result %x is not below m", m, z)
+		for _, g := range montPaths(m) {
+			s := g.scratch()
+			top := make([]big.Word, g.size)
+			s.in(top, new(big.Int).Sub(m, big.NewInt(1)))
+			z := make([]big.Word, g.size)
+			bound, value := m, func() *big.Int { return new(big.Int).SetBits(append([]big.Word(nil), z...)) }
+			if g.m52 != nil {
+				bound, value = new(big.Int).Lsh(m, 1), func() *big.Int { return limbsValue((*ifmaNum)(z)) }
+			}
+			for _, op := range []func(){func() { s.mul(z, top, top) }, func() { s.sqr(z, top) }, func() { s.mul(z, top, g.rr) }} {
+				op()
+				if value().Cmp(bound) >= 0 {
+					t.Fatalf("%s mod %x: a result %x is not below %x", pathName(g), m, z, bound)
+				}
 			}
 		}
 	}
@@ -100,6 +119,7 @@ func TestMontExpMatchesExp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	paths := montPaths(groupN)
 	nMinus1, nPlus5 := new(big.Int).Sub(groupN, one), new(big.Int).Add(groupN, big.NewInt(5))
 	allBases := []*big.Int{big.NewInt(0), one, big.NewInt(2), nMinus1, groupN, nPlus5, new(big.Int).Lsh(groupN, 3), random}
 	fewBases := []*big.Int{nMinus1, nPlus5, random}
@@ -123,8 +143,10 @@ func TestMontExpMatchesExp(t *testing.T) {
 		for _, b := range bases {
 			for _, x := range exps {
 				want := new(big.Int).Exp(b, x, groupN)
-				if got := groupMont.exp(b, x, size); got.Cmp(want) != 0 {
-					t.Fatalf("exp(%d-bit base, %d-bit %x, size %d) = %x, want %x", b.BitLen(), x.BitLen(), x, size, got, want)
+				for _, g := range paths {
+					if got := g.exp(b, x, size); got.Cmp(want) != 0 {
+						t.Fatalf("%s: exp(%d-bit base, %d-bit %x, size %d) = %x, want %x", pathName(g), b.BitLen(), x.BitLen(), x, size, got, want)
+					}
 				}
 			}
 		}
@@ -138,11 +160,12 @@ func TestMontExpMatchesExp(t *testing.T) {
 		}
 	}
 	for _, m := range testModuli()[:4] {
-		g := newMontgomery(m)
-		for _, b := range testValues(t, m)[:8] {
-			e := withTop(100)
-			if got, want := g.exp(b, e, 100), new(big.Int).Exp(b, e, m); got.Cmp(want) != 0 {
-				t.Fatalf("mod %x: %x^%x = %x, want %x", m, b, e, got, want)
+		for _, g := range montPaths(m) {
+			for _, b := range testValues(t, m)[:8] {
+				e := withTop(100)
+				if got, want := g.exp(b, e, 100), new(big.Int).Exp(b, e, m); got.Cmp(want) != 0 {
+					t.Fatalf("%s mod %x: %x^%x = %x, want %x", pathName(g), m, b, e, got, want)
+				}
 			}
 		}
 	}

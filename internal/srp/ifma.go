@@ -1,0 +1,104 @@
+package srp
+
+import (
+	"math/big"
+	"math/bits"
+)
+
+// Radix-2^52 almost-Montgomery arithmetic for moduli of up to ifmaMaxBits
+// bits, the form AVX-512 IFMA's VPMADD52LUQ/VPMADD52HUQ multiply in (each
+// takes the low 52 bits of two 64-bit lanes and adds the low or the high 52
+// bits of their 104-bit product to a third): a number is ifmaLimbs limbs of
+// 52 bits, one per 64-bit word, padded with zero words to ifmaWords (eight
+// 512-bit registers), in Montgomery form for R' = 2^(52·ifmaLimbs).
+//
+// A product is almost-Montgomery (AMM): for x, y < 2m and 4m < R' the result
+// x·y·R'⁻¹ + q·m/R' is below 2m without the final subtraction, so a result
+// can go straight into the next product; only the value that leaves is
+// reduced below m (ifmaOut). The lanes accumulate without carrying (each
+// stays below 2^61 over ifmaLimbs steps) and are carried into 52-bit limbs
+// once at the end of each product.
+const (
+	ifmaLimbs   = 60 // 52·60 = 3120 bits: a 3072-bit modulus with room to spare
+	ifmaWords   = 64
+	ifmaMaxBits = 52*ifmaLimbs - 2 // 4m < R'
+	limbBits    = 52
+	limbMask    = 1<<limbBits - 1
+)
+
+// ifmaNum is one number in radix-2^52 form.
+type ifmaNum = [ifmaWords]big.Word
+
+// ifmaWorthIt reports whether a modulus is large enough for the fixed-size
+// radix-2^52 product to beat the word-by-word one (which shrinks with m),
+// and small enough for it to apply.
+func ifmaWorthIt(m *big.Int) bool {
+	return m.BitLen() > 52*(ifmaLimbs-1) && m.BitLen() <= ifmaMaxBits
+}
+
+// toLimbs writes x (0 ≤ x < 2^(52·ifmaLimbs)) as ifmaWords limbs of 52 bits.
+func toLimbs(z []big.Word, x []big.Word) {
+	clear(z[:ifmaWords])
+	for i := range ifmaLimbs {
+		pos := i * limbBits
+		w, off := pos/64, uint(pos%64)
+		var v uint64
+		if w < len(x) {
+			v = uint64(x[w]) >> off
+		}
+		if off > 64-limbBits && w+1 < len(x) {
+			v |= uint64(x[w+1]) << (64 - off)
+		}
+		z[i] = big.Word(v & limbMask)
+	}
+}
+
+// fromLimbs writes the limbs' value as len(z) 64-bit words (enough for it).
+func fromLimbs(z []big.Word, x []big.Word) {
+	clear(z)
+	for i := range ifmaLimbs {
+		pos := i * limbBits
+		w, off := pos/64, uint(pos%64)
+		v := uint64(x[i])
+		if w < len(z) {
+			z[w] |= big.Word(v << off)
+		}
+		if off > 64-limbBits && w+1 < len(z) {
+			z[w+1] |= big.Word(v >> (64 - off))
+		}
+	}
+}
+
+// amm52Generic is amm52 in Go, the same steps lane by lane: z = x·y·R'⁻¹
+// mod m, below 2m for x, y < 2m, each given as 52-bit limbs. z may be x or y.
+// It is the reference the assembly is tested against, and the product where
+// there is no assembly.
+func amm52Generic(z, x, y, m *ifmaNum, k0 big.Word) {
+	var acc [ifmaWords]uint64
+	for i := range ifmaLimbs {
+		b := uint64(y[i])
+		for j := range ifmaWords {
+			_, lo := bits.Mul64(uint64(x[j]), b)
+			acc[j] += lo & limbMask
+		}
+		q := (acc[0] * uint64(k0)) & limbMask
+		for j := range ifmaWords {
+			_, lo := bits.Mul64(uint64(m[j]), q)
+			acc[j] += lo & limbMask
+		}
+		carry := acc[0] >> limbBits
+		copy(acc[:], acc[1:])
+		acc[ifmaWords-1] = 0
+		acc[0] += carry
+		for j := range ifmaWords {
+			h1, l1 := bits.Mul64(uint64(x[j]), b)
+			h2, l2 := bits.Mul64(uint64(m[j]), q)
+			acc[j] += (h1<<(64-limbBits) | l1>>limbBits) + (h2<<(64-limbBits) | l2>>limbBits)
+		}
+	}
+	var carry uint64
+	for j := range ifmaWords {
+		v := acc[j] + carry
+		z[j], carry = big.Word(v&limbMask), v>>limbBits
+	}
+}
