@@ -43,11 +43,11 @@ func NewClaims(payload []byte) (Claims, error) {
 	out := make([]byte, 0, len(obj))
 	out = append(out, '{')
 	ok := eachMember(obj, func(key, value []byte) bool {
-		name, err := memberName(key)
+		drop, err := isBookkeepingKey(key)
 		if err != nil {
 			return false
 		}
-		if isBookkeeping(name) {
+		if drop {
 			return true
 		}
 		if len(out) > 1 {
@@ -123,7 +123,9 @@ type member struct{ key, value []byte }
 
 // Indexed reads the claims once.
 func (c Claims) Indexed() Indexed {
-	ix := Indexed{members: make([]member, 0, 24)}
+	n := 0
+	eachMember(c, func(_, _ []byte) bool { n++; return true })
+	ix := Indexed{members: make([]member, 0, n)}
 	eachMember(c, func(key, value []byte) bool {
 		ix.members = append(ix.members, member{key, value})
 		return true
@@ -176,6 +178,16 @@ func isBookkeeping(name string) bool {
 		return true
 	}
 	return false
+}
+
+// isBookkeepingKey is isBookkeeping for a member's quoted key, without making a string of the
+// name unless it is escaped.
+func isBookkeepingKey(key []byte) (bool, error) {
+	if bytes.IndexByte(key, '\\') < 0 {
+		return isBookkeeping(string(key[1 : len(key)-1])), nil
+	}
+	name, err := memberName(key)
+	return err == nil && isBookkeeping(name), err
 }
 
 // isName reports whether the quoted key names name (without allocating, unless escaped).

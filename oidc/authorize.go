@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -104,7 +105,9 @@ func (p *Provider) Authorize(w http.ResponseWriter, r *http.Request) {
 			p.redirectError(w, r, req, newError(errLoginRequired, descLoginRequired))
 			return
 		}
-		p.log.DebugContext(ctx, "authorize starts sign-in", "client_id", c.ID, "reason", reason)
+		if p.log.Enabled(ctx, slog.LevelDebug) { // its attributes would be made even when dropped
+			p.log.DebugContext(ctx, "authorize starts sign-in", "client_id", c.ID, "reason", reason)
+		}
 		p.cfg.StartLogin(w, r, req)
 		return
 	}

@@ -98,38 +98,39 @@ func (p *Provider) supportedClaims() []string {
 	return out
 }
 
-// releasedClaims lists, each once, the claims that scopes and the individually requested claim
-// names (the claims request parameter) release: each scope's standard claims and then its
-// mappings', in scope order, then the requested ones.
-func (p *Provider) releasedClaims(scopes, requested []string) []string {
-	var out []string
-	add := func(c string) {
+// releasedClaims appends to dst, each once, the claims that scopes and the individually
+// requested claim names (the claims request parameter) release: each scope's standard claims
+// and then its mappings', in scope order, then the requested ones.
+func (p *Provider) releasedClaims(dst, scopes, requested []string) []string {
+	add := func(out []string, c string) []string {
 		if !slices.Contains(out, c) {
 			out = append(out, c)
 		}
+		return out
 	}
 	for _, s := range scopes {
 		for _, c := range scopeClaims(s) {
-			add(c)
+			dst = add(dst, c)
 		}
 		for _, m := range p.cfg.ClaimMappings {
 			if mappingScope(m) == s {
-				add(m.Claim)
+				dst = add(dst, m.Claim)
 			}
 		}
 	}
 	for _, c := range requested {
-		add(c)
+		dst = add(dst, c)
 	}
-	return out
+	return dst
 }
 
 // appendUserClaims adds sub and the person's claims released by scopes and requested, taken
 // from the upstream claims (never a protocol claim: the token adds those itself).
 func (p *Provider) appendUserClaims(o *jsonObject, subject, username string, claims identity.Claims, scopes, requested []string) {
-	upstream := claims.Indexed()
+	var upstream claimValues = claims.Indexed() // made an interface value once, not per claim
+	var released [32]string                     // every standard claim and a few mappings
 	o.str("sub", subject)
-	for _, c := range p.releasedClaims(scopes, requested) {
+	for _, c := range p.releasedClaims(released[:0], scopes, requested) {
 		if slices.Contains(protocolClaims(), c) {
 			continue
 		}

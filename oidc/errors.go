@@ -94,9 +94,26 @@ func writeJSONBody(w http.ResponseWriter, status int, body []byte) {
 // writeNoStoreJSON writes a JSON response that must not be cached (token
 // responses and their errors, RFC 6749 §5.1).
 func writeNoStoreJSON(w http.ResponseWriter, status int, v any) {
+	setNoStore(w)
+	writeJSON(w, status, v)
+}
+
+// writeNoStoreJSONIn is writeNoStoreJSON with v encoded in sc, not in a fresh
+// buffer (a ResponseWriter keeps no reference to the bytes it is given).
+func writeNoStoreJSONIn(sc *scratch, w http.ResponseWriter, status int, v any) {
+	body, err := sc.marshal(v)
+	if err != nil {
+		writeNoStoreJSON(w, status, v) // answers the encoding error as writeJSON does
+		return
+	}
+	setNoStore(w)
+	writeJSONBody(w, status, body)
+}
+
+// setNoStore marks an answer as one that must not be cached.
+func setNoStore(w http.ResponseWriter) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
-	writeJSON(w, status, v)
 }
 
 // writeTokenError writes an RFC 6749 §5.2 error. Failed client

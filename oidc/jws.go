@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"golang.org/x/crypto/cryptobyte"
 	"golang.org/x/crypto/cryptobyte/asn1"
@@ -57,23 +58,25 @@ func newJWSSigner(k SigningKey, typ string) (*jwsSigner, error) {
 	return s, nil
 }
 
-// sign returns header.payload.signature for payload (the encoded claims).
-func (s *jwsSigner) sign(payload []byte) (string, error) {
+// appendToken appends header.payload.signature for payload (the encoded claims) to dst.
+func (s *jwsSigner) appendToken(dst, payload []byte) ([]byte, error) {
 	enc := base64.RawURLEncoding
-	buf := make([]byte, 0, len(s.header)+enc.EncodedLen(len(payload))+1+enc.EncodedLen(s.sigLen))
-	buf = append(buf, s.header...)
-	buf = enc.AppendEncode(buf, payload)
-	sig, err := s.signature(buf)
+	start := len(dst)
+	dst = slices.Grow(dst, len(s.header)+enc.EncodedLen(len(payload))+1+enc.EncodedLen(s.sigLen))
+	dst = append(dst, s.header...)
+	dst = enc.AppendEncode(dst, payload)
+	var raw [2 * es256Half]byte
+	sig, err := s.signature(dst[start:], &raw)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	buf = append(buf, '.')
-	return string(enc.AppendEncode(buf, sig)), nil
+	dst = append(dst, '.')
+	return enc.AppendEncode(dst, sig), nil
 }
 
 // signature signs the JWS signing input with the key's algorithm: RSASSA-PKCS1-v1_5 or ECDSA
-// (r‖s, each 32 bytes) over SHA-256, or Ed25519 over the input itself.
-func (s *jwsSigner) signature(input []byte) ([]byte, error) {
+// (r‖s, each 32 bytes, written into raw) over SHA-256, or Ed25519 over the input itself.
+func (s *jwsSigner) signature(input []byte, raw *[2 * es256Half]byte) ([]byte, error) {
 	switch key := s.key.(type) {
 	case *rsa.PrivateKey:
 		digest := sha256.Sum256(input)
@@ -84,27 +87,32 @@ func (s *jwsSigner) signature(input []byte) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		return ecdsaRaw(der)
+		if err := ecdsaRaw(raw, der); err != nil {
+			return nil, err
+		}
+		return raw[:], nil
 	case ed25519.PrivateKey:
 		return ed25519.Sign(key, input), nil
 	}
 	return nil, fmt.Errorf("unsupported key type %T", s.key)
 }
 
-// ecdsaRaw turns an ASN.1 ECDSA signature into JWS's r‖s with fixed-length halves.
-func ecdsaRaw(der []byte) ([]byte, error) {
+// ecdsaRaw writes the ASN.1 ECDSA signature der as JWS's r‖s with fixed-length halves into
+// out. (ecdsa.Sign, which gives r and s as numbers, is SignASN1 with this parse into big.Ints
+// after it, so it would cost more, not less.)
+func ecdsaRaw(out *[2 * es256Half]byte, der []byte) error {
 	var r, sv []byte
 	in := cryptobyte.String(der)
 	var seq cryptobyte.String
 	if !in.ReadASN1(&seq, asn1.SEQUENCE) || !in.Empty() ||
 		!seq.ReadASN1Integer(&r) || !seq.ReadASN1Integer(&sv) || !seq.Empty() {
-		return nil, errors.New("malformed ECDSA signature")
+		return errors.New("malformed ECDSA signature")
 	}
-	out := make([]byte, 2*es256Half)
+	*out = [2 * es256Half]byte{}
 	if !fillFixed(out[:es256Half], r) || !fillFixed(out[es256Half:], sv) {
-		return nil, errors.New("malformed ECDSA signature")
+		return errors.New("malformed ECDSA signature")
 	}
-	return out, nil
+	return nil
 }
 
 // fillFixed writes the big-endian unsigned integer n right-aligned into dst.

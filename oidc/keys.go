@@ -175,6 +175,8 @@ type keySet struct {
 	// jws holds one signer per algorithm and typ header, its protected header
 	// encoded once (safe for concurrent use: nothing in it changes).
 	jws map[signerKey]*jwsSigner
+	// bufs holds the claims' JSON and the token while they are made.
+	bufs *buffers
 }
 
 // signerKey names a reusable signer: an algorithm and a typ header.
@@ -186,7 +188,7 @@ func newKeySet(keys []SigningKey, signingKeyID string) (*keySet, error) {
 	if len(keys) == 0 {
 		return nil, errors.New("no signing keys configured")
 	}
-	ks := &keySet{byID: map[string]SigningKey{}, signers: map[string]SigningKey{}}
+	ks := &keySet{byID: map[string]SigningKey{}, signers: map[string]SigningKey{}, bufs: newBuffers()}
 	var published jose.JSONWebKeySet
 	for i, k := range keys {
 		if k.Key == nil {
@@ -257,7 +259,9 @@ func (ks *keySet) algorithms() []string {
 // sign serialises claims (a struct or a map) as a compact JWS with the signer
 // for alg, setting the typ header.
 func (ks *keySet) sign(alg, typ string, claims any) (string, error) {
-	payload, err := json.Marshal(claims)
+	sc := ks.bufs.get()
+	defer ks.bufs.put(sc)
+	payload, err := sc.marshal(claims)
 	if err != nil {
 		return "", fmt.Errorf("encode claims: %w", err)
 	}
@@ -270,11 +274,14 @@ func (ks *keySet) signPayload(alg, typ string, payload []byte) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("no signing key for %s with typ %s", alg, typ)
 	}
-	tok, err := signer.sign(payload)
+	sc := ks.bufs.get()
+	defer ks.bufs.put(sc)
+	tok, err := signer.appendToken(sc.raw[:0], payload)
 	if err != nil {
 		return "", fmt.Errorf("sign: %w", err)
 	}
-	return tok, nil
+	sc.raw = tok[:0]
+	return string(tok), nil
 }
 
 // errBadSignature is returned for any token the key set did not sign.

@@ -2,6 +2,7 @@ package oidc
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -12,8 +13,11 @@ import (
 type jsonObject struct{ b []byte }
 
 // newJSONObject starts an object with room for about size bytes.
-func newJSONObject(size int) *jsonObject {
-	return &jsonObject{b: append(make([]byte, 0, size), '{')}
+func newJSONObject(size int) *jsonObject { return newJSONObjectIn(nil, size) }
+
+// newJSONObjectIn starts an object in buf's memory (its content is dropped).
+func newJSONObjectIn(buf []byte, size int) *jsonObject {
+	return &jsonObject{b: append(slices.Grow(buf[:0], size), '{')}
 }
 
 // key starts the member name.

@@ -51,6 +51,7 @@ type Provider struct {
 	corsOrigins map[string]bool
 	secretCache sync.Map // client id → SHA-256 of the last secret that passed bcrypt
 	handler     http.Handler
+	bufs        *buffers // for records and answers encoded as JSON
 }
 
 // New validates cfg and builds a Provider.
@@ -116,6 +117,7 @@ func New(cfg Config) (*Provider, error) {
 		now:         cfg.Now,
 		rand:        cfg.Rand,
 		corsOrigins: map[string]bool{},
+		bufs:        newBuffers(),
 	}
 	if p.sealer, err = newSealer(cfg.CookieKeys, cfg.SessionTTL, cfg.Now, cfg.Rand); err != nil {
 		return nil, fmt.Errorf("oidc: cookie keys: %w", err)

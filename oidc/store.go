@@ -3,7 +3,6 @@ package oidc
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -52,8 +51,15 @@ const (
 
 // hashSecret is the store key part for a high-entropy secret (code or token).
 func hashSecret(s string) string {
-	h := sha256.Sum256([]byte(s))
-	return base64.RawURLEncoding.EncodeToString(h[:])
+	h := sha256Of("", s)
+	return encodeB64(h[:])
+}
+
+// sha256Of is the SHA-256 of prefix followed by s, hashed from a buffer on the stack when
+// they fit in it (a []byte conversion of a string longer than 32 bytes is allocated).
+func sha256Of(prefix, s string) [sha256.Size]byte {
+	var in [256]byte
+	return sha256.Sum256(append(append(in[:0], prefix...), s...))
 }
 
 // getJSON reads key into v; found is false when the key does not exist.
@@ -73,7 +79,9 @@ func (p *Provider) getJSON(ctx context.Context, key string, v any) (found bool, 
 
 // setJSON writes v at key for ttl.
 func (p *Provider) setJSON(ctx context.Context, key string, v any, ttl time.Duration) error {
-	raw, err := json.Marshal(v)
+	sc := p.bufs.get()
+	defer p.bufs.put(sc) // the store keeps a copy of what it is given
+	raw, err := sc.marshal(v)
 	if err != nil {
 		return fmt.Errorf("encode record: %w", err)
 	}
@@ -86,7 +94,9 @@ func (p *Provider) setJSON(ctx context.Context, key string, v any, ttl time.Dura
 // swapJSON atomically replaces the value at key with v and decodes the old
 // value into old; found is false when the key did not exist.
 func (p *Provider) swapJSON(ctx context.Context, key string, v, old any, ttl time.Duration) (found bool, err error) {
-	raw, err := json.Marshal(v)
+	sc := p.bufs.get()
+	defer p.bufs.put(sc) // the store keeps a copy of what it is given
+	raw, err := sc.marshal(v)
 	if err != nil {
 		return false, fmt.Errorf("encode record: %w", err)
 	}

@@ -43,7 +43,9 @@ func (p *Provider) Token(w http.ResponseWriter, r *http.Request) {
 		writeTokenError(w, oe)
 		return
 	}
-	writeNoStoreJSON(w, http.StatusOK, resp)
+	sc := p.bufs.get()
+	writeNoStoreJSONIn(sc, w, http.StatusOK, resp)
+	p.bufs.put(sc)
 	if p.cfg.TokensIssued != nil {
 		p.cfg.TokensIssued(form.Get("grant_type"), c.ID)
 	}

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
 	"slices"
 	"strings"
 	"time"
@@ -182,7 +181,9 @@ func (p *Provider) mintAccessToken(c *client, gid string, g *grantRecord, scopes
 // and by the claims request parameter.
 // Its payload is written straight from the grant's claims (jsonObject).
 func (p *Provider) mintIDToken(c *client, g *grantRecord, scopes []string, nonce, accessToken string, now time.Time) (string, error) {
-	o := newJSONObject(idTokenPayloadSize + len(g.Claims))
+	sc := p.bufs.get()
+	defer p.bufs.put(sc) // the signer encodes the payload into the token
+	o := newJSONObjectIn(sc.raw, idTokenPayloadSize+len(g.Claims))
 	p.appendUserClaims(o, g.Subject, g.Username, g.Claims, scopes, g.ClaimsID)
 	o.str("iss", p.issuer)
 	o.str("aud", c.ID)
@@ -199,7 +200,9 @@ func (p *Provider) mintIDToken(c *client, g *grantRecord, scopes []string, nonce
 	if accessToken != "" {
 		o.str("at_hash", tokenHash(c.alg, accessToken))
 	}
-	tok, err := p.keys.signPayload(c.alg, typIDToken, o.bytes())
+	payload := o.bytes()
+	sc.raw = payload[:0] // keep what the buffer grew to
+	tok, err := p.keys.signPayload(c.alg, typIDToken, payload)
 	if err != nil {
 		return "", fmt.Errorf("sign ID token: %w", err)
 	}
@@ -209,15 +212,14 @@ func (p *Provider) mintIDToken(c *client, g *grantRecord, scopes []string, nonce
 // tokenHash computes at_hash: the left half of the token's hash with the
 // hash of the signing algorithm (SHA-512 for EdDSA), base64url.
 func tokenHash(alg, token string) string {
-	var h hash.Hash
+	var in [2048]byte // the token hashed from the stack when it fits (the usual case)
+	b := append(in[:0], token...)
 	if alg == EdDSA {
-		h = sha512.New()
-	} else {
-		h = sha256.New()
+		sum := sha512.Sum512(b)
+		return encodeB64(sum[:len(sum)/2])
 	}
-	h.Write([]byte(token))
-	sum := h.Sum(nil)
-	return base64.RawURLEncoding.EncodeToString(sum[:len(sum)/2])
+	sum := sha256.Sum256(b)
+	return encodeB64(sum[:len(sum)/2])
 }
 
 // errInvalidAccessToken covers every reason an access token is refused.
@@ -286,5 +288,9 @@ func (p *Provider) revokeGrant(ctx context.Context, gid string) error {
 	return nil
 }
 
-// encodeB64 is unpadded base64url.
-func encodeB64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+// encodeB64 is unpadded base64url, encoded on the stack when b is at most 64 bytes (one
+// allocation, the string, where EncodeToString makes two).
+func encodeB64(b []byte) string {
+	var out [86]byte
+	return string(base64.RawURLEncoding.AppendEncode(out[:0], b))
+}

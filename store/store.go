@@ -41,11 +41,11 @@ type Store interface {
 	// Set stores a copy of value under key for ttl (which must be positive),
 	// replacing any previous value and expiry.
 	Set(ctx context.Context, key string, value []byte, ttl time.Duration) error
-	// SetNX stores value under key for ttl only if key is absent, and reports
+	// SetNX stores a copy of value under key for ttl only if key is absent, and reports
 	// whether it did.
 	SetNX(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error)
-	// Swap atomically replaces an existing key's value (new ttl) and returns
-	// the previous value, read-only. If the key is absent it returns
+	// Swap atomically replaces an existing key's value (new ttl) with a copy of
+	// value and returns the previous value, read-only. If the key is absent it returns
 	// ErrNotFound and creates nothing. Used for single-use codes and refresh
 	// rotation.
 	Swap(ctx context.Context, key string, value []byte, ttl time.Duration) ([]byte, error)
