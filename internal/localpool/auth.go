@@ -187,7 +187,7 @@ func (s *Server) srpChallenge(p *pool, c *appClient, u *user, srpA string) (any,
 		return nil, fmt.Errorf("srp: %w", err)
 	}
 	block := s.randomBytes(64)
-	sess := s.newSession(&session{poolID: p.id, clientID: c.id, username: u.username, challenge: "PASSWORD_VERIFIER", srpA: srpA, srpB: srv.PrivateHex(), secretBlock: block})
+	sess := s.newSession(&session{poolID: p.id, clientID: c.id, username: u.username, challenge: "PASSWORD_VERIFIER", srpA: srpA, srpServer: srv, secretBlock: block})
 	return challengeOut("PASSWORD_VERIFIER", sess, map[string]string{
 		"SALT": hex.EncodeToString(u.salt), "SRP_B": srv.BHex(), "SECRET_BLOCK": base64.StdEncoding.EncodeToString(block),
 		"USER_ID_FOR_SRP": u.username, "USERNAME": u.username,

@@ -167,7 +167,7 @@ func (s *Server) answerDevice(r *http.Request, p *pool, c *appClient, u *user, t
 		}
 		delete(s.sessions, tok)
 		block := s.randomBytes(64)
-		next := s.newSession(&session{poolID: p.id, clientID: c.id, username: u.username, challenge: "DEVICE_PASSWORD_VERIFIER", srpA: cr["SRP_A"], srpB: srv.PrivateHex(), secretBlock: block})
+		next := s.newSession(&session{poolID: p.id, clientID: c.id, username: u.username, challenge: "DEVICE_PASSWORD_VERIFIER", srpA: cr["SRP_A"], srpServer: srv, secretBlock: block})
 		return challengeOut("DEVICE_PASSWORD_VERIFIER", next, map[string]string{
 			"SALT": hex.EncodeToString(d.salt), "SRP_B": srv.BHex(), "SECRET_BLOCK": base64.StdEncoding.EncodeToString(block),
 			"USERNAME": u.username, "DEVICE_KEY": d.key,

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"math/big"
 	"strings"
 
 	"github.com/bridgekeeper/bridgekeeper/internal/srp"
@@ -47,7 +46,7 @@ func (s *Server) phantomChallenge(p *pool, c *appClient, username, srpA string) 
 		return nil, fmt.Errorf("srp: %w", err)
 	}
 	block := s.randomBytes(64)
-	sess := s.newSession(&session{poolID: p.id, clientID: c.id, username: username, challenge: "PASSWORD_VERIFIER", srpA: srpA, srpB: srv.PrivateHex(), secretBlock: block, phantom: true})
+	sess := s.newSession(&session{poolID: p.id, clientID: c.id, username: username, challenge: "PASSWORD_VERIFIER", srpA: srpA, srpServer: srv, secretBlock: block, phantom: true})
 	return challengeOut("PASSWORD_VERIFIER", sess, map[string]string{
 		"SALT": hex.EncodeToString(salt), "SRP_B": srv.BHex(), "SECRET_BLOCK": base64.StdEncoding.EncodeToString(block),
 		"USER_ID_FOR_SRP": username, "USERNAME": username,
@@ -57,13 +56,9 @@ func (s *Server) phantomChallenge(p *pool, c *appClient, username, srpA string) 
 // phantomAnswer checks the answer to a phantom challenge with the same SRP computations as a real
 // user's (so it takes as long) and refuses it as a wrong password. Callers hold s.mu.
 func (s *Server) phantomAnswer(p *pool, sess *session, cr map[string]string) error {
-	salt := p.phantom("salt", sess.username, 16)
-	verifier := srp.Verifier(poolName(p.id), sess.username, hex.EncodeToString(p.phantom("password", sess.username, 24)), salt)
-	if b, ok := new(big.Int).SetString(sess.srpB, 16); ok {
-		if srv, err := srp.NewServerWithB(verifier, b); err == nil {
-			if key, err := srv.AuthKey(sess.srpA); err == nil {
-				_ = srp.VerifySignature(key, poolName(p.id), sess.username, sess.secretBlock, cr["TIMESTAMP"], cr["PASSWORD_CLAIM_SIGNATURE"])
-			}
+	if srv := sess.srpServer; srv != nil {
+		if key, err := srv.AuthKey(sess.srpA); err == nil {
+			_ = srp.VerifySignature(key, poolName(p.id), sess.username, sess.secretBlock, cr["TIMESTAMP"], cr["PASSWORD_CLAIM_SIGNATURE"])
 		}
 	}
 	return errWrongCredentials()

@@ -15,9 +15,12 @@ import (
 	"log/slog"
 	"math/big"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/srp"
 )
 
 // Options configure a Server.
@@ -131,8 +134,8 @@ type session struct {
 	poolID, clientID, username string
 	challenge                  string
 	expires                    time.Time
-	srpA                       string // the client's public A, hex
-	srpB                       string // the server's private b, hex
+	srpA                       string      // the client's public A, hex
+	srpServer                  *srp.Server // the pool's side of the SRP exchange (b, v and the B it sent)
 	secretBlock                []byte
 	code                       string
 	codeExpires                time.Time
@@ -271,11 +274,20 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.opts.Logger.DebugContext(r.Context(), "local pool", "op", op)
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 	if out == nil {
 		out = struct{}{}
 	}
-	_ = json.NewEncoder(w).Encode(out) // the client went away; nothing to do
+	b, err := json.Marshal(out)
+	if err != nil {
+		s.opts.Logger.ErrorContext(r.Context(), "local pool answer", "op", op, "err", err)
+		writeError(w, &apiError{Code: "InternalErrorException", Message: "Internal error", Status: http.StatusInternalServerError})
+		return
+	}
+	// With its Content-Length, as Cognito sends it: net/http would send an answer past 2 KiB
+	// (one with tokens) chunked, and the client could not size its read.
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
+	_, _ = w.Write(append(b, '\n')) // the client went away; nothing to do
 }
 
 func writeError(w http.ResponseWriter, e *apiError) {

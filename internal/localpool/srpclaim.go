@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"math/big"
 	"time"
 
@@ -22,13 +21,9 @@ const maxClaimSkew = 5 * time.Minute
 // against verifier v, for the SRP exchange kept in sess; poolName and userID are the pool name and
 // username, or the device group key and device key.
 func (s *Server) checkClaim(v *big.Int, sess *session, cr map[string]string, poolName, userID string) error {
-	b, ok := new(big.Int).SetString(sess.srpB, 16)
-	if !ok {
-		return fmt.Errorf("session holds a bad SRP value")
-	}
-	srv, err := srp.NewServerWithB(v, b)
-	if err != nil {
-		return fmt.Errorf("srp: %w", err)
+	srv := sess.srpServer
+	if srv == nil {
+		return errors.New("session holds no SRP exchange")
 	}
 	key, err := srv.AuthKey(sess.srpA)
 	if err != nil {
@@ -46,7 +41,9 @@ func (s *Server) checkClaim(v *big.Int, sess *session, cr map[string]string, poo
 	if err != nil || !hmac.Equal(block, sess.secretBlock) {
 		return errWrongCredentials()
 	}
-	if !srp.VerifySignature(key, poolName, userID, block, ts, cr["PASSWORD_CLAIM_SIGNATURE"]) {
+	// A password changed since the challenge: B was made for the old verifier, so no claim of
+	// either password can be right (as when B was recomputed from the new one).
+	if !srp.VerifySignature(key, poolName, userID, block, ts, cr["PASSWORD_CLAIM_SIGNATURE"]) || !srv.HasVerifier(v) {
 		return errBadClaim
 	}
 	return nil

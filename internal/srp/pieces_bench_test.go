@@ -35,7 +35,7 @@ func BenchmarkPieces(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	u := hashInt(pad(cl.A), pad(B))
+	u := hashPadded(cl.A, B)
 	x := privateX(pool, user, pw, new(big.Int).SetBytes(salt))
 	gx := gExp(x, xBits)
 	short := cl.a
@@ -62,7 +62,7 @@ func BenchmarkPieces(b *testing.B) {
 		{"g^x", func() { gExp(x, xBits) }},
 		{"S", func() { clientS(short, B, u, x, gx) }},
 		{"S, exponent past 512 bits", func() { clientS(long, B, u, x, gx) }},
-		{"u", func() { hashInt(pad(cl.A), pad(B)) }},
+		{"u", func() { hashPadded(cl.A, B) }},
 		{"HKDF", func() {
 			if _, err := deriveKey(S, u); err != nil {
 				b.Fatal(err)

@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"slices"
 	"strings"
 	"time"
 )
@@ -68,7 +69,7 @@ var (
 var (
 	groupN    = mustHex(nHex)
 	groupG    = big.NewInt(2)
-	groupK    = hashInt(pad(groupN), pad(groupG))
+	groupK    = hashPadded(groupN, groupG)
 	groupMont = newMontgomery(groupN)
 )
 
@@ -122,10 +123,10 @@ func (c *Client) AuthKey(poolName, userID, password, saltHex, srpBHex string) ([
 	if err != nil {
 		return nil, fmt.Errorf("SRP_B: %w", err)
 	}
-	if new(big.Int).Mod(B, groupN).Sign() == 0 {
+	if zeroModN(B) {
 		return nil, ErrBadPublicValue
 	}
-	u := hashInt(pad(c.A), pad(B))
+	u := hashPadded(c.A, B)
 	if u.Sign() == 0 {
 		return nil, ErrBadScrambler
 	}
@@ -139,9 +140,10 @@ const sessionBits = max(privateBits, 2*xBits) + 1
 
 // clientS is the client's shared secret S = (B − k·g^x)^(a + u·x) mod N, given gx = g^x.
 func clientS(a, B, u, x, gx *big.Int) *big.Int {
-	base := new(big.Int).Sub(B, new(big.Int).Mul(groupK, gx))
-	base.Mod(base, groupN)
-	return groupMont.exp(base, new(big.Int).Add(a, new(big.Int).Mul(u, x)), sessionBits)
+	base := new(big.Int).Mul(groupK, gx)
+	base.Mod(base.Sub(B, base), groupN)
+	e := new(big.Int).Mul(u, x)
+	return groupMont.exp(base, e.Add(e, a), sessionBits)
 }
 
 // PasswordClaim computes PASSWORD_CLAIM_SIGNATURE and TIMESTAMP for a PASSWORD_VERIFIER (or
@@ -198,8 +200,7 @@ func NewServer(rand io.Reader, v *big.Int) (*Server, error) {
 	return NewServerWithB(v, b)
 }
 
-// NewServerWithB builds a server from a chosen private value b (tests, and resuming an exchange
-// whose b was kept between two requests).
+// NewServerWithB builds a server from a chosen private value b (tests and known vectors).
 func NewServerWithB(v, b *big.Int) (*Server, error) {
 	if v == nil || v.Sign() <= 0 || b == nil || b.Sign() <= 0 {
 		return nil, fmt.Errorf("%w: verifier and private value must be positive", ErrBadInput)
@@ -217,8 +218,9 @@ func NewServerWithB(v, b *big.Int) (*Server, error) {
 // BHex returns the public value B as lower-case hex (the SRP_B challenge parameter).
 func (s *Server) BHex() string { return s.B.Text(16) }
 
-// PrivateHex returns b as hex so a stateless server can carry it inside its own sealed session.
-func (s *Server) PrivateHex() string { return s.b.Text(16) }
+// HasVerifier reports whether the exchange was set up for verifier v: a server that kept it
+// between the challenge and the answer checks that the password did not change in between.
+func (s *Server) HasVerifier(v *big.Int) bool { return v != nil && s.v.Cmp(v) == 0 }
 
 // AuthKey derives the session key from the client's public value A (hex).
 func (s *Server) AuthKey(srpAHex string) ([]byte, error) {
@@ -226,10 +228,10 @@ func (s *Server) AuthKey(srpAHex string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("SRP_A: %w", err)
 	}
-	if new(big.Int).Mod(A, groupN).Sign() == 0 {
+	if zeroModN(A) {
 		return nil, ErrBadPublicValue
 	}
-	u := hashInt(pad(A), pad(s.B))
+	u := hashPadded(A, s.B)
 	if u.Sign() == 0 {
 		return nil, ErrBadScrambler
 	}
@@ -244,12 +246,26 @@ func (s *Server) AuthKey(srpAHex string) ([]byte, error) {
 // ValidA reports whether srpAHex is a well-formed public value that is not zero modulo N.
 func ValidA(srpAHex string) bool {
 	A, err := parseHex(srpAHex)
-	return err == nil && new(big.Int).Mod(A, groupN).Sign() != 0
+	return err == nil && !zeroModN(A)
 }
 
+// zeroModN reports whether x ≥ 0 is zero modulo N, dividing only when x ≥ N.
+func zeroModN(x *big.Int) bool {
+	if x.Cmp(groupN) < 0 {
+		return x.Sign() == 0
+	}
+	return new(big.Int).Mod(x, groupN).Sign() == 0
+}
+
+// privateX is x = H(pad(salt) ‖ H(poolName ‖ userID ‖ ":" ‖ password)).
 func privateX(poolName, userID, password string, salt *big.Int) *big.Int {
-	inner := sha256.Sum256([]byte(poolName + userID + ":" + password))
-	return hashInt(pad(salt), inner[:])
+	var buf [256]byte // the usual names and password fit; longer ones go to the heap
+	in := append(append(append(append(buf[:0], poolName...), userID...), ':'), password...)
+	inner := sha256.Sum256(in)
+	clear(in) // the password's bytes
+	var outer [paddedLen + sha256.Size]byte
+	sum := sha256.Sum256(append(appendPadded(outer[:0], salt), inner[:]...))
+	return new(big.Int).SetBytes(sum[:])
 }
 
 func deriveKey(S, u *big.Int) ([]byte, error) {
@@ -260,22 +276,30 @@ func deriveKey(S, u *big.Int) ([]byte, error) {
 	return key, nil
 }
 
-// pad returns the big-endian bytes of n with a leading zero byte when the top bit is set, and a
-// single zero byte for zero: the byte form of amazon-cognito-identity-js's padHex.
-func pad(n *big.Int) []byte {
-	b := n.Bytes()
-	if len(b) == 0 || b[0]&0x80 != 0 {
-		return append([]byte{0}, b...)
+// paddedLen is the padded length of a number of the group: 384 bytes and the leading zero.
+const paddedLen = len(nHex)/2 + 1
+
+// pad returns the big-endian bytes of n ≥ 0 with a leading zero byte when the top bit is set, and
+// a single zero byte for zero: the byte form of amazon-cognito-identity-js's padHex.
+func pad(n *big.Int) []byte { return appendPadded(nil, n) }
+
+// appendPadded appends pad(n) to dst.
+func appendPadded(dst []byte, n *big.Int) []byte {
+	size := (n.BitLen() + 7) / 8
+	if n.BitLen()%8 == 0 { // the top bit is set, or n is zero
+		size++
 	}
-	return b
+	start := len(dst)
+	dst = slices.Grow(dst, size)[:start+size]
+	n.FillBytes(dst[start:]) // zero-fills what n's bytes do not
+	return dst
 }
 
-func hashInt(parts ...[]byte) *big.Int {
-	h := sha256.New()
-	for _, p := range parts {
-		h.Write(p)
-	}
-	return new(big.Int).SetBytes(h.Sum(nil))
+// hashPadded is H(pad(a) ‖ pad(b)) as a number (k, u).
+func hashPadded(a, b *big.Int) *big.Int {
+	var buf [2 * paddedLen]byte
+	sum := sha256.Sum256(appendPadded(appendPadded(buf[:0], a), b))
+	return new(big.Int).SetBytes(sum[:])
 }
 
 func randomInt(rand io.Reader) (*big.Int, error) {

@@ -211,3 +211,25 @@ func TestParseDeviceVerifierRejectsBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestServerHasVerifier(t *testing.T) {
+	v := Verifier("pool", "alice", "Passw0rd!", []byte("salt"))
+	srv, err := NewServerWithB(v, big.NewInt(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		v    *big.Int
+		want bool
+	}{
+		{"the same verifier", new(big.Int).Set(v), true},
+		{"another password's", Verifier("pool", "alice", "Passw0rd?", []byte("salt")), false},
+		{"another salt's", Verifier("pool", "alice", "Passw0rd!", []byte("pepper")), false},
+		{"none", nil, false},
+	} {
+		if got := srv.HasVerifier(tt.v); got != tt.want {
+			t.Errorf("%s: HasVerifier = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
