@@ -50,6 +50,12 @@ const (
 	AlgEdDSA = "EdDSA"
 )
 
+// Access token formats (oidc.clients[].access_token_format).
+const (
+	AccessTokenJWT    = "jwt"
+	AccessTokenOpaque = "opaque"
+)
+
 // Config is the whole configuration of a Bridgekeeper process. Load fills it
 // from a YAML file and the environment; Validate reports what is wrong with it.
 type Config struct {
@@ -228,6 +234,9 @@ type Client struct {
 	RefreshTokenTTL time.Duration `yaml:"refresh_token_ttl"`
 	// SigningAlg signs this client's tokens: RS256 (default), ES256 or EdDSA.
 	SigningAlg string `yaml:"signing_alg"`
+	// AccessTokenFormat is jwt (default: an RFC 9068 JWT signed with SigningAlg) or opaque
+	// (a sealed string the app cannot read; resource servers use introspection or userinfo).
+	AccessTokenFormat string `yaml:"access_token_format"`
 }
 
 // RateLimit bounds sign-in attempts.

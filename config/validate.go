@@ -324,6 +324,9 @@ func (c *Config) validateClient(p *Problems, i int, cl Client, ids map[string]in
 	if cl.SigningAlg != "" && !slices.Contains([]string{AlgRS256, AlgES256, AlgEdDSA}, cl.SigningAlg) {
 		p.add(path+".signing_alg", "must be %s, %s or %s (got %q)", AlgRS256, AlgES256, AlgEdDSA, cl.SigningAlg)
 	}
+	if cl.AccessTokenFormat != "" && cl.AccessTokenFormat != AccessTokenJWT && cl.AccessTokenFormat != AccessTokenOpaque {
+		p.add(path+".access_token_format", "must be %s or %s (got %q)", AccessTokenJWT, AccessTokenOpaque, cl.AccessTokenFormat)
+	}
 }
 
 // checkAppURI checks a URI an app registered: absolute https, or http on a

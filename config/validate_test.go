@@ -169,6 +169,9 @@ func TestValidate(t *testing.T) {
 		{"scope with space", func(c *Config) { c.OIDC.Clients[0].Scopes = []string{"openid", "a b"} }, []string{`oidc.clients[0].scopes[1] must be one scope name without spaces (got "a b")`}},
 		{"negative ttl", func(c *Config) { c.OIDC.Clients[0].RefreshTokenTTL = -time.Hour }, []string{"oidc.clients[0].refresh_token_ttl must not be negative (got -1h0m0s)"}},
 		{"signing alg", func(c *Config) { c.OIDC.Clients[0].SigningAlg = "none" }, []string{`oidc.clients[0].signing_alg must be RS256, ES256 or EdDSA (got "none")`}},
+		{"access token format", func(c *Config) { c.OIDC.Clients[0].AccessTokenFormat = "JWT" }, []string{`oidc.clients[0].access_token_format must be jwt or opaque (got "JWT")`}},
+		{"access token format opaque", func(c *Config) { c.OIDC.Clients[0].AccessTokenFormat = AccessTokenOpaque }, nil},
+		{"access token format jwt", func(c *Config) { c.OIDC.Clients[0].AccessTokenFormat = AccessTokenJWT }, nil},
 		{"claim to protocol claim", func(c *Config) { c.OIDC.ClaimMappings[0].Claim = "sub" }, []string{`oidc.claim_mappings.custom:dept may not set the protocol claim "sub"`}},
 		{"claim without name", func(c *Config) { c.OIDC.ClaimMappings[0].Claim = "" }, []string{"oidc.claim_mappings.custom:dept needs a claim name"}},
 		{"claim twice", func(c *Config) {

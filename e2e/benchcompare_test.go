@@ -10,8 +10,9 @@ import (
 
 // TestBenchCompareSmoke keeps `make bench-compare` from rotting: a handful of complete sign-ins
 // (authorize → sign-in page → password → code → token, every ID token verified with go-oidc)
-// against `bridgekeeper serve` and `bridgekeeper localpool`, both flows and both algorithms,
-// through the benchmark's own driver and report. The peers and the figures are the benchmark's.
+// against `bridgekeeper serve` and `bridgekeeper localpool`, both flows and both algorithms
+// (and the password flow's opaque-token apps), through the benchmark's own driver and report.
+// The peers and the figures are the benchmark's.
 func TestBenchCompareSmoke(t *testing.T) {
 	const signIns = 4
 	rep, err := compare.Run(t.Context(), compare.Options{
@@ -24,12 +25,13 @@ func TestBenchCompareSmoke(t *testing.T) {
 		Parked:       3,
 		VerifyEvery:  1,
 		WarmUp:       1,
+		Opaque:       true,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Results) != 4 {
-		t.Fatalf("%d variants measured, want 4 (2 flows × 2 algorithms)", len(rep.Results))
+	if len(rep.Results) != 6 {
+		t.Fatalf("%d variants measured, want 6 (2 flows × 2 algorithms, and the password flow's 2 opaque-token apps)", len(rep.Results))
 	}
 	for _, res := range rep.Results {
 		for _, c := range []int{1, 2} {
@@ -52,7 +54,8 @@ func TestBenchCompareSmoke(t *testing.T) {
 	}
 	var out strings.Builder
 	rep.Print(&out)
-	for _, want := range []string{"bridgekeeper ES256 USER_PASSWORD_AUTH", "bridgekeeper RS256 USER_SRP_AUTH", "with 3 parked", "1 in flight: user / system, ms"} {
+	for _, want := range []string{"bridgekeeper ES256 USER_PASSWORD_AUTH", "bridgekeeper RS256 USER_SRP_AUTH",
+		"bridgekeeper RS256-opaque USER_PASSWORD_AUTH", "Bridgekeeper / peer", "with 3 parked", "1 in flight: user / system, ms"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}

@@ -296,6 +296,8 @@ type serveConfig struct {
 	dir, issuer, endpoint, poolID, clientID, clientSecret, redirectURI, keyFile, cookieKey string
 	// store is the store section as YAML flow (default: the in-memory store).
 	store string
+	// accessTokenFormat is app's oidc.clients[].access_token_format (default: not set).
+	accessTokenFormat string
 }
 
 func newServeConfig(t *testing.T, issuer, endpoint, poolID, clientID, clientSecret, redirectURI string) *serveConfig {
@@ -332,6 +334,9 @@ oidc:
       redirect_uris: [%s]
       scopes: [openid, email, profile, offline_access]
 `, port, c.issuer, c.poolID, c.clientID, c.clientSecret, c.endpoint, c.endpoint, c.poolID, c.cookieKey, c.store, c.keyFile, c.redirectURI)
+	if c.accessTokenFormat != "" {
+		cfg += "      access_token_format: " + c.accessTokenFormat + "\n"
+	}
 	path := filepath.Join(c.dir, name)
 	must(t, os.WriteFile(path, []byte(cfg), 0o600))
 	return path

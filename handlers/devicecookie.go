@@ -44,13 +44,9 @@ type DeviceJar struct {
 
 // NewDeviceJar builds the device cookie's sealer from the configured cookie keys (newest first).
 func NewDeviceJar(keys [][]byte, secure bool, now func() time.Time) (*DeviceJar, error) {
-	derived := make([][]byte, 0, len(keys))
-	for _, k := range keys {
-		d, err := cookiecodec.DeriveKey(k, deviceKeyPurpose, cookiecodec.KeySize)
-		if err != nil {
-			return nil, fmt.Errorf("device cookie: %w", err)
-		}
-		derived = append(derived, d)
+	derived, err := cookiecodec.DeriveKeys(keys, deviceKeyPurpose)
+	if err != nil {
+		return nil, fmt.Errorf("device cookie: %w", err)
 	}
 	codec, err := cookiecodec.New(derived, cookiecodec.Options{MaxAge: DeviceCookieMaxAge, Now: now})
 	if err != nil {

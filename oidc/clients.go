@@ -32,6 +32,7 @@ type client struct {
 	refreshTokenTTL time.Duration
 	alg             string
 	atAudience      []string
+	opaqueAccess    bool // access tokens are opaque (AccessTokenOpaque), not JWTs
 }
 
 // newClient validates c and resolves its defaults from cfg.
@@ -93,6 +94,13 @@ func newClient(c Client, cfg *Config, ks *keySet) (*client, error) {
 	}
 	if _, ok := ks.signers[cl.alg]; !ok {
 		return nil, fmt.Errorf("client %q: no %s signing key configured", c.ID, cl.alg)
+	}
+	switch c.AccessTokenFormat {
+	case "", AccessTokenJWT:
+	case AccessTokenOpaque:
+		cl.opaqueAccess = true
+	default:
+		return nil, fmt.Errorf("client %q: access token format %q is neither %s nor %s", c.ID, c.AccessTokenFormat, AccessTokenJWT, AccessTokenOpaque)
 	}
 	cl.atAudience = c.AccessTokenAudience
 	if len(cl.atAudience) == 0 {

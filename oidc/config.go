@@ -147,7 +147,16 @@ type Client struct {
 	SigningAlg string
 	// AccessTokenAudience is the access token's aud; default the client id.
 	AccessTokenAudience []string
+	// AccessTokenFormat is AccessTokenJWT (default: an RFC 9068 JWT signed with SigningAlg) or
+	// AccessTokenOpaque (a sealed string only this provider can read; see opaque.go).
+	AccessTokenFormat string
 }
+
+// Access token formats (Client.AccessTokenFormat).
+const (
+	AccessTokenJWT    = "jwt"
+	AccessTokenOpaque = "opaque"
+)
 
 // ClaimMapping releases a pool attribute (typically custom:...) as a claim.
 type ClaimMapping struct {

@@ -112,7 +112,10 @@
 // groups scope. Both are signed with the client's algorithm (RS256 by
 // default, ES256 or EdDSA); key ids are RFC 7638 thumbprints, every key is
 // in the JWKS, and the newest key of each algorithm (or Config.SigningKeyID)
-// signs. Refresh tokens are opaque ("<grant id>.<secret>"), issued for
+// signs. A client with AccessTokenFormat AccessTokenOpaque gets opaque access
+// tokens instead ("bkat_" and a sealed record of grant, subject, client,
+// scopes, expiry and id; opaque.go), accepted everywhere a JWT access token
+// is. Refresh tokens are opaque ("<grant id>.<secret>"), issued for
 // offline_access (public clients too), stored only as a hash, rotated on
 // every use; presenting one of a family's recently rotated tokens revokes
 // the family.

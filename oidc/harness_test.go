@@ -112,11 +112,15 @@ func testClients() []Client {
 		{ID: "ed", Secret: "ed-secret", SigningAlg: EdDSA, RedirectURIs: []string{"https://ed.example/cb"}},
 		{ID: "limited", Secret: "limited-secret", Scopes: []string{"openid", "email"}, RedirectURIs: []string{"https://limited.example/cb"},
 			AccessTokenTTL: 5 * time.Minute},
+		{ID: "opaque", Secret: "opaque-secret", AccessTokenFormat: AccessTokenOpaque, RedirectURIs: []string{"https://opaque.example/cb"}},
+		{ID: "opaque-es", Secret: "opaque-es-secret", SigningAlg: ES256, AccessTokenFormat: AccessTokenOpaque,
+			RedirectURIs: []string{"https://opaque-es.example/cb"}},
 	}
 }
 
 // secrets of the test clients.
-var testSecrets = map[string]string{"app": "app-secret", "app2": "app2-secret", "es": "es-secret", "ed": "ed-secret", "limited": "limited-secret"}
+var testSecrets = map[string]string{"app": "app-secret", "app2": "app2-secret", "es": "es-secret", "ed": "ed-secret", "limited": "limited-secret",
+	"opaque": "opaque-secret", "opaque-es": "opaque-es-secret"}
 
 // decodeB64 decodes unpadded base64url.
 func decodeB64(s string) ([]byte, error) { return base64.RawURLEncoding.DecodeString(s) }

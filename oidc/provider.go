@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/cookiecodec"
 )
 
 // Endpoint paths, relative to the issuer URL's path.
@@ -40,6 +42,7 @@ type Provider struct {
 	clients     map[string]*client
 	clientList  []*client
 	sealer      *sealer
+	opaqueCodec *cookiecodec.Codec // seals opaque access tokens (opaque.go)
 	cookieName  string
 	store       Store
 	notFound    error
@@ -147,6 +150,13 @@ func New(cfg Config) (*Provider, error) {
 				p.corsOrigins[o] = true
 			}
 		}
+	}
+	maxAccessTTL := time.Duration(0)
+	for _, cl := range p.clientList {
+		maxAccessTTL = max(maxAccessTTL, cl.accessTokenTTL)
+	}
+	if p.opaqueCodec, err = newOpaqueAccessCodec(cfg.CookieKeys, firstPositive(maxAccessTTL, DefaultAccessTokenTTL), cfg.Now, cfg.Rand); err != nil {
+		return nil, fmt.Errorf("oidc: cookie keys: %w", err)
 	}
 	p.handler = p.routes()
 	return p, nil

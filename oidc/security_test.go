@@ -484,10 +484,16 @@ func TestSecurity_NoSecretsInLogs(t *testing.T) {
 	if ref.status != 200 || reuse.status != 400 || replay.status != 400 {
 		t.Fatalf("setup: %d %d %d", ref.status, reuse.status, replay.status)
 	}
+	opaque := e.redeem("opaque", e.login(authParams("opaque"), "alice"), redirectOf("opaque"))
+	opaqueAT, _ := opaque.body["access_token"].(string)
+	if !strings.HasPrefix(opaqueAT, opaqueAccessPrefix) || e.userinfoStatus(opaqueAT+"x") != 401 {
+		t.Fatalf("setup: opaque access token %d %s", opaque.status, opaque.raw)
+	}
+	e.post(PathIntrospect, url.Values{"token": {opaqueAT[:len(opaqueAT)-1]}}, "opaque", "opaque-secret")
 	bad := e.post(PathToken, url.Values{"grant_type": {"authorization_code"}, "code": {code}}, "app", "wrong-secret-value")
 	e.get(PathEndSession + "?id_token_hint=" + res.body["id_token"].(string))
 	secrets := []string{code, rt, res.body["access_token"].(string), res.body["id_token"].(string), ref.body["refresh_token"].(string),
-		"app-secret", "wrong-secret-value", "up-alice"}
+		"app-secret", "wrong-secret-value", "up-alice", opaqueAT, strings.TrimPrefix(opaqueAT, opaqueAccessPrefix)[:40]}
 	logs := buf.String()
 	if !strings.Contains(logs, "replayed") || !strings.Contains(logs, "reused") {
 		t.Fatalf("expected security events in the logs:\n%s", logs)

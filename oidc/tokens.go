@@ -145,7 +145,8 @@ func grantTTL(c *client, g *grantRecord) time.Duration {
 	return c.accessTokenTTL
 }
 
-// mintAccessToken signs an RFC 9068 JWT access token.
+// mintAccessToken signs an RFC 9068 JWT access token, or for a client with opaque access
+// tokens seals one (opaque.go).
 func (p *Provider) mintAccessToken(c *client, gid string, g *grantRecord, scopes []string, now time.Time) (string, error) {
 	jti, err := p.randomToken(16)
 	if err != nil {
@@ -164,6 +165,9 @@ func (p *Provider) mintAccessToken(c *client, gid string, g *grantRecord, scopes
 		AMR:      g.AMR,
 		SID:      publicSID(g.SessionID),
 		GrantID:  gid,
+	}
+	if c.opaqueAccess {
+		return p.sealOpaqueAccessToken(&claims)
 	}
 	if slices.Contains(scopes, scopeGroups) {
 		if groups, ok := p.groups(g.Claims); ok {
@@ -225,18 +229,18 @@ func tokenHash(alg, token string) string {
 // errInvalidAccessToken covers every reason an access token is refused.
 var errInvalidAccessToken = errors.New("access token is invalid, expired or revoked")
 
-// verifyAccessToken checks an access token's signature, type, issuer and
-// expiry, and that its grant has not been revoked.
+// verifyAccessToken checks an access token — a JWT's signature and type, or an opaque token's
+// seal, chosen by its prefix alone — its issuer and expiry, and that its grant has not been
+// revoked.
 func (p *Provider) verifyAccessToken(ctx context.Context, tok string) (*accessClaims, *grantRecord, error) {
-	payload, typ, err := p.keys.verify(tok)
-	if err != nil || typ != typAccessToken {
-		return nil, nil, errInvalidAccessToken
+	var claims *accessClaims
+	var ok bool
+	if strings.HasPrefix(tok, opaqueAccessPrefix) {
+		claims, ok = p.openOpaqueAccessToken(tok)
+	} else {
+		claims, ok = p.parseJWTAccessToken(tok)
 	}
-	var claims accessClaims
-	if err := json.Unmarshal(payload, &claims); err != nil {
-		return nil, nil, errInvalidAccessToken
-	}
-	if claims.Issuer != p.issuer || claims.GrantID == "" || p.now().Unix() >= claims.Expiry {
+	if !ok || claims.Issuer != p.issuer || claims.GrantID == "" || p.now().Unix() >= claims.Expiry {
 		return nil, nil, errInvalidAccessToken
 	}
 	var g grantRecord
@@ -247,7 +251,20 @@ func (p *Provider) verifyAccessToken(ctx context.Context, tok string) (*accessCl
 	if !found || g.ClientID != claims.ClientID || g.Subject != claims.Subject {
 		return nil, nil, errInvalidAccessToken
 	}
-	return &claims, &g, nil
+	return claims, &g, nil
+}
+
+// parseJWTAccessToken checks a JWT access token's signature and type and decodes its claims.
+func (p *Provider) parseJWTAccessToken(tok string) (*accessClaims, bool) {
+	payload, typ, err := p.keys.verify(tok)
+	if err != nil || typ != typAccessToken {
+		return nil, false
+	}
+	var claims accessClaims
+	if err := json.Unmarshal(payload, &claims); err != nil {
+		return nil, false
+	}
+	return &claims, true
 }
 
 // verifyIDTokenHint checks that an id_token_hint is an ID token this

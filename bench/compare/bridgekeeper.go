@@ -38,6 +38,14 @@ const (
 	AlgRS256 = "RS256"
 )
 
+// Opaque access tokens (oidc.clients[].access_token_format: opaque) are measured beside the
+// default JWTs for the password flow, on the build being measured (not the baseline, which may
+// not know the setting).
+const (
+	opaqueFormat      = "opaque"
+	opaqueTokenPrefix = "bkat_" // how an opaque access token starts (oidc/opaque.go)
+)
+
 const bridgekeeperSeed = `pools:
   - name: bench
     alias_attributes: [email]
@@ -153,7 +161,7 @@ func startBridgekeeper(ctx context.Context, name, bin, dir string, flows []strin
 			}
 		}
 		procs = append(procs, srv)
-		for _, v := range bridgekeeperVariants(name, base, flow, secret) {
+		for _, v := range bridgekeeperVariants(name, base, flow, secret, tune.opaque) {
 			v.procs, v.extra, v.metricsURL = []*proc{srv}, []*proc{pool}, metrics
 			variants = append(variants, v)
 		}
@@ -166,6 +174,7 @@ type serveTuning struct {
 	metrics     bool          // serve the metrics on a listener of their own (metricsPort)
 	metricsPort int           // chosen by startBridgekeeper
 	lifetime    time.Duration // when not 0: the code, SSO session and access token lifetime
+	opaque      bool          // also an app per algorithm with opaque access tokens (password flow)
 	env         []string      // serve's extra environment (NAME=VALUE), e.g. GOMAXPROCS=1
 }
 
@@ -186,23 +195,42 @@ func (t serveTuning) yaml() (top, oidc, client, rateLimit string) {
 	return top, oidc, client, rateLimit
 }
 
-// bridgekeeperVariants are the variants (one per signing algorithm) of one serve at base.
-func bridgekeeperVariants(name, base, flow, secret string) []*Variant {
+// bridgekeeperVariants are the variants (one per signing algorithm, and with opaque one more
+// per algorithm for the password flow) of one serve at base.
+func bridgekeeperVariants(name, base, flow, secret string, opaque bool) []*Variant {
 	var variants []*Variant
-	for _, alg := range []string{AlgES256, AlgRS256} {
-		variants = append(variants, &Variant{
-			Provider: name, Alg: alg, Flow: flow,
-			Issuer: base, ClientID: "bench-" + strings.ToLower(alg), ClientSecret: secret, RedirectURI: benchRedirect,
-			Scope: benchScope, Username: benchUser, Password: benchPassword, UserField: "username",
-		})
+	for _, o := range []bool{false, true} {
+		if o && !opaqueFlow(opaque, flow) {
+			continue
+		}
+		for _, alg := range []string{AlgES256, AlgRS256} {
+			variants = append(variants, &Variant{
+				Provider: name, Alg: alg, Flow: flow, Opaque: o,
+				Issuer: base, ClientID: benchClientID(alg, o), ClientSecret: secret, RedirectURI: benchRedirect,
+				Scope: benchScope, Username: benchUser, Password: benchPassword, UserField: "username",
+			})
+		}
 	}
 	return variants
 }
 
+// opaqueFlow reports whether a serve of flow has the opaque apps.
+func opaqueFlow(opaque bool, flow string) bool { return opaque && flow == FlowPassword }
+
+// benchClientID is the app of an algorithm, with opaque access tokens or not.
+func benchClientID(alg string, opaque bool) string {
+	id := "bench-" + strings.ToLower(alg)
+	if opaque {
+		id += "-" + opaqueFormat
+	}
+	return id
+}
+
 // ServeConfig is the configuration of one `bridgekeeper serve` on port against the local pool,
-// signing with keys (WriteSigningKeys); secret is its OpenID clients' secret.
+// signing with keys (WriteSigningKeys); secret is its OpenID clients' secret. For the password
+// flow it has the opaque-token apps too.
 func ServeConfig(port int, pool LocalPool, flow string, keys map[string]string, secret string) string {
-	return serveConfigTuned(port, pool, flow, keys, secret, serveTuning{})
+	return serveConfigTuned(port, pool, flow, keys, secret, serveTuning{opaque: true})
 }
 
 // serveConfigTuned is ServeConfig with the tuning applied.
@@ -210,6 +238,13 @@ func serveConfigTuned(port int, pool LocalPool, flow string, keys map[string]str
 	cookieKey := make([]byte, 32)
 	_, _ = rand.Read(cookieKey) // crypto/rand never fails
 	top, oidcLines, client, rateLimit := tune.yaml()
+	var opaqueClients string
+	if opaqueFlow(tune.opaque, flow) {
+		for _, alg := range []string{AlgES256, AlgRS256} {
+			opaqueClients += fmt.Sprintf("    - {id: %s, secret: %s, redirect_uris: [%s], signing_alg: %s, access_token_format: %s%s}\n",
+				benchClientID(alg, true), secret, benchRedirect, alg, opaqueFormat, client)
+		}
+	}
 	return fmt.Sprintf(`%[13]slisten: 127.0.0.1:%[1]d
 public_url: http://127.0.0.1:%[1]d
 pool:
@@ -229,8 +264,8 @@ oidc:
   clients:
     - {id: bench-es256, secret: %[11]s, redirect_uris: [%[12]s], signing_alg: ES256%[15]s}
     - {id: bench-rs256, secret: %[11]s, redirect_uris: [%[12]s], signing_alg: RS256%[15]s}
-`, port, pool.PoolID, pool.ClientID, pool.ClientSecret, pool.Endpoint, pool.Issuer, flow,
-		base64.StdEncoding.EncodeToString(cookieKey), keys[AlgES256], keys[AlgRS256], secret, benchRedirect, top, oidcLines, client, rateLimit)
+%[17]s`, port, pool.PoolID, pool.ClientID, pool.ClientSecret, pool.Endpoint, pool.Issuer, flow,
+		base64.StdEncoding.EncodeToString(cookieKey), keys[AlgES256], keys[AlgRS256], secret, benchRedirect, top, oidcLines, client, rateLimit, opaqueClients)
 }
 
 // WriteSigningKeys writes one ES256 and one RS256 key into dir and returns their files by

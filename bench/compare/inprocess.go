@@ -15,10 +15,11 @@ type LocalPool struct {
 	Endpoint, PoolID, Issuer, ClientID, ClientSecret string
 }
 
-// BridgekeeperVariants are the variants (one per signing algorithm) of a serve at base running
-// ServeConfig with flow and secret.
+// BridgekeeperVariants are the variants (one per signing algorithm, and for the password flow
+// one more per algorithm with opaque access tokens) of a serve at base running ServeConfig with
+// flow and secret.
 func BridgekeeperVariants(base, flow, secret string) []*Variant {
-	return bridgekeeperVariants(providerBridgekeeper, base, flow, secret)
+	return bridgekeeperVariants(providerBridgekeeper, base, flow, secret, true)
 }
 
 // FreePort is a loopback port that was free a moment ago (serve's issuer names its port).

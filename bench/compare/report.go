@@ -104,8 +104,9 @@ func (r *Report) Print(w io.Writer) {
 
 // ratioRows compares each Bridgekeeper variant with each peer variant of the same algorithm (and
 // with Dex, whatever the algorithm: it signs RS256 only and the targets are its figures),
-// with the baseline build's variant of the same algorithm and flow, and puts the variant run with
-// extra environment beside the one without it, round by round (the rounds interleave, so a
+// with the baseline build's variant of the same algorithm and flow, and puts an opaque-token
+// variant beside the same build's JWT variant and the variant run with extra environment beside
+// the one without it, round by round (the rounds interleave, so a
 // round's ratio saw the same machine load).
 func (r *Report) ratioRows() []string {
 	var rows []string
@@ -119,7 +120,9 @@ func (r *Report) ratioRows() []string {
 			var comparable bool
 			switch {
 			case isEnvProvider(b.Provider): // beside the same binary without the environment
-				comparable = p.Provider == providerBridgekeeper && p.Flow == b.Flow && p.Alg == b.Alg
+				comparable = p.Provider == providerBridgekeeper && !p.Opaque && p.Flow == b.Flow && p.Alg == b.Alg
+			case b.Opaque && p.Provider == providerBridgekeeper: // beside the same build's JWT variant
+				comparable = !p.Opaque && p.Flow == b.Flow && p.Alg == b.Alg
 			case p.Provider == providerBaseline:
 				comparable = p.Flow == b.Flow && p.Alg == b.Alg
 			default: // Dex signs RS256 only: the targets put every algorithm beside it

@@ -9,8 +9,9 @@ import (
 // TestRatioRowsPairs checks which variants the report puts side by side: each Bridgekeeper
 // variant with the peers of its algorithm, with Dex whatever the algorithm (it signs RS256 only
 // and the targets are its figures), and with the baseline build's same flow and
-// algorithm, and the same binary with extra environment beside it without (and not as a peer);
-// and that each ratio is the round's own.
+// algorithm, an opaque-token variant also with the same build's JWT variant, and the same
+// binary with extra environment beside it without (and not as a peer); and that each ratio is
+// the round's own.
 func TestRatioRowsPairs(t *testing.T) {
 	result := func(provider, alg, flow string, ms ...float64) *Result {
 		r := &Result{Variant: &Variant{Provider: provider, Alg: alg, Flow: flow}, samples: map[int][]sample{}}
@@ -19,9 +20,12 @@ func TestRatioRowsPairs(t *testing.T) {
 		}
 		return r
 	}
+	opaque := result(providerBridgekeeper, AlgRS256, FlowPassword, 1.5, 1.5)
+	opaque.Variant.Opaque = true
 	rep := &Report{Options: Options{Concurrency: []int{1}}, Results: []*Result{
 		result(providerBridgekeeper, AlgES256, FlowPassword, 1, 2),
 		result(providerBridgekeeper, AlgRS256, FlowPassword, 3, 3),
+		opaque,
 		result(providerBaseline, AlgES256, FlowPassword, 2, 2),
 		result(providerBaseline, AlgES256, FlowSRP, 9, 9),
 		result("oidc-provider", AlgES256, flowPeer, 4, 4),
@@ -35,6 +39,9 @@ func TestRatioRowsPairs(t *testing.T) {
 		"bridgekeeper ES256 USER_PASSWORD_AUTH\tdex RS256\t2.00 [0.50–2.00]",
 		"bridgekeeper RS256 USER_PASSWORD_AUTH\tzitadel RS256\t3.00 [3.00–3.00]",
 		"bridgekeeper RS256 USER_PASSWORD_AUTH\tdex RS256\t3.00 [1.50–3.00]",
+		"bridgekeeper RS256-opaque USER_PASSWORD_AUTH\tbridgekeeper RS256 USER_PASSWORD_AUTH\t0.50 [0.50–0.50]",
+		"bridgekeeper RS256-opaque USER_PASSWORD_AUTH\tzitadel RS256\t1.50 [1.50–1.50]",
+		"bridgekeeper RS256-opaque USER_PASSWORD_AUTH\tdex RS256\t1.50 [0.75–1.50]",
 		"bridgekeeper[GOMAXPROCS=1] ES256 USER_PASSWORD_AUTH\tbridgekeeper ES256 USER_PASSWORD_AUTH\t0.75 [0.50–0.75]",
 	}
 	got := rep.ratioRows()

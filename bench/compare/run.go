@@ -34,6 +34,7 @@ type Options struct {
 	Parked       int      // sign-ins left at the sign-in page before RSS is read again (0: none)
 	VerifyEvery  int      // verify every n-th ID token with go-oidc (the first always)
 	WarmUp       int      // sign-ins per variant before anything is measured
+	Opaque       bool     // also measure apps with opaque access tokens (password flow, not the baseline)
 	Log          io.Writer
 
 	// BridgekeeperEnv, when not empty, adds the Bridgekeeper binary's serve with this extra
@@ -160,7 +161,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 // startAll starts Bridgekeeper and, with o.Peers, the peers; it returns every process started,
 // also on error, so the caller stops them.
 func startAll(ctx context.Context, o Options) ([]*Variant, []*proc, error) {
-	variants, procs, err := startBridgekeeper(ctx, providerBridgekeeper, o.Bridgekeeper, o.Dir, o.Flows, serveTuning{})
+	variants, procs, err := startBridgekeeper(ctx, providerBridgekeeper, o.Bridgekeeper, o.Dir, o.Flows, serveTuning{opaque: o.Opaque})
 	if err == nil && o.Baseline != "" {
 		bv, bp, berr := startBridgekeeper(ctx, providerBaseline, o.Baseline, o.Dir, o.Flows, serveTuning{})
 		variants, procs, err = append(variants, bv...), append(procs, bp...), berr

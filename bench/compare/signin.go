@@ -40,6 +40,8 @@ type Variant struct {
 	Provider string // bridgekeeper, zitadel or oidc-provider
 	Alg      string // ES256 or RS256: how the ID token is signed
 	Flow     string // USER_PASSWORD_AUTH, USER_SRP_AUTH, or "password" for the peers
+	// Opaque marks a Bridgekeeper app with opaque access tokens (access_token_format: opaque).
+	Opaque bool
 
 	Issuer       string
 	ClientID     string
@@ -63,7 +65,15 @@ type Variant struct {
 }
 
 // Name is how the variant appears in the table.
-func (v *Variant) Name() string { return v.Provider + " " + v.Alg + " " + v.Flow }
+func (v *Variant) Name() string { return v.Provider + " " + v.Label() + " " + v.Flow }
+
+// Label is the variant's signing algorithm, with "-opaque" for opaque access tokens.
+func (v *Variant) Label() string {
+	if v.Opaque {
+		return v.Alg + "-" + opaqueFormat
+	}
+	return v.Alg
+}
 
 // discover reads the provider's discovery document and keys.
 func (v *Variant) discover(ctx context.Context) error {
@@ -205,6 +215,9 @@ func (v *Variant) redeem(ctx context.Context, times []timing, loc *url.URL, stat
 		return nil, fmt.Errorf("%s: token endpoint answered %d: %.300s", v.Name(), resp.StatusCode, body)
 	}
 	if verify {
+		if v.Opaque && !strings.HasPrefix(tok.AccessToken, opaqueTokenPrefix) {
+			return nil, fmt.Errorf("%s: the access token is not opaque: %.12s…", v.Name(), tok.AccessToken)
+		}
 		idt, err := v.verifier.Verify(ctx, tok.IDToken)
 		if err != nil {
 			return nil, fmt.Errorf("%s: ID token: %w", v.Name(), err)

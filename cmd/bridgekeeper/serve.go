@@ -131,6 +131,7 @@ func appConfigFrom(cfg *config.Config, getenv func(string) string, requireKeys b
 			ID: c.ID, Name: c.Name, Secret: string(c.Secret), SecretHash: c.SecretHash, Public: c.Public,
 			RedirectURIs: c.RedirectURIs, PostLogoutRedirectURIs: c.PostLogoutRedirectURIs, Scopes: c.Scopes,
 			AccessTokenTTL: c.AccessTokenTTL, IDTokenTTL: c.IDTokenTTL, RefreshTokenTTL: c.RefreshTokenTTL, SigningAlg: c.SigningAlg,
+			AccessTokenFormat: c.AccessTokenFormat,
 		})
 	}
 	for _, m := range cfg.OIDC.ClaimMappings {

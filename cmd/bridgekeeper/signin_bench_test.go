@@ -91,7 +91,8 @@ func writeAllocsProfile(path string) error {
 // BenchmarkSignIn completes whole OpenID sign-ins (authorize → sign-in page → password post →
 // code → token, a fresh cookie jar each, as `make bench-compare` makes them) against a `serve`
 // process with the benchmark's configuration, in front of the local pool (in this process), per
-// pool flow and signing algorithm, one at a time and 64 in flight. serve-cpu-us/op is the serve
+// pool flow and signing algorithm (and for the password flow with opaque access tokens too:
+// ES256-opaque, RS256-opaque), one at a time and 64 in flight. serve-cpu-us/op is the serve
 // process's own CPU per sign-in (what bench-compare's ratios are made of); ns/op is wall time of
 // everything. It is the quick loop for comparing builds (benchstat), and `make pgo` records
 // cmd/bridgekeeper/default.pgo from serve's CPU profile during it.
@@ -105,7 +106,7 @@ func BenchmarkSignIn(b *testing.B) {
 func benchSignIns(b *testing.B, flow string) {
 	pid, variants := startBenchServe(b, flow)
 	for _, v := range variants {
-		b.Run(v.Alg, func(b *testing.B) {
+		b.Run(v.Label(), func(b *testing.B) {
 			ctx := b.Context()
 			b.ReportAllocs()
 			cpu := benchCPU(b, pid)
@@ -116,7 +117,7 @@ func benchSignIns(b *testing.B, flow string) {
 			}
 			cpu()
 		})
-		b.Run(v.Alg+"/64-in-flight", func(b *testing.B) {
+		b.Run(v.Label()+"/64-in-flight", func(b *testing.B) {
 			ctx := b.Context()
 			procs := runtime.GOMAXPROCS(0)
 			b.SetParallelism((64 + procs - 1) / procs) // RunParallel starts this many × GOMAXPROCS

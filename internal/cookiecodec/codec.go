@@ -162,6 +162,20 @@ func DeriveKey(key []byte, purpose string, n int) ([]byte, error) {
 	return out, nil
 }
 
+// DeriveKeys derives a codec key (KeySize bytes) for purpose from each configured key, in the
+// same order, so a codec built from them rotates with the configured keys.
+func DeriveKeys(keys [][]byte, purpose string) ([][]byte, error) {
+	derived := make([][]byte, 0, len(keys))
+	for _, k := range keys {
+		d, err := DeriveKey(k, purpose, KeySize)
+		if err != nil {
+			return nil, err
+		}
+		derived = append(derived, d)
+	}
+	return derived, nil
+}
+
 // MaxEncodedLen returns the length of the encoded value for a serialized
 // payload of payloadLen bytes (see SerializedLen; a []byte or string of n
 // bytes serializes to n+1). The encoding has no padding, so it is exact.

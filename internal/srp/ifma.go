@@ -12,10 +12,13 @@ import (
 // 52 bits, one per 64-bit word, padded with zero words to ifmaWords (eight
 // 512-bit registers), in Montgomery form for R' = 2^(52·ifmaLimbs).
 //
+// Limbs need 64-bit words: on 32-bit platforms only the word-by-word
+// products run (newMontgomeryPath refuses this form there).
+//
 // A product is almost-Montgomery (AMM): for x, y < 2m and 4m < R' the result
 // x·y·R'⁻¹ + q·m/R' is below 2m without the final subtraction, so a result
 // can go straight into the next product; only the value that leaves is
-// reduced below m (ifmaOut). The lanes accumulate without carrying (each
+// reduced below m (montScratch.out). The lanes accumulate without carrying (each
 // stays below 2^61 over ifmaLimbs steps) and are carried into 52-bit limbs
 // once at the end of each product.
 const (
@@ -28,6 +31,19 @@ const (
 
 // ifmaNum is one number in radix-2^52 form.
 type ifmaNum = [ifmaWords]big.Word
+
+// ifmaMod is a modulus for amm52: its limbs, and the same moved up one limb
+// (up[j] = m[j−1], up[0] = 0), which the assembly adds the high halves of
+// m's products with before it moves the accumulator down.
+// The assembly reads up at m's address + 8·ifmaWords (TestIFMAModLayout).
+type ifmaMod struct{ m, up ifmaNum }
+
+func newIFMAMod(m []big.Word) *ifmaMod {
+	mod := new(ifmaMod)
+	toLimbs(mod.m[:], m)
+	copy(mod.up[1:], mod.m[:])
+	return mod
+}
 
 // ifmaWorthIt reports whether a modulus is large enough for the fixed-size
 // radix-2^52 product to beat the word-by-word one (which shrinks with m),
@@ -69,11 +85,14 @@ func fromLimbs(z []big.Word, x []big.Word) {
 	}
 }
 
-// amm52Generic is amm52 in Go, the same steps lane by lane: z = x·y·R'⁻¹
-// mod m, below 2m for x, y < 2m, each given as 52-bit limbs. z may be x or y.
+// amm52Generic is amm52 in Go, the same sums lane by lane (the assembly
+// orders each step's additions differently, to the same result): z =
+// x·y·R'⁻¹ mod m, below 2m for x, y < 2m, each given as 52-bit limbs. z may
+// be x or y.
 // It is the reference the assembly is tested against, and the product where
 // there is no assembly.
-func amm52Generic(z, x, y, m *ifmaNum, k0 big.Word) {
+func amm52Generic(z, x, y *ifmaNum, mod *ifmaMod, k0 big.Word) {
+	m := &mod.m
 	var acc [ifmaWords]uint64
 	for i := range ifmaLimbs {
 		b := uint64(y[i])

@@ -11,7 +11,7 @@ import (
 // amm52 is amm52Generic in AVX-512 IFMA assembly (ifma_amd64.s).
 //
 //go:noescape
-func amm52(z, x, y, m *ifmaNum, k0 big.Word)
+func amm52(z, x, y *ifmaNum, m *ifmaMod, k0 big.Word)
 
 // ifmaSupported reports whether this CPU (and its operating system, which
 // must save the 512-bit registers) runs amm52.

@@ -9,4 +9,4 @@ import "math/big"
 func ifmaSupported() bool { return false }
 
 // amm52 is the Go version; nothing selects it here, tests compare it.
-func amm52(z, x, y, m *ifmaNum, k0 big.Word) { amm52Generic(z, x, y, m, k0) }
+func amm52(z, x, y *ifmaNum, m *ifmaMod, k0 big.Word) { amm52Generic(z, x, y, m, k0) }

@@ -3,6 +3,7 @@ package srp
 import (
 	"math/big"
 	"testing"
+	"unsafe"
 
 	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 )
@@ -10,7 +11,7 @@ import (
 // ifmaProduct is one implementation of the radix-2^52 product.
 type ifmaProduct struct {
 	name string
-	f    func(z, x, y, m *ifmaNum, k0 big.Word)
+	f    func(z, x, y *ifmaNum, m *ifmaMod, k0 big.Word)
 }
 
 // ifmaProducts are the Go product and, where the CPU runs it, the assembly.
@@ -22,6 +23,15 @@ func ifmaProducts(t testing.TB) []ifmaProduct {
 		t.Logf("no AVX-512 IFMA here: only the Go radix-2^52 product is tested")
 	}
 	return ps
+}
+
+// need64 skips a test of the radix-2^52 form where words have 32 bits and
+// the form does not exist.
+func need64(t testing.TB) {
+	t.Helper()
+	if wordBits != 64 {
+		t.Skip("radix-2^52 limbs need 64-bit words")
+	}
 }
 
 // montPaths are the word-by-word arithmetic modulo m and, where it applies
@@ -89,7 +99,7 @@ func checkAMM(t *testing.T, name string, m, x, y *big.Int, z *ifmaNum) {
 	want := new(big.Int).Mul(x, y)
 	want.Mul(want, rInv).Mod(want, m)
 	for i, l := range z {
-		if l > limbMask || (i >= ifmaLimbs && l != 0) {
+		if uint64(l) > limbMask || (i >= ifmaLimbs && l != 0) {
 			t.Fatalf("%s mod %x: %x · %x: limb %d is %x", name, m, x, y, i, l)
 		}
 	}
@@ -106,6 +116,7 @@ func checkAMM(t *testing.T, name string, m, x, y *big.Int, z *ifmaNum) {
 // where it runs) against big.Int, squares and products, in place and not,
 // and the assembly against the Go product word for word.
 func TestAMM52MatchesMod(t *testing.T) {
+	need64(t)
 	products := ifmaProducts(t)
 	for _, m := range ifmaModuli() {
 		if m.BitLen() > ifmaMaxBits {
@@ -143,9 +154,35 @@ func TestAMM52MatchesMod(t *testing.T) {
 	}
 }
 
+// TestIFMAModLayout checks where the assembly expects the modulus moved up
+// one limb, and that it is moved up.
+func TestIFMAModLayout(t *testing.T) {
+	need64(t)
+	if off := unsafe.Offsetof(ifmaMod{}.up); off != 8*ifmaWords {
+		t.Fatalf("ifmaMod.up at offset %d, the assembly reads it at %d", off, 8*ifmaWords)
+	}
+	mod := newIFMAMod(groupN.Bits())
+	if mod.up[0] != 0 || mod.up[1] != mod.m[0] || mod.up[ifmaLimbs] != mod.m[ifmaLimbs-1] {
+		t.Fatalf("up is not m moved up one limb: %x", mod.up)
+	}
+}
+
+// TestIFMAPathRefusesLargeModuli checks that the radix-2^52 form is refused,
+// not silently wrong, for a modulus past ifmaMaxBits.
+func TestIFMAPathRefusesLargeModuli(t *testing.T) {
+	m := new(big.Int).Add(new(big.Int).Lsh(big.NewInt(1), ifmaMaxBits), big.NewInt(1))
+	defer func() {
+		if recover() == nil {
+			t.Fatalf("newMontgomeryPath accepted a %d-bit modulus", m.BitLen())
+		}
+	}()
+	newMontgomeryPath(m, true)
+}
+
 // TestLimbsRoundTrip converts numbers with every limb boundary's bits set to
 // radix 2^52 and back.
 func TestLimbsRoundTrip(t *testing.T) {
+	need64(t)
 	for _, x := range ifmaTestValues(t, new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), ifmaMaxBits), big.NewInt(1))) {
 		if got := limbsValue(limbs(x)); got.Cmp(x) != 0 {
 			t.Fatalf("%x came back as %x", x, got)
@@ -156,6 +193,7 @@ func TestLimbsRoundTrip(t *testing.T) {
 // FuzzAMM52 compares the assembly (or, without IFMA, the Go product) with
 // big.Int for any two numbers below 2N.
 func FuzzAMM52(f *testing.F) {
+	need64(f)
 	f.Add([]byte{0}, []byte{1})
 	f.Add(groupN.Bytes(), groupN.Bytes())
 	f.Add(new(big.Int).Sub(new(big.Int).Lsh(groupN, 1), big.NewInt(1)).Bytes(), []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})

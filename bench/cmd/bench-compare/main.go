@@ -47,6 +47,7 @@ func run(ctx context.Context) error {
 	flag.IntVar(&o.Parked, "parked", 10000, "sign-ins left at the sign-in page before memory is read again (0: skip)")
 	flag.IntVar(&o.VerifyEvery, "verify-every", 20, "verify every n-th ID token with go-oidc")
 	flag.IntVar(&o.WarmUp, "warm-up", 64, "sign-ins per variant before anything is measured")
+	flag.BoolVar(&o.Opaque, "opaque", true, "also measure Bridgekeeper apps with opaque access tokens (USER_PASSWORD_AUTH, ES256 and RS256; not the -baseline build)")
 	flag.BoolVar(&o.Peers, "peers", true, "measure zitadel/oidc's example provider and oidc-provider too")
 	flag.BoolVar(&o.Dex, "dex", true, "with -peers: measure Dex v2.13.0 too (RS256 only)")
 	flag.StringVar(&o.Cache, "cache", filepath.Join(cacheRoot, "bridgekeeper-bench"), "where the peers are built and installed")
