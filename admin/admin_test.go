@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/bridgekeeper/bridgekeeper/admin"
+	"github.com/bridgekeeper/bridgekeeper/identity"
 	"github.com/bridgekeeper/bridgekeeper/internal/localpool"
 	"github.com/bridgekeeper/bridgekeeper/internal/sdkhttp"
 	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
@@ -301,6 +303,36 @@ func TestIsAdminRechecksGroupsEvery30Seconds(t *testing.T) {
 	f.clock.Advance(2 * time.Second)
 	if ok, err := f.svc.IsAdmin(f.ctx, "root", token); ok || err != nil {
 		t.Fatalf("a removed admin is still an admin after the interval (%v)", err)
+	}
+}
+
+// The admin console's gate reads the groups of the person's token through identity's one
+// reader, for every shape of cognito:groups: an administrator (in the pool's admin group) is
+// let in exactly when the token's groups name that group, and a person outside it never is.
+func TestIsAdminReadsEveryShapeOfTheGroupsClaim(t *testing.T) {
+	f := newFixture(t)
+	if testutil.AdminGroup != admin.DefaultGroup {
+		t.Fatalf("testutil.AdminGroup = %q, admin.DefaultGroup = %q", testutil.AdminGroup, admin.DefaultGroup)
+	}
+	f.user("root")
+	f.user("bob")
+	_, err := f.api.AdminAddUserToGroup(f.ctx, &cip.AdminAddUserToGroupInput{UserPoolId: aws.String(f.poolID), Username: aws.String("root"), GroupName: aws.String(admin.DefaultGroup)})
+	f.must(err)
+	for _, tt := range testutil.GroupsClaimCases() {
+		claims := `{"sub":"s"}`
+		if tt.Value != "" {
+			claims = `{"sub":"s","` + identity.ClaimGroups + `":` + tt.Value + `}`
+		}
+		c, err := identity.NewClaims([]byte(claims))
+		f.must(err)
+		groups := identity.Identity{Claims: c}.Groups()
+		want := slices.Contains(tt.Want, admin.DefaultGroup)
+		if got, err := f.svc.IsAdmin(f.ctx, "root", groups); err != nil || got != want {
+			t.Errorf("%s: IsAdmin(root) with %s = %t, %v; want %t", tt.Name, claims, got, err, want)
+		}
+		if got, err := f.svc.IsAdmin(f.ctx, "bob", groups); err != nil || got {
+			t.Errorf("%s: IsAdmin(bob, not in the group) with %s = %t, %v", tt.Name, claims, got, err)
+		}
 	}
 }
 

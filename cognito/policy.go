@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 )
 
 // poolDescriber is the part of the Cognito client that reads the pool's settings.
@@ -17,16 +18,25 @@ type poolDescriber interface {
 // cognito-idp:DescribeUserPool permission). Pages check a new password against it before
 // Cognito, which stays the judge, is asked.
 func (e *Engine) PasswordPolicy(ctx context.Context) (PasswordPolicy, error) {
+	up, err := e.describePool(ctx)
+	if err != nil {
+		return PasswordPolicy{}, err
+	}
+	return policyOf(up), nil
+}
+
+// describePool reads the pool's settings (DescribeUserPool); the pool is never nil.
+func (e *Engine) describePool(ctx context.Context) (*types.UserPoolType, error) {
 	api, ok := e.api.(poolDescriber)
 	if !ok {
-		return PasswordPolicy{}, &Error{Kind: Internal, Op: "DescribeUserPool", Err: errors.New("the Cognito client cannot describe the pool")}
+		return nil, &Error{Kind: Internal, Op: "DescribeUserPool", Err: errors.New("the Cognito client cannot describe the pool")}
 	}
 	out, err := api.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(e.cfg.UserPoolID)})
 	if err != nil {
-		return PasswordPolicy{}, e.fail(ctx, "DescribeUserPool", err)
+		return nil, e.fail(ctx, "DescribeUserPool", err)
 	}
 	if out.UserPool == nil {
-		return PasswordPolicy{}, &Error{Kind: Internal, Op: "DescribeUserPool", Err: errors.New("no pool in the reply")}
+		return nil, &Error{Kind: Internal, Op: "DescribeUserPool", Err: errors.New("no pool in the reply")}
 	}
-	return policyOf(out.UserPool), nil
+	return out.UserPool, nil
 }

@@ -36,9 +36,9 @@ func DefaultPasswordPolicy() PasswordPolicy {
 	return PasswordPolicy{MinimumLength: 8, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true}
 }
 
-// policyOf is the password policy a DescribeUserPool reply holds.
+// policyOf is the password policy of the pool a DescribeUserPool reply holds.
 func policyOf(up *types.UserPoolType) PasswordPolicy {
-	if up == nil || up.Policies == nil || up.Policies.PasswordPolicy == nil {
+	if up.Policies == nil || up.Policies.PasswordPolicy == nil {
 		return DefaultPasswordPolicy()
 	}
 	pp := up.Policies.PasswordPolicy
@@ -66,29 +66,22 @@ func (e *Engine) signUpAPI() (SignUpAPI, error) {
 // SignUpForm reads the pool's required attributes and password policy (DescribeUserPool, which
 // needs the cognito-idp:DescribeUserPool permission).
 func (e *Engine) SignUpForm(ctx context.Context) (SignUpForm, error) {
-	api, err := e.signUpAPI()
+	up, err := e.describePool(ctx)
 	if err != nil {
 		return SignUpForm{}, err
 	}
-	out, err := api.DescribeUserPool(ctx, &cip.DescribeUserPoolInput{UserPoolId: aws.String(e.cfg.UserPoolID)})
-	if err != nil {
-		return SignUpForm{}, e.fail(ctx, "DescribeUserPool", err)
-	}
 	var f SignUpForm
-	if out.UserPool == nil {
-		return f, &Error{Kind: Internal, Op: "DescribeUserPool", Err: errors.New("no pool in the reply")}
-	}
-	for _, a := range out.UserPool.SchemaAttributes {
+	for _, a := range up.SchemaAttributes {
 		if name := aws.ToString(a.Name); aws.ToBool(a.Required) && name != "sub" && !slices.Contains(f.Required, name) {
 			f.Required = append(f.Required, name)
 		}
 	}
-	for _, a := range out.UserPool.AutoVerifiedAttributes {
+	for _, a := range up.AutoVerifiedAttributes {
 		if name := string(a); !slices.Contains(f.Required, name) {
 			f.Required = append(f.Required, name)
 		}
 	}
-	f.Policy = policyOf(out.UserPool)
+	f.Policy = policyOf(up)
 	return f, nil
 }
 

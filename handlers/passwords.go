@@ -40,10 +40,15 @@ func (r PolicyRule) holds(pw string) bool {
 func passwordRuleError(p views.Page, policy []PolicyRule, pw string) string {
 	for _, r := range policy {
 		if !r.holds(pw) {
-			return p.T("newpassword.policy.heading") + " " + p.T(r.ID, r.Data)
+			return r.brokenMessage(p)
 		}
 	}
 	return ""
+}
+
+// brokenMessage says the password breaks rule r: "Your password must: contain a number".
+func (r PolicyRule) brokenMessage(p views.Page) string {
+	return p.T("newpassword.policy.heading") + " " + p.T(r.ID, r.Data)
 }
 
 // keptPasswords is what a new-password form shows again after an error: both typed passwords

@@ -156,7 +156,7 @@ func brokenRuleMessage(p views.Page, rules []PolicyRule, rule cognito.PasswordRu
 	if id == "policy.min_length" && named.holds(pw) {
 		return ""
 	}
-	return p.T("newpassword.policy.heading") + " " + p.T(named.ID, named.Data)
+	return named.brokenMessage(p)
 }
 
 // passwordRefusal is refusal for Cognito's refusal of the new password pw: when Cognito names

@@ -24,6 +24,7 @@ import (
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 // locales holds the catalogs, one file per language: active.<tag>.toml.
@@ -57,6 +58,9 @@ type catalog struct {
 	// localizer parses the sources on its first call (sync.OnceValues) and returns the messages
 	// of this language alone; English fallback is Localizer's.
 	localizer func() (*messages, error)
+	// printer writes numbers in the language, made on its first call (sync.OnceValue) and
+	// shared by every Localizer of the language (a message.Printer is not changed by use).
+	printer func() *message.Printer
 }
 
 // messages is one language's parsed catalog. It is immutable once parsed.
@@ -116,6 +120,7 @@ func newFromFS(fsys fs.FS, dir string) (*Bundle, error) {
 		}
 		c := &catalog{tag: tag, sources: []source{{name: name, data: func() ([]byte, error) { return fs.ReadFile(fsys, name) }}}}
 		c.localizer = sync.OnceValues(c.parse)
+		c.printer = sync.OnceValue(func() *message.Printer { return message.NewPrinter(tag) })
 		b.catalogs[tag] = c
 		if tag != def {
 			others = append(others, tag)
@@ -219,7 +224,7 @@ func (b *Bundle) Localizer(acceptLanguage string, uiLocales ...string) *Localize
 	// English loaded in New; another catalog that fails to load (the tests load every one)
 	// leaves its language in English.
 	english, _ := b.catalogs[b.tags[0]].localizer()
-	l := &Localizer{fallback: english, lang: tag.String()}
+	l := &Localizer{fallback: english, lang: tag.String(), printer: b.catalogs[tag].printer()}
 	if tag != b.tags[0] {
 		l.loc, _ = b.catalogs[tag].localizer()
 	}
@@ -232,6 +237,7 @@ type Localizer struct {
 	loc      *messages // the language's own messages; nil for English
 	fallback *messages // English
 	lang     string
+	printer  *message.Printer // numbers in the language
 }
 
 // T returns the message with the given id in the localizer's language,

@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"time"
 
-	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"golang.org/x/text/number"
 )
@@ -49,17 +48,17 @@ func (l *Localizer) numbers(data map[string]any) map[string]any {
 	return out
 }
 
-// printer formats numbers in the language (nil for a nil Localizer).
-func (l *Localizer) printer() *message.Printer {
-	if l == nil || l.lang == "" {
+// numberPrinter formats numbers in the language (nil for a nil Localizer).
+func (l *Localizer) numberPrinter() *message.Printer {
+	if l == nil {
 		return nil
 	}
-	return message.NewPrinter(language.Make(l.lang))
+	return l.printer
 }
 
 // Number writes n with the language's digits and grouping.
 func (l *Localizer) Number(n int64) string {
-	p := l.printer()
+	p := l.numberPrinter()
 	if p == nil {
 		return strconv.FormatInt(n, 10)
 	}
@@ -68,7 +67,7 @@ func (l *Localizer) Number(n int64) string {
 
 // digits writes n with the language's digits, at least width of them, without grouping.
 func (l *Localizer) digits(n, width int) string {
-	p := l.printer()
+	p := l.numberPrinter()
 	if p == nil {
 		s := strconv.Itoa(n)
 		for len(s) < width {

@@ -34,6 +34,9 @@ func TestNumbersAndDates(t *testing.T) {
 			if got := l.DateTime(at); got != tt.dateTime {
 				t.Errorf("DateTime = %q, want %q", got, tt.dateTime)
 			}
+			if other := b.Localizer(tt.lang); other.printer == nil || other.printer != l.printer {
+				t.Errorf("the language's number printer is made again for each Localizer")
+			}
 			// A number in a message: written in the language, its plural form chosen by it.
 			one, many := l.T("limit.send.retry", map[string]any{"Count": 1}), l.T("limit.send.retry", map[string]any{"Count": 15})
 			if tt.retry != "" && many != tt.retry {

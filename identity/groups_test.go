@@ -3,26 +3,24 @@ package identity
 import (
 	"slices"
 	"testing"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 )
 
+// Groups reads every shape of cognito:groups as the table says (oidc's groups claim and the
+// admin console's gate run the same table through their uses).
 func TestGroups(t *testing.T) {
-	for _, tt := range []struct {
-		claims map[string]any
-		want   []string
-	}{
-		{nil, nil},
-		{map[string]any{ClaimGroups: []any{"a", 7, "b"}}, []string{"a", "b"}},
-		{map[string]any{ClaimGroups: []string{"a"}}, []string{"a"}},
-		{map[string]any{ClaimGroups: "a"}, nil},
-		{map[string]any{ClaimGroups: []any{}}, nil},
-		{map[string]any{"email": "a@example.com"}, nil},
-	} {
-		c, err := ClaimsFromMap(tt.claims)
-		if err != nil {
-			t.Fatal(err)
+	for _, tt := range testutil.GroupsClaimCases() {
+		claims := "{}"
+		if tt.Value != "" {
+			claims = `{"email":"a@example.com","` + ClaimGroups + `":` + tt.Value + `}`
 		}
-		if got := (Identity{Claims: c}).Groups(); !slices.Equal(got, tt.want) {
-			t.Errorf("Groups() with %v = %v, want %v", tt.claims, got, tt.want)
+		c, err := NewClaims([]byte(claims))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.Name, err)
+		}
+		if got := (Identity{Claims: c}).Groups(); !slices.Equal(got, tt.Want) || (got == nil) != (tt.Want == nil) {
+			t.Errorf("%s: Groups() of %s = %q, want %q", tt.Name, claims, got, tt.Want)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package oidc
 
 import (
-	"bytes"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -202,21 +201,12 @@ type claimValues interface {
 	Value(name string) (json.RawMessage, bool)
 }
 
-// groups are the person's Cognito groups (cognito:groups: a list, or one string), if any.
+// groups are the person's Cognito groups, read by identity.GroupsOf (the reader the admin
+// console's gate uses too), if any.
 func (p *Provider) groups(upstream claimValues) ([]string, bool) {
-	v, ok := upstream.Value(identity.ClaimGroups)
-	if !ok {
-		return nil, false
-	}
-	var names []string // the usual shape: a list of strings (a null in it would read as "")
-	if !bytes.Contains(v, []byte("null")) && json.Unmarshal(v, &names) == nil {
-		return names, len(names) > 0
-	}
-	var list any
-	if json.Unmarshal(v, &list) != nil {
-		return nil, false
-	}
-	return stringList(list)
+	v, _ := upstream.Value(identity.ClaimGroups)
+	groups := identity.GroupsOf(v)
+	return groups, len(groups) > 0
 }
 
 // convertRaw is convertClaim for a JSON value (nil: absent), copying the value as it is when
@@ -295,26 +285,4 @@ func convertClaim(v any, typ string) (any, bool) {
 		}
 		return v, true
 	}
-}
-
-// stringList turns a list claim ([]any, []string or a single string) into []string.
-func stringList(v any) ([]string, bool) {
-	switch l := v.(type) {
-	case []string:
-		return l, len(l) > 0
-	case []any:
-		out := make([]string, 0, len(l))
-		for _, e := range l {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out, len(out) > 0
-	case string:
-		if l == "" {
-			return nil, false
-		}
-		return []string{l}, true
-	}
-	return nil, false
 }

@@ -184,6 +184,7 @@ type testEnv struct {
 
 	serving *atomic.Pointer[Provider] // what the server runs; e.p is the test's view
 	logins  *loginLog
+	users   map[string]identity.Identity // who can sign in: testUsers, and any a test adds
 }
 
 // loginLog records the requests StartLogin parked.
@@ -222,7 +223,7 @@ func (e *testEnv) setProvider(p *Provider) {
 // newEnv starts a test environment; opts adjust the configuration.
 func newEnv(t *testing.T, opts ...func(*Config)) *testEnv {
 	t.Helper()
-	e := &testEnv{t: t, clock: testutil.NewClock(time.Now().Truncate(time.Second)), serving: &atomic.Pointer[Provider]{}, logins: &loginLog{}}
+	e := &testEnv{t: t, clock: testutil.NewClock(time.Now().Truncate(time.Second)), serving: &atomic.Pointer[Provider]{}, logins: &loginLog{}, users: testUsers()}
 	e.store = store.NewMemory(store.MemoryOptions{Now: e.clock.Now})
 	e.up = &fakeUpstream{denied: map[string]bool{}, claims: map[string]identity.Claims{
 		"sub-alice": testUsers()["alice"].Claims,
@@ -305,7 +306,7 @@ func (e *testEnv) signInPage(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "sign-in page")
 		return
 	}
-	id, ok := testUsers()[r.FormValue("user")]
+	id, ok := e.users[r.FormValue("user")]
 	if !ok {
 		http.Error(w, "no such user", http.StatusBadRequest)
 		return

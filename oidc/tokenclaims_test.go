@@ -3,12 +3,16 @@ package oidc
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/bridgekeeper/bridgekeeper/identity"
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 )
 
 // jwtPayload decodes a compact JWS's claims (the signature is checked elsewhere).
@@ -121,5 +125,42 @@ func TestTokenClaimsOfAPersonWithEveryAttribute(t *testing.T) {
 	}
 	if want := map[string]any{"sub": "sub-alice", "groups": []any{"admins", "readers"}, "address": person["address"]}; !reflect.DeepEqual(ui, want) {
 		t.Errorf("userinfo by name\n got %v\nwant %v", ui, want)
+	}
+}
+
+// The groups claim in the ID token, the access token and userinfo is what identity's one reader
+// of cognito:groups (also the admin console's gate) reads, for every shape of that claim;
+// without groups there is no claim.
+func TestGroupsClaimOfEveryShapeOfCognitoGroups(t *testing.T) {
+	e := newEnv(t)
+	for i, tt := range testutil.GroupsClaimCases() {
+		claims := `{"sub":"sub-g"}`
+		if tt.Value != "" {
+			claims = `{"sub":"sub-g","` + identity.ClaimGroups + `":` + tt.Value + `}`
+		}
+		c, err := identity.NewClaims([]byte(claims))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.Name, err)
+		}
+		user := fmt.Sprintf("g%d", i)
+		e.users[user] = identity.Identity{Subject: "sub-" + user, Username: user, Claims: c, AMR: []string{"pwd"}}
+		var want any // the claim as decoded JSON; nil when absent
+		if tt.Want != nil {
+			list := make([]any, len(tt.Want))
+			for i, g := range tt.Want {
+				list[i] = g
+			}
+			want = list
+		}
+		tok := e.newRP("app", "openid", "groups").flow(user, oauth2.SetAuthURLParam("prompt", "login"))
+		ui, err := e.newRP("app", "openid", "groups").userinfo(tok.oauth)
+		if err != nil {
+			t.Fatalf("%s: userinfo: %v", tt.Name, err)
+		}
+		for where, got := range map[string]map[string]any{"ID token": tok.claims, "access token": jwtPayload(t, tok.oauth.AccessToken), "userinfo": ui} {
+			if g, ok := got["groups"]; (want == nil && ok) || !reflect.DeepEqual(g, want) {
+				t.Errorf("%s: groups in the %s of %s = %v (present %t), want %v", tt.Name, where, claims, g, ok, want)
+			}
+		}
 	}
 }

@@ -47,7 +47,8 @@ var (
 //
 // The token is made from Deps.Rand when the request brings no well-formed one; its cookie is set
 // then and on every safe request (so it lives csrfCookieMaxAge past the last page shown), not
-// again on the post that used it.
+// again on the post that used it. Formless routes (probes, static and branding files) get
+// neither a token nor the cookie.
 func (s *Server) csrf() echo.MiddlewareFunc {
 	name := "bk_csrf"
 	attrs := "; Path=/; Max-Age=" + strconv.Itoa(int(csrfCookieMaxAge/time.Second)) + "; HttpOnly"
@@ -58,8 +59,9 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 	attrs += "; SameSite=Lax"
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			// Unknown routes and wrong methods get their 404 or 405.
-			if c.Path() == "" || c.Get(echo.ContextKeyHeaderAllow) != nil || s.protocolPaths[c.Path()] && !issuesToken(c) {
+			// Unknown routes and wrong methods get their 404 or 405; answers without a form
+			// (formless: all GET or HEAD) need no token.
+			if c.Path() == "" || c.Get(echo.ContextKeyHeaderAllow) != nil || s.formless[c.Path()] || s.protocolPaths[c.Path()] && !issuesToken(c) {
 				return next(c)
 			}
 			r := c.Request()

@@ -10,9 +10,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/bridgekeeper/bridgekeeper/branding"
+	"github.com/bridgekeeper/bridgekeeper/config"
 	"github.com/bridgekeeper/bridgekeeper/internal/csrf"
 )
 
@@ -119,5 +122,43 @@ func TestCSRFTokenAndCookie(t *testing.T) {
 	cross.Header.Set("Sec-Fetch-Site", "cross-site")
 	if rec := do(s, cross); rec.Code != http.StatusOK || rec.Body.String() != middleware.CSRFUsingSecFetchSite || setCookie(rec) != "" {
 		t.Errorf("cross-site GET: %d, token %q, Set-Cookie %q", rec.Code, rec.Body.String(), setCookie(rec))
+	}
+}
+
+// TestCSRFCookieOnlyWhereAFormCanFollow: probes, static files, the favicon and the branding
+// files (formless routes) set no cookie at all, with or without one sent, while a page still
+// gets its token and cookie and its form still posts.
+func TestCSRFCookieOnlyWhereAFormCanFollow(t *testing.T) {
+	brand, err := branding.Load(config.Branding{PrimaryColor: "#1d4ed8"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := newTestServer(t, testConfig(), func(d *testDeps) {
+		d.Extra = formRoutes
+		d.Static = fstest.MapFS{"css/app.css": {Data: []byte("body{}")}, "img/favicon.svg": {Data: []byte("<svg/>")}}
+		d.Branding = brand
+	})
+	old := &http.Cookie{Name: "__Host-bk_csrf", Value: strings.Repeat("A", csrfTokenLen)}
+	for _, path := range []string{"/healthz", "/readyz", "/static/css/app.css", "/static/css/app.css?v=1", "/static/none.css", "/favicon.ico", branding.PathTheme, branding.PathLogo} {
+		for _, method := range []string{http.MethodGet, http.MethodHead} {
+			for _, cookie := range []*http.Cookie{nil, old} {
+				r := httptest.NewRequest(method, path, nil)
+				if cookie != nil {
+					r.AddCookie(cookie)
+				}
+				rec := do(s, r)
+				if rec.Code >= 500 || len(rec.Result().Header.Values("Set-Cookie")) > 0 {
+					t.Errorf("%s %s (cookie sent: %t) = %d with Set-Cookie %q, want no cookie", method, path, cookie != nil, rec.Code, rec.Result().Header.Values("Set-Cookie"))
+				}
+			}
+		}
+	}
+	page := do(s, httptest.NewRequest(http.MethodGet, "/form", nil))
+	token := page.Body.String()
+	if !wellFormedToken(token) || !strings.HasPrefix(strings.Join(page.Result().Header.Values("Set-Cookie"), "\n"), "__Host-bk_csrf="+token+";") {
+		t.Fatalf("the form page: token %q, Set-Cookie %q", token, page.Result().Header.Values("Set-Cookie"))
+	}
+	if rec := do(s, postForm("/form", url.Values{csrf.FormField: {token}}, &http.Cookie{Name: "__Host-bk_csrf", Value: token})); rec.Code != http.StatusOK {
+		t.Errorf("the form's post = %d, want 200", rec.Code)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/bridgekeeper/bridgekeeper/config"
+	"github.com/bridgekeeper/bridgekeeper/internal/logx"
 	"github.com/bridgekeeper/bridgekeeper/oidc"
 )
 
@@ -77,12 +78,10 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		if len(path) > maxLoggedPath {
 			path = path[:maxLoggedPath] + "…"
 		}
-		// The record is built here rather than by slog.Logger: no caller's program counter is
-		// looked up (nothing logs the source), and the request id is added with the rest instead
-		// of by LogHandler copying the record.
+		// No caller's program counter is looked up (nothing logs the source), and the request
+		// id is added with the rest instead of by LogHandler copying the record.
 		end := s.deps.Now()
-		r := slog.NewRecord(end, level, "request", 0)
-		r.AddAttrs(
+		attrs := [...]slog.Attr{
 			slog.String("method", req.Method),
 			slog.String("path", path),
 			slog.String("route", c.Path()),
@@ -90,11 +89,13 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 			slog.Int64("bytes", res.Size),
 			slog.Duration("duration", end.Sub(start)),
 			slog.String("remote_ip", c.RealIP()),
-		)
-		if id := RequestID(ctx); id != "" {
-			r.AddAttrs(slog.String(requestIDAttr, id))
+			{}, // the request id, when there is one
 		}
-		_ = s.access.Handle(ctx, r) // as slog.Logger, a handler's error is dropped
+		n := len(attrs) - 1
+		if id := RequestID(ctx); id != "" {
+			attrs[n], n = slog.String(requestIDAttr, id), n+1
+		}
+		logx.Write(ctx, s.access, end, level, "request", attrs[:n]...)
 		return nil
 	}
 }

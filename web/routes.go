@@ -19,22 +19,21 @@ func (s *Server) routes() {
 	signInLimit := s.signInRateLimit()
 
 	// Operations: liveness and readiness for load balancers.
-	e.Match([]string{http.MethodGet, http.MethodHead}, "/healthz", s.healthz)
-	e.Match([]string{http.MethodGet, http.MethodHead}, "/readyz", s.readyz)
+	s.formlessGET("/healthz", s.healthz)
+	s.formlessGET("/readyz", s.readyz)
 
 	// Static files (CSS, scripts, images); versioned URLs are cached for a year.
 	if s.deps.Static != nil {
-		e.Match([]string{http.MethodGet, http.MethodHead}, "/static/*", s.static)
-		e.GET("/favicon.ico", s.faviconGET)
+		s.formlessGET("/static/*", s.static)
+		s.formlessGET("/favicon.ico", s.faviconGET)
 	}
 
 	// The deployment's branding (package branding): logo, favicon, theme and extra stylesheet.
 	if b := s.deps.Branding; b != nil {
-		get := []string{http.MethodGet, http.MethodHead}
-		e.Match(get, branding.PathTheme, echo.WrapHandler(http.HandlerFunc(b.ThemeGET)))
-		e.Match(get, branding.PathLogo, echo.WrapHandler(http.HandlerFunc(b.LogoGET)))
-		e.Match(get, branding.PathFavicon, echo.WrapHandler(http.HandlerFunc(b.FaviconGET)))
-		e.Match(get, branding.PathStylesheet, echo.WrapHandler(http.HandlerFunc(b.StylesheetGET)))
+		s.formlessGET(branding.PathTheme, echo.WrapHandler(http.HandlerFunc(b.ThemeGET)))
+		s.formlessGET(branding.PathLogo, echo.WrapHandler(http.HandlerFunc(b.LogoGET)))
+		s.formlessGET(branding.PathFavicon, echo.WrapHandler(http.HandlerFunc(b.FaviconGET)))
+		s.formlessGET(branding.PathStylesheet, echo.WrapHandler(http.HandlerFunc(b.StylesheetGET)))
 	}
 
 	// People signing in (package handlers). Every POST that carries a
@@ -126,6 +125,13 @@ func (s *Server) routes() {
 		g.POST(user+"/forget-devices", a.AdminUserForgetDevicesPOST, fresh)
 	}
 
+}
+
+// formlessGET routes GET and HEAD of path to h, whose answers never carry a form: the CSRF check
+// neither issues nor renews its cookie on them (formless).
+func (s *Server) formlessGET(path string, h echo.HandlerFunc) {
+	s.echo.Match([]string{http.MethodGet, http.MethodHead}, path, h)
+	s.formless[path] = true
 }
 
 // withClientAddr serves an OpenID endpoint with the client's address (X-Forwarded-For believed

@@ -113,6 +113,9 @@ type Server struct {
 	// by design (the provider guards sign-out with its own confirmation token). Errors on them
 	// are answered in JSON.
 	protocolPaths map[string]bool
+	// formless are the routes whose answers never carry a form (probes, static files, branding,
+	// set once by routes): the CSRF check neither issues nor renews its cookie on them.
+	formless map[string]bool
 	// trusted are the trusted proxies (trusted_proxies): only they may set X-Forwarded-For and
 	// X-Request-Id.
 	trusted []netip.Prefix
@@ -172,6 +175,7 @@ func New(cfg *config.Config, deps Deps) (*Server, error) {
 		ln:     deps.Listener,
 
 		protocolPaths: map[string]bool{},
+		formless:      map[string]bool{},
 	}
 	e := echo.New()
 	e.HideBanner = true

@@ -10,11 +10,9 @@ import "runtime/debug"
 const defaultGCPercent = 200
 
 // setCollector gives the process's collector serve's default, unless the operator chose one with
-// GOGC (which the Go runtime has applied already). It reports whether it changed anything.
-func setCollector(getenv func(string) string) bool {
-	if getenv("GOGC") != "" {
-		return false
+// GOGC (which the Go runtime has applied already).
+func setCollector(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(defaultGCPercent)
 	}
-	debug.SetGCPercent(defaultGCPercent)
-	return true
 }

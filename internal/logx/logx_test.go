@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"testing"
+	"time"
 )
 
 // TestInfo: the record is the one LogAttrs would write (message, level, attributes in order,
@@ -29,6 +30,16 @@ func TestInfo(t *testing.T) {
 	}
 	if src, ok := got["source"]; ok {
 		t.Errorf("a caller was looked up: %v", src)
+	}
+
+	buf.Reset()
+	at := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	Write(context.Background(), l.Handler(), at, slog.LevelError, "request", slog.Int("status", 500))
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatalf("%q: %v", buf.String(), err)
+	}
+	if got["time"] != "2026-12-01T12:00:00Z" || got["level"] != "ERROR" || got["status"] != 500.0 || got["source"] != nil {
+		t.Errorf("Write wrote %v", got)
 	}
 
 	buf.Reset()

@@ -15,7 +15,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -228,34 +227,61 @@ func testValuesAreCopied(t *testing.T, s store.Store, _ Clock) {
 	}
 }
 
-// testHandedOutValuesAreStable reads values and looks at them again after letting the other
-// goroutines rewrite their keys: a value handed out must not change (under the race detector,
-// a store that rewrote one in place also fails as a data race).
+// testHandedOutValuesAreStable: values handed out (by Get, and Swap's previous values) stay as
+// they were while other goroutines rewrite their keys and after they have. Readers take values
+// first; then writers rewrite the keys (Incr, Swap, Set, Delete) while the readers look at what
+// they hold (a store that rewrote a value in place fails there as a data race under the race
+// detector); once every write is done, each value must still read as it did when handed out.
 func testHandedOutValuesAreStable(t *testing.T, s store.Store, _ Clock) {
 	ctx := t.Context()
+	keys := [2]string{"n", "v"}
 	mustSet(t, s, "n", "1", time.Hour)
-	mustSet(t, s, "v", "value-0", time.Hour)
+	mustSet(t, s, "v", "the value first handed out", time.Hour) // longer than any written later
+	type held struct {
+		key, was string
+		v        []byte
+	}
+	const readers = workers / 2
+	got := make([]held, readers)
 	errs := make([]error, workers)
+	start(readers, func(i int) {
+		v, err := s.Get(ctx, keys[i%2])
+		got[i], errs[i] = held{keys[i%2], string(v), v}, err
+	})
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	swapped := make([]held, workers)
 	start(workers, func(i int) {
+		if i < readers { // look at the value held while the writers write
+			for range 50 {
+				if string(got[i].v) != got[i].was {
+					break // reported below, once every write is done
+				}
+			}
+			return
+		}
 		for j := range 50 {
 			var err error
-			switch i % 4 {
+			switch j % 4 {
 			case 0:
 				_, err = s.Incr(ctx, "n", time.Hour)
 			case 1:
-				_, err = s.Swap(ctx, "v", []byte(fmt.Sprintf("value-%d", j)), time.Hour)
-			default:
-				key := [2]string{"n", "v"}[i%2]
-				var v []byte
-				if v, err = s.Get(ctx, key); err == nil {
-					was := string(v)
-					runtime.Gosched() // the writers' turn
-					if string(v) != was {
-						err = fmt.Errorf("%s: a value handed out changed from %q to %q", key, was, v)
-					}
+				var prev []byte
+				prev, err = s.Swap(ctx, "v", []byte(fmt.Sprintf("value-%d-%d", i, j)), time.Hour)
+				if swapped[i].v == nil && prev != nil {
+					swapped[i] = held{"v", string(prev), prev}
 				}
+			case 2:
+				value := []byte(strconv.Itoa(j)) // "n" stays a number
+				if i%2 == 1 {
+					value = fmt.Appendf(nil, "set-%d-%d", i, j)
+				}
+				err = s.Set(ctx, keys[i%2], value, time.Hour)
+			case 3:
+				err = s.Delete(ctx, keys[i%2])
 			}
-			if err != nil {
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				errs[i] = err
 				return
 			}
@@ -263,6 +289,11 @@ func testHandedOutValuesAreStable(t *testing.T, s store.Store, _ Clock) {
 	})
 	if err := errors.Join(errs...); err != nil {
 		t.Fatal(err)
+	}
+	for _, h := range append(got, swapped...) {
+		if string(h.v) != h.was {
+			t.Errorf("%s: a value handed out changed from %q to %q", h.key, h.was, h.v)
+		}
 	}
 }
 
