@@ -95,7 +95,7 @@ type Scored struct {
 // MaxScore bounds the scores of ordered sets: Redis keeps scores as
 // float64, which holds every integer up to 2⁵³ exactly. Unix milliseconds or
 // microseconds fit; Unix nanoseconds do not.
-const MaxScore = 1<<53 - 1
+const MaxScore int64 = 1<<53 - 1
 
 // checkScore rejects scores a Redis sorted set could not hold exactly.
 func checkScore(op string, score int64) error {
