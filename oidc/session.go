@@ -54,7 +54,8 @@ type ssoCookie struct {
 
 // publicSID derives the public "sid" claim from a private session id.
 func publicSID(id string) string {
-	return hashSecret("sid:" + id)[:22]
+	h := sha256Of("sid:", id)
+	return encodeB64(h[:])[:22]
 }
 
 // currentSession returns the browser's live SSO session, or nil when there

@@ -156,11 +156,10 @@ func (r *Report) ratioRows() []string {
 func (res *Result) splitColumns(concurrency []int) string {
 	var line string
 	for _, c := range concurrency {
-		var user, system, vol, invol []float64
+		var user, system []float64
 		for _, s := range res.samples[c] {
 			user = append(user, float64(s.user)/float64(time.Millisecond))
 			system = append(system, float64(s.system)/float64(time.Millisecond))
-			vol, invol = append(vol, s.voluntary), append(invol, s.involuntary)
 		}
 		if len(user) == 0 {
 			line += "\t–\t–"
@@ -171,7 +170,8 @@ func (res *Result) splitColumns(concurrency []int) string {
 		if u+sys > 0 {
 			share = 100 * sys / (u + sys)
 		}
-		line += fmt.Sprintf("\t%.2f / %.2f (%.0f %%)\t%.1f / %.1f", u, sys, share, median(vol), median(invol))
+		vol, invol := res.Switches(c)
+		line += fmt.Sprintf("\t%.2f / %.2f (%.0f %%)\t%.1f / %.1f", u, sys, share, vol, invol)
 	}
 	return line
 }
