@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"math/big"
 	"strings"
 
 	"github.com/bridgekeeper/bridgekeeper/internal/srp"
@@ -40,8 +41,7 @@ func (p *pool) phantom(label, name string, n int) []byte {
 // computations as for a real one, over a fake salt and verifier. Callers hold s.mu.
 func (s *Server) phantomChallenge(p *pool, c *appClient, username, srpA string) (any, error) {
 	salt := p.phantom("salt", username, 16)
-	verifier := srp.Verifier(poolName(p.id), username, hex.EncodeToString(p.phantom("password", username, 24)), salt)
-	srv, err := srp.NewServer(s.opts.Rand, verifier)
+	srv, err := srp.NewServer(s.opts.Rand, p.phantomVerifier(username))
 	if err != nil {
 		return nil, fmt.Errorf("srp: %w", err)
 	}
@@ -51,6 +51,18 @@ func (s *Server) phantomChallenge(p *pool, c *appClient, username, srpA string) 
 		"SALT": hex.EncodeToString(salt), "SRP_B": srv.BHex(), "SECRET_BLOCK": base64.StdEncoding.EncodeToString(block),
 		"USER_ID_FOR_SRP": username, "USERNAME": username,
 	}), nil
+}
+
+// phantomVerifier is the made-up verifier of a user who does not exist: stable per name, secret
+// (from the pool's phantom key, so B = k·v + g^b hides it as it hides a real one) and, like every
+// real v = g^x (g = 2 generates the squares modulo N), a square. No password leads to it and no
+// client sees it, so it is drawn, not derived by an exponentiation from a made-up password: the
+// challenge of an unknown user then does the work of a known user's, whose verifier is stored.
+func (p *pool) phantomVerifier(username string) *big.Int {
+	n := srp.N()
+	w := new(big.Int).SetBytes(p.phantom("verifier", username, (n.BitLen()+7)/8+16)) // 128 bits past N: w mod N is uniform to 2^-128
+	w.Mod(w, n)
+	return w.Mod(w.Mul(w, w), n)
 }
 
 // phantomAnswer checks the answer to a phantom challenge with the same SRP computations as a real
