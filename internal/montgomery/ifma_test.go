@@ -1,4 +1,4 @@
-package srp
+package montgomery
 
 import (
 	"math/big"
@@ -32,23 +32,6 @@ func need64(t testing.TB) {
 	if wordBits != 64 {
 		t.Skip("radix-2^52 limbs need 64-bit words")
 	}
-}
-
-// montPaths are the word-by-word arithmetic modulo m and, where it applies
-// (m small enough, a CPU with IFMA), the IFMA one, each forced.
-func montPaths(m *big.Int) []*montgomery {
-	gs := []*montgomery{newMontgomeryPath(m, false)}
-	if ifmaSupported() && m.BitLen() <= ifmaMaxBits {
-		gs = append(gs, newMontgomeryPath(m, true))
-	}
-	return gs
-}
-
-func pathName(g *montgomery) string {
-	if g.m52 != nil {
-		return "ifma"
-	}
-	return "words"
 }
 
 func limbs(x *big.Int) *ifmaNum {
@@ -122,7 +105,7 @@ func TestAMM52MatchesMod(t *testing.T) {
 		if m.BitLen() > ifmaMaxBits {
 			continue
 		}
-		g := newMontgomeryPath(m, true) // its constants; no product is run by it here
+		g := NewPath(m, true) // its constants; no product is run by it here
 		vs := ifmaTestValues(t, m)
 		for i, x := range vs {
 			y := vs[(i*7+3)%len(vs)]
@@ -161,7 +144,7 @@ func TestIFMAModLayout(t *testing.T) {
 	if off := unsafe.Offsetof(ifmaMod{}.up); off != 8*ifmaWords {
 		t.Fatalf("ifmaMod.up at offset %d, the assembly reads it at %d", off, 8*ifmaWords)
 	}
-	mod := newIFMAMod(groupN.Bits())
+	mod := newIFMAMod(testN().Bits())
 	if mod.up[0] != 0 || mod.up[1] != mod.m[0] || mod.up[ifmaLimbs] != mod.m[ifmaLimbs-1] {
 		t.Fatalf("up is not m moved up one limb: %x", mod.up)
 	}
@@ -173,10 +156,10 @@ func TestIFMAPathRefusesLargeModuli(t *testing.T) {
 	m := new(big.Int).Add(new(big.Int).Lsh(big.NewInt(1), ifmaMaxBits), big.NewInt(1))
 	defer func() {
 		if recover() == nil {
-			t.Fatalf("newMontgomeryPath accepted a %d-bit modulus", m.BitLen())
+			t.Fatalf("NewPath accepted a %d-bit modulus", m.BitLen())
 		}
 	}()
-	newMontgomeryPath(m, true)
+	NewPath(m, true)
 }
 
 // TestLimbsRoundTrip converts numbers with every limb boundary's bits set to
@@ -194,10 +177,11 @@ func TestLimbsRoundTrip(t *testing.T) {
 // big.Int for any two numbers below 2N.
 func FuzzAMM52(f *testing.F) {
 	need64(f)
+	groupN := testN()
 	f.Add([]byte{0}, []byte{1})
 	f.Add(groupN.Bytes(), groupN.Bytes())
 	f.Add(new(big.Int).Sub(new(big.Int).Lsh(groupN, 1), big.NewInt(1)).Bytes(), []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
-	g := newMontgomeryPath(groupN, true)
+	g := NewPath(groupN, true)
 	twoN := new(big.Int).Lsh(groupN, 1)
 	f.Fuzz(func(t *testing.T, a, b []byte) {
 		x := new(big.Int).Mod(new(big.Int).SetBytes(a), twoN)
@@ -213,12 +197,13 @@ func FuzzAMM52(f *testing.F) {
 // BenchmarkMontProduct measures one 3072-bit Montgomery squaring and
 // multiplication on each path.
 func BenchmarkMontProduct(b *testing.B) {
-	for _, g := range montPaths(groupN) {
-		s := g.scratch()
+	groupN := testN()
+	for _, g := range Paths(groupN) {
+		s := g.Scratch()
 		x, y := make([]big.Word, g.size), make([]big.Word, g.size)
-		s.in(x, new(big.Int).Sub(groupN, big.NewInt(12345)))
-		s.in(y, new(big.Int).Rsh(groupN, 3))
-		b.Run("sqr/"+pathName(g), func(b *testing.B) { testutil.LoopCPU(b, func() { s.sqr(x, x) }) })
-		b.Run("mul/"+pathName(g), func(b *testing.B) { testutil.LoopCPU(b, func() { s.mul(x, x, y) }) })
+		s.In(x, new(big.Int).Sub(groupN, big.NewInt(12345)))
+		s.In(y, new(big.Int).Rsh(groupN, 3))
+		b.Run("sqr/"+g.Path(), func(b *testing.B) { testutil.LoopCPU(b, func() { s.Sqr(x, x) }) })
+		b.Run("mul/"+g.Path(), func(b *testing.B) { testutil.LoopCPU(b, func() { s.Mul(x, x, y) }) })
 	}
 }

@@ -1,4 +1,4 @@
-package srp
+package montgomery
 
 import (
 	"math/big"
@@ -13,12 +13,12 @@ import (
 // 512-bit registers), in Montgomery form for R' = 2^(52·ifmaLimbs).
 //
 // Limbs need 64-bit words: on 32-bit platforms only the word-by-word
-// products run (newMontgomeryPath refuses this form there).
+// products run (NewPath refuses this form there).
 //
 // A product is almost-Montgomery (AMM): for x, y < 2m and 4m < R' the result
 // x·y·R'⁻¹ + q·m/R' is below 2m without the final subtraction, so a result
 // can go straight into the next product; only the value that leaves is
-// reduced below m (montScratch.out). The lanes accumulate without carrying (each
+// reduced below m (Scratch.out). The lanes accumulate without carrying (each
 // stays below 2^61 over ifmaLimbs steps) and are carried into 52-bit limbs
 // once at the end of each product.
 const (
