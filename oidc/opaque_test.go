@@ -287,18 +287,6 @@ func TestOpaqueAccessToken(t *testing.T) {
 			t.Errorf("token of the new key: userinfo %d, want 200", got)
 		}
 	})
-	t.Run("client no longer registered", func(t *testing.T) {
-		cfg := e.cfg
-		cfg.Clients = slices.DeleteFunc(testClients(), func(c Client) bool { return c.ID == "opaque" })
-		p, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.setProvider(p)
-		if got := e.userinfoStatus(at); got != http.StatusUnauthorized {
-			t.Errorf("token of an unregistered client: userinfo %d, want 401", got)
-		}
-	})
 }
 
 // The access token format is validated per client.
