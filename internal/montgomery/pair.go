@@ -45,9 +45,10 @@ type Pair struct {
 	k0  [2]big.Word
 	// one, r2, r3 and r4 are R, R², R³ and R⁴ mod m; twoM is 2m; unit is 1.
 	one, r2, r3, r4, twoM, unit PairNum
-	// mul and sel are amm52x2 and selectPair, or their Go versions (tests).
-	mul func(z, x, y *PairNum, m *[2]pairMod, k0 *[2]big.Word)
-	sel func(z *PairNum, table *[pairTable]PairNum, idx0, idx1 uint64)
+	// asm: products and table scans by amm52x2 and selectPair, not their Go
+	// versions (tests; not function values, which would move the numbers
+	// to the heap).
+	asm bool
 }
 
 // ErrPairUnsupported is NewPair's answer where the constant-time 1024-bit
@@ -71,10 +72,7 @@ func newPair(m0, m1 *big.Int, asm bool) (*Pair, error) {
 	if wordBits != 64 {
 		return nil, ErrPairUnsupported
 	}
-	p := &Pair{mul: amm52x2Generic, sel: selectPairGeneric}
-	if asm {
-		p.mul, p.sel = amm52x2, selectPair
-	}
+	p := &Pair{asm: asm}
 	r := new(big.Int).Lsh(big.NewInt(1), limbBits*pairLimbs)
 	for h, m := range []*big.Int{m0, m1} {
 		if m.BitLen() != pairBits || m.Bit(0) == 0 {
@@ -100,7 +98,22 @@ func newPair(m0, m1 *big.Int, asm bool) (*Pair, error) {
 
 // Mul sets z = x·y·R⁻¹ (Montgomery form of the product) modulo each modulus,
 // for x, y below 4m; z is below 2m and may be x or y.
-func (p *Pair) Mul(z, x, y *PairNum) { p.mul(z, x, y, &p.mod, &p.k0) }
+func (p *Pair) Mul(z, x, y *PairNum) {
+	if p.asm {
+		amm52x2(z, x, y, &p.mod, &p.k0)
+	} else {
+		amm52x2Generic(z, x, y, &p.mod, &p.k0)
+	}
+}
+
+// sel sets z[h] = table[idx_h][h] by a scan of the whole table.
+func (p *Pair) sel(z *PairNum, table *[pairTable]PairNum, idx0, idx1 uint64) {
+	if p.asm {
+		selectPair(z, table, idx0, idx1)
+	} else {
+		selectPairGeneric(z, table, idx0, idx1)
+	}
+}
 
 // FromWide sets z to the Montgomery form of c modulo each modulus (below
 // 2m), for c of at most 2048 bits as little-endian words (more is the
