@@ -60,17 +60,22 @@ func toLimbs(z []big.Word, x []big.Word) { toLimbsN(z[:ifmaWords], x, ifmaLimbs)
 func toLimbsN(z []big.Word, x []big.Word, limbs int) {
 	clear(z)
 	for i := range limbs {
-		pos := i * limbBits
-		w, off := pos/64, uint(pos%64)
-		var v uint64
-		if w < len(x) {
-			v = uint64(x[w]) >> off
-		}
-		if off > 64-limbBits && w+1 < len(x) {
-			v |= uint64(x[w+1]) << (64 - off)
-		}
-		z[i] = big.Word(v & limbMask)
+		z[i] = big.Word(bitsAt(x, i*limbBits, limbBits))
 	}
+}
+
+// bitsAt returns width bits (at most 64) of the little-endian words x from
+// bit pos on (0 past their end). Which words are read depends only on pos.
+func bitsAt(x []big.Word, pos int, width uint) uint64 {
+	w, off := pos/64, uint(pos%64)
+	var v uint64
+	if w < len(x) {
+		v = uint64(x[w]) >> off
+	}
+	if off > 64-width && w+1 < len(x) {
+		v |= uint64(x[w+1]) << (64 - off)
+	}
+	return v & (1<<width - 1)
 }
 
 // fromLimbs writes the limbs' value as len(z) 64-bit words (enough for it).

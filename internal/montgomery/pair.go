@@ -212,16 +212,7 @@ func (p *Pair) Exp(z, x *PairNum, e *PairWords) {
 // window returns bits [5w, 5w+5) of e (0 past its end). The positions read
 // depend only on w.
 func window(e *[PairExpWords]big.Word, w int) uint64 {
-	pos := w * pairWindow
-	i, off := pos/64, uint(pos%64)
-	var v uint64
-	if i < len(e) {
-		v = uint64(e[i]) >> off
-	}
-	if off > 64-pairWindow && i+1 < len(e) {
-		v |= uint64(e[i+1]) << (64 - off)
-	}
-	return v & (pairTable - 1)
+	return bitsAt(e[:], w*pairWindow, pairWindow)
 }
 
 // amm52x2Generic is amm52x2 in Go: the two products one after the other.

@@ -122,31 +122,16 @@ func pairValue(z *[pairWords]big.Word) *big.Int {
 // padding, below 2m, ≡ x·y·R⁻¹ (mod m).
 func checkPairProduct(t testing.TB, name string, m, x, y *big.Int, z *[pairWords]big.Word) {
 	t.Helper()
-	checkPairProductInv(t, name, m, rInv(m), x, y, z)
+	checkProduct(t, name, m, rInv(m), x, y, z[:], pairLimbs)
 }
 
 // rInv returns R⁻¹ mod m.
-func rInv(m *big.Int) *big.Int {
-	return new(big.Int).ModInverse(new(big.Int).Lsh(big.NewInt(1), limbBits*pairLimbs), m)
-}
+func rInv(m *big.Int) *big.Int { return rInvOf(m, pairLimbs) }
 
 // checkPairProductInv is checkPairProduct with R⁻¹ mod m given.
 func checkPairProductInv(t testing.TB, name string, m, rInv, x, y *big.Int, z *[pairWords]big.Word) {
 	t.Helper()
-	for i, l := range z {
-		if uint64(l) > limbMask || (i >= pairLimbs && l != 0) {
-			t.Fatalf("%s mod %x: %x · %x: limb %d is %x", name, m, x, y, i, l)
-		}
-	}
-	want := new(big.Int).Mul(x, y)
-	want.Mul(want, rInv).Mod(want, m)
-	got := pairValue(z)
-	if got.Cmp(new(big.Int).Lsh(m, 1)) >= 0 {
-		t.Fatalf("%s mod %x: %x · %x = %x, not below 2m", name, m, x, y, got)
-	}
-	if got.Mod(got, m).Cmp(want) != 0 {
-		t.Fatalf("%s mod %x: %x · %x = %x, want %x (mod m)", name, m, x, y, got, want)
-	}
+	checkProduct(t, name, m, rInv, x, y, z[:], pairLimbs)
 }
 
 // TestPairEdgeProducts checks the products (Go and assembly) for every pair

@@ -60,17 +60,7 @@ func TestMatchesCryptoRSA(t *testing.T) {
 			t.Logf("key %d: crypto/rsa (no AVX-512 IFMA here?)", i)
 		}
 		for _, d := range digests {
-			got, err := s.SignSHA256(&d)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, d[:])
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Fatalf("key %d, digest %x: signature %x, crypto/rsa's %x", i, d, got, want)
-			}
+			want := checkSame(t, s, key, &d)
 			if s.Fast() {
 				if raw := s.crt.sign(&d); !bytes.Equal(raw, want) {
 					t.Fatalf("key %d, digest %x: the CRT signature (before the check) differs", i, d)
@@ -162,18 +152,26 @@ func FuzzSignSHA256(f *testing.F) {
 		ks := keys(t)
 		key := ks[int(which)%len(ks)]
 		d := sha256.Sum256(msg)
-		got, err := New(key).SignSHA256(&d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, d[:])
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Fatalf("digest %x: signature differs from crypto/rsa's", d)
-		}
+		checkSame(t, New(key), key, &d)
 	})
+}
+
+// checkSame checks that s signs digest as crypto/rsa does, and returns
+// crypto/rsa's signature.
+func checkSame(t *testing.T, s *Signer, key *rsa.PrivateKey, d *[sha256.Size]byte) []byte {
+	t.Helper()
+	got, err := s.SignSHA256(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, d[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("digest %x: signature %x, crypto/rsa's %x", d, got, want)
+	}
+	return want
 }
 
 // BenchmarkSign measures one RS256 signature of a 2048-bit key: this
