@@ -84,7 +84,7 @@ func newPair(m0, m1 *big.Int, asm bool) (*Pair, error) {
 		for i := 1; i < 64; i *= 2 {
 			inv *= 2 - m.Bits()[0]*inv
 		}
-		p.k0[h] = -inv & limbMask
+		p.k0[h] = lo52(-inv)
 		pow := new(big.Int).Mod(r, m)
 		for _, z := range []*PairNum{&p.one, &p.r2, &p.r3, &p.r4} {
 			toLimbsN(z[h][:], pow.Bits(), pairLimbs)
@@ -133,10 +133,10 @@ func (p *Pair) FromWide(z *PairNum, c []big.Word) {
 	p.Mul(&a, &lo, &p.r3)
 	p.Mul(&b, &hi, &p.r4)
 	for h := range 2 {
-		var carry big.Word
+		var carry uint64
 		for i := range pairWords {
-			v := a[h][i] + b[h][i] + carry
-			a[h][i], carry = v&limbMask, v>>limbBits
+			v := uint64(a[h][i]) + uint64(b[h][i]) + carry
+			a[h][i], carry = big.Word(v&limbMask), v>>limbBits
 		}
 	}
 	p.Mul(z, &a, &p.unit)
@@ -163,7 +163,7 @@ func (p *Pair) ToWords(z *PairWords, x *PairNum) {
 		var borrow big.Word
 		for i := range pairLimbs {
 			v := r[h][i] - p.mod[h].m[i] - borrow
-			d[i], borrow = v&limbMask, v>>63
+			d[i], borrow = lo52(v), v>>(wordBits-1)
 		}
 		keep := -borrow // all ones: r < m, keep r
 		for i := range pairLimbs {
@@ -180,7 +180,7 @@ func (p *Pair) Sub(z, x, y *PairNum) {
 		var carry int64
 		for i := range pairWords {
 			v := int64(x[h][i]) + int64(p.twoM[h][i]) - int64(y[h][i]) + carry
-			z[h][i], carry = big.Word(v)&limbMask, v>>limbBits
+			z[h][i], carry = lo52(big.Word(v)), v>>limbBits
 		}
 	}
 }
@@ -214,6 +214,10 @@ func (p *Pair) Exp(z, x *PairNum, e *PairWords) {
 func window(e *[PairExpWords]big.Word, w int) uint64 {
 	return bitsAt(e[:], w*pairWindow, pairWindow)
 }
+
+// lo52 returns v's low 52 bits (a function, not v & limbMask, so that the
+// package builds where big.Word has 32 bits and a Pair is refused).
+func lo52(v big.Word) big.Word { return big.Word(uint64(v) & limbMask) }
 
 // amm52x2Generic is amm52x2 in Go: the two products one after the other.
 func amm52x2Generic(z, x, y *PairNum, m *[2]pairMod, k0 *[2]big.Word) {

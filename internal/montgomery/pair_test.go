@@ -213,6 +213,7 @@ func TestPairRandomProducts(t *testing.T) {
 // TestPairModLayout checks where the assembly expects each modulus moved up
 // one limb, and the second modulus.
 func TestPairModLayout(t *testing.T) {
+	need64(t)
 	if off := unsafe.Offsetof(pairMod{}.up); off != 8*pairWords {
 		t.Fatalf("pairMod.up at offset %d, the assembly reads it at %d", off, 8*pairWords)
 	}
@@ -232,7 +233,7 @@ func TestSelectPair(t *testing.T) {
 	for k := range table {
 		for h := range 2 {
 			for i := range pairWords {
-				table[k][h][i] = big.Word(k<<32 | h<<16 | i)
+				table[k][h][i] = big.Word(uint64(k)<<32 | uint64(h)<<16 | uint64(i))
 			}
 		}
 	}
