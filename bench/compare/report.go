@@ -15,7 +15,8 @@ func (r *Report) Print(w io.Writer) {
 	o := r.Options
 	fmt.Fprintf(w, "bench-compare: %d rounds, %d sign-ins per variant, round and concurrency (at least 4× the concurrency), concurrency %v, %s\n",
 		o.Rounds, o.SignIns, o.Concurrency, r.Elapsed.Round(time.Second))
-	fmt.Fprintf(w, "load average before: %s, after: %s\n\n", r.LoadBefore, r.LoadAt)
+	fmt.Fprintf(w, "load average before: %s, after: %s\n", r.LoadBefore, r.LoadAt)
+	fmt.Fprintf(w, "CPU time of the machine during the run (every process): %s\n\n", r.Machine)
 
 	fmt.Fprintln(w, "Provider CPU per complete sign-in, ms: median of the rounds [min–max]")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

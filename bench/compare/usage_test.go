@@ -71,15 +71,7 @@ func TestProcessUsageOfThisProcess(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sum := sha256.Sum256(nil)
-	for u := before; u.User < before.User+3*tick; {
-		for range 10000 {
-			sum = sha256.Sum256(sum[:])
-		}
-		if u, err = ProcessUsage(pid); err != nil {
-			t.Fatal(err)
-		}
-	}
+	burnTicks(t, 3)
 	var r0, r1 syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &r0); err != nil {
 		t.Fatal(err)
@@ -122,5 +114,23 @@ func TestUsageArithmetic(t *testing.T) {
 	}
 	if got := a.CPU(); got != 7*time.Second {
 		t.Errorf("CPU = %v, want 7s", got)
+	}
+}
+
+// burnTicks works on this thread until the process's user CPU has grown by n clock ticks.
+func burnTicks(t *testing.T, n int) {
+	t.Helper()
+	start, err := ProcessUsage(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(nil)
+	for u := start; u.User < start.User+time.Duration(n)*time.Second/clockTicks; {
+		for range 10000 {
+			sum = sha256.Sum256(sum[:])
+		}
+		if u, err = ProcessUsage(os.Getpid()); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
