@@ -86,7 +86,8 @@ func TestFastPathOnlyFor(t *testing.T) {
 	noPre := &rsa.PrivateKey{PublicKey: base.PublicKey, D: base.D, Primes: base.Primes}
 	wrongQinv := *base
 	wrongQinv.Precomputed.Qinv = new(big.Int).Set(base.Primes[0]) // not below p
-	multi, err := rsa.GenerateMultiPrimeKey(rand.Reader, 3, 2048) //nolint:staticcheck // a multi-prime key is what this test needs
+	//lint:ignore SA1019 a multi-prime key is what this test needs
+	multi, err := rsa.GenerateMultiPrimeKey(rand.Reader, 3, 2048)
 	if err != nil {
 		t.Fatal(err)
 	}
