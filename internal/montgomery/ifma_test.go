@@ -78,15 +78,28 @@ func ifmaModuli() []*big.Int {
 // limbs, zero padding.
 func checkAMM(t *testing.T, name string, m, x, y *big.Int, z *ifmaNum) {
 	t.Helper()
-	rInv := new(big.Int).ModInverse(new(big.Int).Lsh(big.NewInt(1), limbBits*ifmaLimbs), m)
-	want := new(big.Int).Mul(x, y)
-	want.Mul(want, rInv).Mod(want, m)
+	checkProduct(t, name, m, rInvOf(m, ifmaLimbs), x, y, z[:], ifmaLimbs)
+}
+
+// rInvOf returns 2^(−52·limbs) mod m.
+func rInvOf(m *big.Int, limbs int) *big.Int {
+	return new(big.Int).ModInverse(new(big.Int).Lsh(big.NewInt(1), uint(limbBits*limbs)), m)
+}
+
+// checkProduct checks one radix-2^52 product z of x and y with limbs limbs:
+// 52-bit limbs, zero padding, below 2m, ≡ x·y·rInv (mod m).
+func checkProduct(t testing.TB, name string, m, rInv, x, y *big.Int, z []big.Word, limbs int) {
+	t.Helper()
 	for i, l := range z {
-		if uint64(l) > limbMask || (i >= ifmaLimbs && l != 0) {
+		if uint64(l) > limbMask || (i >= limbs && l != 0) {
 			t.Fatalf("%s mod %x: %x · %x: limb %d is %x", name, m, x, y, i, l)
 		}
 	}
-	got := limbsValue(z)
+	want := new(big.Int).Mul(x, y)
+	want.Mul(want, rInv).Mod(want, m)
+	w := make([]big.Word, len(z))
+	fromLimbsN(w, z, limbs)
+	got := new(big.Int).SetBits(w)
 	if got.Cmp(new(big.Int).Lsh(m, 1)) >= 0 {
 		t.Fatalf("%s mod %x: %x · %x = %x, not below 2m", name, m, x, y, got)
 	}
