@@ -2,6 +2,7 @@ package awsjson
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -41,6 +42,12 @@ func TestSkipAcceptsOnlyJSON(t *testing.T) {
 		{`"\x"`, false},
 		{`"\u00"`, false},
 		{`"abc`, false},
+		{`"\uABcd\/\'"`, false},
+		{`["\uABcd\/", "\u12G4"]`, false},
+		{`["\uABcd\/\b", "\u12f4"]`, true},
+		{`"\u12"`, false},
+		{`"\"`, false},
+		{`"\`, false},
 		{`{} {}`, false},
 		{`{"a":1}]`, false},
 	} {
@@ -51,6 +58,63 @@ func TestSkipAcceptsOnlyJSON(t *testing.T) {
 		}
 		if got && !json.Valid([]byte(tc.doc)) {
 			t.Errorf("%q: read, but not JSON", tc.doc)
+		}
+	}
+}
+
+// TestRawKeyWrittenAndSpaced: Raw returns each value as written, KeyWritten each name as
+// written beside its decoded form, and Spaced tells a compact document from one with white
+// space anywhere between its tokens.
+func TestRawKeyWrittenAndSpaced(t *testing.T) {
+	for _, tc := range []struct {
+		doc    string
+		names  []string // decoded
+		keys   []string // as written
+		values []string // as written
+		spaced bool
+	}{
+		{`{}`, nil, nil, nil, false},
+		{`{"a":1,"b\u0062":"x\"y","c":{"d":[1,{"e":null}]},"f":true}`,
+			[]string{"a", "bb", "c", "f"}, []string{`"a"`, `"b\u0062"`, `"c"`, `"f"`},
+			[]string{`1`, `"x\"y"`, `{"d":[1,{"e":null}]}`, `true`}, false},
+		{`{"a": 1}`, []string{"a"}, []string{`"a"`}, []string{`1`}, true},
+		{` {"a":1}`, []string{"a"}, []string{`"a"`}, []string{`1`}, true},
+		{`{"a":1} `, []string{"a"}, []string{`"a"`}, []string{`1`}, true},
+		{`{"a":[1, 2]}`, []string{"a"}, []string{`"a"`}, []string{`[1, 2]`}, true},
+		{`{"a" :1}`, []string{"a"}, []string{`"a"`}, []string{`1`}, true},
+		{`{"a":"x y"}`, []string{"a"}, []string{`"a"`}, []string{`"x y"`}, false},
+	} {
+		r := NewReader([]byte(tc.doc))
+		if !r.Object() {
+			t.Fatalf("%s: not an object", tc.doc)
+		}
+		var names, keys, values []string
+		for {
+			name, key, ok := r.KeyWritten()
+			if !ok {
+				break
+			}
+			v, ok := r.Raw()
+			if !ok {
+				t.Fatalf("%s: value of %s not read", tc.doc, key)
+			}
+			names, keys, values = append(names, string(name)), append(keys, string(key)), append(values, string(v))
+		}
+		if !r.Done() || r.Spaced() != tc.spaced {
+			t.Errorf("%s: done %v, spaced %v, want %v", tc.doc, r.Done(), r.Spaced(), tc.spaced)
+		}
+		if !slices.Equal(names, tc.names) || !slices.Equal(keys, tc.keys) || !slices.Equal(values, tc.values) {
+			t.Errorf("%s: names %q keys %q values %q", tc.doc, names, keys, values)
+		}
+	}
+	for _, bad := range []string{`{"a":}`, `{"a":"b`, `{"a" 1}`, `{"a":[1,]}`} {
+		r := NewReader([]byte(bad))
+		r.Object()
+		for _, ok := r.Key(); ok; _, ok = r.Key() {
+			r.Raw()
+		}
+		if r.Done() {
+			t.Errorf("%s: read", bad)
 		}
 	}
 }
@@ -88,6 +152,10 @@ func FuzzReader(f *testing.F) {
 		r := NewReader([]byte(doc))
 		if r.Skip() && r.Done() && !json.Valid([]byte(doc)) {
 			t.Fatalf("%q read, but not JSON", doc)
+		}
+		r = NewReader([]byte(doc))
+		if raw, ok := r.Raw(); ok && r.Done() && string(raw) != strings.Trim(doc, " \t\r\n") {
+			t.Fatalf("%q: raw %q", doc, raw)
 		}
 		r = NewReader([]byte(doc))
 		if s, ok := r.String(); ok && r.Done() {
