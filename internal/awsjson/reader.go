@@ -5,6 +5,8 @@
 package awsjson
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"unicode/utf8"
 )
@@ -164,26 +166,46 @@ func (r *Reader) stringBytes() ([]byte, bool) {
 		return nil, r.fail()
 	}
 	start := r.i
-	ascii := true
-	for j := start + 1; j < len(r.b); j++ {
-		switch c := r.b[j]; {
-		case c == '"':
-			r.i = j + 1
-			r.more = true
-			s := r.b[start+1 : j]
-			if ascii || utf8.Valid(s) {
-				return s, true
-			}
-			return r.unquote(start, j+1) // encoding/json replaces invalid UTF-8
-		case c == '\\':
-			return r.escaped(start, j)
-		case c < 0x20:
-			return nil, r.fail()
-		case c >= utf8.RuneSelf:
-			ascii = false
+	body := r.b[start+1:]
+	q := bytes.IndexByte(body, '"')
+	if q < 0 {
+		return nil, r.fail()
+	}
+	s := body[:q]
+	if k := bytes.IndexByte(s, '\\'); k >= 0 {
+		return r.escaped(start, start+1+k) // the quote found may be an escaped one
+	}
+	control, nonASCII := classify(s)
+	if control {
+		return nil, r.fail()
+	}
+	r.i = start + 1 + q + 1
+	r.more = true
+	if !nonASCII || utf8.Valid(s) {
+		return s, true
+	}
+	return r.unquote(start, r.i) // encoding/json replaces invalid UTF-8
+}
+
+// classify reports whether s holds a control character (below U+0020, which a JSON string
+// must escape) and whether it holds a byte past ASCII, eight bytes at a time.
+func classify(s []byte) (control, nonASCII bool) {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	var ctl, high uint64
+	for ; len(s) >= 8; s = s[8:] {
+		w := binary.LittleEndian.Uint64(s)
+		ctl |= (w - 0x20*ones) &^ w & highs // a byte below 0x20 (exact for any byte of the word)
+		high |= w & highs
+	}
+	for _, c := range s {
+		if c < 0x20 {
+			ctl = 1
+		}
+		if c >= utf8.RuneSelf {
+			high = 1
 		}
 	}
-	return nil, r.fail()
+	return ctl != 0, high != 0
 }
 
 // escaped finds the end of a string with escapes, from its backslash at j, and decodes it.
@@ -215,6 +237,15 @@ func (r *Reader) unquote(start, end int) ([]byte, bool) {
 func (r *Reader) skipString() bool {
 	if r.peek() != '"' {
 		return r.fail()
+	}
+	body := r.b[r.i+1:]
+	if q := bytes.IndexByte(body, '"'); q >= 0 && bytes.IndexByte(body[:q], '\\') < 0 {
+		if control, _ := classify(body[:q]); control {
+			return r.fail()
+		}
+		r.i += 1 + q + 1
+		r.more = true
+		return true
 	}
 	for j := r.i + 1; j < len(r.b); j++ {
 		switch c := r.b[j]; {

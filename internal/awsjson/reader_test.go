@@ -1,10 +1,13 @@
 package awsjson
 
 import (
+	"bytes"
 	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 )
 
 // TestSkipAcceptsOnlyJSON: a document read whole with Skip is well-formed JSON, and every
@@ -163,6 +166,48 @@ func FuzzReader(f *testing.F) {
 			if err := json.Unmarshal([]byte(doc), &want); err != nil || s != want {
 				t.Fatalf("%q: %q, encoding/json %q (%v)", doc, s, want, err)
 			}
+		}
+	})
+}
+
+// TestClassify: the eight-bytes-at-a-time scan finds a control character and a byte past ASCII
+// wherever they are, beside any other bytes (a borrow across bytes never hides or invents one).
+func TestClassify(t *testing.T) {
+	naive := func(s []byte) (control, nonASCII bool) {
+		for _, c := range s {
+			control = control || c < 0x20
+			nonASCII = nonASCII || c >= 0x80
+		}
+		return control, nonASCII
+	}
+	for n := 0; n <= 19; n++ {
+		for pos := 0; pos < max(n, 1); pos++ {
+			for _, fill := range []byte{' ', 'a', 0x7f, 0x20, 0x21, 0x80, 0xff} {
+				for c := 0; c < 256; c++ {
+					s := bytes.Repeat([]byte{fill}, n)
+					if n > 0 {
+						s[pos] = byte(c)
+					}
+					gotC, gotN := classify(s)
+					if wantC, wantN := naive(s); gotC != wantC || gotN != wantN {
+						t.Fatalf("classify(%q) = %v %v, want %v %v", s, gotC, gotN, wantC, wantN)
+					}
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkReadTokens reads a sign-in answer's shape: three tokens of Cognito's sizes.
+func BenchmarkReadTokens(b *testing.B) {
+	tok := func(n int) string { return strings.Repeat("eyJraWQiOiJ", n/11+1)[:n] }
+	body := []byte(`{"AuthenticationResult":{"AccessToken":"` + tok(1050) + `","ExpiresIn":3600,"IdToken":"` + tok(1150) +
+		`","RefreshToken":"` + tok(1780) + `","TokenType":"Bearer"},"ChallengeParameters":{}}`)
+	b.SetBytes(int64(len(body)))
+	testutil.LoopCPU(b, func() {
+		r := NewReader(body)
+		if !r.Skip() || !r.Done() {
+			b.Fatal("not read")
 		}
 	})
 }
