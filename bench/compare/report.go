@@ -15,7 +15,8 @@ func (r *Report) Print(w io.Writer) {
 	o := r.Options
 	fmt.Fprintf(w, "bench-compare: %d rounds, %d sign-ins per variant, round and concurrency (at least 4× the concurrency), concurrency %v, %s\n",
 		o.Rounds, o.SignIns, o.Concurrency, r.Elapsed.Round(time.Second))
-	fmt.Fprintf(w, "load average before: %s, after: %s\n\n", r.LoadBefore, r.LoadAt)
+	fmt.Fprintf(w, "load average before: %s, after: %s\n", r.LoadBefore, r.LoadAt)
+	fmt.Fprintf(w, "CPU time of the machine during the run (every process): %s\n\n", r.Machine)
 
 	fmt.Fprintln(w, "Provider CPU per complete sign-in, ms: median of the rounds [min–max]")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -106,8 +107,10 @@ func (r *Report) Print(w io.Writer) {
 // with Dex, whatever the algorithm: it signs RS256 only and the targets are its figures),
 // with the baseline build's variant of the same algorithm and flow, and puts an opaque-token
 // variant beside the same build's JWT variant and the variant run with extra environment beside
-// the one without it, round by round (the rounds interleave, so a
-// round's ratio saw the same machine load).
+// the one without it, round by round (the rounds interleave, so a round's ratio saw the same
+// machine load). A row beside Bridgekeeper itself differs in one thing only: the build, the
+// client's access token format or serve's environment (an opaque app is never put beside the
+// baseline build, which differs in both the build and the format).
 func (r *Report) ratioRows() []string {
 	var rows []string
 	for _, bk := range r.Results {
@@ -123,8 +126,8 @@ func (r *Report) ratioRows() []string {
 				comparable = p.Provider == providerBridgekeeper && !p.Opaque && p.Flow == b.Flow && p.Alg == b.Alg
 			case b.Opaque && p.Provider == providerBridgekeeper: // beside the same build's JWT variant
 				comparable = !p.Opaque && p.Flow == b.Flow && p.Alg == b.Alg
-			case p.Provider == providerBaseline:
-				comparable = p.Flow == b.Flow && p.Alg == b.Alg
+			case p.Provider == providerBaseline: // one change: the build (an opaque app is beside its own build's JWT app only)
+				comparable = !b.Opaque && p.Flow == b.Flow && p.Alg == b.Alg
 			default: // Dex signs RS256 only: the targets put every algorithm beside it
 				comparable = p.Provider != providerBridgekeeper && !isEnvProvider(p.Provider) && (p.Alg == b.Alg || p.Provider == providerDex)
 			}

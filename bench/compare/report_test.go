@@ -9,7 +9,8 @@ import (
 // TestRatioRowsPairs checks which variants the report puts side by side: each Bridgekeeper
 // variant with the peers of its algorithm, with Dex whatever the algorithm (it signs RS256 only
 // and the targets are its figures), and with the baseline build's same flow and
-// algorithm, an opaque-token variant also with the same build's JWT variant, and the same
+// algorithm, an opaque-token variant also with the same build's JWT variant (and not with the
+// baseline's: that ratio would mix two changes, the build and the token format), and the same
 // binary with extra environment beside it without (and not as a peer); and that each ratio is
 // the round's own.
 func TestRatioRowsPairs(t *testing.T) {
@@ -28,6 +29,7 @@ func TestRatioRowsPairs(t *testing.T) {
 		opaque,
 		result(providerBaseline, AlgES256, FlowPassword, 2, 2),
 		result(providerBaseline, AlgES256, FlowSRP, 9, 9),
+		result(providerBaseline, AlgRS256, FlowPassword, 6, 2),
 		result("oidc-provider", AlgES256, flowPeer, 4, 4),
 		result("zitadel", AlgRS256, flowPeer, 1, 1),
 		result(providerDex, AlgRS256, flowPeer, 2, 1),
@@ -37,6 +39,7 @@ func TestRatioRowsPairs(t *testing.T) {
 		"bridgekeeper ES256 USER_PASSWORD_AUTH\tbaseline ES256 USER_PASSWORD_AUTH\t1.00 [0.50–1.00]",
 		"bridgekeeper ES256 USER_PASSWORD_AUTH\toidc-provider ES256\t0.50 [0.25–0.50]",
 		"bridgekeeper ES256 USER_PASSWORD_AUTH\tdex RS256\t2.00 [0.50–2.00]",
+		"bridgekeeper RS256 USER_PASSWORD_AUTH\tbaseline RS256 USER_PASSWORD_AUTH\t1.50 [0.50–1.50]",
 		"bridgekeeper RS256 USER_PASSWORD_AUTH\tzitadel RS256\t3.00 [3.00–3.00]",
 		"bridgekeeper RS256 USER_PASSWORD_AUTH\tdex RS256\t3.00 [1.50–3.00]",
 		"bridgekeeper RS256-opaque USER_PASSWORD_AUTH\tbridgekeeper RS256 USER_PASSWORD_AUTH\t0.50 [0.50–0.50]",

@@ -71,7 +71,8 @@ type Report struct {
 	Options            Options
 	Results            []*Result
 	Memory             []Memory
-	LoadBefore, LoadAt string // /proc/loadavg at the start and the end
+	LoadBefore, LoadAt string       // /proc/loadavg at the start and the end
+	Machine            MachineTimes // the machine's CPU time from the start to the end (all processes)
 	Elapsed            time.Duration
 }
 
@@ -85,6 +86,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	start := time.Now()
 	rep := &Report{Options: o, LoadBefore: loadavg()}
+	machine0, machineErr := ReadMachineTimes()
 	variants, procs, err := startAll(ctx, o)
 	defer func() {
 		for _, p := range procs {
@@ -155,6 +157,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 	rep.Memory, rep.LoadAt, rep.Elapsed = mem, loadavg(), time.Since(start)
+	if machine1, err := ReadMachineTimes(); err == nil && machineErr == nil {
+		rep.Machine = machine1.Sub(machine0)
+	}
 	return rep, nil
 }
 

@@ -28,7 +28,7 @@ import (
 
 // The environment of the serve process BenchmarkSignIn starts: this test binary again, running
 // `bridgekeeper serve --config $benchServeEnv` instead of the tests, with a CPU profile written
-// into $benchProfileDir when it is set (`make pgo`).
+// into $benchProfileDir when it is set (for `go tool pprof`).
 const (
 	benchServeEnv   = "BRIDGEKEEPER_BENCH_SERVE"
 	benchProfileEnv = "BRIDGEKEEPER_BENCH_PROFILE"
@@ -94,8 +94,8 @@ func writeAllocsProfile(path string) error {
 // pool flow and signing algorithm (and for the password flow with opaque access tokens too:
 // ES256-opaque, RS256-opaque), one at a time and 64 in flight. serve-cpu-us/op is the serve
 // process's own CPU per sign-in (what bench-compare's ratios are made of); ns/op is wall time of
-// everything. It is the quick loop for comparing builds (benchstat), and `make pgo` records
-// cmd/bridgekeeper/default.pgo from serve's CPU profile during it.
+// everything. It is the quick loop for comparing builds (benchstat). There is no default.pgo:
+// profile-guided optimisation measured no gain here (docs/benchmarks.md, the levers table).
 func BenchmarkSignIn(b *testing.B) {
 	for _, flow := range []string{compare.FlowPassword, compare.FlowSRP} {
 		b.Run(flow, func(b *testing.B) { benchSignIns(b, flow) })
