@@ -15,8 +15,9 @@ import (
 )
 
 // testRef is a test named in the docs as `package.TestName` or `package.TestName/subtest`
-// (a subtest's name as go test prints it, spaces as underscores).
-var testRef = regexp.MustCompile("`([a-z][a-z0-9]*)\\.((?:Test|Fuzz|Benchmark)[A-Za-z0-9_]*)(/[^`]+)?`")
+// (a subtest's name as go test prints it, spaces as underscores), or without the package
+// (`TestName`, as in a list after a qualified one): then some package must have the function.
+var testRef = regexp.MustCompile("`(?:([a-z][a-z0-9]*)\\.)?((?:Test|Fuzz|Benchmark)[A-Za-z0-9_]*)(/[^`]+)?`")
 
 // testFiles is what the repository's test files declare, per package directory name: the test
 // functions, and the string literals (subtest names, spaces as underscores).
@@ -87,6 +88,12 @@ func TestDocsNameTestsThatExist(t *testing.T) {
 		}
 		for _, m := range refs {
 			pkg, fn, sub := m[1], m[2], strings.TrimPrefix(m[3], "/")
+			if pkg == "" {
+				if !tf.anyPackageHas(fn) {
+					t.Errorf("%s names %s: no package has such a test function", doc, m[0])
+				}
+				continue
+			}
 			switch {
 			case !tf.funcs[pkg][fn]:
 				t.Errorf("%s names %s.%s: no such test function in a package directory %q", doc, pkg, fn, pkg)
@@ -95,4 +102,14 @@ func TestDocsNameTestsThatExist(t *testing.T) {
 			}
 		}
 	}
+}
+
+// anyPackageHas reports whether some package directory has test function fn.
+func (tf testFiles) anyPackageHas(fn string) bool {
+	for _, funcs := range tf.funcs {
+		if funcs[fn] {
+			return true
+		}
+	}
+	return false
 }

@@ -108,3 +108,12 @@ func h256(s string) []byte {
 	h := sha256.Sum256([]byte(s))
 	return h[:]
 }
+
+// The provider has one pool of scratch buffers: the signer encodes claims and tokens in the
+// same pool as the records and answers, so a buffer grown by one is reused by the other.
+func TestOneScratchPool(t *testing.T) {
+	e := newEnv(t)
+	if e.p.bufs == nil || e.p.keys.bufs != e.p.bufs {
+		t.Fatalf("the key set's buffers %p are not the provider's %p", e.p.keys.bufs, e.p.bufs)
+	}
+}

@@ -17,7 +17,7 @@ import (
 // carries exactly alg, kid and typ, the signature verifies with the published key, and an ES256
 // signature is r‖s with 32-byte halves however short r or s is (the loop makes short ones).
 func TestJWSSignerTokensVerifyWithGoJose(t *testing.T) {
-	ks, err := newKeySet(append(testKeys(), mustKey(t, EdDSA)), "")
+	ks, err := newKeySet(append(testKeys(), mustKey(t, EdDSA)), "", newBuffers())
 	if err != nil {
 		t.Fatal(err)
 	}

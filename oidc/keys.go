@@ -175,7 +175,8 @@ type keySet struct {
 	// jws holds one signer per algorithm and typ header, its protected header
 	// encoded once (safe for concurrent use: nothing in it changes).
 	jws map[signerKey]*jwsSigner
-	// bufs holds the claims' JSON and the token while they are made.
+	// bufs holds the claims' JSON and the token while they are made: the provider's scratch
+	// buffers (one pool for everything it encodes).
 	bufs *buffers
 }
 
@@ -184,11 +185,12 @@ type signerKey struct{ alg, typ string }
 
 // newKeySet validates keys and picks the signer for each algorithm: the key
 // named by signingKeyID for its algorithm, otherwise the last (newest) key.
-func newKeySet(keys []SigningKey, signingKeyID string) (*keySet, error) {
+// It encodes claims and tokens in bufs.
+func newKeySet(keys []SigningKey, signingKeyID string, bufs *buffers) (*keySet, error) {
 	if len(keys) == 0 {
 		return nil, errors.New("no signing keys configured")
 	}
-	ks := &keySet{byID: map[string]SigningKey{}, signers: map[string]SigningKey{}, bufs: newBuffers()}
+	ks := &keySet{byID: map[string]SigningKey{}, signers: map[string]SigningKey{}, bufs: bufs}
 	var published jose.JSONWebKeySet
 	for i, k := range keys {
 		if k.Key == nil {

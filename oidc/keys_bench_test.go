@@ -8,7 +8,7 @@ import (
 
 // BenchmarkKeySetSign is one token signature as issueTokens makes it (two per code redemption).
 func BenchmarkKeySetSign(b *testing.B) {
-	ks, err := newKeySet(testKeys(), "")
+	ks, err := newKeySet(testKeys(), "", newBuffers())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -143,7 +143,7 @@ func TestKeySetSignerSelection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ks, err := newKeySet([]SigningKey{a, b, testKeys()[0]}, "")
+	ks, err := newKeySet([]SigningKey{a, b, testKeys()[0]}, "", newBuffers())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestKeySetSignerSelection(t *testing.T) {
 	if got := ks.algorithms(); strings.Join(got, ",") != "RS256,ES256" {
 		t.Errorf("algorithms = %v (RS256 first)", got)
 	}
-	ks, err = newKeySet([]SigningKey{a, b}, a.ID)
+	ks, err = newKeySet([]SigningKey{a, b}, a.ID, newBuffers())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func TestKeySetSignerSelection(t *testing.T) {
 		if name == "unknown signer id" {
 			id = "nope"
 		}
-		if _, err := newKeySet(keys, id); err == nil {
+		if _, err := newKeySet(keys, id, newBuffers()); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}

@@ -25,8 +25,8 @@ const (
 	opaqueAccessName = "bridgekeeper access token"
 	// opaqueAccessKeyPurpose derives the sealing keys from the cookie keys.
 	opaqueAccessKeyPurpose = "oidc opaque access token"
-	// maxOpaqueAccessTokenLength bounds an opaque access token, prefix included: longer input is
-	// refused before it is decoded, and minting a longer one fails.
+	// maxOpaqueAccessTokenLength bounds an opaque access token, prefix included: the codec's
+	// MaxLength (the rest) refuses longer input before it is decoded, and fails to mint a longer one.
 	maxOpaqueAccessTokenLength = 1024
 )
 
@@ -60,7 +60,9 @@ func newOpaqueAccessCodec(cookieKeys [][]byte, maxAge time.Duration, now func() 
 // sealOpaqueAccessToken mints an opaque access token from the claims a JWT access token would
 // carry (only the ones verifyAccessToken needs are kept).
 func (p *Provider) sealOpaqueAccessToken(claims *accessClaims) (string, error) {
-	raw, err := json.Marshal(opaqueAccess{
+	sc := p.bufs.get()
+	defer p.bufs.put(sc) // the codec seals a copy of the record
+	raw, err := sc.marshal(&opaqueAccess{
 		GrantID: claims.GrantID, Subject: claims.Subject, ClientID: claims.ClientID, Scope: claims.Scope,
 		Expiry: claims.Expiry, IssuedAt: claims.IssuedAt, ID: claims.ID,
 	})
@@ -80,9 +82,6 @@ func (p *Provider) sealOpaqueAccessToken(claims *accessClaims) (string, error) {
 // truncated, too long, another key, sealed too long ago), or whose client is no longer registered.
 // Expiry and the grant are checked by verifyAccessToken, as for JWTs.
 func (p *Provider) openOpaqueAccessToken(tok string) (*accessClaims, bool) {
-	if len(tok) > maxOpaqueAccessTokenLength {
-		return nil, false
-	}
 	var raw []byte
 	if err := p.opaqueCodec.Decode(opaqueAccessName, strings.TrimPrefix(tok, opaqueAccessPrefix), &raw); err != nil {
 		return nil, false

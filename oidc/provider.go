@@ -72,7 +72,8 @@ func New(cfg Config) (*Provider, error) {
 	if cfg.StartLogin == nil {
 		return nil, errors.New("oidc: StartLogin is required")
 	}
-	ks, err := newKeySet(cfg.Keys, cfg.SigningKeyID)
+	bufs := newBuffers()
+	ks, err := newKeySet(cfg.Keys, cfg.SigningKeyID, bufs)
 	if err != nil {
 		return nil, fmt.Errorf("oidc: %w", err)
 	}
@@ -120,7 +121,7 @@ func New(cfg Config) (*Provider, error) {
 		now:         cfg.Now,
 		rand:        cfg.Rand,
 		corsOrigins: map[string]bool{},
-		bufs:        newBuffers(),
+		bufs:        bufs,
 	}
 	if p.sealer, err = newSealer(cfg.CookieKeys, cfg.SessionTTL, cfg.Now, cfg.Rand); err != nil {
 		return nil, fmt.Errorf("oidc: cookie keys: %w", err)

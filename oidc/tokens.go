@@ -231,8 +231,9 @@ func tokenHash(alg, token string) string {
 var errInvalidAccessToken = errors.New("access token is invalid, expired or revoked")
 
 // verifyAccessToken checks an access token — a JWT's signature and type, or an opaque token's
-// seal, chosen by its prefix alone — its issuer and expiry, and that its grant has not been
-// revoked.
+// seal, chosen by its prefix alone — its issuer and expiry, that its client is still registered
+// (a client removed from the configuration loses its tokens at once, of either format) and that
+// its grant has not been revoked.
 func (p *Provider) verifyAccessToken(ctx context.Context, tok string) (*accessClaims, *grantRecord, error) {
 	var claims *accessClaims
 	var ok bool
@@ -241,7 +242,7 @@ func (p *Provider) verifyAccessToken(ctx context.Context, tok string) (*accessCl
 	} else {
 		claims, ok = p.parseJWTAccessToken(tok)
 	}
-	if !ok || claims.Issuer != p.issuer || claims.GrantID == "" || p.now().Unix() >= claims.Expiry {
+	if !ok || claims.Issuer != p.issuer || claims.GrantID == "" || p.clients[claims.ClientID] == nil || p.now().Unix() >= claims.Expiry {
 		return nil, nil, errInvalidAccessToken
 	}
 	var g grantRecord

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -40,5 +41,40 @@ func TestAnswersCarryTheirLength(t *testing.T) {
 	if len(body) <= 2048 || resp.ContentLength != int64(len(body)) || len(resp.TransferEncoding) != 0 {
 		t.Errorf("a %d-byte answer with Content-Length %d, Transfer-Encoding %v; want its length and no chunks",
 			len(body), resp.ContentLength, resp.TransferEncoding)
+	}
+}
+
+// writtenAnswer is an http.ResponseWriter that keeps what it is given.
+type writtenAnswer struct {
+	header http.Header
+	writes [][]byte
+}
+
+func (w *writtenAnswer) Header() http.Header { return w.header }
+func (w *writtenAnswer) WriteHeader(int)     {}
+func (w *writtenAnswer) Write(b []byte) (int, error) {
+	w.writes = append(w.writes, b)
+	return len(b), nil
+}
+
+// TestAnswerIsWrittenAsEncoded: the encoded answer reaches the connection as it is, not copied to
+// add the newline (a full buffer, len = cap, would be), and Content-Length counts the newline.
+func TestAnswerIsWrittenAsEncoded(t *testing.T) {
+	for _, n := range []int{2, 2048, 5000} {
+		b := make([]byte, n) // len = cap: appending to it copies
+		b[0], b[n-1] = '{', '}'
+		w := &writtenAnswer{header: http.Header{}}
+		writeAnswer(w, b)
+		var sent []byte
+		for _, part := range w.writes {
+			sent = append(sent, part...)
+		}
+		if len(w.writes) == 0 || &w.writes[0][0] != &b[0] {
+			t.Errorf("%d bytes: the answer was copied before it was written", n)
+		}
+		if string(sent) != string(b)+"\n" || w.header.Get("Content-Length") != strconv.Itoa(n+1) {
+			t.Errorf("%d bytes: sent %d bytes ending %q with Content-Length %s, want %d and a newline",
+				n, len(sent), sent[len(sent)-1:], w.header.Get("Content-Length"), n+1)
+		}
 	}
 }

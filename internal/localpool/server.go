@@ -283,11 +283,22 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &apiError{Code: "InternalErrorException", Message: "Internal error", Status: http.StatusInternalServerError})
 		return
 	}
-	// With its Content-Length, as Cognito sends it: net/http would send an answer past 2 KiB
-	// (one with tokens) chunked, and the client could not size its read.
+	writeAnswer(w, b)
+}
+
+// answerEnd ends every answer.
+const answerEnd = "\n"
+
+// writeAnswer sends the JSON answer b and a newline with their Content-Length, as Cognito sends
+// it: net/http would send an answer past 2 KiB (one with tokens) chunked, and the client could
+// not size its read. The newline is a write of its own (net/http's writer takes a string
+// without a copy), so b is not copied to add it.
+func writeAnswer(w http.ResponseWriter, b []byte) {
 	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
-	_, _ = w.Write(append(b, '\n')) // the client went away; nothing to do
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)+len(answerEnd)))
+	if _, err := w.Write(b); err == nil { // else the client went away; nothing to do
+		_, _ = io.WriteString(w, answerEnd)
+	}
 }
 
 func writeError(w http.ResponseWriter, e *apiError) {

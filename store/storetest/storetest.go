@@ -229,9 +229,11 @@ func testValuesAreCopied(t *testing.T, s store.Store, _ Clock) {
 
 // testHandedOutValuesAreStable: values handed out (by Get, and Swap's previous values) stay as
 // they were while other goroutines rewrite their keys and after they have. Readers take values
-// first; then writers rewrite the keys (Incr, Swap, Set, Delete) while the readers look at what
-// they hold (a store that rewrote a value in place fails there as a data race under the race
-// detector); once every write is done, each value must still read as it did when handed out.
+// first; then writers rewrite the keys (Incr, Swap, Set, Delete) in two halves, and every reader
+// looks at what it holds between them — after every writer's first half, before any writer's
+// second, so reads and writes certainly interleave — and again while the second halves run (a
+// data race under the race detector if one of those writes rewrites a held value in place); once
+// every write is done, each value must still read as it did when handed out.
 func testHandedOutValuesAreStable(t *testing.T, s store.Store, _ Clock) {
 	ctx := t.Context()
 	keys := [2]string{"n", "v"}
@@ -241,7 +243,10 @@ func testHandedOutValuesAreStable(t *testing.T, s store.Store, _ Clock) {
 		key, was string
 		v        []byte
 	}
-	const readers = workers / 2
+	const (
+		readers = workers / 2
+		writes  = 50 // per writer, in two halves
+	)
 	got := make([]held, readers)
 	errs := make([]error, workers)
 	start(readers, func(i int) {
@@ -251,17 +256,21 @@ func testHandedOutValuesAreStable(t *testing.T, s store.Store, _ Clock) {
 	if err := errors.Join(errs...); err != nil {
 		t.Fatal(err)
 	}
+	var firstHalves, looked sync.WaitGroup // every writer's first half done; every reader looked
+	firstHalves.Add(workers - readers)
+	looked.Add(readers)
+	midway := make([]held, readers) // what each reader saw between the halves
+	late := make([]held, readers)   // and while the second halves ran
 	swapped := make([]held, workers)
 	start(workers, func(i int) {
-		if i < readers { // look at the value held while the writers write
-			for range 50 {
-				if string(got[i].v) != got[i].was {
-					break // reported below, once every write is done
-				}
-			}
+		if i < readers {
+			firstHalves.Wait()
+			midway[i] = held{got[i].key, got[i].was, slices.Clone(got[i].v)}
+			looked.Done()
+			late[i] = held{got[i].key, got[i].was, slices.Clone(got[i].v)}
 			return
 		}
-		for j := range 50 {
+		write := func(j int) error {
 			var err error
 			switch j % 4 {
 			case 0:
@@ -281,14 +290,27 @@ func testHandedOutValuesAreStable(t *testing.T, s store.Store, _ Clock) {
 			case 3:
 				err = s.Delete(ctx, keys[i%2])
 			}
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				errs[i] = err
-				return
+			if errors.Is(err, store.ErrNotFound) {
+				return nil
 			}
+			return err
+		}
+		for j := 0; j < writes/2 && errs[i] == nil; j++ {
+			errs[i] = write(j)
+		}
+		firstHalves.Done()
+		looked.Wait()
+		for j := writes / 2; j < writes && errs[i] == nil; j++ {
+			errs[i] = write(j)
 		}
 	})
 	if err := errors.Join(errs...); err != nil {
 		t.Fatal(err)
+	}
+	for _, h := range append(midway, late...) {
+		if string(h.v) != h.was {
+			t.Errorf("%s: a value handed out read %q while its key was rewritten, was %q", h.key, h.v, h.was)
+		}
 	}
 	for _, h := range append(got, swapped...) {
 		if string(h.v) != h.was {
