@@ -63,26 +63,14 @@ func keepPersonal(obj []byte, see func(name, value []byte)) (Claims, bool) {
 	if !utf8.Valid(obj) {
 		return nil, false
 	}
-	r := awsjson.NewReader(obj)
-	if !r.Object() {
-		return nil, false
-	}
 	out := make([]byte, 0, len(obj))
 	out = append(out, '{')
-	for {
-		name, key, ok := r.KeyWritten()
-		if !ok {
-			break
-		}
-		value, ok := r.Raw()
-		if !ok {
-			return nil, false
-		}
+	r, ok := readMembers(obj, func(name, key, value []byte) {
 		if see != nil {
 			see(name, value)
 		}
 		if isBookkeeping(string(name)) {
-			continue
+			return
 		}
 		if len(out) > 1 {
 			out = append(out, ',')
@@ -90,11 +78,33 @@ func keepPersonal(obj []byte, see func(name, value []byte)) (Claims, bool) {
 		out = append(out, key...)
 		out = append(out, ':')
 		out = append(out, value...)
-	}
-	if !r.Done() || r.Spaced() {
+	})
+	if !ok || r.Spaced() {
 		return nil, false
 	}
 	return Claims(append(out, '}')), true
+}
+
+// readMembers reads obj, one JSON object, calling fn with each member's decoded name, its name
+// as written (quoted) and its value as written, in order; ok reports that obj was read whole.
+// A malformed object may have been read in part.
+func readMembers(obj []byte, fn func(name, key, value []byte)) (r awsjson.Reader, ok bool) {
+	r = awsjson.NewReader(obj)
+	if !r.Object() {
+		return r, false
+	}
+	for {
+		name, key, ok := r.KeyWritten()
+		if !ok {
+			break
+		}
+		value, ok := r.Raw()
+		if !ok {
+			return r, false
+		}
+		fn(name, key, value)
+	}
+	return r, r.Done()
 }
 
 // ClaimsFromMap encodes claims (for tests and callers holding decoded claims), without the
@@ -162,30 +172,22 @@ type member struct{ key, keyEnd, value, valueEnd int32 }
 
 // Indexed reads the claims once.
 func (c Claims) Indexed() Indexed {
-	r := awsjson.NewReader(c)
-	if len(c) == 0 || len(c) > math.MaxInt32 || !r.Object() {
+	if len(c) == 0 || len(c) > math.MaxInt32 {
 		return Indexed{}
 	}
 	// Every member has one colon outside its strings: room for all of them, in one allocation.
 	ix := Indexed{c: c, members: make([]member, 0, bytes.Count(c, []byte{':'}))}
-	for {
-		_, key, ok := r.KeyWritten()
-		if !ok {
-			break
-		}
-		value, ok := r.Raw()
-		if !ok {
-			return Indexed{}
-		}
-		ix.members = append(ix.members, member{offset(c, key), offset(c, key) + int32(len(key)), offset(c, value), offset(c, value) + int32(len(value))})
-	}
-	if !r.Done() {
+	if _, ok := readMembers(c, func(_, key, value []byte) {
+		k, v := offset(c, key), offset(c, value)
+		ix.members = append(ix.members, member{k, k + int32(len(key)), v, v + int32(len(value))})
+	}); !ok {
 		return Indexed{}
 	}
 	return ix
 }
 
-// offset is where part (a slice of c) starts in c.
+// offset is where part starts in c: part is a slice of c (readMembers hands out the
+// document's own bytes).
 func offset(c Claims, part []byte) int32 {
 	return int32(cap(c) - cap(part))
 }
@@ -256,22 +258,8 @@ func (c Claims) each(fn func(name, value []byte)) bool {
 	if len(c) == 0 {
 		return true
 	}
-	r := awsjson.NewReader(c)
-	if !r.Object() {
-		return false
-	}
-	for {
-		name, ok := r.Key()
-		if !ok {
-			break
-		}
-		value, ok := r.Raw()
-		if !ok {
-			return false
-		}
-		fn(name, value)
-	}
-	return r.Done()
+	_, ok := readMembers(c, func(name, _, value []byte) { fn(name, value) })
+	return ok
 }
 
 // isCompactObject reports whether b is one JSON object without white space between its tokens.
