@@ -15,6 +15,8 @@ import (
 
 	"golang.org/x/crypto/cryptobyte"
 	"golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/rsasign"
 )
 
 // jwsSigner makes compact JWS (RFC 7515 §7.1) with one key, algorithm and typ header. The
@@ -26,6 +28,8 @@ type jwsSigner struct {
 	header []byte
 	// sigLen is the signature's length in bytes.
 	sigLen int
+	// rsa signs RS256 for an RSA key: internal/rsasign, prepared once per key.
+	rsa *rsasign.Signer
 }
 
 // es256Half is the length of r and of s in an ES256 signature (RFC 7518 §3.4).
@@ -47,7 +51,7 @@ func newJWSSigner(k SigningKey, typ string) (*jwsSigner, error) {
 	s := &jwsSigner{key: k.Key, header: append(base64.RawURLEncoding.AppendEncode(nil, h), '.')}
 	switch key := k.Key.(type) {
 	case *rsa.PrivateKey:
-		s.sigLen = key.Size()
+		s.sigLen, s.rsa = key.Size(), rsasign.New(key)
 	case *ecdsa.PrivateKey:
 		s.sigLen = 2 * es256Half
 	case ed25519.PrivateKey:
@@ -80,7 +84,7 @@ func (s *jwsSigner) signature(input []byte, raw *[2 * es256Half]byte) ([]byte, e
 	switch key := s.key.(type) {
 	case *rsa.PrivateKey:
 		digest := sha256.Sum256(input)
-		return rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, digest[:])
+		return s.rsa.SignSHA256(&digest)
 	case *ecdsa.PrivateKey:
 		digest := sha256.Sum256(input)
 		der, err := ecdsa.SignASN1(rand.Reader, key, digest[:])

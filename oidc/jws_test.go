@@ -2,6 +2,9 @@ package oidc
 
 import (
 	"bytes"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"maps"
@@ -14,7 +17,7 @@ import (
 )
 
 // Tokens from the key set's own JWS code are what go-jose (under go-oidc) expects: the header
-// carries exactly alg, kid and typ, the signature verifies with the published key, and an ES256
+// carries exactly alg, kid and typ, the signature verifies with the published key (RS256: crypto/rsa's bytes), and an ES256
 // signature is r‖s with 32-byte halves however short r or s is (the loop makes short ones).
 func TestJWSSignerTokensVerifyWithGoJose(t *testing.T) {
 	ks, err := newKeySet(append(testKeys(), mustKey(t, EdDSA)), "", newBuffers())
@@ -56,6 +59,12 @@ func TestJWSSignerTokensVerifyWithGoJose(t *testing.T) {
 				sig, err := base64.RawURLEncoding.DecodeString(parts[2])
 				if err != nil || len(sig) != ks.jws[signerKey{alg, typ}].sigLen {
 					t.Fatalf("%s: signature of %d bytes (%v)", alg, len(sig), err)
+				}
+				if key, ok := ks.signers[alg].Key.(*rsa.PrivateKey); ok { // internal/rsasign: crypto/rsa's bytes
+					digest := sha256.Sum256([]byte(parts[0] + "." + parts[1]))
+					if want, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, digest[:]); err != nil || !bytes.Equal(sig, want) {
+						t.Fatalf("RS256 signature differs from crypto/rsa's (%v)", err)
+					}
 				}
 				jws, err := jose.ParseSignedCompact(tok, []jose.SignatureAlgorithm{jose.SignatureAlgorithm(alg)})
 				if err != nil {

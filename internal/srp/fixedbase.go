@@ -4,6 +4,8 @@ import (
 	"math/big"
 	"math/bits"
 	"sync"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/montgomery"
 )
 
 // Fixed-base exponentiation for g. Every g^e this package computes (A = g^a,
@@ -42,7 +44,7 @@ type comb struct {
 	bits, rowLen, blockLen int
 	words                  []big.Word
 	n                      int
-	mont                   *montgomery
+	mont                   *montgomery.Modulus
 }
 
 // The tables for private values (privateBits bits) and for x, built on first
@@ -52,24 +54,24 @@ var (
 	gXTable       = sync.OnceValue(func() *comb { return newComb(groupG, xBits, groupMont) })
 )
 
-func newComb(base *big.Int, size int, mont *montgomery) *comb {
+func newComb(base *big.Int, size int, mont *montgomery.Modulus) *comb {
 	rowLen := (size + combRows - 1) / combRows
 	blockLen := (rowLen + combBlocks - 1) / combBlocks
-	n := mont.size
+	n := mont.Size()
 	c := &comb{bits: size, rowLen: rowLen, blockLen: blockLen, words: make([]big.Word, combBlocks*combCols*n), n: n, mont: mont}
-	s := mont.scratch()
+	s := mont.Scratch()
 	// pow[i][k] = base^(2^(i·rowLen + k·blockLen)), by squaring, for the blocks
 	// within a row; a block past the row's end (when the sizes do not divide)
 	// has no bits, and its entries only serve as the throwaway factor.
 	var pow [combRows][combBlocks][]big.Word
 	cur := make([]big.Word, n)
-	s.in(cur, base)
+	s.In(cur, base)
 	done := 0 // cur = base^(2^done)
 	for i := range combRows {
 		for k := range combBlocks {
 			if k*blockLen < rowLen {
 				for ; done < i*rowLen+k*blockLen; done++ {
-					s.sqr(cur, cur)
+					s.Sqr(cur, cur)
 				}
 			}
 			pow[i][k] = append([]big.Word(nil), cur...)
@@ -83,7 +85,7 @@ func newComb(base *big.Int, size int, mont *montgomery) *comb {
 			if rest := u &^ (1 << top); rest == 0 {
 				copy(e, pow[top][k])
 			} else {
-				s.mul(e, c.entry(k, uint(rest)), pow[top][k])
+				s.Mul(e, c.entry(k, uint(rest)), pow[top][k])
 			}
 		}
 	}
@@ -120,13 +122,13 @@ func gExp(e *big.Int, bits int) *big.Int {
 // column multiplies a throwaway product instead, so the count of operations
 // does not depend on the (secret) exponent.
 func (c *comb) exp(e *big.Int) *big.Int {
-	s := c.mont.scratch()
-	r := append([]big.Word(nil), c.mont.one...)
-	dummy := append([]big.Word(nil), c.mont.one...)
+	s := c.mont.Scratch()
+	r := c.mont.One()
+	dummy := c.mont.One()
 	words := e.Bits()
 	for j := c.blockLen - 1; j >= 0; j-- {
 		if j != c.blockLen-1 {
-			s.sqr(r, r)
+			s.Sqr(r, r)
 		}
 		for k := range combBlocks {
 			u := c.column(words, k*c.blockLen+j)
@@ -134,10 +136,10 @@ func (c *comb) exp(e *big.Int) *big.Int {
 			if u == 0 {
 				acc, index = dummy, 1
 			}
-			s.mul(acc, acc, c.entry(k, index))
+			s.Mul(acc, acc, c.entry(k, index))
 		}
 	}
-	return s.out(r)
+	return s.Out(r)
 }
 
 // column returns the table index of column col: bit col of every row, row i
@@ -148,15 +150,7 @@ func (c *comb) column(words []big.Word, col int) uint {
 		return 0
 	}
 	for i := range combRows {
-		u |= bit(words, uint(i*c.rowLen+col)) << i
+		u |= montgomery.Bit(words, uint(i*c.rowLen+col)) << i
 	}
 	return u
-}
-
-// bit returns bit pos of the little-endian words (0 past their end).
-func bit(words []big.Word, pos uint) uint {
-	if w := pos / wordBits; int(w) < len(words) {
-		return uint(words[w]>>(pos%wordBits)) & 1
-	}
-	return 0
 }

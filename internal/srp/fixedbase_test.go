@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"math/big"
 	"testing"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/montgomery"
 )
 
 // TestGExpMatchesExp checks the fixed-base tables against big.Int.Exp for
@@ -41,13 +43,13 @@ func TestGExpMatchesExp(t *testing.T) {
 // not divide into its rows and blocks, and for each single bit of the
 // exponent (every row and column of the table).
 func TestCombShapes(t *testing.T) {
-	for _, g := range montPaths(groupN) {
+	for _, g := range montgomery.Paths(groupN) {
 		for _, bits := range []int{1, 7, 9, 100, 130} {
 			c := newComb(groupG, bits, g)
 			for pos := range bits {
 				e := new(big.Int).SetBit(new(big.Int), pos, 1)
 				if got, want := c.exp(e), new(big.Int).Exp(groupG, e, groupN); got.Cmp(want) != 0 {
-					t.Fatalf("%s, %d-bit comb: g^(2^%d) differs from Exp", pathName(g), bits, pos)
+					t.Fatalf("%s, %d-bit comb: g^(2^%d) differs from Exp", g.Path(), bits, pos)
 				}
 			}
 			e, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), uint(bits)))
@@ -55,7 +57,7 @@ func TestCombShapes(t *testing.T) {
 				t.Fatal(err)
 			}
 			if got, want := c.exp(e), new(big.Int).Exp(groupG, e, groupN); got.Cmp(want) != 0 {
-				t.Fatalf("%s, %d-bit comb: g^%x differs from Exp", pathName(g), bits, e)
+				t.Fatalf("%s, %d-bit comb: g^%x differs from Exp", g.Path(), bits, e)
 			}
 		}
 	}
@@ -68,20 +70,6 @@ func TestTableEntriesAreBounded(t *testing.T) {
 	for _, e := range []struct{ block, index int }{{0, 1}, {0, combCols}, {combBlocks - 1, combCols}} {
 		if got := cap(c.entry(e.block, uint(e.index))); got > c.n {
 			t.Errorf("entry (%d, %d) has capacity %d, want at most %d", e.block, e.index, got, c.n)
-		}
-	}
-}
-
-// TestBit reads every bit, across word boundaries and past the end, as a
-// shift and a mask would.
-func TestBit(t *testing.T) {
-	e, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 300))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for pos := range uint(400) {
-		if got, want := bit(e.Bits(), pos), e.Bit(int(pos)); got != want {
-			t.Fatalf("bit %d = %d, want %d", pos, got, want)
 		}
 	}
 }

@@ -26,6 +26,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/montgomery"
 )
 
 // nHex is the 3072-bit MODP group prime from RFC 3526, section 4.
@@ -70,7 +72,7 @@ var (
 	groupN    = mustHex(nHex)
 	groupG    = big.NewInt(2)
 	groupK    = hashPadded(groupN, groupG)
-	groupMont = newMontgomery(groupN)
+	groupMont = montgomery.New(groupN)
 )
 
 // N returns a copy of the group prime.
@@ -143,7 +145,7 @@ func clientS(a, B, u, x, gx *big.Int) *big.Int {
 	base := new(big.Int).Mul(groupK, gx)
 	base.Mod(base.Sub(B, base), groupN)
 	e := new(big.Int).Mul(u, x)
-	return groupMont.exp(base, e.Add(e, a), sessionBits)
+	return groupMont.Exp(base, e.Add(e, a), sessionBits)
 }
 
 // PasswordClaim computes PASSWORD_CLAIM_SIGNATURE and TIMESTAMP for a PASSWORD_VERIFIER (or
@@ -236,10 +238,10 @@ func (s *Server) AuthKey(srpAHex string) ([]byte, error) {
 		return nil, ErrBadScrambler
 	}
 	// S = (A * v^u) ^ b mod N
-	S := groupMont.exp(s.v, u, xBits)
+	S := groupMont.Exp(s.v, u, xBits)
 	S.Mul(S, A)
 	S.Mod(S, groupN)
-	S = groupMont.exp(S, s.b, privateBits)
+	S = groupMont.Exp(S, s.b, privateBits)
 	return deriveKey(S, u)
 }
 

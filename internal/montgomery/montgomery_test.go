@@ -1,15 +1,44 @@
-package srp
+package montgomery
 
 import (
 	"crypto/rand"
 	"math/big"
+	mrand "math/rand/v2"
 	"testing"
 )
+
+// testN returns a 3072-bit odd modulus shaped like RFC 3526's group primes,
+// which internal/srp works modulo: the top and the bottom 64 bits all ones,
+// fixed random bits between.
+func testN() *big.Int {
+	r := mrand.New(mrand.NewChaCha8([32]byte{3, 0, 7, 2}))
+	words := make([]big.Word, 3072/wordBits)
+	for i := range words {
+		words[i] = big.Word(r.Uint64())
+	}
+	n := new(big.Int).SetBits(words)
+	ones := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 64), big.NewInt(1))
+	n.Or(n, ones)
+	return n.Or(n, new(big.Int).Lsh(ones, 3072-64))
+}
+
+// mustHex parses a hexadecimal test number.
+func mustHex(s string) *big.Int {
+	n, ok := new(big.Int).SetString(s, 16)
+	if !ok {
+		panic("bad hex " + s)
+	}
+	return n
+}
+
+// sessionBits is internal/srp's session exponent size, a + u·x: 513 bits.
+const sessionBits = 513
 
 // testModuli are odd moduli of one word, of two with the top bit clear, the
 // group's N, and one of N's size whose top word is small, so that every
 // branch of the final subtraction is taken.
 func testModuli() []*big.Int {
+	groupN := testN()
 	return []*big.Int{
 		big.NewInt(3), big.NewInt(1<<61 - 1), mustHex("f0000000000000000000000000000001"),
 		mustHex("1000000000000000000000000000000f"), groupN,
@@ -43,43 +72,43 @@ func randomBelow(t testing.TB, m *big.Int, count int) []*big.Int {
 // and not, with Mul and Mod, for edge and random numbers of each modulus.
 func TestMontgomeryMatchesMod(t *testing.T) {
 	for _, m := range testModuli() {
-		for _, g := range montPaths(m) {
+		for _, g := range Paths(m) {
 			testMontgomeryMatchesMod(t, g)
 		}
 	}
 }
 
-func testMontgomeryMatchesMod(t *testing.T, g *montgomery) {
+func testMontgomeryMatchesMod(t *testing.T, g *Modulus) {
 	m := g.mod
-	s := g.scratch()
+	s := g.Scratch()
 	vs := testValues(t, m)
 	for i, x := range vs {
 		y := vs[(i*7+3)%len(vs)]
 		want := new(big.Int).Mul(x, y)
 		want.Mod(want, m)
 		xm, ym, z := make([]big.Word, g.size), make([]big.Word, g.size), make([]big.Word, g.size)
-		s.in(xm, x)
-		s.in(ym, y)
-		s.mul(z, xm, ym)
-		if got := s.out(z); got.Cmp(want) != 0 {
-			t.Fatalf("%s mod %x: %x · %x = %x, want %x", pathName(g), m, x, y, got, want)
+		s.In(xm, x)
+		s.In(ym, y)
+		s.Mul(z, xm, ym)
+		if got := s.Out(z); got.Cmp(want) != 0 {
+			t.Fatalf("%s mod %x: %x · %x = %x, want %x", g.Path(), m, x, y, got, want)
 		}
-		s.mul(xm, xm, ym) // in place
-		if got := s.out(xm); got.Cmp(want) != 0 {
-			t.Fatalf("%s mod %x: in-place %x · %x = %x, want %x", pathName(g), m, x, y, got, want)
+		s.Mul(xm, xm, ym) // in place
+		if got := s.Out(xm); got.Cmp(want) != 0 {
+			t.Fatalf("%s mod %x: in-place %x · %x = %x, want %x", g.Path(), m, x, y, got, want)
 		}
 		square := new(big.Int).Mul(y, y)
 		square.Mod(square, m)
-		s.sqr(z, ym)
-		if got := s.out(z); got.Cmp(square) != 0 {
-			t.Fatalf("%s mod %x: %x² = %x, want %x", pathName(g), m, y, got, square)
+		s.Sqr(z, ym)
+		if got := s.Out(z); got.Cmp(square) != 0 {
+			t.Fatalf("%s mod %x: %x² = %x, want %x", g.Path(), m, y, got, square)
 		}
-		s.sqr(ym, ym)
-		if got := s.out(ym); got.Cmp(square) != 0 {
-			t.Fatalf("%s mod %x: in-place %x² = %x, want %x", pathName(g), m, y, got, square)
+		s.Sqr(ym, ym)
+		if got := s.Out(ym); got.Cmp(square) != 0 {
+			t.Fatalf("%s mod %x: in-place %x² = %x, want %x", g.Path(), m, y, got, square)
 		}
-		if got := s.out(g.one); got.Cmp(big.NewInt(1)) != 0 {
-			t.Fatalf("%s mod %x: one is %x", pathName(g), m, got)
+		if got := s.Out(g.one); got.Cmp(big.NewInt(1)) != 0 {
+			t.Fatalf("%s mod %x: one is %x", g.Path(), m, got)
 		}
 	}
 }
@@ -89,19 +118,19 @@ func testMontgomeryMatchesMod(t *testing.T, g *montgomery) {
 // word-by-word products, below 2m for IFMA's almost-Montgomery ones.
 func TestMontgomeryResultsBelowModulus(t *testing.T) {
 	for _, m := range testModuli() {
-		for _, g := range montPaths(m) {
-			s := g.scratch()
+		for _, g := range Paths(m) {
+			s := g.Scratch()
 			top := make([]big.Word, g.size)
-			s.in(top, new(big.Int).Sub(m, big.NewInt(1)))
+			s.In(top, new(big.Int).Sub(m, big.NewInt(1)))
 			z := make([]big.Word, g.size)
 			bound, value := m, func() *big.Int { return new(big.Int).SetBits(append([]big.Word(nil), z...)) }
 			if g.m52 != nil {
 				bound, value = new(big.Int).Lsh(m, 1), func() *big.Int { return limbsValue((*ifmaNum)(z)) }
 			}
-			for _, op := range []func(){func() { s.mul(z, top, top) }, func() { s.sqr(z, top) }, func() { s.mul(z, top, g.rr) }} {
+			for _, op := range []func(){func() { s.Mul(z, top, top) }, func() { s.Sqr(z, top) }, func() { s.Mul(z, top, g.rr) }} {
 				op()
 				if value().Cmp(bound) >= 0 {
-					t.Fatalf("%s mod %x: a result %x is not below %x", pathName(g), m, z, bound)
+					t.Fatalf("%s mod %x: a result %x is not below %x", g.Path(), m, z, bound)
 				}
 			}
 		}
@@ -114,12 +143,12 @@ func TestMontgomeryResultsBelowModulus(t *testing.T) {
 // including ones not below N (fewer bases for the long exponents, which cost
 // the most under the race detector).
 func TestMontExpMatchesExp(t *testing.T) {
-	one := big.NewInt(1)
+	one, groupN := big.NewInt(1), testN()
 	random, err := rand.Int(rand.Reader, groupN)
 	if err != nil {
 		t.Fatal(err)
 	}
-	paths := montPaths(groupN)
+	paths := Paths(groupN)
 	nMinus1, nPlus5 := new(big.Int).Sub(groupN, one), new(big.Int).Add(groupN, big.NewInt(5))
 	allBases := []*big.Int{big.NewInt(0), one, big.NewInt(2), nMinus1, groupN, nPlus5, new(big.Int).Lsh(groupN, 3), random}
 	fewBases := []*big.Int{nMinus1, nPlus5, random}
@@ -144,8 +173,8 @@ func TestMontExpMatchesExp(t *testing.T) {
 			for _, x := range exps {
 				want := new(big.Int).Exp(b, x, groupN)
 				for _, g := range paths {
-					if got := g.exp(b, x, size); got.Cmp(want) != 0 {
-						t.Fatalf("%s: exp(%d-bit base, %d-bit %x, size %d) = %x, want %x", pathName(g), b.BitLen(), x.BitLen(), x, size, got, want)
+					if got := g.Exp(b, x, size); got.Cmp(want) != 0 {
+						t.Fatalf("%s: exp(%d-bit base, %d-bit %x, size %d) = %x, want %x", g.Path(), b.BitLen(), x.BitLen(), x, size, got, want)
 					}
 				}
 			}
@@ -155,16 +184,16 @@ func TestMontExpMatchesExp(t *testing.T) {
 		e    *big.Int
 		size int
 	}{{new(big.Int), 0}, {big.NewInt(-1), 8}} {
-		if got, want := groupMont.exp(random, x.e, x.size), new(big.Int).Exp(random, x.e, groupN); got.Cmp(want) != 0 {
+		if got, want := New(groupN).Exp(random, x.e, x.size), new(big.Int).Exp(random, x.e, groupN); got.Cmp(want) != 0 {
 			t.Fatalf("exp(base, %d, size %d) = %x, want %x", x.e, x.size, got, want)
 		}
 	}
 	for _, m := range testModuli()[:4] {
-		for _, g := range montPaths(m) {
+		for _, g := range Paths(m) {
 			for _, b := range testValues(t, m)[:8] {
 				e := withTop(100)
-				if got, want := g.exp(b, e, 100), new(big.Int).Exp(b, e, m); got.Cmp(want) != 0 {
-					t.Fatalf("%s mod %x: %x^%x = %x, want %x", pathName(g), m, b, e, got, want)
+				if got, want := g.Exp(b, e, 100), new(big.Int).Exp(b, e, m); got.Cmp(want) != 0 {
+					t.Fatalf("%s mod %x: %x^%x = %x, want %x", g.Path(), m, b, e, got, want)
 				}
 			}
 		}
@@ -218,6 +247,20 @@ func TestSubVV(t *testing.T) {
 			if num(z1).Cmp(want) != 0 || num(z2).Cmp(want) != 0 || c1 != wantBorrow || c2 != wantBorrow {
 				t.Fatalf("n=%d %x − %x: linked %x (borrow %d), generic %x (borrow %d), want %x (borrow %d)", n, pair[0], pair[1], num(z1), c1, num(z2), c2, want, wantBorrow)
 			}
+		}
+	}
+}
+
+// TestBit reads every bit, across word boundaries and past the end, as a
+// shift and a mask would.
+func TestBit(t *testing.T) {
+	e, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 300))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for pos := range uint(400) {
+		if got, want := Bit(e.Bits(), pos), e.Bit(int(pos)); got != want {
+			t.Fatalf("bit %d = %d, want %d", pos, got, want)
 		}
 	}
 }

@@ -1,6 +1,6 @@
 //go:build !amd64 || purego
 
-package srp
+package montgomery
 
 import "math/big"
 

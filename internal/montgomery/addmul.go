@@ -1,6 +1,6 @@
 //go:build !math_big_pure_go
 
-package srp
+package montgomery
 
 import (
 	"math/big"

@@ -1,6 +1,6 @@
 //go:build !purego
 
-package srp
+package montgomery
 
 import (
 	"math/big"

@@ -1,4 +1,4 @@
-package srp
+package montgomery
 
 import (
 	"math/big"
@@ -13,12 +13,12 @@ import (
 // 512-bit registers), in Montgomery form for R' = 2^(52·ifmaLimbs).
 //
 // Limbs need 64-bit words: on 32-bit platforms only the word-by-word
-// products run (newMontgomeryPath refuses this form there).
+// products run (NewPath refuses this form there).
 //
 // A product is almost-Montgomery (AMM): for x, y < 2m and 4m < R' the result
 // x·y·R'⁻¹ + q·m/R' is below 2m without the final subtraction, so a result
 // can go straight into the next product; only the value that leaves is
-// reduced below m (montScratch.out). The lanes accumulate without carrying (each
+// reduced below m (Scratch.out). The lanes accumulate without carrying (each
 // stays below 2^61 over ifmaLimbs steps) and are carried into 52-bit limbs
 // once at the end of each product.
 const (
@@ -53,26 +53,39 @@ func ifmaWorthIt(m *big.Int) bool {
 }
 
 // toLimbs writes x (0 ≤ x < 2^(52·ifmaLimbs)) as ifmaWords limbs of 52 bits.
-func toLimbs(z []big.Word, x []big.Word) {
-	clear(z[:ifmaWords])
-	for i := range ifmaLimbs {
-		pos := i * limbBits
-		w, off := pos/64, uint(pos%64)
-		var v uint64
-		if w < len(x) {
-			v = uint64(x[w]) >> off
-		}
-		if off > 64-limbBits && w+1 < len(x) {
-			v |= uint64(x[w+1]) << (64 - off)
-		}
-		z[i] = big.Word(v & limbMask)
+func toLimbs(z []big.Word, x []big.Word) { toLimbsN(z[:ifmaWords], x, ifmaLimbs) }
+
+// toLimbsN writes x (0 ≤ x < 2^(52·limbs)) as limbs of 52 bits into z,
+// clearing the rest of z. Its loops depend only on the lengths.
+func toLimbsN(z []big.Word, x []big.Word, limbs int) {
+	clear(z)
+	for i := range limbs {
+		z[i] = big.Word(bitsAt(x, i*limbBits, limbBits))
 	}
 }
 
+// bitsAt returns width bits (at most 64) of the little-endian words x from
+// bit pos on (0 past their end). Which words are read depends only on pos.
+func bitsAt(x []big.Word, pos int, width uint) uint64 {
+	w, off := pos/64, uint(pos%64)
+	var v uint64
+	if w < len(x) {
+		v = uint64(x[w]) >> off
+	}
+	if off > 64-width && w+1 < len(x) {
+		v |= uint64(x[w+1]) << (64 - off)
+	}
+	return v & (1<<width - 1)
+}
+
 // fromLimbs writes the limbs' value as len(z) 64-bit words (enough for it).
-func fromLimbs(z []big.Word, x []big.Word) {
+func fromLimbs(z []big.Word, x []big.Word) { fromLimbsN(z, x, ifmaLimbs) }
+
+// fromLimbsN writes the value of x's first limbs limbs as len(z) 64-bit
+// words (enough for it). Its loops depend only on the lengths.
+func fromLimbsN(z []big.Word, x []big.Word, limbs int) {
 	clear(z)
-	for i := range ifmaLimbs {
+	for i := range limbs {
 		pos := i * limbBits
 		w, off := pos/64, uint(pos%64)
 		v := uint64(x[i])
@@ -92,31 +105,40 @@ func fromLimbs(z []big.Word, x []big.Word) {
 // It is the reference the assembly is tested against, and the product where
 // there is no assembly.
 func amm52Generic(z, x, y *ifmaNum, mod *ifmaMod, k0 big.Word) {
-	m := &mod.m
-	var acc [ifmaWords]uint64
-	for i := range ifmaLimbs {
+	amm52Words(z[:], x[:], y[:], mod.m[:], k0, ifmaLimbs)
+}
+
+// amm52Words is the radix-2^52 almost-Montgomery product of numbers of
+// len(x) words (at most ifmaWords) with limbs limbs each, the rest zero:
+// z = x·y·2^(−52·limbs) mod m, below 2m for x, y < 2m (amm52Generic's sums
+// for any length; the reference for pair.go's products too).
+func amm52Words(z, x, y, m []big.Word, k0 big.Word, limbs int) {
+	var buf [ifmaWords]uint64
+	n := len(x)
+	acc := buf[:n]
+	for i := range limbs {
 		b := uint64(y[i])
-		for j := range ifmaWords {
+		for j := range n {
 			_, lo := bits.Mul64(uint64(x[j]), b)
 			acc[j] += lo & limbMask
 		}
 		q := (acc[0] * uint64(k0)) & limbMask
-		for j := range ifmaWords {
+		for j := range n {
 			_, lo := bits.Mul64(uint64(m[j]), q)
 			acc[j] += lo & limbMask
 		}
 		carry := acc[0] >> limbBits
-		copy(acc[:], acc[1:])
-		acc[ifmaWords-1] = 0
+		copy(acc, acc[1:])
+		acc[n-1] = 0
 		acc[0] += carry
-		for j := range ifmaWords {
+		for j := range n {
 			h1, l1 := bits.Mul64(uint64(x[j]), b)
 			h2, l2 := bits.Mul64(uint64(m[j]), q)
 			acc[j] += (h1<<(64-limbBits) | l1>>limbBits) + (h2<<(64-limbBits) | l2>>limbBits)
 		}
 	}
 	var carry uint64
-	for j := range ifmaWords {
+	for j := range n {
 		v := acc[j] + carry
 		z[j], carry = big.Word(v&limbMask), v>>limbBits
 	}

@@ -1,4 +1,4 @@
-package srp
+package montgomery
 
 import (
 	"math/big"
@@ -32,23 +32,6 @@ func need64(t testing.TB) {
 	if wordBits != 64 {
 		t.Skip("radix-2^52 limbs need 64-bit words")
 	}
-}
-
-// montPaths are the word-by-word arithmetic modulo m and, where it applies
-// (m small enough, a CPU with IFMA), the IFMA one, each forced.
-func montPaths(m *big.Int) []*montgomery {
-	gs := []*montgomery{newMontgomeryPath(m, false)}
-	if ifmaSupported() && m.BitLen() <= ifmaMaxBits {
-		gs = append(gs, newMontgomeryPath(m, true))
-	}
-	return gs
-}
-
-func pathName(g *montgomery) string {
-	if g.m52 != nil {
-		return "ifma"
-	}
-	return "words"
 }
 
 func limbs(x *big.Int) *ifmaNum {
@@ -95,15 +78,28 @@ func ifmaModuli() []*big.Int {
 // limbs, zero padding.
 func checkAMM(t *testing.T, name string, m, x, y *big.Int, z *ifmaNum) {
 	t.Helper()
-	rInv := new(big.Int).ModInverse(new(big.Int).Lsh(big.NewInt(1), limbBits*ifmaLimbs), m)
-	want := new(big.Int).Mul(x, y)
-	want.Mul(want, rInv).Mod(want, m)
+	checkProduct(t, name, m, rInvOf(m, ifmaLimbs), x, y, z[:], ifmaLimbs)
+}
+
+// rInvOf returns 2^(−52·limbs) mod m.
+func rInvOf(m *big.Int, limbs int) *big.Int {
+	return new(big.Int).ModInverse(new(big.Int).Lsh(big.NewInt(1), uint(limbBits*limbs)), m)
+}
+
+// checkProduct checks one radix-2^52 product z of x and y with limbs limbs:
+// 52-bit limbs, zero padding, below 2m, ≡ x·y·rInv (mod m).
+func checkProduct(t testing.TB, name string, m, rInv, x, y *big.Int, z []big.Word, limbs int) {
+	t.Helper()
 	for i, l := range z {
-		if uint64(l) > limbMask || (i >= ifmaLimbs && l != 0) {
+		if uint64(l) > limbMask || (i >= limbs && l != 0) {
 			t.Fatalf("%s mod %x: %x · %x: limb %d is %x", name, m, x, y, i, l)
 		}
 	}
-	got := limbsValue(z)
+	want := new(big.Int).Mul(x, y)
+	want.Mul(want, rInv).Mod(want, m)
+	w := make([]big.Word, len(z))
+	fromLimbsN(w, z, limbs)
+	got := new(big.Int).SetBits(w)
 	if got.Cmp(new(big.Int).Lsh(m, 1)) >= 0 {
 		t.Fatalf("%s mod %x: %x · %x = %x, not below 2m", name, m, x, y, got)
 	}
@@ -122,7 +118,7 @@ func TestAMM52MatchesMod(t *testing.T) {
 		if m.BitLen() > ifmaMaxBits {
 			continue
 		}
-		g := newMontgomeryPath(m, true) // its constants; no product is run by it here
+		g := NewPath(m, true) // its constants; no product is run by it here
 		vs := ifmaTestValues(t, m)
 		for i, x := range vs {
 			y := vs[(i*7+3)%len(vs)]
@@ -161,7 +157,7 @@ func TestIFMAModLayout(t *testing.T) {
 	if off := unsafe.Offsetof(ifmaMod{}.up); off != 8*ifmaWords {
 		t.Fatalf("ifmaMod.up at offset %d, the assembly reads it at %d", off, 8*ifmaWords)
 	}
-	mod := newIFMAMod(groupN.Bits())
+	mod := newIFMAMod(testN().Bits())
 	if mod.up[0] != 0 || mod.up[1] != mod.m[0] || mod.up[ifmaLimbs] != mod.m[ifmaLimbs-1] {
 		t.Fatalf("up is not m moved up one limb: %x", mod.up)
 	}
@@ -173,10 +169,10 @@ func TestIFMAPathRefusesLargeModuli(t *testing.T) {
 	m := new(big.Int).Add(new(big.Int).Lsh(big.NewInt(1), ifmaMaxBits), big.NewInt(1))
 	defer func() {
 		if recover() == nil {
-			t.Fatalf("newMontgomeryPath accepted a %d-bit modulus", m.BitLen())
+			t.Fatalf("NewPath accepted a %d-bit modulus", m.BitLen())
 		}
 	}()
-	newMontgomeryPath(m, true)
+	NewPath(m, true)
 }
 
 // TestLimbsRoundTrip converts numbers with every limb boundary's bits set to
@@ -194,10 +190,11 @@ func TestLimbsRoundTrip(t *testing.T) {
 // big.Int for any two numbers below 2N.
 func FuzzAMM52(f *testing.F) {
 	need64(f)
+	groupN := testN()
 	f.Add([]byte{0}, []byte{1})
 	f.Add(groupN.Bytes(), groupN.Bytes())
 	f.Add(new(big.Int).Sub(new(big.Int).Lsh(groupN, 1), big.NewInt(1)).Bytes(), []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
-	g := newMontgomeryPath(groupN, true)
+	g := NewPath(groupN, true)
 	twoN := new(big.Int).Lsh(groupN, 1)
 	f.Fuzz(func(t *testing.T, a, b []byte) {
 		x := new(big.Int).Mod(new(big.Int).SetBytes(a), twoN)
@@ -213,12 +210,13 @@ func FuzzAMM52(f *testing.F) {
 // BenchmarkMontProduct measures one 3072-bit Montgomery squaring and
 // multiplication on each path.
 func BenchmarkMontProduct(b *testing.B) {
-	for _, g := range montPaths(groupN) {
-		s := g.scratch()
+	groupN := testN()
+	for _, g := range Paths(groupN) {
+		s := g.Scratch()
 		x, y := make([]big.Word, g.size), make([]big.Word, g.size)
-		s.in(x, new(big.Int).Sub(groupN, big.NewInt(12345)))
-		s.in(y, new(big.Int).Rsh(groupN, 3))
-		b.Run("sqr/"+pathName(g), func(b *testing.B) { testutil.LoopCPU(b, func() { s.sqr(x, x) }) })
-		b.Run("mul/"+pathName(g), func(b *testing.B) { testutil.LoopCPU(b, func() { s.mul(x, x, y) }) })
+		s.In(x, new(big.Int).Sub(groupN, big.NewInt(12345)))
+		s.In(y, new(big.Int).Rsh(groupN, 3))
+		b.Run("sqr/"+g.Path(), func(b *testing.B) { testutil.LoopCPU(b, func() { s.Sqr(x, x) }) })
+		b.Run("mul/"+g.Path(), func(b *testing.B) { testutil.LoopCPU(b, func() { s.Mul(x, x, y) }) })
 	}
 }

@@ -1,4 +1,10 @@
-package srp
+// Package montgomery is modular arithmetic in Montgomery form for a fixed odd
+// modulus: products, squares and a fixed-window exponentiation, by
+// word-by-word products on math/big's multiply-add or, on a CPU with AVX-512
+// IFMA and a modulus of the size the assembly is for, radix-2^52
+// almost-Montgomery products in assembly (ifma.go). internal/srp does its
+// 3072-bit arithmetic modulo N with it.
+package montgomery
 
 import (
 	"fmt"
@@ -9,22 +15,22 @@ import (
 // wordBits is the size of a big.Word: 32 or 64.
 const wordBits = 32 << (^big.Word(0) >> 63)
 
-// montgomery is arithmetic modulo an odd m > 1 in Montgomery form (Handbook of
+// Modulus is arithmetic modulo an odd m > 1 in Montgomery form (Handbook of
 // Applied Cryptography, §14.3.2): a number x is kept as x·R mod m for R = β^n,
 // where n is m's length in words and β = 2^wordBits, so that a product is a
 // multiplication and one Montgomery reduction — n multiply-adds of a word and
 // m, no division. Numbers are slices of exactly n words, below m; a squaring
 // does about half a multiplication's work. It is read-only after
-// newMontgomery.
+// New.
 //
 // This is the step every exponentiation of the package repeats (≈ 1.9 µs for
 // a 3072-bit squaring here, against ≈ 2.2 µs for a step of big.Int.Exp's
 // Montgomery loop, which multiplies where it squares; docs/benchmarks.md,
 // "SRP: Montgomery squaring"). On a CPU with AVX-512 IFMA, for a modulus of
-// N's size, newMontgomery chooses radix-2^52 almost-Montgomery products
+// N's size, New chooses radix-2^52 almost-Montgomery products
 // instead (ifma.go: ≈ 0.55 µs a product; "SRP: AVX-512 IFMA"); numbers are
 // then ifmaWords limbs of 52 bits, below 2m.
-type montgomery struct {
+type Modulus struct {
 	mod  *big.Int
 	m    []big.Word // mod's words
 	n    int
@@ -37,17 +43,17 @@ type montgomery struct {
 	m52 *ifmaMod
 }
 
-// newMontgomery prepares arithmetic modulo an odd m > 1, with AVX-512 IFMA
+// New prepares arithmetic modulo an odd m > 1, with AVX-512 IFMA
 // products where the CPU has them and m is of the size they are for.
-func newMontgomery(m *big.Int) *montgomery {
-	return newMontgomeryPath(m, ifmaSupported() && ifmaWorthIt(m))
+func New(m *big.Int) *Modulus {
+	return NewPath(m, ifmaSupported() && ifmaWorthIt(m))
 }
 
-// newMontgomeryPath prepares arithmetic modulo an odd m > 1 with
-// word-by-word products (ifma false) or amm52 (ifma true: m at most
-// ifmaMaxBits, 64-bit words, and a CPU that ifmaSupported; it panics on the
-// first two, which are the caller's mistakes).
-func newMontgomeryPath(m *big.Int, ifma bool) *montgomery {
+// NewPath prepares arithmetic modulo an odd m > 1 with word-by-word products
+// (ifma false) or amm52 (ifma true: m at most ifmaMaxBits, 64-bit words, and
+// a CPU that ifmaSupported; it panics on the first two, which are the
+// caller's mistakes). Tests use it to run both paths.
+func NewPath(m *big.Int, ifma bool) *Modulus {
 	mw := m.Bits()
 	n := len(mw)
 	// inv = m⁻¹ mod β by Newton's iteration, which doubles the correct low
@@ -56,11 +62,11 @@ func newMontgomeryPath(m *big.Int, ifma bool) *montgomery {
 	for i := 1; i < wordBits; i *= 2 {
 		inv *= 2 - mw[0]*inv
 	}
-	g := &montgomery{mod: m, m: mw, n: n, size: n, k0: -inv}
+	g := &Modulus{mod: m, m: mw, n: n, size: n, k0: -inv}
 	rBits := n * wordBits
 	if ifma {
 		if wordBits != 64 || m.BitLen() > ifmaMaxBits {
-			panic(fmt.Sprintf("srp: radix-2^52 products need 64-bit words and a modulus of at most %d bits", ifmaMaxBits))
+			panic(fmt.Sprintf("montgomery: radix-2^52 products need 64-bit words and a modulus of at most %d bits", ifmaMaxBits))
 		}
 		g.size, g.k0, rBits = ifmaWords, big.Word(uint64(-inv)&limbMask), limbBits*ifmaLimbs
 		g.m52 = newIFMAMod(mw)
@@ -71,9 +77,47 @@ func newMontgomeryPath(m *big.Int, ifma bool) *montgomery {
 	return g
 }
 
+// Size is the length in words of a number in this form (what Mul, Sqr, In
+// and Out take): m's length in words, or ifmaWords limbs of 52 bits.
+func (g *Modulus) Size() int { return g.size }
+
+// One returns 1 in Montgomery form, a new slice of Size words.
+func (g *Modulus) One() []big.Word { return append([]big.Word(nil), g.one...) }
+
+// IFMA reports whether g's products are the radix-2^52 ones (AVX-512 IFMA
+// assembly), whose numbers are below 2m, not m.
+func (g *Modulus) IFMA() bool { return g.m52 != nil }
+
+// Paths returns arithmetic modulo m by word-by-word products and, where it
+// applies (m small enough, a CPU with IFMA), by the IFMA ones, each forced:
+// for tests that check both.
+func Paths(m *big.Int) []*Modulus {
+	gs := []*Modulus{NewPath(m, false)}
+	if ifmaSupported() && m.BitLen() <= ifmaMaxBits {
+		gs = append(gs, NewPath(m, true))
+	}
+	return gs
+}
+
+// Path names g's products: "ifma" or "words".
+func (g *Modulus) Path() string {
+	if g.IFMA() {
+		return "ifma"
+	}
+	return "words"
+}
+
+// Bit returns bit pos of the little-endian words (0 past their end).
+func Bit(words []big.Word, pos uint) uint {
+	if w := pos / wordBits; int(w) < len(words) {
+		return uint(words[w]>>(pos%wordBits)) & 1
+	}
+	return 0
+}
+
 // words returns x (0 ≤ x < m) as a number of this form's size: n
 // little-endian words, or 52-bit limbs.
-func (g *montgomery) words(x *big.Int) []big.Word {
+func (g *Modulus) words(x *big.Int) []big.Word {
 	z := make([]big.Word, g.size)
 	if g.m52 != nil {
 		toLimbs(z, x.Bits())
@@ -83,20 +127,21 @@ func (g *montgomery) words(x *big.Int) []big.Word {
 	return z
 }
 
-// montScratch is one computation's working space: the double-length product
+// Scratch is one computation's working space: the double-length product
 // before its reduction. It is not for concurrent use.
-type montScratch struct {
-	g *montgomery
+type Scratch struct {
+	g *Modulus
 	t []big.Word // 2n words
 }
 
-func (g *montgomery) scratch() *montScratch {
-	return &montScratch{g: g, t: make([]big.Word, max(2*g.n, ifmaWords))}
+// Scratch returns working space for one computation modulo g.
+func (g *Modulus) Scratch() *Scratch {
+	return &Scratch{g: g, t: make([]big.Word, max(2*g.n, ifmaWords))}
 }
 
-// mul sets z = x·y·R⁻¹ mod m (the Montgomery form of the product) for x, y < m
+// Mul sets z = x·y·R⁻¹ mod m (the Montgomery form of the product) for x, y < m
 // (below 2m, and z too, with m52). z may be x or y.
-func (s *montScratch) mul(z, x, y []big.Word) {
+func (s *Scratch) Mul(z, x, y []big.Word) {
 	if m52 := s.g.m52; m52 != nil {
 		amm52((*ifmaNum)(z), (*ifmaNum)(x), (*ifmaNum)(y), m52, s.g.k0)
 		return
@@ -109,9 +154,9 @@ func (s *montScratch) mul(z, x, y []big.Word) {
 	s.reduce(z)
 }
 
-// sqr sets z = x²·R⁻¹ mod m for x < m (below 2m with m52, by amm52): each
+// Sqr sets z = x²·R⁻¹ mod m for x < m (below 2m with m52, by amm52): each
 // product x_i·x_j (i < j) once, doubled, plus the squares x_i². z may be x.
-func (s *montScratch) sqr(z, x []big.Word) {
+func (s *Scratch) Sqr(z, x []big.Word) {
 	if m52 := s.g.m52; m52 != nil {
 		amm52((*ifmaNum)(z), (*ifmaNum)(x), (*ifmaNum)(x), m52, s.g.k0)
 		return
@@ -140,7 +185,7 @@ func (s *montScratch) sqr(z, x []big.Word) {
 // 14.32): adding q·m·β^i with q = t_i·k0 clears word i, n times, leaves
 // t / R < 2m, and one subtraction of m, kept or not by a mask, not a branch,
 // brings it below m.
-func (s *montScratch) reduce(z []big.Word) {
+func (s *Scratch) reduce(z []big.Word) {
 	g, t, n := s.g, s.t, s.g.n
 	var carry uint
 	for i := range n {
@@ -155,7 +200,7 @@ func (s *montScratch) reduce(z []big.Word) {
 
 // subtractIfAbove sets z = r − m if carry·β^n + r ≥ m, else z = r, for r of
 // n words, by a mask, not a branch.
-func (s *montScratch) subtractIfAbove(z, r []big.Word, carry uint) {
+func (s *Scratch) subtractIfAbove(z, r []big.Word, carry uint) {
 	g, n := s.g, s.g.n
 	borrow := uint(subVV(z[:n], r, g.m))
 	// Keep r − m when r ≥ m: the top carry is set or the subtraction did not
@@ -166,19 +211,19 @@ func (s *montScratch) subtractIfAbove(z, r []big.Word, carry uint) {
 	}
 }
 
-// in sets z to x's Montgomery form for 0 ≤ x < m.
-func (s *montScratch) in(z []big.Word, x *big.Int) {
+// In sets z to x's Montgomery form for 0 ≤ x < m.
+func (s *Scratch) In(z []big.Word, x *big.Int) {
 	if s.g.m52 != nil {
 		toLimbs(z, x.Bits())
 	} else {
 		copy(z, x.Bits())
 		clear(z[len(x.Bits()):])
 	}
-	s.mul(z, z, s.g.rr)
+	s.Mul(z, z, s.g.rr)
 }
 
-// out returns the number whose Montgomery form is x.
-func (s *montScratch) out(x []big.Word) *big.Int {
+// Out returns the number whose Montgomery form is x.
+func (s *Scratch) Out(x []big.Word) *big.Int {
 	n := s.g.n
 	if m52 := s.g.m52; m52 != nil {
 		// x·1·R⁻¹ + q·m/R ≤ m for x < 2m: at most one subtraction.
@@ -203,11 +248,11 @@ func (s *montScratch) out(x []big.Word) *big.Int {
 // multiplication per window.
 const expWindow = 5
 
-// exp returns base^e mod m for base ≥ 0 and 0 ≤ e < 2^size, where size is
+// Exp returns base^e mod m for base ≥ 0 and 0 ≤ e < 2^size, where size is
 // the size e is drawn at (a public number), by fixed windows: the same
 // squarings and multiplications (a zero window multiplies by 1) for every e
 // of that size. A larger e falls back to big.Int.Exp.
-func (g *montgomery) exp(base, e *big.Int, size int) *big.Int {
+func (g *Modulus) Exp(base, e *big.Int, size int) *big.Int {
 	if e.Sign() < 0 || e.BitLen() > size || size == 0 {
 		return new(big.Int).Exp(base, e, g.mod)
 	}
@@ -215,26 +260,26 @@ func (g *montgomery) exp(base, e *big.Int, size int) *big.Int {
 		base = new(big.Int).Mod(base, g.mod)
 	}
 	n := g.size
-	s := g.scratch()
+	s := g.Scratch()
 	var pow [1 << expWindow][]big.Word
 	buf := make([]big.Word, (len(pow)+1)*n)
 	for i := range pow {
 		pow[i] = buf[i*n : (i+1)*n : (i+1)*n]
 	}
 	copy(pow[0], g.one)
-	s.in(pow[1], base)
+	s.In(pow[1], base)
 	for i := 2; i < len(pow); i++ {
 		if i%2 == 0 {
-			s.sqr(pow[i], pow[i/2])
+			s.Sqr(pow[i], pow[i/2])
 		} else {
-			s.mul(pow[i], pow[i-1], pow[1])
+			s.Mul(pow[i], pow[i-1], pow[1])
 		}
 	}
 	words := e.Bits()
 	window := func(w int) uint {
 		var u uint
 		for j := range expWindow {
-			u |= bit(words, uint(w*expWindow+j)) << j
+			u |= Bit(words, uint(w*expWindow+j)) << j
 		}
 		return u
 	}
@@ -243,9 +288,9 @@ func (g *montgomery) exp(base, e *big.Int, size int) *big.Int {
 	copy(z, pow[window(windows-1)])
 	for w := windows - 2; w >= 0; w-- {
 		for range expWindow {
-			s.sqr(z, z)
+			s.Sqr(z, z)
 		}
-		s.mul(z, z, pow[window(w)])
+		s.Mul(z, z, pow[window(w)])
 	}
-	return s.out(z)
+	return s.Out(z)
 }

@@ -1,4 +1,4 @@
-package srp
+package montgomery
 
 import (
 	"math/big"

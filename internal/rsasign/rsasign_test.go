@@ -1,0 +1,208 @@
+package rsasign
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"math/big"
+	mrand "math/rand/v2"
+	"sync"
+	"testing"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
+)
+
+// testKeys are RSA-2048 keys generated once per test binary, each also with
+// its primes swapped (p < q as well as p > q), and their count.
+const testKeyCount = 4
+
+var testKeys = sync.OnceValues(func() ([]*rsa.PrivateKey, error) {
+	var keys []*rsa.PrivateKey
+	for range testKeyCount {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			return nil, err
+		}
+		swapped := &rsa.PrivateKey{PublicKey: k.PublicKey, D: k.D, Primes: []*big.Int{k.Primes[1], k.Primes[0]}}
+		swapped.Precompute()
+		keys = append(keys, k, swapped)
+	}
+	return keys, nil
+})
+
+func keys(t testing.TB) []*rsa.PrivateKey {
+	t.Helper()
+	ks, err := testKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ks
+}
+
+// TestMatchesCryptoRSA compares signatures byte for byte with
+// rsa.SignPKCS1v15 for each key (both orders of its primes) and edge and
+// random digests, and checks the fast path is taken where the CPU has IFMA.
+func TestMatchesCryptoRSA(t *testing.T) {
+	r := mrand.New(mrand.NewChaCha8([32]byte{7}))
+	digests := [][sha256.Size]byte{{}, bytes32(0xff), bytes32(0x80), sha256.Sum256(nil)}
+	for range 40 {
+		var d [sha256.Size]byte
+		for i := range d {
+			d[i] = byte(r.Uint32())
+		}
+		digests = append(digests, d)
+	}
+	for i, key := range keys(t) {
+		s := New(key)
+		if !s.Fast() {
+			t.Logf("key %d: crypto/rsa (no AVX-512 IFMA here?)", i)
+		}
+		for _, d := range digests {
+			want := checkSame(t, s, key, &d)
+			if s.Fast() {
+				if raw := s.crt.sign(&d); !bytes.Equal(raw, want) {
+					t.Fatalf("key %d, digest %x: the CRT signature (before the check) differs", i, d)
+				}
+			}
+		}
+	}
+}
+
+func bytes32(b byte) [sha256.Size]byte {
+	var d [sha256.Size]byte
+	for i := range d {
+		d[i] = b
+	}
+	return d
+}
+
+// TestFastPathOnlyFor checks which keys take the IFMA path: RSA-2048 with
+// two primes and precomputed values; everything else is crypto/rsa's, and
+// still signs correctly.
+func TestFastPathOnlyFor(t *testing.T) {
+	base := keys(t)[0]
+	noPre := &rsa.PrivateKey{PublicKey: base.PublicKey, D: base.D, Primes: base.Primes}
+	wrongQinv := *base
+	wrongQinv.Precomputed.Qinv = new(big.Int).Set(base.Primes[0]) // not below p
+	//lint:ignore SA1019 a multi-prime key is what this test needs
+	multi, err := rsa.GenerateMultiPrimeKey(rand.Reader, 3, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	small, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	large, err := rsa.GenerateKey(rand.Reader, 3072)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := sha256.Sum256([]byte("header.payload"))
+	for _, tt := range []struct {
+		name string
+		key  *rsa.PrivateKey
+		fast bool
+	}{
+		{"2048", base, true}, {"no precomputed values", noPre, false}, {"bad qInv", &wrongQinv, false},
+		{"three primes", multi, false}, {"1024", small, false}, {"3072", large, false},
+	} {
+		s := New(tt.key)
+		if want := tt.fast && New(base).Fast(); s.Fast() != want {
+			t.Errorf("%s: fast %v, want %v", tt.name, s.Fast(), want)
+		}
+		got, err := s.SignSHA256(&d)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if err := rsa.VerifyPKCS1v15(&tt.key.PublicKey, crypto.SHA256, d[:], got); err != nil {
+			t.Errorf("%s: signature does not verify: %v", tt.name, err)
+		}
+	}
+}
+
+// TestFaultIsNotReturned makes the CRT computation wrong (a broken dP) and
+// checks that the wrong signature never leaves: crypto/rsa's is returned.
+func TestFaultIsNotReturned(t *testing.T) {
+	key := keys(t)[1]
+	s := New(key)
+	if !s.Fast() {
+		t.Skip("no IFMA path on this CPU: nothing to fault") // the fallback is all there is
+	}
+	s.crt.d[0][3] ^= 1 << 17
+	d := sha256.Sum256([]byte("fault"))
+	if bad := s.crt.sign(&d); rsa.VerifyPKCS1v15(&key.PublicKey, crypto.SHA256, d[:], bad) == nil {
+		t.Fatal("the broken exponent still made a valid signature: the test does not fault")
+	}
+	got, err := s.SignSHA256(&d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := rsa.SignPKCS1v15(nil, key, crypto.SHA256, d[:])
+	if !bytes.Equal(got, want) {
+		t.Fatal("a faulty signature was returned")
+	}
+}
+
+// FuzzSignSHA256 compares signatures with crypto/rsa's for any digest.
+func FuzzSignSHA256(f *testing.F) {
+	f.Add([]byte{}, uint8(0))
+	f.Add(bytes.Repeat([]byte{0xff}, 32), uint8(1))
+	f.Fuzz(func(t *testing.T, msg []byte, which uint8) {
+		ks := keys(t)
+		key := ks[int(which)%len(ks)]
+		d := sha256.Sum256(msg)
+		checkSame(t, New(key), key, &d)
+	})
+}
+
+// checkSame checks that s signs digest as crypto/rsa does, and returns
+// crypto/rsa's signature.
+func checkSame(t *testing.T, s *Signer, key *rsa.PrivateKey, d *[sha256.Size]byte) []byte {
+	t.Helper()
+	got, err := s.SignSHA256(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, d[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("digest %x: signature %x, crypto/rsa's %x", d, got, want)
+	}
+	return want
+}
+
+// BenchmarkSign measures one RS256 signature of a 2048-bit key: this
+// package's (with its check; without it; the CRT signature and the check
+// alone) and crypto/rsa's.
+func BenchmarkSign(b *testing.B) {
+	key := keys(b)[0]
+	s := New(key)
+	d := sha256.Sum256([]byte("header.payload"))
+	for _, f := range []struct {
+		name string
+		sign func() ([]byte, error)
+	}{
+		{"rsasign", func() ([]byte, error) { return s.SignSHA256(&d) }},
+		{"rsasign-unchecked", func() ([]byte, error) { return s.crt.sign(&d), nil }},
+		{"verify", func() ([]byte, error) {
+			return nil, rsa.VerifyPKCS1v15(&key.PublicKey, crypto.SHA256, d[:], s.crt.sign(&d))
+		}},
+		{"crypto-rsa", func() ([]byte, error) { return rsa.SignPKCS1v15(nil, key, crypto.SHA256, d[:]) }},
+	} {
+		if f.name != "crypto-rsa" && !s.Fast() {
+			continue
+		}
+		b.Run(f.name, func(b *testing.B) {
+			b.ReportAllocs()
+			testutil.LoopCPU(b, func() {
+				if _, err := f.sign(); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+	}
+}
