@@ -55,6 +55,8 @@ type Engine struct {
 	cfg Config
 	d   Deps
 	reg registry
+	// secret computes SECRET_HASH; nil when the app client has no secret.
+	secret *secretHasher
 }
 
 // New returns an engine. api, Deps.Verifier, Deps.Rand, cfg.UserPoolID and cfg.ClientID are
@@ -87,14 +89,18 @@ func New(api API, cfg Config, d Deps) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cognito: %w", err)
 	}
-	return &Engine{api: api, cfg: cfg, d: d, reg: reg}, nil
+	e := &Engine{api: api, cfg: cfg, d: d, reg: reg}
+	if cfg.ClientSecret != "" {
+		e.secret = newSecretHasher(cfg.ClientID, cfg.ClientSecret)
+	}
+	return e, nil
 }
 
 func (e *Engine) secretHash(username string) *string {
-	if e.cfg.ClientSecret == "" {
+	if e.secret == nil {
 		return nil
 	}
-	return aws.String(SecretHash(e.cfg.ClientID, e.cfg.ClientSecret, username))
+	return aws.String(e.secret.hash(username))
 }
 
 // withSecret adds SECRET_HASH over username to m when the app client has a secret.

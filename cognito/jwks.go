@@ -50,22 +50,21 @@ func newPoolKeys(ctx context.Context, url string, client *http.Client) *poolKeys
 	return &poolKeys{url: url, client: client, ctx: context.WithoutCancel(ctx)}
 }
 
-// cached are the keys a token whose header names kid may be signed with: that key, or every
-// key for a token naming none.
-func (k *poolKeys) cached(kid string) []*rsa.PublicKey {
+// cached appends to dst the keys a token whose header names kid may be signed with: that key,
+// or every key for a token naming none.
+func (k *poolKeys) cached(dst []*rsa.PublicKey, kid string) []*rsa.PublicKey {
 	k.mu.RLock()
 	defer k.mu.RUnlock()
 	if kid != "" {
 		if pub := k.keys[kid]; pub != nil {
-			return []*rsa.PublicKey{pub}
+			return append(dst, pub)
 		}
-		return nil
+		return dst
 	}
-	out := make([]*rsa.PublicKey, 0, len(k.keys))
 	for _, pub := range k.keys {
-		out = append(out, pub)
+		dst = append(dst, pub)
 	}
-	return out
+	return dst
 }
 
 // refresh fetches the keys, or waits for the fetch under way.

@@ -2,13 +2,10 @@ package cognito
 
 import (
 	"context"
-	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -63,13 +60,7 @@ func signedIDToken(t testing.TB, key *rsa.PrivateKey, kid string, now time.Time)
 	h, _ := json.Marshal(header)
 	p, _ := json.Marshal(map[string]any{"iss": "https://issuer.example/pool", "aud": "client", "token_use": "id", "sub": "s-1",
 		"cognito:username": "ana", "email": "ana@example.com", "exp": now.Add(time.Hour).Unix(), "auth_time": now.Unix()})
-	signed := base64.RawURLEncoding.EncodeToString(h) + "." + base64.RawURLEncoding.EncodeToString(p)
-	digest := sha256.Sum256([]byte(signed))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, digest[:])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return signed + "." + base64.RawURLEncoding.EncodeToString(sig)
+	return signedPayload(t, key, string(h), string(p))
 }
 
 // TestJWKSVerifierKeys: the pool's keys are read once and again only for a key id not among

@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 )
 
 // cannedAnswer is an HTTP client that answers every request with the same response.
@@ -315,4 +317,28 @@ func BenchmarkAuthAnswer(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkAPICall is one InitiateAuth through the client NewAPI builds (its retryer,
+// middleware, in-memory bodies and typed answers), answered from memory with tokens of
+// Cognito's sizes: the SDK's per-call work without a network.
+func BenchmarkAPICall(b *testing.B) {
+	tok := func(n int) string { return strings.Repeat("eyJraWQiOiJ", n/11+1)[:n] }
+	body := []byte(`{"AuthenticationResult":{"AccessToken":"` + tok(1050) + `","ExpiresIn":3600,"IdToken":"` + tok(1150) +
+		`","RefreshToken":"` + tok(1780) + `","TokenType":"Bearer"},"ChallengeParameters":{}}`)
+	c := cannedAnswer{status: 200, header: http.Header{"Content-Type": {"application/x-amz-json-1.1"}}, body: body}
+	api, err := NewAPI(b.Context(), Config{Region: "us-east-1", Endpoint: "http://127.0.0.1:9"},
+		WithHTTPClient(c), WithCredentials(credentials.NewStaticCredentialsProvider("AKID", "SECRET", "")))
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := &cip.InitiateAuthInput{AuthFlow: types.AuthFlowTypeUserPasswordAuth, ClientId: aws.String("c"),
+		AuthParameters: map[string]string{"USERNAME": "alice", "PASSWORD": "x", "SECRET_HASH": "abcdefghijabcdefghijabcdefghijabcdefghijabc="}}
+	b.ReportAllocs()
+	testutil.LoopCPU(b, func() {
+		out, err := api.InitiateAuth(b.Context(), in)
+		if err != nil || out.AuthenticationResult == nil {
+			b.Fatal(err)
+		}
+	})
 }

@@ -1,8 +1,13 @@
 package cognito
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"os/exec"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
@@ -41,4 +46,47 @@ func TestSecretHashMatchesOpenSSL(t *testing.T) {
 			t.Errorf("SecretHash(%q) = %q, openssl says %q", u, got, want)
 		}
 	}
+}
+
+// TestSecretHasherReusesItsStates: one hasher's kept HMAC states, used again and at once from
+// many goroutines, give what a fresh HMAC gives for every username.
+func TestSecretHasherReusesItsStates(t *testing.T) {
+	fresh := func(username string) string {
+		m := hmac.New(sha256.New, []byte("s3cr3t-key"))
+		m.Write([]byte(username + "client123"))
+		return base64.StdEncoding.EncodeToString(m.Sum(nil))
+	}
+	h := newSecretHasher("client123", "s3cr3t-key")
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 200 {
+				u := strings.Repeat("ü", (g+i)%40) + "user" + strconv.Itoa(i)
+				if got, want := h.hash(u), fresh(u); got != want {
+					t.Errorf("hash(%q) = %q, want %q", u, got, want)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// BenchmarkSecretHash: SECRET_HASH with a fresh HMAC (its key hashed each time: how it was
+// computed before the kept states) and with the engine's kept states.
+func BenchmarkSecretHash(b *testing.B) {
+	const id, secret, user = "3n4b5urk1ft4fl3mlclo4b2d3c", "xx1m8ovqb4ftgr7b6fnq0iq7eo2ik5f2eb6qb7q5m7qc", "alice@example.com"
+	b.Run("fresh", func(b *testing.B) {
+		b.ReportAllocs()
+		testutil.LoopCPU(b, func() {
+			m := hmac.New(sha256.New, []byte(secret))
+			m.Write([]byte(user + id))
+			_ = base64.StdEncoding.EncodeToString(m.Sum(nil))
+		})
+	})
+	b.Run("kept", func(b *testing.B) {
+		h := newSecretHasher(id, secret)
+		b.ReportAllocs()
+		testutil.LoopCPU(b, func() { h.hash(user) })
+	})
 }

@@ -6,16 +6,15 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/bridgekeeper/bridgekeeper/identity"
+	"github.com/bridgekeeper/bridgekeeper/internal/awsjson"
 )
 
 // TokenVerifier checks Cognito ID tokens and returns what they say about the person.
@@ -33,17 +32,66 @@ type IDToken struct {
 	Claims   identity.Claims
 }
 
-// idTokenChecked are the claims VerifyIDToken checks or reads, decoded once from the payload.
+// idTokenChecked are the claims VerifyIDToken checks or reads, as the payload writes them (a
+// repeated name's last value, as decoding takes it), taken from the one reading of the payload
+// that also keeps the person's claims. Names are matched exactly (RFC 7519 §4).
 type idTokenChecked struct {
-	Issuer   string          `json:"iss"`
-	Audience json.RawMessage `json:"aud"`
-	// Expiry is exp; absent or null leaves it 0, long expired (a non-number fails the decode).
-	Expiry    float64         `json:"exp"`
-	NotBefore json.RawMessage `json:"nbf"`
-	TokenUse  string          `json:"token_use"`
-	Subject   string          `json:"sub"`
-	Username  string          `json:"cognito:username"`
-	AuthTime  float64         `json:"auth_time"`
+	iss, aud, exp, nbf, tokenUse, sub, username, authTime []byte
+}
+
+// see keeps the value of a checked claim.
+func (c *idTokenChecked) see(name, value []byte) {
+	switch string(name) {
+	case "iss":
+		c.iss = value
+	case "aud":
+		c.aud = value
+	case "exp":
+		c.exp = value
+	case "nbf":
+		c.nbf = value
+	case "token_use":
+		c.tokenUse = value
+	case "sub":
+		c.sub = value
+	case "cognito:username":
+		c.username = value
+	case "auth_time":
+		c.authTime = value
+	}
+}
+
+// idTokenClaims are the checked claims decoded: as encoding/json decodes them into strings and
+// float64s (absent or null: zero; another type: an error).
+type idTokenClaims struct {
+	issuer, tokenUse, subject, username string
+	// expiry is exp; absent or null leaves it 0, long expired.
+	expiry, authTime float64
+}
+
+// decode decodes the checked claims, false when one has another type.
+func (c *idTokenChecked) decode() (d idTokenClaims, ok bool) {
+	ok = true
+	str := func(v []byte) string {
+		if v == nil {
+			return ""
+		}
+		r := awsjson.NewReader(v)
+		s := readPlainString(&r)
+		ok = ok && r.Done()
+		return s
+	}
+	num := func(v []byte) float64 {
+		if v == nil || string(v) == "null" {
+			return 0
+		}
+		f, err := strconv.ParseFloat(string(v), 64) // v is one JSON value: a number or no float
+		ok = ok && err == nil
+		return f
+	}
+	d = idTokenClaims{issuer: str(c.iss), tokenUse: str(c.tokenUse), subject: str(c.sub), username: str(c.username),
+		expiry: num(c.exp), authTime: num(c.authTime)}
+	return d, ok
 }
 
 // JWKSVerifier verifies Cognito ID tokens against the pool's published keys (poolKeys: cached,
@@ -66,8 +114,8 @@ func NewJWKSVerifier(ctx context.Context, cfg Config, client *http.Client) *JWKS
 	return &JWKSVerifier{keys: newPoolKeys(ctx, cfg.JWKS(), client), issuer: cfg.IssuerURL(), clientID: cfg.ClientID}
 }
 
-// VerifyIDToken checks the RS256 signature with the pool's key the header names, then decodes
-// the claims once and checks the issuer, the audience, the expiry (and nbf, if present) and
+// VerifyIDToken checks the RS256 signature with the pool's key the header names, then reads
+// the payload once (identity.ReadClaims: the person's claims and the checked ones) and checks the issuer, the audience, the expiry (and nbf, if present) and
 // token_use=id: what go-oidc's ID token verifier checks, with one parse of the token.
 func (j *JWKSVerifier) VerifyIDToken(ctx context.Context, raw string) (IDToken, error) {
 	if j.clientID == "" {
@@ -77,44 +125,70 @@ func (j *JWKSVerifier) VerifyIDToken(ctx context.Context, raw string) (IDToken, 
 	if err != nil {
 		return IDToken{}, fmt.Errorf("verify Cognito ID token: %w", err)
 	}
-	var c idTokenChecked
-	if err := json.Unmarshal(payload, &c); err != nil {
+	var checked idTokenChecked
+	claims, err := identity.ReadClaims(payload, checked.see)
+	if err != nil {
 		return IDToken{}, fmt.Errorf("read Cognito ID token claims: %w", err)
 	}
-	if c.Issuer != j.issuer {
-		return IDToken{}, fmt.Errorf("verify Cognito ID token: issued by %q, want %q", c.Issuer, j.issuer)
+	c, ok := checked.decode()
+	if !ok {
+		return IDToken{}, errors.New("read Cognito ID token claims: a checked claim has the wrong type")
 	}
-	if !hasAudience(c.Audience, j.clientID) {
-		return IDToken{}, fmt.Errorf("verify Cognito ID token: audience %s, want %q", c.Audience, j.clientID)
+	if c.issuer != j.issuer {
+		return IDToken{}, fmt.Errorf("verify Cognito ID token: issued by %q, want %q", c.issuer, j.issuer)
+	}
+	if !hasAudience(checked.aud, j.clientID) {
+		return IDToken{}, fmt.Errorf("verify Cognito ID token: audience %s, want %q", checked.aud, j.clientID)
 	}
 	now := time.Now
 	if j.Now != nil {
 		now = j.Now
 	}
 	t := now()
-	if unixTime(c.Expiry).Before(t) {
-		return IDToken{}, fmt.Errorf("verify Cognito ID token: expired (exp %v)", c.Expiry)
+	if unixTime(c.expiry).Before(t) {
+		return IDToken{}, fmt.Errorf("verify Cognito ID token: expired (exp %v)", c.expiry)
 	}
-	if len(c.NotBefore) > 0 {
-		if n, err := strconv.ParseFloat(string(c.NotBefore), 64); err != nil || t.Add(nbfLeeway).Before(unixTime(n)) {
-			return IDToken{}, fmt.Errorf("verify Cognito ID token: not valid before %s", c.NotBefore)
+	if len(checked.nbf) > 0 {
+		if n, err := strconv.ParseFloat(string(checked.nbf), 64); err != nil || t.Add(nbfLeeway).Before(unixTime(n)) {
+			return IDToken{}, fmt.Errorf("verify Cognito ID token: not valid before %s", checked.nbf)
 		}
 	}
-	if c.TokenUse != "id" {
-		return IDToken{}, fmt.Errorf("verify Cognito ID token: token_use is %q, want id", c.TokenUse)
+	if c.tokenUse != "id" {
+		return IDToken{}, fmt.Errorf("verify Cognito ID token: token_use is %q, want id", c.tokenUse)
 	}
-	claims, err := identity.NewClaims(payload)
-	if err != nil {
-		return IDToken{}, fmt.Errorf("read Cognito ID token claims: %w", err)
-	}
-	return IDToken{Subject: c.Subject, Username: c.Username, AuthTime: int64(c.AuthTime), Claims: claims}, nil
+	return IDToken{Subject: c.subject, Username: c.username, AuthTime: int64(c.authTime), Claims: claims}, nil
 }
 
 // jwsHeader is the protected header of a compact JWS, as far as it is read.
 type jwsHeader struct {
-	Alg  string          `json:"alg"`
-	Kid  string          `json:"kid"`
-	Crit json.RawMessage `json:"crit"`
+	Alg, Kid string
+	// Crit is the crit member as written, if present.
+	Crit []byte
+}
+
+// readJWSHeader reads a protected header (a JSON object; names matched exactly, a repeated
+// name's last value counts, null is an empty alg or kid).
+func readJWSHeader(b []byte) (h jwsHeader, err error) {
+	r := awsjson.NewReader(b)
+	if !r.Object() {
+		return h, errors.New("not a JSON object")
+	}
+	for key, ok := r.Key(); ok; key, ok = r.Key() {
+		switch string(key) {
+		case "alg":
+			h.Alg = readPlainString(&r)
+		case "kid":
+			h.Kid = readPlainString(&r)
+		case "crit":
+			h.Crit, _ = r.Raw()
+		default:
+			r.Skip()
+		}
+	}
+	if !r.Done() {
+		return jwsHeader{}, errors.New("not a JSON object")
+	}
+	return h, nil
 }
 
 // errMalformed is the error for anything that is not a compact JWS.
@@ -132,7 +206,7 @@ func parseRS256(raw string) (h jwsHeader, signed, payload, sig string, err error
 	if err != nil {
 		return h, "", "", "", fmt.Errorf("malformed token header: %w", err)
 	}
-	if err := json.Unmarshal(dec, &h); err != nil {
+	if h, err = readJWSHeader(dec); err != nil {
 		return h, "", "", "", fmt.Errorf("malformed token header: %w", err)
 	}
 	if h.Alg != "RS256" {
@@ -151,10 +225,14 @@ func (j *JWKSVerifier) verifySignature(ctx context.Context, raw string) ([]byte,
 	if err != nil {
 		return nil, err
 	}
-	s, err := base64.RawURLEncoding.DecodeString(sig)
+	// The signature and the payload decoded into one buffer.
+	enc := base64.RawURLEncoding
+	buf := make([]byte, enc.DecodedLen(len(sig))+enc.DecodedLen(len(payload)))
+	n, err := enc.Decode(buf, []byte(sig))
 	if err != nil {
 		return nil, fmt.Errorf("malformed token signature: %w", err)
 	}
+	s, rest := buf[:n:n], buf[n:]
 	digest := sha256.Sum256([]byte(signed))
 	verifies := func(keys []*rsa.PublicKey) bool {
 		for _, pub := range keys {
@@ -164,7 +242,8 @@ func (j *JWKSVerifier) verifySignature(ctx context.Context, raw string) ([]byte,
 		}
 		return false
 	}
-	keys := j.keys.cached(h.Kid)
+	var one [1]*rsa.PublicKey
+	keys := j.keys.cached(one[:0], h.Kid)
 	if !verifies(keys) {
 		if len(keys) > 0 && h.Kid != "" {
 			return nil, errors.New("the signature does not verify")
@@ -174,31 +253,37 @@ func (j *JWKSVerifier) verifySignature(ctx context.Context, raw string) ([]byte,
 		if err := j.keys.refresh(ctx); err != nil {
 			return nil, fmt.Errorf("fetch the pool's keys: %w", err)
 		}
-		if !verifies(j.keys.cached(h.Kid)) {
+		if !verifies(j.keys.cached(one[:0], h.Kid)) {
 			return nil, fmt.Errorf("no key of the pool's verifies the signature (key id %q)", h.Kid)
 		}
 	}
-	out, err := base64.RawURLEncoding.DecodeString(payload)
+	n, err = enc.Decode(rest, []byte(payload))
 	if err != nil {
 		return nil, fmt.Errorf("malformed token payload: %w", err)
 	}
-	return out, nil
+	return rest[:n], nil
 }
 
-// hasAudience reports whether aud (a JSON string or array) names clientID.
-func hasAudience(aud json.RawMessage, clientID string) bool {
-	if len(aud) == 0 {
+// hasAudience reports whether aud (a JSON string, or an array naming it among its values)
+// names clientID.
+func hasAudience(aud []byte, clientID string) bool {
+	r := awsjson.NewReader(aud)
+	if len(aud) > 0 && aud[0] == '"' {
+		s, ok := r.String()
+		return ok && r.Done() && s == clientID
+	}
+	if !r.Array() {
 		return false
 	}
-	switch aud[0] {
-	case '"':
-		var a string
-		return json.Unmarshal(aud, &a) == nil && a == clientID
-	case '[':
-		var a []any
-		return json.Unmarshal(aud, &a) == nil && slices.Contains(a, any(clientID))
+	found := false
+	for r.Elem() {
+		if v, ok := r.Raw(); ok && v[0] == '"' {
+			s := awsjson.NewReader(v)
+			name, _ := s.String()
+			found = found || name == clientID
+		}
 	}
-	return false
+	return found && r.Done()
 }
 
 // unixTime is a NumericDate (seconds, possibly fractional) as a time.

@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"unicode/utf8"
+
+	"github.com/bridgekeeper/bridgekeeper/internal/awsjson"
 )
 
 // Claims are the person's verified claims from the pool's ID token (email, email_verified,
@@ -20,35 +23,54 @@ type Claims []byte
 var errMalformedClaims = errors.New("identity: claims are not a JSON object")
 
 // NewClaims keeps the members of the JSON object payload (an ID token's claims) except the
-// token's bookkeeping, compactly, in their order.
-func NewClaims(payload []byte) (Claims, error) {
+// token's bookkeeping, compactly, in their order. Invalid UTF-8 is kept as decoding reads it;
+// an object nested more than 64 deep is refused (internal/awsjson's limit; no pool's claims
+// come near it).
+func NewClaims(payload []byte) (Claims, error) { return ReadClaims(payload, nil) }
+
+// ReadClaims is NewClaims, also handing see (unless nil) every member of the payload, the
+// token's bookkeeping included, by its decoded name, from the same reading. A payload that is
+// not compact (or not valid UTF-8) is compacted first and then read, so see may be handed its
+// members a second time (as a repeated name is handed again): see keeps the last value.
+func ReadClaims(payload []byte, see func(name, value []byte)) (Claims, error) {
+	if c, ok := keepPersonal(payload, see); ok { // a compact, valid object: the token's usual payload
+		return c, nil
+	}
 	var compact bytes.Buffer
-	err := json.Compact(&compact, payload)
-	if err != nil {
+	if err := json.Compact(&compact, payload); err != nil {
 		return nil, fmt.Errorf("identity: read claims: %w", err)
 	}
 	obj := compact.Bytes()
-	if len(obj) < 2 || obj[0] != '{' {
-		return nil, errMalformedClaims
-	}
 	if !utf8.Valid(obj) { // as decoding would read them: invalid bytes become U+FFFD
 		var m map[string]any
 		if err := json.Unmarshal(obj, &m); err != nil {
 			return nil, fmt.Errorf("identity: read claims: %w", err)
 		}
+		var err error
 		if obj, err = json.Marshal(m); err != nil {
 			return nil, fmt.Errorf("identity: read claims: %w", err)
 		}
 	}
+	if c, ok := keepPersonal(obj, see); ok {
+		return c, nil
+	}
+	return nil, errMalformedClaims
+}
+
+// keepPersonal is ReadClaims for a compact object in valid UTF-8, in one reading of it; false
+// for anything else.
+func keepPersonal(obj []byte, see func(name, value []byte)) (Claims, bool) {
+	if !utf8.Valid(obj) {
+		return nil, false
+	}
 	out := make([]byte, 0, len(obj))
 	out = append(out, '{')
-	ok := eachMember(obj, func(key, value []byte) bool {
-		drop, err := isBookkeepingKey(key)
-		if err != nil {
-			return false
+	r, ok := readMembers(obj, func(name, key, value []byte) {
+		if see != nil {
+			see(name, value)
 		}
-		if drop {
-			return true
+		if isBookkeeping(string(name)) {
+			return
 		}
 		if len(out) > 1 {
 			out = append(out, ',')
@@ -56,12 +78,33 @@ func NewClaims(payload []byte) (Claims, error) {
 		out = append(out, key...)
 		out = append(out, ':')
 		out = append(out, value...)
-		return true
 	})
-	if !ok {
-		return nil, errMalformedClaims
+	if !ok || r.Spaced() {
+		return nil, false
 	}
-	return Claims(append(out, '}')), nil
+	return Claims(append(out, '}')), true
+}
+
+// readMembers reads obj, one JSON object, calling fn with each member's decoded name, its name
+// as written (quoted) and its value as written, in order; ok reports that obj was read whole.
+// A malformed object may have been read in part.
+func readMembers(obj []byte, fn func(name, key, value []byte)) (r awsjson.Reader, ok bool) {
+	r = awsjson.NewReader(obj)
+	if !r.Object() {
+		return r, false
+	}
+	for {
+		name, key, ok := r.KeyWritten()
+		if !ok {
+			break
+		}
+		value, ok := r.Raw()
+		if !ok {
+			return r, false
+		}
+		fn(name, key, value)
+	}
+	return r, r.Done()
 }
 
 // ClaimsFromMap encodes claims (for tests and callers holding decoded claims), without the
@@ -91,7 +134,7 @@ func (c *Claims) UnmarshalJSON(b []byte) error {
 		*c = nil
 		return nil
 	}
-	if eachMember(b, func(_, _ []byte) bool { return true }) {
+	if isCompactObject(b) {
 		*c = append(Claims(nil), b...)
 		return nil
 	}
@@ -106,41 +149,69 @@ func (c *Claims) UnmarshalJSON(b []byte) error {
 // Value is the JSON value of claim name, if present.
 func (c Claims) Value(name string) (json.RawMessage, bool) {
 	var found []byte
-	eachMember(c, func(key, value []byte) bool {
-		if isName(key, name) {
+	ok := c.each(func(n, value []byte) {
+		if string(n) == name {
 			found = value // the last one wins, as when decoding
 		}
-		return true
 	})
-	return found, found != nil
+	if !ok || found == nil {
+		return nil, false
+	}
+	return found[:len(found):len(found)], true
 }
 
 // Indexed is Claims read once, for taking many claims from them.
-type Indexed struct{ members []member }
+type Indexed struct {
+	c       Claims
+	members []member
+}
 
-// member is one member of a claims object: its quoted key and its value.
-type member struct{ key, value []byte }
+// member is where one member of the claims object is: its name as written (quoted) and its
+// value, as offsets into the claims.
+type member struct{ key, keyEnd, value, valueEnd int32 }
 
 // Indexed reads the claims once.
 func (c Claims) Indexed() Indexed {
-	n := 0
-	eachMember(c, func(_, _ []byte) bool { n++; return true })
-	ix := Indexed{members: make([]member, 0, n)}
-	eachMember(c, func(key, value []byte) bool {
-		ix.members = append(ix.members, member{key, value})
-		return true
-	})
+	if len(c) == 0 || len(c) > math.MaxInt32 {
+		return Indexed{}
+	}
+	// Every member has one colon outside its strings: room for all of them, in one allocation.
+	ix := Indexed{c: c, members: make([]member, 0, bytes.Count(c, []byte{':'}))}
+	if _, ok := readMembers(c, func(_, key, value []byte) {
+		k, v := offset(c, key), offset(c, value)
+		ix.members = append(ix.members, member{k, k + int32(len(key)), v, v + int32(len(value))})
+	}); !ok {
+		return Indexed{}
+	}
 	return ix
+}
+
+// offset is where part starts in c: part is a slice of c (readMembers hands out the
+// document's own bytes).
+func offset(c Claims, part []byte) int32 {
+	return int32(cap(c) - cap(part))
 }
 
 // Value is the JSON value of claim name, if present (as Claims.Value).
 func (ix Indexed) Value(name string) (json.RawMessage, bool) {
 	for i := len(ix.members) - 1; i >= 0; i-- { // the last one wins, as when decoding
-		if isName(ix.members[i].key, name) {
-			return ix.members[i].value, true
+		m := ix.members[i]
+		if isName(ix.c[m.key:m.keyEnd], name) {
+			return json.RawMessage(ix.c[m.value:m.valueEnd:m.valueEnd]), true
 		}
 	}
 	return nil, false
+}
+
+// isName reports whether the member whose name is written key (quoted) is name, decoding
+// the name only when it has escapes.
+func isName(key []byte, name string) bool {
+	if bytes.IndexByte(key, '\\') < 0 {
+		return string(key[1:len(key)-1]) == name
+	}
+	r := awsjson.NewReader(key)
+	n, ok := r.String()
+	return ok && n == name
 }
 
 // String is claim name's value when it is a JSON string, else "".
@@ -180,120 +251,19 @@ func isBookkeeping(name string) bool {
 	return false
 }
 
-// isBookkeepingKey is isBookkeeping for a member's quoted key, without making a string of the
-// name unless it is escaped.
-func isBookkeepingKey(key []byte) (bool, error) {
-	if bytes.IndexByte(key, '\\') < 0 {
-		return isBookkeeping(string(key[1 : len(key)-1])), nil
-	}
-	name, err := memberName(key)
-	return err == nil && isBookkeeping(name), err
-}
-
-// isName reports whether the quoted key names name (without allocating, unless escaped).
-func isName(key []byte, name string) bool {
-	if bytes.IndexByte(key, '\\') < 0 {
-		return string(key[1:len(key)-1]) == name
-	}
-	n, err := memberName(key)
-	return err == nil && n == name
-}
-
-// memberName is the name of a member whose quoted key is key.
-func memberName(key []byte) (string, error) {
-	if bytes.IndexByte(key, '\\') < 0 {
-		return string(key[1 : len(key)-1]), nil
-	}
-	var s string
-	err := json.Unmarshal(key, &s)
-	return s, err
-}
-
-// eachMember calls fn with the quoted key and the value of each member of the compact JSON
-// object obj, in order, until fn returns false. It reports false when obj is not a compact
-// object (it never reads past obj).
-func eachMember(obj []byte, fn func(key, value []byte) bool) bool {
-	if len(obj) == 0 {
+// each calls fn with the decoded name and the value of each member of the claims object, in
+// order, and reports whether the claims are one well-formed object (none is). A malformed
+// object may have been read in part.
+func (c Claims) each(fn func(name, value []byte)) bool {
+	if len(c) == 0 {
 		return true
 	}
-	if len(obj) < 2 || obj[0] != '{' || obj[len(obj)-1] != '}' {
-		return false
-	}
-	i, end := 1, len(obj)-1
-	for i < end {
-		k := skipString(obj, i)
-		if k < 0 || k >= end || obj[k] != ':' {
-			return false
-		}
-		v := skipValue(obj, k+1)
-		if v < 0 || v > end {
-			return false
-		}
-		if !fn(obj[i:k], obj[k+1:v]) {
-			return true
-		}
-		i = v
-		if i < end {
-			if obj[i] != ',' {
-				return false
-			}
-			i++
-		}
-	}
-	return true
+	_, ok := readMembers(c, func(name, _, value []byte) { fn(name, value) })
+	return ok
 }
 
-// skipString returns the index after the JSON string starting at b[i], or -1.
-func skipString(b []byte, i int) int {
-	if i >= len(b) || b[i] != '"' {
-		return -1
-	}
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
-		}
-	}
-	return -1
-}
-
-// skipValue returns the index after the compact JSON value starting at b[i], or -1.
-func skipValue(b []byte, i int) int {
-	if i >= len(b) {
-		return -1
-	}
-	switch b[i] {
-	case '"':
-		return skipString(b, i)
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				k := skipString(b, j)
-				if k < 0 {
-					return -1
-				}
-				j = k - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1
-				}
-			}
-		}
-		return -1
-	}
-	j := i
-	for j < len(b) && !bytes.ContainsRune([]byte(",}] \t\r\n"), rune(b[j])) {
-		j++
-	}
-	if j == i {
-		return -1
-	}
-	return j
+// isCompactObject reports whether b is one JSON object without white space between its tokens.
+func isCompactObject(b []byte) bool {
+	r := awsjson.NewReader(b)
+	return len(b) > 0 && b[0] == '{' && r.Skip() && r.Done() && !r.Spaced()
 }

@@ -3,6 +3,7 @@ package identity
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -113,6 +114,65 @@ func TestClaimsRefuseWhatIsNotAnObject(t *testing.T) {
 	for _, bad := range []Claims{Claims(`{`), Claims(`{"a`), Claims(`{"a":}`), Claims(`{"a":"b"`), Claims(`{"a":[}`), Claims(`{"a"}`)} {
 		if v, ok := bad.Value("a"); ok {
 			t.Errorf("Value of %q = %s", bad, v)
+		}
+	}
+}
+
+// TestIndexedIsValue: the claims read once answer every name as Claims.Value does, the last
+// of a repeated name winning, escaped names included.
+func TestIndexedIsValue(t *testing.T) {
+	pool, err := NewClaims([]byte(poolPayload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"sub", "email", "name", "nickname", "address", "identities", "cognito:groups",
+		"custom:team", "phone_number_verified", "updated_at", "iss", "missing", "", "a", "é"}
+	for _, c := range []Claims{pool, nil, Claims(`{}`), Claims(`{"a":1,"a":[2],"\u00e9":"x","b\"":{"c":"d"}}`),
+		Claims(`{"a":1,"b":}`), Claims(`{"a":1`), Claims(`[1]`)} {
+		ix := c.Indexed()
+		for _, n := range names {
+			want, wantOK := c.Value(n)
+			got, ok := ix.Value(n)
+			if ok != wantOK || string(got) != string(want) {
+				t.Errorf("%s: Indexed().Value(%q) = %s %v, Value %s %v", c, n, got, ok, want, wantOK)
+			}
+		}
+	}
+	if v, ok := Claims(`{"a":1,"a":[2]}`).Indexed().Value("a"); !ok || string(v) != "[2]" {
+		t.Errorf("repeated name: %s %v", v, ok)
+	}
+	if v, ok := Claims(`{"a\u0062":true}`).Indexed().Value("ab"); !ok || string(v) != "true" {
+		t.Errorf("escaped name: %s %v", v, ok)
+	}
+	// A value handed out cannot grow into the claims after it.
+	v, _ := Claims(`{"a":1,"b":2}`).Indexed().Value("a")
+	if cap(v) != len(v) {
+		t.Errorf("value %s has room for %d bytes", v, cap(v))
+	}
+}
+
+// TestNewClaimsShapes: what is kept from payloads written compactly or not, with repeated
+// names, and what is refused.
+func TestNewClaimsShapes(t *testing.T) {
+	deep := strings.Repeat(`[`, 70) + strings.Repeat(`]`, 70)
+	for _, tc := range []struct{ in, want string }{
+		{`{"sub":"s","iss":"i","email":"e"}`, `{"sub":"s","email":"e"}`},
+		{"{ \"sub\" : \"s\" ,\n\t\"n\": [1, {\"x\" : 2}], \"exp\": 5 }", `{"sub":"s","n":[1,{"x":2}]}`},
+		{`{"a":1,"a":2,"aud":"x","a":3}`, `{"a":1,"a":2,"a":3}`},
+		{`{"iss":"i","aud":["c"]}`, `{}`},
+		{`{}`, `{}`},
+		{`{"s":"a b","t":"\u00e9\"\\"}`, `{"s":"a b","t":"\u00e9\"\\"}`},
+		{`{"deep":` + deep + `}`, ``},
+	} {
+		c, err := NewClaims([]byte(tc.in))
+		if tc.want == "" {
+			if err == nil {
+				t.Errorf("NewClaims(%.40s…) accepted: %s", tc.in, c)
+			}
+			continue
+		}
+		if err != nil || string(c) != tc.want {
+			t.Errorf("NewClaims(%q) = %s, %v; want %s", tc.in, c, err, tc.want)
 		}
 	}
 }

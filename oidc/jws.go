@@ -42,8 +42,18 @@ type jwsHeader struct {
 	Typ string `json:"typ"`
 }
 
-// newJWSSigner makes the signer of key k (checked by newSigningKey) with the typ header.
-func newJWSSigner(k SigningKey, typ string) (*jwsSigner, error) {
+// rsaSigner prepares RS256 signing for k if it is an RSA key (nil otherwise): once per key,
+// shared by the key's signers of each typ.
+func rsaSigner(k SigningKey) *rsasign.Signer {
+	if key, ok := k.Key.(*rsa.PrivateKey); ok {
+		return rsasign.New(key)
+	}
+	return nil
+}
+
+// newJWSSigner makes the signer of key k (checked by newSigningKey) with the typ header; rs is
+// rsaSigner(k), made once per key.
+func newJWSSigner(k SigningKey, typ string, rs *rsasign.Signer) (*jwsSigner, error) {
 	h, err := json.Marshal(jwsHeader{Alg: k.Algorithm, Kid: k.ID, Typ: typ})
 	if err != nil {
 		return nil, fmt.Errorf("encode JWS header: %w", err)
@@ -51,7 +61,10 @@ func newJWSSigner(k SigningKey, typ string) (*jwsSigner, error) {
 	s := &jwsSigner{key: k.Key, header: append(base64.RawURLEncoding.AppendEncode(nil, h), '.')}
 	switch key := k.Key.(type) {
 	case *rsa.PrivateKey:
-		s.sigLen, s.rsa = key.Size(), rsasign.New(key)
+		if rs == nil {
+			rs = rsasign.New(key)
+		}
+		s.sigLen, s.rsa = key.Size(), rs
 	case *ecdsa.PrivateKey:
 		s.sigLen = 2 * es256Half
 	case ed25519.PrivateKey:

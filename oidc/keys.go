@@ -233,8 +233,9 @@ func newKeySet(keys []SigningKey, signingKeyID string, bufs *buffers) (*keySet, 
 	ks.jwks = doc
 	ks.jws = map[signerKey]*jwsSigner{}
 	for alg, k := range ks.signers {
+		rs := rsaSigner(k)
 		for _, typ := range []string{typIDToken, typAccessToken} {
-			s, err := newJWSSigner(k, typ)
+			s, err := newJWSSigner(k, typ, rs)
 			if err != nil {
 				return nil, fmt.Errorf("signing key %s: %w", k.ID, err)
 			}

@@ -119,15 +119,16 @@ type tokenResponse struct {
 // token (nonce only on the first issue) and the refresh token, if any.
 func (p *Provider) issueTokens(c *client, gid string, g *grantRecord, scopes []string, nonce, refreshToken string) (*tokenResponse, error) {
 	now := p.now()
-	resp := &tokenResponse{TokenType: "Bearer", ExpiresIn: int64(c.accessTokenTTL / time.Second), Scope: strings.Join(scopes, " "),
+	scope, sid := strings.Join(scopes, " "), publicSID(g.SessionID) // both tokens carry them
+	resp := &tokenResponse{TokenType: "Bearer", ExpiresIn: int64(c.accessTokenTTL / time.Second), Scope: scope,
 		RefreshToken: refreshToken}
-	at, err := p.mintAccessToken(c, gid, g, scopes, now)
+	at, err := p.mintAccessToken(c, gid, g, scopes, scope, sid, now)
 	if err != nil {
 		return nil, err
 	}
 	resp.AccessToken = at
 	if slices.Contains(scopes, scopeOpenID) {
-		idt, err := p.mintIDToken(c, g, scopes, nonce, at, now)
+		idt, err := p.mintIDToken(c, g, scopes, sid, nonce, at, now)
 		if err != nil {
 			return nil, err
 		}
@@ -146,8 +147,8 @@ func grantTTL(c *client, g *grantRecord) time.Duration {
 }
 
 // mintAccessToken signs an RFC 9068 JWT access token, or for a client with opaque access
-// tokens seals one (opaque.go).
-func (p *Provider) mintAccessToken(c *client, gid string, g *grantRecord, scopes []string, now time.Time) (string, error) {
+// tokens seals one (opaque.go); scope is scopes joined, sid the session's public id.
+func (p *Provider) mintAccessToken(c *client, gid string, g *grantRecord, scopes []string, scope, sid string, now time.Time) (string, error) {
 	jti, err := p.randomToken(16)
 	if err != nil {
 		return "", err
@@ -160,10 +161,10 @@ func (p *Provider) mintAccessToken(c *client, gid string, g *grantRecord, scopes
 		IssuedAt: now.Unix(),
 		ID:       jti,
 		ClientID: c.ID,
-		Scope:    strings.Join(scopes, " "),
+		Scope:    scope,
 		AuthTime: g.AuthTime,
 		AMR:      g.AMR,
-		SID:      publicSID(g.SessionID),
+		SID:      sid,
 		GrantID:  gid,
 	}
 	if c.opaqueAccess {
@@ -184,7 +185,7 @@ func (p *Provider) mintAccessToken(c *client, gid string, g *grantRecord, scopes
 // mintIDToken signs an ID token with the person's claims released by scopes
 // and by the claims request parameter.
 // Its payload is written straight from the grant's claims (jsonObject).
-func (p *Provider) mintIDToken(c *client, g *grantRecord, scopes []string, nonce, accessToken string, now time.Time) (string, error) {
+func (p *Provider) mintIDToken(c *client, g *grantRecord, scopes []string, sid, nonce, accessToken string, now time.Time) (string, error) {
 	sc := p.bufs.get()
 	defer p.bufs.put(sc) // the signer encodes the payload into the token
 	o := newJSONObjectIn(sc.raw, idTokenPayloadSize+len(g.Claims))
@@ -194,7 +195,7 @@ func (p *Provider) mintIDToken(c *client, g *grantRecord, scopes []string, nonce
 	o.num("exp", now.Add(c.idTokenTTL).Unix())
 	o.num("iat", now.Unix())
 	o.num("auth_time", g.AuthTime)
-	o.str("sid", publicSID(g.SessionID))
+	o.str("sid", sid)
 	if len(g.AMR) > 0 {
 		o.strs("amr", g.AMR)
 	}

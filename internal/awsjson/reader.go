@@ -5,6 +5,8 @@
 package awsjson
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"unicode/utf8"
 )
@@ -22,6 +24,8 @@ type Reader struct {
 	// more is set once the current array or object holds a value, so the next needs a comma.
 	more   bool
 	failed bool
+	// spaced is set once white space was skipped.
+	spaced bool
 }
 
 // NewReader reads b.
@@ -34,6 +38,10 @@ func (r *Reader) Done() bool {
 	return !r.failed && r.i == len(r.b) && r.depth == 0
 }
 
+// Spaced reports whether the reader has skipped white space between tokens so far: a
+// document read whole (Done) without it is compact, as json.Compact writes it.
+func (r *Reader) Spaced() bool { return r.spaced }
+
 func (r *Reader) fail() bool { r.failed = true; return false }
 
 func (r *Reader) space() {
@@ -41,6 +49,7 @@ func (r *Reader) space() {
 		switch r.b[r.i] {
 		case ' ', '\t', '\n', '\r':
 			r.i++
+			r.spaced = true
 		default:
 			return
 		}
@@ -110,21 +119,32 @@ func (r *Reader) next(close byte) bool {
 // Object consumes the start of an object; read its members with Key.
 func (r *Reader) Object() bool { return r.open('{') }
 
-// Key returns the next member's name, the reader at its value (which the caller must read
-// or Skip), or false at the object's end and on failure. The name is only valid until the
-// next call.
+// Key returns the next member's name, the reader at its value (which the caller must read,
+// Skip or take Raw), or false at the object's end and on failure. The name is the document's
+// own bytes unless it has escapes or invalid UTF-8 (then it is a decoded copy); the caller
+// must not change it.
 func (r *Reader) Key() ([]byte, bool) {
+	name, _, ok := r.KeyWritten()
+	return name, ok
+}
+
+// KeyWritten is Key, also returning the member's name as the document writes it (quoted,
+// escapes kept).
+func (r *Reader) KeyWritten() (name, written []byte, ok bool) {
 	if !r.next('}') {
-		return nil, false
+		return nil, nil, false
 	}
+	r.space()
+	start := r.i
 	k, ok := r.stringBytes()
+	written = r.b[start:r.i]
 	if !ok || r.peek() != ':' {
 		r.fail()
-		return nil, false
+		return nil, nil, false
 	}
 	r.i++
 	r.more = false
-	return k, true
+	return k, written, true
 }
 
 // Array consumes the start of an array; read its elements while Elem is true.
@@ -146,26 +166,46 @@ func (r *Reader) stringBytes() ([]byte, bool) {
 		return nil, r.fail()
 	}
 	start := r.i
-	ascii := true
-	for j := start + 1; j < len(r.b); j++ {
-		switch c := r.b[j]; {
-		case c == '"':
-			r.i = j + 1
-			r.more = true
-			s := r.b[start+1 : j]
-			if ascii || utf8.Valid(s) {
-				return s, true
-			}
-			return r.unquote(start, j+1) // encoding/json replaces invalid UTF-8
-		case c == '\\':
-			return r.escaped(start, j)
-		case c < 0x20:
-			return nil, r.fail()
-		case c >= utf8.RuneSelf:
-			ascii = false
+	body := r.b[start+1:]
+	q := bytes.IndexByte(body, '"')
+	if q < 0 {
+		return nil, r.fail()
+	}
+	s := body[:q]
+	if k := bytes.IndexByte(s, '\\'); k >= 0 {
+		return r.escaped(start, start+1+k) // the quote found may be an escaped one
+	}
+	control, nonASCII := classify(s)
+	if control {
+		return nil, r.fail()
+	}
+	r.i = start + 1 + q + 1
+	r.more = true
+	if !nonASCII || utf8.Valid(s) {
+		return s, true
+	}
+	return r.unquote(start, r.i) // encoding/json replaces invalid UTF-8
+}
+
+// classify reports whether s holds a control character (below U+0020, which a JSON string
+// must escape) and whether it holds a byte past ASCII, eight bytes at a time.
+func classify(s []byte) (control, nonASCII bool) {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	var ctl, high uint64
+	for ; len(s) >= 8; s = s[8:] {
+		w := binary.LittleEndian.Uint64(s)
+		ctl |= (w - 0x20*ones) &^ w & highs // a byte below 0x20 (exact for any byte of the word)
+		high |= w & highs
+	}
+	for _, c := range s {
+		if c < 0x20 {
+			ctl = 1
+		}
+		if c >= utf8.RuneSelf {
+			high = 1
 		}
 	}
-	return nil, r.fail()
+	return ctl != 0, high != 0
 }
 
 // escaped finds the end of a string with escapes, from its backslash at j, and decodes it.
@@ -190,6 +230,54 @@ func (r *Reader) unquote(start, end int) ([]byte, bool) {
 		return nil, r.fail()
 	}
 	return []byte(s), true
+}
+
+// skipString reads a string value without decoding it, checking its escapes as encoding/json
+// does (invalid UTF-8 is accepted: encoding/json decodes it as U+FFFD).
+func (r *Reader) skipString() bool {
+	if r.peek() != '"' {
+		return r.fail()
+	}
+	body := r.b[r.i+1:]
+	if q := bytes.IndexByte(body, '"'); q >= 0 && bytes.IndexByte(body[:q], '\\') < 0 {
+		if control, _ := classify(body[:q]); control {
+			return r.fail()
+		}
+		r.i += 1 + q + 1
+		r.more = true
+		return true
+	}
+	for j := r.i + 1; j < len(r.b); j++ {
+		switch c := r.b[j]; {
+		case c == '"':
+			r.i = j + 1
+			r.more = true
+			return true
+		case c == '\\':
+			j++
+			if j >= len(r.b) {
+				return r.fail()
+			}
+			switch r.b[j] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			case 'u':
+				if len(r.b)-j <= 4 || !isHex(r.b[j+1]) || !isHex(r.b[j+2]) || !isHex(r.b[j+3]) || !isHex(r.b[j+4]) {
+					return r.fail()
+				}
+				j += 4
+			default:
+				return r.fail()
+			}
+		case c < 0x20:
+			return r.fail()
+		}
+	}
+	return r.fail()
+}
+
+// isHex reports whether c is a hexadecimal digit.
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // Int64 reads a number written as an integer (no fraction or exponent) that fits in int64,
@@ -268,6 +356,17 @@ func (r *Reader) digits() bool {
 	return r.i > start
 }
 
+// Raw reads the next value, whatever it is, and returns it as the document writes it (white
+// space inside it kept; see Spaced), sharing the document's memory.
+func (r *Reader) Raw() ([]byte, bool) {
+	r.space()
+	start := r.i
+	if !r.Skip() {
+		return nil, false
+	}
+	return r.b[start:r.i], true
+}
+
 // Skip reads and discards the next value, whatever it is.
 func (r *Reader) Skip() bool {
 	switch r.peek() {
@@ -282,7 +381,7 @@ func (r *Reader) Skip() bool {
 			r.Skip()
 		}
 	case '"':
-		r.stringBytes()
+		r.skipString()
 	case 't':
 		r.literal("true")
 	case 'f':

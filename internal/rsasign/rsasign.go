@@ -51,15 +51,19 @@ var digestInfoSHA256 = [...]byte{0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86,
 
 // New prepares signing with key. The preparation (math/big on p and q) is
 // not constant-time; it runs once per key.
-func New(key *rsa.PrivateKey) *Signer {
-	return &Signer{key: key, crt: newCRT(key)}
+func New(key *rsa.PrivateKey) *Signer { return newSigner(key, montgomery.NewPair) }
+
+// newSigner is New with the Pair's constructor given (tests: the Go
+// products, montgomery.NewPairGo, on any CPU).
+func newSigner(key *rsa.PrivateKey, newPair func(m0, m1 *big.Int) (*montgomery.Pair, error)) *Signer {
+	return &Signer{key: key, crt: newCRT(key, newPair)}
 }
 
 // Fast reports whether s signs with the IFMA arithmetic rather than
 // crypto/rsa.
 func (s *Signer) Fast() bool { return s.crt != nil }
 
-func newCRT(key *rsa.PrivateKey) *crt {
+func newCRT(key *rsa.PrivateKey, newPair func(m0, m1 *big.Int) (*montgomery.Pair, error)) *crt {
 	pre := key.Precomputed
 	if fips140.Enabled() || key.N.BitLen() != 8*keyBytes || len(key.Primes) != 2 ||
 		pre.Dp == nil || pre.Dq == nil || pre.Qinv == nil {
@@ -70,7 +74,7 @@ func newCRT(key *rsa.PrivateKey) *crt {
 		pre.Dp.Cmp(p) >= 0 || pre.Dq.Cmp(q) >= 0 || pre.Qinv.Sign() < 0 || pre.Qinv.Cmp(p) >= 0 {
 		return nil
 	}
-	pair, err := montgomery.NewPair(p, q)
+	pair, err := newPair(p, q)
 	if err != nil {
 		return nil
 	}

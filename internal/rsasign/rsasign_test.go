@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/bridgekeeper/bridgekeeper/internal/montgomery"
 	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 )
 
@@ -41,9 +42,26 @@ func keys(t testing.TB) []*rsa.PrivateKey {
 	return ks
 }
 
+// signers are key's Signer on the Go products (every CPU) and, where the
+// CPU has IFMA, on the assembly, each named.
+func signers(t testing.TB, key *rsa.PrivateKey) map[string]*Signer {
+	t.Helper()
+	ss := map[string]*Signer{"go": newSigner(key, montgomery.NewPairGo)}
+	if !ss["go"].Fast() {
+		t.Fatal("the Go products do not take an RSA-2048 key")
+	}
+	if s := New(key); s.Fast() {
+		ss["asm"] = s
+	} else {
+		t.Logf("no AVX-512 IFMA here: the CRT signature is tested on the Go products only")
+	}
+	return ss
+}
+
 // TestMatchesCryptoRSA compares signatures byte for byte with
 // rsa.SignPKCS1v15 for each key (both orders of its primes) and edge and
-// random digests, and checks the fast path is taken where the CPU has IFMA.
+// random digests, on the assembly (all digests) and the Go products (the
+// first few: ≈ 25 × slower), with and without the check.
 func TestMatchesCryptoRSA(t *testing.T) {
 	r := mrand.New(mrand.NewChaCha8([32]byte{7}))
 	digests := [][sha256.Size]byte{{}, bytes32(0xff), bytes32(0x80), sha256.Sum256(nil)}
@@ -55,15 +73,15 @@ func TestMatchesCryptoRSA(t *testing.T) {
 		digests = append(digests, d)
 	}
 	for i, key := range keys(t) {
-		s := New(key)
-		if !s.Fast() {
-			t.Logf("key %d: crypto/rsa (no AVX-512 IFMA here?)", i)
-		}
-		for _, d := range digests {
-			want := checkSame(t, s, key, &d)
-			if s.Fast() {
+		for name, s := range signers(t, key) {
+			ds := digests
+			if name == "go" {
+				ds = digests[:5]
+			}
+			for _, d := range ds {
+				want := checkSame(t, s, key, &d)
 				if raw := s.crt.sign(&d); !bytes.Equal(raw, want) {
-					t.Fatalf("key %d, digest %x: the CRT signature (before the check) differs", i, d)
+					t.Fatalf("%s, key %d, digest %x: the CRT signature (before the check) differs", name, i, d)
 				}
 			}
 		}
@@ -126,22 +144,13 @@ func TestFastPathOnlyFor(t *testing.T) {
 // checks that the wrong signature never leaves: crypto/rsa's is returned.
 func TestFaultIsNotReturned(t *testing.T) {
 	key := keys(t)[1]
-	s := New(key)
-	if !s.Fast() {
-		t.Skip("no IFMA path on this CPU: nothing to fault") // the fallback is all there is
-	}
-	s.crt.d[0][3] ^= 1 << 17
-	d := sha256.Sum256([]byte("fault"))
-	if bad := s.crt.sign(&d); rsa.VerifyPKCS1v15(&key.PublicKey, crypto.SHA256, d[:], bad) == nil {
-		t.Fatal("the broken exponent still made a valid signature: the test does not fault")
-	}
-	got, err := s.SignSHA256(&d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, _ := rsa.SignPKCS1v15(nil, key, crypto.SHA256, d[:])
-	if !bytes.Equal(got, want) {
-		t.Fatal("a faulty signature was returned")
+	for name, s := range signers(t, key) {
+		s.crt.d[0][3] ^= 1 << 17
+		d := sha256.Sum256([]byte("fault"))
+		if bad := s.crt.sign(&d); rsa.VerifyPKCS1v15(&key.PublicKey, crypto.SHA256, d[:], bad) == nil {
+			t.Fatalf("%s: the broken exponent still made a valid signature: the test does not fault", name)
+		}
+		checkSame(t, s, key, &d)
 	}
 }
 
