@@ -16,7 +16,7 @@ import (
 const (
 	// defaultTimerSlack is serve's timer slack unless BRIDGEKEEPER_TIMER_SLACK says otherwise.
 	defaultTimerSlack = time.Millisecond
-	// timerSlackEnv sets serve's timer slack (a Go duration, e.g. "50us"); "0" leaves the
+	// timerSlackEnv sets serve's timer slack (a Go duration, e.g. "50us"); "0" (or "0s") leaves the
 	// slack the process was started with.
 	timerSlackEnv = "BRIDGEKEEPER_TIMER_SLACK"
 	// timerSlackAppliedEnv marks the process serve re-executed itself as, so it never does it twice.
@@ -32,10 +32,10 @@ func timerSlackTarget(getenv func(string) string) (time.Duration, error) {
 	if v == "" {
 		return defaultTimerSlack, nil
 	}
-	if v == "0" {
+	d, err := time.ParseDuration(v) // "0" parses too: any zero duration leaves the slack
+	if err == nil && d == 0 {
 		return 0, nil
 	}
-	d, err := time.ParseDuration(v)
 	if err != nil || d < time.Nanosecond || d > time.Second {
 		return 0, fmt.Errorf("%s=%q: want a duration from 1ns to 1s, or 0", timerSlackEnv, v)
 	}
