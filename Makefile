@@ -70,7 +70,7 @@ fmt:
 ## vet: go vet
 vet:
 	$(GO) vet ./...
-	GOARCH=386 $(GO) vet ./... # 32-bit words: internal/srp's radix-2^52 form and store's scores
+	GOARCH=386 $(GO) vet ./... # 32-bit words: internal/montgomery's radix-2^52 form and store's scores
 
 ## lint: staticcheck
 lint:

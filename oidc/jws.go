@@ -62,7 +62,7 @@ func newJWSSigner(k SigningKey, typ string, rs *rsasign.Signer) (*jwsSigner, err
 	switch key := k.Key.(type) {
 	case *rsa.PrivateKey:
 		if rs == nil {
-			rs = rsasign.New(key)
+			return nil, fmt.Errorf("RSA key %s without its rsasign.Signer", k.ID)
 		}
 		s.sigLen, s.rsa = key.Size(), rs
 	case *ecdsa.PrivateKey:

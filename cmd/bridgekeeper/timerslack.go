@@ -8,7 +8,8 @@ import (
 )
 
 // Timer slack: how late Linux may wake a sleeping thread. The Go runtime's sysmon thread polls
-// every 20 µs while any goroutine runs (retaking Ps from long syscalls, preempting), and with
+// every 20 µs for about 50 rounds each time the process turns busy after being idle (or has just
+// retaken a P from a long syscall) before it backs off towards 10 ms, and with
 // Linux's default slack of 50 µs that is a sleep and a wake-up every ≈ 70 µs of a busy request:
 // ≈ 10 % of serve's CPU per sign-in in the sign-in benchmark, and the thread switches around it
 // more (docs/benchmarks.md, the levers table). With 1 ms of slack the kernel batches those

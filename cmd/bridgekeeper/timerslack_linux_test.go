@@ -91,9 +91,13 @@ func TestServeThreadsGetTheTimerSlack(t *testing.T) {
 			if err != nil {
 				t.Fatalf("probe: %v\n%s", err, out)
 			}
+			applied := tc.applied
+			if tc.slack == started {
+				applied = "" // started with the slack wanted already: nothing to execute again
+			}
 			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-			if lines[0] != "applied="+tc.applied {
-				t.Errorf("marker %q, want applied=%s", lines[0], tc.applied)
+			if lines[0] != "applied="+applied {
+				t.Errorf("marker %q, want applied=%s", lines[0], applied)
 			}
 			slacks := lines[1:]
 			if len(slacks) < 2 { // the main thread and sysmon at least

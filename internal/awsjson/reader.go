@@ -1,7 +1,7 @@
 // Package awsjson reads one JSON document in place, value by value, without building generic
-// values first. It accepts only well-formed JSON and reports anything else as a failure, so a
-// caller can hand such input to a slower, general decoder: whatever it accepts, encoding/json
-// accepts too and decodes to the same strings and numbers.
+// values first. It accepts only well-formed JSON and reports anything else as a failure, which
+// a caller either hands to a slower, general decoder or refuses: whatever it accepts,
+// encoding/json accepts too and decodes to the same strings and numbers.
 package awsjson
 
 import (
@@ -12,7 +12,8 @@ import (
 )
 
 // maxDepth is how deeply nested arrays and objects may be; deeper documents are a failure
-// (encoding/json allows 10,000: the caller's general decoder takes those).
+// (encoding/json allows 10,000: a caller with a general decoder behind it takes those there;
+// the pool ID token's readers refuse them).
 const maxDepth = 64
 
 // Reader reads a document from its first byte. Its methods return zero values once it has
@@ -194,7 +195,7 @@ func classify(s []byte) (control, nonASCII bool) {
 	var ctl, high uint64
 	for ; len(s) >= 8; s = s[8:] {
 		w := binary.LittleEndian.Uint64(s)
-		ctl |= (w - 0x20*ones) &^ w & highs // a byte below 0x20 (exact for any byte of the word)
+		ctl |= (w - 0x20*ones) &^ w & highs // a byte below 0x20 sets its high bit; a borrow sets one only above such a byte, so the OR is exact
 		high |= w & highs
 	}
 	for _, c := range s {

@@ -108,6 +108,11 @@ func (g *Modulus) Path() string {
 	return "words"
 }
 
+// AddMulVVW sets z = z + x·y for len(x) ≥ len(z) and returns the carry word,
+// in time that depends on len(z) only (math/big's assembly, as a Montgomery
+// row uses it).
+func AddMulVVW(z, x []big.Word, y big.Word) big.Word { return addMulVVW(z, x, y) }
+
 // Bit returns bit pos of the little-endian words (0 past their end).
 func Bit(words []big.Word, pos uint) uint {
 	if w := pos / wordBits; int(w) < len(words) {

@@ -16,7 +16,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"math/big"
-	"math/bits"
 
 	"github.com/bridgekeeper/bridgekeeper/internal/montgomery"
 )
@@ -133,30 +132,17 @@ func (c *crt) sign(digest *[sha256.Size]byte) []byte {
 	p.Mul(&h, &diff, &c.qInv) // ≡ (m_p − m_q)·qInv·R
 	p.ToWords(&hw, &h)        // hw[0] = h < p
 
-	// s = m_q + q·h < N: schoolbook, every word of every product.
+	// s = m_q + q·h < N: schoolbook, one row per word of q, every word of
+	// every product. Row i's carry lands in sig[i+halfWords], which no row
+	// has written yet.
 	var sig [2 * halfWords]big.Word
 	copy(sig[:], m[1][:])
 	for i, qi := range c.q {
-		var carry uint
-		for j, hj := range hw[0] {
-			hi, lo := bits.Mul(uint(qi), uint(hj))
-			var c0, c1 uint
-			lo, c0 = bits.Add(lo, uint(sig[i+j]), 0)
-			lo, c1 = bits.Add(lo, carry, 0)
-			sig[i+j] = big.Word(lo)
-			carry = hi + c0 + c1
-		}
-		for k := i + halfWords; k < len(sig); k++ {
-			v, c0 := bits.Add(uint(sig[k]), carry, 0)
-			sig[k], carry = big.Word(v), c0
-		}
+		sig[i+halfWords] = montgomery.AddMulVVW(sig[i:i+halfWords], hw[0][:], qi)
 	}
 	out := make([]byte, keyBytes)
 	for i, w := range sig {
 		binary.BigEndian.PutUint64(out[keyBytes-8*(i+1):], uint64(w))
 	}
-	clear(m[:])
-	clear(hw[:])
-	clear(sig[:])
 	return out
 }

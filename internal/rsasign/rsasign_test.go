@@ -126,9 +126,12 @@ func TestFastPathOnlyFor(t *testing.T) {
 		{"2048", base, true}, {"no precomputed values", noPre, false}, {"bad qInv", &wrongQinv, false},
 		{"three primes", multi, false}, {"1024", small, false}, {"3072", large, false},
 	} {
-		s := New(tt.key)
-		if want := tt.fast && New(base).Fast(); s.Fast() != want {
-			t.Errorf("%s: fast %v, want %v", tt.name, s.Fast(), want)
+		s := newSigner(tt.key, montgomery.NewPairGo) // newCRT's checks on every CPU
+		if s.Fast() != tt.fast {
+			t.Errorf("%s: fast %v, want %v", tt.name, s.Fast(), tt.fast)
+		}
+		if New(tt.key).Fast() && !tt.fast {
+			t.Errorf("%s: the assembly takes a key crypto/rsa must sign", tt.name)
 		}
 		got, err := s.SignSHA256(&d)
 		if err != nil {
@@ -162,7 +165,9 @@ func FuzzSignSHA256(f *testing.F) {
 		ks := keys(t)
 		key := ks[int(which)%len(ks)]
 		d := sha256.Sum256(msg)
-		checkSame(t, New(key), key, &d)
+		for _, s := range signers(t, key) {
+			checkSame(t, s, key, &d)
+		}
 	})
 }
 
