@@ -63,6 +63,21 @@ func signedIDToken(t testing.TB, key *rsa.PrivateKey, kid string, now time.Time)
 	return signedPayload(t, key, string(h), string(p))
 }
 
+// oneKeyVerifier is a verifier for app client "client" of the test pool whose keys are one RS256
+// key, kid "k", with its clock at now; it returns that key too.
+func oneKeyVerifier(t testing.TB, now time.Time) (*JWKSVerifier, *rsa.PrivateKey) {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := newJWKSServer(t)
+	srv.publish(http.StatusOK, jose.JSONWebKey{Key: &k.PublicKey, KeyID: "k", Algorithm: "RS256", Use: "sig"})
+	v := NewJWKSVerifier(context.Background(), Config{ClientID: "client", Issuer: "https://issuer.example/pool", JWKSURL: srv.url}, nil)
+	v.Now = func() time.Time { return now }
+	return v, k
+}
+
 // TestJWKSVerifierKeys: the pool's keys are read once and again only for a key id not among
 // them (a rotation); a failed read keeps the keys; keys not for RS256 signatures are not used.
 func TestJWKSVerifierKeys(t *testing.T) {

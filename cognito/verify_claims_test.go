@@ -7,12 +7,9 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
-	"net/http"
 	"strconv"
 	"testing"
 	"time"
-
-	jose "github.com/go-jose/go-jose/v4"
 )
 
 // signedPayload is a token with payload (as written) signed by key, kid "k".
@@ -32,14 +29,7 @@ func signedPayload(t testing.TB, key *rsa.PrivateKey, header, payload string) st
 // exactly as RFC 7519 writes them, another type refused) and keeps the person's claims.
 func TestVerifyIDTokenReadsThePayloadOnce(t *testing.T) {
 	now := time.Unix(1700000000, 0)
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := newJWKSServer(t)
-	srv.publish(http.StatusOK, jose.JSONWebKey{Key: &k.PublicKey, KeyID: "k", Algorithm: "RS256", Use: "sig"})
-	v := NewJWKSVerifier(context.Background(), Config{ClientID: "client", Issuer: "https://issuer.example/pool", JWKSURL: srv.url}, nil)
-	v.Now = func() time.Time { return now }
+	v, k := oneKeyVerifier(t, now)
 	exp := strconv.FormatInt(now.Add(time.Hour).Unix(), 10)
 	base := `"iss":"https://issuer.example/pool","aud":"client","token_use":"id","exp":` + exp
 	const header = `{"alg":"RS256","kid":"k"}`
