@@ -76,33 +76,58 @@ func pairEdgeValues(m *big.Int) []*big.Int {
 	return vs
 }
 
-// pairs are the Pair modulo m0, m1 with the Go products and, where the CPU
-// runs it, with the assembly.
+// pairs are the radix-2^52 Pair modulo m0, m1 with the Go products and,
+// where the CPU runs it, with the IFMA assembly.
 func pairs(t testing.TB, m0, m1 *big.Int) []*Pair {
 	t.Helper()
+	return pairsOf(t, m0, m1, formIFMAGo, formIFMA, ifmaSupported())
+}
+
+// pairs64 are pairs for the 64-bit-word form: the Go products and, where the
+// CPU runs it, the BMI2 and ADX assembly.
+func pairs64(t testing.TB, m0, m1 *big.Int) []*Pair {
+	t.Helper()
+	return pairsOf(t, m0, m1, formWords64Go, formADX, pair64Supported())
+}
+
+// allPairs are pairs and pairs64.
+func allPairs(t testing.TB, m0, m1 *big.Int) []*Pair {
+	t.Helper()
+	return append(pairs(t, m0, m1), pairs64(t, m0, m1)...)
+}
+
+func pairsOf(t testing.TB, m0, m1 *big.Int, goForm, asmForm pairForm, asm bool) []*Pair {
+	t.Helper()
 	need64(t)
-	g, err := newPair(m0, m1, false)
-	if err != nil {
-		t.Fatal(err)
+	forms := []pairForm{goForm}
+	if asm {
+		forms = append(forms, asmForm)
+	} else {
+		t.Logf("this CPU does not run the %s assembly: only its Go products are tested", (&Pair{form: asmForm}).Path())
 	}
-	ps := []*Pair{g}
-	if ifmaSupported() {
-		a, err := NewPair(m0, m1)
+	var ps []*Pair
+	for _, f := range forms {
+		p, err := newPair(m0, m1, f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ps = append(ps, a)
-	} else {
-		t.Logf("no AVX-512 IFMA here: only the Go 1024-bit products are tested")
+		ps = append(ps, p)
 	}
 	return ps
 }
 
-func pairName(p *Pair) string {
-	if p.asm {
-		return "asm"
+func pairName(p *Pair) string { return p.Path() }
+
+// goProducts reports whether p runs the Go products (≈ 25 × slower than the
+// IFMA assembly; tests give them fewer inputs).
+func (p *Pair) goProducts() bool { return p.form == formIFMAGo || p.form == formWords64Go }
+
+// pairValueOf is a half of a PairNum as a number, in p's form.
+func pairValueOf(p *Pair, z *[pairWords]big.Word) *big.Int {
+	if p.words64() {
+		return new(big.Int).SetBits(append([]big.Word(nil), z[:]...))
 	}
-	return "go"
+	return pairValue(z)
 }
 
 func pairNum(x0, x1 *big.Int) *PairNum {
@@ -266,7 +291,11 @@ func TestPairConversions(t *testing.T) {
 		for range 8 {
 			wides = append(wides, randomBits(r, 1+r.IntN(2048), false))
 		}
-		for _, p := range pairs(t, m[0], m[1]) {
+		for _, p := range allPairs(t, m[0], m[1]) {
+			shift := uint(1) // below 2m, or below m in 64-bit words
+			if p.words64() {
+				shift = 0
+			}
 			for i, c := range wides {
 				var z PairNum
 				p.FromWide(&z, c.Bits())
@@ -277,8 +306,8 @@ func TestPairConversions(t *testing.T) {
 					if got := new(big.Int).SetBits(append([]big.Word(nil), back[h][:]...)); got.Cmp(want) != 0 {
 						t.Fatalf("%s: %x mod %x came back as %x, want %x", pairName(p), c, m[h], got, want)
 					}
-					if v := pairValue(&z[h]); v.Cmp(new(big.Int).Lsh(m[h], 1)) >= 0 {
-						t.Fatalf("%s: FromWide(%x) mod %x = %x, not below 2m", pairName(p), c, m[h], v)
+					if v, b := pairValueOf(p, &z[h]), new(big.Int).Lsh(m[h], shift); v.Cmp(b) >= 0 {
+						t.Fatalf("%s: FromWide(%x) mod %x = %x, not below %x", pairName(p), c, m[h], v, b)
 					}
 				}
 				// Sub and FromWords: (c mod m) − (d mod m) for another number d.
@@ -317,7 +346,7 @@ func TestPairExp(t *testing.T) {
 	}
 	for k := 0; k < len(ms); k += 2 {
 		m := [2]*big.Int{ms[k], ms[k+1]}
-		ps := pairs(t, m[0], m[1])
+		ps := allPairs(t, m[0], m[1])
 		bases := [][2]*big.Int{
 			{big.NewInt(0), one}, {one, big.NewInt(2)},
 			{new(big.Int).Sub(m[0], one), new(big.Int).Sub(m[1], one)},
@@ -330,7 +359,7 @@ func TestPairExp(t *testing.T) {
 			copy(e[1][:], e1.Bits())
 			for _, b := range bases {
 				for _, p := range ps {
-					if !p.asm && (k > 0 || i > 4) {
+					if p.goProducts() && (k > 0 || i > 4) {
 						continue // the Go products are ≈ 25 × slower: a few exponents
 					}
 					var x, z PairNum
@@ -369,15 +398,21 @@ func TestNewPairRefuses(t *testing.T) {
 		new(big.Int).Add(new(big.Int).Lsh(one, pairBits), one), // 1025 bits
 		big.NewInt(3),
 	} {
-		if _, err := newPair(good, m, false); err == nil {
-			t.Errorf("newPair accepted a modulus of %d bits (odd %v)", m.BitLen(), m.Bit(0) == 1)
-		}
-		if _, err := newPair(m, good, false); err == nil {
-			t.Errorf("newPair accepted a first modulus of %d bits (odd %v)", m.BitLen(), m.Bit(0) == 1)
+		for _, f := range []pairForm{formIFMAGo, formWords64Go} {
+			if _, err := newPair(good, m, f); err == nil {
+				t.Errorf("newPair (form %d) accepted a modulus of %d bits (odd %v)", f, m.BitLen(), m.Bit(0) == 1)
+			}
+			if _, err := newPair(m, good, f); err == nil {
+				t.Errorf("newPair (form %d) accepted a first modulus of %d bits (odd %v)", f, m.BitLen(), m.Bit(0) == 1)
+			}
 		}
 	}
-	if _, err := NewPair(good, good); (err == nil) != ifmaSupported() {
-		t.Errorf("NewPair: %v with IFMA %v", err, ifmaSupported())
+	p, err := NewPair(good, good)
+	if (err == nil) != (ifmaSupported() || pair64Supported()) {
+		t.Fatalf("NewPair: %v with IFMA %v, ADX %v", err, ifmaSupported(), pair64Supported())
+	}
+	if want := map[bool]string{true: "ifma", false: "adx"}[ifmaSupported()]; err == nil && p.Path() != want {
+		t.Errorf("NewPair chose %s, want %s", p.Path(), want)
 	}
 }
 

@@ -1,11 +1,12 @@
 // Package rsasign makes RSASSA-PKCS1-v1_5 signatures with SHA-256 (JWS's
 // RS256) for RSA-2048 keys on internal/montgomery's constant-time 1024-bit
-// AVX-512 IFMA arithmetic: the same bytes crypto/rsa makes (PKCS#1 v1.5 is
-// deterministic), at about a third of its CPU. Every signature is verified
-// with the public key before it is returned, as crypto/rsa does against
-// faults. Every other case — keys of another size, with more than two primes
-// or without precomputed CRT values, a CPU without IFMA, 32-bit platforms,
-// FIPS 140 mode — is crypto/rsa's (docs/security.md, "RS256 signatures").
+// arithmetic (a Pair: AVX-512 IFMA where the CPU has it, else BMI2 and ADX):
+// the same bytes crypto/rsa makes (PKCS#1 v1.5 is deterministic), at a
+// fraction of its CPU. Every signature is verified with the public key
+// before it is returned, as crypto/rsa does against faults. Every other case
+// — keys of another size, with more than two primes or without precomputed
+// CRT values, a CPU with neither, 32-bit platforms, the purego tag, FIPS 140
+// mode — is crypto/rsa's (docs/security.md, "RS256 signatures").
 package rsasign
 
 import (
@@ -53,14 +54,23 @@ var digestInfoSHA256 = [...]byte{0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86,
 func New(key *rsa.PrivateKey) *Signer { return newSigner(key, montgomery.NewPair) }
 
 // newSigner is New with the Pair's constructor given (tests: the Go
-// products, montgomery.NewPairGo, on any CPU).
+// products, montgomery.NewPairGo and NewPair64Go, on any CPU).
 func newSigner(key *rsa.PrivateKey, newPair func(m0, m1 *big.Int) (*montgomery.Pair, error)) *Signer {
 	return &Signer{key: key, crt: newCRT(key, newPair)}
 }
 
-// Fast reports whether s signs with the IFMA arithmetic rather than
+// Fast reports whether s signs with internal/montgomery's Pair rather than
 // crypto/rsa.
 func (s *Signer) Fast() bool { return s.crt != nil }
+
+// Path names the Pair's arithmetic s signs with ("ifma", "adx", or a Go
+// version's name), or "crypto/rsa".
+func (s *Signer) Path() string {
+	if s.crt == nil {
+		return "crypto/rsa"
+	}
+	return s.crt.pair.Path()
+}
 
 func newCRT(key *rsa.PrivateKey, newPair func(m0, m1 *big.Int) (*montgomery.Pair, error)) *crt {
 	pre := key.Precomputed
@@ -107,14 +117,7 @@ func (s *Signer) SignSHA256(digest *[sha256.Size]byte) ([]byte, error) {
 // constant-time in the key and the intermediate values; only EM (public)
 // enters as a plain number.
 func (c *crt) sign(digest *[sha256.Size]byte) []byte {
-	var em [keyBytes]byte
-	em[1] = 0x01
-	pad := keyBytes - len(digestInfoSHA256) - sha256.Size - 1
-	for i := 2; i < pad; i++ {
-		em[i] = 0xff
-	}
-	copy(em[pad+1:], digestInfoSHA256[:])
-	copy(em[keyBytes-sha256.Size:], digest[:])
+	em := encode(digest)
 	var words [2 * halfWords]big.Word
 	for i := range words {
 		words[i] = big.Word(binary.BigEndian.Uint64(em[keyBytes-8*(i+1):]))
@@ -133,16 +136,30 @@ func (c *crt) sign(digest *[sha256.Size]byte) []byte {
 	p.ToWords(&hw, &h)        // hw[0] = h < p
 
 	// s = m_q + q·h < N: schoolbook, one row per word of q, every word of
-	// every product. Row i's carry lands in sig[i+halfWords], which no row
+	// every product. Row i's carry lands in sw[i+halfWords], which no row
 	// has written yet.
-	var sig [2 * halfWords]big.Word
-	copy(sig[:], m[1][:])
+	var sw [2 * halfWords]big.Word
+	copy(sw[:], m[1][:])
 	for i, qi := range c.q {
-		sig[i+halfWords] = montgomery.AddMulVVW(sig[i:i+halfWords], hw[0][:], qi)
+		sw[i+halfWords] = montgomery.AddMulVVW(sw[i:i+halfWords], hw[0][:], qi)
 	}
 	out := make([]byte, keyBytes)
-	for i, w := range sig {
+	for i, w := range sw {
 		binary.BigEndian.PutUint64(out[keyBytes-8*(i+1):], uint64(w))
 	}
 	return out
+}
+
+// encode returns the PKCS#1 v1.5 encoding EM of a SHA-256 digest (RFC 8017
+// §9.2): 00 01 ff … ff 00, the DigestInfo prefix, the digest.
+func encode(digest *[sha256.Size]byte) [keyBytes]byte {
+	var em [keyBytes]byte
+	em[1] = 0x01
+	pad := keyBytes - len(digestInfoSHA256) - sha256.Size - 1
+	for i := 2; i < pad; i++ {
+		em[i] = 0xff
+	}
+	copy(em[pad+1:], digestInfoSHA256[:])
+	copy(em[keyBytes-sha256.Size:], digest[:])
+	return em
 }
