@@ -1,8 +1,9 @@
 //go:build ignore
 
 // gen_pair64 writes pair64_amd64.s: the 1024-bit Montgomery product and
-// square modulo one half of a Pair in the 64-bit-word form (pair64.go), on
-// MULX, ADCX and ADOX (BMI2 and ADX), and the AVX2 table scan. Run it from
+// square modulo one half of a Pair in the 64-bit-word form (pair64.go), and
+// the 2048-bit product (rsasign's check modulo N), on MULX, ADCX and ADOX
+// (BMI2 and ADX), and the AVX2 table scan. Run it from
 // this directory: go run gen_pair64.go (scripts/generate.sh does; make
 // check-generated compares).
 //
@@ -19,20 +20,9 @@ import (
 	"os"
 )
 
-const (
-	n = 16 // words of a number
-	h = 8  // words of a pass: half of a number
-)
-
-// Stack frame (hardware SP): t, the 32-word product; q, one block's
-// Montgomery digits; s, the first product pass's high words; d, r − m.
-const (
-	offT     = 0
-	offQ     = offT + 8*2*n
-	offS     = offQ + 8*h
-	offD     = offS + 8*h
-	frameLen = offD + 8*n
-)
+// h is the words of a pass: the rolling window holds h positions (and the
+// fresh top of the row being added).
+const h = 8
 
 // windowRegs hold the rolling window of the product: 8 positions and the
 // fresh top word of the row being added. AX and R15 take MULX's low and high
@@ -40,17 +30,33 @@ const (
 // address (products) or the pending carry (reduction).
 var windowRegs = []string{"CX", "DI", "R8", "R9", "R10", "R11", "R12", "R13", "R14"}
 
+// gen writes one function for numbers of n words (a multiple of h).
+//
+// Stack frame (hardware SP): t, the 2n-word product and one word above it;
+// q, one block's Montgomery digits; u, a product pass's words before the
+// previous pass's are added; d, r − m.
 type gen struct {
+	n    int
 	buf  bytes.Buffer
 	win  map[int]string // position in t → register holding it
 	free []string
 }
 
-func newGen() *gen {
-	g := &gen{win: map[int]string{}}
+func newGen(n int) *gen {
+	g := &gen{n: n, win: map[int]string{}}
 	g.free = append(g.free, windowRegs...)
 	return g
 }
+
+func (g *gen) offQ() int     { return 8 * (2*g.n + 1) }
+func (g *gen) offU() int     { return g.offQ() + 8*h }
+func (g *gen) offD() int     { return g.offU() + 8*2*g.n }
+func (g *gen) frameLen() int { return g.offD() + 8*g.n }
+
+func (g *gen) t(pos int) string { return fmt.Sprintf("%d(SP)", 8*pos) }
+func (g *gen) q(i int) string   { return fmt.Sprintf("%d(SP)", g.offQ()+8*i) }
+func (g *gen) u(pos int) string { return fmt.Sprintf("%d(SP)", g.offU()+8*pos) }
+func (g *gen) d(i int) string   { return fmt.Sprintf("%d(SP)", g.offD()+8*i) }
 
 func (g *gen) op(format string, args ...any) {
 	fmt.Fprintf(&g.buf, "\t"+format+"\n", args...)
@@ -63,10 +69,10 @@ func (g *gen) comment(format string, args ...any) {
 // take gives position pos a register from the pool.
 func (g *gen) take(pos int) string {
 	if _, ok := g.win[pos]; ok {
-		log.Fatalf("position %d is already in the window", pos)
+		log.Panicf("position %d is already in the window", pos)
 	}
 	if len(g.free) == 0 {
-		log.Fatalf("no register for position %d", pos)
+		log.Panicf("no register for position %d", pos)
 	}
 	r := g.free[0]
 	g.free = g.free[1:]
@@ -90,7 +96,7 @@ func (g *gen) drop(pos int) {
 }
 
 // load brings t[pos] from the stack into the window.
-func (g *gen) load(pos int) { g.op("MOVQ %s, %s", t(pos), g.take(pos)) }
+func (g *gen) load(pos int) { g.op("MOVQ %s, %s", g.t(pos), g.take(pos)) }
 
 // zero puts a zero at pos into the window (XORQ: it clears CF and OF too).
 func (g *gen) zero(pos int) {
@@ -98,16 +104,12 @@ func (g *gen) zero(pos int) {
 	g.op("XORQ %s, %s", r, r)
 }
 
-// retire stores pos to t[pos] and drops it from the window.
-func (g *gen) retire(pos int) {
-	g.op("MOVQ %s, %s", g.reg(pos), t(pos))
+// retire stores pos to mem and drops it from the window.
+func (g *gen) retire(pos int, mem string) {
+	g.op("MOVQ %s, %s", g.reg(pos), mem)
 	g.drop(pos)
 }
 
-func t(pos int) string   { return fmt.Sprintf("%d(SP)", offT+8*pos) }
-func q(i int) string     { return fmt.Sprintf("%d(SP)", offQ+8*i) }
-func s(i int) string     { return fmt.Sprintf("%d(SP)", offS+8*i) }
-func d(i int) string     { return fmt.Sprintf("%d(SP)", offD+8*i) }
 func word(j int) string  { return fmt.Sprintf("%d(SI)", 8*j) }
 func yword(j int) string { return fmt.Sprintf("%d(BX)", 8*j) }
 
@@ -147,7 +149,7 @@ func (g *gen) addStack(lo int) {
 		if i == 0 {
 			ins = "ADDQ"
 		}
-		g.op("%s %s, %s", ins, t(lo+i), g.reg(lo+i))
+		g.op("%s %s, %s", ins, g.t(lo+i), g.reg(lo+i))
 	}
 }
 
@@ -165,53 +167,60 @@ func (g *gen) addCarry(lo int) {
 	g.op("ADCQ $0, BX")
 }
 
-// product is t = x·y: x's low half times y (window rolling from position 0),
-// its high words kept in s; then x's high half times y from position 8, and
-// s added in at position 16.
+// product is t = x·y in passes of h words of x (rows over all of y, the
+// window rolling up from position h·k): pass k's words from h·k+h on go to
+// u, and the previous passes' words there are added to them at its end.
 func (g *gen) product() {
+	n := g.n
 	g.op("MOVQ x+8(FP), SI")
 	g.op("MOVQ y+16(FP), BX")
-	g.comment("t = x_lo·y")
-	for p := range h {
-		g.zero(p)
-	}
-	for i := range n {
-		g.row(yword(i), words(0, h), i)
-		g.retire(i)
-	}
-	for i := range h {
-		g.op("MOVQ %s, %s", g.reg(n+i), s(i))
-		g.drop(n + i)
-	}
-	g.comment("t += x_hi·y·2^512")
-	for p := h; p < n; p++ {
-		g.load(p)
-	}
-	for i := range n {
-		g.row(yword(i), words(h, n), h+i)
-		g.retire(h + i)
-	}
-	for i := range h {
-		ins := "ADCQ"
-		if i == 0 {
-			ins = "ADDQ"
+	for k := 0; k < n/h; k++ {
+		lo := h * k
+		g.comment("t += x[%d…%d]·y·2^(64·%d)", lo, lo+h-1, lo)
+		for p := lo; p < lo+h; p++ {
+			if k == 0 {
+				g.zero(p)
+			} else {
+				g.load(p)
+			}
 		}
-		g.op("MOVQ %s, AX", t(n+i))
-		g.op("%s %s, AX", ins, s(i))
-		g.op("MOVQ AX, %s", t(n+i))
-	}
-	for i := range h {
-		g.op("ADCQ $0, %s", g.reg(n+h+i))
-	}
-	for i := range h {
-		g.retire(n + h + i)
+		for i := range n {
+			g.row(yword(i), words(lo, lo+h), lo+i)
+			if k == 0 || lo+i < lo+h {
+				g.retire(lo+i, g.t(lo+i))
+			} else {
+				g.retire(lo+i, g.u(lo+i))
+			}
+		}
+		if k > 0 { // t[lo+h … lo+n−1] (earlier passes) + u, carried into the window
+			for p := lo + h; p < lo+n; p++ {
+				ins := "ADCQ"
+				if p == lo+h {
+					ins = "ADDQ"
+				}
+				g.op("MOVQ %s, AX", g.u(p))
+				g.op("%s %s, AX", ins, g.t(p))
+				g.op("MOVQ AX, %s", g.t(p))
+			}
+			for p := lo + n; p < lo+n+h; p++ {
+				g.op("ADCQ $0, %s", g.reg(p))
+			}
+		}
+		for p := lo + n; p < lo+n+h; p++ {
+			g.retire(p, g.t(p))
+		}
 	}
 }
 
-// square is t = x²: the products x_i·x_j (i < j) in three blocks — the low
-// half's triangle, the low half times the high half, the high half's
-// triangle — then doubled and the squares x_i² added, on two carry chains.
+// square is t = x² for 16 words: the products x_i·x_j (i < j) in three
+// blocks — the low half's triangle, the low half times the high half, the
+// high half's triangle — then doubled and the squares x_i² added, on two
+// carry chains.
 func (g *gen) square() {
+	n := g.n
+	if n != 2*h {
+		log.Panicf("square is for %d words", 2*h)
+	}
 	g.op("MOVQ x+8(FP), SI")
 	g.comment("t = Σ x_i·x_j, i < j < 8")
 	for p := 1; p < h; p++ {
@@ -219,8 +228,8 @@ func (g *gen) square() {
 	}
 	for i := range h - 1 {
 		g.row(word(i), words(i+1, h), 2*i+1)
-		g.retire(2*i + 1)
-		g.retire(2*i + 2)
+		g.retire(2*i+1, g.t(2*i+1))
+		g.retire(2*i+2, g.t(2*i+2))
 	}
 	g.comment("t += Σ x_i·x_j, i < 8 ≤ j")
 	for p := h; p < n-1; p++ {
@@ -229,14 +238,14 @@ func (g *gen) square() {
 	g.zero(n - 1)
 	for i := range h {
 		g.row(word(i), words(h, n), h+i)
-		g.retire(h + i)
+		g.retire(h+i, g.t(h+i))
 	}
 	g.comment("t += Σ x_i·x_j, 8 ≤ i < j")
-	g.retire(n)
+	g.retire(n, g.t(n))
 	for i := h; i < n-1; i++ {
 		g.row(word(i), words(i+1, n), 2*i+1)
-		g.retire(2*i + 1)
-		g.retire(2*i + 2)
+		g.retire(2*i+1, g.t(2*i+1))
+		g.retire(2*i+2, g.t(2*i+2))
 	}
 	g.comment("t = 2t + Σ x_i²·2^(128i): ADCX doubles, ADOX adds the squares")
 	g.op("XORQ BX, BX")
@@ -249,65 +258,75 @@ func (g *gen) square() {
 			r := regs[k]
 			switch p {
 			case 0: // t_0 = 0
-				g.op("MOVQ AX, %s", t(0))
+				g.op("MOVQ AX, %s", g.t(0))
 				continue
 			case 2*n - 1: // t_31 = 0
 				g.op("ADCXQ BX, R15")
 				g.op("ADOXQ BX, R15")
-				g.op("MOVQ R15, %s", t(p))
+				g.op("MOVQ R15, %s", g.t(p))
 				continue
 			}
-			g.op("MOVQ %s, %s", t(p), r)
+			g.op("MOVQ %s, %s", g.t(p), r)
 			g.op("ADCXQ %s, %s", r, r)
 			g.op("ADOXQ %s, %s", half, r)
-			g.op("MOVQ %s, %s", r, t(p))
+			g.op("MOVQ %s, %s", r, g.t(p))
 		}
 	}
 }
 
-// reduce is z = t·2^-1024 mod m for t < m·2^1024 (below m), in two blocks of
-// eight Montgomery digits; each block adds q·m_lo (computing the digits q
-// from the window's bottom word) and then q·m_hi·2^512. BX carries between
-// blocks; t's words above a block's window are added in after it.
+// reduce is z = t·2^(−64n) mod m for t < m·2^(64n) (below m), in blocks of
+// h Montgomery digits; each block adds q·m in passes of h words of m, the
+// first computing the digits q from the window's bottom word. t's words
+// above a pass's window are added in after it, with the carry (BX) into the
+// next pass's; a block's last carry is added through t's top words. t[2n]
+// collects what carries out of the 2n words.
 func (g *gen) reduce(mOff, k0Off int) {
+	n := g.n
 	g.op("MOVQ m+%d(FP), SI", mOff)
-	for b := range 2 {
+	g.op("MOVQ $0, AX")
+	g.op("MOVQ AX, %s", g.t(2*n))
+	for b := 0; b < n/h; b++ {
 		base := h * b
-		g.comment("block %d: q_i = t_i·k0, t += q_i·m_lo·2^(64i)", b)
+		last := b == n/h-1
+		g.comment("block %d: q_i = t_i·k0, t += q_i·m[0…7]·2^(64i)", b)
 		for p := base; p < base+h; p++ {
 			g.load(p)
 		}
 		for i := base; i < base+h; i++ {
 			g.op("MOVQ %s, DX", g.reg(i))
 			g.op("IMULQ k0+%d(FP), DX", k0Off)
-			g.op("MOVQ DX, %s", q(i-base))
+			g.op("MOVQ DX, %s", g.q(i-base))
 			g.row("DX", words(0, h), i)
 			g.drop(i) // zero now
 		}
 		g.addStack(base + h)
-		if b == 0 {
-			g.op("SBBQ BX, BX")
-			g.op("NEGQ BX")
-		} else {
-			g.op("ADCQ $0, BX")
-		}
-		g.comment("block %d: t += q_i·m_hi·2^(64(i+8))", b)
-		for i := range h {
-			g.row(q(i), words(h, n), base+h+i)
-			g.retire(base + h + i)
-		}
-		g.addCarry(base + n)
-		if b == 0 {
+		g.op("SBBQ BX, BX")
+		g.op("NEGQ BX")
+		for c := 1; c < n/h; c++ {
+			lo := base + h*c
+			g.comment("block %d: t += q_i·m[%d…%d]·2^(64(i+%d))", b, h*c, h*c+h-1, h*c)
 			for i := range h {
-				g.retire(n + i)
+				g.row(g.q(i), words(h*c, h*c+h), lo+i)
+				g.retire(lo+i, g.t(lo+i))
+			}
+			g.addCarry(lo + h)
+		}
+		if !last {
+			for p := base + n; p < base+n+h; p++ {
+				g.retire(p, g.t(p))
+			}
+			g.comment("block %d: its carry through t's top words", b)
+			g.op("ADDQ BX, %s", g.t(base+n+h))
+			for p := base + n + h + 1; p <= 2*n; p++ {
+				g.op("ADCQ $0, %s", g.t(p))
 			}
 		}
 	}
-	g.comment("z = r − m if r ≥ m, else r, by CMOV: r = t[16…23], the window, and BX·2^1024")
+	g.op("ADDQ %s, BX", g.t(2*n)) // BX: the top word of r
+	g.comment("z = r − m if r ≥ m, else r, by CMOV: r = t[n…2n−9], the window, and BX·2^(64n)")
 	for j := range n {
-		src := "AX"
-		if j < h {
-			g.op("MOVQ %s, AX", t(n+j))
+		if j < n-h {
+			g.op("MOVQ %s, AX", g.t(n+j))
 		} else {
 			g.op("MOVQ %s, AX", g.reg(n+j))
 		}
@@ -315,27 +334,27 @@ func (g *gen) reduce(mOff, k0Off int) {
 		if j == 0 {
 			ins = "SUBQ"
 		}
-		g.op("%s %s, %s", ins, word(j), src)
-		g.op("MOVQ AX, %s", d(j))
+		g.op("%s %s, AX", ins, word(j))
+		g.op("MOVQ AX, %s", g.d(j))
 	}
 	g.op("SBBQ $0, BX") // CF: r < m
 	g.op("MOVQ z+0(FP), SI")
 	for j := range n {
-		if j < h {
-			g.op("MOVQ %s, AX", t(n+j))
-			g.op("CMOVQCC %s, AX", d(j))
+		if j < n-h {
+			g.op("MOVQ %s, AX", g.t(n+j))
+			g.op("CMOVQCC %s, AX", g.d(j))
 			g.op("MOVQ AX, %s", word(j))
 		} else {
 			r := g.reg(n + j)
-			g.op("CMOVQCC %s, %s", d(j), r)
+			g.op("CMOVQCC %s, %s", g.d(j), r)
 			g.op("MOVQ %s, %s", r, word(j))
 		}
 	}
-	for j := n + h; j < 2*n; j++ {
+	for j := 2*n - h; j < 2*n; j++ {
 		g.drop(j)
 	}
 	if len(g.win) != 0 {
-		log.Fatalf("window not empty at the end: %v", g.win)
+		log.Panicf("window not empty at the end: %v", g.win)
 	}
 }
 
@@ -345,13 +364,13 @@ const header = `// Code generated by go run gen_pair64.go; DO NOT EDIT.
 
 #include "textflag.h"
 
-// The 64-bit-word Pair's products (pair64.go), for one modulus m of 16 words
-// (any odd 1024-bit m) and k0 = −m⁻¹ mod 2^64: fully unrolled, with no
-// branch and no value-dependent address. The product t (32 words) is built
-// on the stack by rows of eight MULX products on a rolling window of nine
-// registers (ADCX chains the low halves, ADOX the high halves), reduced by
-// 16 Montgomery digits in two blocks, and r = t/2^1024 < 2m brought below m
-// by one subtraction kept or not by CMOV.
+// Montgomery products in 64-bit words (pair64.go) for one odd modulus m of n
+// words (16: one half of a Pair; 32: an RSA-2048 modulus) and k0 = −m⁻¹ mod
+// 2^64: fully unrolled, with no branch and no value-dependent address. The
+// product t (2n words) is built on the stack by rows of eight MULX products
+// on a rolling window of nine registers (ADCX chains the low halves, ADOX
+// the high halves), reduced by n Montgomery digits in blocks of eight, and
+// r = t/2^(64n) < 2m brought below m by one subtraction kept or not by CMOV.
 `
 
 func main() {
@@ -361,28 +380,30 @@ func main() {
 	var all bytes.Buffer
 	all.WriteString(header)
 
-	mul := newGen()
-	mul.product()
-	mul.reduce(24, 32)
-	fmt.Fprintf(&all, `
-// func mont64Mul(z, x, y, m *[16]big.Word, k0 big.Word)
+	for _, n := range []int{16, 32} {
+		mul := newGen(n)
+		mul.product()
+		mul.reduce(24, 32)
+		fmt.Fprintf(&all, `
+// func mont%[1]dMul(z, x, y, m *[%[1]d]big.Word, k0 big.Word)
 //
-// z = x·y·2^-1024 mod m, below m, for x·y < m·2^1024 (x below 2^1024 and y
-// below m, say); z may be x or y.
-TEXT ·mont64Mul(SB), 0, $%d-40
-`, frameLen)
-	all.Write(mul.buf.Bytes())
-	all.WriteString("\tRET\n")
+// z = x·y·2^-%[2]d mod m, below m, for x·y < m·2^%[2]d (x below 2^%[2]d and
+// y below m, say); z may be x or y.
+TEXT ·mont%[1]dMul(SB), 0, $%[3]d-40
+`, n, 64*n, mul.frameLen())
+		all.Write(mul.buf.Bytes())
+		all.WriteString("\tRET\n")
+	}
 
-	sqr := newGen()
+	sqr := newGen(16)
 	sqr.square()
 	sqr.reduce(16, 24)
 	fmt.Fprintf(&all, `
-// func mont64Sqr(z, x, m *[16]big.Word, k0 big.Word)
+// func mont16Sqr(z, x, m *[16]big.Word, k0 big.Word)
 //
 // z = x²·2^-1024 mod m, below m, for x below m; z may be x.
-TEXT ·mont64Sqr(SB), 0, $%d-32
-`, frameLen)
+TEXT ·mont16Sqr(SB), 0, $%d-32
+`, sqr.frameLen())
 	all.Write(sqr.buf.Bytes())
 	all.WriteString("\tRET\n")
 

@@ -174,7 +174,7 @@ func (p *Pair) Mul(z, x, y *PairNum) {
 		amm52x2Generic(z, x, y, &p.mod, &p.k0)
 	case formADX:
 		for h := range 2 {
-			mont64Mul(half64(&z[h]), half64(&x[h]), half64(&y[h]), half64(&p.mod[h].m), p.k0[h])
+			mont16Mul(half64(&z[h]), half64(&x[h]), half64(&y[h]), half64(&p.mod[h].m), p.k0[h])
 		}
 	default:
 		for h := range 2 {
@@ -188,7 +188,7 @@ func (p *Pair) Mul(z, x, y *PairNum) {
 func (p *Pair) sqr(z, x *PairNum) {
 	if p.form == formADX {
 		for h := range 2 {
-			mont64Sqr(half64(&z[h]), half64(&x[h]), half64(&p.mod[h].m), p.k0[h])
+			mont16Sqr(half64(&z[h]), half64(&x[h]), half64(&p.mod[h].m), p.k0[h])
 		}
 		return
 	}

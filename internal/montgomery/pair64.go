@@ -23,15 +23,22 @@ type pair64Half = [pair64Words]big.Word
 func half64(x *[pairWords]big.Word) *pair64Half { return (*pair64Half)(x[:pair64Words]) }
 
 // mont64Generic sets z = x·y·2^-1024 mod m, below m, for x·y < m·2^1024 (x
-// below 2^1024, y below m) and k0 = −m⁻¹ mod 2^64, by coarsely integrated
+// below 2^1024, y below m) and k0 = −m⁻¹ mod 2^64 (montWordsGeneric). z may
+// be x or y.
+func mont64Generic(z, x, y, m *pair64Half, k0 big.Word) { montWordsGeneric(z[:], x[:], y[:], m[:], k0) }
+
+// montWordsGeneric sets z = x·y·2^(−64n) mod m, below m, for numbers of n =
+// len(m) words (at most 32) with x·y < m·2^(64n), by coarsely integrated
 // operand scanning (one row of x·y_i, then one of q·m, per word of y) and a
 // final subtraction kept or not by a mask. z may be x or y.
-func mont64Generic(z, x, y, m *pair64Half, k0 big.Word) {
-	var t [pair64Words + 2]uint64
-	for i := range pair64Words {
+func montWordsGeneric(z, x, y, m []big.Word, k0 big.Word) {
+	n := len(m)
+	var buf [mod2048Words + 2]uint64
+	t := buf[:n+2]
+	for i := range n {
 		yi := uint64(y[i])
 		var c uint64
-		for j := range pair64Words {
+		for j := range n {
 			hi, lo := bits.Mul64(uint64(x[j]), yi)
 			var cc uint64
 			lo, cc = bits.Add64(lo, t[j], 0)
@@ -40,36 +47,37 @@ func mont64Generic(z, x, y, m *pair64Half, k0 big.Word) {
 			t[j], c = lo, hi+cc
 		}
 		var cc uint64
-		t[pair64Words], cc = bits.Add64(t[pair64Words], c, 0)
-		t[pair64Words+1] = cc
+		t[n], cc = bits.Add64(t[n], c, 0)
+		t[n+1] = cc
 		q := t[0] * uint64(k0)
 		hi, lo := bits.Mul64(uint64(m[0]), q)
 		_, cc = bits.Add64(lo, t[0], 0)
 		c = hi + cc
-		for j := 1; j < pair64Words; j++ {
+		for j := 1; j < n; j++ {
 			hi, lo := bits.Mul64(uint64(m[j]), q)
 			lo, cc = bits.Add64(lo, t[j], 0)
 			hi += cc
 			lo, cc = bits.Add64(lo, c, 0)
 			t[j-1], c = lo, hi+cc
 		}
-		t[pair64Words-1], cc = bits.Add64(t[pair64Words], c, 0)
-		t[pair64Words] = t[pair64Words+1] + cc
+		t[n-1], cc = bits.Add64(t[n], c, 0)
+		t[n] = t[n+1] + cc
 	}
-	subtractIfAbove64(z, (*[pair64Words]uint64)(t[:pair64Words]), t[pair64Words], m)
+	subtractIfAboveWords(z, t[:n], t[n], m)
 }
 
-// subtractIfAbove64 sets z = top·2^1024 + r − m if that is not negative,
-// else z = r, by a mask.
-func subtractIfAbove64(z *pair64Half, r *[pair64Words]uint64, top uint64, m *pair64Half) {
-	var d [pair64Words]uint64
+// subtractIfAboveWords sets z = top·2^(64n) + r − m if that is not
+// negative, else z = r, by a mask (n = len(m), at most 32).
+func subtractIfAboveWords(z []big.Word, r []uint64, top uint64, m []big.Word) {
+	var buf [mod2048Words]uint64
+	d := buf[:len(m)]
 	var b uint64
-	for j := range pair64Words {
+	for j := range m {
 		d[j], b = bits.Sub64(r[j], uint64(m[j]), b)
 	}
 	_, b = bits.Sub64(top, 0, b)
 	keep := -b // all ones: r < m, keep r
-	for j := range pair64Words {
+	for j := range m {
 		z[j] = big.Word(r[j]&keep | d[j]&^keep)
 	}
 }
@@ -81,7 +89,7 @@ func addMod64(z, x, y, m *pair64Half) {
 	for j := range pair64Words {
 		r[j], c = bits.Add64(uint64(x[j]), uint64(y[j]), c)
 	}
-	subtractIfAbove64(z, &r, c, m)
+	subtractIfAboveWords(z[:], r[:], c, m[:])
 }
 
 // subMod64 sets z = x − y mod m for x, y below m: the difference, plus m

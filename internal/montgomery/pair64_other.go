@@ -9,10 +9,12 @@ import "math/big"
 
 func pair64Supported() bool { return false }
 
-func mont64Mul(z, x, y, m *pair64Half, k0 big.Word) { mont64Generic(z, x, y, m, k0) }
+func mont16Mul(z, x, y, m *pair64Half, k0 big.Word) { mont64Generic(z, x, y, m, k0) }
 
-func mont64Sqr(z, x, m *pair64Half, k0 big.Word) { mont64Generic(z, x, x, m, k0) }
+func mont16Sqr(z, x, m *pair64Half, k0 big.Word) { mont64Generic(z, x, x, m, k0) }
 
 func selectPair64(z *PairNum, table *[pairTable]PairNum, idx0, idx1 uint64) {
 	selectPairGeneric(z, table, idx0, idx1)
 }
+
+func mont32Mul(z, x, y, m *Mod2048Num, k0 big.Word) { montWordsGeneric(z[:], x[:], y[:], m[:], k0) }

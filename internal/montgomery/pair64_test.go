@@ -26,7 +26,7 @@ func mont64Impls(t testing.TB) []mont64Impl {
 	need64(t)
 	impls := []mont64Impl{{"go", mont64Generic, func(z, x, m *pair64Half, k0 big.Word) { mont64Generic(z, x, x, m, k0) }}}
 	if pair64Supported() {
-		impls = append(impls, mont64Impl{"adx", mont64Mul, mont64Sqr})
+		impls = append(impls, mont64Impl{"adx", mont16Mul, mont16Sqr})
 	} else {
 		t.Logf("no BMI2 and ADX here: only the Go 64-bit-word products are tested")
 	}

@@ -43,6 +43,12 @@ type crt struct {
 	d    montgomery.PairWords
 	qInv montgomery.PairNum // half 0: qInv·R mod p
 	q    [halfWords]big.Word
+	// n is arithmetic modulo N for the check of every signature (nil where
+	// the CPU has no BMI2 and ADX: rsa.VerifyPKCS1v15 checks), nw N's words,
+	// e the public exponent.
+	n  *montgomery.Mod2048
+	nw montgomery.Mod2048Num
+	e  uint64
 }
 
 // digestInfoSHA256 is the DER prefix of a SHA-256 DigestInfo (RFC 8017
@@ -87,7 +93,11 @@ func newCRT(key *rsa.PrivateKey, newPair func(m0, m1 *big.Int) (*montgomery.Pair
 	if err != nil {
 		return nil
 	}
-	c := &crt{pair: pair}
+	c := &crt{pair: pair, e: uint64(key.E)}
+	if n, err := montgomery.NewMod2048(key.N); err == nil && key.E > 1 {
+		c.n = n
+		copy(c.nw[:], key.N.Bits())
+	}
 	copy(c.d[0][:], pre.Dp.Bits())
 	copy(c.d[1][:], pre.Dq.Bits())
 	copy(c.q[:], q.Bits())
@@ -102,7 +112,7 @@ func newCRT(key *rsa.PrivateKey, newPair func(m0, m1 *big.Int) (*montgomery.Pair
 func (s *Signer) SignSHA256(digest *[sha256.Size]byte) ([]byte, error) {
 	if s.crt != nil {
 		sig := s.crt.sign(digest)
-		if rsa.VerifyPKCS1v15(&s.key.PublicKey, crypto.SHA256, digest[:], sig) == nil {
+		if s.crt.verify(&s.key.PublicKey, sig, digest) {
 			return sig, nil
 		}
 		// A fault or a mistake: the wrong signature never leaves, and
@@ -148,6 +158,46 @@ func (c *crt) sign(digest *[sha256.Size]byte) []byte {
 		binary.BigEndian.PutUint64(out[keyBytes-8*(i+1):], uint64(w))
 	}
 	return out
+}
+
+// verify reports whether sig is the RSASSA-PKCS1-v1_5 signature of digest
+// for key: the check against faults. With N's arithmetic prepared (c.n) it
+// computes sig^e mod N itself — sig below N, then e's bits (public: square
+// and multiply) — and compares it with EM; rsa.VerifyPKCS1v15 computes the
+// same but prepares N's arithmetic on every call. Everything here is
+// public: the signature (which leaves only if it passes), N, e, EM.
+func (c *crt) verify(key *rsa.PublicKey, sig []byte, digest *[sha256.Size]byte) bool {
+	if c.n == nil {
+		return rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig) == nil
+	}
+	if len(sig) != keyBytes {
+		return false
+	}
+	var x, z montgomery.Mod2048Num
+	for i := range x {
+		x[i] = big.Word(binary.BigEndian.Uint64(sig[keyBytes-8*(i+1):]))
+	}
+	if !below(&x, &c.nw) {
+		return false // RFC 8017 §5.2.2 (and crypto/rsa) refuse s ≥ N
+	}
+	c.n.ExpPublic(&z, &x, c.e)
+	em := encode(digest)
+	for i, w := range z {
+		if uint64(w) != binary.BigEndian.Uint64(em[keyBytes-8*(i+1):]) {
+			return false
+		}
+	}
+	return true
+}
+
+// below reports whether x < y, for public numbers.
+func below(x, y *montgomery.Mod2048Num) bool {
+	for i := len(x) - 1; i >= 0; i-- {
+		if x[i] != y[i] {
+			return x[i] < y[i]
+		}
+	}
+	return false
 }
 
 // encode returns the PKCS#1 v1.5 encoding EM of a SHA-256 digest (RFC 8017

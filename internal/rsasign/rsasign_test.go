@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"errors"
 	"math/big"
 	mrand "math/rand/v2"
 	"sync"
@@ -162,6 +163,51 @@ func TestFaultIsNotReturned(t *testing.T) {
 	}
 }
 
+// TestVerify checks the check against faults (on N's arithmetic where the
+// CPU has BMI2 and ADX, else rsa.VerifyPKCS1v15): it accepts crypto/rsa's
+// signature and refuses one with a bit changed, one for another digest, a
+// short one, N itself, and the signature plus N (the same number modulo N,
+// not below N).
+func TestVerify(t *testing.T) {
+	for _, key := range keys(t)[:4] {
+		c := New(key).crt
+		if c == nil {
+			t.Skip("crypto/rsa signs here")
+		}
+		d := sha256.Sum256([]byte("verify"))
+		good, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, d[:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.verify(&key.PublicKey, good, &d) {
+			t.Fatal("the check refuses crypto/rsa's signature")
+		}
+		other := sha256.Sum256([]byte("other"))
+		flipped := bytes.Clone(good)
+		flipped[100] ^= 0x08
+		bad := map[string]struct {
+			sig []byte
+			d   *[sha256.Size]byte
+		}{
+			"a bit changed":  {flipped, &d},
+			"another digest": {good, &other},
+			"short":          {good[1:], &d},
+			"N":              {key.N.FillBytes(make([]byte, keyBytes)), &d},
+		}
+		if plusN := new(big.Int).Add(new(big.Int).SetBytes(good), key.N); plusN.BitLen() <= 8*keyBytes {
+			bad["plus N"] = struct {
+				sig []byte
+				d   *[sha256.Size]byte
+			}{plusN.FillBytes(make([]byte, keyBytes)), &d}
+		}
+		for name, tt := range bad {
+			if c.verify(&key.PublicKey, tt.sig, tt.d) {
+				t.Errorf("%s: the check accepts it", name)
+			}
+		}
+	}
+}
+
 // FuzzSignSHA256 compares signatures with crypto/rsa's for any digest.
 func FuzzSignSHA256(f *testing.F) {
 	f.Add([]byte{}, uint8(0))
@@ -212,6 +258,12 @@ func BenchmarkSign(b *testing.B) {
 		{"rsasign", func() ([]byte, error) { return s.SignSHA256(&d) }},
 		{"rsasign-unchecked", func() ([]byte, error) { return s.crt.sign(&d), nil }},
 		{"check", func() ([]byte, error) {
+			if !s.crt.verify(&key.PublicKey, sig, &d) {
+				return nil, errors.New("the check refuses the signature")
+			}
+			return nil, nil
+		}},
+		{"check-crypto-rsa", func() ([]byte, error) {
 			return nil, rsa.VerifyPKCS1v15(&key.PublicKey, crypto.SHA256, d[:], sig)
 		}},
 		{"crypto-rsa", func() ([]byte, error) { return rsa.SignPKCS1v15(nil, key, crypto.SHA256, d[:]) }},
