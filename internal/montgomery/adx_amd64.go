@@ -15,11 +15,6 @@ import (
 //go:noescape
 func mulADX(z, x, y, buf *big.Word, k0 big.Word, n int)
 
-// mulADX48 is mulADX for n = 48 with a row's blocks unrolled.
-//
-//go:noescape
-func mulADX48(z, x, y, buf *big.Word, k0 big.Word, n int)
-
 // sqrADX is sqrADXGeneric in assembly, t being 2n words of working space.
 //
 //go:noescape

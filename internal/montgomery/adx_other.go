@@ -17,8 +17,6 @@ func mulADX(z, x, y, buf *big.Word, k0 big.Word, n int) {
 	mulADXGeneric(unsafe.Slice(z, n), unsafe.Slice(x, n), unsafe.Slice(y, n), unsafe.Slice(buf, mulADXBufWords(n)), k0)
 }
 
-func mulADX48(z, x, y, buf *big.Word, k0 big.Word, n int) { mulADX(z, x, y, buf, k0, n) }
-
 func sqrADX(z, x, t, m *big.Word, k0 big.Word, n int) {
 	sqrADXGeneric(unsafe.Slice(z, n), unsafe.Slice(x, n), unsafe.Slice(t, 2*n), unsafe.Slice(m, n), k0)
 }

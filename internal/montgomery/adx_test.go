@@ -11,7 +11,6 @@ import (
 // adxKernel is one implementation of the ADX path's product and square.
 type adxKernel struct {
 	name string
-	n    int // the only size it takes, or 0
 	mul  func(z, x, y, buf []big.Word, k0 big.Word)
 	sqr  func(z, x, t, m []big.Word, k0 big.Word)
 }
@@ -26,29 +25,11 @@ func adxKernels(t testing.TB) []adxKernel {
 			},
 			sqr: func(z, x, t, m []big.Word, k0 big.Word) {
 				sqrADX(&z[0], &x[0], &t[0], &m[0], k0, len(m))
-			}},
-			adxKernel{name: "asm48", n: 48,
-				mul: func(z, x, y, buf []big.Word, k0 big.Word) {
-					mulADX48(&z[0], &x[0], &y[0], &buf[0], k0, len(z))
-				},
-				sqr: func(z, x, t, m []big.Word, k0 big.Word) {
-					sqrADX(&z[0], &x[0], &t[0], &m[0], k0, len(m))
-				}})
+			}})
 	} else {
 		t.Logf("no BMI2 and ADX here: only the Go products of the ADX path are tested")
 	}
 	return ks
-}
-
-// kernelsFor returns the kernels that take n words.
-func kernelsFor(ks []adxKernel, n int) []adxKernel {
-	var out []adxKernel
-	for _, k := range ks {
-		if k.n == 0 || k.n == n {
-			out = append(out, k)
-		}
-	}
-	return out
 }
 
 // adxModuli are odd moduli of 8, 16 and 48 words: the group's N, all ones
@@ -127,7 +108,7 @@ func (c adxCase) check(t testing.TB, ks []adxKernel, x, y *big.Int) {
 		return nat(v.Mod(v, c.m), n)
 	}
 	wantMul, wantSqr := want(x, y), want(x, x)
-	for _, k := range kernelsFor(ks, n) {
+	for _, k := range ks {
 		s := c.g.Scratch()
 		xw, yw, z := nat(x, n), nat(y, n), make([]big.Word, n)
 		k.mul(z, xw, yw, s.q, c.g.k0)
@@ -175,7 +156,7 @@ func TestADXEdgeProducts(t *testing.T) {
 // -short), 5,000 on the Go kernel, 2,000 modulo each other modulus on both.
 func TestADXRandomProducts(t *testing.T) {
 	ks := adxKernels(t)
-	fast, count := ks[1:], 100_000 // the assembly (asm, asm48)
+	fast, count := ks[1:], 100_000 // the assembly
 	if len(fast) == 0 {
 		fast = ks
 	}
@@ -207,7 +188,7 @@ func (c adxCase) checkRandom(t *testing.T, ks []adxKernel, count int) {
 	for range count / 6 { // six products each
 		c.check(t, ks, words(), words())
 	}
-	t.Logf("mod a %d-word number: %d products and squares on %d kernel(s)", n, count/6*6, len(kernelsFor(ks, n)))
+	t.Logf("mod a %d-word number: %d products and squares on %d kernel(s)", n, count/6*6, len(ks))
 }
 
 // TestADXPathRefusesOtherSizes checks that the ADX paths are refused, not
@@ -274,7 +255,7 @@ func FuzzADX(f *testing.F) {
 }
 
 // BenchmarkADXKernels measures the ADX kernels modulo the group's N: the
-// product (block loop and unrolled) and the squaring, Go and assembly.
+// product and the squaring, Go and assembly.
 func BenchmarkADXKernels(b *testing.B) {
 	c := newADXCase(testN())
 	s := c.g.Scratch()

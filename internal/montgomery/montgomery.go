@@ -27,10 +27,14 @@ const wordBits = 32 << (^big.Word(0) >> 63)
 // New.
 //
 // This is the step every exponentiation of the package repeats (≈ 1.9 µs for
-// a 3072-bit squaring here, against ≈ 2.2 µs for a step of big.Int.Exp's
-// Montgomery loop, which multiplies where it squares; docs/benchmarks.md,
-// "SRP: Montgomery squaring"). On a CPU with AVX-512 IFMA, for a modulus of
-// N's size, New chooses radix-2^52 almost-Montgomery products
+// a 3072-bit squaring on the word path on session 8's Intel machine, against
+// ≈ 2.2 µs for a step of big.Int.Exp's Montgomery loop, which multiplies
+// where it squares; docs/benchmarks.md, "SRP: Montgomery squaring"). On a
+// CPU with BMI2 and ADX, for a modulus of a multiple of 8 words, New chooses
+// whole products in assembly (adx.go: on the AMD EPYC of session 11 a
+// squaring 3.7 → 2.5 µs, a product 4.5 → 3.3 µs; "SRP: BMI2 and ADX"), with
+// the same numbers as the word path. On a CPU with AVX-512 IFMA, for a
+// modulus of N's size, it chooses radix-2^52 almost-Montgomery products
 // instead (ifma.go: ≈ 0.55 µs a product; "SRP: AVX-512 IFMA"); numbers are
 // then ifmaWords limbs of 52 bits, below 2m.
 type Modulus struct {
