@@ -519,3 +519,83 @@ func (c *logoutConfirm) member(r *awsjson.Reader, name []byte) (known, ok bool) 
 	}
 	return false, false
 }
+
+// AppendJSON appends the request as json.Marshal writes it: the parked form the web layer
+// keeps in a cookie while the person signs in.
+func (a AuthRequest) AppendJSON(b []byte) []byte {
+	b, _ = a.appendJSON(b)
+	return b
+}
+
+// DecodeJSON decodes a parked request as json.Unmarshal does.
+func (a *AuthRequest) DecodeJSON(raw []byte) error { return a.decodeJSON(raw) }
+
+func (a AuthRequest) appendJSON(b []byte) ([]byte, bool) {
+	w := newRecordWriter(b)
+	w.str("c", a.ClientID, false)
+	w.str("r", a.RedirectURI, false)
+	w.strs("s", a.Scopes, false)
+	w.str("st", a.State, true)
+	w.str("n", a.Nonce, true)
+	w.str("cc", a.CodeChallenge, true)
+	w.strs("p", a.Prompt, true)
+	if a.MaxAge != nil {
+		w.int("ma", *a.MaxAge, false)
+	}
+	w.str("lh", a.LoginHint, true)
+	w.strs("ul", a.UILocales, true)
+	w.str("hs", a.HintSubject, true)
+	w.strs("uc", a.UserinfoClaims, true)
+	w.strs("ic", a.IDTokenClaims, true)
+	w.int("t", a.RequestedAt, false)
+	return w.end(), true
+}
+
+var authRequestNames = []string{"c", "r", "s", "st", "n", "cc", "p", "ma", "lh", "ul", "hs", "uc", "ic", "t"}
+
+func (a *AuthRequest) decodeJSON(raw []byte) error {
+	return decodeRecord(raw, a, authRequestNames, (*AuthRequest).member)
+}
+
+func (a *AuthRequest) member(r *awsjson.Reader, name []byte) (known, ok bool) {
+	switch string(name) {
+	case "c":
+		return true, readString(r, &a.ClientID)
+	case "r":
+		return true, readString(r, &a.RedirectURI)
+	case "s":
+		return true, readStrings(r, &a.Scopes)
+	case "st":
+		return true, readString(r, &a.State)
+	case "n":
+		return true, readString(r, &a.Nonce)
+	case "cc":
+		return true, readString(r, &a.CodeChallenge)
+	case "p":
+		return true, readStrings(r, &a.Prompt)
+	case "ma": // null sets nil, as json.Unmarshal; a number is a new int64 (json.Unmarshal would write
+		// it through a pointer already there: the same value, and a failed reading changes nothing)
+		if r.Null() {
+			a.MaxAge = nil
+			return true, true
+		}
+		n, ok := r.Int64()
+		if ok {
+			a.MaxAge = &n
+		}
+		return true, ok
+	case "lh":
+		return true, readString(r, &a.LoginHint)
+	case "ul":
+		return true, readStrings(r, &a.UILocales)
+	case "hs":
+		return true, readString(r, &a.HintSubject)
+	case "uc":
+		return true, readStrings(r, &a.UserinfoClaims)
+	case "ic":
+		return true, readStrings(r, &a.IDTokenClaims)
+	case "t":
+		return true, readInt64(r, &a.RequestedAt)
+	}
+	return false, false
+}

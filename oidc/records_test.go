@@ -143,9 +143,23 @@ func randomRecords(t testing.TB, rng *rand.Rand, n int) []record {
 			upstreamRecord{Token: str()},
 			ssoCookie{ID: str(), Key: str(), Subject: str(), AuthTime: randomInt(rng)},
 			logoutConfirm{SID: str(), Exp: randomInt(rng)},
+			randomAuthRequest(rng, str, strs),
 		)
 	}
 	return out
+}
+
+// randomAuthRequest is a parked request of random strings, with or without max_age.
+func randomAuthRequest(rng *rand.Rand, str func() string, strs func() []string) AuthRequest {
+	a := AuthRequest{
+		ClientID: str(), RedirectURI: str(), Scopes: strs(), State: str(), Nonce: str(), CodeChallenge: str(),
+		Prompt: strs(), LoginHint: str(), UILocales: strs(), HintSubject: str(), UserinfoClaims: strs(),
+		IDTokenClaims: strs(), RequestedAt: randomInt(rng),
+	}
+	if rng.IntN(2) == 0 {
+		a.MaxAge = new(randomInt(rng))
+	}
+	return a
 }
 
 // signInRecords are the records of one sign-in, as the provider writes them.
@@ -167,6 +181,10 @@ func signInRecords(t testing.TB) []record {
 		grantRecord{ClientID: "bench-app", Identity: id, SessionID: "c2Vzc2lvbi1pZC0wMTIzNDU2Nzg5YWJjZGVm", Scopes: scopes, Upstream: true, Created: 1764650001},
 		codeRecord{codeMarker: codeMarker{ClientID: "bench-app", Redeemed: true, GrantID: "Z3JhbnQtMDEyMzQ1Njc4OQ"}, Expires: 1764650600},
 		ssoCookie{ID: "c2Vzc2lvbi1pZC0wMTIzNDU2Nzg5YWJjZGVm", Key: "a2V5LTAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWI", Subject: id.Subject, AuthTime: 1764650000},
+		AuthRequest{
+			ClientID: "bench-app", RedirectURI: "http://127.0.0.1:5556/callback", Scopes: scopes, State: "state-0123456789",
+			Nonce: "nonce-0123456789", CodeChallenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", RequestedAt: 1764649990,
+		},
 	}
 }
 
@@ -185,6 +203,7 @@ func recordDecoders() []func() recordDecoder {
 		func() recordDecoder { return &upstreamRecord{} },
 		func() recordDecoder { return &ssoCookie{} },
 		func() recordDecoder { return &logoutConfirm{} },
+		func() recordDecoder { return &AuthRequest{} },
 	}
 }
 
@@ -295,6 +314,8 @@ func hostileDocuments() []string {
 		`{"cid":"c","rd":true,"gid":"g","ru":"r","sc":["openid"],"n":"n","cc":"cc","cu":["a"],"ci":["b"],"sid":"sid","sub":"s","at":1,"up":true,"exp":2}`,
 		`{"cid":"c","sub":"s","at":1,"sid":"x","sc":null,"c":3,"off":true,"rh":"h","re":4,"ro":["a","b"]}`,
 		`{"sub":"s","at":1,"up":true,"c":2,"e":3,"k":"k"}`,
+		`{"c":"app","r":"https://rp/cb","s":["openid"],"st":"x","ma":0,"t":1}`, `{"ma":null}`, `{"ma":5,"ma":null}`,
+		`{"ma":1.5}`, `{"ma":"5"}`, `{"MA":5}`, `{"s":null,"p":[],"ul":["en","de"],"uc":["email"],"ic":null,"hs":"h","lh":"l"}`,
 		`{"cl":` + strings.Repeat(`{"a":`, 70) + `1` + strings.Repeat(`}`, 70) + `}`,
 		`{"x":` + strings.Repeat(`[`, 70) + strings.Repeat(`]`, 70) + `,"t":"y"}`,
 		`{"t":"` + strings.Repeat("x", 10000) + `"}`,
@@ -377,6 +398,8 @@ func readsInPlace(d recordDecoder, raw []byte) bool {
 		return readRecord(raw, v, ssoCookieNames, (*ssoCookie).member)
 	case *logoutConfirm:
 		return readRecord(raw, v, logoutConfirmNames, (*logoutConfirm).member)
+	case *AuthRequest:
+		return readRecord(raw, v, authRequestNames, (*AuthRequest).member)
 	}
 	panic(fmt.Sprintf("no reader for %T", d))
 }
@@ -390,7 +413,7 @@ func TestRecordNamesAreTheStructs(t *testing.T) {
 	}{
 		{codeRecord{}, codeRecordNames}, {codeMarker{}, codeMarkerNames}, {grantRecord{}, grantRecordNames},
 		{sessionRecord{}, sessionRecordNames}, {upstreamRecord{}, upstreamRecordNames}, {ssoCookie{}, ssoCookieNames},
-		{logoutConfirm{}, logoutConfirmNames},
+		{logoutConfirm{}, logoutConfirmNames}, {AuthRequest{}, authRequestNames},
 	} {
 		want := map[string]bool{}
 		var walk func(reflect.Type)
@@ -487,6 +510,8 @@ func FuzzRecordEncode(f *testing.F) {
 			grantRecord{ClientID: a, Identity: id, SessionID: b, Scopes: []string{a}, Offline: flag, RefreshHash: b, RefreshExpires: n, RotatedHashes: []string{a, b}},
 			sessionRecord{Identity: id, Upstream: flag, Created: n, Expires: n, KeyHash: a},
 			upstreamRecord{Token: a}, ssoCookie{ID: a, Key: b, Subject: a, AuthTime: n}, logoutConfirm{SID: b, Exp: n},
+			AuthRequest{ClientID: a, RedirectURI: b, Scopes: []string{a}, State: b, Nonce: a, CodeChallenge: b, Prompt: []string{b},
+				MaxAge: &n, LoginHint: a, UILocales: []string{a, b}, HintSubject: b, UserinfoClaims: []string{a}, IDTokenClaims: []string{b}, RequestedAt: n},
 		} {
 			want, err := json.Marshal(r)
 			got, ok := r.appendJSON(nil)
