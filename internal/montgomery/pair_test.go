@@ -143,22 +143,6 @@ func pairValue(z *[pairWords]big.Word) *big.Int {
 	return new(big.Int).SetBits(w)
 }
 
-// checkPairProduct checks one half of a product: 52-bit limbs, zero
-// padding, below 2m, ≡ x·y·R⁻¹ (mod m).
-func checkPairProduct(t testing.TB, name string, m, x, y *big.Int, z *[pairWords]big.Word) {
-	t.Helper()
-	checkProduct(t, name, m, rInv(m), x, y, z[:], pairLimbs)
-}
-
-// rInv returns R⁻¹ mod m.
-func rInv(m *big.Int) *big.Int { return rInvOf(m, pairLimbs) }
-
-// checkPairProductInv is checkPairProduct with R⁻¹ mod m given.
-func checkPairProductInv(t testing.TB, name string, m, rInv, x, y *big.Int, z *[pairWords]big.Word) {
-	t.Helper()
-	checkProduct(t, name, m, rInv, x, y, z[:], pairLimbs)
-}
-
 // TestPairEdgeProducts checks the products (Go and assembly) for every pair
 // of edge values below 4m of each modulus, in place too, and the assembly
 // against the Go product word for word.
@@ -168,7 +152,7 @@ func TestPairEdgeProducts(t *testing.T) {
 	for k := range ms {
 		m0, m1 := ms[k], ms[(k+1)%len(ms)]
 		ps := pairs(t, m0, m1)
-		inv0, inv1 := rInv(m0), rInv(m1)
+		inv0, inv1 := rInvOf(m0, pairLimbs), rInvOf(m1, pairLimbs)
 		v0, v1 := pairEdgeValues(m0), pairEdgeValues(m1)
 		for i, x0 := range v0 {
 			for j, y0 := range v0 {
@@ -178,8 +162,8 @@ func TestPairEdgeProducts(t *testing.T) {
 					x, y := pairNum(x0, x1), pairNum(y0, y1)
 					var z PairNum
 					p.Mul(&z, x, y)
-					checkPairProductInv(t, pairName(p), m0, inv0, x0, y0, &z[0])
-					checkPairProductInv(t, pairName(p), m1, inv1, x1, y1, &z[1])
+					checkProduct(t, pairName(p), m0, inv0, x0, y0, z[0][:], pairLimbs)
+					checkProduct(t, pairName(p), m1, inv1, x1, y1, z[1][:], pairLimbs)
 					p.Mul(x, x, y)
 					if *x != z {
 						t.Fatalf("%s: in-place product differs", pairName(p))
@@ -210,7 +194,7 @@ func TestPairRandomProducts(t *testing.T) {
 		m0, m1 := ms[k], ms[(k+3)%len(ms)]
 		ps := pairs(t, m0, m1)
 		b0, b1 := new(big.Int).Lsh(m0, 2), new(big.Int).Lsh(m1, 2)
-		inv0, inv1 := rInv(m0), rInv(m1)
+		inv0, inv1 := rInvOf(m0, pairLimbs), rInvOf(m1, pairLimbs)
 		for range per {
 			x0, x1 := randomBelowBiased(r, b0), randomBelowBiased(r, b1)
 			y0, y1 := randomBelowBiased(r, b0), randomBelowBiased(r, b1)
@@ -220,14 +204,14 @@ func TestPairRandomProducts(t *testing.T) {
 			x, y := pairNum(x0, x1), pairNum(y0, y1)
 			var want PairNum
 			ps[0].Mul(&want, x, y)
-			checkPairProductInv(t, "go", m0, inv0, x0, y0, &want[0])
-			checkPairProductInv(t, "go", m1, inv1, x1, y1, &want[1])
+			checkProduct(t, "go", m0, inv0, x0, y0, want[0][:], pairLimbs)
+			checkProduct(t, "go", m1, inv1, x1, y1, want[1][:], pairLimbs)
 			for _, p := range ps[1:] {
 				var z PairNum
 				p.Mul(&z, x, y)
 				if z != want {
-					checkPairProduct(t, pairName(p), m0, x0, y0, &z[0])
-					checkPairProduct(t, pairName(p), m1, x1, y1, &z[1])
+					checkProduct(t, pairName(p), m0, inv0, x0, y0, z[0][:], pairLimbs)
+					checkProduct(t, pairName(p), m1, inv1, x1, y1, z[1][:], pairLimbs)
 					t.Fatalf("mod %x, %x: assembly and go differ for %x·%x, %x·%x", m0, m1, x0, y0, x1, y1)
 				}
 			}
@@ -429,13 +413,14 @@ func FuzzPairMul(f *testing.F) {
 	ps := pairs(f, m0, m1)
 	p := ps[len(ps)-1]
 	b0, b1 := new(big.Int).Lsh(m0, 2), new(big.Int).Lsh(m1, 2)
+	inv0, inv1 := rInvOf(m0, pairLimbs), rInvOf(m1, pairLimbs)
 	f.Fuzz(func(t *testing.T, a, b, c, d []byte) {
 		x0, y0 := new(big.Int).Mod(new(big.Int).SetBytes(a), b0), new(big.Int).Mod(new(big.Int).SetBytes(b), b0)
 		x1, y1 := new(big.Int).Mod(new(big.Int).SetBytes(c), b1), new(big.Int).Mod(new(big.Int).SetBytes(d), b1)
 		var z PairNum
 		p.Mul(&z, pairNum(x0, x1), pairNum(y0, y1))
-		checkPairProduct(t, pairName(p), m0, x0, y0, &z[0])
-		checkPairProduct(t, pairName(p), m1, x1, y1, &z[1])
+		checkProduct(t, pairName(p), m0, inv0, x0, y0, z[0][:], pairLimbs)
+		checkProduct(t, pairName(p), m1, inv1, x1, y1, z[1][:], pairLimbs)
 	})
 }
 
