@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Dex as a peer: the newest version the Go module proxy serves (the commit ab64ed77 and
@@ -66,9 +67,10 @@ func buildDex(ctx context.Context, cache string) (dexBuild, error) {
 }
 
 // startDex runs Dex with its memory storage, one static client and its mock password connector
-// (a plain comparison with the configured password), the approval screen skipped. Dex v2.13.0
-// signs RS256 only, and its access token is opaque: one JWT per sign-in.
-func startDex(ctx context.Context, b dexBuild, dir string) ([]*Variant, []*proc, error) {
+// (a plain comparison with the configured password), the approval screen skipped; with every
+// thread at timer slack slack when it is not 0. Dex v2.13.0 signs RS256 only, and its access
+// token is opaque: one JWT per sign-in.
+func startDex(ctx context.Context, b dexBuild, dir string, slack time.Duration) ([]*Variant, []*proc, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, nil, err
@@ -85,16 +87,16 @@ func startDex(ctx context.Context, b dexBuild, dir string) ([]*Variant, []*proc,
 		"- {id: bench-rs256, name: bench, secret: " + secret + ", redirectURIs: ['" + benchRedirect + "']}\n" +
 		"connectors:\n" +
 		"- {type: mockPassword, id: mock, name: Mock, config: {username: " + benchUser + ", password: " + strconv.Quote(benchPassword) + "}}\n"
-	path := filepath.Join(dir, "dex.yaml")
+	path := filepath.Join(dir, scratchName("dex"+slackTag(slack))+".yaml")
 	if err := os.WriteFile(path, []byte(config), 0o600); err != nil {
 		return nil, nil, err
 	}
-	p, _, err := startProc(ctx, "Dex", nil, dir, dexReadyRE, b.bin, "serve", path)
+	p, _, err := startProcSlack(ctx, slack, "Dex"+slackTag(slack), nil, dir, dexReadyRE, b.bin, "serve", path)
 	if err != nil {
 		return nil, nil, err
 	}
 	return []*Variant{{
-		Provider: providerDex, Alg: AlgRS256, Flow: flowPeer,
+		Provider: providerDex, Slack: slack, Alg: AlgRS256, Flow: flowPeer,
 		Issuer: issuer, ClientID: "bench-rs256", ClientSecret: secret, RedirectURI: benchRedirect,
 		Scope: benchScope, Username: benchUser, Password: benchPassword, UserField: "login",
 		procs: []*proc{p},

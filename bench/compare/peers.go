@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The peers' versions: the ones the issue measured.
@@ -67,9 +68,19 @@ func goIn(ctx context.Context, dir string, args ...string) (string, error) {
 	return string(out), nil
 }
 
+// slackTag tells a peer run at timer slack slack (Options.PeerSlack) apart in names:
+// "[slack=1ms]"; "" for 0, the slack it inherited.
+func slackTag(slack time.Duration) string {
+	if slack == 0 {
+		return ""
+	}
+	return "[slack=" + slack.String() + "]"
+}
+
 // startZitadel runs the example provider of zitadel/oidc: in-memory storage, its own login page
-// (a plain password check), RS256 ID tokens and opaque access tokens.
-func startZitadel(ctx context.Context, bin, dir string) ([]*Variant, []*proc, error) {
+// (a plain password check), RS256 ID tokens and opaque access tokens; with every thread at timer
+// slack slack when it is not 0.
+func startZitadel(ctx context.Context, bin, dir string, slack time.Duration) ([]*Variant, []*proc, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, nil, err
@@ -87,12 +98,12 @@ func startZitadel(ctx context.Context, bin, dir string) ([]*Variant, []*proc, er
 		return nil, nil, err
 	}
 	env := []string{"PORT=" + strconv.Itoa(port), "REDIRECT_URI=" + benchRedirect, "USERS_FILE=" + usersFile}
-	p, _, err := startProc(ctx, "zitadel/oidc example server", env, dir, readyRE, bin)
+	p, _, err := startProcSlack(ctx, slack, "zitadel/oidc example server"+slackTag(slack), env, dir, readyRE, bin)
 	if err != nil {
 		return nil, nil, err
 	}
 	return []*Variant{{
-		Provider: "zitadel", Alg: AlgRS256, Flow: flowPeer,
+		Provider: "zitadel", Slack: slack, Alg: AlgRS256, Flow: flowPeer,
 		Issuer: fmt.Sprintf("http://localhost:%d/", port), ClientID: "web", ClientSecret: "secret", RedirectURI: benchRedirect,
 		Scope: benchScope, Username: benchUser, Password: benchPassword, UserField: "username",
 		procs: []*proc{p},
@@ -120,22 +131,23 @@ func installOIDCProvider(ctx context.Context, cache string) (string, error) {
 	return script, os.WriteFile(script, oidcProviderServer, 0o644)
 }
 
-// startOIDCProvider runs oidc-provider under node with one client per algorithm.
-func startOIDCProvider(ctx context.Context, script, dir string) ([]*Variant, []*proc, error) {
+// startOIDCProvider runs oidc-provider under node with one client per algorithm; with every
+// thread at timer slack slack when it is not 0.
+func startOIDCProvider(ctx context.Context, script, dir string, slack time.Duration) ([]*Variant, []*proc, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, nil, err
 	}
 	secret := rand.Text()
 	env := []string{"PORT=" + strconv.Itoa(port), "REDIRECT_URI=" + benchRedirect, "CLIENT_SECRET=" + secret, "USER_EMAIL=" + benchEmail}
-	p, _, err := startProc(ctx, "oidc-provider", env, dir, readyRE, "node", script)
+	p, _, err := startProcSlack(ctx, slack, "oidc-provider"+slackTag(slack), env, dir, readyRE, "node", script)
 	if err != nil {
 		return nil, nil, err
 	}
 	var variants []*Variant
 	for _, alg := range []string{AlgES256, AlgRS256} {
 		variants = append(variants, &Variant{
-			Provider: "oidc-provider", Alg: alg, Flow: flowPeer,
+			Provider: "oidc-provider", Slack: slack, Alg: alg, Flow: flowPeer,
 			Issuer: fmt.Sprintf("http://127.0.0.1:%d", port), ClientID: "bench-" + strings.ToLower(alg), ClientSecret: secret, RedirectURI: benchRedirect,
 			Scope: benchScope, Username: benchUser, Password: benchPassword, UserField: "login",
 			procs: []*proc{p},

@@ -31,13 +31,23 @@ type proc struct {
 // startProc runs name with args in dir and waits until a line of its output matches ready
 // (when ready is not nil); the first submatch of ready, if any, is returned.
 func startProc(ctx context.Context, label string, env []string, dir string, ready *regexp.Regexp, name string, args ...string) (*proc, string, error) {
+	return startProcSlack(ctx, 0, label, env, dir, ready, name, args...)
+}
+
+// startProcSlack is startProc with every thread of the process at timer slack slack (when not
+// 0, Options.PeerSlack), which it checks once the process is ready.
+func startProcSlack(ctx context.Context, slack time.Duration, label string, env []string, dir string, ready *regexp.Regexp, name string, args ...string) (*proc, string, error) {
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	p := &proc{name: label, cmd: cmd, done: make(chan error, 1)}
-	if err := cmd.Start(); err != nil {
+	start := cmd.Start
+	if slack > 0 {
+		start = func() error { return startWithTimerSlack(cmd, slack) }
+	}
+	if err := start(); err != nil {
 		return nil, "", fmt.Errorf("start %s: %w", label, err)
 	}
 	go func() { err := cmd.Wait(); _ = pw.Close(); p.done <- err }()
@@ -69,6 +79,12 @@ func startProc(ctx context.Context, label string, env []string, dir string, read
 	defer timer.Stop()
 	select {
 	case s := <-found:
+		if slack > 0 {
+			if err := checkTimerSlack(cmd.Process.Pid, slack); err != nil {
+				p.stop()
+				return nil, "", fmt.Errorf("%s: %w", label, err)
+			}
+		}
 		return p, s, nil
 	case err := <-p.done:
 		p.done <- err

@@ -110,18 +110,22 @@ func (r *Report) Print(w io.Writer) {
 // the one without it, round by round (the rounds interleave, so a round's ratio saw the same
 // machine load). A row beside Bridgekeeper itself differs in one thing only: the build, the
 // client's access token format or serve's environment (an opaque app is never put beside the
-// baseline build, which differs in both the build and the format).
+// baseline build, which differs in both the build and the format). A peer run at a timer slack
+// of its own (Options.PeerSlack) is a peer like the others beside Bridgekeeper, and is put beside
+// the same peer and algorithm at the slack it inherited.
 func (r *Report) ratioRows() []string {
 	var rows []string
 	for _, bk := range r.Results {
 		b := bk.Variant
-		if b.Provider != providerBridgekeeper && !isEnvProvider(b.Provider) {
+		if b.Provider != providerBridgekeeper && !isEnvProvider(b.Provider) && b.Slack == 0 {
 			continue
 		}
 		for _, peer := range r.Results {
 			p := peer.Variant
 			var comparable bool
 			switch {
+			case b.Slack > 0: // a peer beside itself at the slack it inherited
+				comparable = p.Provider == b.Provider && p.Alg == b.Alg && p.Slack == 0
 			case isEnvProvider(b.Provider): // beside the same binary without the environment
 				comparable = p.Provider == providerBridgekeeper && !p.Opaque && p.Flow == b.Flow && p.Alg == b.Alg
 			case b.Opaque && p.Provider == providerBridgekeeper: // beside the same build's JWT variant
@@ -134,11 +138,14 @@ func (r *Report) ratioRows() []string {
 			if !comparable {
 				continue
 			}
-			name := p.Provider + " " + p.Alg
+			name := p.provider() + " " + p.Alg
 			if p.Flow != flowPeer {
 				name = p.Name() // a Bridgekeeper run: its flow too
 			}
 			row := b.Name() + "\t" + name
+			if b.Slack > 0 {
+				row = b.provider() + " " + b.Alg + "\t" + name
+			}
 			for _, c := range r.Options.Concurrency {
 				var ratios []float64
 				for i, s := range bk.samples[c] {

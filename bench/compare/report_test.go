@@ -11,8 +11,9 @@ import (
 // and the targets are its figures), and with the baseline build's same flow and
 // algorithm, an opaque-token variant also with the same build's JWT variant (and not with the
 // baseline's: that ratio would mix two changes, the build and the token format), and the same
-// binary with extra environment beside it without (and not as a peer); and that each ratio is
-// the round's own.
+// binary with extra environment beside it without (and not as a peer), a peer run at a timer
+// slack of its own beside Bridgekeeper as a peer and beside itself at the inherited slack; and
+// that each ratio is the round's own.
 func TestRatioRowsPairs(t *testing.T) {
 	result := func(provider, alg, flow string, ms ...float64) *Result {
 		r := &Result{Variant: &Variant{Provider: provider, Alg: alg, Flow: flow}, samples: map[int][]sample{}}
@@ -23,6 +24,8 @@ func TestRatioRowsPairs(t *testing.T) {
 	}
 	opaque := result(providerBridgekeeper, AlgRS256, FlowPassword, 1.5, 1.5)
 	opaque.Variant.Opaque = true
+	dexSlack := result(providerDex, AlgRS256, flowPeer, 1, 1)
+	dexSlack.Variant.Slack = time.Millisecond
 	rep := &Report{Options: Options{Concurrency: []int{1}}, Results: []*Result{
 		result(providerBridgekeeper, AlgES256, FlowPassword, 1, 2),
 		result(providerBridgekeeper, AlgRS256, FlowPassword, 3, 3),
@@ -33,18 +36,23 @@ func TestRatioRowsPairs(t *testing.T) {
 		result("oidc-provider", AlgES256, flowPeer, 4, 4),
 		result("zitadel", AlgRS256, flowPeer, 1, 1),
 		result(providerDex, AlgRS256, flowPeer, 2, 1),
+		dexSlack,
 		result(envProvider([]string{"GOMAXPROCS=1"}), AlgES256, FlowPassword, 0.5, 1.5),
 	}}
 	want := []string{
 		"bridgekeeper ES256 USER_PASSWORD_AUTH\tbaseline ES256 USER_PASSWORD_AUTH\t1.00 [0.50–1.00]",
 		"bridgekeeper ES256 USER_PASSWORD_AUTH\toidc-provider ES256\t0.50 [0.25–0.50]",
 		"bridgekeeper ES256 USER_PASSWORD_AUTH\tdex RS256\t2.00 [0.50–2.00]",
+		"bridgekeeper ES256 USER_PASSWORD_AUTH\tdex[slack=1ms] RS256\t2.00 [1.00–2.00]",
 		"bridgekeeper RS256 USER_PASSWORD_AUTH\tbaseline RS256 USER_PASSWORD_AUTH\t1.50 [0.50–1.50]",
 		"bridgekeeper RS256 USER_PASSWORD_AUTH\tzitadel RS256\t3.00 [3.00–3.00]",
 		"bridgekeeper RS256 USER_PASSWORD_AUTH\tdex RS256\t3.00 [1.50–3.00]",
+		"bridgekeeper RS256 USER_PASSWORD_AUTH\tdex[slack=1ms] RS256\t3.00 [3.00–3.00]",
 		"bridgekeeper RS256-opaque USER_PASSWORD_AUTH\tbridgekeeper RS256 USER_PASSWORD_AUTH\t0.50 [0.50–0.50]",
 		"bridgekeeper RS256-opaque USER_PASSWORD_AUTH\tzitadel RS256\t1.50 [1.50–1.50]",
 		"bridgekeeper RS256-opaque USER_PASSWORD_AUTH\tdex RS256\t1.50 [0.75–1.50]",
+		"bridgekeeper RS256-opaque USER_PASSWORD_AUTH\tdex[slack=1ms] RS256\t1.50 [1.50–1.50]",
+		"dex[slack=1ms] RS256\tdex RS256\t1.00 [0.50–1.00]",
 		"bridgekeeper[GOMAXPROCS=1] ES256 USER_PASSWORD_AUTH\tbridgekeeper ES256 USER_PASSWORD_AUTH\t0.75 [0.50–0.75]",
 	}
 	got := rep.ratioRows()

@@ -37,6 +37,11 @@ type Options struct {
 	Opaque       bool     // also measure apps with opaque access tokens (password flow, not the baseline)
 	Log          io.Writer
 
+	// PeerSlack, when not 0, adds each peer (with Peers; Dex with Dex too) started once more with
+	// every thread at this timer slack, e.g. 1 ms, serve's default (the peers otherwise run at the
+	// slack they inherit, Linux's 50 µs), as the variants "<peer>[slack=1ms]" in the same rounds.
+	PeerSlack time.Duration
+
 	// BridgekeeperEnv, when not empty, adds the Bridgekeeper binary's serve with this extra
 	// environment (NAME=VALUE, e.g. GOMAXPROCS=1) as one more variant in the same rounds,
 	// compared with the same binary without it (its local pool runs without it).
@@ -81,8 +86,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.Log == nil {
 		o.Log = io.Discard
 	}
-	if o.Rounds < 1 || o.SignIns < 1 || len(o.Concurrency) == 0 {
-		return nil, errors.New("bench: rounds, sign-ins and concurrency must be positive")
+	if err := o.check(); err != nil {
+		return nil, err
 	}
 	start := time.Now()
 	rep := &Report{Options: o, LoadBefore: loadavg()}
@@ -163,6 +168,23 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	return rep, nil
 }
 
+// maxPeerSlack is the largest Options.PeerSlack, serve's limit too (BRIDGEKEEPER_TIMER_SLACK).
+const maxPeerSlack = time.Second
+
+// check says what is wrong with the options, before anything is started.
+func (o Options) check() error {
+	if o.Rounds < 1 || o.SignIns < 1 || len(o.Concurrency) == 0 {
+		return errors.New("bench: rounds, sign-ins and concurrency must be positive")
+	}
+	if o.PeerSlack < 0 || o.PeerSlack > maxPeerSlack {
+		return fmt.Errorf("bench: peer timer slack %v: want 0 (none) or up to %v", o.PeerSlack, maxPeerSlack)
+	}
+	if o.PeerSlack > 0 && !o.Peers {
+		return errors.New("bench: a peer timer slack without the peers measures nothing")
+	}
+	return nil
+}
+
 // startAll starts Bridgekeeper and, with o.Peers, the peers; it returns every process started,
 // also on error, so the caller stops them.
 func startAll(ctx context.Context, o Options) ([]*Variant, []*proc, error) {
@@ -187,15 +209,24 @@ func startAll(ctx context.Context, o Options) ([]*Variant, []*proc, error) {
 	if err != nil {
 		return variants, procs, err
 	}
-	zv, zp, err := startZitadel(ctx, zbin, o.Dir)
-	variants, procs = append(variants, zv...), append(procs, zp...)
-	if err != nil {
-		return variants, procs, err
+	slacks := []time.Duration{0} // 0: the slack they inherit
+	if o.PeerSlack > 0 {
+		slacks = append(slacks, o.PeerSlack)
 	}
-	ov, op, err := startOIDCProvider(ctx, script, o.Dir)
-	variants, procs = append(variants, ov...), append(procs, op...)
-	if err != nil || !o.Dex {
-		return variants, procs, err
+	for _, slack := range slacks {
+		zv, zp, err := startZitadel(ctx, zbin, o.Dir, slack)
+		variants, procs = append(variants, zv...), append(procs, zp...)
+		if err != nil {
+			return variants, procs, err
+		}
+		ov, op, err := startOIDCProvider(ctx, script, o.Dir, slack)
+		variants, procs = append(variants, ov...), append(procs, op...)
+		if err != nil {
+			return variants, procs, err
+		}
+	}
+	if !o.Dex {
+		return variants, procs, nil
 	}
 	fmt.Fprintf(o.Log, "building %s@%s under %s\n", dexCommand, dexVersion, o.Cache)
 	dex, err := buildDex(ctx, o.Cache)
@@ -205,8 +236,14 @@ func startAll(ctx context.Context, o Options) ([]*Variant, []*proc, error) {
 		fmt.Fprintf(o.Log, "Dex left out (-dex=false skips it): %v\n", err)
 		return variants, procs, nil
 	}
-	dv, dp, err := startDex(ctx, dex, o.Dir)
-	return append(variants, dv...), append(procs, dp...), err
+	for _, slack := range slacks {
+		dv, dp, err := startDex(ctx, dex, o.Dir, slack)
+		variants, procs = append(variants, dv...), append(procs, dp...)
+		if err != nil {
+			return variants, procs, err
+		}
+	}
+	return variants, procs, nil
 }
 
 // count adds n sign-ins to each of the variant's processes.

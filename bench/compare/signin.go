@@ -42,6 +42,9 @@ type Variant struct {
 	Flow     string // USER_PASSWORD_AUTH, USER_SRP_AUTH, or "password" for the peers
 	// Opaque marks a Bridgekeeper app with opaque access tokens (access_token_format: opaque).
 	Opaque bool
+	// Slack, when not 0, is the timer slack every thread of a peer's process was started with
+	// (Options.PeerSlack); 0: the slack it inherited, Linux's 50 µs by default.
+	Slack time.Duration
 
 	Issuer       string
 	ClientID     string
@@ -65,7 +68,10 @@ type Variant struct {
 }
 
 // Name is how the variant appears in the table.
-func (v *Variant) Name() string { return v.Provider + " " + v.Label() + " " + v.Flow }
+func (v *Variant) Name() string { return v.provider() + " " + v.Label() + " " + v.Flow }
+
+// provider is the provider's name with its timer slack when that was set: "dex[slack=1ms]".
+func (v *Variant) provider() string { return v.Provider + slackTag(v.Slack) }
 
 // Label is the variant's signing algorithm, with "-opaque" for opaque access tokens.
 func (v *Variant) Label() string {

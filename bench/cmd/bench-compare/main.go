@@ -1,7 +1,7 @@
 // Command bench-compare measures Bridgekeeper beside OpenID providers a user could pick
 // instead (issue 11; docs/benchmarks.md explains how to read it). `make bench-compare` runs it.
 //
-//	bench-compare [-rounds 5] [-sign-ins 200] [-concurrency 1,64] [-parked 10000] [-peers=true] [-dex=true]
+//	bench-compare [-rounds 5] [-sign-ins 200] [-concurrency 1,64] [-parked 10000] [-peers=true] [-dex=true] [-peer-slack 1ms]
 //	bench-compare -bridgekeeper-env GOMAXPROCS=1 [-bridgekeeper-env NAME=VALUE …] …
 //	bench-compare -rss-curve [-rss-points 1000,10000,50000,100000] [-rss-lifetime 5s]
 package main
@@ -50,6 +50,7 @@ func run(ctx context.Context) error {
 	flag.BoolVar(&o.Opaque, "opaque", true, "also measure Bridgekeeper apps with opaque access tokens (USER_PASSWORD_AUTH, ES256 and RS256; not the -baseline build)")
 	flag.BoolVar(&o.Peers, "peers", true, "measure zitadel/oidc's example provider and oidc-provider too")
 	flag.BoolVar(&o.Dex, "dex", true, "with -peers: measure Dex v2.13.0 too (RS256 only)")
+	flag.DurationVar(&o.PeerSlack, "peer-slack", 0, "with -peers: also run each peer with every thread at this timer slack (e.g. 1ms, serve's default; the peers otherwise inherit Linux's 50µs), as the variants <peer>[slack=1ms] in the same rounds (0: not)")
 	flag.StringVar(&o.Cache, "cache", filepath.Join(cacheRoot, "bridgekeeper-bench"), "where the peers are built and installed")
 	flag.StringVar(&o.Bridgekeeper, "bridgekeeper", "", "the bridgekeeper binary (default: built from this checkout)")
 	flag.StringVar(&o.Baseline, "baseline", "", "another bridgekeeper binary to measure in the same rounds, e.g. main's before a change")
