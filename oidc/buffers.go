@@ -65,3 +65,11 @@ func (s *scratch) encode(v record) ([]byte, error) {
 	}
 	return s.marshal(v)
 }
+
+// encodeAny is encode for a record, marshal for anything else.
+func (s *scratch) encodeAny(v any) ([]byte, error) {
+	if r, ok := v.(record); ok {
+		return s.encode(r)
+	}
+	return s.marshal(v)
+}

@@ -101,7 +101,7 @@ func writeNoStoreJSON(w http.ResponseWriter, status int, v any) {
 // writeNoStoreJSONIn is writeNoStoreJSON with v encoded in sc, not in a fresh
 // buffer (a ResponseWriter keeps no reference to the bytes it is given).
 func writeNoStoreJSONIn(sc *scratch, w http.ResponseWriter, status int, v any) {
-	body, err := sc.marshal(v)
+	body, err := sc.encodeAny(v)
 	if err != nil {
 		writeNoStoreJSON(w, status, v) // answers the encoding error as writeJSON does
 		return

@@ -264,7 +264,7 @@ func (ks *keySet) algorithms() []string {
 func (ks *keySet) sign(alg, typ string, claims any) (string, error) {
 	sc := ks.bufs.get()
 	defer ks.bufs.put(sc)
-	payload, err := sc.marshal(claims)
+	payload, err := sc.encodeAny(claims)
 	if err != nil {
 		return "", fmt.Errorf("encode claims: %w", err)
 	}

@@ -599,3 +599,44 @@ func (a *AuthRequest) member(r *awsjson.Reader, name []byte) (known, ok bool) {
 	}
 	return false, false
 }
+
+// The token endpoint's JSON, written only (the access token's claims are read back with
+// encoding/json when one is presented).
+
+func (c accessClaims) appendJSON(b []byte) ([]byte, bool) {
+	for _, a := range c.Audience {
+		if strings.ContainsAny(a, "\b\f") { // go-jose's encoder writes these as \u0008, \u000c
+			return b, false
+		}
+	}
+	w := newRecordWriter(b)
+	w.str("iss", c.Issuer, false)
+	w.str("sub", c.Subject, false)
+	if len(c.Audience) == 1 { // jwt.Audience's MarshalJSON: one audience as a string
+		w.str("aud", c.Audience[0], false)
+	} else {
+		w.strs("aud", c.Audience, false)
+	}
+	w.int("exp", c.Expiry, false)
+	w.int("iat", c.IssuedAt, false)
+	w.str("jti", c.ID, false)
+	w.str("client_id", c.ClientID, false)
+	w.str("scope", c.Scope, false)
+	w.int("auth_time", c.AuthTime, false)
+	w.strs("amr", c.AMR, true)
+	w.str("sid", c.SID, false)
+	w.str("gid", c.GrantID, false)
+	w.strs("groups", c.Groups, true)
+	return w.end(), true
+}
+
+func (t tokenResponse) appendJSON(b []byte) ([]byte, bool) {
+	w := newRecordWriter(b)
+	w.str("access_token", t.AccessToken, false)
+	w.str("token_type", t.TokenType, false)
+	w.int("expires_in", t.ExpiresIn, false)
+	w.str("id_token", t.IDToken, true)
+	w.str("refresh_token", t.RefreshToken, true)
+	w.str("scope", t.Scope, false)
+	return w.end(), true
+}

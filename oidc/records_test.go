@@ -162,6 +162,29 @@ func randomAuthRequest(rng *rand.Rand, str func() string, strs func() []string) 
 	return a
 }
 
+// randomWrittenOnly are n random values of each type the provider writes but never reads with
+// decodeJSON: the access token's claims (one audience, none, several) and the token answer.
+func randomWrittenOnly(rng *rand.Rand, n int) []record {
+	h := hostileStrings()
+	str := func() string { return randomString(rng, h) }
+	strs := func() []string { return randomStrings(rng, h) }
+	var out []record
+	for range n {
+		aud := strs()
+		if rng.IntN(2) == 0 {
+			aud = []string{str()}
+		}
+		out = append(out,
+			accessClaims{
+				Issuer: str(), Subject: str(), Audience: aud, Expiry: randomInt(rng), IssuedAt: randomInt(rng), ID: str(),
+				ClientID: str(), Scope: str(), AuthTime: randomInt(rng), AMR: strs(), SID: str(), GrantID: str(), Groups: strs(),
+			},
+			&tokenResponse{AccessToken: str(), TokenType: str(), ExpiresIn: randomInt(rng), IDToken: str(), RefreshToken: str(), Scope: str()},
+		)
+	}
+	return out
+}
+
 // signInRecords are the records of one sign-in, as the provider writes them.
 func signInRecords(t testing.TB) []record {
 	claims, err := identity.NewClaims([]byte(`{"sub":"2f9c7e0a-51b4-4a9e-9d67-3c2b1e0f8a77","email_verified":true,"iss":"https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_bench","cognito:username":"bench-user","aud":"app","event_id":"e","token_use":"id","auth_time":1764650000,"name":"Bench User","exp":1764653600,"iat":1764650000,"email":"bench@example.com"}`))
@@ -211,7 +234,7 @@ func recordDecoders() []func() recordDecoder {
 // JSON) through json.Marshal, and the scratch's encode gives the same bytes and errors.
 func TestRecordsEncodeAsJSONMarshal(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 1))
-	recs := append(signInRecords(t), randomRecords(t, rng, 400)...)
+	recs := append(append(signInRecords(t), randomRecords(t, rng, 400)...), randomWrittenOnly(rng, 400)...)
 	for _, s := range hostileStrings() {
 		recs = append(recs, upstreamRecord{Token: s}, ssoCookie{ID: s, Key: s, Subject: s}, logoutConfirm{SID: s},
 			grantRecord{ClientID: s, Scopes: []string{s, s}, Identity: identity.Identity{Subject: s, Username: s, AMR: []string{s}}})
@@ -230,7 +253,11 @@ func TestRecordsEncodeAsJSONMarshal(t *testing.T) {
 	for i, r := range append(append(recs, notCompact...), invalid...) {
 		want, wantErr := json.Marshal(r)
 		got, ok := r.appendJSON([]byte("kept"))
-		if wantOK := i < len(recs); ok != wantOK {
+		wantOK := i < len(recs)
+		if c, isClaims := r.(accessClaims); isClaims && strings.ContainsAny(strings.Join(c.Audience, ""), "\b\f") {
+			wantOK = false // go-jose's own encoder escapes these two differently: json.Marshal writes them
+		}
+		if ok != wantOK {
 			t.Errorf("record %d (%T): appendJSON ok = %v, want %v", i, r, ok, wantOK)
 		}
 		if ok && (wantErr != nil || !bytes.Equal(got, append([]byte("kept"), want...))) {
