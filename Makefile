@@ -99,7 +99,7 @@ bench-compare:
 
 # How long `make fuzz` runs each fuzz target, and the packages it looks in.
 FUZZTIME ?= 30s
-FUZZ_PACKAGES ?= ./handlers ./cognito ./internal/awsjson ./internal/montgomery ./internal/rsasign
+FUZZ_PACKAGES ?= ./handlers ./cognito ./identity ./internal/awsjson ./internal/montgomery ./internal/rsasign
 # How long the fuzzer may minimize each new input: the targets sign in per input, and go's default
 # (60s per input) spent most of FUZZTIME minimizing (148 executions in 30 s instead of ~7,000).
 FUZZMINIMIZETIME ?= 10x

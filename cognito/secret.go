@@ -9,9 +9,12 @@ import (
 )
 
 // SecretHash computes Cognito's SECRET_HASH: base64(HMAC-SHA256(key = client secret,
-// message = username + client id)).
+// message = username + client id)), with a fresh HMAC (for one call, as the seed command makes;
+// the engine keeps keyed states, secretHasher).
 func SecretHash(clientID, clientSecret, username string) string {
-	return newSecretHasher(clientID, clientSecret).hash(username)
+	m := hmac.New(sha256.New, []byte(clientSecret))
+	m.Write([]byte(username + clientID))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
 // secretHasher computes SecretHash for one app client with keyed HMAC states kept for reuse:

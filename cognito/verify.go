@@ -32,15 +32,17 @@ type IDToken struct {
 	Claims   identity.Claims
 }
 
-// idTokenChecked are the claims VerifyIDToken checks or reads, as the payload writes them (a
-// repeated name's last value, as decoding takes it), taken from the one reading of the payload
-// that also keeps the person's claims. Names are matched exactly (RFC 7519 §4).
+// idTokenChecked are the claims VerifyIDToken checks or reads, as the payload writes them,
+// taken from the one reading of the payload that also keeps the person's claims, and every
+// member's name (a token that repeats one is refused). Names are matched exactly (RFC 7519 §4).
 type idTokenChecked struct {
 	iss, aud, exp, nbf, tokenUse, sub, username, authTime []byte
+	names                                                 uniqueNames
 }
 
-// see keeps the value of a checked claim.
+// see keeps the value of a checked claim and notes every name.
 func (c *idTokenChecked) see(name, value []byte) {
+	c.names.add(name)
 	switch string(name) {
 	case "iss":
 		c.iss = value
@@ -59,6 +61,46 @@ func (c *idTokenChecked) see(name, value []byte) {
 	case "auth_time":
 		c.authTime = value
 	}
+}
+
+// uniqueNames notes the member names of one JSON object and whether one came twice. A JOSE
+// header's names and a JWT's claim names MUST be unique (RFC 7515 §4, RFC 7519 §4); a parser may
+// refuse a token that repeats one or take the last value. The verifier refuses it: then no
+// reader of the token (ours, decoding, another service's) can take a value the verifier did not
+// check, and no earlier value of a repeated name goes unchecked. Cognito's tokens repeat none.
+type uniqueNames struct {
+	first    [32][]byte // the first names (more than a token's usual number), without allocating
+	n        int        // how many of first hold names
+	more     [][]byte   // the names after those
+	repeated bool
+}
+
+// add notes name (a decoded name: written with escapes or not, the same name is the same).
+func (u *uniqueNames) add(name []byte) {
+	switch {
+	case u.has(name):
+		u.repeated = true
+	case u.n < len(u.first):
+		u.first[u.n] = name
+		u.n++
+	default:
+		u.more = append(u.more, name)
+	}
+}
+
+// has reports whether name was noted.
+func (u *uniqueNames) has(name []byte) bool {
+	for _, s := range u.first[:u.n] {
+		if string(s) == string(name) {
+			return true
+		}
+	}
+	for _, s := range u.more {
+		if string(s) == string(name) {
+			return true
+		}
+	}
+	return false
 }
 
 // idTokenClaims are the checked claims decoded: as encoding/json decodes them into strings and
@@ -115,8 +157,9 @@ func NewJWKSVerifier(ctx context.Context, cfg Config, client *http.Client) *JWKS
 }
 
 // VerifyIDToken checks the RS256 signature with the pool's key the header names, then reads
-// the payload once (identity.ReadClaims: the person's claims and the checked ones) and checks the issuer, the audience, the expiry (and nbf, if present) and
-// token_use=id: what go-oidc's ID token verifier checks, with one parse of the token.
+// the payload once (identity.ReadClaims: the person's claims and the checked ones), refuses a
+// repeated claim name (uniqueNames) and checks the issuer, the audience, the expiry (and nbf, if
+// present) and token_use=id: what go-oidc's ID token verifier checks, with one parse of the token.
 func (j *JWKSVerifier) VerifyIDToken(ctx context.Context, raw string) (IDToken, error) {
 	if j.clientID == "" {
 		return IDToken{}, errors.New("verify Cognito ID token: no app client id configured")
@@ -129,6 +172,9 @@ func (j *JWKSVerifier) VerifyIDToken(ctx context.Context, raw string) (IDToken, 
 	claims, err := identity.ReadClaims(payload, checked.see)
 	if err != nil {
 		return IDToken{}, fmt.Errorf("read Cognito ID token claims: %w", err)
+	}
+	if checked.names.repeated {
+		return IDToken{}, errors.New("read Cognito ID token claims: a claim name is repeated")
 	}
 	c, ok := checked.decode()
 	if !ok {
@@ -166,14 +212,16 @@ type jwsHeader struct {
 	Crit []byte
 }
 
-// readJWSHeader reads a protected header (a JSON object; names matched exactly, a repeated
-// name's last value counts, null is an empty alg or kid).
+// readJWSHeader reads a protected header (a JSON object; names matched exactly, a repeated name
+// refused as in the claims (uniqueNames), null is an empty alg or kid).
 func readJWSHeader(b []byte) (h jwsHeader, err error) {
 	r := awsjson.NewReader(b)
 	if !r.Object() {
 		return h, errors.New("not a JSON object")
 	}
+	var names uniqueNames
 	for key, ok := r.Key(); ok; key, ok = r.Key() {
+		names.add(key)
 		switch string(key) {
 		case "alg":
 			h.Alg = readPlainString(&r)
@@ -187,6 +235,9 @@ func readJWSHeader(b []byte) (h jwsHeader, err error) {
 	}
 	if !r.Done() {
 		return jwsHeader{}, errors.New("not a JSON object")
+	}
+	if names.repeated {
+		return jwsHeader{}, errors.New("a header parameter name is repeated")
 	}
 	return h, nil
 }

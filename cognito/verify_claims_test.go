@@ -25,8 +25,9 @@ func signedPayload(t testing.TB, key *rsa.PrivateKey, header, payload string) st
 }
 
 // TestVerifyIDTokenReadsThePayloadOnce: from the one reading of the payload the verifier takes
-// the checked claims as decoding would (null as absent, a repeated name's last value, names
-// exactly as RFC 7519 writes them, another type refused) and keeps the person's claims.
+// the checked claims as decoding would (null as absent, names exactly as RFC 7519 writes them,
+// another type refused), refuses a repeated name in the claims or the header (RFC 7519 §4, RFC
+// 7515 §4), however the payload is written, and keeps the person's claims.
 func TestVerifyIDTokenReadsThePayloadOnce(t *testing.T) {
 	now := time.Unix(1700000000, 0)
 	v, k := oneKeyVerifier(t, now)
@@ -55,9 +56,20 @@ func TestVerifyIDTokenReadsThePayloadOnce(t *testing.T) {
 			false, "", "", "", 0},
 		{"audience another", header, `{"aud":"clients","iss":"https://issuer.example/pool","token_use":"id","exp":` + exp + `}`,
 			false, "", "", "", 0},
-		{"repeated: last wins", header, `{"token_use":"access",` + base + `,"sub":"a","sub":"b"}`,
-			true, "b", "", `{"sub":"a","sub":"b"}`, 0},
+		{"repeated checked claim", header, `{"token_use":"access",` + base + `}`, false, "", "", "", 0},
 		{"repeated token_use", header, `{` + base + `,"token_use":"access"}`, false, "", "", "", 0},
+		{"repeated, the same value", header, `{` + base + `,"sub":"a","sub":"a"}`, false, "", "", "", 0},
+		{"repeated, earlier of another type", header, `{"sub":1,` + base + `,"sub":"b"}`, false, "", "", "", 0},
+		{"repeated, earlier null", header, `{"exp":null,` + base + `}`, false, "", "", "", 0},
+		{"repeated person's claim", header, `{` + base + `,"email":"a@b.c","email":"e@f.g"}`, false, "", "", "", 0},
+		{"repeated bookkeeping", header, `{"iat":1,` + base + `,"iat":2}`, false, "", "", "", 0},
+		{"repeated, once escaped", header, `{` + base + `,"email":"a@b.c","em\u0061il":"e@f.g"}`, false, "", "", "", 0},
+		{"repeated, white space", header, "{ " + base + " ,\n\"sub\":\"a\", \"sub\" : \"b\" }", false, "", "", "", 0},
+		{"repeated, invalid UTF-8", header, `{` + base + ",\"name\":\"a\xffb\",\"sub\":1,\"sub\":\"b\"}", false, "", "", "", 0},
+		{"invalid UTF-8", header, `{` + base + ",\"name\":\"a\xffb\",\"sub\":\"b\"}",
+			true, "b", "", "{\"name\":\"a\ufffdb\",\"sub\":\"b\"}", 0},
+		{"names alike", header, `{` + base + `,"sub":"b","su":"c","subs":"d","Sub":"e"}`,
+			true, "b", "", `{"sub":"b","su":"c","subs":"d","Sub":"e"}`, 0},
 		{"case of a name", header, `{"ISS":"https://issuer.example/pool","aud":"client","token_use":"id","exp":` + exp + `}`,
 			false, "", "", "", 0},
 		{"iss not a string", header, `{"iss":1,"aud":"client","token_use":"id","exp":` + exp + `}`, false, "", "", "", 0},
@@ -73,7 +85,9 @@ func TestVerifyIDTokenReadsThePayloadOnce(t *testing.T) {
 		{"auth_time a string", header, `{` + base + `,"auth_time":"5"}`, false, "", "", "", 0},
 		{"not an object", header, `[` + base + `]`, false, "", "", "", 0},
 		{"data after", header, `{` + base + `}{}`, false, "", "", "", 0},
-		{"kid null, alg repeated", `{"alg":"none","kid":null,"alg":"RS256"}`, `{` + base + `}`, true, "", "", `{}`, 0},
+		{"kid null", `{"alg":"RS256","kid":null}`, `{` + base + `}`, true, "", "", `{}`, 0},
+		{"alg repeated, last RS256", `{"alg":"none","kid":"k","alg":"RS256"}`, `{` + base + `}`, false, "", "", "", 0},
+		{"kid repeated", `{"alg":"RS256","kid":"k","kid":"k"}`, `{` + base + `}`, false, "", "", "", 0},
 		{"alg repeated, last none", `{"alg":"RS256","kid":"k","alg":"none"}`, `{` + base + `}`, false, "", "", "", 0},
 		{"crit null", `{"alg":"RS256","kid":"k","crit":null}`, `{` + base + `}`, false, "", "", "", 0},
 		{"kid a number", `{"alg":"RS256","kid":7}`, `{` + base + `}`, false, "", "", "", 0},

@@ -102,7 +102,25 @@ func decodeJSON(values map[any]any, dst any) bool {
 			return false
 		}
 	}
+	if d, ok := dst.(jsonDecoder); ok {
+		return d.DecodeJSON(raw) == nil
+	}
 	return json.Unmarshal(raw, dst) == nil
+}
+
+// jsonAppender and jsonDecoder are values that write and read their JSON themselves, as
+// json.Marshal and json.Unmarshal would (the parked oidc.AuthRequest), without reflection.
+type (
+	jsonAppender interface{ AppendJSON(b []byte) []byte }
+	jsonDecoder  interface{ DecodeJSON(raw []byte) error }
+)
+
+// encodeJSON is json.Marshal(v), written by v itself when it can.
+func encodeJSON(v any) ([]byte, error) {
+	if a, ok := v.(jsonAppender); ok {
+		return a.AppendJSON(make([]byte, 0, 512)), nil
+	}
+	return json.Marshal(v)
 }
 
 // save encodes v as JSON into the cookie named base.
@@ -111,7 +129,7 @@ func (j *CookieJar) save(w http.ResponseWriter, base string, v any) error {
 }
 
 func (j *CookieJar) saveValues(w http.ResponseWriter, base string, v any, values map[any]any) error {
-	raw, err := json.Marshal(v)
+	raw, err := encodeJSON(v)
 	if err != nil {
 		return fmt.Errorf("encode %s cookie: %w", base, err)
 	}

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
 
 	"github.com/bridgekeeper/bridgekeeper/internal/csrf"
@@ -60,7 +59,5 @@ func sameRequest(parked, req *oidc.AuthRequest) bool {
 	}
 	a, b := *parked, *req
 	a.RequestedAt, b.RequestedAt = 0, 0
-	x, errX := json.Marshal(a)
-	y, errY := json.Marshal(b)
-	return errX == nil && errY == nil && bytes.Equal(x, y)
+	return bytes.Equal(a.AppendJSON(nil), b.AppendJSON(nil)) // json.Marshal's bytes
 }

@@ -28,12 +28,14 @@ var errMalformedClaims = errors.New("identity: claims are not a JSON object")
 // come near it).
 func NewClaims(payload []byte) (Claims, error) { return ReadClaims(payload, nil) }
 
-// ReadClaims is NewClaims, also handing see (unless nil) every member of the payload, the
-// token's bookkeeping included, by its decoded name, from the same reading. A payload that is
-// not compact (or not valid UTF-8) is compacted first and then read, so see may be handed its
-// members a second time (as a repeated name is handed again): see keeps the last value.
+// ReadClaims is NewClaims, also handing see (unless nil) every member of the payload once, in
+// order, the token's bookkeeping included, by its decoded name (repeated names are handed as
+// often as they are written). A payload that is not compact (or not valid UTF-8) is compacted
+// first, its invalid bytes replaced as decoding replaces them; see's values may then be the
+// compacted ones. A malformed payload may have been handed in part.
 func ReadClaims(payload []byte, see func(name, value []byte)) (Claims, error) {
-	if c, ok := keepPersonal(payload, see); ok { // a compact, valid object: the token's usual payload
+	c, handed, ok := keepPersonal(payload, see, 0)
+	if ok { // a compact, valid object: the token's usual payload
 		return c, nil
 	}
 	var compact bytes.Buffer
@@ -41,36 +43,62 @@ func ReadClaims(payload []byte, see func(name, value []byte)) (Claims, error) {
 		return nil, fmt.Errorf("identity: read claims: %w", err)
 	}
 	obj := compact.Bytes()
-	if !utf8.Valid(obj) { // as decoding would read them: invalid bytes become U+FFFD
-		var m map[string]any
-		if err := json.Unmarshal(obj, &m); err != nil {
-			return nil, fmt.Errorf("identity: read claims: %w", err)
-		}
-		var err error
-		if obj, err = json.Marshal(m); err != nil {
-			return nil, fmt.Errorf("identity: read claims: %w", err)
-		}
+	if !utf8.Valid(obj) { // nothing was handed to see yet: keepPersonal refuses invalid UTF-8 first
+		obj = replaceInvalidUTF8(obj)
 	}
-	if c, ok := keepPersonal(obj, see); ok {
+	// The members handed already were compact: compacting left them as they were.
+	if c, _, ok := keepPersonal(obj, see, handed); ok {
 		return c, nil
 	}
 	return nil, errMalformedClaims
 }
 
-// keepPersonal is ReadClaims for a compact object in valid UTF-8, in one reading of it; false
-// for anything else.
-func keepPersonal(obj []byte, see func(name, value []byte)) (Claims, bool) {
+// replaceInvalidUTF8 replaces every byte of b that is not part of valid UTF-8 with U+FFFD, as
+// encoding/json decodes a string holding it (byte by byte). b is valid JSON: outside its
+// strings it is ASCII.
+func replaceInvalidUTF8(b []byte) []byte {
+	out := make([]byte, 0, len(b)+len(b)/2)
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n == 1 {
+			out = utf8.AppendRune(out, utf8.RuneError)
+		} else {
+			out = append(out, b[:n]...)
+		}
+		b = b[n:]
+	}
+	return out
+}
+
+// keepPersonal is ReadClaims for a compact object in valid UTF-8, in one reading of it, handing
+// see the members after the first skip; false for anything else, with the number of members
+// handed to see: those read before anything showed that obj is not compact.
+func keepPersonal(obj []byte, see func(name, value []byte), skip int) (c Claims, handed int, ok bool) {
 	if !utf8.Valid(obj) {
-		return nil, false
+		return nil, 0, false
 	}
 	out := make([]byte, 0, len(obj))
 	out = append(out, '{')
-	r, ok := readMembers(obj, func(name, key, value []byte) {
-		if see != nil {
+	r := awsjson.NewReader(obj)
+	if !r.Object() {
+		return nil, 0, false
+	}
+	n := 0 // members read, all of them compactly
+	for {
+		name, key, ok := r.KeyWritten()
+		if !ok {
+			break
+		}
+		value, ok := r.Raw()
+		if !ok || r.Spaced() {
+			return nil, n, false
+		}
+		if see != nil && n >= skip {
 			see(name, value)
 		}
+		n++
 		if isBookkeeping(string(name)) {
-			return
+			continue
 		}
 		if len(out) > 1 {
 			out = append(out, ',')
@@ -78,11 +106,11 @@ func keepPersonal(obj []byte, see func(name, value []byte)) (Claims, bool) {
 		out = append(out, key...)
 		out = append(out, ':')
 		out = append(out, value...)
-	})
-	if !ok || r.Spaced() {
-		return nil, false
 	}
-	return Claims(append(out, '}')), true
+	if !r.Done() || r.Spaced() {
+		return nil, n, false
+	}
+	return Claims(append(out, '}')), n, true
 }
 
 // readMembers reads obj, one JSON object, calling fn with each member's decoded name, its name

@@ -1,8 +1,12 @@
 package identity
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -175,4 +179,107 @@ func TestNewClaimsShapes(t *testing.T) {
 			t.Errorf("NewClaims(%q) = %s, %v; want %s", tc.in, c, err, tc.want)
 		}
 	}
+}
+
+// TestReadClaimsHandsEveryMemberOnce: see is handed every member once, in order, repeated names
+// as often as they are written, whether the payload is compact or has white space anywhere (it
+// is then compacted and read again) or invalid UTF-8 (replaced as decoding replaces it), and the
+// claims kept keep the payload's order.
+func TestReadClaimsHandsEveryMemberOnce(t *testing.T) {
+	for _, tc := range []struct {
+		in, handed, claims string
+	}{
+		{`{"sub":"s","iss":"i","a":1,"a":[2]}`, `sub="s" iss="i" a=1 a=[2]`, `{"sub":"s","a":1,"a":[2]}`},
+		{`{}`, ``, `{}`},
+		{`{ "sub":"s","iss":"i"}`, `sub="s" iss="i"`, `{"sub":"s"}`},
+		{`{"sub" :"s","iss":"i"}`, `sub="s" iss="i"`, `{"sub":"s"}`},
+		{`{"sub":"s","iss":[1, 2]}`, `sub="s" iss=[1,2]`, `{"sub":"s"}`},
+		{`{"sub":"s" ,"iss":"i","a":1}`, `sub="s" iss="i" a=1`, `{"sub":"s","a":1}`},
+		{`{"sub":"s","iss":"i","a":1 }`, `sub="s" iss="i" a=1`, `{"sub":"s","a":1}`},
+		{`{"sub":"s","iss":"i","a":1} `, `sub="s" iss="i" a=1`, `{"sub":"s","a":1}`},
+		{"{\"b\":\"x\xffy\",\"a\":1,\"a\":2}", "b=\"x\ufffdy\" a=1 a=2", "{\"b\":\"x\ufffdy\",\"a\":1,\"a\":2}"},
+		{"{\"b\":\"\xed\xa0\x80\" ,\"a\":1}", "b=\"\ufffd\ufffd\ufffd\" a=1", "{\"b\":\"\ufffd\ufffd\ufffd\",\"a\":1}"},
+		{`{"n\u0061me":"a","name":"b"}`, `name="a" name="b"`, `{"n\u0061me":"a","name":"b"}`},
+	} {
+		var handed []string
+		c, err := ReadClaims([]byte(tc.in), func(name, value []byte) { handed = append(handed, string(name)+"="+string(value)) })
+		if err != nil || strings.Join(handed, " ") != tc.handed || string(c) != tc.claims {
+			t.Errorf("ReadClaims(%q): handed %q, claims %s, %v; want %q, %s", tc.in, handed, c, err, tc.handed, tc.claims)
+		}
+		var decoded, kept map[string]any
+		if json.Unmarshal([]byte(tc.in), &decoded) != nil || json.Unmarshal(c, &kept) != nil {
+			t.Fatalf("%q: not JSON", tc.in)
+		}
+		for name := range decoded {
+			if isBookkeeping(name) {
+				delete(decoded, name)
+			}
+		}
+		if !reflect.DeepEqual(decoded, kept) {
+			t.Errorf("ReadClaims(%q) kept %v, decoding reads %v", tc.in, kept, decoded)
+		}
+	}
+}
+
+// FuzzReadClaims: whatever ReadClaims accepts, encoding/json decodes; see is handed the
+// object's member names as a decoder reads them, each once and in order; the claims kept decode
+// to the payload's without the bookkeeping.
+func FuzzReadClaims(f *testing.F) {
+	for _, s := range []string{poolPayload, `{ "a" : 1 }`, "{\"a\":\"\xff\",\"b\" :2}", `{"a":1,"a":2}`, `{"a":[1, {"b" : 2}] , "iss":"x"}`, `[]`, `{"a\u0062":1}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		var handed []string
+		c, err := ReadClaims(payload, func(name, _ []byte) { handed = append(handed, string(name)) })
+		if err != nil {
+			return
+		}
+		decoded, err := decodeNumbers(payload)
+		if err != nil || decoded == nil {
+			t.Fatalf("ReadClaims accepted %q, decoding refuses it (%v)", payload, err)
+		}
+		dec := json.NewDecoder(bytes.NewReader(payload))
+		var names []string
+		if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+			t.Fatalf("%q: %v %v", payload, tok, err)
+		}
+		for dec.More() {
+			tok, err := dec.Token()
+			var value json.RawMessage
+			if err != nil || dec.Decode(&value) != nil {
+				t.Fatalf("%q: %v", payload, err)
+			}
+			names = append(names, tok.(string))
+		}
+		if !slices.Equal(handed, names) {
+			t.Fatalf("%q: handed %q, the members are %q", payload, handed, names)
+		}
+		kept, err := decodeNumbers(c)
+		if err != nil {
+			t.Fatalf("%q: kept %q: %v", payload, c, err)
+		}
+		for name := range decoded {
+			if isBookkeeping(name) {
+				delete(decoded, name)
+			}
+		}
+		if !reflect.DeepEqual(kept, decoded) {
+			t.Fatalf("%q: kept %v, decoding reads %v", payload, kept, decoded)
+		}
+	})
+}
+
+// decodeNumbers decodes a JSON object with its numbers as written (json.Number: no range to
+// exceed).
+func decodeNumbers(b []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("data after the object: %v", err)
+	}
+	return m, nil
 }

@@ -304,10 +304,18 @@ func (p *Provider) parseAuthRequest(params url.Values) (*AuthRequest, *client, e
 		}
 		req.UserinfoClaims, req.IDTokenClaims = ui, id
 	}
-	if raw, err := json.Marshal(req); err != nil || len(raw) > MaxParkedRequest {
+	if p.parkedSize(req) > MaxParkedRequest {
 		return fail(errInvalidRequest, descRequestTooLarge)
 	}
 	return req, c, nil
+}
+
+// parkedSize is the length of req's JSON, as the web layer parks it (AppendJSON).
+func (p *Provider) parkedSize(req *AuthRequest) int {
+	sc := p.bufs.get()
+	defer p.bufs.put(sc)
+	sc.raw = req.AppendJSON(sc.raw[:0])
+	return len(sc.raw)
 }
 
 // uiLocales reads a request's ui_locales (most preferred first), as many as fit in

@@ -55,3 +55,13 @@ func (s *scratch) marshal(v any) ([]byte, error) {
 	out := s.json.Bytes()
 	return out[:len(out)-1], nil
 }
+
+// encode is v's JSON (json.Marshal's bytes) in s, written by v itself when it can; valid until
+// s is used again or put back.
+func (s *scratch) encode(v record) ([]byte, error) {
+	if b, ok := v.appendJSON(s.raw[:0]); ok {
+		s.raw = b
+		return b, nil
+	}
+	return s.marshal(v)
+}

@@ -63,17 +63,24 @@ func (o *jsonObject) strs(name string, v []string) {
 // bytes ends the object and returns it.
 func (o *jsonObject) bytes() []byte { return append(o.b, '}') }
 
-// appendJSONString appends s as a JSON string, as encoding/json writes it except that <, > and
-// & stay as they are: quotes, backslashes and control characters escaped, invalid UTF-8 as
-// U+FFFD, U+2028 and U+2029 escaped.
-func appendJSONString(b []byte, s string) []byte {
+// appendJSONString appends s as a JSON string as encoding/json writes it with HTML escaping off
+// (json.Encoder's SetEscapeHTML(false)): quotes, backslashes and control characters escaped,
+// invalid UTF-8 as U+FFFD, U+2028 and U+2029 escaped, but <, > and & as they are.
+func appendJSONString(b []byte, s string) []byte { return appendString(b, s, false) }
+
+// appendMarshaledString appends s exactly as json.Marshal writes a string: appendJSONString's
+// bytes with <, > and & escaped too (\u003c, \u003e, \u0026).
+func appendMarshaledString(b []byte, s string) []byte { return appendString(b, s, true) }
+
+// appendString appends s as a JSON string, as encoding/json writes it with escapeHTML on or off.
+func appendString(b []byte, s string, escapeHTML bool) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
+			if c >= 0x20 && c != '"' && c != '\\' && (!escapeHTML || c != '<' && c != '>' && c != '&') {
 				i++
 				continue
 			}
@@ -81,6 +88,10 @@ func appendJSONString(b []byte, s string) []byte {
 			switch c {
 			case '"', '\\':
 				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
 			case '\n':
 				b = append(b, '\\', 'n')
 			case '\r':

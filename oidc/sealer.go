@@ -39,8 +39,13 @@ func newSealer(keys [][]byte, maxAge time.Duration, now func() time.Time, rand i
 }
 
 // seal encodes v as JSON and seals it for the cookie (or form field) name.
-func (s *sealer) seal(name string, v any) (string, error) {
-	raw, err := json.Marshal(v)
+func (s *sealer) seal(name string, v record) (string, error) {
+	var buf [256]byte // an SSO cookie's JSON is ≈ 150 bytes
+	raw, ok := v.appendJSON(buf[:0])
+	var err error
+	if !ok {
+		raw, err = json.Marshal(v)
+	}
 	if err != nil {
 		return "", fmt.Errorf("encode %s: %w", name, err)
 	}
@@ -52,7 +57,7 @@ func (s *sealer) seal(name string, v any) (string, error) {
 }
 
 // open checks and opens a value sealed for name into dst.
-func (s *sealer) open(name, value string, dst any) error {
+func (s *sealer) open(name, value string, dst recordDecoder) error {
 	var raw []byte
 	if err := s.codec.Decode(name, value, &raw); err != nil {
 		if lerr := securecookie.DecodeMulti(name, value, dst, s.legacy...); lerr == nil {
@@ -60,7 +65,7 @@ func (s *sealer) open(name, value string, dst any) error {
 		}
 		return fmt.Errorf("open %s: %w", name, err)
 	}
-	if err := json.Unmarshal(raw, dst); err != nil {
+	if err := dst.decodeJSON(raw); err != nil {
 		return fmt.Errorf("open %s: %w", name, err)
 	}
 	return nil

@@ -3,7 +3,6 @@ package oidc
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -63,7 +62,7 @@ func sha256Of(prefix, s string) [sha256.Size]byte {
 }
 
 // getJSON reads key into v; found is false when the key does not exist.
-func (p *Provider) getJSON(ctx context.Context, key string, v any) (found bool, err error) {
+func (p *Provider) getJSON(ctx context.Context, key string, v recordDecoder) (found bool, err error) {
 	raw, err := p.store.Get(ctx, key)
 	if p.isNotFound(err) {
 		return false, nil
@@ -71,17 +70,17 @@ func (p *Provider) getJSON(ctx context.Context, key string, v any) (found bool, 
 	if err != nil {
 		return false, fmt.Errorf("store get: %w", err)
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
+	if err := v.decodeJSON(raw); err != nil {
 		return false, fmt.Errorf("decode stored record: %w", err)
 	}
 	return true, nil
 }
 
 // setJSON writes v at key for ttl.
-func (p *Provider) setJSON(ctx context.Context, key string, v any, ttl time.Duration) error {
+func (p *Provider) setJSON(ctx context.Context, key string, v record, ttl time.Duration) error {
 	sc := p.bufs.get()
 	defer p.bufs.put(sc) // the store keeps a copy of what it is given
-	raw, err := sc.marshal(v)
+	raw, err := sc.encode(v)
 	if err != nil {
 		return fmt.Errorf("encode record: %w", err)
 	}
@@ -93,10 +92,10 @@ func (p *Provider) setJSON(ctx context.Context, key string, v any, ttl time.Dura
 
 // swapJSON atomically replaces the value at key with v and decodes the old
 // value into old; found is false when the key did not exist.
-func (p *Provider) swapJSON(ctx context.Context, key string, v, old any, ttl time.Duration) (found bool, err error) {
+func (p *Provider) swapJSON(ctx context.Context, key string, v record, old recordDecoder, ttl time.Duration) (found bool, err error) {
 	sc := p.bufs.get()
 	defer p.bufs.put(sc) // the store keeps a copy of what it is given
-	raw, err := sc.marshal(v)
+	raw, err := sc.encode(v)
 	if err != nil {
 		return false, fmt.Errorf("encode record: %w", err)
 	}
@@ -107,7 +106,7 @@ func (p *Provider) swapJSON(ctx context.Context, key string, v, old any, ttl tim
 	if err != nil {
 		return false, fmt.Errorf("store swap: %w", err)
 	}
-	if err := json.Unmarshal(prev, old); err != nil {
+	if err := old.decodeJSON(prev); err != nil {
 		return false, fmt.Errorf("decode stored record: %w", err)
 	}
 	return true, nil

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # generate.sh regenerates the committed generated files from their sources:
+#   - assembly: internal/montgomery/pair64_amd64.s from gen_pair64.go.
 #   - templ: *_templ.go from *.templ, with the templ version pinned by go.mod's tool directive.
 #     It runs once per top-level directory holding .templ files (`-path views`), so the file
 #     names templ embeds in its error values are relative to that directory ("code.templ"),
@@ -31,6 +32,11 @@ if ((${#templ_files[@]} > 0)); then
 		go tool templ generate -path "$dir" -log-level error
 	done
 fi
+
+# --- assembly --------------------------------------------------------------------------------
+# internal/montgomery's 64-bit-word Pair products, written by a Go program (gen_pair64.go).
+echo "go run gen_pair64.go -> internal/montgomery/pair64_amd64.s"
+(cd internal/montgomery && go run gen_pair64.go -out pair64_amd64.s)
 
 # --- Tailwind --------------------------------------------------------------------------------
 if [[ -f tailwind.config.js && -f static/src/input.css ]]; then

@@ -24,7 +24,7 @@ import (
 )
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "serve" && !setTimerSlack(os.Args, os.Stderr, os.Getenv) {
+	if len(os.Args) > 1 && os.Args[1] == "serve" && !setTimerSlack(os.Args, os.Environ(), os.Stderr) {
 		os.Exit(1)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

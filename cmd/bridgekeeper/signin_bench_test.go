@@ -49,7 +49,7 @@ func TestMain(m *testing.M) {
 // benchServeChild is the serve process of BenchmarkSignIn. With profile set, it writes its CPU
 // profile there and its allocation profile next to it (.allocs) when it ends.
 func benchServeChild(config, profile string) int {
-	if !setTimerSlack(os.Args, os.Stderr, os.Getenv) { // as main does for serve
+	if !setTimerSlack(os.Args, os.Environ(), os.Stderr) { // as main does for serve
 		return 1
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)

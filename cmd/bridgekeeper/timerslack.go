@@ -3,7 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
+	"strings"
 	"time"
 )
 
@@ -20,16 +20,18 @@ const (
 	// timerSlackEnv sets serve's timer slack (a Go duration, e.g. "50us"); "0" (or "0s") leaves the
 	// slack the process was started with.
 	timerSlackEnv = "BRIDGEKEEPER_TIMER_SLACK"
-	// timerSlackAppliedEnv marks the process serve re-executed itself as, so it never does it twice.
+	// timerSlackAppliedEnv marks the process serve re-executed itself as, so it never does it twice:
+	// its value names that process (processMark), and a marker naming another one (inherited from
+	// a serve that started this process, or left in an environment copied from one) is ignored and
+	// replaced.
 	timerSlackAppliedEnv = "BRIDGEKEEPER_TIMER_SLACK_APPLIED"
 	// selfExe is the running binary, even if its file was replaced since it started.
 	selfExe = "/proc/self/exe"
 )
 
-// timerSlackTarget is the slack serve wants: timerSlackEnv's duration, or the default when unset;
-// 0 means "leave it".
-func timerSlackTarget(getenv func(string) string) (time.Duration, error) {
-	v := getenv(timerSlackEnv)
+// timerSlackTarget is the slack serve wants, given timerSlackEnv's value: its duration, or the
+// default when unset (empty); 0 means "leave it".
+func timerSlackTarget(v string) (time.Duration, error) {
 	if v == "" {
 		return defaultTimerSlack, nil
 	}
@@ -43,17 +45,28 @@ func timerSlackTarget(getenv func(string) string) (time.Duration, error) {
 	return d, nil
 }
 
+// lookupEnv is the value of key in env (KEY=value entries, as os.Environ), the first entry's
+// as os.Getenv takes it; "" when absent.
+func lookupEnv(env []string, key string) string {
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
 // setTimerSlack gives the process serve's timer slack before serve starts (on Linux it executes
-// the process again, see applyTimerSlack; args are the process's own, os.Args). It reports false,
-// after saying why, when timerSlackEnv holds no valid value: serve does not start then. Failing
-// to apply a valid slack is reported and serve runs on without it.
-func setTimerSlack(args []string, stderr io.Writer, getenv func(string) string) bool {
-	want, err := timerSlackTarget(getenv)
+// the process again, see applyTimerSlack; args and env are the process's own, os.Args and
+// os.Environ). It reports false, after saying why, when timerSlackEnv holds no valid value: serve
+// does not start then. Failing to apply a valid slack is reported and serve runs on without it.
+func setTimerSlack(args, env []string, stderr io.Writer) bool {
+	want, err := timerSlackTarget(lookupEnv(env, timerSlackEnv))
 	if err != nil {
 		fmt.Fprintln(stderr, "bridgekeeper:", err)
 		return false
 	}
-	if err := applyTimerSlack(want, args, os.Environ(), getenv); err != nil {
+	if err := applyTimerSlack(want, args, env); err != nil {
 		fmt.Fprintf(stderr, "bridgekeeper: %v (serving without it)\n", err)
 	}
 	return true

@@ -18,7 +18,7 @@ import (
 )
 
 // timerSlackProbeEnv makes this test binary a probe (TestMain): it applies serve's timer slack as
-// main does, then prints every thread's timer slack and the applied marker.
+// main does, then prints the applied marker, its own processMark and every thread's timer slack.
 const timerSlackProbeEnv = "BRIDGEKEEPER_TEST_TIMER_SLACK_PROBE"
 
 func init() {
@@ -28,9 +28,10 @@ func init() {
 }
 
 // timerSlackProbe is the probe process: setTimerSlack executes it again with the slack set, and
-// the second run prints "applied=<marker>" and one "slack=<ns>" line per thread.
+// the second run prints "applied=<marker>", "self=<processMark>" and one "slack=<ns>" line per
+// thread.
 func timerSlackProbe() int {
-	if !setTimerSlack(os.Args, os.Stderr, os.Getenv) {
+	if !setTimerSlack(os.Args, os.Environ(), os.Stderr) {
 		return 1
 	}
 	// More threads, started after the slack was set: goroutines blocked in a syscall each hold one.
@@ -39,7 +40,12 @@ func timerSlackProbe() int {
 		wg.Go(func() { _ = unix.Nanosleep(&unix.Timespec{Nsec: 5e6}, nil) })
 	}
 	wg.Wait()
-	fmt.Printf("applied=%s\n", os.Getenv(timerSlackAppliedEnv))
+	self, err := processMark()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Printf("applied=%s\nself=%s\n", os.Getenv(timerSlackAppliedEnv), self)
 	// A thread's slack is readable at /proc/<thread id>/timerslack_ns (not under task/).
 	tasks, err := os.ReadDir("/proc/self/task")
 	if err != nil || len(tasks) == 0 {
@@ -58,28 +64,38 @@ func timerSlackProbe() int {
 }
 
 // TestServeThreadsGetTheTimerSlack runs the probe: with the default every thread of the process
-// (sysmon's among them, which exists before main) has serve's slack after one re-execution; with
-// BRIDGEKEEPER_TIMER_SLACK a chosen one; with 0 the slack it was started with, and no
-// re-execution; an invalid value stops it.
+// (sysmon's among them, which exists before main) has serve's slack after one re-execution, which
+// marks the process as itself; with BRIDGEKEEPER_TIMER_SLACK a chosen one; with 0 the slack it
+// was started with, and no re-execution; an invalid value stops it. A marker inherited from
+// another process (this test's) does not stop the re-execution and is replaced.
 func TestServeThreadsGetTheTimerSlack(t *testing.T) {
 	own, err := os.ReadFile("/proc/self/timerslack_ns")
 	if err != nil {
 		t.Fatal(err)
 	}
 	started := strings.TrimSpace(string(own))
+	parent, err := processMark()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
-		env, applied, slack string
-		fails               bool
+		name, env, inherited, slack string
+		execs, fails                bool
 	}{
-		{env: "", applied: "1ms", slack: "1000000"},
-		{env: "250us", applied: "250µs", slack: "250000"},
-		{env: "0", applied: "", slack: started},
-		{env: "often", fails: true},
+		{name: "default", env: "", execs: true, slack: "1000000"},
+		{name: "250us", env: "250us", execs: true, slack: "250000"},
+		{name: "0", env: "0", slack: started},
+		{name: "often", env: "often", fails: true},
+		{name: "default, marker inherited", env: "", inherited: parent, execs: true, slack: "1000000"},
+		{name: "0, marker inherited", env: "0", inherited: parent, slack: started},
 	} {
-		t.Run("BRIDGEKEEPER_TIMER_SLACK="+tc.env, func(t *testing.T) {
+		t.Run(tc.name, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^$")
-			cmd.Env = append(os.Environ(), timerSlackProbeEnv+"=1", timerSlackEnv+"="+tc.env)
-			cmd.Env = slices.DeleteFunc(cmd.Env, func(kv string) bool { return strings.HasPrefix(kv, timerSlackAppliedEnv+"=") })
+			cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, timerSlackAppliedEnv+"=") })
+			cmd.Env = append(cmd.Env, timerSlackProbeEnv+"=1", timerSlackEnv+"="+tc.env)
+			if tc.inherited != "" {
+				cmd.Env = append(cmd.Env, timerSlackAppliedEnv+"="+tc.inherited)
+			}
 			out, err := cmd.Output()
 			if tc.fails {
 				var exit *exec.ExitError
@@ -91,19 +107,22 @@ func TestServeThreadsGetTheTimerSlack(t *testing.T) {
 			if err != nil {
 				t.Fatalf("probe: %v\n%s", err, out)
 			}
-			applied := tc.applied
-			if tc.slack == started {
-				applied = "" // started with the slack wanted already: nothing to execute again
-			}
 			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+			if len(lines) < 4 { // the marker, the probe's mark, the main thread and sysmon at least
+				t.Fatalf("probe said %q", out)
+			}
+			self, ok := strings.CutPrefix(lines[1], "self=")
+			if !ok || self == parent {
+				t.Fatalf("probe's mark %q (this process: %s)", lines[1], parent)
+			}
+			applied := tc.inherited
+			if tc.execs && tc.slack != started { // started with the slack wanted already: nothing to execute again
+				applied = self
+			}
 			if lines[0] != "applied="+applied {
 				t.Errorf("marker %q, want applied=%s", lines[0], applied)
 			}
-			slacks := lines[1:]
-			if len(slacks) < 2 { // the main thread and sysmon at least
-				t.Fatalf("only %d threads: %q", len(slacks), out)
-			}
-			for i, s := range slacks {
+			for i, s := range lines[2:] {
 				if s != "slack="+tc.slack {
 					t.Errorf("thread %d: %s, want slack=%s", i, s, tc.slack)
 				}
@@ -113,8 +132,9 @@ func TestServeThreadsGetTheTimerSlack(t *testing.T) {
 }
 
 // TestApplyTimerSlackExecutesOnce: the process is executed again (itself, the same arguments, the
-// environment plus the marker) only when the slack is wanted, differs and was not applied already;
-// a failed exec leaves the thread's slack as it was.
+// environment with the marker naming it in place of any other) only when the slack is wanted,
+// differs and was not applied to this process already; a failed exec leaves the thread's slack as
+// it was.
 func TestApplyTimerSlackExecutesOnce(t *testing.T) {
 	runtime.LockOSThread() // applyTimerSlack's thread is this one: its slack can be read after
 	defer runtime.UnlockOSThread()
@@ -127,18 +147,24 @@ func TestApplyTimerSlackExecutesOnce(t *testing.T) {
 	}
 	before := slack()
 	want := before + 123*time.Microsecond
-	args, env := []string{"bridgekeeper", "serve", "--config", "x.yaml"}, []string{"HOME=/h"}
+	const self, marker = "4242@987654", timerSlackAppliedEnv + "="
+	args := []string{"bridgekeeper", "serve", "--config", "x.yaml"}
 	for _, tc := range []struct {
 		name    string
 		want    time.Duration
-		getenv  map[string]string
+		env     []string
 		execs   bool
 		current time.Duration // the thread's slack before the call (0: as it is)
+		execEnv []string      // the environment executed with, when it execs
 	}{
-		{name: "wanted", want: want, execs: true},
-		{name: "not wanted", want: 0},
-		{name: "applied already", want: want, getenv: map[string]string{timerSlackAppliedEnv: "1ms"}},
-		{name: "set already", want: want, current: want},
+		{name: "wanted", want: want, env: []string{"HOME=/h"}, execs: true, execEnv: []string{"HOME=/h", marker + self}},
+		{name: "not wanted", want: 0, env: []string{"HOME=/h"}},
+		{name: "applied already", want: want, env: []string{"HOME=/h", marker + self}},
+		{name: "set already", want: want, env: []string{"HOME=/h"}, current: want},
+		{name: "another process's marker", want: want, env: []string{marker + "4242@5", "HOME=/h", marker + self},
+			execs: true, execEnv: []string{"HOME=/h", marker + self}},
+		{name: "an old marker", want: want, env: []string{marker + "1ms", "HOME=/h"}, execs: true, execEnv: []string{"HOME=/h", marker + self}},
+		{name: "another pid's", want: want, env: []string{"HOME=/h", marker + "1@987654"}, execs: true, execEnv: []string{"HOME=/h", marker + self}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.current != 0 {
@@ -147,21 +173,25 @@ func TestApplyTimerSlackExecutesOnce(t *testing.T) {
 				}
 				defer func() { _ = unix.Prctl(unix.PR_SET_TIMERSLACK, uintptr(before), 0, 0, 0) }()
 			}
+			env := slices.Clone(tc.env)
 			var calls [][]string
 			var sawSlack time.Duration
 			errExec := errors.New("exec refused")
-			err := applyTimerSlackWith(tc.want, args, env, func(k string) string { return tc.getenv[k] }, func(path string, a, e []string) error {
+			err := applyTimerSlackWith(tc.want, args, tc.env, self, func(path string, a, e []string) error {
 				calls = append(calls, append([]string{path}, append(a, e...)...))
 				sawSlack = slack()
 				return errExec
 			})
+			if !slices.Equal(tc.env, env) {
+				t.Errorf("the caller's environment changed to %q", tc.env)
+			}
 			if !tc.execs {
 				if err != nil || len(calls) != 0 {
 					t.Fatalf("err %v, execs %q", err, calls)
 				}
 				return
 			}
-			wantCall := []string{selfExe, "bridgekeeper", "serve", "--config", "x.yaml", "HOME=/h", timerSlackAppliedEnv + "=" + tc.want.String()}
+			wantCall := append([]string{selfExe}, append(slices.Clone(args), tc.execEnv...)...)
 			if len(calls) != 1 || !slices.Equal(calls[0], wantCall) {
 				t.Fatalf("execs %q, want one %q", calls, wantCall)
 			}
@@ -175,6 +205,25 @@ func TestApplyTimerSlackExecutesOnce(t *testing.T) {
 				t.Errorf("after a failed exec the slack is %v, want %v back", got, before)
 			}
 		})
+	}
+}
+
+// TestProcessMark: the mark is this process's pid and start time (/proc/self/stat), the same
+// every time it is read (TestServeThreadsGetTheTimerSlack: a child's differs).
+func TestProcessMark(t *testing.T) {
+	self, err := processMark()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, start, ok := strings.Cut(self, "@")
+	if !ok || pid != strconv.Itoa(os.Getpid()) {
+		t.Fatalf("mark %q, want pid %d first", self, os.Getpid())
+	}
+	if n, err := strconv.ParseUint(start, 10, 64); err != nil || n == 0 {
+		t.Fatalf("mark %q: start time %q", self, start)
+	}
+	if again, err := processMark(); err != nil || again != self {
+		t.Fatalf("mark %q, then %q (%v)", self, again, err)
 	}
 }
 
@@ -196,12 +245,7 @@ func TestTimerSlackTarget(t *testing.T) {
 		{v: "1000", err: true},
 		{v: "often", err: true},
 	} {
-		got, err := timerSlackTarget(func(k string) string {
-			if k == timerSlackEnv {
-				return tc.v
-			}
-			return ""
-		})
+		got, err := timerSlackTarget(tc.v)
 		if (err != nil) != tc.err || got != tc.want {
 			t.Errorf("%q: %v, %v; want %v (error %v)", tc.v, got, err, tc.want, tc.err)
 		}

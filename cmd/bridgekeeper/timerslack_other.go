@@ -5,6 +5,6 @@ package main
 import "time"
 
 // applyTimerSlack does nothing outside Linux: timer slack is a Linux thread attribute.
-func applyTimerSlack(time.Duration, []string, []string, func(string) string) error {
+func applyTimerSlack(time.Duration, []string, []string) error {
 	return nil
 }

@@ -118,7 +118,7 @@ func TestAMM52MatchesMod(t *testing.T) {
 		if m.BitLen() > ifmaMaxBits {
 			continue
 		}
-		g := NewPath(m, true) // its constants; no product is run by it here
+		g := NewPath(m, IFMA) // its constants; no product is run by it here
 		vs := ifmaTestValues(t, m)
 		for i, x := range vs {
 			y := vs[(i*7+3)%len(vs)]
@@ -172,7 +172,7 @@ func TestIFMAPathRefusesLargeModuli(t *testing.T) {
 			t.Fatalf("NewPath accepted a %d-bit modulus", m.BitLen())
 		}
 	}()
-	NewPath(m, true)
+	NewPath(m, IFMA)
 }
 
 // TestLimbsRoundTrip converts numbers with every limb boundary's bits set to
@@ -194,7 +194,7 @@ func FuzzAMM52(f *testing.F) {
 	f.Add([]byte{0}, []byte{1})
 	f.Add(groupN.Bytes(), groupN.Bytes())
 	f.Add(new(big.Int).Sub(new(big.Int).Lsh(groupN, 1), big.NewInt(1)).Bytes(), []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
-	g := NewPath(groupN, true)
+	g := NewPath(groupN, IFMA)
 	twoN := new(big.Int).Lsh(groupN, 1)
 	f.Fuzz(func(t *testing.T, a, b []byte) {
 		x := new(big.Int).Mod(new(big.Int).SetBytes(a), twoN)

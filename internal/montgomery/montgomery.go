@@ -1,9 +1,11 @@
 // Package montgomery is modular arithmetic in Montgomery form for a fixed odd
 // modulus: products, squares and a fixed-window exponentiation, by
-// word-by-word products on math/big's multiply-add or, on a CPU with AVX-512
-// IFMA and a modulus of the size the assembly is for, radix-2^52
-// almost-Montgomery products in assembly (ifma.go). internal/srp does its
-// 3072-bit arithmetic modulo N with it.
+// word-by-word products on math/big's multiply-add, by whole products in
+// assembly for x86-64 with BMI2 and ADX (adx.go) where the modulus is a
+// multiple of 8 words or, on a CPU with AVX-512 IFMA and a modulus of the
+// size the assembly is for, by radix-2^52 almost-Montgomery products in
+// assembly (ifma.go). internal/srp does its 3072-bit arithmetic modulo N
+// with it.
 package montgomery
 
 import (
@@ -25,10 +27,14 @@ const wordBits = 32 << (^big.Word(0) >> 63)
 // New.
 //
 // This is the step every exponentiation of the package repeats (≈ 1.9 µs for
-// a 3072-bit squaring here, against ≈ 2.2 µs for a step of big.Int.Exp's
-// Montgomery loop, which multiplies where it squares; docs/benchmarks.md,
-// "SRP: Montgomery squaring"). On a CPU with AVX-512 IFMA, for a modulus of
-// N's size, New chooses radix-2^52 almost-Montgomery products
+// a 3072-bit squaring on the word path on session 8's Intel machine, against
+// ≈ 2.2 µs for a step of big.Int.Exp's Montgomery loop, which multiplies
+// where it squares; docs/benchmarks.md, "SRP: Montgomery squaring"). On a
+// CPU with BMI2 and ADX, for a modulus of a multiple of 8 words, New chooses
+// whole products in assembly (adx.go: on the AMD EPYC of session 11 a
+// squaring 3.7 → 2.5 µs, a product 4.5 → 3.3 µs; "SRP: BMI2 and ADX"), with
+// the same numbers as the word path. On a CPU with AVX-512 IFMA, for a
+// modulus of N's size, it chooses radix-2^52 almost-Montgomery products
 // instead (ifma.go: ≈ 0.55 µs a product; "SRP: AVX-512 IFMA"); numbers are
 // then ifmaWords limbs of 52 bits, below 2m.
 type Modulus struct {
@@ -42,19 +48,61 @@ type Modulus struct {
 	// m52, when set, is m in radix 2^52: products are then amm52's
 	// (ifma.go), for R = 2^(52·ifmaLimbs), and numbers are below 2m, not m.
 	m52 *ifmaMod
+	// path is how products are computed; with ADX or ADXGo, by mulADX and
+	// sqrADX (adx.go), in assembly or in Go.
+	path Path
+}
+
+// Path is a way of computing the products.
+type Path int
+
+const (
+	// Words is word-by-word products on math/big's multiply-add.
+	Words Path = iota
+	// ADX is whole products in BMI2/ADX assembly (adx_amd64.s), for a
+	// modulus of a multiple of 8 64-bit words on a CPU with both.
+	ADX
+	// ADXGo is ADX's products in Go (adx.go): for tests, and CPUs without
+	// the assembly.
+	ADXGo
+	// IFMA is radix-2^52 almost-Montgomery products in AVX-512 IFMA
+	// assembly (ifma.go), for a modulus of at most ifmaMaxBits bits.
+	IFMA
+)
+
+// String names the path: "words", "adx", "adx-go" or "ifma".
+func (p Path) String() string {
+	switch p {
+	case ADX:
+		return "adx"
+	case ADXGo:
+		return "adx-go"
+	case IFMA:
+		return "ifma"
+	}
+	return "words"
 }
 
 // New prepares arithmetic modulo an odd m > 1, with AVX-512 IFMA
-// products where the CPU has them and m is of the size they are for.
+// products where the CPU has them and m is of the size they are for, else
+// BMI2/ADX ones where the CPU has them and m is a multiple of 8 words, else
+// word-by-word ones.
 func New(m *big.Int) *Modulus {
-	return NewPath(m, ifmaSupported() && ifmaWorthIt(m))
+	switch {
+	case ifmaSupported() && ifmaWorthIt(m):
+		return NewPath(m, IFMA)
+	case adxSupported() && adxFits(len(m.Bits())):
+		return NewPath(m, ADX)
+	}
+	return NewPath(m, Words)
 }
 
-// NewPath prepares arithmetic modulo an odd m > 1 with word-by-word products
-// (ifma false) or amm52 (ifma true: m at most ifmaMaxBits, 64-bit words, and
-// a CPU that ifmaSupported; it panics on the first two, which are the
-// caller's mistakes). Tests use it to run both paths.
-func NewPath(m *big.Int, ifma bool) *Modulus {
+// NewPath prepares arithmetic modulo an odd m > 1 with the products of path
+// p: Words for any m; ADX and ADXGo for m of a multiple of 8 64-bit words
+// (ADX on a CPU that adxSupported); IFMA for m of at most ifmaMaxBits and
+// 64-bit words (on a CPU that ifmaSupported). It panics where m does not
+// fit the path, the caller's mistake. Tests use it to run every path.
+func NewPath(m *big.Int, p Path) *Modulus {
 	mw := m.Bits()
 	n := len(mw)
 	// inv = m⁻¹ mod β by Newton's iteration, which doubles the correct low
@@ -63,9 +111,12 @@ func NewPath(m *big.Int, ifma bool) *Modulus {
 	for i := 1; i < wordBits; i *= 2 {
 		inv *= 2 - mw[0]*inv
 	}
-	g := &Modulus{mod: m, m: mw, n: n, size: n, k0: -inv}
+	g := &Modulus{mod: m, m: mw, n: n, size: n, k0: -inv, path: p}
 	rBits := n * wordBits
-	if ifma {
+	if (p == ADX || p == ADXGo) && !adxFits(n) {
+		panic(fmt.Sprintf("montgomery: ADX products need 64-bit words and a modulus of a multiple of %d words", adxBlock))
+	}
+	if p == IFMA {
 		if wordBits != 64 || m.BitLen() > ifmaMaxBits {
 			panic(fmt.Sprintf("montgomery: radix-2^52 products need 64-bit words and a modulus of at most %d bits", ifmaMaxBits))
 		}
@@ -89,24 +140,25 @@ func (g *Modulus) One() []big.Word { return append([]big.Word(nil), g.one...) }
 // assembly), whose numbers are below 2m, not m.
 func (g *Modulus) IFMA() bool { return g.m52 != nil }
 
-// Paths returns arithmetic modulo m by word-by-word products and, where it
-// applies (m small enough, a CPU with IFMA), by the IFMA ones, each forced:
-// for tests that check both.
+// Paths returns arithmetic modulo m by word-by-word products and by every
+// other path that applies to m on this CPU (ADX's Go products wherever m
+// fits them), each forced: for tests that check them all.
 func Paths(m *big.Int) []*Modulus {
-	gs := []*Modulus{NewPath(m, false)}
+	gs := []*Modulus{NewPath(m, Words)}
+	if adxFits(len(m.Bits())) {
+		if adxSupported() {
+			gs = append(gs, NewPath(m, ADX))
+		}
+		gs = append(gs, NewPath(m, ADXGo))
+	}
 	if ifmaSupported() && m.BitLen() <= ifmaMaxBits {
-		gs = append(gs, NewPath(m, true))
+		gs = append(gs, NewPath(m, IFMA))
 	}
 	return gs
 }
 
-// Path names g's products: "ifma" or "words".
-func (g *Modulus) Path() string {
-	if g.IFMA() {
-		return "ifma"
-	}
-	return "words"
-}
+// Path names g's products: "words", "adx", "adx-go" or "ifma".
+func (g *Modulus) Path() string { return g.path.String() }
 
 // AddMulVVW sets z = z + x·y for len(x) ≥ len(z) and returns the carry word,
 // in time that depends on len(z) only (math/big's assembly, as a Montgomery
@@ -134,20 +186,40 @@ func (g *Modulus) words(x *big.Int) []big.Word {
 }
 
 // Scratch is one computation's working space: the double-length product
-// before its reduction. It is not for concurrent use.
+// before its reduction, and with the ADX paths mulADX's buffer. It is not
+// for concurrent use.
 type Scratch struct {
 	g *Modulus
 	t []big.Word // 2n words
+	q []big.Word // mulADX's buffer (ADX paths), m in it
 }
 
 // Scratch returns working space for one computation modulo g.
 func (g *Modulus) Scratch() *Scratch {
-	return &Scratch{g: g, t: make([]big.Word, g.scratchWords())}
+	s := g.scratchIn(make([]big.Word, g.scratchWords()))
+	return &s
 }
 
-// scratchWords is the size of a Scratch's space: a double-length product, or
-// with m52 a number in limbs and Out's n words beside it.
-func (g *Modulus) scratchWords() int { return max(2*g.n, ifmaWords+g.n) }
+// scratchIn returns working space in buf, of at least scratchWords words
+// (a value, so that a caller's buf on its stack stays there).
+func (g *Modulus) scratchIn(buf []big.Word) Scratch {
+	s := Scratch{g: g, t: buf[:g.scratchWords()]}
+	if g.path == ADX || g.path == ADXGo {
+		s.t, s.q = buf[:2*g.n:2*g.n], buf[2*g.n:2*g.n+mulADXBufWords(g.n)]
+		mulADXBuf(s.q, g.m)
+	}
+	return s
+}
+
+// scratchWords is the size of a Scratch's space: a double-length product
+// (and mulADX's buffer with the ADX paths), or with m52 a number in limbs
+// and Out's n words beside it.
+func (g *Modulus) scratchWords() int {
+	if g.path == ADX || g.path == ADXGo {
+		return 2*g.n + mulADXBufWords(g.n)
+	}
+	return max(2*g.n, ifmaWords+g.n)
+}
 
 // Mul sets z = x·y·R⁻¹ mod m (the Montgomery form of the product) for x, y < m
 // (below 2m, and z too, with m52). z may be x or y.
@@ -157,6 +229,15 @@ func (s *Scratch) Mul(z, x, y []big.Word) {
 		return
 	}
 	n, t := s.g.n, s.t
+	switch s.g.path {
+	case ADX:
+		z, x, y = z[:n], x[:n], y[:n]
+		mulADX(&z[0], &x[0], &y[0], &s.q[0], s.g.k0, n)
+		return
+	case ADXGo:
+		mulADXGeneric(z, x, y, s.q, s.g.k0)
+		return
+	}
 	clear(t[:n])
 	for i, w := range y[:n] {
 		t[n+i] = addMulVVW(t[i:n+i], x[:n], w)
@@ -173,6 +254,15 @@ func (s *Scratch) Sqr(z, x []big.Word) {
 	}
 	n, t := s.g.n, s.t
 	x = x[:n]
+	switch s.g.path {
+	case ADX:
+		z = z[:n]
+		sqrADX(&z[0], &x[0], &t[0], &s.g.m[0], s.g.k0, n)
+		return
+	case ADXGo:
+		sqrADXGeneric(z, x, t, s.g.m, s.g.k0)
+		return
+	}
 	clear(t)
 	for i := range n - 1 {
 		t[n+i] = addMulVVW(t[2*i+1:n+i], x[i+1:], x[i])
@@ -295,7 +385,8 @@ func (g *Modulus) Exp(base, e *big.Int, size int) *big.Int {
 	if need := (len(pow)+1)*n + g.scratchWords(); need > len(buf) {
 		buf = make([]big.Word, need)
 	}
-	s := &Scratch{g: g, t: buf[(len(pow)+1)*n : (len(pow)+1)*n+g.scratchWords()]}
+	sc := g.scratchIn(buf[(len(pow)+1)*n : (len(pow)+1)*n+g.scratchWords()])
+	s := &sc
 	for i := range pow {
 		pow[i] = buf[i*n : (i+1)*n : (i+1)*n]
 	}

@@ -76,33 +76,58 @@ func pairEdgeValues(m *big.Int) []*big.Int {
 	return vs
 }
 
-// pairs are the Pair modulo m0, m1 with the Go products and, where the CPU
-// runs it, with the assembly.
+// pairs are the radix-2^52 Pair modulo m0, m1 with the Go products and,
+// where the CPU runs it, with the IFMA assembly.
 func pairs(t testing.TB, m0, m1 *big.Int) []*Pair {
 	t.Helper()
+	return pairsOf(t, m0, m1, formIFMAGo, formIFMA, ifmaSupported())
+}
+
+// pairs64 are pairs for the 64-bit-word form: the Go products and, where the
+// CPU runs it, the BMI2 and ADX assembly.
+func pairs64(t testing.TB, m0, m1 *big.Int) []*Pair {
+	t.Helper()
+	return pairsOf(t, m0, m1, formWords64Go, formADX, pair64Supported())
+}
+
+// allPairs are pairs and pairs64.
+func allPairs(t testing.TB, m0, m1 *big.Int) []*Pair {
+	t.Helper()
+	return append(pairs(t, m0, m1), pairs64(t, m0, m1)...)
+}
+
+func pairsOf(t testing.TB, m0, m1 *big.Int, goForm, asmForm pairForm, asm bool) []*Pair {
+	t.Helper()
 	need64(t)
-	g, err := newPair(m0, m1, false)
-	if err != nil {
-		t.Fatal(err)
+	forms := []pairForm{goForm}
+	if asm {
+		forms = append(forms, asmForm)
+	} else {
+		t.Logf("this CPU does not run the %s assembly: only its Go products are tested", (&Pair{form: asmForm}).Path())
 	}
-	ps := []*Pair{g}
-	if ifmaSupported() {
-		a, err := NewPair(m0, m1)
+	var ps []*Pair
+	for _, f := range forms {
+		p, err := newPair(m0, m1, f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		ps = append(ps, a)
-	} else {
-		t.Logf("no AVX-512 IFMA here: only the Go 1024-bit products are tested")
+		ps = append(ps, p)
 	}
 	return ps
 }
 
-func pairName(p *Pair) string {
-	if p.asm {
-		return "asm"
+func pairName(p *Pair) string { return p.Path() }
+
+// goProducts reports whether p runs the Go products (≈ 25 × slower than the
+// IFMA assembly; tests give them fewer inputs).
+func (p *Pair) goProducts() bool { return p.form == formIFMAGo || p.form == formWords64Go }
+
+// pairValueOf is a half of a PairNum as a number, in p's form.
+func pairValueOf(p *Pair, z *[pairWords]big.Word) *big.Int {
+	if p.words64() {
+		return new(big.Int).SetBits(append([]big.Word(nil), z[:]...))
 	}
-	return "go"
+	return pairValue(z)
 }
 
 func pairNum(x0, x1 *big.Int) *PairNum {
@@ -118,22 +143,6 @@ func pairValue(z *[pairWords]big.Word) *big.Int {
 	return new(big.Int).SetBits(w)
 }
 
-// checkPairProduct checks one half of a product: 52-bit limbs, zero
-// padding, below 2m, ≡ x·y·R⁻¹ (mod m).
-func checkPairProduct(t testing.TB, name string, m, x, y *big.Int, z *[pairWords]big.Word) {
-	t.Helper()
-	checkProduct(t, name, m, rInv(m), x, y, z[:], pairLimbs)
-}
-
-// rInv returns R⁻¹ mod m.
-func rInv(m *big.Int) *big.Int { return rInvOf(m, pairLimbs) }
-
-// checkPairProductInv is checkPairProduct with R⁻¹ mod m given.
-func checkPairProductInv(t testing.TB, name string, m, rInv, x, y *big.Int, z *[pairWords]big.Word) {
-	t.Helper()
-	checkProduct(t, name, m, rInv, x, y, z[:], pairLimbs)
-}
-
 // TestPairEdgeProducts checks the products (Go and assembly) for every pair
 // of edge values below 4m of each modulus, in place too, and the assembly
 // against the Go product word for word.
@@ -143,7 +152,7 @@ func TestPairEdgeProducts(t *testing.T) {
 	for k := range ms {
 		m0, m1 := ms[k], ms[(k+1)%len(ms)]
 		ps := pairs(t, m0, m1)
-		inv0, inv1 := rInv(m0), rInv(m1)
+		inv0, inv1 := rInvOf(m0, pairLimbs), rInvOf(m1, pairLimbs)
 		v0, v1 := pairEdgeValues(m0), pairEdgeValues(m1)
 		for i, x0 := range v0 {
 			for j, y0 := range v0 {
@@ -153,8 +162,8 @@ func TestPairEdgeProducts(t *testing.T) {
 					x, y := pairNum(x0, x1), pairNum(y0, y1)
 					var z PairNum
 					p.Mul(&z, x, y)
-					checkPairProductInv(t, pairName(p), m0, inv0, x0, y0, &z[0])
-					checkPairProductInv(t, pairName(p), m1, inv1, x1, y1, &z[1])
+					checkProduct(t, pairName(p), m0, inv0, x0, y0, z[0][:], pairLimbs)
+					checkProduct(t, pairName(p), m1, inv1, x1, y1, z[1][:], pairLimbs)
 					p.Mul(x, x, y)
 					if *x != z {
 						t.Fatalf("%s: in-place product differs", pairName(p))
@@ -185,7 +194,7 @@ func TestPairRandomProducts(t *testing.T) {
 		m0, m1 := ms[k], ms[(k+3)%len(ms)]
 		ps := pairs(t, m0, m1)
 		b0, b1 := new(big.Int).Lsh(m0, 2), new(big.Int).Lsh(m1, 2)
-		inv0, inv1 := rInv(m0), rInv(m1)
+		inv0, inv1 := rInvOf(m0, pairLimbs), rInvOf(m1, pairLimbs)
 		for range per {
 			x0, x1 := randomBelowBiased(r, b0), randomBelowBiased(r, b1)
 			y0, y1 := randomBelowBiased(r, b0), randomBelowBiased(r, b1)
@@ -195,14 +204,14 @@ func TestPairRandomProducts(t *testing.T) {
 			x, y := pairNum(x0, x1), pairNum(y0, y1)
 			var want PairNum
 			ps[0].Mul(&want, x, y)
-			checkPairProductInv(t, "go", m0, inv0, x0, y0, &want[0])
-			checkPairProductInv(t, "go", m1, inv1, x1, y1, &want[1])
+			checkProduct(t, "go", m0, inv0, x0, y0, want[0][:], pairLimbs)
+			checkProduct(t, "go", m1, inv1, x1, y1, want[1][:], pairLimbs)
 			for _, p := range ps[1:] {
 				var z PairNum
 				p.Mul(&z, x, y)
 				if z != want {
-					checkPairProduct(t, pairName(p), m0, x0, y0, &z[0])
-					checkPairProduct(t, pairName(p), m1, x1, y1, &z[1])
+					checkProduct(t, pairName(p), m0, inv0, x0, y0, z[0][:], pairLimbs)
+					checkProduct(t, pairName(p), m1, inv1, x1, y1, z[1][:], pairLimbs)
 					t.Fatalf("mod %x, %x: assembly and go differ for %x·%x, %x·%x", m0, m1, x0, y0, x1, y1)
 				}
 			}
@@ -266,7 +275,11 @@ func TestPairConversions(t *testing.T) {
 		for range 8 {
 			wides = append(wides, randomBits(r, 1+r.IntN(2048), false))
 		}
-		for _, p := range pairs(t, m[0], m[1]) {
+		for _, p := range allPairs(t, m[0], m[1]) {
+			shift := uint(1) // below 2m, or below m in 64-bit words
+			if p.words64() {
+				shift = 0
+			}
 			for i, c := range wides {
 				var z PairNum
 				p.FromWide(&z, c.Bits())
@@ -277,8 +290,8 @@ func TestPairConversions(t *testing.T) {
 					if got := new(big.Int).SetBits(append([]big.Word(nil), back[h][:]...)); got.Cmp(want) != 0 {
 						t.Fatalf("%s: %x mod %x came back as %x, want %x", pairName(p), c, m[h], got, want)
 					}
-					if v := pairValue(&z[h]); v.Cmp(new(big.Int).Lsh(m[h], 1)) >= 0 {
-						t.Fatalf("%s: FromWide(%x) mod %x = %x, not below 2m", pairName(p), c, m[h], v)
+					if v, b := pairValueOf(p, &z[h]), new(big.Int).Lsh(m[h], shift); v.Cmp(b) >= 0 {
+						t.Fatalf("%s: FromWide(%x) mod %x = %x, not below %x", pairName(p), c, m[h], v, b)
 					}
 				}
 				// Sub and FromWords: (c mod m) − (d mod m) for another number d.
@@ -317,7 +330,7 @@ func TestPairExp(t *testing.T) {
 	}
 	for k := 0; k < len(ms); k += 2 {
 		m := [2]*big.Int{ms[k], ms[k+1]}
-		ps := pairs(t, m[0], m[1])
+		ps := allPairs(t, m[0], m[1])
 		bases := [][2]*big.Int{
 			{big.NewInt(0), one}, {one, big.NewInt(2)},
 			{new(big.Int).Sub(m[0], one), new(big.Int).Sub(m[1], one)},
@@ -330,7 +343,7 @@ func TestPairExp(t *testing.T) {
 			copy(e[1][:], e1.Bits())
 			for _, b := range bases {
 				for _, p := range ps {
-					if !p.asm && (k > 0 || i > 4) {
+					if p.goProducts() && (k > 0 || i > 4) {
 						continue // the Go products are ≈ 25 × slower: a few exponents
 					}
 					var x, z PairNum
@@ -369,15 +382,21 @@ func TestNewPairRefuses(t *testing.T) {
 		new(big.Int).Add(new(big.Int).Lsh(one, pairBits), one), // 1025 bits
 		big.NewInt(3),
 	} {
-		if _, err := newPair(good, m, false); err == nil {
-			t.Errorf("newPair accepted a modulus of %d bits (odd %v)", m.BitLen(), m.Bit(0) == 1)
-		}
-		if _, err := newPair(m, good, false); err == nil {
-			t.Errorf("newPair accepted a first modulus of %d bits (odd %v)", m.BitLen(), m.Bit(0) == 1)
+		for _, f := range []pairForm{formIFMAGo, formWords64Go} {
+			if _, err := newPair(good, m, f); err == nil {
+				t.Errorf("newPair (form %d) accepted a modulus of %d bits (odd %v)", f, m.BitLen(), m.Bit(0) == 1)
+			}
+			if _, err := newPair(m, good, f); err == nil {
+				t.Errorf("newPair (form %d) accepted a first modulus of %d bits (odd %v)", f, m.BitLen(), m.Bit(0) == 1)
+			}
 		}
 	}
-	if _, err := NewPair(good, good); (err == nil) != ifmaSupported() {
-		t.Errorf("NewPair: %v with IFMA %v", err, ifmaSupported())
+	p, err := NewPair(good, good)
+	if (err == nil) != (ifmaSupported() || pair64Supported()) {
+		t.Fatalf("NewPair: %v with IFMA %v, ADX %v", err, ifmaSupported(), pair64Supported())
+	}
+	if want := map[bool]string{true: "ifma", false: "adx"}[ifmaSupported()]; err == nil && p.Path() != want {
+		t.Errorf("NewPair chose %s, want %s", p.Path(), want)
 	}
 }
 
@@ -394,13 +413,14 @@ func FuzzPairMul(f *testing.F) {
 	ps := pairs(f, m0, m1)
 	p := ps[len(ps)-1]
 	b0, b1 := new(big.Int).Lsh(m0, 2), new(big.Int).Lsh(m1, 2)
+	inv0, inv1 := rInvOf(m0, pairLimbs), rInvOf(m1, pairLimbs)
 	f.Fuzz(func(t *testing.T, a, b, c, d []byte) {
 		x0, y0 := new(big.Int).Mod(new(big.Int).SetBytes(a), b0), new(big.Int).Mod(new(big.Int).SetBytes(b), b0)
 		x1, y1 := new(big.Int).Mod(new(big.Int).SetBytes(c), b1), new(big.Int).Mod(new(big.Int).SetBytes(d), b1)
 		var z PairNum
 		p.Mul(&z, pairNum(x0, x1), pairNum(y0, y1))
-		checkPairProduct(t, pairName(p), m0, x0, y0, &z[0])
-		checkPairProduct(t, pairName(p), m1, x1, y1, &z[1])
+		checkProduct(t, pairName(p), m0, inv0, x0, y0, z[0][:], pairLimbs)
+		checkProduct(t, pairName(p), m1, inv1, x1, y1, z[1][:], pairLimbs)
 	})
 }
 

@@ -9,14 +9,21 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-// TestFastWhereTheCPUHasIFMA: where the CPU has AVX-512 IFMA (as golang.org/x/sys/cpu reports
-// it, GODEBUG included) an RSA-2048 key signs on the assembly, so the other tests' "asm" signer
-// cannot go missing unnoticed.
-func TestFastWhereTheCPUHasIFMA(t *testing.T) {
-	if !cpu.X86.HasAVX512F || !cpu.X86.HasAVX512IFMA || fips140.Enabled() {
-		t.Skip("no AVX-512 IFMA here (or FIPS 140 mode): crypto/rsa signs, as TestFastPathOnlyFor checks")
+// TestFastWhereTheCPUHasIFMAOrADX: where the CPU has AVX-512 IFMA, or else
+// BMI2, ADX and AVX2 (as golang.org/x/sys/cpu reports them, GODEBUG
+// included), an RSA-2048 key signs on that assembly, so the other tests'
+// "asm" signer cannot go missing unnoticed.
+func TestFastWhereTheCPUHasIFMAOrADX(t *testing.T) {
+	ifma := cpu.X86.HasAVX512F && cpu.X86.HasAVX512IFMA
+	adx := cpu.X86.HasBMI2 && cpu.X86.HasADX && cpu.X86.HasAVX2
+	if !ifma && !adx || fips140.Enabled() {
+		t.Skip("neither AVX-512 IFMA nor BMI2, ADX and AVX2 here (or FIPS 140 mode): crypto/rsa signs, as TestFastPathOnlyFor checks")
 	}
-	if !New(keys(t)[0]).Fast() {
-		t.Fatal("a CPU with AVX-512 IFMA signs an RSA-2048 key with crypto/rsa")
+	want := "adx"
+	if ifma {
+		want = "ifma"
+	}
+	if got := New(keys(t)[0]).Path(); got != want {
+		t.Fatalf("an RSA-2048 key signs on %s, want %s", got, want)
 	}
 }

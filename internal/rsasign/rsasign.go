@@ -1,11 +1,12 @@
 // Package rsasign makes RSASSA-PKCS1-v1_5 signatures with SHA-256 (JWS's
 // RS256) for RSA-2048 keys on internal/montgomery's constant-time 1024-bit
-// AVX-512 IFMA arithmetic: the same bytes crypto/rsa makes (PKCS#1 v1.5 is
-// deterministic), at about a third of its CPU. Every signature is verified
-// with the public key before it is returned, as crypto/rsa does against
-// faults. Every other case — keys of another size, with more than two primes
-// or without precomputed CRT values, a CPU without IFMA, 32-bit platforms,
-// FIPS 140 mode — is crypto/rsa's (docs/security.md, "RS256 signatures").
+// arithmetic (a Pair: AVX-512 IFMA where the CPU has it, else BMI2 and ADX):
+// the same bytes crypto/rsa makes (PKCS#1 v1.5 is deterministic), at a
+// fraction of its CPU. Every signature is verified with the public key
+// before it is returned, as crypto/rsa does against faults. Every other case
+// — keys of another size, with more than two primes or without precomputed
+// CRT values, a CPU with neither, 32-bit platforms, the purego tag, FIPS 140
+// mode — is crypto/rsa's (docs/security.md, "RS256 signatures").
 package rsasign
 
 import (
@@ -42,6 +43,12 @@ type crt struct {
 	d    montgomery.PairWords
 	qInv montgomery.PairNum // half 0: qInv·R mod p
 	q    [halfWords]big.Word
+	// n is arithmetic modulo N for the check of every signature (nil where
+	// the CPU has no BMI2 and ADX: rsa.VerifyPKCS1v15 checks), nw N's words,
+	// e the public exponent.
+	n  *montgomery.Mod2048
+	nw montgomery.Mod2048Num
+	e  uint64
 }
 
 // digestInfoSHA256 is the DER prefix of a SHA-256 DigestInfo (RFC 8017
@@ -53,14 +60,23 @@ var digestInfoSHA256 = [...]byte{0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86,
 func New(key *rsa.PrivateKey) *Signer { return newSigner(key, montgomery.NewPair) }
 
 // newSigner is New with the Pair's constructor given (tests: the Go
-// products, montgomery.NewPairGo, on any CPU).
+// products, montgomery.NewPairGo and NewPair64Go, on any CPU).
 func newSigner(key *rsa.PrivateKey, newPair func(m0, m1 *big.Int) (*montgomery.Pair, error)) *Signer {
 	return &Signer{key: key, crt: newCRT(key, newPair)}
 }
 
-// Fast reports whether s signs with the IFMA arithmetic rather than
+// Fast reports whether s signs with internal/montgomery's Pair rather than
 // crypto/rsa.
 func (s *Signer) Fast() bool { return s.crt != nil }
+
+// Path names the Pair's arithmetic s signs with ("ifma", "adx", or a Go
+// version's name), or "crypto/rsa".
+func (s *Signer) Path() string {
+	if s.crt == nil {
+		return "crypto/rsa"
+	}
+	return s.crt.pair.Path()
+}
 
 func newCRT(key *rsa.PrivateKey, newPair func(m0, m1 *big.Int) (*montgomery.Pair, error)) *crt {
 	pre := key.Precomputed
@@ -77,7 +93,11 @@ func newCRT(key *rsa.PrivateKey, newPair func(m0, m1 *big.Int) (*montgomery.Pair
 	if err != nil {
 		return nil
 	}
-	c := &crt{pair: pair}
+	c := &crt{pair: pair, e: uint64(key.E)}
+	if n, err := montgomery.NewMod2048(key.N); err == nil && key.E > 1 {
+		c.n = n
+		copy(c.nw[:], key.N.Bits())
+	}
 	copy(c.d[0][:], pre.Dp.Bits())
 	copy(c.d[1][:], pre.Dq.Bits())
 	copy(c.q[:], q.Bits())
@@ -92,7 +112,7 @@ func newCRT(key *rsa.PrivateKey, newPair func(m0, m1 *big.Int) (*montgomery.Pair
 func (s *Signer) SignSHA256(digest *[sha256.Size]byte) ([]byte, error) {
 	if s.crt != nil {
 		sig := s.crt.sign(digest)
-		if rsa.VerifyPKCS1v15(&s.key.PublicKey, crypto.SHA256, digest[:], sig) == nil {
+		if s.crt.verify(&s.key.PublicKey, sig, digest) {
 			return sig, nil
 		}
 		// A fault or a mistake: the wrong signature never leaves, and
@@ -107,14 +127,7 @@ func (s *Signer) SignSHA256(digest *[sha256.Size]byte) ([]byte, error) {
 // constant-time in the key and the intermediate values; only EM (public)
 // enters as a plain number.
 func (c *crt) sign(digest *[sha256.Size]byte) []byte {
-	var em [keyBytes]byte
-	em[1] = 0x01
-	pad := keyBytes - len(digestInfoSHA256) - sha256.Size - 1
-	for i := 2; i < pad; i++ {
-		em[i] = 0xff
-	}
-	copy(em[pad+1:], digestInfoSHA256[:])
-	copy(em[keyBytes-sha256.Size:], digest[:])
+	em := encode(digest)
 	var words [2 * halfWords]big.Word
 	for i := range words {
 		words[i] = big.Word(binary.BigEndian.Uint64(em[keyBytes-8*(i+1):]))
@@ -133,16 +146,70 @@ func (c *crt) sign(digest *[sha256.Size]byte) []byte {
 	p.ToWords(&hw, &h)        // hw[0] = h < p
 
 	// s = m_q + q·h < N: schoolbook, one row per word of q, every word of
-	// every product. Row i's carry lands in sig[i+halfWords], which no row
+	// every product. Row i's carry lands in sw[i+halfWords], which no row
 	// has written yet.
-	var sig [2 * halfWords]big.Word
-	copy(sig[:], m[1][:])
+	var sw [2 * halfWords]big.Word
+	copy(sw[:], m[1][:])
 	for i, qi := range c.q {
-		sig[i+halfWords] = montgomery.AddMulVVW(sig[i:i+halfWords], hw[0][:], qi)
+		sw[i+halfWords] = montgomery.AddMulVVW(sw[i:i+halfWords], hw[0][:], qi)
 	}
 	out := make([]byte, keyBytes)
-	for i, w := range sig {
+	for i, w := range sw {
 		binary.BigEndian.PutUint64(out[keyBytes-8*(i+1):], uint64(w))
 	}
 	return out
+}
+
+// verify reports whether sig is the RSASSA-PKCS1-v1_5 signature of digest
+// for key: the check against faults. With N's arithmetic prepared (c.n) it
+// computes sig^e mod N itself — sig below N, then e's bits (public: square
+// and multiply) — and compares it with EM; rsa.VerifyPKCS1v15 computes the
+// same but prepares N's arithmetic on every call. Everything here is
+// public: the signature (which leaves only if it passes), N, e, EM.
+func (c *crt) verify(key *rsa.PublicKey, sig []byte, digest *[sha256.Size]byte) bool {
+	if c.n == nil {
+		return rsa.VerifyPKCS1v15(key, crypto.SHA256, digest[:], sig) == nil
+	}
+	if len(sig) != keyBytes {
+		return false
+	}
+	var x, z montgomery.Mod2048Num
+	for i := range x {
+		x[i] = big.Word(binary.BigEndian.Uint64(sig[keyBytes-8*(i+1):]))
+	}
+	if !below(&x, &c.nw) {
+		return false // RFC 8017 §5.2.2 (and crypto/rsa) refuse s ≥ N
+	}
+	c.n.ExpPublic(&z, &x, c.e)
+	em := encode(digest)
+	for i, w := range z {
+		if uint64(w) != binary.BigEndian.Uint64(em[keyBytes-8*(i+1):]) {
+			return false
+		}
+	}
+	return true
+}
+
+// below reports whether x < y, for public numbers.
+func below(x, y *montgomery.Mod2048Num) bool {
+	for i := len(x) - 1; i >= 0; i-- {
+		if x[i] != y[i] {
+			return x[i] < y[i]
+		}
+	}
+	return false
+}
+
+// encode returns the PKCS#1 v1.5 encoding EM of a SHA-256 digest (RFC 8017
+// §9.2): 00 01 ff … ff 00, the DigestInfo prefix, the digest.
+func encode(digest *[sha256.Size]byte) [keyBytes]byte {
+	var em [keyBytes]byte
+	em[1] = 0x01
+	pad := keyBytes - len(digestInfoSHA256) - sha256.Size - 1
+	for i := 2; i < pad; i++ {
+		em[i] = 0xff
+	}
+	copy(em[pad+1:], digestInfoSHA256[:])
+	copy(em[keyBytes-sha256.Size:], digest[:])
+	return em
 }

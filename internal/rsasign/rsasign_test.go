@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"errors"
 	"math/big"
 	mrand "math/rand/v2"
 	"sync"
@@ -42,18 +43,20 @@ func keys(t testing.TB) []*rsa.PrivateKey {
 	return ks
 }
 
-// signers are key's Signer on the Go products (every CPU) and, where the
-// CPU has IFMA, on the assembly, each named.
+// signers are key's Signer on both forms' Go products (every CPU) and, where
+// the CPU runs one, on the assembly New chooses, each named.
 func signers(t testing.TB, key *rsa.PrivateKey) map[string]*Signer {
 	t.Helper()
-	ss := map[string]*Signer{"go": newSigner(key, montgomery.NewPairGo)}
-	if !ss["go"].Fast() {
-		t.Fatal("the Go products do not take an RSA-2048 key")
+	ss := map[string]*Signer{"go": newSigner(key, montgomery.NewPairGo), "go64": newSigner(key, montgomery.NewPair64Go)}
+	for name, s := range ss {
+		if !s.Fast() {
+			t.Fatalf("the Go products (%s) do not take an RSA-2048 key", name)
+		}
 	}
 	if s := New(key); s.Fast() {
 		ss["asm"] = s
 	} else {
-		t.Logf("no AVX-512 IFMA here: the CRT signature is tested on the Go products only")
+		t.Logf("neither AVX-512 IFMA nor BMI2 and ADX here: the CRT signature is tested on the Go products only")
 	}
 	return ss
 }
@@ -61,7 +64,7 @@ func signers(t testing.TB, key *rsa.PrivateKey) map[string]*Signer {
 // TestMatchesCryptoRSA compares signatures byte for byte with
 // rsa.SignPKCS1v15 for each key (both orders of its primes) and edge and
 // random digests, on the assembly (all digests) and the Go products (the
-// first few: ≈ 25 × slower), with and without the check.
+// first few: up to ≈ 25 × slower), with and without the check.
 func TestMatchesCryptoRSA(t *testing.T) {
 	r := mrand.New(mrand.NewChaCha8([32]byte{7}))
 	digests := [][sha256.Size]byte{{}, bytes32(0xff), bytes32(0x80), sha256.Sum256(nil)}
@@ -75,7 +78,7 @@ func TestMatchesCryptoRSA(t *testing.T) {
 	for i, key := range keys(t) {
 		for name, s := range signers(t, key) {
 			ds := digests
-			if name == "go" {
+			if name != "asm" {
 				ds = digests[:5]
 			}
 			for _, d := range ds {
@@ -130,6 +133,9 @@ func TestFastPathOnlyFor(t *testing.T) {
 		if s.Fast() != tt.fast {
 			t.Errorf("%s: fast %v, want %v", tt.name, s.Fast(), tt.fast)
 		}
+		if s64 := newSigner(tt.key, montgomery.NewPair64Go); s64.Fast() != tt.fast {
+			t.Errorf("%s: fast %v in 64-bit words, want %v", tt.name, s64.Fast(), tt.fast)
+		}
 		if New(tt.key).Fast() && !tt.fast {
 			t.Errorf("%s: the assembly takes a key crypto/rsa must sign", tt.name)
 		}
@@ -154,6 +160,51 @@ func TestFaultIsNotReturned(t *testing.T) {
 			t.Fatalf("%s: the broken exponent still made a valid signature: the test does not fault", name)
 		}
 		checkSame(t, s, key, &d)
+	}
+}
+
+// TestVerify checks the check against faults (on N's arithmetic where the
+// CPU has BMI2 and ADX, else rsa.VerifyPKCS1v15): it accepts crypto/rsa's
+// signature and refuses one with a bit changed, one for another digest, a
+// short one, N itself, and the signature plus N (the same number modulo N,
+// not below N).
+func TestVerify(t *testing.T) {
+	for _, key := range keys(t)[:4] {
+		c := New(key).crt
+		if c == nil {
+			t.Skip("crypto/rsa signs here")
+		}
+		d := sha256.Sum256([]byte("verify"))
+		good, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, d[:])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.verify(&key.PublicKey, good, &d) {
+			t.Fatal("the check refuses crypto/rsa's signature")
+		}
+		other := sha256.Sum256([]byte("other"))
+		flipped := bytes.Clone(good)
+		flipped[100] ^= 0x08
+		bad := map[string]struct {
+			sig []byte
+			d   *[sha256.Size]byte
+		}{
+			"a bit changed":  {flipped, &d},
+			"another digest": {good, &other},
+			"short":          {good[1:], &d},
+			"N":              {key.N.FillBytes(make([]byte, keyBytes)), &d},
+		}
+		if plusN := new(big.Int).Add(new(big.Int).SetBytes(good), key.N); plusN.BitLen() <= 8*keyBytes {
+			bad["plus N"] = struct {
+				sig []byte
+				d   *[sha256.Size]byte
+			}{plusN.FillBytes(make([]byte, keyBytes)), &d}
+		}
+		for name, tt := range bad {
+			if c.verify(&key.PublicKey, tt.sig, tt.d) {
+				t.Errorf("%s: the check accepts it", name)
+			}
+		}
 	}
 }
 
@@ -190,20 +241,30 @@ func checkSame(t *testing.T, s *Signer, key *rsa.PrivateKey, d *[sha256.Size]byt
 }
 
 // BenchmarkSign measures one RS256 signature of a 2048-bit key: this
-// package's (with its check; without it; the CRT signature and the check
-// alone) and crypto/rsa's.
+// package's (with its check; without it), the check alone (and
+// rsa.VerifyPKCS1v15 instead), and crypto/rsa's.
 func BenchmarkSign(b *testing.B) {
 	key := keys(b)[0]
 	s := New(key)
 	d := sha256.Sum256([]byte("header.payload"))
+	sig, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, d[:])
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, f := range []struct {
 		name string
 		sign func() ([]byte, error)
 	}{
 		{"rsasign", func() ([]byte, error) { return s.SignSHA256(&d) }},
 		{"rsasign-unchecked", func() ([]byte, error) { return s.crt.sign(&d), nil }},
-		{"verify", func() ([]byte, error) {
-			return nil, rsa.VerifyPKCS1v15(&key.PublicKey, crypto.SHA256, d[:], s.crt.sign(&d))
+		{"check", func() ([]byte, error) {
+			if !s.crt.verify(&key.PublicKey, sig, &d) {
+				return nil, errors.New("the check refuses the signature")
+			}
+			return nil, nil
+		}},
+		{"check-crypto-rsa", func() ([]byte, error) {
+			return nil, rsa.VerifyPKCS1v15(&key.PublicKey, crypto.SHA256, d[:], sig)
 		}},
 		{"crypto-rsa", func() ([]byte, error) { return rsa.SignPKCS1v15(nil, key, crypto.SHA256, d[:]) }},
 	} {
