@@ -7,11 +7,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 )
 
 // slackProbeEnv makes this test binary a probe (init): it starts more threads and prints every
@@ -25,24 +24,9 @@ func init() {
 }
 
 func slackProbe() int {
-	// Threads started after the process began: goroutines blocked in a syscall each hold one.
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Go(func() { _ = unix.Nanosleep(&unix.Timespec{Nsec: 5e6}, nil) })
-	}
-	wg.Wait()
-	tasks, err := os.ReadDir("/proc/self/task")
-	if err != nil || len(tasks) == 0 {
-		fmt.Fprintln(os.Stderr, "no threads:", err)
+	if err := testutil.PrintThreadTimerSlacks(os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		return 1
-	}
-	for _, t := range tasks {
-		raw, err := os.ReadFile(filepath.Join("/proc", t.Name(), "timerslack_ns"))
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		fmt.Printf("slack=%s\n", strings.TrimSpace(string(raw)))
 	}
 	return 0
 }

@@ -5,15 +5,14 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/bridgekeeper/bridgekeeper/internal/testutil"
 	"golang.org/x/sys/unix"
 )
 
@@ -34,31 +33,16 @@ func timerSlackProbe() int {
 	if !setTimerSlack(os.Args, os.Environ(), os.Stderr) {
 		return 1
 	}
-	// More threads, started after the slack was set: goroutines blocked in a syscall each hold one.
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Go(func() { _ = unix.Nanosleep(&unix.Timespec{Nsec: 5e6}, nil) })
-	}
-	wg.Wait()
 	self, err := processMark()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	fmt.Printf("applied=%s\nself=%s\n", os.Getenv(timerSlackAppliedEnv), self)
-	// A thread's slack is readable at /proc/<thread id>/timerslack_ns (not under task/).
-	tasks, err := os.ReadDir("/proc/self/task")
-	if err != nil || len(tasks) == 0 {
-		fmt.Fprintln(os.Stderr, "no threads:", err)
+	// More threads, started after the slack was set, and every thread's slack.
+	if err := testutil.PrintThreadTimerSlacks(os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		return 1
-	}
-	for _, t := range tasks {
-		b, err := os.ReadFile(filepath.Join("/proc", t.Name(), "timerslack_ns"))
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		fmt.Printf("slack=%s\n", strings.TrimSpace(string(b)))
 	}
 	return 0
 }
