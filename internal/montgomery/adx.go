@@ -104,17 +104,7 @@ func sqrADXGeneric(z, x, t, m []big.Word, k0 big.Word) {
 	for i := range n - 1 {
 		t[n+i] = addMulVVWGeneric(t[2*i+1:n+i], x[i+1:], x[i])
 	}
-	var top, c uint
-	for i, w := range x {
-		hi, lo := bits.Mul(uint(w), uint(w))
-		w0, w1 := uint(t[2*i]), uint(t[2*i+1])
-		d0 := w0<<1 | top
-		d1 := w1<<1 | w0>>(wordBits-1)
-		top = w1 >> (wordBits - 1)
-		d0, c = bits.Add(d0, lo, c)
-		d1, c = bits.Add(d1, hi, c)
-		t[2*i], t[2*i+1] = big.Word(d0), big.Word(d1)
-	}
+	addDoubledSquares(t, x)
 	var carry uint
 	for i := range n {
 		c := addMulVVWGeneric(t[i:i+n], m, t[i]*k0)

@@ -267,17 +267,7 @@ func (s *Scratch) Sqr(z, x []big.Word) {
 	for i := range n - 1 {
 		t[n+i] = addMulVVW(t[2*i+1:n+i], x[i+1:], x[i])
 	}
-	var top, c uint
-	for i, w := range x {
-		hi, lo := bits.Mul(uint(w), uint(w))
-		w0, w1 := uint(t[2*i]), uint(t[2*i+1])
-		d0 := w0<<1 | top
-		d1 := w1<<1 | w0>>(wordBits-1)
-		top = w1 >> (wordBits - 1)
-		d0, c = bits.Add(d0, lo, c)
-		d1, c = bits.Add(d1, hi, c)
-		t[2*i], t[2*i+1] = big.Word(d0), big.Word(d1)
-	}
+	addDoubledSquares(t, x)
 	s.reduce(z)
 }
 
@@ -417,4 +407,22 @@ func (g *Modulus) Exp(base, e *big.Int, size int) *big.Int {
 		s.Mul(z, z, pow[window(w)])
 	}
 	return s.Out(z)
+}
+
+// addDoubledSquares sets t = 2·t + Σ x_i²·β^(2i) for t of 2·len(x) words
+// holding the cross products x_i·x_j (i < j) of a square: the step between a
+// square's triangle and its reduction, in every word-path squaring. The sum
+// fits: it is x², below β^(2·len(x)).
+func addDoubledSquares(t, x []big.Word) {
+	var top, c uint
+	for i, w := range x {
+		hi, lo := bits.Mul(uint(w), uint(w))
+		w0, w1 := uint(t[2*i]), uint(t[2*i+1])
+		d0 := w0<<1 | top
+		d1 := w1<<1 | w0>>(wordBits-1)
+		top = w1 >> (wordBits - 1)
+		d0, c = bits.Add(d0, lo, c)
+		d1, c = bits.Add(d1, hi, c)
+		t[2*i], t[2*i+1] = big.Word(d0), big.Word(d1)
+	}
 }
