@@ -96,7 +96,7 @@ func mulADXGeneric(z, x, y, buf []big.Word, k0 big.Word) {
 // sqrADXGeneric sets z = x²·β⁻ⁿ mod m for x < m of n = len(m) words, with
 // t as 2n words of working space: sqrADX in Go, by its three passes (the
 // cross products x_i·x_j for i < j, doubled and added to the squares x_i²,
-// then n rows of the reduction). z may be x.
+// then the reduction, redcADXGeneric). z may be x.
 func sqrADXGeneric(z, x, t, m []big.Word, k0 big.Word) {
 	n := len(m)
 	x, t = x[:n], t[:2*n]
@@ -105,17 +105,105 @@ func sqrADXGeneric(z, x, t, m []big.Word, k0 big.Word) {
 		t[n+i] = addMulVVWGeneric(t[2*i+1:n+i], x[i+1:], x[i])
 	}
 	addDoubledSquares(t, x)
-	var carry uint
-	for i := range n {
-		c := addMulVVWGeneric(t[i:i+n], m, t[i]*k0)
-		sum, c1 := bits.Add(uint(t[i+n]), uint(c), 0)
-		sum, c2 := bits.Add(sum, carry, 0)
-		t[i+n] = big.Word(sum)
-		carry = c1 + c2
-	}
+	carry := redcADXGeneric(t, m, k0)
 	borrow := subVVGeneric(z[:n], t[n:], m)
 	keepT := -borrow & (big.Word(carry) - 1)
 	for i := range n {
 		z[i] ^= keepT & (z[i] ^ t[n+i])
 	}
+}
+
+// redcADXGeneric is sqrADX's Montgomery reduction in Go: it adds q_i·m·β^i
+// to t (2n words) for i = 0, …, n−1, each q_i = t_i·k0 clearing word i, so
+// that t[n:] + carry·βⁿ (the carry it returns, 0 or 1) is t·β⁻ⁿ mod m plus
+// 0 or m. It takes the rows adxBlock at a time, as the assembly does with the
+// window in registers: for a group of 8 rows, a window w of 8 words walks
+// up t one block of m at a time; in m's first block the rows choose their q
+// (each clears the window's low word, which leaves it), in the others each
+// row adds q·(m's block) and the window's low word, which no later row of
+// the group reaches, goes back to t as the window moves up a word. Between blocks the window takes in t's
+// next 8 words (carry e into the next block); a group's last window is
+// stored at t[8g+n:], with the carry into the word above (e2) taken into
+// the next group's last window. The q are t_i·k0 for the same t_i as row by
+// row, so the numbers are the row-by-row reduction's.
+func redcADXGeneric(t, m []big.Word, k0 big.Word) big.Word {
+	n := len(m)
+	var e2 big.Word // carry into t[8g+n] from the groups before
+	for base := 0; base < n; base += adxBlock {
+		var w, q [adxBlock]big.Word
+		copy(w[:], t[base:base+adxBlock])
+		for r := range q {
+			q[r] = w[0] * k0
+			if k0 == 1 {
+				// m_0 = β − 1, as in RFC 3526's N: w + q·m_0 = q·β, so
+				// the row is q into word 1 and q·m[1:8] (the assembly's
+				// REDQ1; the branch is on the modulus, never on numbers).
+				w = addMulShift1(w, m[:adxBlock], q[r])
+				continue
+			}
+			w, _ = addMulShift(w, m[:adxBlock], q[r]) // the low word is 0
+		}
+		var e big.Word // carry into the window's low word
+		for j := adxBlock; j < n; j += adxBlock {
+			w, e = addWindow(w, t[base+j:], e)
+			for r := range q {
+				w, t[base+j+r] = addMulShift(w, m[j:j+adxBlock], q[r])
+			}
+		}
+		w, e = addWindow(w, t[base+n:], e)
+		var c big.Word
+		w, c = addWindow(w, []big.Word{e2, 0, 0, 0, 0, 0, 0, 0}, 0)
+		copy(t[base+n:], w[:])
+		e2 = e + c
+	}
+	return e2
+}
+
+// addMulShift returns (w + q·mb)/β and (w + q·mb) mod β for a window w and
+// a block mb of m of adxBlock words: w + q·mb < β^9, so the quotient fits
+// the window.
+func addMulShift(w [adxBlock]big.Word, mb []big.Word, q big.Word) (out [adxBlock]big.Word, low big.Word) {
+	var c uint
+	for k, mk := range mb[:adxBlock] {
+		hi, lo := bits.Mul(uint(mk), uint(q))
+		var c1, c2 uint
+		lo, c1 = bits.Add(lo, uint(w[k]), 0)
+		lo, c2 = bits.Add(lo, c, 0)
+		c = hi + c1 + c2 // ≤ β−1: hi ≤ β−2 where a carry comes in
+		if k > 0 {
+			out[k-1] = big.Word(lo)
+		} else {
+			low = big.Word(lo)
+		}
+	}
+	out[adxBlock-1] = big.Word(c)
+	return out, low
+}
+
+// addMulShift1 is addMulShift for q = w_0 and mb_0 = β − 1, where
+// w + q·mb = (w_1 + q)·β + Σ_{k≥1} q·mb_k·β^k + Σ_{k≥2} w_k·β^k: word 0 is
+// not multiplied.
+func addMulShift1(w [adxBlock]big.Word, mb []big.Word, q big.Word) (out [adxBlock]big.Word) {
+	c := uint(q)
+	for k := 1; k < adxBlock; k++ {
+		hi, lo := bits.Mul(uint(mb[k]), uint(q))
+		var c1, c2 uint
+		lo, c1 = bits.Add(lo, uint(w[k]), 0)
+		lo, c2 = bits.Add(lo, c, 0)
+		c = hi + c1 + c2
+		out[k-1] = big.Word(lo)
+	}
+	out[adxBlock-1] = big.Word(c)
+	return out
+}
+
+// addWindow returns w + a[:adxBlock] + carry and the carry out.
+func addWindow(w [adxBlock]big.Word, a []big.Word, carry big.Word) ([adxBlock]big.Word, big.Word) {
+	c := uint(carry)
+	for k := range w {
+		var s uint
+		s, c = bits.Add(uint(w[k]), uint(a[k]), c)
+		w[k] = big.Word(s)
+	}
+	return w, big.Word(c)
 }

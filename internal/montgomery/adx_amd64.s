@@ -75,6 +75,79 @@
 	MOVQ  BX, 24(SP); \
 	MOVQ  0(SP), DX
 
+// REDQ is a row's q in m's first block of sqrADX's reduction: DX =
+// w0·k0, kept at qoff(SP) for the row's other blocks; both flags cleared.
+#define REDQ(w0, qoff) \
+	MOVQ  w0, DX; \
+	IMULQ k0+32(FP), DX; \
+	MOVQ  DX, qoff(SP); \
+	XORL  AX, AX
+
+// REDMUL8 adds DX·(m's block at SI) to the window w0–w7 (the MULX words'
+// low halves on the CF chain, the high halves on the OF chain): w0 is then
+// the row's low word, and CX its top word, both chains closed into it
+// (window + q·block < β⁹).
+#define REDMUL8(w0, w1, w2, w3, w4, w5, w6, w7) \
+	MULXQ 0(SI), AX, BX; \
+	ADCXQ AX, w0; \
+	REDMUL7(BX, w1, w2, w3, w4, w5, w6, w7)
+
+// REDMUL7 is REDMUL8 from word 1 on, h being the high half that word 0
+// carries into word 1.
+#define REDMUL7(h, w1, w2, w3, w4, w5, w6, w7) \
+	MULXQ 8(SI), AX, CX; \
+	ADCXQ AX, w1; \
+	ADOXQ h, w1; \
+	MULXQ 16(SI), AX, BX; \
+	ADCXQ AX, w2; \
+	ADOXQ CX, w2; \
+	MULXQ 24(SI), AX, CX; \
+	ADCXQ AX, w3; \
+	ADOXQ BX, w3; \
+	MULXQ 32(SI), AX, BX; \
+	ADCXQ AX, w4; \
+	ADOXQ CX, w4; \
+	MULXQ 40(SI), AX, CX; \
+	ADCXQ AX, w5; \
+	ADOXQ BX, w5; \
+	MULXQ 48(SI), AX, BX; \
+	ADCXQ AX, w6; \
+	ADOXQ CX, w6; \
+	MULXQ 56(SI), AX, CX; \
+	ADCXQ AX, w7; \
+	ADOXQ BX, w7; \
+	MOVQ  $0, AX; \
+	ADCXQ AX, CX; \
+	ADOXQ AX, CX
+
+// REDQ1 is a row of m's first block where k0 = 1, so m_0 = β − 1 (RFC
+// 3526's N): q = w0, and w0 + q·m_0 = q·β, which clears w0 and carries
+// exactly q into word 1 (on the OF chain, in place of word 0's high half),
+// with no IMUL on q's path and no MULX for word 0. CX gets the row's top
+// word; both flags must be clear before it.
+#define REDQ1(w0, qoff, w1, w2, w3, w4, w5, w6, w7) \
+	MOVQ w0, DX; \
+	MOVQ DX, qoff(SP); \
+	REDMUL7(DX, w1, w2, w3, w4, w5, w6, w7)
+
+// TADD adds t's 8 words at DI and the carry e (64(SP)) to the window
+// R8–R15 (CF chain; NEGQ of 0 or 1 sets CF to it and clears OF) and keeps
+// the carry out in AX and at 64(SP), both flags clear.
+#define TADD \
+	MOVQ  64(SP), AX; \
+	NEGQ  AX; \
+	ADCXQ 0(DI), R8; \
+	ADCXQ 8(DI), R9; \
+	ADCXQ 16(DI), R10; \
+	ADCXQ 24(DI), R11; \
+	ADCXQ 32(DI), R12; \
+	ADCXQ 40(DI), R13; \
+	ADCXQ 48(DI), R14; \
+	ADCXQ 56(DI), R15; \
+	MOVQ  $0, AX; \
+	ADCXQ AX, AX; \
+	MOVQ  AX, 64(SP)
+
 // func mulADX(z, x, y, buf *big.Word, k0 big.Word, n int)
 //
 // z = x·y·β⁻ⁿ mod m for x, y < m of n words (n a multiple of 8), by
@@ -257,10 +330,14 @@ mulsel:
 //   above;
 //   t = 2t + Σ x_i²·β^(2i), one CF chain (the shifts by SHRXQ and LEAQ set
 //   no flags, and the loop's DECQ keeps CF);
-//   the reduction: n rows t += q·m·β^i for q = t_i·k0, each row's carry
-//   added at t[i+n] with the running carry (R14) of the rows before, which
-//   leaves t[n:] + R14·βⁿ below 2m; then z = that − m or that, by a mask.
-TEXT ·sqrADX(SB), NOSPLIT, $0-48
+//   the reduction: n rows t += q·m·β^i for q = t_i·k0, 8 at a time with
+//   an 8-word window of t in R8–R15 (redcADXGeneric), which leaves t[n:] +
+//   R14·βⁿ below 2m; then z = that − m or that, by a mask.
+//
+// Frame (the reduction's): 0–56 the group's 8 q, 64 e (the carry into the
+// window's next block), 72 e2 (into the next group's last window), 80 the
+// group's t, 88 groups left, 96 blocks left.
+TEXT ·sqrADX(SB), NOSPLIT, $104-48
 	MOVQ t+16(FP), DI
 	MOVQ n+40(FP), CX
 	SHRQ $2, CX
@@ -545,39 +622,155 @@ sqrdiag:
 	DECQ  CX
 	JNZ   sqrdiag
 
-	// The reduction.
+	// The reduction, adxBlock rows at a time (redcADXGeneric in adx.go):
+	// the window R8–R15 walks up t one block of m at a time; its registers
+	// rotate by one each row (the low word leaves, the row's top word takes
+	// its register), so 8 rows bring it back to R8–R15.
 	MOVQ t+16(FP), DI
-	MOVQ n+40(FP), R12
-	XORL R14, R14
+	MOVQ DI, 80(SP)
+	MOVQ n+40(FP), CX
+	SHRQ $3, CX
+	MOVQ CX, 88(SP)
+	MOVQ $0, 72(SP)
 
-sqrred:
-	MOVQ  (DI), DX
-	IMULQ k0+32(FP), DX
-	MOVQ  m+24(FP), SI
-	MOVQ  DI, R9
-	MOVQ  n+40(FP), R11
-	SHRQ  $3, R11
-	XORL  BX, BX
+sqrredgroup:
+	MOVQ 80(SP), DI
+	MOVQ m+24(FP), SI
+	MOVQ $0, 64(SP)
+	MOVQ 0(DI), R8
+	MOVQ 8(DI), R9
+	MOVQ 16(DI), R10
+	MOVQ 24(DI), R11
+	MOVQ 32(DI), R12
+	MOVQ 40(DI), R13
+	MOVQ 48(DI), R14
+	MOVQ 56(DI), R15
+
+	// m's first block: each row's q clears the window's low word. A
+	// modulus with k0 = 1 (m_0 = β − 1) takes the rows without IMUL or
+	// word 0's MULX (REDQ1); the branch is on the modulus, never on numbers.
+	CMPQ k0+32(FP), $1
+	JEQ  sqrredk1
+	REDQ(R8, 0)
+	REDMUL8(R8, R9, R10, R11, R12, R13, R14, R15)
+	MOVQ CX, R8
+	REDQ(R9, 8)
+	REDMUL8(R9, R10, R11, R12, R13, R14, R15, R8)
+	MOVQ CX, R9
+	REDQ(R10, 16)
+	REDMUL8(R10, R11, R12, R13, R14, R15, R8, R9)
+	MOVQ CX, R10
+	REDQ(R11, 24)
+	REDMUL8(R11, R12, R13, R14, R15, R8, R9, R10)
+	MOVQ CX, R11
+	REDQ(R12, 32)
+	REDMUL8(R12, R13, R14, R15, R8, R9, R10, R11)
+	MOVQ CX, R12
+	REDQ(R13, 40)
+	REDMUL8(R13, R14, R15, R8, R9, R10, R11, R12)
+	MOVQ CX, R13
+	REDQ(R14, 48)
+	REDMUL8(R14, R15, R8, R9, R10, R11, R12, R13)
+	MOVQ CX, R14
+	REDQ(R15, 56)
+	REDMUL8(R15, R8, R9, R10, R11, R12, R13, R14)
+	MOVQ CX, R15
+	JMP sqrredrest
+
+sqrredk1:
+	XORL AX, AX // CF = OF = 0
+	REDQ1(R8, 0, R9, R10, R11, R12, R13, R14, R15)
+	MOVQ CX, R8
+	REDQ1(R9, 8, R10, R11, R12, R13, R14, R15, R8)
+	MOVQ CX, R9
+	REDQ1(R10, 16, R11, R12, R13, R14, R15, R8, R9)
+	MOVQ CX, R10
+	REDQ1(R11, 24, R12, R13, R14, R15, R8, R9, R10)
+	MOVQ CX, R11
+	REDQ1(R12, 32, R13, R14, R15, R8, R9, R10, R11)
+	MOVQ CX, R12
+	REDQ1(R13, 40, R14, R15, R8, R9, R10, R11, R12)
+	MOVQ CX, R13
+	REDQ1(R14, 48, R15, R8, R9, R10, R11, R12, R13)
+	MOVQ CX, R14
+	REDQ1(R15, 56, R8, R9, R10, R11, R12, R13, R14)
+	MOVQ CX, R15
+
+sqrredrest:
+	MOVQ n+40(FP), CX
+	SHRQ $3, CX
+	DECQ CX
+	JZ   sqrredlast
+	MOVQ CX, 96(SP)
 
 sqrredblk:
-	ADDMUL8
+	// The next block: t's next 8 words in, then each row's low word out.
 	LEAQ 64(SI), SI
 	LEAQ 64(DI), DI
-	DECQ R11
+	TADD
+	MOVQ 0(SP), DX
+	REDMUL8(R8, R9, R10, R11, R12, R13, R14, R15)
+	MOVQ R8, 0(DI)
+	MOVQ CX, R8
+	MOVQ 8(SP), DX
+	REDMUL8(R9, R10, R11, R12, R13, R14, R15, R8)
+	MOVQ R9, 8(DI)
+	MOVQ CX, R9
+	MOVQ 16(SP), DX
+	REDMUL8(R10, R11, R12, R13, R14, R15, R8, R9)
+	MOVQ R10, 16(DI)
+	MOVQ CX, R10
+	MOVQ 24(SP), DX
+	REDMUL8(R11, R12, R13, R14, R15, R8, R9, R10)
+	MOVQ R11, 24(DI)
+	MOVQ CX, R11
+	MOVQ 32(SP), DX
+	REDMUL8(R12, R13, R14, R15, R8, R9, R10, R11)
+	MOVQ R12, 32(DI)
+	MOVQ CX, R12
+	MOVQ 40(SP), DX
+	REDMUL8(R13, R14, R15, R8, R9, R10, R11, R12)
+	MOVQ R13, 40(DI)
+	MOVQ CX, R13
+	MOVQ 48(SP), DX
+	REDMUL8(R14, R15, R8, R9, R10, R11, R12, R13)
+	MOVQ R14, 48(DI)
+	MOVQ CX, R14
+	MOVQ 56(SP), DX
+	REDMUL8(R15, R8, R9, R10, R11, R12, R13, R14)
+	MOVQ R15, 56(DI)
+	MOVQ CX, R15
+	DECQ 96(SP)
 	JNZ  sqrredblk
 
-	// DI is at t[i+n]: add the row's carry and the running one.
-	XORL R10, R10
-	MOVQ (DI), AX
-	ADDQ BX, AX
-	ADCQ $0, R10
-	ADDQ R14, AX
-	ADCQ $0, R10
-	MOVQ AX, (DI)
-	MOVQ R10, R14
-	LEAQ 8(R9), DI
-	DECQ R12
-	JNZ  sqrred
+sqrredlast:
+	// The group's last window, t[8g+n:], with e and e2 (the carry from the
+	// group before) added; the carry out is the next group's e2.
+	LEAQ  64(DI), DI
+	TADD
+	MOVQ  72(SP), BX
+	ADDQ  BX, R8
+	ADCQ  $0, R9
+	ADCQ  $0, R10
+	ADCQ  $0, R11
+	ADCQ  $0, R12
+	ADCQ  $0, R13
+	ADCQ  $0, R14
+	ADCQ  $0, R15
+	ADCQ  $0, AX
+	MOVQ  AX, 72(SP)
+	MOVQ  R8, 0(DI)
+	MOVQ  R9, 8(DI)
+	MOVQ  R10, 16(DI)
+	MOVQ  R11, 24(DI)
+	MOVQ  R12, 32(DI)
+	MOVQ  R13, 40(DI)
+	MOVQ  R14, 48(DI)
+	MOVQ  R15, 56(DI)
+	ADDQ  $64, 80(SP)
+	DECQ  88(SP)
+	JNZ   sqrredgroup
+	MOVQ  72(SP), R14
 
 	// z = t[n:] − m, then t[n:] instead where it is below m: borrow and
 	// R14 = 0.

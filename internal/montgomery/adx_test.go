@@ -34,7 +34,9 @@ func adxKernels(t testing.TB) []adxKernel {
 
 // adxModuli are odd moduli of 8, 16 and 48 words: the group's N, all ones
 // (the largest carries), a top word of 1 (results often ≥ m before the
-// final subtraction), just above a power of β's half, and random ones.
+// final subtraction), just above a power of β's half, random ones, and
+// random ones with a low word of β − 1 (k0 = 1, as for N: the reduction's
+// rows without word 0's product).
 func adxModuli() []*big.Int {
 	one := big.NewInt(1)
 	r := mrand.New(mrand.NewChaCha8([32]byte{8, 0, 4, 8}))
@@ -50,10 +52,12 @@ func adxModuli() []*big.Int {
 		small := new(big.Int).SetBits(append([]big.Word(nil), rnd...))
 		small.SetBit(small, 0, 1)
 		small.SetBits(append(small.Bits()[:n-1:n-1], 1)) // top word 1
+		kOne := new(big.Int).SetBits(append([]big.Word{^big.Word(0)}, rnd[1:]...))
+		kOne.SetBit(kOne, int(bitsN-1), 1)
 		ms = append(ms,
 			new(big.Int).Sub(new(big.Int).Lsh(one, bitsN), one),
 			new(big.Int).Add(new(big.Int).Lsh(one, bitsN-1), one),
-			random, small)
+			random, small, kOne)
 	}
 	return ms
 }
@@ -189,6 +193,31 @@ func (c adxCase) checkRandom(t *testing.T, ks []adxKernel, count int) {
 		c.check(t, ks, words(), words())
 	}
 	t.Logf("mod a %d-word number: %d products and squares on %d kernel(s)", n, count/6*6, len(ks))
+}
+
+// TestADXModuliCoverBothReductions checks that the moduli the ADX tests
+// use take both of the reduction's first-block rows at every size: k0 = 1
+// (REDQ1) and any other k0.
+func TestADXModuliCoverBothReductions(t *testing.T) {
+	type count struct{ one, other int }
+	seen := map[int]count{}
+	for _, m := range adxModuli() {
+		c := seen[len(m.Bits())]
+		if NewPath(m, ADXGo).k0 == 1 {
+			c.one++
+		} else {
+			c.other++
+		}
+		seen[len(m.Bits())] = c
+	}
+	for _, n := range []int{8, 16, 48} {
+		if c := seen[n]; c.one < 2 || c.other < 2 {
+			t.Fatalf("%d-word moduli: %d with k0 = 1, %d others; want at least 2 of each", n, c.one, c.other)
+		}
+	}
+	if k0 := NewPath(testN(), ADXGo).k0; k0 != 1 {
+		t.Fatalf("the group's N has k0 = %#x, want 1 (N ≡ −1 mod 2^64)", k0)
+	}
 }
 
 // TestADXPathRefusesOtherSizes checks that the ADX paths are refused, not
