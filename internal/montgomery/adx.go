@@ -67,6 +67,12 @@ func mulADXGeneric(z, x, y, buf []big.Word, k0 big.Word) {
 			hi += c
 			lo, c = bits.Add(lo, c1, 0)
 			c1 = hi + c
+			if i == 0 && k0 == 1 {
+				// m_0 = β − 1 and lo = q: lo + q·m_0 = q·β carries q
+				// (the assembly's MULBLOCK1; a branch on the modulus).
+				c2 = q
+				continue
+			}
 			hi, lo2 := bits.Mul(uint(buf[mBufIndex(i)]), q)
 			lo, c = bits.Add(lo, lo2, 0)
 			hi += c

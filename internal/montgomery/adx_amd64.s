@@ -48,6 +48,26 @@
 // the buffer's at bo(DI); the carries into the next block are left at
 // 16(SP) and 24(SP), both chains closed.
 #define MULBLOCK(xo, bo) \
+	MULHALF1(xo, bo); \
+	MOVQ  8(SP), DX; \
+	MULH2(bo+0, bo-8, R8, 24(SP), CX); \
+	MULHALF2(bo, CX)
+
+// MULBLOCK1 is MULBLOCK for a row's first block where k0 = 1, so that
+// m_0 = β − 1 (RFC 3526's N): q = t_0 + lo(x_0·b) is the block's word 0
+// after the first half, and t_0 + x_0·b + q·m_0 = (its high part) + q·β,
+// which carries exactly q into word 1 (on the OF chain, in place of word
+// 0's high half): no MULX, ADD and IMUL before the row for q and no MULX
+// for m_0. q is kept at 8(SP) for the row's other blocks.
+#define MULBLOCK1(xo, bo) \
+	MULHALF1(xo, bo); \
+	MOVQ  R8, DX; \
+	MOVQ  R8, 8(SP); \
+	MULHALF2(bo, DX)
+
+// MULHALF1 is a block's first half: x·b (DX = b) and t, the carry into
+// the next block left at 16(SP).
+#define MULHALF1(xo, bo) \
 	MULH1(xo+0, bo+64, R8, 16(SP), AX); \
 	MULH1(xo+8, bo+72, R9, AX, BX); \
 	MULH1(xo+16, bo+80, R10, BX, AX); \
@@ -59,10 +79,13 @@
 	MOVQ  $0, AX; \
 	ADOXQ AX, BX; \
 	ADCXQ AX, BX; \
-	MOVQ  BX, 16(SP); \
-	MOVQ  8(SP), DX; \
-	MULH2(bo+0, bo-8, R8, 24(SP), CX); \
-	MULH2(bo+8, bo+64, R9, CX, BX); \
+	MOVQ  BX, 16(SP)
+
+// MULHALF2 is a block's second half from word 1 on (DX = q), h being what
+// word 0 carries into word 1; the carry into the next block is left at
+// 24(SP), DX = b again.
+#define MULHALF2(bo, h) \
+	MULH2(bo+8, bo+64, R9, h, BX); \
 	MULH2(bo+16, bo+72, R10, BX, CX); \
 	MULH2(bo+24, bo+80, R11, CX, BX); \
 	MULH2(bo+32, bo+88, R12, BX, CX); \
@@ -200,15 +223,29 @@ mulrow:
 	MOVQ  x+8(FP), SI
 	MOVQ  buf+24(FP), DI
 	LEAQ  8(DI), DI
-	MULXQ (SI), AX, BX
-	ADDQ  64(DI), AX
-	IMULQ k0+32(FP), AX
-	MOVQ  AX, 8(SP)
 	MOVQ  $0, 16(SP)
 	MOVQ  $0, 24(SP)
 	MOVQ  n+40(FP), CX
 	SHRQ  $3, CX
 	MOVQ  CX, 32(SP)
+
+	// k0 = 1 (m_0 = β − 1): the row's first block takes q from its own
+	// word 0 (MULBLOCK1). The branch is on the modulus, never on numbers.
+	CMPQ k0+32(FP), $1
+	JNE  mulq
+	XORL AX, AX // CF = OF = 0
+	MULBLOCK1(0, 0)
+	LEAQ 64(SI), SI
+	LEAQ 128(DI), DI
+	DECQ 32(SP)
+	JNZ  mulblock
+	JMP  mulrowend
+
+mulq:
+	MULXQ (SI), AX, BX
+	ADDQ  64(DI), AX
+	IMULQ k0+32(FP), AX
+	MOVQ  AX, 8(SP)
 	XORL  AX, AX // CF = OF = 0
 
 mulblock:
@@ -218,6 +255,7 @@ mulblock:
 	DECQ 32(SP)
 	JNZ  mulblock
 
+mulrowend:
 	// DI is at t_n: t_{n−1}, t_n = t_n + c1 + c2.
 	MOVQ (DI), AX
 	XORL BX, BX
