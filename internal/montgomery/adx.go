@@ -101,15 +101,13 @@ func mulADXGeneric(z, x, y, buf []big.Word, k0 big.Word) {
 
 // sqrADXGeneric sets z = x²·β⁻ⁿ mod m for x < m of n = len(m) words, with
 // t as 2n words of working space: sqrADX in Go, by its three passes (the
-// cross products x_i·x_j for i < j, doubled and added to the squares x_i²,
-// then the reduction, redcADXGeneric). z may be x.
+// cross products x_i·x_j for i < j, triADXGeneric, doubled and added to the
+// squares x_i², then the reduction, redcADXGeneric). z may be x.
 func sqrADXGeneric(z, x, t, m []big.Word, k0 big.Word) {
 	n := len(m)
 	x, t = x[:n], t[:2*n]
 	clear(t)
-	for i := range n - 1 {
-		t[n+i] = addMulVVWGeneric(t[2*i+1:n+i], x[i+1:], x[i])
-	}
+	triADXGeneric(t, x)
 	addDoubledSquares(t, x)
 	carry := redcADXGeneric(t, m, k0)
 	borrow := subVVGeneric(z[:n], t[n:], m)
@@ -156,13 +154,48 @@ func redcADXGeneric(t, m []big.Word, k0 big.Word) big.Word {
 				w, t[base+j+r] = addMulShift(w, m[j:j+adxBlock], q[r])
 			}
 		}
-		w, e = addWindow(w, t[base+n:], e)
-		var c big.Word
-		w, c = addWindow(w, []big.Word{e2, 0, 0, 0, 0, 0, 0, 0}, 0)
-		copy(t[base+n:], w[:])
-		e2 = e + c
+		e2 = lastWindow(t[base+n:], w, e, e2)
 	}
 	return e2
+}
+
+// triADXGeneric adds the cross products Σ_{i<j} x_i·x_j·β^(i+j) to t (2n
+// words, zero), as sqrADX's triangle does: adxBlock rows at a time (the
+// group of x's block I as multipliers) with a window of 8 words that starts
+// at t[16I:] and takes the products within block I (row r: x_{8I+r} times
+// the words above it in the block), then walks up t over x's blocks J > I
+// as redcADXGeneric walks over m's.
+func triADXGeneric(t, x []big.Word) {
+	n := len(x)
+	var e2 big.Word
+	for base := 0; base < n; base += adxBlock {
+		var w [adxBlock]big.Word
+		copy(w[:], t[2*base:])
+		xb := x[base : base+adxBlock]
+		for r := range adxBlock {
+			var above [adxBlock]big.Word // block I's words above x_{8I+r}
+			copy(above[r+1:], xb[r+1:])
+			w, t[2*base+r] = addMulShift(w, above[:], xb[r])
+		}
+		var e big.Word
+		for j := base + adxBlock; j < n; j += adxBlock {
+			w, e = addWindow(w, t[base+j:], e)
+			for r := range adxBlock {
+				w, t[base+j+r] = addMulShift(w, x[j:j+adxBlock], xb[r])
+			}
+		}
+		e2 = lastWindow(t[base+n:], w, e, e2)
+	}
+}
+
+// lastWindow stores a group's last window w at dst (adxBlock words) with
+// dst's words and the carries e and e2 added, and returns the carry out.
+func lastWindow(dst []big.Word, w [adxBlock]big.Word, e, e2 big.Word) big.Word {
+	w, e = addWindow(w, dst, e)
+	var c big.Word
+	w, c = addWindow(w, []big.Word{e2, 0, 0, 0, 0, 0, 0, 0}, 0)
+	copy(dst, w[:])
+	return e + c
 }
 
 // addMulShift returns (w + q·mb)/β and (w + q·mb) mod β for a window w and

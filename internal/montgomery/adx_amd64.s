@@ -171,6 +171,73 @@
 	ADCXQ AX, AX; \
 	MOVQ  AX, 64(SP)
 
+// WINBLOCK moves the window of sqrADX's triangle or reduction up to the
+// next block (SI: x's or m's, DI: t's): t's 8 words there come in (TADD),
+// then each of the group's 8 rows (multipliers at 0–56(SP)) adds its
+// multiplier times the block and sends the window's low word back to t.
+#define WINBLOCK \
+	LEAQ 64(SI), SI; \
+	LEAQ 64(DI), DI; \
+	TADD; \
+	MOVQ 0(SP), DX; \
+	REDMUL8(R8, R9, R10, R11, R12, R13, R14, R15); \
+	MOVQ R8, 0(DI); \
+	MOVQ CX, R8; \
+	MOVQ 8(SP), DX; \
+	REDMUL8(R9, R10, R11, R12, R13, R14, R15, R8); \
+	MOVQ R9, 8(DI); \
+	MOVQ CX, R9; \
+	MOVQ 16(SP), DX; \
+	REDMUL8(R10, R11, R12, R13, R14, R15, R8, R9); \
+	MOVQ R10, 16(DI); \
+	MOVQ CX, R10; \
+	MOVQ 24(SP), DX; \
+	REDMUL8(R11, R12, R13, R14, R15, R8, R9, R10); \
+	MOVQ R11, 24(DI); \
+	MOVQ CX, R11; \
+	MOVQ 32(SP), DX; \
+	REDMUL8(R12, R13, R14, R15, R8, R9, R10, R11); \
+	MOVQ R12, 32(DI); \
+	MOVQ CX, R12; \
+	MOVQ 40(SP), DX; \
+	REDMUL8(R13, R14, R15, R8, R9, R10, R11, R12); \
+	MOVQ R13, 40(DI); \
+	MOVQ CX, R13; \
+	MOVQ 48(SP), DX; \
+	REDMUL8(R14, R15, R8, R9, R10, R11, R12, R13); \
+	MOVQ R14, 48(DI); \
+	MOVQ CX, R14; \
+	MOVQ 56(SP), DX; \
+	REDMUL8(R15, R8, R9, R10, R11, R12, R13, R14); \
+	MOVQ R15, 56(DI); \
+	MOVQ CX, R15
+
+// LASTWIN stores a group's last window at t's next block (DI + 64) with e
+// and e2 (72(SP), the carry from the group before) added; the carry out is
+// the next group's e2.
+#define LASTWIN \
+	LEAQ  64(DI), DI; \
+	TADD; \
+	MOVQ  72(SP), BX; \
+	ADDQ  BX, R8; \
+	ADCQ  $0, R9; \
+	ADCQ  $0, R10; \
+	ADCQ  $0, R11; \
+	ADCQ  $0, R12; \
+	ADCQ  $0, R13; \
+	ADCQ  $0, R14; \
+	ADCQ  $0, R15; \
+	ADCQ  $0, AX; \
+	MOVQ  AX, 72(SP); \
+	MOVQ  R8, 0(DI); \
+	MOVQ  R9, 8(DI); \
+	MOVQ  R10, 16(DI); \
+	MOVQ  R11, 24(DI); \
+	MOVQ  R12, 32(DI); \
+	MOVQ  R13, 40(DI); \
+	MOVQ  R14, 48(DI); \
+	MOVQ  R15, 56(DI)
+
 // func mulADX(z, x, y, buf *big.Word, k0 big.Word, n int)
 //
 // z = x·y·β⁻ⁿ mod m for x, y < m of n words (n a multiple of 8), by
@@ -332,55 +399,28 @@ mulsel:
 	JNZ  mulsel
 	RET
 
-// ADDMUL is one word of a row t += x·DX (or m·q): AX = lo(s_k·DX) + the
-// previous word's high half (OF chain) + t_k (CF chain), stored back; hc
-// gets this word's high half. SI points at the multiplicand's words, DI at
-// t's.
-#define ADDMUL(off, hp, hc) \
-	MULXQ off(SI), AX, hc; \
-	ADOXQ hp, AX; \
-	ADCXQ off(DI), AX; \
-	MOVQ  AX, off(DI)
-
-// ADDMUL8 is ADDMUL for an 8-word block, its carry in and out in BX, both
-// chains closed at the end (R15 is zero).
-#define ADDMUL8 \
-	ADDMUL(0, BX, CX); \
-	ADDMUL(8, CX, BX); \
-	ADDMUL(16, BX, CX); \
-	ADDMUL(24, CX, BX); \
-	ADDMUL(32, BX, CX); \
-	ADDMUL(40, CX, BX); \
-	ADDMUL(48, BX, CX); \
-	ADDMUL(56, CX, BX); \
-	ADOXQ R15, BX; \
-	ADCXQ R15, BX
-
 // func sqrADX(z, x, t, m *big.Word, k0 big.Word, n int)
 //
 // z = x²·β⁻ⁿ mod m for x < m of n words (n a multiple of 8), with t as 2n
 // words of working space, in three passes (sqrADXGeneric in adx.go is the
 // same in Go):
-//   the triangle: t = Σ_{i<j} x_i·x_j·β^(i+j), row i adding x_i·x[i+1:] at
-//   t[2i+1:] and storing its carry at t[i+n], which no earlier row reached.
-//   Row i = 8I + k starts with the 7 − k words of x's block I above x_i
-//   (unrolled, one copy of the code per k), then takes the whole blocks
-//   above;
+//   the triangle: t = Σ_{i<j} x_i·x_j·β^(i+j), 8 rows at a time with an
+//   8-word window of t in R8–R15 (triADXGeneric);
 //   t = 2t + Σ x_i²·β^(2i), one CF chain (the shifts by SHRXQ and LEAQ set
 //   no flags, and the loop's DECQ keeps CF);
 //   the reduction: n rows t += q·m·β^i for q = t_i·k0, 8 at a time with
 //   an 8-word window of t in R8–R15 (redcADXGeneric), which leaves t[n:] +
 //   R14·βⁿ below 2m; then z = that − m or that, by a mask.
 //
-// Frame (the reduction's): 0–56 the group's 8 q, 64 e (the carry into the
-// window's next block), 72 e2 (into the next group's last window), 80 the
-// group's t, 88 groups left, 96 blocks left.
-TEXT ·sqrADX(SB), NOSPLIT, $104-48
+// Frame: 0–56 the group's 8 multipliers (x's words, or q), 64 e (the
+// carry into the window's next block), 72 e2 (into the next group's last
+// window), 80 the group's t (reduction) or x (triangle), 88 groups left, 96
+// blocks left, 104 the triangle group's t, 112 its blocks above block I.
+TEXT ·sqrADX(SB), NOSPLIT, $120-48
 	MOVQ t+16(FP), DI
 	MOVQ n+40(FP), CX
 	SHRQ $2, CX
 	XORL AX, AX
-	XORL R15, R15
 
 sqrclear:
 	MOVQ AX, 0(DI)
@@ -395,245 +435,193 @@ sqrclear:
 	DECQ CX
 	JNZ  sqrclear
 
-	MOVQ x+8(FP), R8
-	MOVQ t+16(FP), R9
-	LEAQ 8(R9), R9
-	MOVQ n+40(FP), R12
-	SHRQ $3, R12
-	LEAQ -1(R12), R10
+	// The triangle, a group of adxBlock rows (x's block I as multipliers)
+	// at a time (triADXGeneric in adx.go): the window R8–R15 starts at
+	// t[16I:], takes the products within block I (row r: x_{8I+r} times
+	// the words above it in the block, at the window's words r+1 to 7),
+	// then walks up t over x's blocks J > I, as the reduction walks over m's.
+	MOVQ x+8(FP), SI
+	MOVQ SI, 80(SP)
+	MOVQ t+16(FP), DI
+	MOVQ DI, 104(SP)
+	MOVQ n+40(FP), CX
+	SHRQ $3, CX
+	MOVQ CX, 88(SP)
+	DECQ CX
+	MOVQ CX, 112(SP)
+	MOVQ $0, 72(SP)
 
-sqrblockrow:
-	// Row 8I + 0: 7 words of its own block, then R10 whole blocks.
-	MOVQ (R8), DX
-	LEAQ 8(R8), SI
-	MOVQ R9, DI
-	XORL BX, BX
-	ADDMUL(0, BX, CX)
-	ADDMUL(8, CX, BX)
-	ADDMUL(16, BX, CX)
-	ADDMUL(24, CX, BX)
-	ADDMUL(32, BX, CX)
-	ADDMUL(40, CX, BX)
-	ADDMUL(48, BX, CX)
-	ADOXQ R15, CX
-	ADCXQ R15, CX
-	MOVQ  CX, BX
-	LEAQ  56(SI), SI
-	LEAQ  56(DI), DI
-	MOVQ  R10, R11
-	TESTQ R11, R11
-	JZ    sqrtop0
+sqrtrigroup:
+	MOVQ 80(SP), SI
+	MOVQ 104(SP), DI
+	MOVQ $0, 64(SP)
+	MOVQ 0(SI), AX
+	MOVQ AX, 0(SP)
+	MOVQ 8(SI), AX
+	MOVQ AX, 8(SP)
+	MOVQ 16(SI), AX
+	MOVQ AX, 16(SP)
+	MOVQ 24(SI), AX
+	MOVQ AX, 24(SP)
+	MOVQ 32(SI), AX
+	MOVQ AX, 32(SP)
+	MOVQ 40(SI), AX
+	MOVQ AX, 40(SP)
+	MOVQ 48(SI), AX
+	MOVQ AX, 48(SP)
+	MOVQ 56(SI), AX
+	MOVQ AX, 56(SP)
+	MOVQ 0(DI), R8
+	MOVQ 8(DI), R9
+	MOVQ 16(DI), R10
+	MOVQ 24(DI), R11
+	MOVQ 32(DI), R12
+	MOVQ 40(DI), R13
+	MOVQ 48(DI), R14
+	MOVQ 56(DI), R15
+	XORL AX, AX // CF = OF = 0
 
-sqrblk0:
-	ADDMUL8
-	LEAQ 64(SI), SI
-	LEAQ 64(DI), DI
-	DECQ R11
-	JNZ  sqrblk0
+	// Block I's own products, row r at the window's words r+1 to 7.
+	MOVQ  0(SI), DX
+	MULXQ 8(SI), AX, BX
+	ADCXQ AX, R9
+	MULXQ 16(SI), AX, CX
+	ADCXQ AX, R10
+	ADOXQ BX, R10
+	MULXQ 24(SI), AX, BX
+	ADCXQ AX, R11
+	ADOXQ CX, R11
+	MULXQ 32(SI), AX, CX
+	ADCXQ AX, R12
+	ADOXQ BX, R12
+	MULXQ 40(SI), AX, BX
+	ADCXQ AX, R13
+	ADOXQ CX, R13
+	MULXQ 48(SI), AX, CX
+	ADCXQ AX, R14
+	ADOXQ BX, R14
+	MULXQ 56(SI), AX, BX
+	ADCXQ AX, R15
+	ADOXQ CX, R15
+	MOVQ  $0, AX
+	ADCXQ AX, BX
+	ADOXQ AX, BX
+	MOVQ  R8, 0(DI)
+	MOVQ  BX, R8
+	MOVQ  8(SI), DX
+	MULXQ 16(SI), AX, BX
+	ADCXQ AX, R11
+	MULXQ 24(SI), AX, CX
+	ADCXQ AX, R12
+	ADOXQ BX, R12
+	MULXQ 32(SI), AX, BX
+	ADCXQ AX, R13
+	ADOXQ CX, R13
+	MULXQ 40(SI), AX, CX
+	ADCXQ AX, R14
+	ADOXQ BX, R14
+	MULXQ 48(SI), AX, BX
+	ADCXQ AX, R15
+	ADOXQ CX, R15
+	MULXQ 56(SI), AX, CX
+	ADCXQ AX, R8
+	ADOXQ BX, R8
+	MOVQ  $0, AX
+	ADCXQ AX, CX
+	ADOXQ AX, CX
+	MOVQ  R9, 8(DI)
+	MOVQ  CX, R9
+	MOVQ  16(SI), DX
+	MULXQ 24(SI), AX, BX
+	ADCXQ AX, R13
+	MULXQ 32(SI), AX, CX
+	ADCXQ AX, R14
+	ADOXQ BX, R14
+	MULXQ 40(SI), AX, BX
+	ADCXQ AX, R15
+	ADOXQ CX, R15
+	MULXQ 48(SI), AX, CX
+	ADCXQ AX, R8
+	ADOXQ BX, R8
+	MULXQ 56(SI), AX, BX
+	ADCXQ AX, R9
+	ADOXQ CX, R9
+	MOVQ  $0, AX
+	ADCXQ AX, BX
+	ADOXQ AX, BX
+	MOVQ  R10, 16(DI)
+	MOVQ  BX, R10
+	MOVQ  24(SI), DX
+	MULXQ 32(SI), AX, BX
+	ADCXQ AX, R15
+	MULXQ 40(SI), AX, CX
+	ADCXQ AX, R8
+	ADOXQ BX, R8
+	MULXQ 48(SI), AX, BX
+	ADCXQ AX, R9
+	ADOXQ CX, R9
+	MULXQ 56(SI), AX, CX
+	ADCXQ AX, R10
+	ADOXQ BX, R10
+	MOVQ  $0, AX
+	ADCXQ AX, CX
+	ADOXQ AX, CX
+	MOVQ  R11, 24(DI)
+	MOVQ  CX, R11
+	MOVQ  32(SI), DX
+	MULXQ 40(SI), AX, BX
+	ADCXQ AX, R9
+	MULXQ 48(SI), AX, CX
+	ADCXQ AX, R10
+	ADOXQ BX, R10
+	MULXQ 56(SI), AX, BX
+	ADCXQ AX, R11
+	ADOXQ CX, R11
+	MOVQ  $0, AX
+	ADCXQ AX, BX
+	ADOXQ AX, BX
+	MOVQ  R12, 32(DI)
+	MOVQ  BX, R12
+	MOVQ  40(SI), DX
+	MULXQ 48(SI), AX, BX
+	ADCXQ AX, R11
+	MULXQ 56(SI), AX, CX
+	ADCXQ AX, R12
+	ADOXQ BX, R12
+	MOVQ  $0, AX
+	ADCXQ AX, CX
+	ADOXQ AX, CX
+	MOVQ  R13, 40(DI)
+	MOVQ  CX, R13
+	MOVQ  48(SI), DX
+	MULXQ 56(SI), AX, BX
+	ADCXQ AX, R13
+	MOVQ  $0, AX
+	ADCXQ AX, BX
+	ADOXQ AX, BX
+	MOVQ  R14, 48(DI)
+	MOVQ  BX, R14
+	MOVQ  R15, 56(DI)
+	MOVQ  $0, R15
 
-sqrtop0:
-	MOVQ BX, (DI)
-	LEAQ 8(R8), R8
-	LEAQ 16(R9), R9
+	// x's blocks above I, then the group's last window.
+	MOVQ  112(SP), CX
+	TESTQ CX, CX
+	JZ    sqrtrilast
+	MOVQ  CX, 96(SP)
 
-	// Row 8I + 1: 6 words of its own block, then R10 whole blocks.
-	MOVQ (R8), DX
-	LEAQ 8(R8), SI
-	MOVQ R9, DI
-	XORL BX, BX
-	ADDMUL(0, BX, CX)
-	ADDMUL(8, CX, BX)
-	ADDMUL(16, BX, CX)
-	ADDMUL(24, CX, BX)
-	ADDMUL(32, BX, CX)
-	ADDMUL(40, CX, BX)
-	ADOXQ R15, BX
-	ADCXQ R15, BX
-	LEAQ  48(SI), SI
-	LEAQ  48(DI), DI
-	MOVQ  R10, R11
-	TESTQ R11, R11
-	JZ    sqrtop1
+sqrtriblk:
+	WINBLOCK
+	DECQ 96(SP)
+	JNZ  sqrtriblk
 
-sqrblk1:
-	ADDMUL8
-	LEAQ 64(SI), SI
-	LEAQ 64(DI), DI
-	DECQ R11
-	JNZ  sqrblk1
-
-sqrtop1:
-	MOVQ BX, (DI)
-	LEAQ 8(R8), R8
-	LEAQ 16(R9), R9
-
-	// Row 8I + 2: 5 words of its own block, then R10 whole blocks.
-	MOVQ (R8), DX
-	LEAQ 8(R8), SI
-	MOVQ R9, DI
-	XORL BX, BX
-	ADDMUL(0, BX, CX)
-	ADDMUL(8, CX, BX)
-	ADDMUL(16, BX, CX)
-	ADDMUL(24, CX, BX)
-	ADDMUL(32, BX, CX)
-	ADOXQ R15, CX
-	ADCXQ R15, CX
-	MOVQ  CX, BX
-	LEAQ  40(SI), SI
-	LEAQ  40(DI), DI
-	MOVQ  R10, R11
-	TESTQ R11, R11
-	JZ    sqrtop2
-
-sqrblk2:
-	ADDMUL8
-	LEAQ 64(SI), SI
-	LEAQ 64(DI), DI
-	DECQ R11
-	JNZ  sqrblk2
-
-sqrtop2:
-	MOVQ BX, (DI)
-	LEAQ 8(R8), R8
-	LEAQ 16(R9), R9
-
-	// Row 8I + 3: 4 words of its own block, then R10 whole blocks.
-	MOVQ (R8), DX
-	LEAQ 8(R8), SI
-	MOVQ R9, DI
-	XORL BX, BX
-	ADDMUL(0, BX, CX)
-	ADDMUL(8, CX, BX)
-	ADDMUL(16, BX, CX)
-	ADDMUL(24, CX, BX)
-	ADOXQ R15, BX
-	ADCXQ R15, BX
-	LEAQ  32(SI), SI
-	LEAQ  32(DI), DI
-	MOVQ  R10, R11
-	TESTQ R11, R11
-	JZ    sqrtop3
-
-sqrblk3:
-	ADDMUL8
-	LEAQ 64(SI), SI
-	LEAQ 64(DI), DI
-	DECQ R11
-	JNZ  sqrblk3
-
-sqrtop3:
-	MOVQ BX, (DI)
-	LEAQ 8(R8), R8
-	LEAQ 16(R9), R9
-
-	// Row 8I + 4: 3 words of its own block, then R10 whole blocks.
-	MOVQ (R8), DX
-	LEAQ 8(R8), SI
-	MOVQ R9, DI
-	XORL BX, BX
-	ADDMUL(0, BX, CX)
-	ADDMUL(8, CX, BX)
-	ADDMUL(16, BX, CX)
-	ADOXQ R15, CX
-	ADCXQ R15, CX
-	MOVQ  CX, BX
-	LEAQ  24(SI), SI
-	LEAQ  24(DI), DI
-	MOVQ  R10, R11
-	TESTQ R11, R11
-	JZ    sqrtop4
-
-sqrblk4:
-	ADDMUL8
-	LEAQ 64(SI), SI
-	LEAQ 64(DI), DI
-	DECQ R11
-	JNZ  sqrblk4
-
-sqrtop4:
-	MOVQ BX, (DI)
-	LEAQ 8(R8), R8
-	LEAQ 16(R9), R9
-
-	// Row 8I + 5: 2 words of its own block, then R10 whole blocks.
-	MOVQ (R8), DX
-	LEAQ 8(R8), SI
-	MOVQ R9, DI
-	XORL BX, BX
-	ADDMUL(0, BX, CX)
-	ADDMUL(8, CX, BX)
-	ADOXQ R15, BX
-	ADCXQ R15, BX
-	LEAQ  16(SI), SI
-	LEAQ  16(DI), DI
-	MOVQ  R10, R11
-	TESTQ R11, R11
-	JZ    sqrtop5
-
-sqrblk5:
-	ADDMUL8
-	LEAQ 64(SI), SI
-	LEAQ 64(DI), DI
-	DECQ R11
-	JNZ  sqrblk5
-
-sqrtop5:
-	MOVQ BX, (DI)
-	LEAQ 8(R8), R8
-	LEAQ 16(R9), R9
-
-	// Row 8I + 6: 1 words of its own block, then R10 whole blocks.
-	MOVQ (R8), DX
-	LEAQ 8(R8), SI
-	MOVQ R9, DI
-	XORL BX, BX
-	ADDMUL(0, BX, CX)
-	ADOXQ R15, CX
-	ADCXQ R15, CX
-	MOVQ  CX, BX
-	LEAQ  8(SI), SI
-	LEAQ  8(DI), DI
-	MOVQ  R10, R11
-	TESTQ R11, R11
-	JZ    sqrtop6
-
-sqrblk6:
-	ADDMUL8
-	LEAQ 64(SI), SI
-	LEAQ 64(DI), DI
-	DECQ R11
-	JNZ  sqrblk6
-
-sqrtop6:
-	MOVQ BX, (DI)
-	LEAQ 8(R8), R8
-	LEAQ 16(R9), R9
-
-	// Row 8I + 7: 0 words of its own block, then R10 whole blocks.
-	MOVQ (R8), DX
-	LEAQ 8(R8), SI
-	MOVQ R9, DI
-	XORL BX, BX
-	MOVQ  R10, R11
-	TESTQ R11, R11
-	JZ    sqrtop7
-
-sqrblk7:
-	ADDMUL8
-	LEAQ 64(SI), SI
-	LEAQ 64(DI), DI
-	DECQ R11
-	JNZ  sqrblk7
-
-sqrtop7:
-	MOVQ BX, (DI)
-	LEAQ 8(R8), R8
-	LEAQ 16(R9), R9
-
-	DECQ R10
-	DECQ R12
-	JNZ  sqrblockrow
+sqrtrilast:
+	LASTWIN
+	ADDQ $64, 80(SP)
+	ADDQ $128, 104(SP)
+	DECQ 112(SP)
+	DECQ 88(SP)
+	JNZ  sqrtrigroup
 
 	// t = 2t + Σ x_i²·β^(2i).
 	MOVQ x+8(FP), SI
@@ -743,68 +731,12 @@ sqrredrest:
 
 sqrredblk:
 	// The next block: t's next 8 words in, then each row's low word out.
-	LEAQ 64(SI), SI
-	LEAQ 64(DI), DI
-	TADD
-	MOVQ 0(SP), DX
-	REDMUL8(R8, R9, R10, R11, R12, R13, R14, R15)
-	MOVQ R8, 0(DI)
-	MOVQ CX, R8
-	MOVQ 8(SP), DX
-	REDMUL8(R9, R10, R11, R12, R13, R14, R15, R8)
-	MOVQ R9, 8(DI)
-	MOVQ CX, R9
-	MOVQ 16(SP), DX
-	REDMUL8(R10, R11, R12, R13, R14, R15, R8, R9)
-	MOVQ R10, 16(DI)
-	MOVQ CX, R10
-	MOVQ 24(SP), DX
-	REDMUL8(R11, R12, R13, R14, R15, R8, R9, R10)
-	MOVQ R11, 24(DI)
-	MOVQ CX, R11
-	MOVQ 32(SP), DX
-	REDMUL8(R12, R13, R14, R15, R8, R9, R10, R11)
-	MOVQ R12, 32(DI)
-	MOVQ CX, R12
-	MOVQ 40(SP), DX
-	REDMUL8(R13, R14, R15, R8, R9, R10, R11, R12)
-	MOVQ R13, 40(DI)
-	MOVQ CX, R13
-	MOVQ 48(SP), DX
-	REDMUL8(R14, R15, R8, R9, R10, R11, R12, R13)
-	MOVQ R14, 48(DI)
-	MOVQ CX, R14
-	MOVQ 56(SP), DX
-	REDMUL8(R15, R8, R9, R10, R11, R12, R13, R14)
-	MOVQ R15, 56(DI)
-	MOVQ CX, R15
+	WINBLOCK
 	DECQ 96(SP)
 	JNZ  sqrredblk
 
 sqrredlast:
-	// The group's last window, t[8g+n:], with e and e2 (the carry from the
-	// group before) added; the carry out is the next group's e2.
-	LEAQ  64(DI), DI
-	TADD
-	MOVQ  72(SP), BX
-	ADDQ  BX, R8
-	ADCQ  $0, R9
-	ADCQ  $0, R10
-	ADCQ  $0, R11
-	ADCQ  $0, R12
-	ADCQ  $0, R13
-	ADCQ  $0, R14
-	ADCQ  $0, R15
-	ADCQ  $0, AX
-	MOVQ  AX, 72(SP)
-	MOVQ  R8, 0(DI)
-	MOVQ  R9, 8(DI)
-	MOVQ  R10, 16(DI)
-	MOVQ  R11, 24(DI)
-	MOVQ  R12, 32(DI)
-	MOVQ  R13, 40(DI)
-	MOVQ  R14, 48(DI)
-	MOVQ  R15, 56(DI)
+	LASTWIN
 	ADDQ  $64, 80(SP)
 	DECQ  88(SP)
 	JNZ   sqrredgroup
