@@ -14,7 +14,11 @@ import (
 //
 // mulADX works on a buffer with m's and the accumulator's words interleaved
 // in blocks (mulADXBuf), so that one pointer walks both and the whole
-// block fits the registers; mulADXGeneric and sqrADXGeneric are the same in
+// block fits the registers; sqrADX takes its triangle and its reduction 8
+// rows at a time with an 8-word window of the accumulator in registers.
+// Where k0 = 1 (m ≡ −1 mod β, as RFC 3526's N), both take each row's q
+// from the accumulator's low word, with no IMUL and no product by m_0 (a
+// branch on the modulus). mulADXGeneric and sqrADXGeneric are the same in
 // Go, the products where there is no assembly and the reference the tests
 // hold it to.
 
