@@ -34,8 +34,9 @@ const wordBits = 32 << (^big.Word(0) >> 63)
 // whole products in assembly (adx.go: on the AMD EPYC of session 11 a
 // squaring 3.7 → 2.5 µs, a product 4.5 → 3.3 µs; "SRP: BMI2 and ADX"; the
 // squaring 8 rows at a time in registers and N's k0 = 1 used since session
-// 12, ≈ 0.9× that; "SRP: the ADX kernels' limit on Zen 3"), with the same
-// numbers as the word path. On a CPU with AVX-512 IFMA, for a
+// 12, ≈ 0.9× that with the other vCPU busy, ≈ 0.99× quiet; "SRP: the
+// ADX kernels' limit on Zen 3"), with the same numbers as the word path. On
+// a CPU with AVX-512 IFMA, for a
 // modulus of N's size, it chooses radix-2^52 almost-Montgomery products
 // instead (ifma.go: ≈ 0.55 µs a product; "SRP: AVX-512 IFMA"); numbers are
 // then ifmaWords limbs of 52 bits, below 2m.
