@@ -155,8 +155,13 @@ func (g *gen) addStack(lo int) {
 
 // addCarry adds BX (a carry word) at position lo of the window, through
 // lo+h−1, and leaves the carry out in BX; then it adds t[lo …] too and adds
-// that carry to BX: BX is then the carry into position lo+h.
-func (g *gen) addCarry(lo int) {
+// that carry to BX: BX is then the carry into position lo+h. With deferred,
+// the carry out of the previous block (at the same position lo, kept in
+// t[2n]) is added to BX first.
+func (g *gen) addCarry(lo int, deferred bool) {
+	if deferred { // the previous block's carry into lo, kept in t[2n]: BX ≤ 2
+		g.op("ADDQ %s, BX", g.t(2*g.n))
+	}
 	g.op("ADDQ BX, %s", g.reg(lo))
 	for i := 1; i < h; i++ {
 		g.op("ADCQ $0, %s", g.reg(lo+i))
@@ -278,13 +283,12 @@ func (g *gen) square() {
 // h Montgomery digits; each block adds q·m in passes of h words of m, the
 // first computing the digits q from the window's bottom word. t's words
 // above a pass's window are added in after it, with the carry (BX) into the
-// next pass's; a block's last carry is added through t's top words. t[2n]
-// collects what carries out of the 2n words.
+// next pass's. A block's last carry, into position h·b+n+h, waits in t[2n]
+// for the next block's last pass, whose carry lands there too (the two add
+// up to at most 2); the last block's is r's top word.
 func (g *gen) reduce(mOff, k0Off int) {
 	n := g.n
 	g.op("MOVQ m+%d(FP), SI", mOff)
-	g.op("MOVQ $0, AX")
-	g.op("MOVQ AX, %s", g.t(2*n))
 	for b := 0; b < n/h; b++ {
 		base := h * b
 		last := b == n/h-1
@@ -309,20 +313,18 @@ func (g *gen) reduce(mOff, k0Off int) {
 				g.row(g.q(i), words(h*c, h*c+h), lo+i)
 				g.retire(lo+i, g.t(lo+i))
 			}
-			g.addCarry(lo + h)
+			g.addCarry(lo+h, b > 0 && c == n/h-1)
 		}
 		if !last {
 			for p := base + n; p < base+n+h; p++ {
 				g.retire(p, g.t(p))
 			}
-			g.comment("block %d: its carry through t's top words", b)
-			g.op("ADDQ BX, %s", g.t(base+n+h))
-			for p := base + n + h + 1; p <= 2*n; p++ {
-				g.op("ADCQ $0, %s", g.t(p))
-			}
+			// The carry into base+n+h: the next block's last pass adds
+			// it with its own there (its addCarry at the same position).
+			g.op("MOVQ BX, %s", g.t(2*n))
 		}
 	}
-	g.op("ADDQ %s, BX", g.t(2*n)) // BX: the top word of r
+	// BX: the top word of r
 	g.comment("z = r − m if r ≥ m, else r, by CMOV: r = t[n…2n−9], the window, and BX·2^(64n)")
 	for j := range n {
 		if j < n-h {

@@ -984,8 +984,6 @@ TEXT ·mont16Mul(SB), 0, $712-40
 	MOVQ DI, 240(SP)
 	MOVQ R8, 248(SP)
 	MOVQ m+24(FP), SI
-	MOVQ $0, AX
-	MOVQ AX, 256(SP)
 
 	// block 0: q_i = t_i·k0, t += q_i·m[0…7]·2^(64i)
 	MOVQ 0(SP), R9
@@ -1491,17 +1489,7 @@ TEXT ·mont16Mul(SB), 0, $712-40
 	MOVQ R12, 168(SP)
 	MOVQ R13, 176(SP)
 	MOVQ R14, 184(SP)
-
-	// block 0: its carry through t's top words
-	ADDQ BX, 192(SP)
-	ADCQ $0, 200(SP)
-	ADCQ $0, 208(SP)
-	ADCQ $0, 216(SP)
-	ADCQ $0, 224(SP)
-	ADCQ $0, 232(SP)
-	ADCQ $0, 240(SP)
-	ADCQ $0, 248(SP)
-	ADCQ $0, 256(SP)
+	MOVQ BX, 256(SP)
 
 	// block 1: q_i = t_i·k0, t += q_i·m[0…7]·2^(64i)
 	MOVQ 64(SP), CX
@@ -1980,6 +1968,7 @@ TEXT ·mont16Mul(SB), 0, $712-40
 	ADOXQ R15, R11
 	ADCQ $0, R11
 	MOVQ R12, 184(SP)
+	ADDQ 256(SP), BX
 	ADDQ BX, R13
 	ADCQ $0, R14
 	ADCQ $0, CX
@@ -1999,7 +1988,6 @@ TEXT ·mont16Mul(SB), 0, $712-40
 	ADCQ 240(SP), R10
 	ADCQ 248(SP), R11
 	ADCQ $0, BX
-	ADDQ 256(SP), BX
 
 	// z = r − m if r ≥ m, else r, by CMOV: r = t[n…2n−9], the window, and BX·2^(64n)
 	MOVQ 128(SP), AX
@@ -5998,8 +5986,6 @@ TEXT ·mont32Mul(SB), 0, $1352-40
 	MOVQ R11, 496(SP)
 	MOVQ R12, 504(SP)
 	MOVQ m+24(FP), SI
-	MOVQ $0, AX
-	MOVQ AX, 512(SP)
 
 	// block 0: q_i = t_i·k0, t += q_i·m[0…7]·2^(64i)
 	MOVQ 0(SP), R13
@@ -6995,33 +6981,7 @@ TEXT ·mont32Mul(SB), 0, $1352-40
 	MOVQ R14, 296(SP)
 	MOVQ CX, 304(SP)
 	MOVQ DI, 312(SP)
-
-	// block 0: its carry through t's top words
-	ADDQ BX, 320(SP)
-	ADCQ $0, 328(SP)
-	ADCQ $0, 336(SP)
-	ADCQ $0, 344(SP)
-	ADCQ $0, 352(SP)
-	ADCQ $0, 360(SP)
-	ADCQ $0, 368(SP)
-	ADCQ $0, 376(SP)
-	ADCQ $0, 384(SP)
-	ADCQ $0, 392(SP)
-	ADCQ $0, 400(SP)
-	ADCQ $0, 408(SP)
-	ADCQ $0, 416(SP)
-	ADCQ $0, 424(SP)
-	ADCQ $0, 432(SP)
-	ADCQ $0, 440(SP)
-	ADCQ $0, 448(SP)
-	ADCQ $0, 456(SP)
-	ADCQ $0, 464(SP)
-	ADCQ $0, 472(SP)
-	ADCQ $0, 480(SP)
-	ADCQ $0, 488(SP)
-	ADCQ $0, 496(SP)
-	ADCQ $0, 504(SP)
-	ADCQ $0, 512(SP)
+	MOVQ BX, 512(SP)
 
 	// block 1: q_i = t_i·k0, t += q_i·m[0…7]·2^(64i)
 	MOVQ 64(SP), R8
@@ -7990,6 +7950,7 @@ TEXT ·mont32Mul(SB), 0, $1352-40
 	ADOXQ R15, R11
 	ADCQ $0, R11
 	MOVQ R12, 312(SP)
+	ADDQ 512(SP), BX
 	ADDQ BX, R13
 	ADCQ $0, R14
 	ADCQ $0, CX
@@ -8017,25 +7978,7 @@ TEXT ·mont32Mul(SB), 0, $1352-40
 	MOVQ R9, 360(SP)
 	MOVQ R10, 368(SP)
 	MOVQ R11, 376(SP)
-
-	// block 1: its carry through t's top words
-	ADDQ BX, 384(SP)
-	ADCQ $0, 392(SP)
-	ADCQ $0, 400(SP)
-	ADCQ $0, 408(SP)
-	ADCQ $0, 416(SP)
-	ADCQ $0, 424(SP)
-	ADCQ $0, 432(SP)
-	ADCQ $0, 440(SP)
-	ADCQ $0, 448(SP)
-	ADCQ $0, 456(SP)
-	ADCQ $0, 464(SP)
-	ADCQ $0, 472(SP)
-	ADCQ $0, 480(SP)
-	ADCQ $0, 488(SP)
-	ADCQ $0, 496(SP)
-	ADCQ $0, 504(SP)
-	ADCQ $0, 512(SP)
+	MOVQ BX, 512(SP)
 
 	// block 2: q_i = t_i·k0, t += q_i·m[0…7]·2^(64i)
 	MOVQ 128(SP), R12
@@ -9004,6 +8947,7 @@ TEXT ·mont32Mul(SB), 0, $1352-40
 	ADOXQ R15, CX
 	ADCQ $0, CX
 	MOVQ DI, 376(SP)
+	ADDQ 512(SP), BX
 	ADDQ BX, R8
 	ADCQ $0, R9
 	ADCQ $0, R10
@@ -9031,17 +8975,7 @@ TEXT ·mont32Mul(SB), 0, $1352-40
 	MOVQ R13, 424(SP)
 	MOVQ R14, 432(SP)
 	MOVQ CX, 440(SP)
-
-	// block 2: its carry through t's top words
-	ADDQ BX, 448(SP)
-	ADCQ $0, 456(SP)
-	ADCQ $0, 464(SP)
-	ADCQ $0, 472(SP)
-	ADCQ $0, 480(SP)
-	ADCQ $0, 488(SP)
-	ADCQ $0, 496(SP)
-	ADCQ $0, 504(SP)
-	ADCQ $0, 512(SP)
+	MOVQ BX, 512(SP)
 
 	// block 3: q_i = t_i·k0, t += q_i·m[0…7]·2^(64i)
 	MOVQ 192(SP), DI
@@ -10010,6 +9944,7 @@ TEXT ·mont32Mul(SB), 0, $1352-40
 	ADOXQ R15, R10
 	ADCQ $0, R10
 	MOVQ R11, 440(SP)
+	ADDQ 512(SP), BX
 	ADDQ BX, R12
 	ADCQ $0, R13
 	ADCQ $0, R14
@@ -10029,7 +9964,6 @@ TEXT ·mont32Mul(SB), 0, $1352-40
 	ADCQ 496(SP), R9
 	ADCQ 504(SP), R10
 	ADCQ $0, BX
-	ADDQ 512(SP), BX
 
 	// z = r − m if r ≥ m, else r, by CMOV: r = t[n…2n−9], the window, and BX·2^(64n)
 	MOVQ 256(SP), AX
@@ -10869,8 +10803,6 @@ TEXT ·mont16Sqr(SB), 0, $712-32
 	ADOXQ BX, R15
 	MOVQ R15, 248(SP)
 	MOVQ m+16(FP), SI
-	MOVQ $0, AX
-	MOVQ AX, 256(SP)
 
 	// block 0: q_i = t_i·k0, t += q_i·m[0…7]·2^(64i)
 	MOVQ 0(SP), DI
@@ -11376,17 +11308,7 @@ TEXT ·mont16Sqr(SB), 0, $712-32
 	MOVQ R10, 168(SP)
 	MOVQ R11, 176(SP)
 	MOVQ R12, 184(SP)
-
-	// block 0: its carry through t's top words
-	ADDQ BX, 192(SP)
-	ADCQ $0, 200(SP)
-	ADCQ $0, 208(SP)
-	ADCQ $0, 216(SP)
-	ADCQ $0, 224(SP)
-	ADCQ $0, 232(SP)
-	ADCQ $0, 240(SP)
-	ADCQ $0, 248(SP)
-	ADCQ $0, 256(SP)
+	MOVQ BX, 256(SP)
 
 	// block 1: q_i = t_i·k0, t += q_i·m[0…7]·2^(64i)
 	MOVQ 64(SP), R13
@@ -11865,6 +11787,7 @@ TEXT ·mont16Sqr(SB), 0, $712-32
 	ADOXQ R15, R9
 	ADCQ $0, R9
 	MOVQ R10, 184(SP)
+	ADDQ 256(SP), BX
 	ADDQ BX, R11
 	ADCQ $0, R12
 	ADCQ $0, R13
@@ -11884,7 +11807,6 @@ TEXT ·mont16Sqr(SB), 0, $712-32
 	ADCQ 240(SP), R8
 	ADCQ 248(SP), R9
 	ADCQ $0, BX
-	ADDQ 256(SP), BX
 
 	// z = r − m if r ≥ m, else r, by CMOV: r = t[n…2n−9], the window, and BX·2^(64n)
 	MOVQ 128(SP), AX
