@@ -197,7 +197,9 @@ func triADXGeneric(t, x []big.Word) {
 func lastWindow(dst []big.Word, w [adxBlock]big.Word, e, e2 big.Word) big.Word {
 	w, e = addWindow(w, dst, e)
 	var c big.Word
-	w, c = addWindow(w, []big.Word{e2, 0, 0, 0, 0, 0, 0, 0}, 0)
+	var carries [adxBlock]big.Word
+	carries[0] = e2
+	w, c = addWindow(w, carries[:], 0)
 	copy(dst, w[:])
 	return e + c
 }

@@ -171,6 +171,15 @@
 	ADCXQ AX, AX; \
 	MOVQ  AX, 64(SP)
 
+// WINROW is one of WINBLOCK's rows: its multiplier (qoff(SP)) times the
+// block added to the window, the window's low word w0 sent back to t
+// (qoff(DI)), and the row's top word (CX) kept as the window's new top.
+#define WINROW(qoff, w0, w1, w2, w3, w4, w5, w6, w7) \
+	MOVQ qoff(SP), DX; \
+	REDMUL8(w0, w1, w2, w3, w4, w5, w6, w7); \
+	MOVQ w0, qoff(DI); \
+	MOVQ CX, w0
+
 // WINBLOCK moves the window of sqrADX's triangle or reduction up to the
 // next block (SI: x's or m's, DI: t's): t's 8 words there come in (TADD),
 // then each of the group's 8 rows (multipliers at 0–56(SP)) adds its
@@ -179,38 +188,14 @@
 	LEAQ 64(SI), SI; \
 	LEAQ 64(DI), DI; \
 	TADD; \
-	MOVQ 0(SP), DX; \
-	REDMUL8(R8, R9, R10, R11, R12, R13, R14, R15); \
-	MOVQ R8, 0(DI); \
-	MOVQ CX, R8; \
-	MOVQ 8(SP), DX; \
-	REDMUL8(R9, R10, R11, R12, R13, R14, R15, R8); \
-	MOVQ R9, 8(DI); \
-	MOVQ CX, R9; \
-	MOVQ 16(SP), DX; \
-	REDMUL8(R10, R11, R12, R13, R14, R15, R8, R9); \
-	MOVQ R10, 16(DI); \
-	MOVQ CX, R10; \
-	MOVQ 24(SP), DX; \
-	REDMUL8(R11, R12, R13, R14, R15, R8, R9, R10); \
-	MOVQ R11, 24(DI); \
-	MOVQ CX, R11; \
-	MOVQ 32(SP), DX; \
-	REDMUL8(R12, R13, R14, R15, R8, R9, R10, R11); \
-	MOVQ R12, 32(DI); \
-	MOVQ CX, R12; \
-	MOVQ 40(SP), DX; \
-	REDMUL8(R13, R14, R15, R8, R9, R10, R11, R12); \
-	MOVQ R13, 40(DI); \
-	MOVQ CX, R13; \
-	MOVQ 48(SP), DX; \
-	REDMUL8(R14, R15, R8, R9, R10, R11, R12, R13); \
-	MOVQ R14, 48(DI); \
-	MOVQ CX, R14; \
-	MOVQ 56(SP), DX; \
-	REDMUL8(R15, R8, R9, R10, R11, R12, R13, R14); \
-	MOVQ R15, 56(DI); \
-	MOVQ CX, R15
+	WINROW(0, R8, R9, R10, R11, R12, R13, R14, R15); \
+	WINROW(8, R9, R10, R11, R12, R13, R14, R15, R8); \
+	WINROW(16, R10, R11, R12, R13, R14, R15, R8, R9); \
+	WINROW(24, R11, R12, R13, R14, R15, R8, R9, R10); \
+	WINROW(32, R12, R13, R14, R15, R8, R9, R10, R11); \
+	WINROW(40, R13, R14, R15, R8, R9, R10, R11, R12); \
+	WINROW(48, R14, R15, R8, R9, R10, R11, R12, R13); \
+	WINROW(56, R15, R8, R9, R10, R11, R12, R13, R14)
 
 // LASTWIN stores a group's last window at t's next block (DI + 64) with e
 // and e2 (72(SP), the carry from the group before) added; the carry out is
